@@ -1,0 +1,43 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstSensorBackoff:
+ *
+ * Reconnect policy shared by every network element (WebSocket and gRPC):
+ * the n-th retry waits min(initial * factor^(n-1), max), with a random
+ * jitter of +-jitter of that delay, and gives up after @retries attempts
+ * (-1 = forever). Pure logic; the random source is injectable for tests.
+ */
+typedef struct
+{
+  gdouble initial_s;            /* first delay, seconds */
+  gdouble factor;               /* growth per attempt, >= 1 */
+  gdouble max_s;                /* largest delay, seconds */
+  gdouble jitter;               /* 0..1, fraction of the delay */
+  gint retries;                 /* -1 = forever */
+  /* state */
+  guint attempt;
+  GRand *rand;
+} GstSensorBackoff;
+
+void gst_sensor_backoff_init (GstSensorBackoff * backoff, gdouble initial_s,
+    gdouble factor, gdouble max_s, gdouble jitter, gint retries,
+    guint32 seed);
+
+void gst_sensor_backoff_clear (GstSensorBackoff * backoff);
+
+/* Delay before the next attempt, or GST_CLOCK_TIME_NONE when retries are
+ * exhausted. Advances the attempt counter. */
+GstClockTime gst_sensor_backoff_next (GstSensorBackoff * backoff);
+
+/* A connection succeeded: start from the first delay again. */
+void gst_sensor_backoff_reset (GstSensorBackoff * backoff);
+
+G_END_DECLS

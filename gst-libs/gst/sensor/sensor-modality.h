@@ -1,0 +1,39 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/sensor/sensor-format.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstSensorModality:
+ * @name: wire name, e.g. "ppg_green"
+ * @description: human readable description
+ * @format: typical sample format
+ * @rate_n: typical rate numerator (0 = irregular)
+ * @rate_d: typical rate denominator
+ * @channels: channel count
+ * @unit: physical unit of the values
+ *
+ * One row of the modality table: what a modality usually looks like.
+ */
+typedef struct
+{
+  const gchar *name;
+  const gchar *description;
+  GstSensorFormat format;
+  gint rate_n;
+  gint rate_d;
+  gint channels;
+  const gchar *unit;
+} GstSensorModality;
+
+GST_SENSOR_API
+const GstSensorModality *gst_sensor_modality_lookup (const gchar * name);
+
+GST_SENSOR_API
+const GstSensorModality *gst_sensor_modality_get_all (guint * n_modalities);
+
+G_END_DECLS

@@ -1,0 +1,11 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/sensor/sensor-prelude.h>
+#include <gst/sensor/sensor-format.h>
+#include <gst/sensor/sensor-info.h>
+#include <gst/sensor/sensor-modality.h>
+#include <gst/sensor/sensor-epoch.h>
+#include <gst/sensor/sensor-convert.h>

@@ -1,0 +1,287 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libgstsensor: formats, caps <-> info, modality table, sample conversion
+ * and the epoch meta.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/sensor/sensor.h>
+
+GST_START_TEST (test_format_table)
+{
+  struct
+  {
+    const gchar *name;
+    GstSensorFormat format;
+    guint width;
+    gboolean is_float;
+  } rows[] = {
+    {"S8", GST_SENSOR_FORMAT_S8, 1, FALSE},
+    {"U8", GST_SENSOR_FORMAT_U8, 1, FALSE},
+    {"S16LE", GST_SENSOR_FORMAT_S16LE, 2, FALSE},
+    {"U16LE", GST_SENSOR_FORMAT_U16LE, 2, FALSE},
+    {"S24LE", GST_SENSOR_FORMAT_S24LE, 3, FALSE},
+    {"S32LE", GST_SENSOR_FORMAT_S32LE, 4, FALSE},
+    {"F32LE", GST_SENSOR_FORMAT_F32LE, 4, TRUE},
+    {"F64LE", GST_SENSOR_FORMAT_F64LE, 8, TRUE},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    fail_unless_equals_int (gst_sensor_format_from_string (rows[i].name),
+        rows[i].format);
+    fail_unless_equals_string (gst_sensor_format_to_string (rows[i].format),
+        rows[i].name);
+    fail_unless_equals_int (gst_sensor_format_get_width (rows[i].format),
+        rows[i].width);
+    fail_unless_equals_int (gst_sensor_format_is_float (rows[i].format),
+        rows[i].is_float);
+  }
+  fail_unless_equals_int (gst_sensor_format_from_string ("S16BE"),
+      GST_SENSOR_FORMAT_UNKNOWN);
+  fail_unless (gst_sensor_format_to_string (GST_SENSOR_FORMAT_UNKNOWN) ==
+      NULL);
+  fail_unless_equals_int (gst_sensor_format_for_bit_depth (12),
+      GST_SENSOR_FORMAT_S16LE);
+  fail_unless_equals_int (gst_sensor_format_for_bit_depth (24),
+      GST_SENSOR_FORMAT_S24LE);
+  fail_unless_equals_int (gst_sensor_format_for_bit_depth (0),
+      GST_SENSOR_FORMAT_UNKNOWN);
+  fail_unless_equals_int (gst_sensor_format_for_bit_depth (33),
+      GST_SENSOR_FORMAT_UNKNOWN);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_info_caps_roundtrip)
+{
+  GstSensorInfo info, info2;
+  GstCaps *caps, *caps2;
+
+  gst_sensor_info_init (&info);
+  gst_sensor_info_init (&info2);
+  caps = gst_caps_from_string ("sensor/x-raw, format=S16LE, rate=52/1, "
+      "channels=3, modality=acc_3axis, unit=\"m/s^2\"");
+  fail_unless (gst_sensor_info_from_caps (&info, caps));
+  fail_unless_equals_int (info.format, GST_SENSOR_FORMAT_S16LE);
+  fail_unless_equals_int (info.rate_n, 52);
+  fail_unless_equals_int (info.rate_d, 1);
+  fail_unless_equals_int (info.channels, 3);
+  fail_unless_equals_int (info.bpf, 6);
+  fail_unless_equals_string (info.modality, "acc_3axis");
+  fail_unless_equals_string (info.unit, "m/s^2");
+  fail_unless_equals_uint64 (gst_sensor_info_samples_to_time (&info, 52),
+      GST_SECOND);
+  fail_unless_equals_uint64 (gst_sensor_info_time_to_samples (&info,
+          GST_SECOND / 2), 26);
+
+  caps2 = gst_sensor_info_to_caps (&info);
+  fail_unless (gst_caps_is_equal (caps, caps2));
+  fail_unless (gst_sensor_info_from_caps (&info2, caps2));
+  fail_unless (gst_sensor_info_is_equal (&info, &info2));
+  gst_caps_unref (caps2);
+  gst_caps_unref (caps);
+
+  /* irregular */
+  caps = gst_caps_from_string ("sensor/x-raw, format=F32LE, rate=0/1, "
+      "channels=1, modality=heart_rate");
+  fail_unless (gst_sensor_info_from_caps (&info, caps));
+  fail_unless (GST_SENSOR_INFO_IS_IRREGULAR (&info));
+  fail_unless (gst_sensor_info_samples_to_time (&info, 10) ==
+      GST_CLOCK_TIME_NONE);
+  gst_caps_unref (caps);
+
+  gst_sensor_info_clear (&info);
+  gst_sensor_info_clear (&info2);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_info_rejects_bad_caps)
+{
+  const gchar *bad[] = {
+    "sensor/x-raw, format=S16BE, rate=100/1, channels=1",
+    "sensor/x-raw, format=S16LE, rate=100/1, channels=0",
+    "sensor/x-raw, format=S16LE, rate=100/1, channels=65",
+    "sensor/x-raw, format=S16LE, channels=1",
+    "sensor/x-raw, format=S16LE, rate=-1/1, channels=1",
+    "audio/x-raw, format=S16LE, rate=100, channels=1",
+    "sensor/x-raw, format=S16LE, rate=100/1, channels=[1, 3]",
+  };
+  GstSensorInfo info;
+  guint i;
+
+  gst_sensor_info_init (&info);
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GstCaps *caps = gst_caps_from_string (bad[i]);
+
+    fail_unless (caps != NULL, "%s", bad[i]);
+    fail_if (gst_sensor_info_from_caps (&info, caps), "accepted %s", bad[i]);
+    gst_caps_unref (caps);
+  }
+  gst_sensor_info_clear (&info);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_modality_table)
+{
+  const GstSensorModality *m;
+
+  m = gst_sensor_modality_lookup ("ppg_green");
+  fail_unless (m != NULL);
+  fail_unless_equals_int (m->rate_n, 100);
+  fail_unless_equals_int (m->channels, 1);
+  fail_unless_equals_int (m->format, GST_SENSOR_FORMAT_S16LE);
+
+  m = gst_sensor_modality_lookup ("acc_3axis");
+  fail_unless (m != NULL);
+  fail_unless_equals_int (m->rate_n, 50);
+  fail_unless_equals_int (m->channels, 3);
+
+  fail_unless_equals_string (gst_sensor_modality_lookup ("pressure")->unit,
+      "hPa");
+  fail_unless_equals_string (gst_sensor_modality_lookup ("heart_rate")->unit,
+      "bpm");
+  fail_unless_equals_string (gst_sensor_modality_lookup ("spo2")->unit, "%");
+  fail_unless (gst_sensor_modality_lookup ("gyro_3axis") != NULL);
+  fail_unless (gst_sensor_modality_lookup ("fsr") != NULL);
+  fail_unless (gst_sensor_modality_lookup ("battery_level") != NULL);
+  fail_unless (gst_sensor_modality_lookup ("ecg_lead_ii") == NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_convert_int_float)
+{
+  const gint16 in[] = { 0, 16384, -32768, 32767 };
+  gfloat f[4];
+  gint16 back[4];
+  const gfloat over[] = { 2.0f, -3.0f, 0.5f, NAN };
+  guint64 clipped;
+
+  /* full scale 2.0: 32767 is 2.0 */
+  clipped = gst_sensor_convert_samples (GST_SENSOR_FORMAT_S16LE,
+      (const guint8 *) in, GST_SENSOR_FORMAT_F32LE, (guint8 *) f, 4, 2.0);
+  fail_unless_equals_uint64 (clipped, 0);
+  fail_unless (fabs (f[0]) < 1e-9);
+  fail_unless (fabs (f[1] - 16384 * 2.0 / 32767) < 1e-6);
+  fail_unless (fabs (f[3] - 2.0) < 1e-6);
+
+  clipped = gst_sensor_convert_samples (GST_SENSOR_FORMAT_F32LE,
+      (const guint8 *) f, GST_SENSOR_FORMAT_S16LE, (guint8 *) back, 4, 2.0);
+  fail_unless_equals_uint64 (clipped, 0);
+  fail_unless_equals_int (back[1], 16384);
+  fail_unless_equals_int (back[2], -32767 - 1);
+  fail_unless_equals_int (back[3], 32767);
+
+  /* full scale 1.0: 2.0 and -3.0 saturate, NaN becomes 0, all counted */
+  clipped = gst_sensor_convert_samples (GST_SENSOR_FORMAT_F32LE,
+      (const guint8 *) over, GST_SENSOR_FORMAT_S16LE, (guint8 *) back, 4,
+      1.0);
+  fail_unless_equals_uint64 (clipped, 3);
+  fail_unless_equals_int (back[0], 32767);
+  fail_unless_equals_int (back[1], -32768);
+  fail_unless_equals_int (back[2], 16384);
+  fail_unless_equals_int (back[3], 0);
+
+  /* no full scale: values are kept (72.4 bpm -> 72) */
+  {
+    const gfloat hr = 72.4f;
+    gint16 code;
+
+    fail_unless_equals_uint64 (gst_sensor_convert_samples
+        (GST_SENSOR_FORMAT_F32LE, (const guint8 *) &hr,
+            GST_SENSOR_FORMAT_S16LE, (guint8 *) & code, 1, 0), 0);
+    fail_unless_equals_int (code, 72);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_convert_s24)
+{
+  const guint8 in[] = { 0xff, 0xff, 0x7f, 0x00, 0x00, 0x80, 0xfe, 0xff, 0xff };
+  gint32 out[3];
+  guint8 back[9];
+
+  fail_unless_equals_uint64 (gst_sensor_convert_samples
+      (GST_SENSOR_FORMAT_S24LE, in, GST_SENSOR_FORMAT_S32LE, (guint8 *) out,
+          3, 0), 0);
+  fail_unless_equals_int (out[0], 8388607);
+  fail_unless_equals_int (out[1], -8388608);
+  fail_unless_equals_int (out[2], -2);
+  fail_unless_equals_uint64 (gst_sensor_convert_samples
+      (GST_SENSOR_FORMAT_S32LE, (const guint8 *) out, GST_SENSOR_FORMAT_S24LE,
+          back, 3, 0), 0);
+  fail_unless (memcmp (in, back, 9) == 0);
+
+  /* S32 -> S16 keeps values and saturates */
+  {
+    const gint32 wide[] = { 40000, -5, -40000 };
+    gint16 narrow[3];
+
+    fail_unless_equals_uint64 (gst_sensor_convert_samples
+        (GST_SENSOR_FORMAT_S32LE, (const guint8 *) wide,
+            GST_SENSOR_FORMAT_S16LE, (guint8 *) narrow, 3, 0), 2);
+    fail_unless_equals_int (narrow[0], 32767);
+    fail_unless_equals_int (narrow[1], -5);
+    fail_unless_equals_int (narrow[2], -32768);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_epoch_meta_and_anchor)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  GstClockTime epoch = 0, a, b;
+  GstElement *pipeline, *e1, *e2;
+
+  fail_if (gst_buffer_get_sensor_epoch (buf, &epoch));
+  gst_buffer_add_sensor_epoch (buf, 1760000000123 * GST_MSECOND);
+  fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+  fail_unless_equals_uint64 (epoch, 1760000000123 * GST_MSECOND);
+  gst_buffer_unref (buf);
+
+  /* two elements of one pipeline share the anchor */
+  pipeline = gst_pipeline_new (NULL);
+  e1 = gst_element_factory_make ("identity", NULL);
+  e2 = gst_element_factory_make ("identity", NULL);
+  gst_bin_add_many (GST_BIN (pipeline), e1, e2, NULL);
+  a = gst_sensor_epoch_for_running_time (e1, 5 * GST_SECOND, FALSE);
+  g_usleep (20000);
+  b = gst_sensor_epoch_for_running_time (e2, 5 * GST_SECOND, FALSE);
+  fail_unless_equals_uint64 (a, b);
+  b = gst_sensor_epoch_for_running_time (e2, 6 * GST_SECOND, FALSE);
+  fail_unless_equals_uint64 (b - a, GST_SECOND);
+  /* non-live: the first sample asked for is "now" */
+  fail_unless (ABS ((gint64) a -
+          (gint64) g_get_real_time () * 1000) < (gint64) GST_SECOND);
+  gst_sensor_epoch_reset (e1);
+  g_usleep (20000);
+  b = gst_sensor_epoch_for_running_time (e2, 5 * GST_SECOND, FALSE);
+  fail_unless (b > a);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+static Suite *
+sensorinfo_suite (void)
+{
+  Suite *s = suite_create ("sensorinfo");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_format_table);
+  tcase_add_test (tc, test_info_caps_roundtrip);
+  tcase_add_test (tc, test_info_rejects_bad_caps);
+  tcase_add_test (tc, test_modality_table);
+  tcase_add_test (tc, test_convert_int_float);
+  tcase_add_test (tc, test_convert_s24);
+  tcase_add_test (tc, test_epoch_meta_and_anchor);
+  return s;
+}
+
+GST_CHECK_MAIN (sensorinfo);

@@ -1,0 +1,158 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * sensor-cloud: a local stand-in for the Raeh, Plexus, HeliOS and RAMEN
+ * cloud endpoints, so that the demo and the tests run without the internet.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <glib-unix.h>
+#include <stdio.h>
+
+#include "sensor-cloud.h"
+#include "sensor-cloud-parts.h"
+
+static const SensorCloudPart *const parts[] = { SENSOR_CLOUD_PARTS };
+
+void
+sensor_cloud_announce (SensorCloud * cloud, const gchar * part, guint port)
+{
+  g_print ("{\"part\": \"%s\", \"address\": \"%s\", \"port\": %u}\n", part,
+      cloud->address, port);
+  fflush (stdout);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+write_record (SensorCloud * cloud)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  guint i;
+
+  json_builder_begin_object (builder);
+  for (i = 0; i < G_N_ELEMENTS (parts); i++) {
+    if (parts[i] == NULL || parts[i]->record == NULL)
+      continue;
+    json_builder_set_member_name (builder, parts[i]->name);
+    json_builder_begin_object (builder);
+    parts[i]->record (cloud, builder);
+    json_builder_end_object (builder);
+  }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  if (!json_generator_to_file (gen, cloud->record_path, &error))
+    g_printerr ("sensor-cloud: cannot write %s: %s\n", cloud->record_path,
+        error->message);
+}
+
+int
+main (int argc, char **argv)
+{
+  SensorCloud cloud = { 0, };
+  g_autoptr (GOptionContext) ctx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *address = NULL;
+  g_autofree gchar *only = NULL;
+  gint port = 0;
+  GSList *uris;
+  guint i;
+  int ret = 0;
+  const GOptionEntry entries[] = {
+    {"address", 'a', 0, G_OPTION_ARG_STRING, &address,
+        "Listen address (default 127.0.0.1)", "ADDR"},
+    {"port", 'p', 0, G_OPTION_ARG_INT, &port,
+        "HTTP/WebSocket port (default 0 = ephemeral, printed)", "PORT"},
+    {"record", 'r', 0, G_OPTION_ARG_FILENAME, &cloud.record_path,
+        "On exit, write what was received as JSON to FILE", "FILE"},
+    {"only", 0, 0, G_OPTION_ARG_STRING, &only,
+        "Comma-separated parts to run (default: all)", "PARTS"},
+    {NULL}
+  };
+
+  ctx = g_option_context_new ("- local stand-in for the sensor clouds");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  for (i = 0; i < G_N_ELEMENTS (parts); i++) {
+    GOptionGroup *group;
+
+    if (parts[i] == NULL || parts[i]->entries == NULL)
+      continue;
+    group = g_option_group_new (parts[i]->name, parts[i]->description,
+        parts[i]->description, NULL, NULL);
+    g_option_group_add_entries (group, parts[i]->entries);
+    g_option_context_add_group (ctx, group);
+  }
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+    g_printerr ("sensor-cloud: %s\n", error->message);
+    return 2;
+  }
+
+  cloud.address = address ? address : "127.0.0.1";
+  cloud.context = g_main_context_default ();
+  cloud.loop = g_main_loop_new (cloud.context, FALSE);
+  cloud.http = soup_server_new ("server-header", "sensor-cloud", NULL);
+  {
+    g_autoptr (GInetAddress) inet = g_inet_address_new_from_string
+        (cloud.address);
+    g_autoptr (GSocketAddress) sa = NULL;
+
+    if (inet == NULL) {
+      g_printerr ("sensor-cloud: not an IP address: %s\n", cloud.address);
+      return 2;
+    }
+    sa = g_inet_socket_address_new (inet, port);
+    if (!soup_server_listen (cloud.http, sa, 0, &error)) {
+      g_printerr ("sensor-cloud: cannot listen on %s:%d: %s\n",
+          cloud.address, port, error->message);
+      return 1;
+    }
+  }
+  uris = soup_server_get_uris (cloud.http);
+  sensor_cloud_announce (&cloud, "http", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  for (i = 0; i < G_N_ELEMENTS (parts); i++) {
+    if (parts[i] == NULL)
+      continue;
+    if (only) {
+      g_auto (GStrv) names = g_strsplit (only, ",", -1);
+
+      if (!g_strv_contains ((const gchar * const *) names, parts[i]->name))
+        continue;
+    }
+    if (parts[i]->start && !parts[i]->start (&cloud, &error)) {
+      g_printerr ("sensor-cloud: %s: %s\n", parts[i]->name, error->message);
+      ret = 1;
+      goto done;
+    }
+  }
+
+  g_unix_signal_add (SIGINT, on_signal, cloud.loop);
+  g_unix_signal_add (SIGTERM, on_signal, cloud.loop);
+  g_main_loop_run (cloud.loop);
+
+  if (cloud.record_path)
+    write_record (&cloud);
+
+done:
+  for (i = 0; i < G_N_ELEMENTS (parts); i++) {
+    if (parts[i] && parts[i]->stop)
+      parts[i]->stop (&cloud);
+  }
+  g_object_unref (cloud.http);
+  g_main_loop_unref (cloud.loop);
+  g_free (cloud.record_path);
+  return ret;
+}
