@@ -13,7 +13,11 @@
 
 #include <json-glib/json-glib.h>
 
-G_DEFINE_QUARK (gst - helios - error - quark, gst_helios_error);
+GQuark
+gst_helios_error_quark (void)
+{
+  return g_quark_from_static_string ("gst-helios-error-quark");
+}
 
 #define INT_PARAM(n, d, lo, hi)                                                \
   {                                                                            \
