@@ -49,13 +49,14 @@ typedef enum {
  * GST_SENSOR_CAPS_MAKE:
  * @formats: a format or a format list string
  *
- * Template caps for `sensor/x-raw` with any rate (including irregular 0/1),
- * channel count and modality.
+ * Template caps for `sensor/x-raw` with any rate (including irregular 0/1)
+ * and channel count. `modality` and `unit` are left out: absent fields
+ * match any value.
  */
 #define GST_SENSOR_CAPS_MAKE(formats)                                          \
-  GST_SENSOR_MEDIA_TYPE ", format = (string) " formats ", "                    \
-                        "rate = (fraction) [ 0/1, 2147483647/1 ], "            \
-                        "channels = (int) [ 1, 64 ], modality = (string) ANY"
+  GST_SENSOR_MEDIA_TYPE                                                        \
+      ", format = (string) " formats ", "                                      \
+      "rate = (fraction) [ 0/1, 2147483647/1 ], channels = (int) [ 1, 64 ]"
 
 GST_SENSOR_API
 GstSensorFormat gst_sensor_format_from_string (const gchar *format);
