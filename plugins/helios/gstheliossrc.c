@@ -613,9 +613,10 @@ on_gave_up (GstSensorWsClient *client, gpointer user_data)
   g_mutex_lock (&self->lock);
   finished = self->finished;
   g_mutex_unlock (&self->lock);
-  post_state (self, "failed", NULL);
+  /* after EOS, an error or stop() this is the expected end */
   if (finished)
     return;
+  post_state (self, "failed", NULL);
   enqueue_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
       g_strdup_printf ("Lost the HeliOS channel %s and gave up reconnecting",
           self->chan->name),
