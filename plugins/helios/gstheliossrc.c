@@ -256,6 +256,13 @@ clear_queue (GstHeliosSrc *self)
 
 /* ---- connection state messages ---- */
 
+static gboolean
+copy_field (GQuark field, const GValue *value, gpointer user_data)
+{
+  gst_structure_id_set_value (user_data, field, value);
+  return TRUE;
+}
+
 static void
 post_state (GstHeliosSrc *self, const gchar *state, GstStructure *extra)
 {
@@ -264,8 +271,7 @@ post_state (GstHeliosSrc *self, const gchar *state, GstStructure *extra)
       G_TYPE_STRING, self->chan ? self->chan->name : "", NULL);
 
   if (extra) {
-    gst_structure_foreach (
-        extra, (GstStructureForeachFunc) gst_structure_set_value, s);
+    gst_structure_foreach (extra, copy_field, s);
     gst_structure_free (extra);
   }
   GST_INFO_OBJECT (self, "connection %s", state);
