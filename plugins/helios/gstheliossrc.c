@@ -39,6 +39,7 @@
 #include <gst/helios/helios.h>
 #include <gst/net/sensor-ws-client.h>
 #include <gst/sensor/sensor.h>
+#include <gst/video/video.h>
 
 GST_DEBUG_CATEGORY_STATIC (helios_src_debug);
 #define GST_CAT_DEFAULT helios_src_debug
@@ -95,7 +96,9 @@ typedef struct
   GstClockTime arrival; /* DATA: clock time, or NONE */
   gboolean discont;     /* DATA: first after a (re)connect */
   GstCaps *caps;        /* CAPS */
-  GQuark domain;        /* ERROR */
+  gboolean raw;         /* CAPS: video/x-raw, with @layout */
+  GstHeliosFrameLayout layout;
+  GQuark domain; /* ERROR */
   gint code;
   gchar *text;
   gchar *debug;
@@ -167,6 +170,9 @@ struct _GstHeliosSrc
   guint64 format_changes;
 
   /* streaming thread */
+  gboolean raw; /* frames are video/x-raw: add a video meta */
+  GstVideoInfo vinfo;
+  GstHeliosFrameLayout layout;
   GstCaps *caps;
   GstClockTime last_pts;
 };
@@ -393,6 +399,8 @@ handle_format (GstHeliosSrc *self, GstHeliosMessage *msg)
   item = g_new0 (Item, 1);
   item->type = ITEM_CAPS;
   item->caps = caps;
+  item->raw = gst_helios_format_frame_layout (
+      msg->fourcc, msg->width, msg->height, &item->layout);
   g_mutex_lock (&self->lock);
   self->format_changes++;
   enqueue_locked (self, item);
@@ -410,12 +418,9 @@ handle_device_error (
       ("HeliOS device reported an error on %s: %s", self->chan->name,
           msg->error_message),
       ("message: %s", ex),
-      ("details", GST_TYPE_STRUCTURE,
-          gst_structure_new ("details", "channel", G_TYPE_STRING,
-              self->chan->name, "device-message", G_TYPE_STRING,
-              msg->error_message, "device-code", G_TYPE_STRING, msg->error_code,
-              NULL),
-          NULL));
+      ("channel", G_TYPE_STRING, self->chan->name, "device-message",
+          G_TYPE_STRING, msg->error_message, "device-code", G_TYPE_STRING,
+          msg->error_code, NULL));
 }
 
 static void
@@ -815,10 +820,8 @@ gst_helios_src_start (GstBaseSrc *bsrc)
         ("HeliOS device at %s has no channel '%s'; it serves: %s",
             self->location, self->channel, list),
         (NULL),
-        ("details", GST_TYPE_STRUCTURE,
-            gst_structure_new ("details", "channel", G_TYPE_STRING,
-                self->channel, "channels", G_TYPE_STRING, list, NULL),
-            NULL));
+        ("channel", G_TYPE_STRING, self->channel, "channels", G_TYPE_STRING,
+            list, NULL));
     self->chan = NULL;
     g_clear_pointer (&self->subscribe_op, g_free);
     return FALSE;
@@ -1018,6 +1021,13 @@ gst_helios_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
         }
         if (item->discont)
           GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+        /* the device packs rows tightly: say where the planes are */
+        if (self->raw)
+          gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+              GST_VIDEO_INFO_FORMAT (&self->vinfo),
+              GST_VIDEO_INFO_WIDTH (&self->vinfo),
+              GST_VIDEO_INFO_HEIGHT (&self->vinfo), self->layout.n_planes,
+              self->layout.offset, self->layout.stride);
         g_mutex_lock (&self->lock);
         self->pushed++;
         g_mutex_unlock (&self->lock);
@@ -1025,6 +1035,9 @@ gst_helios_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
         break;
       }
       case ITEM_CAPS:
+        self->raw =
+            item->raw && gst_video_info_from_caps (&self->vinfo, item->caps);
+        self->layout = item->layout;
         GST_OBJECT_LOCK (self);
         gst_caps_replace (&self->caps, item->caps);
         GST_OBJECT_UNLOCK (self);

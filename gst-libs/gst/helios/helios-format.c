@@ -11,7 +11,7 @@
 
 #include "helios-format.h"
 
-#include <gst/video/video.h>
+#include <string.h>
 
 typedef enum {
   KIND_JPEG,
@@ -109,17 +109,49 @@ gst_helios_format_to_caps (
   return NULL;
 }
 
+gboolean
+gst_helios_format_frame_layout (const gchar *fourcc, guint width, guint height,
+    GstHeliosFrameLayout *layout)
+{
+  const FormatRow *row = find_format (fourcc);
+  gsize w = width, h = height;
+
+  memset (layout, 0, sizeof (*layout));
+  if (row == NULL || row->kind != KIND_RAW || width == 0 || height == 0 ||
+      width > 16384 || height > 16384)
+    return FALSE;
+  layout->n_planes = 1;
+  switch (row->raw) {
+    case GST_VIDEO_FORMAT_YUY2:
+      layout->stride[0] = 2 * GST_ROUND_UP_2 (w);
+      break;
+    case GST_VIDEO_FORMAT_GRAY8:
+      layout->stride[0] = w;
+      break;
+    case GST_VIDEO_FORMAT_RGB:
+      layout->stride[0] = 3 * w;
+      break;
+    case GST_VIDEO_FORMAT_NV12:
+      layout->n_planes = 2;
+      layout->stride[0] = w;
+      layout->stride[1] = GST_ROUND_UP_2 (w);
+      layout->offset[1] = w * h;
+      layout->size = w * h + GST_ROUND_UP_2 (w) * ((h + 1) / 2);
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+      return FALSE;
+  }
+  layout->size = layout->stride[0] * h;
+  return TRUE;
+}
+
 gsize
 gst_helios_format_frame_size (const gchar *fourcc, guint width, guint height)
 {
-  const FormatRow *row = find_format (fourcc);
-  GstVideoInfo info;
+  GstHeliosFrameLayout layout;
 
-  if (row == NULL || row->kind != KIND_RAW || width == 0 || height == 0 ||
-      width > 16384 || height > 16384)
+  if (!gst_helios_format_frame_layout (fourcc, width, height, &layout))
     return 0;
-  gst_video_info_init (&info);
-  if (!gst_video_info_set_format (&info, row->raw, width, height))
-    return 0;
-  return info.size;
+  return layout.size;
 }

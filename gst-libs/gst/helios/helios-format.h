@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gst/helios/helios-channel.h>
+#include <gst/video/video.h>
 
 G_BEGIN_DECLS
 
@@ -15,8 +16,23 @@ G_BEGIN_DECLS
 GstCaps *gst_helios_format_to_caps (
     const gchar *fourcc, guint width, guint height, GError **error);
 
-/* Bytes of one raw frame of this format, or 0 for compressed formats (any
- * size) and unknown fourccs. */
+/* Planes of one raw frame as the device sends it: tightly packed, rows
+ * without padding (NV12 chroma rows rounded up to whole samples). */
+typedef struct
+{
+  guint n_planes;
+  gsize offset[GST_VIDEO_MAX_PLANES];
+  gint stride[GST_VIDEO_MAX_PLANES];
+  gsize size; /* bytes of the whole frame */
+} GstHeliosFrameLayout;
+
+/* Fills @layout for raw formats; FALSE for compressed formats (any size)
+ * and unknown fourccs. */
+gboolean gst_helios_format_frame_layout (const gchar *fourcc, guint width,
+    guint height, GstHeliosFrameLayout *layout);
+
+/* Bytes of one raw frame of this format (see above), or 0 for compressed
+ * formats and unknown fourccs. */
 gsize gst_helios_format_frame_size (
     const gchar *fourcc, guint width, guint height);
 

@@ -400,9 +400,16 @@ device_ws (SoupServer *server, SoupServerMessage *msg, const char *path,
     SoupWebsocketConnection *conn, gpointer user_data)
 {
   Device *dev = user_data;
-  Play *p = g_new0 (Play, 1);
+  Play *p;
   GSource *src;
   guint i;
+
+  if (!g_str_equal (path, dev->ws_path)) {
+    soup_websocket_connection_close (
+        conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "not here");
+    return;
+  }
+  p = g_new0 (Play, 1);
 
   g_mutex_lock (&dev->lock);
   i = MIN (dev->connections, 3);
@@ -456,7 +463,8 @@ device_thread (gpointer data)
 
   g_main_context_push_thread_default (dev->context);
   dev->server = soup_server_new (NULL, NULL);
-  soup_server_add_early_handler (dev->server, NULL, device_early, dev, NULL);
+  soup_server_add_early_handler (
+      dev->server, "/v1/ws", device_early, dev, NULL);
   soup_server_add_handler (
       dev->server, "/v1/asyncapi.json", device_http, dev, NULL);
   soup_server_add_websocket_handler (
@@ -1056,19 +1064,27 @@ GST_END_TEST;
 
 GST_START_TEST (test_queue_drops_oldest)
 {
-  static const Step script[] = { TEXT ("{\"accel\":0}"), TEXT ("{\"accel\":1}"),
-    TEXT ("{\"accel\":2}"), TEXT ("{\"accel\":3}"), TEXT ("{\"accel\":4}"),
-    TEXT ("{\"accel\":5}"), TEXT ("{\"accel\":6}"), TEXT ("{\"accel\":7}"),
-    TEXT ("{\"accel\":8}"), TEXT ("{\"accel\":9}"), WAIT };
-  Device *dev = device_start ("/v1/ws/imu", script, NULL, NULL);
-  gchar *desc = device_src (dev, "channel=imu.stream max-queue=2");
+  static const Step script[] = { TEXT ("{\"type\":\"line\",\"line\":\"0\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"1\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"2\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"3\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"4\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"5\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"6\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"7\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"8\"}"),
+    TEXT ("{\"type\":\"line\",\"line\":\"9\"}"), TEXT ("{\"type\":\"eof\"}"),
+    WAIT };
+  Device *dev = device_start ("/v1/ws/logs", script, NULL, NULL);
+  gchar *desc = device_src (dev, "channel=logs.stream max-queue=2");
   Run *run = run_new (desc);
   guint64 pushed, dropped;
   gchar *s;
 
-  /* downstream stalls on the first buffer until all ten arrived */
-  run->block_first_until = 10;
+  /* downstream stalls on the first buffer until all eleven arrived */
+  run->block_first_until = 11;
   run_until (run, 100);
+  fail_unless (run->eos, "eof is never dropped");
   /* the queue held at most two: everything else was dropped, oldest first */
   pushed = run_stat (run, "buffers-pushed");
   dropped = run_stat (run, "dropped");
@@ -1076,7 +1092,7 @@ GST_START_TEST (test_queue_drops_oldest)
   fail_unless (dropped >= 7, "dropped %" G_GUINT64_FORMAT, dropped);
   fail_unless_equals_int (run->buffers->len, pushed);
   s = buffer_text (g_ptr_array_index (run->buffers, run->buffers->len - 1));
-  fail_unless_equals_string (s, "{\"accel\":9}\n");
+  fail_unless_equals_string (s, "{\"type\":\"line\",\"line\":\"9\"}\n");
   g_free (s);
   run_free (run);
   g_free (desc);

@@ -436,6 +436,25 @@ GST_START_TEST (test_format_caps)
     gst_caps_unref (caps);
     gst_caps_unref (want);
   }
+  /* the device packs rows tightly, whatever the width */
+  {
+    GstHeliosFrameLayout l;
+
+    fail_unless (gst_helios_format_frame_layout ("GREY", 2, 2, &l));
+    fail_unless_equals_int (l.size, 4);
+    fail_unless_equals_int (l.stride[0], 2);
+    fail_unless (gst_helios_format_frame_layout ("NV12", 3, 3, &l));
+    fail_unless_equals_int (l.n_planes, 2);
+    fail_unless_equals_int (l.offset[1], 9);
+    fail_unless_equals_int (l.stride[1], 4);
+    fail_unless_equals_int (l.size, 9 + 4 * 2);
+    fail_unless (gst_helios_format_frame_layout ("YUYV", 3, 1, &l));
+    fail_unless_equals_int (l.size, 8);
+    fail_unless (gst_helios_format_frame_layout ("RGB3", 5, 1, &l));
+    fail_unless_equals_int (l.size, 15);
+    fail_if (gst_helios_format_frame_layout ("MJPG", 5, 1, &l));
+    fail_if (gst_helios_format_frame_layout ("XXXX", 5, 1, &l));
+  }
   fail_unless (gst_helios_format_to_caps ("VP80", 64, 48, &err) == NULL);
   fail_unless (
       g_error_matches (err, GST_HELIOS_ERROR, GST_HELIOS_ERROR_UNKNOWN_FOURCC));
