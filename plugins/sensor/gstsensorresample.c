@@ -106,6 +106,7 @@ struct _GstSensorResample
 
   gboolean warned_non_monotonic;
   gboolean warned_bad_size;
+  guint64 pend_in, pend_out, pend_clipped; /* not yet in the stats */
 
   /* object lock */
   GstClockTime latency;
@@ -581,9 +582,7 @@ stamp_output (GstSensorResample *self, GstBuffer *outbuf, guint64 n)
     self->out_discont = FALSE;
   }
   self->out_count += n;
-  GST_OBJECT_LOCK (self);
-  self->stat_out += n;
-  GST_OBJECT_UNLOCK (self);
+  self->pend_out += n;
 }
 
 static void
@@ -592,9 +591,19 @@ count_clipped (GstSensorResample *self, guint64 clipped)
   if (clipped == 0)
     return;
   GST_LOG_OBJECT (self, "%" G_GUINT64_FORMAT " values clipped", clipped);
+  self->pend_clipped += clipped;
+}
+
+/* Counters move to the stats under one lock per buffer, not per update. */
+static void
+flush_stats (GstSensorResample *self)
+{
   GST_OBJECT_LOCK (self);
-  self->stat_clipped += clipped;
+  self->stat_in += self->pend_in;
+  self->stat_out += self->pend_out;
+  self->stat_clipped += self->pend_clipped;
   GST_OBJECT_UNLOCK (self);
+  self->pend_in = self->pend_out = self->pend_clipped = 0;
 }
 
 static guint8 *
@@ -797,9 +806,7 @@ static void
 count_input (GstSensorResample *self, guint64 n)
 {
   self->in_count += n;
-  GST_OBJECT_LOCK (self);
-  self->stat_in += n;
-  GST_OBJECT_UNLOCK (self);
+  self->pend_in += n;
 }
 
 static void
@@ -1014,6 +1021,7 @@ gst_sensor_resample_generate_output (
   else
     ret = process_regular (self, inbuf, outbuf);
   gst_buffer_unref (inbuf);
+  flush_stats (self);
   if (ret != GST_FLOW_OK)
     gst_clear_buffer (outbuf);
   return ret;
@@ -1030,6 +1038,7 @@ gst_sensor_resample_sink_event (GstBaseTransform *trans, GstEvent *event)
       break;
     case GST_EVENT_GAP:
       drain (self);
+      flush_stats (self);
       self->started = FALSE;
       GST_OBJECT_LOCK (self);
       self->stat_gaps++;
@@ -1040,6 +1049,7 @@ gst_sensor_resample_sink_event (GstBaseTransform *trans, GstEvent *event)
     case GST_EVENT_CAPS:
       /* what the filter holds belongs to the old stream */
       drain (self);
+      flush_stats (self);
       reset_timeline (self);
       break;
     default:
@@ -1091,6 +1101,7 @@ gst_sensor_resample_start (GstBaseTransform *trans)
   self->stat_non_monotonic = self->stat_bad_size = 0;
   self->stat_discont = self->stat_gaps = 0;
   GST_OBJECT_UNLOCK (self);
+  self->pend_in = self->pend_out = self->pend_clipped = 0;
   return TRUE;
 }
 
