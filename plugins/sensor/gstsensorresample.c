@@ -1228,7 +1228,7 @@ gst_sensor_resample_class_init (GstSensorResampleClass *klass)
   g_object_class_install_property (gobject_class, PROP_QUALITY,
       g_param_spec_int ("quality", "Quality",
           "Windowed-sinc filter quality for regular input (0 = shortest "
-          "filter, least latency; 10 = longest); applied at the next caps",
+          "filter, least latency; 10 = longest, best stop-band attenuation)",
           GST_AUDIO_RESAMPLER_QUALITY_MIN, GST_AUDIO_RESAMPLER_QUALITY_MAX,
           DEFAULT_QUALITY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
