@@ -57,6 +57,9 @@ GST_DEBUG_CATEGORY_STATIC (sensor_resample_debug);
 #define DEFAULT_METHOD GST_SENSOR_RESAMPLE_METHOD_LINEAR
 #define DEFAULT_QUALITY GST_AUDIO_RESAMPLER_QUALITY_DEFAULT
 #define DEFAULT_FULL_SCALE 0.0
+/* Irregular input: the most output samples one input sample may release
+ * (about 2.9 h at 100 Hz); a longer silence starts a new timeline. */
+#define MAX_GAP_SAMPLES (1 << 20)
 
 enum {
   PROP_0,
@@ -927,6 +930,23 @@ process_irregular (
           pts <= self->prev_pts)) {
     skip_non_monotonic (self, pts);
     return GST_FLOW_OK;
+  }
+  if (self->started && GST_CLOCK_TIME_IS_VALID (self->prev_pts) &&
+      gst_util_uint64_scale_ceil (pts - self->t0, self->out_info.rate_n,
+          (guint64) GST_SECOND * self->out_info.rate_d) -
+              self->out_count >
+          MAX_GAP_SAMPLES) {
+    /* interpolating across this would need an absurd buffer: a new
+     * timeline starts at this sample instead */
+    GST_DEBUG_OBJECT (self,
+        "%" GST_TIME_FORMAT " after the previous sample "
+        "is too long to fill",
+        GST_TIME_ARGS (pts - self->prev_pts));
+    ret = drain_irregular (self);
+    count_discont (self);
+    self->started = FALSE;
+    if (ret != GST_FLOW_OK)
+      return ret;
   }
   if (!self->started)
     restart (self, inbuf);

@@ -513,6 +513,41 @@ GST_START_TEST (test_irregular_non_monotonic)
 
 GST_END_TEST;
 
+/* A sample absurdly far after the previous one starts a new timeline
+ * instead of filling the silence. */
+GST_START_TEST (test_irregular_huge_gap)
+{
+  GstHarness *h = harness_new ("sensor/x-raw,format=F32LE,rate=0/1,channels=1",
+      "sensor/x-raw,format=F32LE,rate=100/1,channels=1");
+  const GstClockTime far = G_GUINT64_CONSTANT (1) << 62;
+  GPtrArray *bufs;
+  GstBuffer *b;
+
+  gst_harness_push (h, make_sample (GST_SENSOR_FORMAT_F32LE, 0, 1));
+  gst_harness_push (h, make_sample (GST_SENSOR_FORMAT_F32LE, 15 * MS, 2));
+  gst_harness_push (h, make_sample (GST_SENSOR_FORMAT_F32LE, far, 3));
+  gst_harness_push (h, make_sample (GST_SENSOR_FORMAT_F32LE, far + 10 * MS, 4));
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless_equals_uint64 (stats_get (h, "discont"), 1);
+  bufs = pull_all (h);
+  /* 0 and 10 ms, then the old timeline's end (nothing more: 15 ms is not
+   * on the grid), then far and far + 10 ms on the new one */
+  fail_unless_equals_int (bufs->len, 3);
+  b = g_ptr_array_index (bufs, 0);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET_END (b), 2);
+  b = g_ptr_array_index (bufs, 1);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (b), far);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET (b), 0);
+  fail_unless (GST_BUFFER_IS_DISCONT (b));
+  b = g_ptr_array_index (bufs, 2);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (b), far + 10 * MS);
+  fail_unless_equals_float (sample_at (b, GST_SENSOR_FORMAT_F32LE, 0), 4);
+  g_ptr_array_unref (bufs);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_irregular_default_rate)
 {
   GstHarness *h = gst_harness_new ("sensorresample");
@@ -587,34 +622,80 @@ GST_START_TEST (test_downstream_decides)
 
 GST_END_TEST;
 
-GST_START_TEST (test_pipeline_launch)
+/* Runs @desc to EOS; returns the caps the sink named "sink" got. */
+static GstCaps *
+run_pipeline (const gchar *desc)
 {
-  GstElement *pipeline;
+  GstElement *pipeline, *sink;
   GstMessage *msg;
   GstBus *bus;
   GError *err = NULL;
+  GstPad *pad;
+  GstCaps *caps;
 
-  /* appsrc-free: a fixed caps source is enough to show that the downstream
-   * rate and format are honoured end to end */
-  pipeline = gst_parse_launch (
-      "fakesrc num-buffers=5 sizetype=fixed "
-      "sizemax=256 filltype=zero format=time ! "
-      "sensor/x-raw,format=S16LE,rate=128/1,channels=1,modality=ppg_green ! "
-      "sensorresample ! sensor/x-raw,rate=100/1,format=S16LE ! "
-      "fakesink name=sink",
-      &err);
+  pipeline = gst_parse_launch (desc, &err);
   fail_unless (pipeline != NULL, "%s", err ? err->message : "");
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
-      GST_STATE_CHANGE_ASYNC);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
   bus = gst_element_get_bus (pipeline);
   msg = gst_bus_timed_pop_filtered (
       bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  caps = gst_pad_get_current_caps (pad);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
   gst_object_unref (bus);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (pipeline);
+  return caps;
+}
+
+GST_START_TEST (test_pipeline_launch)
+{
+  GstCaps *caps, *expect;
+  GstElementFactory *testsrc;
+
+  /* a fixed-caps source: the downstream rate and format are honoured end to
+   * end, modality passes through */
+  caps = run_pipeline (
+      "fakesrc num-buffers=5 sizetype=fixed "
+      "sizemax=256 filltype=zero format=time ! "
+      "sensor/x-raw,format=S16LE,rate=128/1,channels=1,modality=ppg_green ! "
+      "sensorresample ! sensor/x-raw,rate=100/1,format=S16LE ! "
+      "fakesink name=sink");
+  expect = gst_caps_from_string (
+      "sensor/x-raw,format=S16LE,rate=100/1,channels=1,modality=ppg_green");
+  fail_unless (gst_caps_is_equal (caps, expect), "got %" GST_PTR_FORMAT, caps);
+  gst_caps_unref (caps);
+  gst_caps_unref (expect);
+
+  /* the same with the synthetic source, when the plugin has it */
+  testsrc = gst_element_factory_find ("sensortestsrc");
+  if (testsrc != NULL) {
+    caps = run_pipeline (
+        "sensortestsrc modality=ppg_green rate=128 "
+        "num-buffers=5 ! sensorresample ! "
+        "sensor/x-raw,rate=100/1,format=S16LE ! fakesink name=sink");
+    fail_unless (caps != NULL);
+    {
+      GstStructure *st = gst_caps_get_structure (caps, 0);
+      gint n = 0, d = 0;
+
+      fail_unless (gst_structure_get_fraction (st, "rate", &n, &d));
+      fail_unless_equals_int (n, 100);
+      fail_unless_equals_int (d, 1);
+      fail_unless_equals_string (
+          gst_structure_get_string (st, "format"), "S16LE");
+      fail_unless_equals_string (
+          gst_structure_get_string (st, "modality"), "ppg_green");
+    }
+    gst_caps_unref (caps);
+    gst_object_unref (testsrc);
+  }
 }
 
 GST_END_TEST;
@@ -1095,6 +1176,7 @@ sensorresample_suite (void)
   tcase_add_test (tc, test_irregular_hold);
   tcase_add_test (tc, test_irregular_epoch_and_scale);
   tcase_add_test (tc, test_irregular_non_monotonic);
+  tcase_add_test (tc, test_irregular_huge_gap);
   tcase_add_test (tc, test_irregular_default_rate);
   tcase_add_test (tc, test_downstream_decides);
   tcase_add_test (tc, test_pipeline_launch);
