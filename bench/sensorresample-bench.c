@@ -10,6 +10,9 @@
  *              (mean 20 ms) -> 100 Hz linear; the baseline feeds the same
  *              values one per call to a 50 -> 100 Hz F32 resampler, the
  *              nearest thing GstAudioResampler has to irregular input.
+ *              A third line pushes the same buffers through identity (a
+ *              do-nothing GstBaseTransform): the per-buffer cost of the
+ *              framework, which bounds what one-sample buffers can reach.
  *
  * The element is driven through its pads directly (a source pad in front, a
  * counting sink pad behind), so the ratio is the element's own overhead.
@@ -70,13 +73,14 @@ typedef struct
 } Rig;
 
 static void
-rig_setup (Rig *rig, const gchar *in_caps, const gchar *out_caps, gint out_bpf)
+rig_setup (Rig *rig, const gchar *factory, const gchar *in_caps,
+    const gchar *out_caps, gint out_bpf)
 {
   GstCaps *caps;
   GstSegment seg;
   GstPad *pad;
 
-  rig->element = gst_element_factory_make ("sensorresample", NULL);
+  rig->element = gst_element_factory_make (factory, NULL);
   g_assert (rig->element != NULL);
   rig->src = gst_pad_new ("src", GST_PAD_SRC);
   rig->sink = gst_pad_new ("sink", GST_PAD_SINK);
@@ -116,14 +120,14 @@ rig_teardown (Rig *rig)
 
 /* Seconds to push @bufs (and an EOS drain) through the element. */
 static gdouble
-time_element (const gchar *in_caps, const gchar *out_caps, gint out_bpf,
-    GstBuffer **bufs, guint n_bufs, guint64 *out_frames)
+time_element (const gchar *factory, const gchar *in_caps, const gchar *out_caps,
+    gint out_bpf, GstBuffer **bufs, guint n_bufs, guint64 *out_frames)
 {
   Rig rig;
   gint64 start, end;
   guint i;
 
-  rig_setup (&rig, in_caps, out_caps, out_bpf);
+  rig_setup (&rig, factory, in_caps, out_caps, out_bpf);
   sink_frames = 0;
   start = g_get_monotonic_time ();
   for (i = 0; i < n_bufs; i++)
@@ -219,7 +223,8 @@ bench_regular (void)
   }
   /* run 0 warms caches and the allocator up and is not counted */
   for (r = 0; r <= RUNS; r++) {
-    gdouble te = time_element ("sensor/x-raw,format=S16LE,rate=52/1,channels=3",
+    gdouble te = time_element ("sensorresample",
+        "sensor/x-raw,format=S16LE,rate=52/1,channels=3",
         "sensor/x-raw,format=S16LE,rate=50/1,channels=3", 6, bufs, n_bufs,
         &out);
     gdouble tb =
@@ -242,9 +247,9 @@ bench_irregular (void)
 {
   const guint n = 200000;
   GstBuffer **bufs = g_new (GstBuffer *, n);
-  gdouble best_e = G_MAXDOUBLE, best_b = G_MAXDOUBLE;
+  gdouble best_e = G_MAXDOUBLE, best_b = G_MAXDOUBLE, best_i = G_MAXDOUBLE;
   GstClockTime t = 0;
-  guint64 out = 0;
+  guint64 out = 0, ign = 0;
   guint i, r;
 
   for (i = 0; i < n; i++) {
@@ -258,16 +263,23 @@ bench_irregular (void)
     t += g_random_int_range (10, 31) * GST_MSECOND;
   }
   for (r = 0; r <= RUNS; r++) {
-    gdouble te = time_element ("sensor/x-raw,format=F32LE,rate=0/1,channels=1",
+    gdouble te = time_element ("sensorresample",
+        "sensor/x-raw,format=F32LE,rate=0/1,channels=1",
         "sensor/x-raw,format=F32LE,rate=100/1,channels=1", 4, bufs, n, &out);
     gdouble tb = time_baseline (GST_AUDIO_FORMAT_F32LE, 1, 1, 2, 4, bufs, n);
+    /* the floor: a do-nothing GstBaseTransform over the same buffers */
+    gdouble ti = time_element ("identity",
+        "sensor/x-raw,format=F32LE,rate=0/1,channels=1",
+        "sensor/x-raw,format=F32LE,rate=0/1,channels=1", 4, bufs, n, &ign);
 
     if (r > 0) {
       best_e = MIN (best_e, te);
       best_b = MIN (best_b, tb);
+      best_i = MIN (best_i, ti);
     }
   }
   report ("F32LE 1ch irregular->100 Hz linear", n, out, best_e, best_b);
+  report ("  (floor: identity, same buffers)", n, ign, best_i, best_b);
   for (i = 0; i < n; i++)
     gst_buffer_unref (bufs[i]);
   g_free (bufs);
