@@ -621,10 +621,11 @@ scratch (guint8 **buf, gsize *size, gsize need)
 }
 
 /* Runs @in_frames of work-format samples (NULL = zeros) through the
- * resampler and converts the @out_frames results into @out. */
+ * resampler and converts the first @keep of the @out_frames results into
+ * @out (room for @out_frames). */
 static void
 resample_into (GstSensorResample *self, gpointer in, gsize in_frames,
-    guint8 *out, gsize out_frames)
+    guint8 *out, gsize out_frames, gsize keep)
 {
   gint channels = self->in_info.channels;
   guint work_w = gst_sensor_format_get_width (self->work_format);
@@ -636,10 +637,10 @@ resample_into (GstSensorResample *self, gpointer in, gsize in_frames,
 
   gst_audio_resampler_resample (self->resampler, in ? in_planes : NULL,
       in_frames, out_planes, out_frames);
-  if (!direct && out_frames > 0)
+  if (!direct && keep > 0)
     count_clipped (self,
         gst_sensor_convert_samples (self->work_format, dst,
-            self->out_info.format, out, out_frames * channels,
+            self->out_info.format, out, keep * channels,
             self->post_full_scale));
 }
 
@@ -675,9 +676,9 @@ drain_regular (GstSensorResample *self)
     zeros += gst_audio_resampler_get_max_latency (self->resampler);
     avail = gst_audio_resampler_get_out_frames (self->resampler, zeros);
   }
-  tmp = g_malloc (MAX (avail, 1) * out_bpf);
-  resample_into (self, NULL, zeros, tmp, avail);
   want = MIN (want, avail);
+  tmp = g_malloc (MAX (avail, 1) * out_bpf);
+  resample_into (self, NULL, zeros, tmp, avail, want);
   gst_audio_resampler_reset (self->resampler);
   if (want == 0) {
     g_free (tmp);
@@ -892,7 +893,7 @@ process_regular (GstSensorResample *self, GstBuffer *inbuf, GstBuffer **outbuf)
             self->out_info.format, omap.data, n * in->channels,
             self->cur_full_scale));
   else
-    resample_into (self, work_in, n, omap.data, out_frames);
+    resample_into (self, work_in, n, omap.data, out_frames, out_frames);
   gst_buffer_unmap (inbuf, &imap);
   count_input (self, n);
 

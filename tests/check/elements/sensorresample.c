@@ -758,6 +758,12 @@ GST_START_TEST (test_bad_size)
   fail_unless (msg != NULL);
   gst_message_unref (msg);
 
+  /* an empty buffer is zero whole frames: nothing comes out */
+  b = gst_buffer_new ();
+  GST_BUFFER_PTS (b) = 70 * MS;
+  fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+
   fail_unless_equals_int (
       gst_harness_push (
           h, make_buffer (GST_SENSOR_FORMAT_S16LE, 3, 10, 70 * MS, 0)),
