@@ -7,6 +7,7 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/net/sensor-ws-client.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SECRET "Sup3r s3cret&key=/?#"
@@ -22,6 +23,7 @@ typedef struct
   GMainContext *context;
   GMainLoop *loop;
   SoupServer *server;
+  GTlsCertificate *cert;
   guint port;
 
   GMutex lock;
@@ -133,7 +135,8 @@ server_thread (gpointer data)
   GList *l;
 
   g_main_context_push_thread_default (ts->context);
-  ts->server = soup_server_new ("server-header", "sensor-test", NULL);
+  ts->server = soup_server_new (
+      "server-header", "sensor-test", "tls-certificate", ts->cert, NULL);
   soup_server_add_websocket_handler (
       ts->server, "/echo", NULL, (gchar **) protocols, ws_echo_cb, ts, NULL);
   soup_server_add_websocket_handler (
@@ -141,8 +144,10 @@ server_thread (gpointer data)
   soup_server_add_websocket_handler (
       ts->server, "/close1011", NULL, NULL, ws_close_1011_cb, ts, NULL);
   soup_server_add_handler (ts->server, "/forbidden", forbidden_cb, ts, NULL);
-  fail_unless (soup_server_listen_local (
-                   ts->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error),
+  fail_unless (soup_server_listen_local (ts->server, 0,
+                   SOUP_SERVER_LISTEN_IPV4_ONLY |
+                       (ts->cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                   &error),
       "listen: %s", error ? error->message : "");
   uris = soup_server_get_uris (ts->server);
   g_mutex_lock (&ts->lock);
@@ -170,10 +175,30 @@ server_thread (gpointer data)
   return NULL;
 }
 
+static gchar *
+test_file (const gchar *name)
+{
+  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
+
+  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
+  return g_build_filename (root, "tests", "files", name, NULL);
+}
+
 static TestServer *
-test_server_new (void)
+test_server_new_full (gboolean tls)
 {
   TestServer *ts = g_new0 (TestServer, 1);
+
+  if (tls) {
+    gchar *cert = test_file ("ws-test-cert.pem");
+    gchar *key = test_file ("ws-test-key.pem");
+    GError *error = NULL;
+
+    ts->cert = g_tls_certificate_new_from_files (cert, key, &error);
+    fail_unless (ts->cert != NULL, "%s", error ? error->message : "");
+    g_free (cert);
+    g_free (key);
+  }
 
   g_mutex_init (&ts->lock);
   g_cond_init (&ts->cond);
@@ -185,6 +210,12 @@ test_server_new (void)
     g_cond_wait (&ts->cond, &ts->lock);
   g_mutex_unlock (&ts->lock);
   return ts;
+}
+
+static TestServer *
+test_server_new (void)
+{
+  return test_server_new_full (FALSE);
 }
 
 static gboolean
@@ -205,6 +236,7 @@ test_server_free (TestServer *ts)
   g_thread_join (ts->thread);
   g_main_loop_unref (ts->loop);
   g_main_context_unref (ts->context);
+  g_clear_object (&ts->cert);
   g_free (ts->query);
   g_free (ts->authorization);
   g_free (ts->extra);
@@ -218,7 +250,8 @@ test_server_free (TestServer *ts)
 static gchar *
 test_server_uri (TestServer *ts, const gchar *path)
 {
-  return g_strdup_printf ("ws://127.0.0.1:%u%s", ts->port, path);
+  return g_strdup_printf (
+      "%s://127.0.0.1:%u%s", ts->cert ? "wss" : "ws", ts->port, path);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -246,6 +279,7 @@ typedef struct
   gboolean stop_in_message;
   gboolean stop_in_closed;
   gboolean stop_returned;
+  gboolean free_in_closed;
   gint64 closed_at_us;
   gboolean notified;
 } Probe;
@@ -364,6 +398,13 @@ probe_closed (
   action = p->action;
   g_cond_broadcast (&p->cond);
   g_mutex_unlock (&p->lock);
+  if (p->free_in_closed) {
+    gst_sensor_ws_client_free (client);
+    g_mutex_lock (&p->lock);
+    p->stop_returned = TRUE;
+    g_cond_broadcast (&p->cond);
+    g_mutex_unlock (&p->lock);
+  }
   if (p->stop_in_closed) {
     gst_sensor_ws_client_stop (client, 1000, NULL);
     g_mutex_lock (&p->lock);
@@ -1079,6 +1120,389 @@ GST_START_TEST (test_net_context_timer)
 
 GST_END_TEST;
 
+static GstSensorWsClient *
+start_tls_client (
+    Probe *p, TestServer *ts, gboolean strict, const gchar *ca_file)
+{
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  gchar *uri = test_server_uri (ts, "/echo");
+
+  config_for (&config, uri);
+  config.tls_strict = strict;
+  config.ca_file = g_strdup (ca_file);
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  g_free (uri);
+  return client;
+}
+
+GST_START_TEST (test_tls)
+{
+  TestServer *ts = test_server_new_full (TRUE);
+  gchar *ca = test_file ("ws-test-cert.pem");
+  Probe *p;
+  GstSensorWsClient *client;
+  GBytes *b;
+
+  /* self-signed, strict, system store only: refused */
+  p = probe_new ();
+  client = start_tls_client (p, ts, TRUE, NULL);
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->opened, 0);
+  fail_unless (p->error != NULL);
+  fail_unless_equals_int (p->error->domain, G_TLS_ERROR);
+  fail_unless_equals_int (p->error->code, G_TLS_ERROR_BAD_CERTIFICATE);
+  gst_sensor_ws_client_free (client);
+  probe_free (p);
+
+  /* not strict: accepted, and data flows */
+  p = probe_new ();
+  client = start_tls_client (p, ts, FALSE, NULL);
+  PROBE_WAIT (p, p->opened == 1);
+  b = g_bytes_new_static ("over tls", 8);
+  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  g_bytes_unref (b);
+  PROBE_WAIT (p, p->messages == 1);
+  fail_unless (bytes_equal_str (p->payloads->pdata[0], "over tls"));
+  gst_sensor_ws_client_free (client);
+  probe_free (p);
+
+  /* strict with the CA file: accepted */
+  p = probe_new ();
+  client = start_tls_client (p, ts, TRUE, ca);
+  PROBE_WAIT (p, p->opened == 1);
+  gst_sensor_ws_client_free (client);
+  fail_unless_equals_int (p->closed, 0);
+  probe_free (p);
+
+  /* a CA file that cannot be read: an error, no connection */
+  p = probe_new ();
+  client = start_tls_client (p, ts, TRUE, "/nonexistent/ca.pem");
+  PROBE_WAIT (p, p->gave_up == 1);
+  fail_unless_equals_int (p->opened, 0);
+  fail_unless (p->error != NULL);
+  gst_sensor_ws_client_free (client);
+  probe_free (p);
+
+  g_free (ca);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_uri)
+{
+  const gchar *uris[] = { "not a uri", "ftp://127.0.0.1/", "ws:///nohost",
+    NULL };
+  guint i;
+
+  for (i = 0; uris[i]; i++) {
+    Probe *p = probe_new ();
+    GstSensorWsClient *client = start_client (p, uris[i], NULL);
+
+    PROBE_WAIT (p, p->gave_up == 1);
+    fail_unless (
+        g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT),
+        "%s", uris[i]);
+    fail_unless_equals_int (p->opened, 0);
+    gst_sensor_ws_client_free (client);
+    probe_free (p);
+  }
+}
+
+GST_END_TEST;
+
+/* A raw server that completes the upgrade by hand and then reads nothing:
+ * pings are never answered. */
+typedef struct
+{
+  GSocket *listener;
+  guint port;
+  GThread *thread;
+  GCancellable *cancel;
+} DeafServer;
+
+static gpointer
+deaf_server_thread (gpointer data)
+{
+  DeafServer *ds = data;
+  GSocket *conn;
+  GString *req = g_string_new (NULL);
+  gchar buf[1024], *lower, *key, *end, *accept, *resp;
+  GChecksum *sha;
+  guint8 digest[20];
+  gsize dlen = sizeof (digest);
+  gssize n;
+
+  conn = g_socket_accept (ds->listener, ds->cancel, NULL);
+  if (!conn)
+    goto out;
+  while (!strstr (req->str, "\r\n\r\n")) {
+    n = g_socket_receive (conn, buf, sizeof (buf), ds->cancel, NULL);
+    if (n <= 0)
+      goto out;
+    g_string_append_len (req, buf, n);
+  }
+  lower = g_ascii_strdown (req->str, -1);
+  key = strstr (lower, "sec-websocket-key:");
+  fail_unless (key != NULL);
+  key = req->str + (key - lower) + strlen ("sec-websocket-key:");
+  while (*key == ' ')
+    key++;
+  end = strstr (key, "\r\n");
+  key = g_strndup (key, end - key);
+  sha = g_checksum_new (G_CHECKSUM_SHA1);
+  g_checksum_update (sha, (const guchar *) key, -1);
+  g_checksum_update (
+      sha, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
+  g_checksum_get_digest (sha, digest, &dlen);
+  accept = g_base64_encode (digest, dlen);
+  resp = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
+                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Accept: %s\r\n\r\n",
+      accept);
+  g_socket_send (conn, resp, strlen (resp), NULL, NULL);
+  /* now deaf until the test ends */
+  g_cancellable_set_error_if_cancelled (ds->cancel, NULL);
+  while (!g_cancellable_is_cancelled (ds->cancel))
+    g_usleep (10000);
+  g_free (resp);
+  g_free (accept);
+  g_checksum_free (sha);
+  g_free (key);
+  g_free (lower);
+out:
+  g_clear_object (&conn);
+  g_string_free (req, TRUE);
+  return NULL;
+}
+
+static DeafServer *
+deaf_server_new (void)
+{
+  DeafServer *ds = g_new0 (DeafServer, 1);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0), *bound;
+
+  ds->listener = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  fail_unless (g_socket_bind (ds->listener, addr, FALSE, NULL));
+  fail_unless (g_socket_listen (ds->listener, NULL));
+  bound = g_socket_get_local_address (ds->listener, NULL);
+  ds->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  ds->cancel = g_cancellable_new ();
+  ds->thread = g_thread_new ("deaf-server", deaf_server_thread, ds);
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return ds;
+}
+
+static void
+deaf_server_free (DeafServer *ds)
+{
+  g_cancellable_cancel (ds->cancel);
+  g_thread_join (ds->thread);
+  g_object_unref (ds->cancel);
+  g_object_unref (ds->listener);
+  g_free (ds);
+}
+
+GST_START_TEST (test_pong_timeout)
+{
+  DeafServer *ds = deaf_server_new ();
+  Probe *p = probe_new ();
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
+  gint64 opened_at;
+
+  config_for (&config, uri);
+  config.keepalive_interval_s = 1;
+  config.pong_timeout_s = 1;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->opened == 1);
+  opened_at = g_get_monotonic_time ();
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless (g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT),
+      "%s", p->error ? p->error->message : "no error");
+  fail_unless_equals_int (p->close_code, 0);
+  /* interval + pong timeout, not earlier */
+  fail_unless (p->closed_at_us - opened_at >= 1900 * G_TIME_SPAN_MILLISECOND);
+  fail_if (gst_sensor_ws_client_is_connected (client));
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  deaf_server_free (ds);
+}
+
+GST_END_TEST;
+
+/* libsoup's server answers pings: the connection stays up. */
+GST_START_TEST (test_keepalive_answered)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+
+  config_for (&config, uri);
+  config.keepalive_interval_s = 1;
+  config.pong_timeout_s = 1;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->opened == 1);
+  g_usleep (3500 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (p->closed, 0);
+  fail_unless (gst_sensor_ws_client_is_connected (client));
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_max_incoming_payload)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  GBytes *small, *big;
+
+  config_for (&config, uri);
+  config.max_incoming_payload = 1000;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->opened == 1);
+  small = g_bytes_new_take (g_malloc0 (1000), 1000);
+  big = g_bytes_new_take (g_malloc0 (1001), 1001);
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, small));
+  PROBE_WAIT (p, p->messages == 1);
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, big));
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->messages, 1);
+  fail_unless (p->error != NULL);
+  fail_unless_equals_int (p->error->domain, SOUP_WEBSOCKET_ERROR);
+  g_bytes_unref (small);
+  g_bytes_unref (big);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_free_inside_callback)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/close4001");
+
+  p->free_in_closed = TRUE;
+  start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->stop_returned);
+  fail_unless (p->notified);
+  fail_unless_equals_int (p->closed, 1);
+  /* no callback after that */
+  g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (p->gave_up, 0);
+  fail_unless_equals_int (p->reconnecting, 0);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+#define N_SENDERS 4
+#define N_PER_SENDER 250
+
+static gpointer
+sender_thread (gpointer data)
+{
+  static gint next = 0;
+  Probe *p = data;
+  guint me = g_atomic_int_add (&next, 1);
+  guint i;
+
+  for (i = 0; i < N_PER_SENDER; i++) {
+    gchar *s = g_strdup_printf ("%u:%u", me % N_SENDERS, i);
+    GBytes *b = g_bytes_new_take (s, strlen (s));
+
+    fail_unless (
+        gst_sensor_ws_client_send (p->client, SOUP_WEBSOCKET_DATA_TEXT, b));
+    g_bytes_unref (b);
+  }
+  return NULL;
+}
+
+/* Many threads sending at once: nothing lost, each thread's order kept. */
+GST_START_TEST (test_send_from_threads)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GThread *threads[N_SENDERS];
+  guint next[N_SENDERS] = { 0 };
+  guint i;
+
+  PROBE_WAIT (p, p->opened == 1);
+  for (i = 0; i < N_SENDERS; i++)
+    threads[i] = g_thread_new ("sender", sender_thread, p);
+  for (i = 0; i < N_SENDERS; i++)
+    g_thread_join (threads[i]);
+  PROBE_WAIT (p, p->messages == N_SENDERS * N_PER_SENDER);
+  for (i = 0; i < p->payloads->len; i++) {
+    gsize len;
+    const gchar *d = g_bytes_get_data (p->payloads->pdata[i], &len);
+    gchar *str = g_strndup (d, len);
+    guint t, n;
+
+    fail_unless_equals_int (sscanf (str, "%u:%u", &t, &n), 2);
+    fail_unless (t < N_SENDERS);
+    fail_unless_equals_int (n, next[t]);
+    next[t]++;
+    g_free (str);
+  }
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* A client that gave up can be started again. */
+GST_START_TEST (test_restart_after_give_up)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/close4001");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+
+  PROBE_WAIT (p, p->gave_up == 1);
+  gst_sensor_ws_client_start (client);
+  PROBE_WAIT (p, p->gave_up == 2);
+  fail_unless_equals_int (p->opened, 2);
+  fail_unless_equals_int (p->closed, 2);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
 /* The Python websockets peer: text + binary echo, then a close code. */
 GST_START_TEST (test_python_peer)
 {
@@ -1169,6 +1593,14 @@ wsclient_suite (void)
   tcase_add_test (tc, test_stop_while_connecting);
   tcase_add_test (tc, test_many_clients_one_thread);
   tcase_add_test (tc, test_net_context_timer);
+  tcase_add_test (tc, test_tls);
+  tcase_add_test (tc, test_bad_uri);
+  tcase_add_test (tc, test_pong_timeout);
+  tcase_add_test (tc, test_keepalive_answered);
+  tcase_add_test (tc, test_max_incoming_payload);
+  tcase_add_test (tc, test_free_inside_callback);
+  tcase_add_test (tc, test_send_from_threads);
+  tcase_add_test (tc, test_restart_after_give_up);
   tcase_add_test (tc, test_python_peer);
   return s;
 }
