@@ -346,6 +346,7 @@ typedef struct
   const gchar *ws_path;   /* the one WebSocket path served */
   const Step *scripts[4]; /* per connection; the last one repeats */
   const gchar *asyncapi;  /* NULL: 404 */
+  gboolean hang_asyncapi; /* never answer /v1/asyncapi.json */
   guint connections;
   GMutex lock;
   GCond cond;
@@ -446,6 +447,10 @@ device_http (SoupServer *server, SoupServerMessage *msg, const char *path,
 {
   Device *dev = user_data;
 
+  if (dev->hang_asyncapi) {
+    soup_server_message_pause (msg);
+    return;
+  }
   if (dev->asyncapi && g_str_equal (path, "/v1/asyncapi.json")) {
     soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
     soup_server_message_set_response (msg, "application/json",
@@ -891,6 +896,30 @@ GST_START_TEST (test_unknown_channel_asyncapi)
 
 GST_END_TEST;
 
+/* A device that never answers the AsyncAPI request: start gives up after
+ * `timeout` and opens the channel anyway. */
+GST_START_TEST (test_asyncapi_timeout)
+{
+  static const Step script[] = {
+    TEXT ("{\"timestamp_ms\":1,\"cpu\":{\"usage_percent\":1}}"), WAIT
+  };
+  Device *dev = device_start ("/v1/ws/telemetry", script, NULL, two_channels);
+  gchar *desc = device_src (dev, "channel=device.telemetry timeout=1");
+  Run *run;
+
+  dev->hang_asyncapi = TRUE;
+  run = run_new (desc);
+  run_until (run, 1);
+  fail_unless (run->error == NULL);
+  fail_unless_equals_int (run->buffers->len, 1);
+  fail_unless_equals_int (dev->connections, 1);
+  run_free (run);
+  g_free (desc);
+  device_stop (dev);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_input_json)
 {
   static const gchar bin[] = { 1, 2, 3 };
@@ -1228,6 +1257,7 @@ heliossrc_suite (void)
   tcase_add_test (tc, test_console_refused);
   tcase_add_test (tc, test_channel_not_in_table);
   tcase_add_test (tc, test_unknown_channel_asyncapi);
+  tcase_add_test (tc, test_asyncapi_timeout);
   tcase_add_test (tc, test_bad_input_json);
   tcase_add_test (tc, test_bad_input_frames);
   tcase_add_test (tc, test_close_without_code);
