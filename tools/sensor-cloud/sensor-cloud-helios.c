@@ -21,14 +21,17 @@
 
 #include "sensor-cloud.h"
 
-static gint opt_port = GST_HELIOS_DEFAULT_PORT;
+/* -1: the device's port 5800, or an ephemeral one when 5800 is taken */
+static gint opt_port = -1;
 static gint opt_frame_interval_ms = 33;
 static gint opt_resize_after = 30;
 static gint opt_imu_interval_ms = 100;
 
 static const GOptionEntry helios_entries[] = {
   { "helios-port", 0, 0, G_OPTION_ARG_INT, &opt_port,
-      "HeliOS port (default 5800; 0 = ephemeral, announced)", "PORT" },
+      "HeliOS port (default 5800, or ephemeral when it is taken; 0 = "
+      "ephemeral; always announced)",
+      "PORT" },
   { "helios-frame-interval-ms", 0, 0, G_OPTION_ARG_INT, &opt_frame_interval_ms,
       "Frames channel: ms between frames "
       "(default 33)",
@@ -811,9 +814,20 @@ helios_start (SensorCloud *cloud, GError **error)
   soup_server_add_handler (
       hc.server, "/asyncapi.json", asyncapi_cb, NULL, NULL);
 
-  sa = g_inet_socket_address_new (inet, MAX (opt_port, 0));
-  if (!soup_server_listen (hc.server, sa, 0, error))
-    return FALSE;
+  sa = g_inet_socket_address_new (
+      inet, opt_port < 0 ? GST_HELIOS_DEFAULT_PORT : opt_port);
+  if (!soup_server_listen (hc.server, sa, 0, error)) {
+    if (opt_port >= 0)
+      return FALSE;
+    g_printerr ("sensor-cloud: helios: port %d: %s; using an ephemeral "
+                "port\n",
+        GST_HELIOS_DEFAULT_PORT, (*error)->message);
+    g_clear_error (error);
+    g_clear_object (&sa);
+    sa = g_inet_socket_address_new (inet, 0);
+    if (!soup_server_listen (hc.server, sa, 0, error))
+      return FALSE;
+  }
   uris = soup_server_get_uris (hc.server);
   sensor_cloud_announce (cloud, "helios", g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
