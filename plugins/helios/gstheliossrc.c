@@ -135,7 +135,9 @@ struct _GstHeliosSrc
   /* session, set in start() */
   const GstHeliosChannel *chan;
   gchar *uri;
-  gchar *subscribe_op;
+  gchar *open_op;     /* sent on every open (under lock) */
+  GMutex client_lock; /* keeps @live_client alive for sends */
+  GstSensorWsClient *live_client;
   GstSensorWsClient *client;
 
   /* network thread only */
@@ -304,6 +306,7 @@ static void
 on_opened (GstSensorWsClient *client, gpointer user_data)
 {
   GstHeliosSrc *self = user_data;
+  gchar *text;
 
   g_mutex_lock (&self->lock);
   self->connected = TRUE;
@@ -313,12 +316,16 @@ on_opened (GstSensorWsClient *client, gpointer user_data)
   self->net_discont = TRUE;
   post_state (self, "connected", NULL);
 
-  if (self->subscribe_op) {
-    GBytes *op = g_bytes_new (self->subscribe_op, strlen (self->subscribe_op));
+  /* sensors: the subscribe op; metrics: a rate changed while playing */
+  g_mutex_lock (&self->lock);
+  text = g_strdup (self->open_op);
+  g_mutex_unlock (&self->lock);
+  if (text) {
+    GBytes *op = g_bytes_new_take (text, strlen (text));
 
-    GST_DEBUG_OBJECT (self, "subscribing: %s", self->subscribe_op);
+    GST_DEBUG_OBJECT (self, "sending %s", text);
     if (!gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, op))
-      GST_WARNING_OBJECT (self, "could not send the subscribe op");
+      GST_WARNING_OBJECT (self, "could not send %s", text);
     g_bytes_unref (op);
   }
 }
@@ -742,6 +749,89 @@ query_values (GstHeliosSrc *self)
   return v;
 }
 
+static void
+clear_open_op (GstHeliosSrc *self)
+{
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->open_op, g_free);
+  g_mutex_unlock (&self->lock);
+}
+
+/* The subscribe op for a comma-separated kinds list. */
+static gchar *
+sensors_op (const gchar *kinds_list, gint interval_ms, GError **err)
+{
+  g_auto (GStrv) kinds =
+      g_strsplit_set (kinds_list ? kinds_list : "", ", ", -1);
+  GPtrArray *k = g_ptr_array_new ();
+  gchar *op;
+  guint i;
+
+  for (i = 0; kinds[i]; i++) {
+    if (*kinds[i])
+      g_ptr_array_add (k, kinds[i]);
+  }
+  g_ptr_array_add (k, NULL);
+  op = gst_helios_sensors_subscribe_op (
+      (const gchar *const *) k->pdata, interval_ms, err);
+  g_ptr_array_free (k, TRUE);
+  return op;
+}
+
+/* interval-ms or kinds changed while playing: sensors.stream takes a new
+ * subscribe op, streams.<id>.metrics an {"interval_ms":N} message. Sent now
+ * and again on every reconnect. */
+static void
+update_live (GstHeliosSrc *self)
+{
+  GstHeliosChannelId id;
+  g_autofree gchar *kinds = NULL;
+  g_autoptr (GError) err = NULL;
+  gchar *op = NULL;
+  gint interval;
+
+  GST_OBJECT_LOCK (self);
+  kinds = g_strdup (self->kinds);
+  interval = self->interval_ms;
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->client_lock);
+  if (self->live_client == NULL || self->chan == NULL)
+    goto done;
+  id = self->chan->id;
+  if (id == GST_HELIOS_CHANNEL_SENSORS_STREAM) {
+    op = sensors_op (kinds, interval, &err);
+    if (op == NULL) {
+      GST_WARNING_OBJECT (self, "keeping the subscription: %s", err->message);
+      goto done;
+    }
+  } else if (id == GST_HELIOS_CHANNEL_STREAM_METRICS && interval > 0) {
+    gint clamped;
+
+    gst_helios_param_clamp (
+        gst_helios_channel_find_param (self->chan, "interval_ms"), interval,
+        &clamped);
+    op = g_strdup_printf ("{\"interval_ms\":%d}", clamped);
+  } else {
+    goto done;
+  }
+  g_mutex_lock (&self->lock);
+  g_free (self->open_op);
+  self->open_op = g_strdup (op);
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "sending %s", op);
+  {
+    GBytes *bytes = g_bytes_new_take (op, strlen (op));
+
+    if (!gst_sensor_ws_client_send (
+            self->live_client, SOUP_WEBSOCKET_DATA_TEXT, bytes))
+      GST_INFO_OBJECT (self, "not connected: sent on the next connection");
+    g_bytes_unref (bytes);
+  }
+done:
+  g_mutex_unlock (&self->client_lock);
+}
+
 static gboolean
 gst_helios_src_start (GstBaseSrc *bsrc)
 {
@@ -789,24 +879,18 @@ gst_helios_src_start (GstBaseSrc *bsrc)
 
   /* sensors.stream says what to send with a subscribe op */
   if (self->chan->id == GST_HELIOS_CHANNEL_SENSORS_STREAM) {
-    g_auto (GStrv) kinds =
-        g_strsplit_set (self->kinds ? self->kinds : "", ", ", -1);
-    GPtrArray *k = g_ptr_array_new ();
+    gchar *op = sensors_op (self->kinds, self->interval_ms, &err);
 
-    for (i = 0; kinds[i]; i++) {
-      if (*kinds[i])
-        g_ptr_array_add (k, kinds[i]);
-    }
-    g_ptr_array_add (k, NULL);
-    self->subscribe_op = gst_helios_sensors_subscribe_op (
-        (const gchar *const *) k->pdata, self->interval_ms, &err);
-    g_ptr_array_free (k, TRUE);
-    if (self->subscribe_op == NULL) {
+    if (op == NULL) {
       GST_ELEMENT_ERROR (
           self, RESOURCE, SETTINGS, ("%s", err->message), (NULL));
       self->chan = NULL;
       return FALSE;
     }
+    g_mutex_lock (&self->lock);
+    g_free (self->open_op);
+    self->open_op = op;
+    g_mutex_unlock (&self->lock);
   }
 
   /* a device that lists its channels: refuse one it does not have */
@@ -823,7 +907,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
         ("channel", G_TYPE_STRING, self->channel, "channels", G_TYPE_STRING,
             list, NULL));
     self->chan = NULL;
-    g_clear_pointer (&self->subscribe_op, g_free);
+    clear_open_op (self);
     return FALSE;
   }
 
@@ -846,7 +930,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
           ("cannot build the channel URI from '%s'", self->location),
           ("%s", err->message));
       self->chan = NULL;
-      g_clear_pointer (&self->subscribe_op, g_free);
+      clear_open_op (self);
       return FALSE;
     }
     self->uri = g_uri_to_string (full);
@@ -880,6 +964,9 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   config.max_incoming_payload = DEFAULT_MAX_MESSAGE;
   self->client = gst_sensor_ws_client_new (&config, &ws_callbacks, self, NULL);
   gst_sensor_ws_config_clear (&config);
+  g_mutex_lock (&self->client_lock);
+  self->live_client = self->client;
+  g_mutex_unlock (&self->client_lock);
 
   post_state (self, "connecting", NULL);
   gst_sensor_ws_client_start (self->client);
@@ -892,6 +979,9 @@ gst_helios_src_stop (GstBaseSrc *bsrc)
   GstHeliosSrc *self = GST_HELIOS_SRC (bsrc);
 
   if (self->client) {
+    g_mutex_lock (&self->client_lock);
+    self->live_client = NULL;
+    g_mutex_unlock (&self->client_lock);
     g_mutex_lock (&self->lock);
     self->finished = TRUE;
     g_mutex_unlock (&self->lock);
@@ -904,7 +994,7 @@ gst_helios_src_stop (GstBaseSrc *bsrc)
   self->connected = FALSE;
   g_mutex_unlock (&self->lock);
   g_clear_pointer (&self->uri, g_free);
-  g_clear_pointer (&self->subscribe_op, g_free);
+  clear_open_op (self);
   g_clear_pointer (&self->net_fourcc, g_free);
   g_clear_pointer (&self->last_close_reason, g_free);
   gst_clear_caps (&self->caps);
@@ -1112,6 +1202,7 @@ gst_helios_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstHeliosSrc *self = GST_HELIOS_SRC (object);
+  gboolean live_change = FALSE;
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -1127,6 +1218,7 @@ gst_helios_src_set_property (
       break;
     case PROP_INTERVAL_MS:
       self->interval_ms = g_value_get_int (value);
+      live_change = TRUE;
       break;
     case PROP_LIMIT:
       self->limit = g_value_get_int (value);
@@ -1137,6 +1229,7 @@ gst_helios_src_set_property (
     case PROP_KINDS:
       g_free (self->kinds);
       self->kinds = g_value_dup_string (value);
+      live_change = TRUE;
       break;
     case PROP_OUTPUT:
       g_free (self->output);
@@ -1191,6 +1284,8 @@ gst_helios_src_set_property (
       break;
   }
   GST_OBJECT_UNLOCK (self);
+  if (live_change)
+    update_live (self);
 }
 
 static void
@@ -1286,8 +1381,10 @@ gst_helios_src_finalize (GObject *object)
   g_free (self->output);
   g_free (self->source);
   g_free (self->ca_file);
+  g_free (self->open_op);
   clear_queue (self);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->client_lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1311,6 +1408,7 @@ gst_helios_src_init (GstHeliosSrc *self)
   self->max_queue = DEFAULT_MAX_QUEUE;
   self->last_pts = GST_CLOCK_TIME_NONE;
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->client_lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
@@ -1319,6 +1417,10 @@ gst_helios_src_init (GstHeliosSrc *self)
 
 #define RW                                                                     \
   (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)
+
+/* sensors.stream and streams.<id>.metrics take these while playing */
+#define RW_LIVE                                                                \
+  (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)
 
 static void
 gst_helios_src_class_init (GstHeliosSrcClass *klass)
@@ -1351,8 +1453,9 @@ gst_helios_src_class_init (GstHeliosSrcClass *klass)
       g_param_spec_int ("interval-ms", "Interval (ms)",
           "Message interval for telemetry (250-10000), devices (250-10000), "
           "processes (250-10000), stream metrics (250-10000) and sensors "
-          "(50-10000); 0 = the device's default",
-          0, 10000, 0, RW));
+          "(50-10000); 0 = the device's default. Changes while playing go to "
+          "sensors (a new subscribe op) and stream metrics live",
+          0, 10000, 0, RW_LIVE));
   g_object_class_install_property (gobject_class, PROP_LIMIT,
       g_param_spec_int ("limit", "Process limit",
           "processes.stream: most processes per snapshot (10-2000); 0 = the "
@@ -1366,8 +1469,8 @@ gst_helios_src_class_init (GstHeliosSrcClass *klass)
   g_object_class_install_property (gobject_class, PROP_KINDS,
       g_param_spec_string ("kinds", "Sensor kinds",
           "sensors.stream: comma-separated kinds to subscribe to (imu, "
-          "power, firmware, lighting)",
-          DEFAULT_KINDS, RW));
+          "power, firmware, lighting); changes while playing resubscribe",
+          DEFAULT_KINDS, RW_LIVE));
   g_object_class_install_property (gobject_class, PROP_OUTPUT,
       g_param_spec_string ("output", "Graph output",
           "streams.<uuid>.frames: graph output port to switch to while "

@@ -351,6 +351,7 @@ typedef struct
   GMutex lock;
   GCond cond;
   GList *conns;
+  GPtrArray *received; /* client text messages */
 } Device;
 
 typedef struct
@@ -397,6 +398,37 @@ play_free (gpointer data)
 }
 
 static void
+device_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
+    gpointer user_data)
+{
+  Device *dev = user_data;
+
+  g_mutex_lock (&dev->lock);
+  g_ptr_array_add (dev->received,
+      g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message)));
+  g_cond_broadcast (&dev->cond);
+  g_mutex_unlock (&dev->lock);
+}
+
+/* The @n-th client message (from 0), waiting up to 10 s for it. */
+static gchar *
+device_wait_received (Device *dev, guint n)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  gchar *s = NULL;
+
+  g_mutex_lock (&dev->lock);
+  while (dev->received->len <= n &&
+      g_cond_wait_until (&dev->cond, &dev->lock, end))
+    ;
+  if (dev->received->len > n)
+    s = g_strdup (g_ptr_array_index (dev->received, n));
+  g_mutex_unlock (&dev->lock);
+  fail_unless (s != NULL, "client message %u never came", n);
+  return s;
+}
+
+static void
 device_ws (SoupServer *server, SoupServerMessage *msg, const char *path,
     SoupWebsocketConnection *conn, gpointer user_data)
 {
@@ -411,6 +443,7 @@ device_ws (SoupServer *server, SoupServerMessage *msg, const char *path,
     return;
   }
   p = g_new0 (Play, 1);
+  g_signal_connect (conn, "message", G_CALLBACK (device_message), dev);
 
   g_mutex_lock (&dev->lock);
   i = MIN (dev->connections, 3);
@@ -505,6 +538,7 @@ device_start (const gchar *ws_path, const Step *first, const Step *second,
   dev->scripts[0] = first;
   dev->scripts[1] = second;
   dev->asyncapi = asyncapi;
+  dev->received = g_ptr_array_new_with_free_func (g_free);
   dev->context = g_main_context_new ();
   dev->loop = g_main_loop_new (dev->context, FALSE);
   g_mutex_init (&dev->lock);
@@ -533,6 +567,7 @@ device_stop (Device *dev)
   g_main_context_unref (dev->context);
   g_mutex_clear (&dev->lock);
   g_cond_clear (&dev->cond);
+  g_ptr_array_unref (dev->received);
   g_free (dev);
 }
 
@@ -920,6 +955,69 @@ GST_START_TEST (test_asyncapi_timeout)
 
 GST_END_TEST;
 
+#define ASSERT_RECEIVED(dev, n, want)                                          \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    gchar *got_ = device_wait_received (dev, n);                               \
+    fail_unless_equals_string (got_, want);                                    \
+    g_free (got_);                                                             \
+  }                                                                            \
+  G_STMT_END
+
+/* sensors.stream: subscribe on open, resubscribe when kinds/interval change
+ * while playing; an invalid kinds list keeps the old subscription. */
+GST_START_TEST (test_live_sensors_subscribe)
+{
+  static const Step script[] = { TEXT ("{\"imu\":{\"seq\":1}}"), WAIT };
+  Device *dev = device_start ("/v1/ws/sensors", script, NULL, NULL);
+  gchar *desc = device_src (dev, "channel=sensors.stream kinds=imu");
+  Run *run = run_new (desc);
+
+  run_until (run, 1);
+  fail_unless_equals_int (run->buffers->len, 1);
+  ASSERT_RECEIVED (dev, 0, "{\"op\":\"subscribe\",\"kinds\":[\"imu\"]}");
+  g_object_set (run->src, "kinds", "power, lighting", NULL);
+  ASSERT_RECEIVED (
+      dev, 1, "{\"op\":\"subscribe\",\"kinds\":[\"power\",\"lighting\"]}");
+  g_object_set (run->src, "interval-ms", 20, NULL);
+  ASSERT_RECEIVED (dev, 2,
+      "{\"op\":\"subscribe\",\"kinds\":[\"power\",\"lighting\"],"
+      "\"interval_ms\":50}");
+  g_object_set (run->src, "kinds", "sonar", NULL);
+  g_object_set (run->src, "kinds", "imu", NULL);
+  ASSERT_RECEIVED (
+      dev, 3, "{\"op\":\"subscribe\",\"kinds\":[\"imu\"],\"interval_ms\":50}");
+  run_free (run);
+  g_free (desc);
+  device_stop (dev);
+}
+
+GST_END_TEST;
+
+/* streams.<id>.metrics: interval-ms while playing -> {"interval_ms":N}. */
+GST_START_TEST (test_live_metrics_interval)
+{
+  static const Step script[] = { TEXT ("{\"stream_id\":\"" UUID
+                                       "\",\"metrics\":{},\"timestamp_ms\":1}"),
+    WAIT };
+  Device *dev =
+      device_start ("/v1/ws/streams/" UUID "/metrics", script, NULL, NULL);
+  gchar *desc = device_src (dev, "channel=streams." UUID ".metrics");
+  Run *run = run_new (desc);
+
+  run_until (run, 1);
+  fail_unless_equals_int (run->buffers->len, 1);
+  g_object_set (run->src, "interval-ms", 100, NULL);
+  ASSERT_RECEIVED (dev, 0, "{\"interval_ms\":250}");
+  g_object_set (run->src, "interval-ms", 5000, NULL);
+  ASSERT_RECEIVED (dev, 1, "{\"interval_ms\":5000}");
+  run_free (run);
+  g_free (desc);
+  device_stop (dev);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_input_json)
 {
   static const gchar bin[] = { 1, 2, 3 };
@@ -1258,6 +1356,8 @@ heliossrc_suite (void)
   tcase_add_test (tc, test_channel_not_in_table);
   tcase_add_test (tc, test_unknown_channel_asyncapi);
   tcase_add_test (tc, test_asyncapi_timeout);
+  tcase_add_test (tc, test_live_sensors_subscribe);
+  tcase_add_test (tc, test_live_metrics_interval);
   tcase_add_test (tc, test_bad_input_json);
   tcase_add_test (tc, test_bad_input_frames);
   tcase_add_test (tc, test_close_without_code);
