@@ -352,6 +352,7 @@ typedef struct
   GCond cond;
   GList *conns;
   GPtrArray *received; /* client text messages */
+  gchar *last_query;   /* query string of the last upgrade request */
 } Device;
 
 typedef struct
@@ -450,6 +451,9 @@ device_ws (SoupServer *server, SoupServerMessage *msg, const char *path,
   while (i > 0 && dev->scripts[i] == NULL)
     i--;
   dev->connections++;
+  g_free (dev->last_query);
+  dev->last_query =
+      g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
   dev->conns = g_list_prepend (dev->conns, g_object_ref (conn));
   g_cond_broadcast (&dev->cond);
   g_mutex_unlock (&dev->lock);
@@ -568,6 +572,7 @@ device_stop (Device *dev)
   g_mutex_clear (&dev->lock);
   g_cond_clear (&dev->cond);
   g_ptr_array_unref (dev->received);
+  g_free (dev->last_query);
   g_free (dev);
 }
 
@@ -1018,6 +1023,52 @@ GST_START_TEST (test_live_metrics_interval)
 
 GST_END_TEST;
 
+/* Channel properties become the path's query, clamped to the device's
+ * ranges; properties of other channels are left out. */
+GST_START_TEST (test_query_params)
+{
+  static const Step script[] = { WAIT };
+  struct
+  {
+    const gchar *path;
+    const gchar *props;
+    const gchar *query;
+  } rows[] = {
+    { "/v1/ws/logs",
+        "channel=logs.stream source=kernel lines=0 follow=false "
+        "interval-ms=300",
+        "source=kernel&lines=0&follow=false" },
+    { "/v1/ws/streams/" UUID "/frames",
+        "channel=streams." UUID ".frames output=annotated restore=false "
+        "poll-ms=1 lines=3",
+        "output=annotated&restore=false&poll_ms=5" },
+    { "/v1/ws/processes", "channel=processes.stream interval-ms=100 limit=5",
+        "interval_ms=250&limit=10" },
+    { "/v1/ws/updates", "channel=updates.stream heartbeat-ms=60000",
+        "heartbeat_ms=60000" },
+    { "/v1/ws/telemetry", "channel=device.telemetry", NULL },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    Device *dev = device_start (rows[i].path, script, NULL, NULL);
+    gchar *desc = device_src (dev, rows[i].props);
+    Run *run = run_new (desc);
+
+    gst_element_set_state (run->pipeline, GST_STATE_PLAYING);
+    g_mutex_lock (&dev->lock);
+    while (dev->connections == 0)
+      g_cond_wait (&dev->cond, &dev->lock);
+    fail_unless_equals_string (dev->last_query, rows[i].query);
+    g_mutex_unlock (&dev->lock);
+    run_free (run);
+    g_free (desc);
+    device_stop (dev);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_input_json)
 {
   static const gchar bin[] = { 1, 2, 3 };
@@ -1356,6 +1407,7 @@ heliossrc_suite (void)
   tcase_add_test (tc, test_channel_not_in_table);
   tcase_add_test (tc, test_unknown_channel_asyncapi);
   tcase_add_test (tc, test_asyncapi_timeout);
+  tcase_add_test (tc, test_query_params);
   tcase_add_test (tc, test_live_sensors_subscribe);
   tcase_add_test (tc, test_live_metrics_interval);
   tcase_add_test (tc, test_bad_input_json);
