@@ -716,8 +716,14 @@ fetch_channels (GstHeliosSrc *self, GUri *base)
   }
   names = gst_helios_asyncapi_parse_channels (
       g_bytes_get_data (body, NULL), g_bytes_get_size (body), &err);
-  if (names == NULL)
+  if (names == NULL) {
     GST_WARNING_OBJECT (self, "ignoring %s: %s", uri, err->message);
+  } else if (!gst_helios_asyncapi_is_helios ((const gchar *const *) names)) {
+    /* names in a form we do not know: no grounds to refuse anything */
+    GST_WARNING_OBJECT (
+        self, "ignoring %s: it lists no HeliOS channel name", uri);
+    g_clear_pointer (&names, g_strfreev);
+  }
   return names;
 }
 

@@ -20,6 +20,18 @@ compare_strings (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const gchar *const *) a, *(const gchar *const *) b);
 }
 
+static void
+add_name (GPtrArray *names, const gchar *name)
+{
+  guint i;
+
+  for (i = 0; i < names->len; i++) {
+    if (g_str_equal (g_ptr_array_index (names, i), name))
+      return;
+  }
+  g_ptr_array_add (names, g_strdup (name));
+}
+
 gchar **
 gst_helios_asyncapi_parse_channels (
     const gchar *data, gsize len, GError **error)
@@ -55,18 +67,17 @@ gst_helios_asyncapi_parse_channels (
   members = json_object_get_members (obj);
   for (l = members; l; l = l->next) {
     JsonNode *c = json_object_get_member (obj, l->data);
-    const gchar *name = l->data;
 
-    /* AsyncAPI 3: the key is an id, the address is the channel name */
+    add_name (names, l->data);
+    /* AsyncAPI 3: the key is an id and the address may be the name */
     if (c && JSON_NODE_HOLDS_OBJECT (c)) {
       JsonNode *addr =
           json_object_get_member (json_node_get_object (c), "address");
 
       if (addr && JSON_NODE_HOLDS_VALUE (addr) &&
           json_node_get_value_type (addr) == G_TYPE_STRING)
-        name = json_node_get_string (addr);
+        add_name (names, json_node_get_string (addr));
     }
-    g_ptr_array_add (names, g_strdup (name));
   }
   g_list_free (members);
   g_ptr_array_sort (names, compare_strings);
@@ -107,6 +118,22 @@ gst_helios_asyncapi_lists (const gchar *const *channels, const gchar *requested)
   for (i = 0; channels[i]; i++) {
     if (name_matches (channels[i], requested))
       return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean
+gst_helios_asyncapi_is_helios (const gchar *const *channels)
+{
+  const GstHeliosChannel *table;
+  guint n, i, j;
+
+  table = gst_helios_channels (&n);
+  for (i = 0; channels && channels[i]; i++) {
+    for (j = 0; j < n; j++) {
+      if (g_str_equal (channels[i], table[j].name))
+        return TRUE;
+    }
   }
   return FALSE;
 }

@@ -18,6 +18,11 @@ gchar **gst_helios_asyncapi_parse_channels (
 gboolean gst_helios_asyncapi_lists (
     const gchar *const *channels, const gchar *requested);
 
+/* TRUE when @channels names at least one channel of the table the way
+ * HeliOS does ("device.telemetry", "streams.{stream_id}.frames"): only then
+ * is a missing channel a reason to refuse it. */
+gboolean gst_helios_asyncapi_is_helios (const gchar *const *channels);
+
 /* An AsyncAPI document for the channel table, as HeliOS serves it: for the
  * local stand-in server. */
 gchar *gst_helios_asyncapi_build (const gchar *host_port);

@@ -493,13 +493,24 @@ GST_START_TEST (test_asyncapi)
       (const gchar *const *) names, "streams..frames"));
   fail_if (
       gst_helios_asyncapi_lists ((const gchar *const *) names, "cpu.stream"));
+  fail_unless (gst_helios_asyncapi_is_helios ((const gchar *const *) names));
   g_strfreev (names);
   g_free (doc);
 
+  /* AsyncAPI 3: ids and addresses both count */
   names = gst_helios_asyncapi_parse_channels (v3, strlen (v3), NULL);
-  fail_unless_equals_int (g_strv_length (names), 2);
+  fail_unless_equals_int (g_strv_length (names), 4);
+  fail_unless (gst_helios_asyncapi_lists ((const gchar *const *) names, "a"));
   fail_unless (gst_helios_asyncapi_lists (
       (const gchar *const *) names, "streams.x.frames"));
+  fail_unless (gst_helios_asyncapi_is_helios ((const gchar *const *) names));
+  g_strfreev (names);
+
+  /* paths instead of names: not a list to refuse channels by */
+  names = gst_helios_asyncapi_parse_channels (
+      "{\"channels\":{\"/v1/ws/telemetry\":{}}}", 36, NULL);
+  fail_unless (names != NULL);
+  fail_if (gst_helios_asyncapi_is_helios ((const gchar *const *) names));
   g_strfreev (names);
 
   fail_unless (
