@@ -33,6 +33,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     gchar **names = gst_helios_asyncapi_parse_channels (text, len, NULL);
 
     if (names) {
+      gst_helios_asyncapi_is_helios ((const gchar *const *) names);
       gst_helios_asyncapi_lists ((const gchar *const *) names,
           "streams.0b6f9a52-6d1e-4c3e-9a53-2a3c1b7f0d11.frames");
       g_strfreev (names);
