@@ -17,7 +17,8 @@
  *
  * Messages go from the network thread to the streaming thread through a
  * bounded queue (max-queue messages). When it is full the oldest queued
- * record or frame is dropped (counted in stats as "dropped"): for a live
+ * record or frame is dropped (counted in stats as "dropped", the buffer
+ * after the gap flagged DISCONT): for a live
  * device the newest data matters most, as on the device itself ("latest
  * frame wins"). Format changes, EOS and errors are never dropped.
  *
@@ -217,8 +218,17 @@ enqueue_locked (GstHeliosSrc *self, Item *item)
         Item *old = l->data;
 
         if (old->type == ITEM_DATA) {
-          /* keep the discont mark on the next buffer out */
-          item->discont |= old->discont;
+          GList *next;
+          Item *after = item;
+
+          /* a gap: the next buffer out is a discontinuity */
+          for (next = l->next; next; next = next->next) {
+            if (((Item *) next->data)->type == ITEM_DATA) {
+              after = next->data;
+              break;
+            }
+          }
+          after->discont = TRUE;
           g_queue_delete_link (&self->queue, l);
           item_free (old);
           self->queued_data--;

@@ -1269,6 +1269,13 @@ GST_START_TEST (test_queue_drops_oldest)
   fail_unless_equals_int (pushed + dropped, 10);
   fail_unless (dropped >= 7, "dropped %" G_GUINT64_FORMAT, dropped);
   fail_unless_equals_int (run->buffers->len, pushed);
+  /* what came after the gap (line 8, the older of the two kept) is marked */
+  s = buffer_text (g_ptr_array_index (run->buffers, run->buffers->len - 2));
+  fail_unless_equals_string (s, "{\"type\":\"line\",\"line\":\"8\"}\n");
+  g_free (s);
+  fail_unless (GST_BUFFER_FLAG_IS_SET (
+      g_ptr_array_index (run->buffers, run->buffers->len - 2),
+      GST_BUFFER_FLAG_DISCONT));
   s = buffer_text (g_ptr_array_index (run->buffers, run->buffers->len - 1));
   fail_unless_equals_string (s, "{\"type\":\"line\",\"line\":\"9\"}\n");
   g_free (s);
