@@ -18,15 +18,15 @@
  * Messages go from the network thread to the streaming thread through a
  * bounded queue (max-queue messages). When it is full the oldest queued
  * record or frame is dropped (counted in stats as "dropped", the buffer
- * after the gap flagged DISCONT): for a live
- * device the newest data matters most, as on the device itself ("latest
- * frame wins"). Format changes, EOS and errors are never dropped.
+ * after the gap flagged DISCONT): for a live device the newest data matters
+ * most, as on the device itself ("latest frame wins"). Format changes, EOS
+ * and errors are never dropped.
  *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 heliossrc channel=device.telemetry ! fakesink dump=true
- * gst-launch-1.0 heliossrc channel=streams.<uuid>.frames ! jpegdec !
- * autovideosink
+ * gst-launch-1.0 heliossrc channel=streams.<uuid>.frames ! jpegdec ! \
+ *     autovideosink
  * ]|
  */
 #ifdef HAVE_CONFIG_H
