@@ -7,6 +7,7 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/sensor/sensor.h>
+#include <gst/video/video.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -1177,6 +1178,80 @@ GST_START_TEST (test_bad_input_frames)
 
 GST_END_TEST;
 
+static const gchar nv12_3x2[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+static const gchar yuyv_3x1[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+static const gchar rgb_2x1[6] = { 1, 2, 3, 4, 5, 6 };
+static const gchar h264_au[7] = { 0, 0, 0, 1, 0x65, 0x88, 0x84 };
+
+/* Each fourcc maps to its caps; raw frames come tightly packed and carry a
+ * video meta that says so. */
+GST_START_TEST (test_frame_formats)
+{
+  static const Step script[] = {
+    TEXT ("{\"type\":\"format\",\"fourcc\":\"NV12\",\"width\":3,"
+          "\"height\":2}"),
+    BINARY (nv12_3x2, 10),
+    TEXT ("{\"type\":\"format\",\"fourcc\":\"YUYV\",\"width\":3,"
+          "\"height\":1}"),
+    BINARY (yuyv_3x1, 8),
+    TEXT ("{\"type\":\"format\",\"fourcc\":\"RGB3\",\"width\":2,"
+          "\"height\":1}"),
+    BINARY (rgb_2x1, 6),
+    TEXT ("{\"type\":\"format\",\"fourcc\":\"H264\",\"width\":64,"
+          "\"height\":48}"),
+    BINARY (h264_au, 7), WAIT
+  };
+  struct
+  {
+    const gchar *caps;
+    guint n_planes;
+    gint stride0, stride1;
+    gsize offset1;
+  } want[] = {
+    { "video/x-raw, format=NV12, width=3, height=2", 2, 3, 4, 6 },
+    { "video/x-raw, format=YUY2, width=3, height=1", 1, 8, 0, 0 },
+    { "video/x-raw, format=RGB, width=2, height=1", 1, 6, 0, 0 },
+    { "video/x-h264, stream-format=byte-stream, alignment=au, width=64, "
+      "height=48",
+        0, 0, 0, 0 },
+  };
+  Device *dev =
+      device_start ("/v1/ws/streams/" UUID "/frames", script, NULL, NULL);
+  gchar *desc = device_src (dev, "channel=streams." UUID ".frames");
+  Run *run = run_new (desc);
+  guint i;
+
+  run_until (run, 4);
+  fail_unless (run->error == NULL);
+  fail_unless_equals_int (run->buffers->len, 4);
+  for (i = 0; i < 4; i++) {
+    GstBuffer *buf = g_ptr_array_index (run->buffers, i);
+    GstCaps *caps = gst_caps_from_string (want[i].caps);
+    GstVideoMeta *meta = gst_buffer_get_video_meta (buf);
+
+    fail_unless (gst_caps_is_subset (g_ptr_array_index (run->caps, i), caps),
+        "%u: %" GST_PTR_FORMAT, i, g_ptr_array_index (run->caps, i));
+    gst_caps_unref (caps);
+    if (want[i].n_planes == 0) {
+      fail_unless (meta == NULL);
+      continue;
+    }
+    fail_unless (meta != NULL);
+    fail_unless_equals_int (meta->n_planes, want[i].n_planes);
+    fail_unless_equals_int (meta->stride[0], want[i].stride0);
+    fail_unless_equals_int (meta->stride[1], want[i].stride1);
+    fail_unless_equals_int (meta->offset[1], want[i].offset1);
+  }
+  fail_unless (gst_buffer_memcmp (
+                   g_ptr_array_index (run->buffers, 3), 0, h264_au, 7) == 0);
+  fail_unless_equals_int (run_stat (run, "format-changes"), 4);
+  run_free (run);
+  g_free (desc);
+  device_stop (dev);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_close_without_code)
 {
   static const Step first[] = {
@@ -1371,6 +1446,11 @@ GST_START_TEST (test_python_peer)
                                "height=2");
   fail_unless (gst_caps_is_subset (g_ptr_array_index (run->caps, 1), want));
   gst_caps_unref (want);
+  /* 2 bytes per row, not GStreamer's default 4 */
+  fail_unless_equals_int (
+      gst_buffer_get_video_meta (g_ptr_array_index (run->buffers, 2))
+          ->stride[0],
+      2);
   want = gst_caps_from_string ("video/x-raw, format=GRAY8, width=2, "
                                "height=2");
   fail_unless (gst_caps_is_subset (g_ptr_array_index (run->caps, 2), want));
@@ -1419,6 +1499,7 @@ heliossrc_suite (void)
   tcase_add_test (tc, test_live_metrics_interval);
   tcase_add_test (tc, test_bad_input_json);
   tcase_add_test (tc, test_bad_input_frames);
+  tcase_add_test (tc, test_frame_formats);
   tcase_add_test (tc, test_close_without_code);
   tcase_add_test (tc, test_http_404);
   tcase_add_test (tc, test_queue_drops_oldest);
