@@ -1,0 +1,97 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "plexus-base64.h"
+
+G_DEFINE_QUARK (gst-plexus-error-quark, gst_plexus_error);
+
+static inline gboolean
+is_b64_symbol (guchar c)
+{
+  return g_ascii_isalnum (c) || c == '+' || c == '/';
+}
+
+gssize
+gst_plexus_base64_validate (const gchar * text, gsize len)
+{
+  const guchar *p = (const guchar *) text;
+  const guchar *end = p + len;
+  gsize symbols = 0, pad = 0;
+
+  for (; p < end; p++) {
+    guchar c = *p;
+
+    if (c == '\\') {
+      /* JSON encoders may escape the solidus; nothing else belongs here */
+      if (p + 1 >= end || p[1] != '/' || pad > 0)
+        return -1;
+      p++;
+      symbols++;
+    } else if (c == '=') {
+      if (++pad > 2)
+        return -1;
+    } else if (is_b64_symbol (c) && pad == 0) {
+      symbols++;
+    } else {
+      return -1;
+    }
+  }
+  /* padded input is whole quads; unpadded input may end with 2 or 3
+   * symbols, never 1 */
+  if (pad > 0 && (symbols + pad) % 4 != 0)
+    return -1;
+  if (symbols % 4 == 1)
+    return -1;
+  return symbols;
+}
+
+GstBuffer *
+gst_plexus_base64_decode_to_buffer (const gchar * text, gsize len,
+    GError ** error)
+{
+  GstBuffer *buf;
+  GstMapInfo map;
+  gssize symbols;
+  gint state = 0;
+  guint save = 0;
+  gsize out_len;
+
+  symbols = gst_plexus_base64_validate (text, len);
+  if (symbols <= 0) {
+    g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_BASE64,
+        symbols == 0 ? "frame is empty" : "frame is not valid base64");
+    return NULL;
+  }
+
+  buf = gst_buffer_new_allocate (NULL, (symbols / 4) * 3 + 3, NULL);
+  if (!buf || !gst_buffer_map (buf, &map, GST_MAP_WRITE)) {
+    g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_TOO_LARGE,
+        "cannot allocate %" G_GSSIZE_FORMAT " bytes", symbols);
+    if (buf)
+      gst_buffer_unref (buf);
+    return NULL;
+  }
+  /* the decoder skips characters outside the alphabet, so the '\' of an
+   * escaped solidus vanishes by itself */
+  out_len = g_base64_decode_step (text, len, map.data, &state, &save);
+  gst_buffer_unmap (buf, &map);
+  gst_buffer_set_size (buf, out_len);
+  return buf;
+}
+
+void
+gst_plexus_base64_append (GString * out, const guint8 * data, gsize len)
+{
+  gsize old = out->len;
+  gsize n;
+  gint state = 0, save = 0;
+
+  g_string_set_size (out, old + (len / 3 + 1) * 4 + 4);
+  n = g_base64_encode_step (data, len, FALSE, out->str + old, &state, &save);
+  n += g_base64_encode_close (FALSE, out->str + old + n, &state, &save);
+  g_string_set_size (out, old + n);
+}
