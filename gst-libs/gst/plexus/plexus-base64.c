@@ -7,7 +7,7 @@
 
 #include "plexus-base64.h"
 
-G_DEFINE_QUARK (gst-plexus-error-quark, gst_plexus_error);
+G_DEFINE_QUARK (gst - plexus - error - quark, gst_plexus_error);
 
 static inline gboolean
 is_b64_symbol (guchar c)
@@ -16,7 +16,7 @@ is_b64_symbol (guchar c)
 }
 
 gssize
-gst_plexus_base64_validate (const gchar * text, gsize len)
+gst_plexus_base64_validate (const gchar *text, gsize len)
 {
   const guchar *p = (const guchar *) text;
   const guchar *end = p + len;
@@ -50,8 +50,8 @@ gst_plexus_base64_validate (const gchar * text, gsize len)
 }
 
 GstBuffer *
-gst_plexus_base64_decode_to_buffer (const gchar * text, gsize len,
-    GError ** error)
+gst_plexus_base64_decode_to_buffer (
+    const gchar *text, gsize len, GError **error)
 {
   GstBuffer *buf;
   GstMapInfo map;
@@ -84,7 +84,7 @@ gst_plexus_base64_decode_to_buffer (const gchar * text, gsize len,
 }
 
 void
-gst_plexus_base64_append (GString * out, const guint8 * data, gsize len)
+gst_plexus_base64_append (GString *out, const guint8 *data, gsize len)
 {
   gsize old = out->len;
   gsize n;

@@ -33,7 +33,7 @@ typedef struct
 } Scanner;
 
 static gboolean
-scan_fail (Scanner * s, const gchar * what)
+scan_fail (Scanner *s, const gchar *what)
 {
   if (s->error && *s->error == NULL)
     g_set_error (s->error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_MALFORMED,
@@ -43,16 +43,16 @@ scan_fail (Scanner * s, const gchar * what)
 }
 
 static inline void
-skip_ws (Scanner * s)
+skip_ws (Scanner *s)
 {
-  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n'
-          || *s->p == '\r'))
+  while (s->p < s->end &&
+      (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
     s->p++;
 }
 
 /* At the opening quote; leaves p after the closing quote. */
 static gboolean
-find_string_end (Scanner * s, const gchar ** content, gsize * len)
+find_string_end (Scanner *s, const gchar **content, gsize *len)
 {
   const gchar *begin = s->p + 1;
   const gchar *q = begin;
@@ -79,7 +79,7 @@ find_string_end (Scanner * s, const gchar ** content, gsize * len)
 }
 
 static gboolean
-copy_string (Scanner * s, const gchar ** content, gsize * len)
+copy_string (Scanner *s, const gchar **content, gsize *len)
 {
   const gchar *c;
   gsize n;
@@ -94,10 +94,10 @@ copy_string (Scanner * s, const gchar ** content, gsize * len)
   return TRUE;
 }
 
-static gboolean scan_value (Scanner * s, gboolean top);
+static gboolean scan_value (Scanner *s, gboolean top);
 
 static gboolean
-scan_literal (Scanner * s)
+scan_literal (Scanner *s)
 {
   const gchar *start = s->p;
   gsize n;
@@ -107,10 +107,11 @@ scan_literal (Scanner * s)
   n = s->p - start;
   if (n == 0)
     return scan_fail (s, "expected a value");
-  if ((n == 3 && memcmp (start, "NaN", 3) == 0)
-      || (n == 8 && memcmp (start, "Infinity", 8) == 0)
-      || (n == 9 && (memcmp (start, "-Infinity", 9) == 0
-              || memcmp (start, "+Infinity", 9) == 0))) {
+  if ((n == 3 && memcmp (start, "NaN", 3) == 0) ||
+      (n == 8 && memcmp (start, "Infinity", 8) == 0) ||
+      (n == 9 &&
+          (memcmp (start, "-Infinity", 9) == 0 ||
+              memcmp (start, "+Infinity", 9) == 0))) {
     g_string_append (s->out, "null");
     s->nonfinite++;
   } else {
@@ -120,7 +121,7 @@ scan_literal (Scanner * s)
 }
 
 static gboolean
-scan_array (Scanner * s)
+scan_array (Scanner *s)
 {
   if (++s->depth > MAX_DEPTH)
     return scan_fail (s, "nested too deeply");
@@ -155,7 +156,7 @@ scan_array (Scanner * s)
 }
 
 static gboolean
-scan_object (Scanner * s, gboolean top)
+scan_object (Scanner *s, gboolean top)
 {
   if (++s->depth > MAX_DEPTH)
     return scan_fail (s, "nested too deeply");
@@ -183,8 +184,8 @@ scan_object (Scanner * s, gboolean top)
     g_string_append_c (s->out, ':');
     s->p++;
     skip_ws (s);
-    if (top && key_len == 5 && memcmp (key, "frame", 5) == 0
-        && s->p < s->end && *s->p == '"') {
+    if (top && key_len == 5 && memcmp (key, "frame", 5) == 0 && s->p < s->end &&
+        *s->p == '"') {
       /* the base64 JPEG: remember it, leave an empty string behind */
       if (!find_string_end (s, &s->frame, &s->frame_len))
         return FALSE;
@@ -212,7 +213,7 @@ scan_object (Scanner * s, gboolean top)
 }
 
 static gboolean
-scan_value (Scanner * s, gboolean top)
+scan_value (Scanner *s, gboolean top)
 {
   skip_ws (s);
   if (s->p >= s->end)
@@ -232,18 +233,18 @@ scan_value (Scanner * s, gboolean top)
 /* ---- typed accessors, tolerant of wrong types ---- */
 
 static const gchar *
-member_string (JsonObject * o, const gchar * name)
+member_string (JsonObject *o, const gchar *name)
 {
   JsonNode *n = json_object_get_member (o, name);
 
-  if (n && JSON_NODE_HOLDS_VALUE (n)
-      && json_node_get_value_type (n) == G_TYPE_STRING)
+  if (n && JSON_NODE_HOLDS_VALUE (n) &&
+      json_node_get_value_type (n) == G_TYPE_STRING)
     return json_node_get_string (n);
   return NULL;
 }
 
 static gboolean
-node_number (JsonNode * n, gdouble * out)
+node_number (JsonNode *n, gdouble *out)
 {
   GType t;
 
@@ -260,25 +261,25 @@ node_number (JsonNode * n, gdouble * out)
 }
 
 static gboolean
-member_number (JsonObject * o, const gchar * name, gdouble * out)
+member_number (JsonObject *o, const gchar *name, gdouble *out)
 {
   return node_number (json_object_get_member (o, name), out);
 }
 
 static gint
-member_int (JsonObject * o, const gchar * name, gint fallback)
+member_int (JsonObject *o, const gchar *name, gint fallback)
 {
   gdouble d;
 
-  if (member_number (o, name, &d) && d == floor (d) && d >= G_MININT
-      && d <= G_MAXINT)
+  if (member_number (o, name, &d) && d == floor (d) && d >= G_MININT &&
+      d <= G_MAXINT)
     return (gint) d;
   return fallback;
 }
 
 /* ms (int or float) to epoch ns; FALSE when missing, negative or absurd */
 static gboolean
-member_timestamp (JsonObject * o, gdouble * ms, GstClockTime * ns)
+member_timestamp (JsonObject *o, gdouble *ms, GstClockTime *ns)
 {
   JsonNode *n = json_object_get_member (o, "timestamp");
   gdouble d;
@@ -295,7 +296,7 @@ member_timestamp (JsonObject * o, gdouble * ms, GstClockTime * ns)
 }
 
 static void
-point_init (GstPlexusPoint * pt, JsonObject * o)
+point_init (GstPlexusPoint *pt, JsonObject *o)
 {
   memset (pt, 0, sizeof (*pt));
   pt->object = o;
@@ -309,7 +310,7 @@ point_init (GstPlexusPoint * pt, JsonObject * o)
 }
 
 static void
-camera_free (GstPlexusCamera * c)
+camera_free (GstPlexusCamera *c)
 {
   g_free (c->camera_id);
   g_free (c->video_type);
@@ -317,7 +318,7 @@ camera_free (GstPlexusCamera * c)
 }
 
 static void
-online_source_free (GstPlexusOnlineSource * src)
+online_source_free (GstPlexusOnlineSource *src)
 {
   g_free (src->source_id);
   g_free (src->platform);
@@ -326,7 +327,7 @@ online_source_free (GstPlexusOnlineSource * src)
 }
 
 static void
-parse_init (GstPlexusFrame * f, JsonObject * root)
+parse_init (GstPlexusFrame *f, JsonObject *root)
 {
   JsonNode *n = json_object_get_member (root, "online_sources");
   JsonArray *arr;
@@ -349,7 +350,8 @@ parse_init (GstPlexusFrame * f, JsonObject * root)
     src = g_new0 (GstPlexusOnlineSource, 1);
     src->source_id = g_strdup (member_string (o, "source_id"));
     src->platform = g_strdup (member_string (o, "platform"));
-    src->cameras = g_ptr_array_new_with_free_func ((GDestroyNotify) camera_free);
+    src->cameras =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) camera_free);
     cams = json_object_get_member (o, "cameras");
     if (cams && JSON_NODE_HOLDS_ARRAY (cams)) {
       JsonArray *ca = json_node_get_array (cams);
@@ -359,12 +361,12 @@ parse_init (GstPlexusFrame * f, JsonObject * root)
         GstPlexusCamera *cam = NULL;
 
         /* the gateway sends objects, the docs show plain names */
-        if (JSON_NODE_HOLDS_VALUE (c)
-            && json_node_get_value_type (c) == G_TYPE_STRING) {
+        if (JSON_NODE_HOLDS_VALUE (c) &&
+            json_node_get_value_type (c) == G_TYPE_STRING) {
           cam = g_new0 (GstPlexusCamera, 1);
           cam->camera_id = g_strdup (json_node_get_string (c));
-        } else if (JSON_NODE_HOLDS_OBJECT (c)
-            && member_string (json_node_get_object (c), "camera_id")) {
+        } else if (JSON_NODE_HOLDS_OBJECT (c) &&
+            member_string (json_node_get_object (c), "camera_id")) {
           JsonObject *co = json_node_get_object (c);
 
           cam = g_new0 (GstPlexusCamera, 1);
@@ -380,7 +382,7 @@ parse_init (GstPlexusFrame * f, JsonObject * root)
 }
 
 static void
-parse_video (GstPlexusFrame * f, JsonObject * root)
+parse_video (GstPlexusFrame *f, JsonObject *root)
 {
   JsonNode *temps;
 
@@ -418,12 +420,12 @@ static const struct
   const gchar *name;
   GstPlexusFrameType type;
 } frame_types[] = {
-  {"telemetry", GST_PLEXUS_FRAME_TELEMETRY},
-  {"event", GST_PLEXUS_FRAME_EVENT},
-  {"init", GST_PLEXUS_FRAME_INIT},
-  {"video_frame", GST_PLEXUS_FRAME_VIDEO},
-  {"gateway_reconnecting", GST_PLEXUS_FRAME_GATEWAY_RECONNECTING},
-  {"error", GST_PLEXUS_FRAME_ERROR},
+  { "telemetry", GST_PLEXUS_FRAME_TELEMETRY },
+  { "event", GST_PLEXUS_FRAME_EVENT },
+  { "init", GST_PLEXUS_FRAME_INIT },
+  { "video_frame", GST_PLEXUS_FRAME_VIDEO },
+  { "gateway_reconnecting", GST_PLEXUS_FRAME_GATEWAY_RECONNECTING },
+  { "error", GST_PLEXUS_FRAME_ERROR },
 };
 
 const gchar *
@@ -438,14 +440,16 @@ gst_plexus_frame_type_name (GstPlexusFrameType type)
 }
 
 GstPlexusFrame *
-gst_plexus_frame_parse (const gchar * data, gsize len, gsize max_size,
-    GError ** error)
+gst_plexus_frame_parse (
+    const gchar *data, gsize len, gsize max_size, GError **error)
 {
   g_autoptr (GString) skel = NULL;
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) json_error = NULL;
   GstPlexusFrame *f;
-  Scanner s = { 0, };
+  Scanner s = {
+    0,
+  };
   JsonObject *root;
   const gchar *type;
   guint i;
@@ -453,7 +457,8 @@ gst_plexus_frame_parse (const gchar * data, gsize len, gsize max_size,
   if (max_size > 0 && len > max_size) {
     g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_TOO_LARGE,
         "message of %" G_GSIZE_FORMAT " bytes is over the %" G_GSIZE_FORMAT
-        " byte limit", len, max_size);
+        " byte limit",
+        len, max_size);
     return NULL;
   }
 
@@ -495,7 +500,7 @@ gst_plexus_frame_parse (const gchar * data, gsize len, gsize max_size,
       f->type = frame_types[i].type;
 
   switch (f->type) {
-    case GST_PLEXUS_FRAME_TELEMETRY:{
+    case GST_PLEXUS_FRAME_TELEMETRY: {
       JsonNode *pts = json_object_get_member (root, "points");
 
       f->points = g_array_new (FALSE, TRUE, sizeof (GstPlexusPoint));
@@ -519,7 +524,7 @@ gst_plexus_frame_parse (const gchar * data, gsize len, gsize max_size,
       }
       break;
     }
-    case GST_PLEXUS_FRAME_EVENT:{
+    case GST_PLEXUS_FRAME_EVENT: {
       GstPlexusPoint pt;
 
       f->points = g_array_new (FALSE, TRUE, sizeof (GstPlexusPoint));
@@ -557,8 +562,7 @@ gst_plexus_frame_parse (const gchar * data, gsize len, gsize max_size,
 }
 
 GstPlexusFrame *
-gst_plexus_frame_parse_bytes (GBytes * payload, gsize max_size,
-    GError ** error)
+gst_plexus_frame_parse_bytes (GBytes *payload, gsize max_size, GError **error)
 {
   gsize len;
   const gchar *data = g_bytes_get_data (payload, &len);
@@ -570,7 +574,7 @@ gst_plexus_frame_parse_bytes (GBytes * payload, gsize max_size,
 }
 
 void
-gst_plexus_frame_free (GstPlexusFrame * f)
+gst_plexus_frame_free (GstPlexusFrame *f)
 {
   if (!f)
     return;
@@ -589,8 +593,8 @@ gst_plexus_frame_free (GstPlexusFrame * f)
 }
 
 GstBuffer *
-gst_plexus_frame_decode_jpeg (const GstPlexusFrame * frame,
-    GstPlexusJpegInfo * info, GError ** error)
+gst_plexus_frame_decode_jpeg (
+    const GstPlexusFrame *frame, GstPlexusJpegInfo *info, GError **error)
 {
   GstPlexusJpegInfo tmp;
   GstBuffer *buf;
@@ -600,15 +604,16 @@ gst_plexus_frame_decode_jpeg (const GstPlexusFrame * frame,
   g_return_val_if_fail (frame->type == GST_PLEXUS_FRAME_VIDEO, NULL);
   if (!info)
     info = &tmp;
-  buf = gst_plexus_base64_decode_to_buffer (frame->frame_b64,
-      frame->frame_b64_len, error);
+  buf = gst_plexus_base64_decode_to_buffer (
+      frame->frame_b64, frame->frame_b64_len, error);
   if (!buf)
     return NULL;
   gst_buffer_map (buf, &map, GST_MAP_READ);
   ok = gst_plexus_jpeg_parse_header (map.data, map.size, info, error);
   gst_buffer_unmap (buf, &map);
-  if (ok && ((frame->width > 0 && (guint) frame->width != info->width)
-          || (frame->height > 0 && (guint) frame->height != info->height))) {
+  if (ok &&
+      ((frame->width > 0 && (guint) frame->width != info->width) ||
+          (frame->height > 0 && (guint) frame->height != info->height))) {
     g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_SIZE_MISMATCH,
         "frame says %dx%d, its JPEG is %ux%u", frame->width, frame->height,
         info->width, info->height);
@@ -622,7 +627,7 @@ gst_plexus_frame_decode_jpeg (const GstPlexusFrame * frame,
 }
 
 gchar *
-gst_plexus_point_to_json (const GstPlexusPoint * point)
+gst_plexus_point_to_json (const GstPlexusPoint *point)
 {
   JsonNode *node = json_node_init_object (json_node_alloc (), point->object);
   gchar *text = json_to_string (node, FALSE);
@@ -634,7 +639,7 @@ gst_plexus_point_to_json (const GstPlexusPoint * point)
 }
 
 static void
-append_json_string (GString * out, const gchar * s)
+append_json_string (GString *out, const gchar *s)
 {
   g_string_append_c (out, '"');
   for (; s && *s; s++) {
@@ -651,9 +656,9 @@ append_json_string (GString * out, const gchar * s)
 }
 
 GBytes *
-gst_plexus_video_frame_build (const gchar * source_id,
-    const gchar * camera_id, gint width, gint height, gint64 timestamp_ms,
-    const guint8 * jpeg, gsize jpeg_len)
+gst_plexus_video_frame_build (const gchar *source_id, const gchar *camera_id,
+    gint width, gint height, gint64 timestamp_ms, const guint8 *jpeg,
+    gsize jpeg_len)
 {
   GString *out = g_string_sized_new (jpeg_len * 4 / 3 + 256);
 
@@ -663,7 +668,9 @@ gst_plexus_video_frame_build (const gchar * source_id,
   append_json_string (out, camera_id);
   g_string_append (out, ",\"frame\":\"");
   gst_plexus_base64_append (out, jpeg, jpeg_len);
-  g_string_append_printf (out, "\",\"width\":%d,\"height\":%d,"
-      "\"timestamp\":%" G_GINT64_FORMAT "}", width, height, timestamp_ms);
+  g_string_append_printf (out,
+      "\",\"width\":%d,\"height\":%d,"
+      "\"timestamp\":%" G_GINT64_FORMAT "}",
+      width, height, timestamp_ms);
   return g_string_free_to_bytes (out);
 }

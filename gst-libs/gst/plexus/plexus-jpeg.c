@@ -11,7 +11,7 @@
 #include "plexus-base64.h"
 
 static gboolean
-bad (GError ** error, const gchar * what)
+bad (GError **error, const gchar *what)
 {
   g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_JPEG,
       "not a JPEG: %s", what);
@@ -19,7 +19,7 @@ bad (GError ** error, const gchar * what)
 }
 
 static GstPlexusJpegSubsampling
-subsampling_from_factors (guint n, const guint8 * hv)
+subsampling_from_factors (guint n, const guint8 *hv)
 {
   guint yh, yv, i;
 
@@ -47,8 +47,8 @@ subsampling_from_factors (guint n, const guint8 * hv)
 }
 
 gboolean
-gst_plexus_jpeg_parse_header (const guint8 * data, gsize len,
-    GstPlexusJpegInfo * info, GError ** error)
+gst_plexus_jpeg_parse_header (
+    const guint8 *data, gsize len, GstPlexusJpegInfo *info, GError **error)
 {
   gsize pos = 2;
 
@@ -69,17 +69,19 @@ gst_plexus_jpeg_parse_header (const guint8 * data, gsize len,
       break;
     marker = data[pos++];
     if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
-      continue;                 /* standalone markers */
+      continue; /* standalone markers */
     if (marker == 0xd9 || marker == 0xda)
       return bad (error, "no frame header before the scan");
     seglen = GST_READ_UINT16_BE (data + pos);
     if (seglen < 2 || pos + seglen > len)
       return bad (error, "truncated marker segment");
 
-    if ((marker >= 0xc0 && marker <= 0xcf) && marker != 0xc4 && marker != 0xc8
-        && marker != 0xcc) {
+    if ((marker >= 0xc0 && marker <= 0xcf) && marker != 0xc4 &&
+        marker != 0xc8 && marker != 0xcc) {
       const guint8 *s = data + pos + 2;
-      guint8 hv[4] = { 0, };
+      guint8 hv[4] = {
+        0,
+      };
       guint n, i;
 
       if (seglen < 8)
@@ -93,8 +95,8 @@ gst_plexus_jpeg_parse_header (const guint8 * data, gsize len,
       for (i = 0; i < n && i < 4; i++)
         hv[i] = s[6 + 3 * i + 1];
       info->components = n;
-      info->progressive = (marker == 0xc2 || marker == 0xc6
-          || marker == 0xca || marker == 0xce);
+      info->progressive = (marker == 0xc2 || marker == 0xc6 || marker == 0xca ||
+          marker == 0xce);
       info->subsampling = subsampling_from_factors (n, hv);
       if (info->width == 0 || info->height == 0)
         return bad (error, "zero size in the frame header");
@@ -108,8 +110,7 @@ gst_plexus_jpeg_parse_header (const guint8 * data, gsize len,
 const gchar *
 gst_plexus_jpeg_subsampling_name (GstPlexusJpegSubsampling s)
 {
-  static const gchar *names[] = { "unknown", "gray", "4:4:4", "4:2:2",
-    "4:2:0", "4:4:0", "4:1:1"
-  };
+  static const gchar *names[] = { "unknown", "gray", "4:4:4", "4:2:2", "4:2:0",
+    "4:4:0", "4:1:1" };
   return (guint) s < G_N_ELEMENTS (names) ? names[s] : "unknown";
 }

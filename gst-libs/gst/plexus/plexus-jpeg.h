@@ -7,8 +7,7 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
+typedef enum {
   GST_PLEXUS_JPEG_SUBSAMPLING_UNKNOWN = 0,
   GST_PLEXUS_JPEG_SUBSAMPLING_GRAY,
   GST_PLEXUS_JPEG_SUBSAMPLING_444,
@@ -32,8 +31,8 @@ typedef struct
 /* Walks the markers from SOI to the first SOFn without decoding anything.
  * FALSE with a GST_PLEXUS_ERROR_BAD_JPEG error when the data is not a
  * JPEG or the header is truncated. */
-gboolean gst_plexus_jpeg_parse_header (const guint8 * data, gsize len,
-    GstPlexusJpegInfo * info, GError ** error);
+gboolean gst_plexus_jpeg_parse_header (
+    const guint8 *data, gsize len, GstPlexusJpegInfo *info, GError **error);
 
 const gchar *gst_plexus_jpeg_subsampling_name (GstPlexusJpegSubsampling s);
 

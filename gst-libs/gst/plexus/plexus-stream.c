@@ -26,7 +26,7 @@ gst_plexus_stream_name (GstPlexusStream stream)
 }
 
 static void
-append_param (GString * query, const gchar * name, const gchar * value)
+append_param (GString *query, const gchar *name, const gchar *value)
 {
   g_autofree gchar *esc = g_uri_escape_string (value, NULL, FALSE);
 
@@ -35,9 +35,9 @@ append_param (GString * query, const gchar * name, const gchar * value)
 }
 
 gchar *
-gst_plexus_stream_uri (const gchar * location, const gchar * source_id,
-    GstPlexusStream stream, const gchar * const *metrics,
-    const gchar * const *cameras, guint timeout_s, GError ** error)
+gst_plexus_stream_uri (const gchar *location, const gchar *source_id,
+    GstPlexusStream stream, const gchar *const *metrics,
+    const gchar *const *cameras, guint timeout_s, GError **error)
 {
   g_autoptr (GUri) base = NULL;
   g_autoptr (GString) path = NULL;
@@ -53,11 +53,11 @@ gst_plexus_stream_uri (const gchar * location, const gchar * source_id,
   if (!base)
     return NULL;
   scheme = g_uri_get_scheme (base);
-  if (g_ascii_strcasecmp (scheme, "https") == 0
-      || g_ascii_strcasecmp (scheme, "wss") == 0)
+  if (g_ascii_strcasecmp (scheme, "https") == 0 ||
+      g_ascii_strcasecmp (scheme, "wss") == 0)
     scheme = "wss";
-  else if (g_ascii_strcasecmp (scheme, "http") == 0
-      || g_ascii_strcasecmp (scheme, "ws") == 0)
+  else if (g_ascii_strcasecmp (scheme, "http") == 0 ||
+      g_ascii_strcasecmp (scheme, "ws") == 0)
     scheme = "ws";
   else {
     g_set_error (error, G_URI_ERROR, G_URI_ERROR_BAD_SCHEME,
@@ -99,7 +99,7 @@ gst_plexus_stream_uri (const gchar * location, const gchar * source_id,
 }
 
 GBytes *
-gst_plexus_auth_frame_new (const gchar * api_key)
+gst_plexus_auth_frame_new (const gchar *api_key)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -117,29 +117,31 @@ gst_plexus_auth_frame_new (const gchar * api_key)
 }
 
 gboolean
-gst_plexus_api_key_is_well_formed (const gchar * api_key)
+gst_plexus_api_key_is_well_formed (const gchar *api_key)
 {
-  return api_key && g_str_has_prefix (api_key, "plx_")
-      && strlen (api_key) == GST_PLEXUS_API_KEY_LENGTH;
+  return api_key && g_str_has_prefix (api_key, "plx_") &&
+      strlen (api_key) == GST_PLEXUS_API_KEY_LENGTH;
 }
 
 static const GstPlexusCloseCode close_codes[] = {
-  {4401, GST_PLEXUS_STREAM_METRICS, GST_PLEXUS_CLOSE_UNAUTHORIZED,
-      "unauthorized"},
-  {4402, GST_PLEXUS_STREAM_METRICS, GST_PLEXUS_CLOSE_PAYMENT_REQUIRED,
-      "payment required"},
-  {4001, GST_PLEXUS_STREAM_VIDEO, GST_PLEXUS_CLOSE_UNAUTHORIZED,
-      "unauthorized"},
-  {4002, GST_PLEXUS_STREAM_VIDEO, GST_PLEXUS_CLOSE_PAYMENT_REQUIRED,
-      "payment required"},
-  {4008, GST_PLEXUS_STREAM_VIDEO, GST_PLEXUS_CLOSE_STREAM_TIMEOUT,
-      "stream timeout"},
+  { 4401, GST_PLEXUS_STREAM_METRICS, GST_PLEXUS_CLOSE_UNAUTHORIZED,
+      "unauthorized" },
+  { 4402, GST_PLEXUS_STREAM_METRICS, GST_PLEXUS_CLOSE_PAYMENT_REQUIRED,
+      "payment required" },
+  { 4001, GST_PLEXUS_STREAM_VIDEO, GST_PLEXUS_CLOSE_UNAUTHORIZED,
+      "unauthorized" },
+  { 4002, GST_PLEXUS_STREAM_VIDEO, GST_PLEXUS_CLOSE_PAYMENT_REQUIRED,
+      "payment required" },
+  { 4008, GST_PLEXUS_STREAM_VIDEO, GST_PLEXUS_CLOSE_STREAM_TIMEOUT,
+      "stream timeout" },
   /* the direct gateway closes a failed auth with policy violation */
-  {1008, GST_PLEXUS_STREAM_METRICS, GST_PLEXUS_CLOSE_UNAUTHORIZED,
-      "auth failed"},
-  {1011, GST_PLEXUS_STREAM_METRICS, GST_PLEXUS_CLOSE_RECONNECT,
-      "gateway error"},
-  {0,}
+  { 1008, GST_PLEXUS_STREAM_METRICS, GST_PLEXUS_CLOSE_UNAUTHORIZED,
+      "auth failed" },
+  { 1011, GST_PLEXUS_STREAM_METRICS, GST_PLEXUS_CLOSE_RECONNECT,
+      "gateway error" },
+  {
+      0,
+  }
 };
 
 const GstPlexusCloseCode *
