@@ -58,7 +58,7 @@ gst_plexus_base64_decode_to_buffer (
   gssize symbols;
   gint state = 0;
   guint save = 0;
-  gsize out_len;
+  gsize out_len, split, rest;
 
   symbols = gst_plexus_base64_validate (text, len);
   if (symbols <= 0) {
@@ -75,9 +75,31 @@ gst_plexus_base64_decode_to_buffer (
       gst_buffer_unref (buf);
     return NULL;
   }
-  /* the decoder skips characters outside the alphabet, so the '\' of an
+  /* the decoder skips characters outside the alphabet, so the '\\' of an
    * escaped solidus vanishes by itself */
-  out_len = g_base64_decode_step (text, len, map.data, &state, &save);
+  rest = text[len - 1] == '=' ? 0 : symbols % 4;
+  split = len;
+  if (rest > 0) {
+    /* g_base64_decode_step() keeps an unpadded tail to itself: decode
+     * whole quads, then the tail padded by hand */
+    gchar quad[4] = { '=', '=', '=', '=' };
+    gsize i, k = rest;
+
+    while (k > 0) {
+      split--;
+      if (text[split] != '\\')
+        quad[--k] = text[split];
+    }
+    out_len = g_base64_decode_step (text, split, map.data, &state, &save);
+    state = 0;
+    save = 0;
+    for (i = rest; i < 4; i++)
+      quad[i] = '=';
+    out_len +=
+        g_base64_decode_step (quad, 4, map.data + out_len, &state, &save);
+  } else {
+    out_len = g_base64_decode_step (text, len, map.data, &state, &save);
+  }
   gst_buffer_unmap (buf, &map);
   gst_buffer_set_size (buf, out_len);
   return buf;

@@ -290,8 +290,10 @@ member_timestamp (JsonObject *o, gdouble *ms, GstClockTime *ns)
   *ms = d;
   if (json_node_get_value_type (n) == G_TYPE_INT64)
     *ns = (GstClockTime) json_node_get_int (n) * GST_MSECOND;
-  else
-    *ns = (GstClockTime) llround (d * 1.0e6);
+  else /* whole ms and the fraction apart: a double
+        * cannot hold epoch ns exactly */
+    *ns = (GstClockTime) floor (d) * GST_MSECOND +
+        (GstClockTime) llround ((d - floor (d)) * 1.0e6);
   return TRUE;
 }
 

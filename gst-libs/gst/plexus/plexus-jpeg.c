@@ -10,6 +10,9 @@
 #include "plexus-jpeg.h"
 #include "plexus-base64.h"
 
+/* byte by byte: the data has no alignment */
+#define READ_U16_BE(p) ((guint) ((p)[0] << 8 | (p)[1]))
+
 static gboolean
 bad (GError **error, const gchar *what)
 {
@@ -72,7 +75,7 @@ gst_plexus_jpeg_parse_header (
       continue; /* standalone markers */
     if (marker == 0xd9 || marker == 0xda)
       return bad (error, "no frame header before the scan");
-    seglen = GST_READ_UINT16_BE (data + pos);
+    seglen = READ_U16_BE (data + pos);
     if (seglen < 2 || pos + seglen > len)
       return bad (error, "truncated marker segment");
 
@@ -87,8 +90,8 @@ gst_plexus_jpeg_parse_header (
       if (seglen < 8)
         return bad (error, "short frame header");
       info->precision = s[0];
-      info->height = GST_READ_UINT16_BE (s + 1);
-      info->width = GST_READ_UINT16_BE (s + 3);
+      info->height = READ_U16_BE (s + 1);
+      info->width = READ_U16_BE (s + 3);
       n = s[5];
       if (n == 0 || seglen < 8 + 3 * n)
         return bad (error, "bad component count");
