@@ -19,25 +19,22 @@
 
 #include "sensor-cloud-plexus.h"
 
-static SensorCloudPlexusOptions opts = {
-  .auth_timeout_ms = GST_PLEXUS_AUTH_TIMEOUT_MS,
-  .fps = 10,
-  .width = 320,
-  .height = 240,
-  .quality = 85,
-  .metrics_interval_ms = 100,
-  .events_interval_ms = 500,
-  .default_timeout_s = 600,
-  .close_code = 1011,
-};
+#define DEFAULT_OPTIONS                                                        \
+  {                                                                            \
+    .auth_timeout_ms = GST_PLEXUS_AUTH_TIMEOUT_MS, .fps = 10, .width = 320,    \
+    .height = 240, .quality = 85, .metrics_interval_ms = 100,                  \
+    .events_interval_ms = 500, .default_timeout_s = 600, .close_code = 1011,   \
+  }
 
-#define DEFAULT_KEY "plx_0123456789abcdef0123456789abcdef"
-#define DEFAULT_DISABLED_KEY "plx_disabled0000000000000000000000"
+static SensorCloudPlexusOptions opts = DEFAULT_OPTIONS;
+
+#define DEFAULT_KEY SENSOR_CLOUD_PLEXUS_KEY
+#define DEFAULT_DISABLED_KEY SENSOR_CLOUD_PLEXUS_DISABLED_KEY
 #define DEFAULT_CAMERAS "default,front,rear"
 
 static const GOptionEntry entries[] = {
   { "plexus-key", 0, 0, G_OPTION_ARG_STRING, &opts.key,
-      "Accepted API key (default " DEFAULT_KEY ")", "KEY" },
+      "Accepted API key (default " SENSOR_CLOUD_PLEXUS_KEY ")", "KEY" },
   { "plexus-disabled-key", 0, 0, G_OPTION_ARG_STRING, &opts.disabled_key,
       "A valid key without API access: payment required "
       "(default " DEFAULT_DISABLED_KEY ")",
@@ -94,6 +91,20 @@ SensorCloudPlexusOptions *
 sensor_cloud_plexus_options (void)
 {
   return &opts;
+}
+
+void
+sensor_cloud_plexus_options_reset (void)
+{
+  static const SensorCloudPlexusOptions defaults = DEFAULT_OPTIONS;
+
+  g_free (opts.key);
+  g_free (opts.disabled_key);
+  g_free (opts.cameras);
+  g_free (opts.subsampling);
+  g_free (opts.jpeg_dir);
+  g_free (opts.corrupt_kind);
+  opts = defaults;
 }
 
 /* ---- what the part saw ---- */

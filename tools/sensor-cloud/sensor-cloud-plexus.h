@@ -7,6 +7,10 @@
 
 G_BEGIN_DECLS
 
+/* The keys the part knows by default: one with access, one without. */
+#define SENSOR_CLOUD_PLEXUS_KEY "plx_0123456789abcdef0123456789abcdef"
+#define SENSOR_CLOUD_PLEXUS_DISABLED_KEY "plx_disabled000000000000000000000000"
+
 /* Settings of the Plexus part. The command line fills them; tests that run
  * the part in-process set them before start(). */
 typedef struct
@@ -36,6 +40,9 @@ typedef struct
 } SensorCloudPlexusOptions;
 
 SensorCloudPlexusOptions *sensor_cloud_plexus_options (void);
+
+/* Back to the defaults; strings set in the options are freed. */
+void sensor_cloud_plexus_options_reset (void);
 
 /* What the part saw, for tests (thread-safe snapshot). */
 typedef struct
