@@ -16,6 +16,8 @@
 #include "config.h"
 #endif
 
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <turbojpeg.h>

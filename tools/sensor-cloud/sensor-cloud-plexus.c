@@ -82,6 +82,10 @@ static const GOptionEntry entries[] = {
   { "plexus-close-code", 0, 0, G_OPTION_ARG_INT, &opts.close_code,
       "Close code for --plexus-close-after; 0 drops the TCP link (1011)",
       "CODE" },
+  { "plexus-binary-every", 0, 0, G_OPTION_ARG_INT, &opts.binary_every,
+      "Send a binary message every N data messages", "N" },
+  { "plexus-oversize-every", 0, 0, G_OPTION_ARG_INT, &opts.oversize_every,
+      "Send a 9 MiB text message every N data messages", "N" },
   { "plexus-silent", 0, 0, G_OPTION_ARG_NONE, &opts.silent,
       "Accept the auth frame, then never send anything", NULL },
   { NULL }
@@ -291,6 +295,28 @@ count_data_message (PlexusConn *c)
                              "%u,\"delay_s\":2}",
           (guint) (c->data_messages / opts.reconnecting_every - 1) % 5 + 1);
     send_text (c, msg);
+  }
+  if (opts.binary_every > 0 && c->data_messages % opts.binary_every == 0) {
+    static const guint8 junk[] = { 0x01, 0x02, 0xff, 0x00, 0x7b };
+    GBytes *b = g_bytes_new_static (junk, sizeof junk);
+
+    soup_websocket_connection_send_message (
+        c->conn, SOUP_WEBSOCKET_DATA_BINARY, b);
+    g_bytes_unref (b);
+  }
+  if (opts.oversize_every > 0 && c->data_messages % opts.oversize_every == 0) {
+    /* valid JSON, just over the clients' 8 MiB limit */
+    static const gchar head[] = "{\"type\":\"telemetry\",\"points\":[]}";
+    gsize len = 9 * 1024 * 1024;
+    gchar *big = g_malloc (len);
+    GBytes *b;
+
+    memset (big, ' ', len);
+    memcpy (big, head, sizeof head - 1);
+    b = g_bytes_new_take (big, len);
+    soup_websocket_connection_send_message (
+        c->conn, SOUP_WEBSOCKET_DATA_TEXT, b);
+    g_bytes_unref (b);
   }
   if (opts.close_after > 0 && c->data_messages >= (guint64) opts.close_after) {
     conn_close (c, opts.close_code,

@@ -604,6 +604,30 @@ GST_START_TEST (test_gateway_reconnecting_keeps_stream)
 
 GST_END_TEST;
 
+GST_START_TEST (test_binary_and_oversized_skipped)
+{
+  PlexusTestServer *server;
+  GstBus *bus;
+  GstHarness *h;
+  guint i;
+
+  sensor_cloud_plexus_options ()->binary_every = 2;
+  sensor_cloud_plexus_options ()->oversize_every = 3;
+  sensor_cloud_plexus_options ()->fps = 20;
+  server = plexus_test_server_start ();
+  h = make_harness (make_src (server, "default", KEY), NULL, &bus);
+  for (i = 0; i < 8; i++)
+    gst_buffer_unref (gst_harness_pull (h));
+  fail_unless (stat_u64 (h->element, "binary-messages") >= 2);
+  fail_unless (stat_u64 (h->element, "oversized-messages") >= 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "connects"), 1);
+  fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
 typedef struct
 {
   const gchar *camera;
@@ -809,6 +833,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_1011_reconnects);
   tcase_add_test (tc, test_network_loss_reconnects);
   tcase_add_test (tc, test_gateway_reconnecting_keeps_stream);
+  tcase_add_test (tc, test_binary_and_oversized_skipped);
   tcase_add_test (tc, test_several_cameras_one_socket);
   tcase_add_test (tc, test_camera_not_online_warns);
   tcase_add_test (tc, test_silent_server_warns);
