@@ -37,6 +37,8 @@ typedef struct
   gint close_after;        /* close after N data messages */
   gint close_code;         /* with this code; 0 = drop the TCP link */
   gboolean silent;         /* accept auth, then never send anything */
+  gint binary_every;       /* a binary message every N data messages */
+  gint oversize_every;     /* a 9 MiB text message every N */
 } SensorCloudPlexusOptions;
 
 SensorCloudPlexusOptions *sensor_cloud_plexus_options (void);
