@@ -289,13 +289,11 @@ on_end (GstPlexusEnd how, gpointer user_data)
 /* ---- streaming threads: negotiate, decode, push ---- */
 
 static GstCaps *
-caps_for_jpeg (const GstPlexusJpegInfo *ji)
+caps_for_jpeg (const GstPlexusJpegInfo * ji)
 {
   const gchar *order;
-  GstCaps *caps;
-  GstStructure *raw;
-  GValue list = G_VALUE_INIT;
   g_auto (GStrv) formats = NULL;
+  GstCaps *caps;
   guint i;
 
   /* the cheapest raw format for this JPEG first */
@@ -306,22 +304,21 @@ caps_for_jpeg (const GstPlexusJpegInfo *ji)
   else
     order = "RGB,BGRx,I420,GRAY8";
   formats = g_strsplit (order, ",", -1);
-  g_value_init (&list, GST_TYPE_LIST);
-  for (i = 0; formats[i]; i++) {
-    GValue v = G_VALUE_INIT;
-
-    g_value_init (&v, G_TYPE_STRING);
-    g_value_set_string (&v, formats[i]);
-    gst_value_list_append_and_take_value (&list, &v);
-  }
   caps = gst_caps_new_simple ("image/jpeg", "width", G_TYPE_INT, ji->width,
       "height", G_TYPE_INT, ji->height, "framerate", GST_TYPE_FRACTION, 0, 1,
       NULL);
-  raw = gst_structure_new ("video/x-raw", "width", G_TYPE_INT, ji->width,
-      "height", G_TYPE_INT, ji->height, "framerate", GST_TYPE_FRACTION, 0, 1,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
-  gst_structure_take_value (raw, "format", &list);
-  gst_caps_append_structure (caps, raw);
+  for (i = 0; formats[i]; i++) {
+    GstStructure *raw = gst_structure_new ("video/x-raw",
+        "format", G_TYPE_STRING, formats[i],
+        "width", G_TYPE_INT, ji->width, "height", G_TYPE_INT, ji->height,
+        "framerate", GST_TYPE_FRACTION, 0, 1,
+        "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+
+    /* JPEG (JFIF) YCbCr is BT.601 over the full 0-255 range */
+    if (strcmp (formats[i], "I420") == 0)
+      gst_structure_set (raw, "colorimetry", G_TYPE_STRING, "1:4:0:0", NULL);
+    gst_caps_append_structure (caps, raw);
+  }
   return caps;
 }
 

@@ -99,13 +99,13 @@ plexus_test_server_stop (PlexusTestServer *s)
   sensor_cloud_plexus_options_reset ();
 }
 
-static gchar *
+static inline gchar *
 plexus_test_server_location (PlexusTestServer *s)
 {
   return g_strdup_printf ("ws://127.0.0.1:%u", s->port);
 }
 
-static SensorCloudPlexusStats
+static inline SensorCloudPlexusStats
 plexus_test_server_stats (void)
 {
   SensorCloudPlexusStats st;
@@ -117,14 +117,14 @@ plexus_test_server_stats (void)
 }
 
 /* Pops the first message of @types from @bus within @timeout. */
-static GstMessage *
+static inline GstMessage *
 plexus_pop_message (GstBus *bus, GstMessageType types, GstClockTime timeout)
 {
   return gst_bus_timed_pop_filtered (bus, timeout, types);
 }
 
 /* The next element message named @name within @timeout, or NULL. */
-static GstMessage *
+static inline GstMessage *
 plexus_pop_element_message (
     GstBus *bus, const gchar *name, GstClockTime timeout)
 {
