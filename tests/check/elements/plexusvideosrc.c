@@ -812,6 +812,68 @@ GST_START_TEST (test_server_auth_window)
 
 GST_END_TEST;
 
+GST_START_TEST (test_no_server_gives_up)
+{
+  GstElement *e = gst_element_factory_make ("plexusvideosrc", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *m;
+  GError *err = NULL;
+  gint64 t0;
+
+  /* nothing listens on port 1: one retry, then an error */
+  g_object_set (e, "location", "ws://127.0.0.1:1", "source-id", "robot-01",
+      "api-key", KEY, "retries", 1, "retry-backoff-max", 0.1, NULL);
+  gst_element_set_bus (e, bus);
+  gst_element_set_state (e, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (m != NULL);
+  gst_message_parse_error (m, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ),
+      "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (m);
+  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 1);
+
+  /* and with endless retries, going down is still prompt */
+  gst_element_set_state (e, GST_STATE_NULL);
+  g_object_set (e, "retries", -1, NULL);
+  gst_element_set_state (e, GST_STATE_PLAYING);
+  g_usleep (300 * 1000);
+  t0 = g_get_monotonic_time ();
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (g_get_monotonic_time () - t0 < 3 * G_USEC_PER_SEC);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_properties)
+{
+  GstElement *e = gst_element_factory_make ("plexusvideosrc", NULL);
+  GParamSpec *key =
+      g_object_class_find_property (G_OBJECT_GET_CLASS (e), "api-key");
+  gchar *loc = NULL, *cam = NULL;
+  gboolean rot = TRUE;
+
+  /* secrets cannot be read back */
+  fail_unless (key != NULL);
+  fail_if (key->flags & G_PARAM_READABLE);
+  g_object_get (e, "location", &loc, "camera-id", &cam, "reconnect-on-timeout",
+      &rot, NULL);
+  fail_unless_equals_string (loc, "wss://api.plexus.company");
+  fail_unless_equals_string (cam, "default");
+  fail_if (rot);
+  g_free (loc);
+  g_free (cam);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 static Suite *
 plexusvideosrc_suite (void)
 {
@@ -838,6 +900,8 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_camera_not_online_warns);
   tcase_add_test (tc, test_silent_server_warns);
   tcase_add_test (tc, test_server_auth_window);
+  tcase_add_test (tc, test_no_server_gives_up);
+  tcase_add_test (tc, test_properties);
   return s;
 }
 
