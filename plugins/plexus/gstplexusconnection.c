@@ -250,6 +250,8 @@ struct _GstPlexusConnection
   gchar *uri;
   GMainContext *net_context;
   GSource *watchdog;
+  gboolean watchdog_gone;
+  GCond watchdog_cond;
 
   GMutex lock;
   gboolean ended;
@@ -286,6 +288,7 @@ gst_plexus_connection_new (GstElement *element, GstPlexusStream stream,
   c->on_end = on_end;
   c->user_data = user_data;
   g_mutex_init (&c->lock);
+  g_cond_init (&c->watchdog_cond);
   return c;
 }
 
@@ -631,6 +634,19 @@ on_watchdog (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+destroy_watchdog (gpointer user_data)
+{
+  GstPlexusConnection *c = user_data;
+
+  g_source_destroy (c->watchdog);
+  g_mutex_lock (&c->lock);
+  c->watchdog_gone = TRUE;
+  g_cond_signal (&c->watchdog_cond);
+  g_mutex_unlock (&c->lock);
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 gst_plexus_connection_start (GstPlexusConnection *c)
 {
@@ -700,7 +716,12 @@ gst_plexus_connection_stop (GstPlexusConnection *c)
   c->ended = TRUE;
   g_mutex_unlock (&c->lock);
   if (c->watchdog) {
-    g_source_destroy (c->watchdog);
+    /* destroyed on the network thread, so it is not running meanwhile */
+    g_main_context_invoke (c->net_context, destroy_watchdog, c);
+    g_mutex_lock (&c->lock);
+    while (!c->watchdog_gone)
+      g_cond_wait (&c->watchdog_cond, &c->lock);
+    g_mutex_unlock (&c->lock);
     g_source_unref (c->watchdog);
     c->watchdog = NULL;
   }
@@ -725,6 +746,7 @@ gst_plexus_connection_free (GstPlexusConnection *c)
   g_free (c->uri);
   g_free (c->last_close_reason);
   g_mutex_clear (&c->lock);
+  g_cond_clear (&c->watchdog_cond);
   g_free (c);
 }
 

@@ -289,7 +289,7 @@ on_end (GstPlexusEnd how, gpointer user_data)
 /* ---- streaming threads: negotiate, decode, push ---- */
 
 static GstCaps *
-caps_for_jpeg (const GstPlexusJpegInfo * ji)
+caps_for_jpeg (const GstPlexusJpegInfo *ji)
 {
   const gchar *order;
   g_auto (GStrv) formats = NULL;
@@ -308,10 +308,9 @@ caps_for_jpeg (const GstPlexusJpegInfo * ji)
       "height", G_TYPE_INT, ji->height, "framerate", GST_TYPE_FRACTION, 0, 1,
       NULL);
   for (i = 0; formats[i]; i++) {
-    GstStructure *raw = gst_structure_new ("video/x-raw",
-        "format", G_TYPE_STRING, formats[i],
-        "width", G_TYPE_INT, ji->width, "height", G_TYPE_INT, ji->height,
-        "framerate", GST_TYPE_FRACTION, 0, 1,
+    GstStructure *raw = gst_structure_new ("video/x-raw", "format",
+        G_TYPE_STRING, formats[i], "width", G_TYPE_INT, ji->width, "height",
+        G_TYPE_INT, ji->height, "framerate", GST_TYPE_FRACTION, 0, 1,
         "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
 
     /* JPEG (JFIF) YCbCr is BT.601 over the full 0-255 range */
