@@ -255,13 +255,24 @@ main (int argc, char **argv)
 
   if (!element (port, frames, &e_fps, &e_cpu, &dropped))
     g_printerr ("plexusvideosrc did not get %u frames\n", frames);
+  {
+    /* the machine is shared: keep the better of two baseline runs, so the
+     * ratio errs on the strict side */
+    gdouble fps2, cpu2;
+
+    baseline (jpegs, frames, &fps2, &cpu2);
+    if (fps2 > b_fps) {
+      b_fps = fps2;
+      b_cpu = cpu2;
+    }
+  }
   have_py = python_client (argv[4], argv[5], port, frames, &p_fps, &p_cpu);
   g_subprocess_send_signal (cloud, SIGTERM);
   g_subprocess_wait (cloud, NULL, NULL);
   g_object_unref (out);
   g_object_unref (cloud);
 
-  g_print ("tjDecompress loop (1 thread):            %7.1f fps  %6.2f ms "
+  g_print ("tjDecompress loop (1 thread, best of 2): %7.1f fps  %6.2f ms "
            "CPU/frame\n",
       b_fps, b_cpu);
   g_print (
@@ -269,7 +280,7 @@ main (int argc, char **argv)
       "  (%" G_GUINT64_FORMAT " dropped)\n",
       e_fps, e_cpu, dropped);
   if (have_py)
-    g_print ("python websockets + base64 + PIL:       %7.1f fps  %6.2f ms "
+    g_print ("python websockets + base64 + PIL:        %7.1f fps  %6.2f ms "
              "CPU/frame\n",
         p_fps, p_cpu);
   g_print ("ratio plexusvideosrc / tjDecompress: %.2f (target >= 0.85)\n",
@@ -277,6 +288,8 @@ main (int argc, char **argv)
   if (have_py)
     g_print ("ratio plexusvideosrc / python:       %.2f (target >= 1.5)\n",
         e_fps / p_fps);
+  g_print ("(CPU/frame counts every thread of the process; wall-clock fps "
+           "on a shared machine varies from run to run)\n");
   g_ptr_array_unref (jpegs);
   g_free (max);
   return 0;

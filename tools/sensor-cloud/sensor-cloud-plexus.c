@@ -199,6 +199,7 @@ typedef struct
 static GMainContext *part_context;
 static GList *conns;
 static GPtrArray *jpeg_files; /* of GBytes */
+static GPtrArray *jpeg_b64;   /* their base64, encoded once */
 
 static void
 destroy_source (GSource **s)
@@ -540,8 +541,24 @@ on_video (gpointer data)
     } else {
       gsize len;
       const guint8 *d = g_bytes_get_data (jpeg, &len);
-      GBytes *msg = gst_plexus_video_frame_build (
-          c->source_id, cam, w, h, now_ms (), d, len);
+      GBytes *msg;
+
+      if (jpeg_b64 && jpeg_b64->len > 0) {
+        /* files: their base64 is ready, so full speed costs little here */
+        const gchar *b64 =
+            g_ptr_array_index (jpeg_b64, (c->frame_no + i) % jpeg_b64->len);
+        GString *t = g_string_sized_new (strlen (b64) + 256);
+
+        g_string_append_printf (t,
+            "{\"type\":\"video_frame\",\"source_id\":\"%s\","
+            "\"camera_id\":\"%s\",\"frame\":\"%s\",\"width\":%d,"
+            "\"height\":%d,\"timestamp\":%" G_GINT64_FORMAT "}",
+            c->source_id, cam, b64, w, h, now_ms ());
+        msg = g_string_free_to_bytes (t);
+      } else {
+        msg = gst_plexus_video_frame_build (
+            c->source_id, cam, w, h, now_ms (), d, len);
+      }
 
       soup_websocket_connection_send_message (
           c->conn, SOUP_WEBSOCKET_DATA_TEXT, msg);
@@ -776,6 +793,7 @@ load_jpeg_dir (const gchar *dir_path)
   guint i;
 
   jpeg_files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  jpeg_b64 = g_ptr_array_new_with_free_func (g_free);
   while (dir && (name = g_dir_read_name (dir)))
     if (g_str_has_suffix (name, ".jpg") || g_str_has_suffix (name, ".jpeg"))
       g_ptr_array_add (names, g_build_filename (dir_path, name, NULL));
@@ -784,8 +802,10 @@ load_jpeg_dir (const gchar *dir_path)
     gchar *data;
     gsize len;
 
-    if (g_file_get_contents (g_ptr_array_index (names, i), &data, &len, NULL))
+    if (g_file_get_contents (g_ptr_array_index (names, i), &data, &len, NULL)) {
+      g_ptr_array_add (jpeg_b64, g_base64_encode ((const guchar *) data, len));
       g_ptr_array_add (jpeg_files, g_bytes_new_take (data, len));
+    }
   }
 }
 
@@ -838,6 +858,7 @@ plexus_stop (SensorCloud *cloud)
   }
   soup_server_remove_handler (cloud->http, "/v1/sources");
   g_clear_pointer (&jpeg_files, g_ptr_array_unref);
+  g_clear_pointer (&jpeg_b64, g_ptr_array_unref);
   g_mutex_lock (&stats_lock);
   g_clear_pointer (&stats.last_query, g_free);
   memset (&stats, 0, sizeof stats);
