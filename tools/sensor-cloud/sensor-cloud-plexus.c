@@ -86,6 +86,9 @@ static const GOptionEntry entries[] = {
       "Send a binary message every N data messages", "N" },
   { "plexus-oversize-every", 0, 0, G_OPTION_ARG_INT, &opts.oversize_every,
       "Send a 9 MiB text message every N data messages", "N" },
+  { "plexus-thermal-cameras", 0, 0, G_OPTION_ARG_STRING, &opts.thermal_cameras,
+      "These cameras are thermal: frames carry a 32x24 temperature grid",
+      "IDS" },
   { "plexus-silent", 0, 0, G_OPTION_ARG_NONE, &opts.silent,
       "Accept the auth frame, then never send anything", NULL },
   { NULL }
@@ -108,6 +111,7 @@ sensor_cloud_plexus_options_reset (void)
   g_free (opts.subsampling);
   g_free (opts.jpeg_dir);
   g_free (opts.corrupt_kind);
+  g_free (opts.thermal_cameras);
   opts = defaults;
 }
 
@@ -512,6 +516,48 @@ send_corrupt (
 }
 
 static gboolean
+is_thermal (const gchar *camera)
+{
+  g_auto (GStrv) ids = NULL;
+
+  if (!opts.thermal_cameras)
+    return FALSE;
+  ids = g_strsplit (opts.thermal_cameras, ",", -1);
+  return g_strv_contains ((const gchar *const *) ids, camera);
+}
+
+/* The thermal members of a 32x24 sensor: a warm spot that moves. */
+static GBytes *
+add_thermal (GBytes *msg, guint64 n)
+{
+  gsize len;
+  const gchar *text = g_bytes_get_data (msg, &len);
+  GString *t = g_string_sized_new (len + 8192);
+  gint x, y;
+
+  g_string_append_len (t, text, len - 1); /* without the closing brace */
+  g_string_append (t,
+      ",\"video_type\":\"thermal\",\"sensor_width\":32,"
+      "\"sensor_height\":24,\"temp_min\":20.0,"
+      "\"temp_max\":36.5,\"temps\":[");
+  for (y = 0; y < 24; y++) {
+    for (x = 0; x < 32; x++) {
+      gint dx = x - (gint) (n % 32), dy = y - 12;
+      gchar v[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (
+          v, sizeof v, "%.2f", 20.0 + 16.5 * exp (-(dx * dx + dy * dy) / 40.0));
+      g_string_append (t, v);
+      if (x != 31 || y != 23)
+        g_string_append_c (t, ',');
+    }
+  }
+  g_string_append (t, "]}");
+  g_bytes_unref (msg);
+  return g_string_free_to_bytes (t);
+}
+
+static gboolean
 on_video (gpointer data)
 {
   PlexusConn *c = data;
@@ -560,6 +606,8 @@ on_video (gpointer data)
             c->source_id, cam, w, h, now_ms (), d, len);
       }
 
+      if (is_thermal (cam))
+        msg = add_thermal (msg, c->frame_no);
       soup_websocket_connection_send_message (
           c->conn, SOUP_WEBSOCKET_DATA_TEXT, msg);
       g_bytes_unref (msg);
@@ -599,8 +647,8 @@ send_init (PlexusConn *c)
   for (i = 0; online[i]; i++)
     g_string_append_printf (s,
         "%s{\"camera_id\":\"%s\",\"video_type\":"
-        "\"rgb\"}",
-        i ? "," : "", online[i]);
+        "\"%s\"}",
+        i ? "," : "", online[i], is_thermal (online[i]) ? "thermal" : "rgb");
   g_string_append (s, "]}]}");
   send_text (c, s->str);
 }

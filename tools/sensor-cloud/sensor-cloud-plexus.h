@@ -39,6 +39,7 @@ typedef struct
   gboolean silent;         /* accept auth, then never send anything */
   gint binary_every;       /* a binary message every N data messages */
   gint oversize_every;     /* a 9 MiB text message every N */
+  gchar *thermal_cameras;  /* comma-separated thermal camera ids */
 } SensorCloudPlexusOptions;
 
 SensorCloudPlexusOptions *sensor_cloud_plexus_options (void);

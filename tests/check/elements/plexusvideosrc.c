@@ -812,6 +812,51 @@ GST_START_TEST (test_server_auth_window)
 
 GST_END_TEST;
 
+GST_START_TEST (test_thermal_meta)
+{
+  PlexusTestServer *server;
+  GstBus *bus;
+  GstHarness *h;
+  GstBuffer *buf;
+  GstCustomMeta *meta;
+  GstStructure *s;
+  GBytes *temps = NULL;
+  gint sw = 0, sh = 0;
+  gdouble tmin = 0, tmax = 0;
+  const gfloat *t;
+  gsize len, i;
+
+  sensor_cloud_plexus_options ()->thermal_cameras = g_strdup ("rear");
+  server = plexus_test_server_start ();
+  h = make_harness (
+      make_src (server, "rear", KEY), "video/x-raw,format=RGB", &bus);
+  buf = gst_harness_pull (h);
+  meta = gst_buffer_get_custom_meta (buf, "GstPlexusFrameMeta");
+  fail_unless (meta != NULL);
+  s = gst_custom_meta_get_structure (meta);
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "video-type"), "thermal");
+  fail_unless (gst_structure_get_int (s, "sensor-width", &sw));
+  fail_unless (gst_structure_get_int (s, "sensor-height", &sh));
+  fail_unless_equals_int (sw, 32);
+  fail_unless_equals_int (sh, 24);
+  fail_unless (gst_structure_get_double (s, "temp-min", &tmin));
+  fail_unless (gst_structure_get_double (s, "temp-max", &tmax));
+  fail_unless_equals_float (tmin, 20.0);
+  fail_unless_equals_float (tmax, 36.5);
+  fail_unless (gst_structure_get (s, "temps", G_TYPE_BYTES, &temps, NULL));
+  t = g_bytes_get_data (temps, &len);
+  fail_unless_equals_int (len, 32 * 24 * sizeof (gfloat));
+  for (i = 0; i < 32 * 24; i++)
+    fail_unless (t[i] >= 19.99 && t[i] <= 36.51, "temp %f", t[i]);
+  g_bytes_unref (temps);
+  gst_buffer_unref (buf);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_no_server_gives_up)
 {
   GstElement *e = gst_element_factory_make ("plexusvideosrc", NULL);
@@ -900,6 +945,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_camera_not_online_warns);
   tcase_add_test (tc, test_silent_server_warns);
   tcase_add_test (tc, test_server_auth_window);
+  tcase_add_test (tc, test_thermal_meta);
   tcase_add_test (tc, test_no_server_gives_up);
   tcase_add_test (tc, test_properties);
   return s;
