@@ -247,7 +247,8 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
     if (g_error_matches (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_BASE64))
       self->dropped_base64++;
     else if (g_error_matches (
-                 error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_SIZE_MISMATCH))
+                 error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_SIZE_MISMATCH) ||
+        g_error_matches (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_TOO_LARGE))
       self->dropped_size++;
     else
       self->dropped_jpeg++;

@@ -621,6 +621,13 @@ gst_plexus_frame_decode_jpeg (
         info->width, info->height);
     ok = FALSE;
   }
+  if (ok && (guint64) info->width * info->height > GST_PLEXUS_MAX_PIXELS) {
+    /* a small JPEG can claim a huge picture; decoding it would not be */
+    g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_TOO_LARGE,
+        "a %ux%u picture is over the %u pixel limit", info->width, info->height,
+        GST_PLEXUS_MAX_PIXELS);
+    ok = FALSE;
+  }
   if (!ok) {
     gst_buffer_unref (buf);
     return NULL;

@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* Largest picture a video frame may have (8192 x 8192): decoding is
+ * bounded whatever the JPEG claims. */
+#define GST_PLEXUS_MAX_PIXELS (8192u * 8192u)
+
 typedef enum {
   GST_PLEXUS_FRAME_UNKNOWN = 0, /* a type this parser does not know */
   GST_PLEXUS_FRAME_TELEMETRY,

@@ -490,6 +490,24 @@ GST_START_TEST (test_video_frame)
   gst_plexus_frame_free (f);
   g_string_free (s, TRUE);
 
+  /* a tiny JPEG header claiming 65535 x 65535 pixels */
+  {
+    static const guint8 huge[] = { 0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0xff, 0xff,
+      0xff, 0xff, 1, 1, 0x11, 0, 0xff, 0xd9 };
+
+    s = g_string_new ("{\"type\":\"video_frame\",\"frame\":\"");
+    gst_plexus_base64_append (s, huge, sizeof huge);
+    g_string_append (s, "\"}");
+    f = parse_ok (s->str);
+    fail_if (gst_plexus_frame_decode_jpeg (f, NULL, &err));
+    fail_unless (
+        g_error_matches (err, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_TOO_LARGE),
+        "%s", err ? err->message : "");
+    g_clear_error (&err);
+    gst_plexus_frame_free (f);
+    g_string_free (s, TRUE);
+  }
+
   /* not base64, and base64 of something else */
   f = parse_ok ("{\"type\":\"video_frame\",\"frame\":\"/9j/4A!!\"}");
   fail_if (gst_plexus_frame_decode_jpeg (f, NULL, &err));
