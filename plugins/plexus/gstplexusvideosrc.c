@@ -104,7 +104,7 @@ struct _GstPlexusVideoSrc
   guint64 dropped_queue;
   guint64 dropped_not_playing;
   guint64 unknown_camera;
-  guint64 caps_changes;
+  guint64 negotiations;
 };
 
 static GType frame_meta_api;
@@ -412,7 +412,7 @@ negotiate (Output *o, const GstPlexusJpegInfo *ji)
     o->jpeg_height = ji->height;
     o->subsampling = ji->subsampling;
     o->have_caps = TRUE;
-    STATS_INC (self, caps_changes);
+    STATS_INC (self, negotiations);
   }
   return ok;
 }
@@ -777,7 +777,7 @@ start_connection (GstPlexusVideoSrc *self)
   self->frames_received = self->frames_pushed = 0;
   self->dropped_base64 = self->dropped_jpeg = self->dropped_size = 0;
   self->dropped_decode = self->dropped_queue = self->dropped_not_playing = 0;
-  self->unknown_camera = self->caps_changes = 0;
+  self->unknown_camera = self->negotiations = 0;
   g_mutex_unlock (&self->stats_lock);
 
   GST_OBJECT_LOCK (self);
@@ -868,8 +868,8 @@ make_stats (GstPlexusVideoSrc *self)
       "dropped-decode-error", G_TYPE_UINT64, self->dropped_decode,
       "dropped-queue-full", G_TYPE_UINT64, self->dropped_queue,
       "dropped-not-playing", G_TYPE_UINT64, self->dropped_not_playing,
-      "unknown-camera", G_TYPE_UINT64, self->unknown_camera, "caps-changes",
-      G_TYPE_UINT64, self->caps_changes, NULL);
+      "unknown-camera", G_TYPE_UINT64, self->unknown_camera, "negotiations",
+      G_TYPE_UINT64, self->negotiations, NULL);
   g_mutex_unlock (&self->stats_lock);
   GST_OBJECT_LOCK (self);
   if (self->conn)

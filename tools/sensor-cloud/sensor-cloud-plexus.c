@@ -52,7 +52,8 @@ static const GOptionEntry entries[] = {
   { "plexus-quality", 0, 0, G_OPTION_ARG_INT, &opts.quality,
       "JPEG quality (default 85)", "Q" },
   { "plexus-subsampling", 0, 0, G_OPTION_ARG_STRING, &opts.subsampling,
-      "JPEG chroma subsampling: 420, 422, 444 or gray (default 420)", "S" },
+      "JPEG chroma subsampling: 420, 422, 444 or gray, or a list (default 420)",
+      "S" },
   { "plexus-jpeg-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts.jpeg_dir,
       "Send the .jpg files of DIR in a loop instead of the pattern", "DIR" },
   { "plexus-max-frames", 0, 0, G_OPTION_ARG_INT, &opts.max_frames,
@@ -89,6 +90,8 @@ static const GOptionEntry entries[] = {
   { "plexus-thermal-cameras", 0, 0, G_OPTION_ARG_STRING, &opts.thermal_cameras,
       "These cameras are thermal: frames carry a 32x24 temperature grid",
       "IDS" },
+  { "plexus-subsampling-every", 0, 0, G_OPTION_ARG_INT, &opts.subsampling_every,
+      "Switch to the next --plexus-subsampling entry every N frames", "N" },
   { "plexus-silent", 0, 0, G_OPTION_ARG_NONE, &opts.silent,
       "Accept the auth frame, then never send anything", NULL },
   { NULL }
@@ -415,14 +418,23 @@ on_event (gpointer data)
   return count_data_message (c) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
+/* --plexus-subsampling may list several, used in turn every
+ * --plexus-subsampling-every frames */
 static int
-tj_subsampling (void)
+tj_subsampling (guint64 frame_no)
 {
-  if (g_strcmp0 (opts.subsampling, "444") == 0)
+  g_auto (GStrv) names =
+      g_strsplit (opts.subsampling ? opts.subsampling : "420", ",", -1);
+  guint n = g_strv_length (names);
+  const gchar *name = names[0];
+
+  if (n > 1 && opts.subsampling_every > 0)
+    name = names[(frame_no / opts.subsampling_every) % n];
+  if (g_strcmp0 (name, "444") == 0)
     return TJSAMP_444;
-  if (g_strcmp0 (opts.subsampling, "422") == 0)
+  if (g_strcmp0 (name, "422") == 0)
     return TJSAMP_422;
-  if (g_strcmp0 (opts.subsampling, "gray") == 0)
+  if (g_strcmp0 (name, "gray") == 0)
     return TJSAMP_GRAY;
   return TJSAMP_420;
 }
@@ -465,7 +477,7 @@ next_jpeg (PlexusConn *c, guint camera, gint *width, gint *height)
   }
   sensor_cloud_plexus_pattern (c->rgb, w * 3, w, h, c->frame_no, camera);
   if (tjCompress2 (c->tj, c->rgb, w, w * 3, h, TJPF_RGB, &jpeg, &jpeg_size,
-          tj_subsampling (), opts.quality, TJFLAG_FASTDCT) != 0) {
+          tj_subsampling (c->frame_no), opts.quality, TJFLAG_FASTDCT) != 0) {
     g_printerr ("sensor-cloud: plexus: %s\n", tjGetErrorStr2 (c->tj));
     return NULL;
   }

@@ -40,6 +40,7 @@ typedef struct
   gint binary_every;       /* a binary message every N data messages */
   gint oversize_every;     /* a 9 MiB text message every N */
   gchar *thermal_cameras;  /* comma-separated thermal camera ids */
+  gint subsampling_every;  /* next subsampling of the list every N frames */
 } SensorCloudPlexusOptions;
 
 SensorCloudPlexusOptions *sensor_cloud_plexus_options (void);

@@ -335,7 +335,7 @@ check_caps_change (const gchar *sink_caps)
     gst_buffer_unref (buf);
   }
   fail_unless (seen_full && seen_half);
-  fail_unless (stat_u64 (h->element, "caps-changes") >= 3);
+  fail_unless (stat_u64 (h->element, "negotiations") >= 3);
   teardown (h, bus);
   plexus_test_server_stop (server);
 }
@@ -344,6 +344,47 @@ GST_START_TEST (test_caps_change_mid_stream)
 {
   check_caps_change ("video/x-raw, format=I420");
   check_caps_change (NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_subsampling_change_mid_stream)
+{
+  PlexusTestServer *server;
+  GstBus *bus;
+  GstHarness *h;
+  gboolean seen[2] = { FALSE, FALSE };
+  guint i;
+
+  /* 4:2:0 and 4:4:4 in turn: I420 output stays, decoded directly or
+   * through RGB, and matches the pattern either way */
+  sensor_cloud_plexus_options ()->subsampling = g_strdup ("420,444");
+  sensor_cloud_plexus_options ()->subsampling_every = 2;
+  sensor_cloud_plexus_options ()->fps = 20;
+  server = plexus_test_server_start ();
+  h = make_harness (
+      make_src (server, "default", KEY), "video/x-raw, format=I420", &bus);
+  for (i = 0; i < 8; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    GstCustomMeta *meta =
+        gst_buffer_get_custom_meta (buf, "GstPlexusFrameMeta");
+    const gchar *ss = gst_structure_get_string (
+        gst_custom_meta_get_structure (meta), "subsampling");
+    gdouble err = best_luma_error (h, buf, 0);
+
+    fail_unless (err < 6.0, "%s: mean luma error %.2f", ss, err);
+    if (g_strcmp0 (ss, "4:2:0") == 0)
+      seen[0] = TRUE;
+    else if (g_strcmp0 (ss, "4:4:4") == 0)
+      seen[1] = TRUE;
+    else
+      fail ("subsampling %s", ss);
+    gst_buffer_unref (buf);
+  }
+  fail_unless (seen[0] && seen[1]);
+  fail_unless (stat_u64 (h->element, "negotiations") >= 3);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
 }
 
 GST_END_TEST;
@@ -932,6 +973,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_raw_rgb_bgrx_gray);
   tcase_add_test (tc, test_raw_i420_from_444);
   tcase_add_test (tc, test_caps_change_mid_stream);
+  tcase_add_test (tc, test_subsampling_change_mid_stream);
   tcase_add_test (tc, test_corrupt_frames_skipped);
   tcase_add_test (tc, test_unauthorized_4001);
   tcase_add_test (tc, test_payment_required_4002);
