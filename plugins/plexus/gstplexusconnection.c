@@ -764,3 +764,17 @@ gst_plexus_connection_fill_stats (GstPlexusConnection *c, GstStructure *s)
       c->last_close_code, NULL);
   g_mutex_unlock (&c->lock);
 }
+
+static gboolean
+copy_field (GQuark field, const GValue *value, gpointer dest)
+{
+  gst_structure_id_set_value (dest, field, value);
+  return TRUE;
+}
+
+void
+gst_plexus_stats_merge (GstStructure *dest, const GstStructure *src)
+{
+  if (src)
+    gst_structure_foreach (src, copy_field, dest);
+}

@@ -89,6 +89,9 @@ void gst_plexus_connection_free (GstPlexusConnection *conn);
 void gst_plexus_connection_fill_stats (
     GstPlexusConnection *conn, GstStructure *s);
 
+/* Copies every field of @src (may be NULL) into @dest. */
+void gst_plexus_stats_merge (GstStructure *dest, const GstStructure *src);
+
 /* Warnings about bad frames, at most one per few seconds per element; the
  * rest are counted only. */
 gboolean gst_plexus_rate_limit (gint64 *last_us);

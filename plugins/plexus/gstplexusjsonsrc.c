@@ -33,7 +33,8 @@ typedef struct
 
   GstDataQueue *queue;
   GstPlexusConnection *conn;
-  gboolean f64; /* sensor/x-raw output */
+  GstStructure *last_conn_stats; /* of the last session, object lock */
+  gboolean f64;                  /* sensor/x-raw output */
 
   GMutex lock;
   GstClockTime last_pts;
@@ -244,6 +245,10 @@ gst_plexus_json_src_stop (GstBaseSrc *bsrc)
   if (conn) {
     gst_plexus_connection_stop (conn);
     GST_OBJECT_LOCK (bsrc);
+    /* keep the session's counters readable after it ended */
+    g_clear_pointer (&priv->last_conn_stats, gst_structure_free);
+    priv->last_conn_stats = gst_structure_new_empty ("connection");
+    gst_plexus_connection_fill_stats (conn, priv->last_conn_stats);
     priv->conn = NULL;
     GST_OBJECT_UNLOCK (bsrc);
     gst_plexus_connection_free (conn);
@@ -377,6 +382,8 @@ make_stats (GstPlexusJsonSrc *self)
   GST_OBJECT_LOCK (self);
   if (priv->conn)
     gst_plexus_connection_fill_stats (priv->conn, s);
+  else
+    gst_plexus_stats_merge (s, priv->last_conn_stats);
   GST_OBJECT_UNLOCK (self);
   return s;
 }
@@ -438,6 +445,7 @@ gst_plexus_json_src_finalize (GObject *object)
   GstPlexusJsonSrcPrivate *priv = PRIV (object);
 
   gst_plexus_settings_clear (&priv->settings);
+  g_clear_pointer (&priv->last_conn_stats, gst_structure_free);
   gst_data_queue_set_flushing (priv->queue, TRUE);
   gst_data_queue_flush (priv->queue);
   g_object_unref (priv->queue);

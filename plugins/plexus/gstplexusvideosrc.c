@@ -92,6 +92,7 @@ struct _GstPlexusVideoSrc
 
   GPtrArray *outputs; /* of Output*, fixed between READY and NULL */
   GstPlexusConnection *conn;
+  GstStructure *last_conn_stats; /* of the last session, object lock */
 
   GMutex stats_lock;
   gint64 last_warn_us;
@@ -803,6 +804,10 @@ stop_connection (GstPlexusVideoSrc *self)
     return;
   gst_plexus_connection_stop (conn);
   GST_OBJECT_LOCK (self);
+  /* keep the session's counters readable after it ended */
+  g_clear_pointer (&self->last_conn_stats, gst_structure_free);
+  self->last_conn_stats = gst_structure_new_empty ("connection");
+  gst_plexus_connection_fill_stats (conn, self->last_conn_stats);
   self->conn = NULL;
   GST_OBJECT_UNLOCK (self);
   gst_plexus_connection_free (conn);
@@ -874,6 +879,8 @@ make_stats (GstPlexusVideoSrc *self)
   GST_OBJECT_LOCK (self);
   if (self->conn)
     gst_plexus_connection_fill_stats (self->conn, s);
+  else
+    gst_plexus_stats_merge (s, self->last_conn_stats);
   GST_OBJECT_UNLOCK (self);
   return s;
 }
@@ -956,6 +963,7 @@ gst_plexus_video_src_finalize (GObject *object)
   stop_connection (self);
   remove_outputs (self);
   gst_plexus_settings_clear (&self->settings);
+  g_clear_pointer (&self->last_conn_stats, gst_structure_free);
   g_free (self->camera_ids);
   g_mutex_clear (&self->stats_lock);
   G_OBJECT_CLASS (gst_plexus_video_src_parent_class)->finalize (object);
