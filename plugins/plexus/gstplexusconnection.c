@@ -269,6 +269,8 @@ struct _GstPlexusConnection
   guint64 gateway_reconnecting;
   guint last_close_code;
   gchar *last_close_reason;
+  guint last_http_status;
+  gchar *last_error;
 };
 
 GstPlexusConnection *
@@ -511,6 +513,9 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   c->last_close_code = info->close_code;
   g_free (c->last_close_reason);
   c->last_close_reason = g_strdup (reason);
+  c->last_http_status = info->http_status;
+  g_free (c->last_error);
+  c->last_error = info->error ? g_strdup (info->error->message) : NULL;
   if (c->ended) {
     g_mutex_unlock (&c->lock);
     return GST_SENSOR_WS_CLOSE_STOP;
@@ -589,8 +594,8 @@ static void
 on_gave_up (GstSensorWsClient *client, gpointer user_data)
 {
   GstPlexusConnection *c = user_data;
-  guint code;
-  gchar *reason;
+  guint code, http;
+  gchar *reason, *err;
 
   g_mutex_lock (&c->lock);
   if (c->ended) {
@@ -598,14 +603,18 @@ on_gave_up (GstSensorWsClient *client, gpointer user_data)
     return;
   }
   code = c->last_close_code;
+  http = c->last_http_status;
   reason = g_strdup (c->last_close_reason ? c->last_close_reason : "");
+  err = g_strdup (c->last_error ? c->last_error : "");
   g_mutex_unlock (&c->lock);
   GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, OPEN_READ,
       ("Could not keep a connection to %s (retries exhausted)", c->uri),
-      ("last close code %u \"%s\"", code, reason),
+      ("last close code %u \"%s\", HTTP status %u, %s", code, reason, http,
+          *err ? err : "no network error"),
       ("close-code", G_TYPE_UINT, code, "close-reason", G_TYPE_STRING, reason,
-          NULL));
+          "http-status", G_TYPE_UINT, http, NULL));
   g_free (reason);
+  g_free (err);
   end (c, GST_PLEXUS_END_ERROR);
 }
 
@@ -745,6 +754,7 @@ gst_plexus_connection_free (GstPlexusConnection *c)
   gst_plexus_settings_clear (&c->settings);
   g_free (c->uri);
   g_free (c->last_close_reason);
+  g_free (c->last_error);
   g_mutex_clear (&c->lock);
   g_cond_clear (&c->watchdog_cond);
   g_free (c);

@@ -623,6 +623,11 @@ output_loop (gpointer user_data)
   ret = push_frame (o, GST_BUFFER (obj));
   if (ret == GST_FLOW_OK)
     return;
+  /* with several cameras, one left unlinked does not stop the others */
+  if (ret == GST_FLOW_NOT_LINKED && o->src->outputs->len > 1) {
+    GST_LOG_OBJECT (o->pad, "not linked, frame dropped");
+    return;
+  }
   GST_DEBUG_OBJECT (o->pad, "pausing: %s", gst_flow_get_name (ret));
   gst_pad_pause_task (o->pad);
   if (ret == GST_FLOW_EOS || ret == GST_FLOW_FLUSHING)
