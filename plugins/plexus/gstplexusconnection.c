@@ -537,7 +537,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     case GST_PLEXUS_CLOSE_UNAUTHORIZED:
       post_state (c, "closed", info->close_code, reason, 0, 0);
       GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, NOT_AUTHORIZED,
-          ("Plexus refused the API key (close code %u, \"%s\")",
+          ("Plexus refused the stream as unauthorised (close code %u, \"%s\")",
               info->close_code, reason),
           ("the key must be a valid plx_ key of 36 characters, sent as the "
            "first frame within 10 s"),
