@@ -12,6 +12,6 @@ python=${PYTHON:-/usr/bin/python3}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 export GST_PLUGIN_PATH_1_0=$build/plugins
-"$python" "$here/plexus_make_jpegs.py" "$dir" 8 >/dev/null
+"$python" "$here/plexus-make-jpegs.py" "$dir" 8 >/dev/null
 "$build/bench/plexus-bench" "$build/tools/sensor-cloud/sensor-cloud" "$dir" \
-  "$frames" "$python" "$here/plexus_pyclient.py"
+  "$frames" "$python" "$here/plexus-pyclient.py"
