@@ -35,6 +35,10 @@ typedef struct
   GstPlexusConnection *conn;
   GstStructure *last_conn_stats; /* of the last session, object lock */
   gboolean f64;                  /* sensor/x-raw output */
+  /* sensor/x-raw: one channel per metric, each the latest value */
+  gchar **channels;
+  gdouble *latest;
+  guint64 known; /* bit per channel that has a value */
 
   GMutex lock;
   GstClockTime last_pts;
@@ -44,6 +48,7 @@ typedef struct
   guint64 filtered;
   guint64 dropped_queue;
   guint64 not_numeric;
+  guint64 incomplete;
   guint64 dropped_not_playing;
 } GstPlexusJsonSrcPrivate;
 
@@ -65,15 +70,14 @@ gst_plexus_json_src_get_settings (GstPlexusJsonSrc *src)
   return &PRIV (src)->settings;
 }
 
-gchar *
-gst_plexus_json_src_dup_single_metric (GstPlexusJsonSrc *src)
+gchar **
+gst_plexus_json_src_dup_metrics (GstPlexusJsonSrc *src)
 {
   GstPlexusSettings *s = &PRIV (src)->settings;
-  gchar *m = NULL;
+  gchar **m;
 
   GST_OBJECT_LOCK (src);
-  if (s->metrics && s->metrics[0] && !s->metrics[1])
-    m = g_strdup (s->metrics[0]);
+  m = s->metrics && s->metrics[0] ? g_strdupv (s->metrics) : NULL;
   GST_OBJECT_UNLOCK (src);
   return m;
 }
@@ -219,6 +223,7 @@ gst_plexus_json_src_start (GstBaseSrc *bsrc)
   priv->last_pts = GST_CLOCK_TIME_NONE;
   priv->points = priv->pushed = priv->filtered = 0;
   priv->dropped_queue = priv->not_numeric = priv->dropped_not_playing = 0;
+  priv->incomplete = 0;
   g_mutex_unlock (&priv->lock);
   gst_data_queue_set_flushing (priv->queue, FALSE);
 
@@ -279,6 +284,21 @@ gst_plexus_json_src_set_caps (GstBaseSrc *bsrc, GstCaps *caps)
 
   priv->f64 = gst_structure_has_name (
       gst_caps_get_structure (caps, 0), GST_SENSOR_MEDIA_TYPE);
+  g_clear_pointer (&priv->channels, g_strfreev);
+  g_clear_pointer (&priv->latest, g_free);
+  priv->known = 0;
+  if (priv->f64) {
+    gint n = 0;
+
+    priv->channels =
+        gst_plexus_json_src_dup_metrics (GST_PLEXUS_JSON_SRC (bsrc));
+    gst_structure_get_int (gst_caps_get_structure (caps, 0), "channels", &n);
+    if (!priv->channels || n != (gint) g_strv_length (priv->channels)) {
+      GST_ERROR_OBJECT (bsrc, "channels do not match the metrics list");
+      return FALSE;
+    }
+    priv->latest = g_new0 (gdouble, n);
+  }
   GST_DEBUG_OBJECT (bsrc, "output %" GST_PTR_FORMAT, caps);
   return TRUE;
 }
@@ -320,10 +340,35 @@ gst_plexus_json_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
     if (meta &&
         gst_structure_get_double (
             gst_custom_meta_get_structure (meta), "number", &number)) {
-      GstBuffer *out = gst_buffer_new_allocate (NULL, sizeof (gdouble), NULL);
+      const gchar *metric = gst_structure_get_string (
+          gst_custom_meta_get_structure (meta), "metric");
+      guint n = g_strv_length (priv->channels), k;
+      GstBuffer *out;
+      GstMapInfo map;
 
-      number = GDOUBLE_TO_LE (number);
-      gst_buffer_fill (out, 0, &number, sizeof number);
+      for (k = 0; k < n; k++)
+        if (g_strcmp0 (priv->channels[k], metric) == 0)
+          break;
+      if (k == n) {
+        gst_buffer_unref (buf);
+        continue;
+      }
+      priv->latest[k] = number;
+      priv->known |= G_GUINT64_CONSTANT (1) << k;
+      /* a frame needs every channel: wait for the first value of each */
+      if (priv->known !=
+          (n == 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << n) - 1)) {
+        g_mutex_lock (&priv->lock);
+        priv->incomplete++;
+        g_mutex_unlock (&priv->lock);
+        gst_buffer_unref (buf);
+        continue;
+      }
+      out = gst_buffer_new_allocate (NULL, n * sizeof (gdouble), NULL);
+      gst_buffer_map (out, &map, GST_MAP_WRITE);
+      for (k = 0; k < n; k++)
+        GST_WRITE_DOUBLE_LE (map.data + k * sizeof (gdouble), priv->latest[k]);
+      gst_buffer_unmap (out, &map);
       GST_BUFFER_PTS (out) = GST_BUFFER_PTS (buf);
       if (gst_buffer_get_sensor_epoch (buf, &epoch))
         gst_buffer_add_sensor_epoch (out, epoch);
@@ -377,6 +422,7 @@ make_stats (GstPlexusJsonSrc *self)
       G_TYPE_UINT64, priv->pushed, "filtered", G_TYPE_UINT64, priv->filtered,
       "dropped-queue-full", G_TYPE_UINT64, priv->dropped_queue,
       "dropped-not-numeric", G_TYPE_UINT64, priv->not_numeric,
+      "waiting-for-channels", G_TYPE_UINT64, priv->incomplete,
       "dropped-not-playing", G_TYPE_UINT64, priv->dropped_not_playing, NULL);
   g_mutex_unlock (&priv->lock);
   GST_OBJECT_LOCK (self);
@@ -446,6 +492,8 @@ gst_plexus_json_src_finalize (GObject *object)
 
   gst_plexus_settings_clear (&priv->settings);
   g_clear_pointer (&priv->last_conn_stats, gst_structure_free);
+  g_clear_pointer (&priv->channels, g_strfreev);
+  g_clear_pointer (&priv->latest, g_free);
   gst_data_queue_set_flushing (priv->queue, TRUE);
   gst_data_queue_flush (priv->queue);
   g_object_unref (priv->queue);

@@ -32,7 +32,7 @@ struct _GstPlexusJsonSrcClass
 /* For subclasses: the settings (object lock held by the caller). */
 GstPlexusSettings *gst_plexus_json_src_get_settings (GstPlexusJsonSrc *src);
 
-/* Single numeric metric for sensor/x-raw output, or NULL. Caller frees. */
-gchar *gst_plexus_json_src_dup_single_metric (GstPlexusJsonSrc *src);
+/* The metrics filter, or NULL when empty. Caller frees. */
+gchar **gst_plexus_json_src_dup_metrics (GstPlexusJsonSrc *src);
 
 G_END_DECLS

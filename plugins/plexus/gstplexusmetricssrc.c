@@ -6,11 +6,13 @@
  *
  * Reads a Plexus Data API metrics stream
  * (`/v1/sources/{id}/metrics/stream`) and outputs one JSON object per
- * telemetry point as `application/x-json`. With exactly one metric in
- * `metrics` it can also output that metric as irregular `sensor/x-raw`
- * F64LE (rate 0/1, one sample per buffer), so sensorresample can put it on
- * a regular grid. PTS is the running time of arrival; the point's own
- * timestamp is in the epoch meta.
+ * telemetry point as `application/x-json`. With a `metrics` list it can
+ * also output irregular `sensor/x-raw` F64LE (rate 0/1, one frame per
+ * buffer, one channel per listed metric in that order, each holding the
+ * metric's latest value; a frame goes out for every numeric point once each
+ * metric has had a value), so sensorresample can put it on a regular grid.
+ * PTS is the running time of arrival; the point's own timestamp is in the
+ * epoch meta.
  *
  * |[
  * gst-launch-1.0 plexusmetricssrc location=ws://127.0.0.1:8080 \
@@ -36,11 +38,11 @@ struct _GstPlexusMetricsSrc
   GstPlexusJsonSrc parent;
 };
 
-static GstStaticPadTemplate src_template =
-    GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-        GST_STATIC_CAPS ("application/x-json; " GST_SENSOR_MEDIA_TYPE
-                         ", format = (string) F64LE, rate = (fraction) 0/1, "
-                         "channels = (int) 1, modality = (string) ANY"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("application/x-json; " GST_SENSOR_MEDIA_TYPE
+                     ", format = (string) F64LE, rate = (fraction) 0/1, "
+                     "channels = (int) [ 1, 64 ], modality = (string) ANY"));
 
 G_DEFINE_TYPE (
     GstPlexusMetricsSrc, gst_plexus_metrics_src, GST_TYPE_PLEXUS_JSON_SRC);
@@ -50,18 +52,22 @@ GST_ELEMENT_REGISTER_DEFINE (plexusmetricssrc, "plexusmetricssrc",
 static GstCaps *
 gst_plexus_metrics_src_get_caps (GstBaseSrc *bsrc, GstCaps *filter)
 {
-  gchar *metric =
-      gst_plexus_json_src_dup_single_metric (GST_PLEXUS_JSON_SRC (bsrc));
+  gchar **metrics =
+      gst_plexus_json_src_dup_metrics (GST_PLEXUS_JSON_SRC (bsrc));
   GstCaps *caps = gst_caps_new_empty_simple ("application/x-json");
+  guint n = metrics ? g_strv_length (metrics) : 0;
 
-  /* numbers only make a sample stream when there is one metric */
-  if (metric) {
+  /* samples need named channels: one per metric of the filter, in order */
+  if (n > 0 && n <= GST_SENSOR_MAX_CHANNELS) {
+    gchar *modality = g_strjoinv (",", metrics);
+
     gst_caps_append (caps,
         gst_caps_new_simple (GST_SENSOR_MEDIA_TYPE, "format", G_TYPE_STRING,
-            "F64LE", "rate", GST_TYPE_FRACTION, 0, 1, "channels", G_TYPE_INT, 1,
-            "modality", G_TYPE_STRING, metric, NULL));
-    g_free (metric);
+            "F64LE", "rate", GST_TYPE_FRACTION, 0, 1, "channels", G_TYPE_INT,
+            (gint) n, "modality", G_TYPE_STRING, modality, NULL));
+    g_free (modality);
   }
+  g_strfreev (metrics);
   if (filter) {
     GstCaps *tmp =
         gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
@@ -137,8 +143,8 @@ gst_plexus_metrics_src_class_init (GstPlexusMetricsSrcClass *klass)
 
   g_object_class_install_property (gobject_class, PROP_METRICS,
       g_param_spec_string ("metrics", "Metrics",
-          "Comma-separated metric names to receive (empty = all); with "
-          "exactly one, sensor/x-raw F64LE output is possible",
+          "Comma-separated metric names to receive (empty = all); when set, "
+          "sensor/x-raw F64LE output has one channel per name",
           NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));

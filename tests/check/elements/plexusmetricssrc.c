@@ -197,22 +197,60 @@ GST_START_TEST (test_f64_samples)
 
 GST_END_TEST;
 
-GST_START_TEST (test_f64_only_for_one_metric)
+GST_START_TEST (test_f64_needs_a_metrics_list)
 {
   GstElement *e = gst_element_factory_make ("plexusmetricssrc", NULL);
   GstPad *pad = gst_element_get_static_pad (e, "src");
   GstCaps *caps;
+  gint ch = 0;
 
-  g_object_set (e, "metrics", "a,b", NULL);
+  /* all metrics: JSON only */
   caps = gst_pad_query_caps (pad, NULL);
   fail_unless_equals_int (gst_caps_get_size (caps), 1);
   gst_caps_unref (caps);
-  g_object_set (e, "metrics", "a", NULL);
+  g_object_set (e, "metrics", "a,b", NULL);
   caps = gst_pad_query_caps (pad, NULL);
   fail_unless_equals_int (gst_caps_get_size (caps), 2);
+  fail_unless (gst_structure_get_int (
+      gst_caps_get_structure (caps, 1), "channels", &ch));
+  fail_unless_equals_int (ch, 2);
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_caps_get_structure (caps, 1), "modality"),
+      "a,b");
   gst_caps_unref (caps);
   gst_object_unref (pad);
   gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_f64_two_channels)
+{
+  PlexusTestServer *server;
+  GstBus *bus;
+  GstHarness *h;
+  guint i;
+
+  sensor_cloud_plexus_options ()->metrics_interval_ms = 20;
+  server = plexus_test_server_start ();
+  h = make_harness (server, "battery.percent,cpu.percent", KEY,
+      "sensor/x-raw, format=F64LE, rate=0/1, channels=2", &bus);
+  for (i = 0; i < 6; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    gdouble v[2];
+
+    fail_unless_equals_int (gst_buffer_get_size (buf), 16);
+    gst_buffer_extract (buf, 0, v, 16);
+    /* channel order is the metrics order */
+    fail_unless (GDOUBLE_FROM_LE (v[0]) > 90 && GDOUBLE_FROM_LE (v[0]) <= 100);
+    fail_unless (GDOUBLE_FROM_LE (v[1]) >= 10 && GDOUBLE_FROM_LE (v[1]) <= 90);
+    fail_unless (GDOUBLE_FROM_LE (v[1]) == (gint) GDOUBLE_FROM_LE (v[1]));
+    gst_buffer_unref (buf);
+  }
+  /* the first point had to wait for the other channel */
+  fail_unless (stat_u64 (h->element, "waiting-for-channels") >= 1);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
 }
 
 GST_END_TEST;
@@ -375,7 +413,8 @@ plexusmetricssrc_suite (void)
   tcase_add_test (tc, test_json_points_filtered);
   tcase_add_test (tc, test_float_timestamps);
   tcase_add_test (tc, test_f64_samples);
-  tcase_add_test (tc, test_f64_only_for_one_metric);
+  tcase_add_test (tc, test_f64_needs_a_metrics_list);
+  tcase_add_test (tc, test_f64_two_channels);
   tcase_add_test (tc, test_nan_and_strings_skipped);
   tcase_add_test (tc, test_unauthorized_4401);
   tcase_add_test (tc, test_payment_required_4402);
