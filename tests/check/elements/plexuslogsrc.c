@@ -98,11 +98,12 @@ GST_START_TEST (test_events_as_json)
 
 GST_END_TEST;
 
-GST_START_TEST (test_unauthorized_4401)
+static void
+check_auth_error (const gchar *key, guint want_code)
 {
   PlexusTestServer *server = plexus_test_server_start ();
   GstBus *bus;
-  GstHarness *h = make_harness (server, "not-a-key", &bus);
+  GstHarness *h = make_harness (server, key, &bus);
   GstMessage *m =
       gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND, GST_MESSAGE_ERROR);
   const GstStructure *details = NULL;
@@ -111,10 +112,22 @@ GST_START_TEST (test_unauthorized_4401)
   fail_unless (m != NULL);
   gst_message_parse_error_details (m, &details);
   fail_unless (gst_structure_get_uint (details, "close-code", &code));
-  fail_unless_equals_int (code, 4401);
+  fail_unless_equals_int (code, want_code);
   gst_message_unref (m);
   teardown (h, bus);
   plexus_test_server_stop (server);
+}
+
+GST_START_TEST (test_unauthorized_4401)
+{
+  check_auth_error ("not-a-key", 4401);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_payment_required_4402)
+{
+  check_auth_error (SENSOR_CLOUD_PLEXUS_DISABLED_KEY, 4402);
 }
 
 GST_END_TEST;
@@ -150,6 +163,7 @@ plexuslogsrc_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_events_as_json);
   tcase_add_test (tc, test_unauthorized_4401);
+  tcase_add_test (tc, test_payment_required_4402);
   tcase_add_test (tc, test_network_loss_reconnects);
   return s;
 }

@@ -155,6 +155,39 @@ GST_START_TEST (test_float_timestamps)
 
 GST_END_TEST;
 
+GST_START_TEST (test_points_of_one_frame_spread_by_timestamp)
+{
+  PlexusTestServer *server = plexus_test_server_start ();
+  GstBus *bus;
+  GstHarness *h = make_harness (server, NULL, KEY, NULL, &bus);
+  JsonParser *parser = json_parser_new ();
+  GstClockTime pts[4];
+  const gchar *want[] = { "battery.percent", "cpu.percent", "motor.temp",
+    "nav.state" };
+  guint i;
+
+  /* one telemetry frame: battery, cpu and nav.state at t ms, motor.temp at
+   * t + 0.5 ms. The newest point gets the arrival time, the others their
+   * difference earlier, and PTS never goes back */
+  for (i = 0; i < 4; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    JsonObject *o = buffer_json (buf, parser);
+
+    fail_unless_equals_string (
+        json_object_get_string_member (o, "metric"), want[i]);
+    pts[i] = GST_BUFFER_PTS (buf);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_uint64 (pts[1], pts[0]);
+  fail_unless_equals_uint64 (pts[2] - pts[0], 500 * GST_USECOND);
+  fail_unless_equals_uint64 (pts[3], pts[2]);
+  g_object_unref (parser);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_f64_samples)
 {
   PlexusTestServer *server = plexus_test_server_start ();
@@ -412,6 +445,7 @@ plexusmetricssrc_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_json_points_filtered);
   tcase_add_test (tc, test_float_timestamps);
+  tcase_add_test (tc, test_points_of_one_frame_spread_by_timestamp);
   tcase_add_test (tc, test_f64_samples);
   tcase_add_test (tc, test_f64_needs_a_metrics_list);
   tcase_add_test (tc, test_f64_two_channels);
