@@ -320,6 +320,40 @@ GST_START_TEST (test_nan_and_strings_skipped)
 
 GST_END_TEST;
 
+GST_START_TEST (test_string_metric_as_samples)
+{
+  PlexusTestServer *server;
+  GstBus *bus;
+  GstHarness *h;
+  GstMessage *m;
+  GError *err = NULL;
+  gint64 end;
+
+  /* nav.state carries strings: as samples nothing comes out, each point is
+   * counted, and one warning says why */
+  sensor_cloud_plexus_options ()->metrics_interval_ms = 20;
+  server = plexus_test_server_start ();
+  h = make_harness (server, "nav.state", KEY,
+      "sensor/x-raw, format=F64LE, rate=0/1, channels=1", &bus);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (stat_u64 (h->element, "dropped-not-numeric") < 5 &&
+      g_get_monotonic_time () < end)
+    g_usleep (20 * 1000);
+  fail_unless (stat_u64 (h->element, "dropped-not-numeric") >= 5);
+  fail_unless (gst_harness_try_pull (h) == NULL);
+  m = gst_bus_timed_pop_filtered (bus, GST_SECOND, GST_MESSAGE_WARNING);
+  fail_unless (m != NULL);
+  gst_message_parse_warning (m, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT));
+  g_error_free (err);
+  gst_message_unref (m);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
 static void
 check_auth_error (const gchar *key, guint want_code)
 {
@@ -450,6 +484,7 @@ plexusmetricssrc_suite (void)
   tcase_add_test (tc, test_f64_needs_a_metrics_list);
   tcase_add_test (tc, test_f64_two_channels);
   tcase_add_test (tc, test_nan_and_strings_skipped);
+  tcase_add_test (tc, test_string_metric_as_samples);
   tcase_add_test (tc, test_unauthorized_4401);
   tcase_add_test (tc, test_payment_required_4402);
   tcase_add_test (tc, test_gateway_reconnecting_and_1011);
