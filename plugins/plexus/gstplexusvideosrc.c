@@ -92,6 +92,7 @@ struct _GstPlexusVideoSrc
 
   GPtrArray *outputs; /* of Output*, fixed between READY and NULL */
   GstPlexusConnection *conn;
+  gchar *stream_source_id;       /* source-id of the running session */
   GstStructure *last_conn_stats; /* of the last session, object lock */
 
   GMutex stats_lock;
@@ -231,6 +232,10 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
     return;
   STATS_INC (self, frames_received);
   o = find_output (self, f->camera_id ? f->camera_id : DEFAULT_CAMERA_ID);
+  /* the stream is device-scoped: another device's frame is a server slip */
+  if (o && f->source_id && self->stream_source_id &&
+      strcmp (f->source_id, self->stream_source_id) != 0)
+    o = NULL;
   if (!o) {
     STATS_INC (self, unknown_camera);
     GST_LOG_OBJECT (
@@ -794,6 +799,8 @@ start_connection (GstPlexusVideoSrc *self)
   for (i = 0; i < self->outputs->len; i++)
     s.cameras[i] =
         g_strdup (((Output *) g_ptr_array_index (self->outputs, i))->camera_id);
+  g_free (self->stream_source_id);
+  self->stream_source_id = g_strdup (s.source_id);
   self->conn = gst_plexus_connection_new (
       GST_ELEMENT (self), GST_PLEXUS_STREAM_VIDEO, &s, on_frame, on_end, self);
   gst_plexus_settings_clear (&s);
@@ -969,6 +976,7 @@ gst_plexus_video_src_finalize (GObject *object)
   remove_outputs (self);
   gst_plexus_settings_clear (&self->settings);
   g_clear_pointer (&self->last_conn_stats, gst_structure_free);
+  g_free (self->stream_source_id);
   g_free (self->camera_ids);
   g_mutex_clear (&self->stats_lock);
   G_OBJECT_CLASS (gst_plexus_video_src_parent_class)->finalize (object);
