@@ -908,6 +908,11 @@ gst_plexus_video_src_set_property (
           &self->settings, object, prop_id, value)) {
     switch (prop_id) {
       case PROP_CAMERA_ID:
+        /* the pads are made from it on the way to READY */
+        if (GST_STATE (self) != GST_STATE_NULL) {
+          GST_WARNING_OBJECT (self, "camera-id can only change in NULL");
+          break;
+        }
         g_free (self->camera_ids);
         self->camera_ids = g_value_dup_string (value);
         break;
@@ -998,10 +1003,8 @@ gst_plexus_video_src_class_init (GstPlexusVideoSrcClass *klass)
   g_object_class_install_property (gobject_class, PROP_CAMERA_ID,
       g_param_spec_string ("camera-id", "Camera ID",
           "Camera(s) to read, comma-separated; several share one socket and "
-          "get one src pad each (src_0, src_1, ...)",
-          DEFAULT_CAMERA_ID,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
+          "get one src pad each (src_0, src_1, ...); set in the NULL state",
+          DEFAULT_CAMERA_ID, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "Stream timeout",
           "Wall-clock limit of the stream in seconds, sent as ?timeout= "
