@@ -73,7 +73,7 @@ static const GOptionEntry entries[] = {
   { "plexus-corrupt-every", 0, 0, G_OPTION_ARG_INT, &opts.corrupt_every,
       "Corrupt every N-th video frame", "N" },
   { "plexus-corrupt-kind", 0, 0, G_OPTION_ARG_STRING, &opts.corrupt_kind,
-      "base64, jpeg, size or cycle (default cycle)", "KIND" },
+      "base64, jpeg, size, truncated or cycle (default cycle)", "KIND" },
   { "plexus-drop-every", 0, 0, G_OPTION_ARG_INT, &opts.drop_every,
       "Silently skip every N-th video frame", "N" },
   { "plexus-resize-every", 0, 0, G_OPTION_ARG_INT, &opts.resize_every,
@@ -495,7 +495,7 @@ send_corrupt (
     PlexusConn *c, const gchar *camera, GBytes *jpeg, gint w, gint h, guint64 n)
 {
   const gchar *kind = opts.corrupt_kind ? opts.corrupt_kind : "cycle";
-  static const gchar *const cycle[] = { "base64", "jpeg", "size" };
+  static const gchar *const cycle[] = { "base64", "jpeg", "size", "truncated" };
   gsize len;
   const guint8 *d = g_bytes_get_data (jpeg, &len);
   GBytes *msg;
@@ -520,6 +520,10 @@ send_corrupt (
     memset (junk + 4, 0x5a, sizeof junk - 4);
     msg = gst_plexus_video_frame_build (
         c->source_id, camera, w, h, now_ms (), junk, sizeof junk);
+  } else if (strcmp (kind, "truncated") == 0) {
+    /* headers intact, the scan cut short: only decoding can tell */
+    msg = gst_plexus_video_frame_build (
+        c->source_id, camera, w, h, now_ms (), d, len / 3);
   } else {
     msg = gst_plexus_video_frame_build (
         c->source_id, camera, w + 16, h, now_ms (), d, len);
