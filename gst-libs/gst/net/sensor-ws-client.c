@@ -480,14 +480,53 @@ attach_timeout (guint ms, GSourceFunc func, GstSensorWsClient *client)
   return source;
 }
 
-/* Client close codes libsoup lets us send; anything else becomes 1000. */
+/* Client close codes libsoup lets us send; anything else becomes 1000.
+ * 0 means a close frame without a code, which libsoup spells 1005. */
 static gushort
 sanitize_close_code (gushort code)
 {
-  if (code == 0 || (code >= 1000 && code <= 1003) ||
-      (code >= 1007 && code <= 1010) || (code >= 3000 && code <= 4999))
+  if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_NO_STATUS)
+    return SOUP_WEBSOCKET_CLOSE_NO_STATUS;
+  if ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1010) ||
+      (code >= 3000 && code <= 4999))
     return code;
   return SOUP_WEBSOCKET_CLOSE_NORMAL;
+}
+
+/* A close frame carries at most 123 bytes of UTF-8 reason; cut on a
+ * character boundary so the peer does not see a broken frame. */
+static gchar *
+sanitize_close_reason (const gchar *reason)
+{
+  gchar *valid, *end;
+
+  if (!reason)
+    return NULL;
+  valid = g_utf8_make_valid (reason, -1);
+  if (strlen (valid) > 123) {
+    end = g_utf8_find_prev_char (valid, valid + 124);
+    *end = '\0';
+  }
+  return valid;
+}
+
+/* libsoup rejects TEXT that is not UTF-8 with a critical; check first. NUL
+ * is fine in a WebSocket text message, so validate around it. */
+static gboolean
+text_is_valid (GBytes *payload)
+{
+  gsize len, off = 0;
+  const gchar *data = g_bytes_get_data (payload, &len);
+  const gchar *end;
+
+  while (off < len) {
+    if (g_utf8_validate_len (data + off, len - off, &end))
+      return TRUE;
+    if (*end != '\0')
+      return FALSE;
+    off = end - data + 1;
+  }
+  return TRUE;
 }
 
 /* A connection on its way out: kept until the peer finishes the close
@@ -537,8 +576,12 @@ bury_connection (SoupWebsocketConnection *conn, gushort code,
 {
   Grave *grave;
 
-  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (conn, sanitize_close_code (code), reason);
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN) {
+    gchar *why = sanitize_close_reason (reason);
+
+    soup_websocket_connection_close (conn, sanitize_close_code (code), why);
+    g_free (why);
+  }
   if (soup_websocket_connection_get_state (conn) ==
       SOUP_WEBSOCKET_STATE_CLOSED) {
     g_object_unref (conn);
@@ -1156,6 +1199,12 @@ gst_sensor_ws_client_send (
 
   g_return_val_if_fail (client != NULL, FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
+
+  if (type == SOUP_WEBSOCKET_DATA_TEXT && !text_is_valid (payload)) {
+    GST_WARNING (
+        "client %u: refusing text message that is not UTF-8", client->id);
+    return FALSE;
+  }
 
   g_mutex_lock (&client->lock);
   if (!client->connected || client->stopping) {

@@ -651,7 +651,8 @@ check_auth (GstSensorWsAuth auth)
   gst_sensor_ws_client_free (client);
 
   gst_debug_set_default_threshold (old_level);
-  gst_debug_set_threshold_from_string (g_getenv ("GST_DEBUG"), TRUE);
+  gst_debug_set_threshold_from_string (
+      g_getenv ("GST_DEBUG") ? g_getenv ("GST_DEBUG") : "", TRUE);
   gst_debug_remove_log_function (capture_log);
   gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
 
@@ -1503,6 +1504,90 @@ GST_START_TEST (test_restart_after_give_up)
 
 GST_END_TEST;
 
+/* Text must be UTF-8 (NUL allowed); binary is anything. */
+GST_START_TEST (test_send_text_validation)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GBytes *bad = g_bytes_new_static ("ab\xff\xfe", 4);
+  GBytes *nul = g_bytes_new_static ("a\0b\xc3\xa9", 5);
+
+  PROBE_WAIT (p, p->opened == 1);
+  fail_if (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, bad));
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, bad));
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, nul));
+  PROBE_WAIT (p, p->messages == 2);
+  fail_unless (g_bytes_equal (p->payloads->pdata[0], bad));
+  fail_unless (g_bytes_equal (p->payloads->pdata[1], nul));
+  gst_sensor_ws_client_free (client);
+  g_bytes_unref (bad);
+  g_bytes_unref (nul);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* Close codes a client may not send are mapped, 0 sends no code, long
+ * reasons are cut on a character boundary. */
+GST_START_TEST (test_stop_codes_and_reasons)
+{
+  TestServer *ts = test_server_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GString *long_reason = g_string_new (NULL);
+  struct
+  {
+    gushort code;
+    const gchar *reason;
+    gushort expect_code;
+  } rows[] = {
+    { 4999, "custom", 4999 },
+    { 1011, "server only", 1000 },
+    { 1006, "abnormal", 1000 },
+    { 0, NULL, SOUP_WEBSOCKET_CLOSE_NO_STATUS },
+    { 1001, NULL, 1001 },
+    { 3000, "long", 3000 },
+  };
+  guint i;
+
+  while (long_reason->len < 300)
+    g_string_append (long_reason, "\xc3\xa9t\xc3\xa9 ");
+  rows[5].reason = long_reason->str;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    Probe *p = probe_new ();
+    GstSensorWsClient *client = start_client (p, uri, NULL);
+
+    PROBE_WAIT (p, p->opened == 1);
+    gst_sensor_ws_client_stop (client, rows[i].code, rows[i].reason);
+    SERVER_WAIT (ts, ts->client_closes == i + 1);
+    g_mutex_lock (&ts->lock);
+    fail_unless_equals_int (ts->client_close_code, rows[i].expect_code);
+    if (i == 5) {
+      fail_unless (strlen (ts->client_close_reason) <= 123);
+      fail_unless (strlen (ts->client_close_reason) >= 120);
+      fail_unless (g_utf8_validate (ts->client_close_reason, -1, NULL));
+      fail_unless (
+          g_str_has_prefix (long_reason->str, ts->client_close_reason));
+    } else if (rows[i].code != 0 && rows[i].reason) {
+      fail_unless_equals_string (ts->client_close_reason, rows[i].reason);
+    }
+    g_mutex_unlock (&ts->lock);
+    gst_sensor_ws_client_free (client);
+    probe_free (p);
+  }
+  g_string_free (long_reason, TRUE);
+  g_free (uri);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
 /* The Python websockets peer: text + binary echo, then a close code. */
 GST_START_TEST (test_python_peer)
 {
@@ -1601,6 +1686,8 @@ wsclient_suite (void)
   tcase_add_test (tc, test_free_inside_callback);
   tcase_add_test (tc, test_send_from_threads);
   tcase_add_test (tc, test_restart_after_give_up);
+  tcase_add_test (tc, test_send_text_validation);
+  tcase_add_test (tc, test_stop_codes_and_reasons);
   tcase_add_test (tc, test_python_peer);
   return s;
 }
