@@ -24,33 +24,32 @@ G_BEGIN_DECLS
  */
 typedef struct _GstSensorWsClient GstSensorWsClient;
 
-typedef enum
-{
+typedef enum {
   GST_SENSOR_WS_AUTH_NONE,
-  GST_SENSOR_WS_AUTH_QUERY,     /* ?<auth_query_name>=<secret> */
-  GST_SENSOR_WS_AUTH_HEADER,    /* Authorization: Bearer <secret> */
+  GST_SENSOR_WS_AUTH_QUERY,  /* ?<auth_query_name>=<secret> */
+  GST_SENSOR_WS_AUTH_HEADER, /* Authorization: Bearer <secret> */
 } GstSensorWsAuth;
 
 typedef struct
 {
-  gchar *uri;                   /* ws:// or wss://, without the secret */
+  gchar *uri; /* ws:// or wss://, without the secret */
   GstSensorWsAuth auth;
-  gchar *auth_query_name;       /* e.g. "api_key" */
-  gchar *secret;                /* never logged */
-  gchar **extra_headers;        /* NULL-terminated "Name: value" */
-  gchar **protocols;            /* NULL-terminated subprotocols, or NULL */
-  guint timeout_s;              /* connect + upgrade timeout; 0 = none */
-  gint retries;                 /* -1 = forever, 0 = never reconnect */
-  gdouble backoff_initial_s;    /* default 1.0 */
-  gdouble backoff_factor;       /* default 2.0 */
-  gdouble backoff_max_s;        /* default 30.0 */
-  guint keepalive_interval_s;   /* ping interval; 0 = off */
-  guint pong_timeout_s;         /* close + reconnect when no pong; 0 = off */
-  gboolean tls_strict;          /* verify certificates (default TRUE) */
-  gchar *ca_file;               /* extra CA bundle, or NULL for system */
-  gsize max_incoming_payload;   /* bytes; 0 = libsoup default */
+  gchar *auth_query_name;     /* e.g. "api_key" */
+  gchar *secret;              /* never logged */
+  gchar **extra_headers;      /* NULL-terminated "Name: value" */
+  gchar **protocols;          /* NULL-terminated subprotocols, or NULL */
+  guint timeout_s;            /* connect + upgrade timeout; 0 = none */
+  gint retries;               /* -1 = forever, 0 = never reconnect */
+  gdouble backoff_initial_s;  /* default 1.0 */
+  gdouble backoff_factor;     /* default 2.0 */
+  gdouble backoff_max_s;      /* default 30.0 */
+  guint keepalive_interval_s; /* ping interval; 0 = off */
+  guint pong_timeout_s;       /* close + reconnect when no pong; 0 = off */
+  gboolean tls_strict;        /* verify certificates (default TRUE) */
+  gchar *ca_file;             /* extra CA bundle, or NULL for system */
+  gsize max_incoming_payload; /* bytes; 0 = libsoup default */
   /* Added after the first version of this header: */
-  gdouble backoff_jitter;       /* 0..1 fraction of each delay; default 0.1 */
+  gdouble backoff_jitter; /* 0..1 fraction of each delay; default 0.1 */
   /* A connection that stays open this long resets the backoff (and the
    * retry budget); one closed sooner counts as a failed attempt, so a server
    * that accepts and drops at once still backs off. 0 = reset as soon as the
@@ -58,63 +57,62 @@ typedef struct
   gdouble backoff_stable_s;
 } GstSensorWsConfig;
 
-void gst_sensor_ws_config_init (GstSensorWsConfig * config);
-void gst_sensor_ws_config_clear (GstSensorWsConfig * config);
-void gst_sensor_ws_config_copy_into (GstSensorWsConfig * dest,
-    const GstSensorWsConfig * src);
+void gst_sensor_ws_config_init (GstSensorWsConfig *config);
+void gst_sensor_ws_config_clear (GstSensorWsConfig *config);
+void gst_sensor_ws_config_copy_into (
+    GstSensorWsConfig *dest, const GstSensorWsConfig *src);
 
 /* Why the connection ended, passed to the closed callback. */
 typedef struct
 {
-  gushort close_code;           /* WebSocket close code; 0 if none */
-  const gchar *close_reason;    /* verbatim, may be "" */
-  guint http_status;            /* HTTP status of a failed upgrade, or 0 */
-  const GError *error;          /* network/TLS/timeout error, or NULL */
+  gushort close_code;        /* WebSocket close code; 0 if none */
+  const gchar *close_reason; /* verbatim, may be "" */
+  guint http_status;         /* HTTP status of a failed upgrade, or 0 */
+  const GError *error;       /* network/TLS/timeout error, or NULL */
 } GstSensorWsCloseInfo;
 
-typedef enum
-{
-  GST_SENSOR_WS_CLOSE_RECONNECT,        /* transient: back off, reconnect */
-  GST_SENSOR_WS_CLOSE_STOP,     /* fatal or done: stop, no reconnect */
+typedef enum {
+  GST_SENSOR_WS_CLOSE_RECONNECT, /* transient: back off, reconnect */
+  GST_SENSOR_WS_CLOSE_STOP,      /* fatal or done: stop, no reconnect */
 } GstSensorWsCloseAction;
 
 typedef struct
 {
   /* The upgrade succeeded; the socket is open. */
-  void (*opened) (GstSensorWsClient * client, gpointer user_data);
+  void (*opened) (GstSensorWsClient *client, gpointer user_data);
   /* One whole message (text or binary). */
-  void (*message) (GstSensorWsClient * client, SoupWebsocketDataType type,
-      GBytes * payload, gpointer user_data);
+  void (*message) (GstSensorWsClient *client, SoupWebsocketDataType type,
+      GBytes *payload, gpointer user_data);
   /* The socket closed or could not be opened. Decide what happens next. */
-  GstSensorWsCloseAction (*closed) (GstSensorWsClient * client,
-      const GstSensorWsCloseInfo * info, gpointer user_data);
+  GstSensorWsCloseAction (*closed) (GstSensorWsClient *client,
+      const GstSensorWsCloseInfo *info, gpointer user_data);
   /* A reconnect is scheduled after @delay (attempt counts from 1). */
-  void (*reconnecting) (GstSensorWsClient * client, guint attempt,
+  void (*reconnecting) (GstSensorWsClient *client, guint attempt,
       GstClockTime delay, gpointer user_data);
   /* Retries are exhausted (or a STOP was returned): no more connections. */
-  void (*gave_up) (GstSensorWsClient * client, gpointer user_data);
+  void (*gave_up) (GstSensorWsClient *client, gpointer user_data);
 } GstSensorWsCallbacks;
 
-GstSensorWsClient *gst_sensor_ws_client_new (const GstSensorWsConfig * config,
-    const GstSensorWsCallbacks * callbacks, gpointer user_data,
+GstSensorWsClient *gst_sensor_ws_client_new (const GstSensorWsConfig *config,
+    const GstSensorWsCallbacks *callbacks, gpointer user_data,
     GDestroyNotify notify);
 
 /* Starts connecting on the network thread (returns at once). Also restarts
  * a client that gave up, from the first backoff delay. Ignored after stop(). */
-void gst_sensor_ws_client_start (GstSensorWsClient * client);
+void gst_sensor_ws_client_start (GstSensorWsClient *client);
 
 /* Queues one message; FALSE (and nothing sent) when not connected. TRUE means
  * it was queued: messages go out in send() order, and are dropped if the
  * connection closes before the network thread hands them to libsoup. Any
  * thread, never blocks; @payload is referenced, not copied. */
-gboolean gst_sensor_ws_client_send (GstSensorWsClient * client,
-    SoupWebsocketDataType type, GBytes * payload);
+gboolean gst_sensor_ws_client_send (
+    GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload);
 
 /* Bytes queued by send() that the network thread has not yet handed to
  * libsoup (libsoup 3.2 does not expose its own output queue, so bytes already
  * inside libsoup but not yet written to the socket are not counted). Reset to
  * 0 when the connection closes. Any thread. */
-gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient * client);
+gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client);
 
 /* Closes with @code/@reason and never reconnects. Blocks until the network
  * thread has dropped the connection, at most about a second. Any thread,
@@ -123,17 +121,17 @@ gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient * client);
  * network thread is waited for, so do not call stop() while holding a lock a
  * callback takes). Codes a client may not send (1005, 1006, 1011, 1015, ...)
  * become 1000; 0 sends no code. Idempotent; works when never started. */
-void gst_sensor_ws_client_stop (GstSensorWsClient * client, gushort code,
-    const gchar * reason);
+void gst_sensor_ws_client_stop (
+    GstSensorWsClient *client, gushort code, const gchar *reason);
 
 /* Stops (code 1001) if not stopped yet, calls notify(user_data), frees. */
-void gst_sensor_ws_client_free (GstSensorWsClient * client);
+void gst_sensor_ws_client_free (GstSensorWsClient *client);
 
-gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient * client);
+gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient *client);
 
 /* The shared network thread's context, for timers that must run beside the
  * client's callbacks. The reference is the caller's. */
 GMainContext *gst_sensor_net_context_ref (void);
-void gst_sensor_net_context_unref (GMainContext * context);
+void gst_sensor_net_context_unref (GMainContext *context);
 
 G_END_DECLS
