@@ -131,6 +131,9 @@ server_thread (gpointer data)
   TestServer *ts = data;
   const gchar *protocols[] = { "sensor.v1", NULL };
   GError *error = NULL;
+  GInetAddress *lo;
+  GSocketAddress *addr;
+  GSocket *sock;
   GSList *uris;
   GList *l;
 
@@ -144,11 +147,21 @@ server_thread (gpointer data)
   soup_server_add_websocket_handler (
       ts->server, "/close1011", NULL, NULL, ws_close_1011_cb, ts, NULL);
   soup_server_add_handler (ts->server, "/forbidden", forbidden_cb, ts, NULL);
-  fail_unless (soup_server_listen_local (ts->server, 0,
-                   SOUP_SERVER_LISTEN_IPV4_ONLY |
-                       (ts->cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
-                   &error),
+  /* Our own socket: GSocket's default listen backlog of 10 would drop the
+   * SYNs of many clients connecting at once (1 s SYN retries). */
+  lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  addr = g_inet_socket_address_new (lo, 0);
+  sock = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_socket_set_listen_backlog (sock, 1024);
+  fail_unless (g_socket_bind (sock, addr, FALSE, NULL));
+  fail_unless (g_socket_listen (sock, NULL));
+  fail_unless (soup_server_listen_socket (ts->server, sock,
+                   ts->cert ? SOUP_SERVER_LISTEN_HTTPS : 0, &error),
       "listen: %s", error ? error->message : "");
+  g_object_unref (sock);
+  g_object_unref (addr);
+  g_object_unref (lo);
   uris = soup_server_get_uris (ts->server);
   g_mutex_lock (&ts->lock);
   ts->port = g_uri_get_port (uris->data);
@@ -281,6 +294,7 @@ typedef struct
   gboolean stop_returned;
   gboolean free_in_closed;
   gint64 closed_at_us;
+  gint64 opened_at_us;
   gboolean notified;
 } Probe;
 
@@ -342,6 +356,7 @@ probe_opened (GstSensorWsClient *client, gpointer data)
   g_mutex_lock (&p->lock);
   probe_thread (p);
   p->opened++;
+  p->opened_at_us = g_get_monotonic_time ();
   g_cond_broadcast (&p->cond);
   g_mutex_unlock (&p->lock);
   if (p->stop_in_opened) {
@@ -1058,9 +1073,14 @@ GST_START_TEST (test_many_clients_one_thread)
   GMainContext *ctx1, *ctx2;
   guint i;
 
+  GstSensorWsConfig config;
+
   /* one probe for all: its thread check spans every client */
+  config_for (&config, uri);
+  config.timeout_s = 30;
   for (i = 0; i < N_CLIENTS; i++)
-    clients[i] = start_client (p, uri, NULL);
+    clients[i] = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == N_CLIENTS);
   for (i = 0; i < N_CLIENTS; i++) {
     GBytes *b = g_bytes_new_static ("x", 1);
@@ -1325,7 +1345,7 @@ GST_START_TEST (test_pong_timeout)
   client = start_client (p, NULL, &config);
   gst_sensor_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
-  opened_at = g_get_monotonic_time ();
+  opened_at = p->opened_at_us;
   PROBE_WAIT (p, p->closed == 1);
   fail_unless (g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT),
       "%s", p->error ? p->error->message : "no error");
