@@ -91,8 +91,8 @@ net_thread_func (gpointer data)
   g_source_set_callback (tick, wake_up, NULL, NULL);
   g_source_attach (tick, context);
   deadline = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  while (g_main_context_pending (context) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (context, FALSE);
   while (g_atomic_int_get (&net_live_objects) > 0 &&
       g_get_monotonic_time () < deadline)
     g_main_context_iteration (context, TRUE);

@@ -1062,7 +1062,9 @@ GST_START_TEST (test_stop_while_connecting)
 
 GST_END_TEST;
 
+#ifndef N_CLIENTS
 #define N_CLIENTS 200
+#endif
 
 GST_START_TEST (test_many_clients_one_thread)
 {
