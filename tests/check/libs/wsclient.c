@@ -1526,6 +1526,32 @@ GST_START_TEST (test_restart_after_give_up)
 
 GST_END_TEST;
 
+/* A peer that never answers the close frame: stop() still returns, after
+ * about a second. */
+GST_START_TEST (test_stop_bounded_with_deaf_peer)
+{
+  DeafServer *ds = deaf_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  gint64 start, took;
+
+  PROBE_WAIT (p, p->opened == 1);
+  start = g_get_monotonic_time ();
+  gst_sensor_ws_client_stop (client, 1000, NULL);
+  took = g_get_monotonic_time () - start;
+  fail_unless (
+      took >= 500 * G_TIME_SPAN_MILLISECOND, "%" G_GINT64_FORMAT, took);
+  fail_unless (took < 5 * G_TIME_SPAN_SECOND, "%" G_GINT64_FORMAT, took);
+  fail_unless_equals_int (p->closed, 0);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  deaf_server_free (ds);
+}
+
+GST_END_TEST;
+
 /* Text must be UTF-8 (NUL allowed); binary is anything. */
 GST_START_TEST (test_send_text_validation)
 {
@@ -1710,6 +1736,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_restart_after_give_up);
   tcase_add_test (tc, test_send_text_validation);
   tcase_add_test (tc, test_stop_codes_and_reasons);
+  tcase_add_test (tc, test_stop_bounded_with_deaf_peer);
   tcase_add_test (tc, test_python_peer);
   return s;
 }
