@@ -272,6 +272,7 @@ struct _GstSensorWsClient
   GSource *retry_source;
   GSource *pong_source;
   GSource *stable_source;
+  GSource *writable_source; /* waiting for the socket to drain */
   SoupWebsocketConnection *conn;
   GError *conn_error;
   gint64 last_pong_us;
@@ -608,6 +609,7 @@ detach_connection (GstSensorWsClient *client)
   client->conn = NULL;
   clear_source (&client->pong_source);
   clear_source (&client->stable_source);
+  clear_source (&client->writable_source);
   if (conn)
     g_signal_handlers_disconnect_by_data (conn, client);
   return conn;
@@ -1110,32 +1112,67 @@ stop_request_free (gpointer data)
   g_free (req);
 }
 
+static void flush_queue (GstSensorWsClient *client);
+
+static gboolean
+on_writable (GObject *stream, gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  g_source_unref (client->writable_source);
+  client->writable_source = NULL;
+  flush_queue (client);
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands queued messages to libsoup in order, but only while the socket can
+ * take more: libsoup 3.2 would otherwise queue without bound and without
+ * telling anyone, while a backlog kept here shows in get_pending_bytes(). */
+static void
+flush_queue (GstSensorWsClient *client)
+{
+  SoupWebsocketConnection *conn = client->conn;
+  GPollableOutputStream *output;
+  OutMessage *m;
+
+  if (!conn || client->writable_source)
+    return;
+  output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (
+      soup_websocket_connection_get_io_stream (conn)));
+
+  while (client->conn == conn &&
+      soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN) {
+    if (!g_pollable_output_stream_is_writable (output)) {
+      client->writable_source =
+          g_pollable_output_stream_create_source (output, NULL);
+      g_source_set_callback (client->writable_source, (GSourceFunc) on_writable,
+          client_ref (client), client_unref);
+      g_source_attach (
+          client->writable_source, g_main_context_get_thread_default ());
+      return;
+    }
+    g_mutex_lock (&client->lock);
+    m = g_queue_pop_head (&client->outq);
+    if (m)
+      client->pending_bytes -=
+          MIN (client->pending_bytes, g_bytes_get_size (m->payload));
+    g_mutex_unlock (&client->lock);
+    if (!m)
+      return;
+    soup_websocket_connection_send_message (conn, m->type, m->payload);
+    out_message_free (m);
+  }
+}
+
 static gboolean
 do_flush (gpointer data)
 {
   GstSensorWsClient *client = data;
-  GQueue q = G_QUEUE_INIT;
-  OutMessage *m;
 
   g_mutex_lock (&client->lock);
   client->flush_scheduled = FALSE;
-  q = client->outq;
-  g_queue_init (&client->outq);
   g_mutex_unlock (&client->lock);
-
-  while ((m = g_queue_pop_head (&q))) {
-    gsize size = g_bytes_get_size (m->payload);
-
-    if (client->conn &&
-        soup_websocket_connection_get_state (client->conn) ==
-            SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_send_message (
-          client->conn, m->type, m->payload);
-    out_message_free (m);
-    g_mutex_lock (&client->lock);
-    client->pending_bytes -= MIN (client->pending_bytes, size);
-    g_mutex_unlock (&client->lock);
-  }
+  flush_queue (client);
   return G_SOURCE_REMOVE;
 }
 

@@ -108,10 +108,11 @@ void gst_sensor_ws_client_start (GstSensorWsClient *client);
 gboolean gst_sensor_ws_client_send (
     GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload);
 
-/* Bytes queued by send() that the network thread has not yet handed to
- * libsoup (libsoup 3.2 does not expose its own output queue, so bytes already
- * inside libsoup but not yet written to the socket are not counted). Reset to
- * 0 when the connection closes. Any thread. */
+/* Bytes queued by send() and not yet handed to libsoup. Messages are handed
+ * over only while the socket can take more, so this is the backlog of a slow
+ * or stalled connection (libsoup itself then holds at most about one more
+ * message; its queue is not visible in 3.2). Use it to bound your buffering.
+ * Reset to 0 when the connection closes or stop() is called. Any thread. */
 gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client);
 
 /* Closes with @code/@reason and never reconnects. Blocks until the network

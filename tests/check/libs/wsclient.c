@@ -1552,6 +1552,54 @@ GST_START_TEST (test_stop_bounded_with_deaf_peer)
 
 GST_END_TEST;
 
+/* A peer that stops reading: the backlog stays in the client's queue, where
+ * get_pending_bytes() shows it, instead of piling up inside libsoup. */
+GST_START_TEST (test_pending_bytes_backpressure)
+{
+  DeafServer *ds = deaf_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  const gsize chunk = 256 * 1024;
+  GBytes *b = g_bytes_new_take (g_malloc0 (chunk), chunk);
+  gsize sent = 0, pending = 0;
+  guint i;
+
+  PROBE_WAIT (p, p->opened == 1);
+  /* far more than loopback socket buffers can hold (a few MiB) */
+  for (i = 0; i < 256; i++) {
+    fail_unless (
+        gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+    sent += chunk;
+  }
+  /* let the network thread hand over what the socket takes */
+  for (i = 0; i < 100; i++) {
+    gsize now;
+
+    g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+    now = gst_sensor_ws_client_get_pending_bytes (client);
+    if (now == pending && now < sent)
+      break;
+    pending = now;
+  }
+  pending = gst_sensor_ws_client_get_pending_bytes (client);
+  GST_INFO (
+      "sent %" G_GSIZE_FORMAT ", pending %" G_GSIZE_FORMAT, sent, pending);
+  fail_unless (pending > sent / 2, "pending %" G_GSIZE_FORMAT, pending);
+  fail_unless (pending < sent);
+  fail_unless (gst_sensor_ws_client_is_connected (client));
+
+  gst_sensor_ws_client_stop (client, 1000, NULL);
+  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+  gst_sensor_ws_client_free (client);
+  g_bytes_unref (b);
+  g_free (uri);
+  probe_free (p);
+  deaf_server_free (ds);
+}
+
+GST_END_TEST;
+
 /* Text must be UTF-8 (NUL allowed); binary is anything. */
 GST_START_TEST (test_send_text_validation)
 {
@@ -1737,6 +1785,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_send_text_validation);
   tcase_add_test (tc, test_stop_codes_and_reasons);
   tcase_add_test (tc, test_stop_bounded_with_deaf_peer);
+  tcase_add_test (tc, test_pending_bytes_backpressure);
   tcase_add_test (tc, test_python_peer);
   return s;
 }
