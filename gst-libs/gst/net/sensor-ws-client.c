@@ -46,25 +46,71 @@ ensure_debug_category (void)
 /* The shared network thread                                               */
 /* ---------------------------------------------------------------------- */
 
-static GMutex net_lock;
-static guint net_refcount;
-static GMainContext *net_context;
-static GMainLoop *net_loop;
-static GThread *net_thread;
-/* libsoup objects not finalized yet; the exiting thread drains for them. */
-static gint net_live_objects;
+/* The network thread's state. This library is static, so every plugin that
+ * links it has its own copy of the code and of its statics; the state itself
+ * is process-wide, hung on the default GstRegistry (alive as long as
+ * GStreamer is) and installed atomically by whichever copy comes first. */
+typedef struct
+{
+  gsize size; /* sizeof (NetShared) of the creating copy */
+  GMutex lock;
+  guint refcount;
+  GMainContext *context;
+  GMainLoop *loop;
+  GThread *thread;
+  /* libsoup objects not finalized yet; the exiting thread drains for them */
+  gint live_objects;
+} NetShared;
+
+#define NET_SHARED_KEY "gst-sensor-net-shared-v1"
+
+static NetShared *
+net_shared (void)
+{
+  static NetShared *shared;
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once)) {
+    GObject *anchor = G_OBJECT (gst_registry_get ());
+    NetShared *mine = g_new0 (NetShared, 1);
+
+    mine->size = sizeof (NetShared);
+    g_mutex_init (&mine->lock);
+    if (g_object_replace_data (
+            anchor, NET_SHARED_KEY, NULL, mine, NULL, NULL)) {
+      shared = mine;
+    } else {
+      g_mutex_clear (&mine->lock);
+      g_free (mine);
+      shared = g_object_get_data (anchor, NET_SHARED_KEY);
+      if (shared->size != sizeof (NetShared)) {
+        /* another build of this library: keep to ourselves */
+        GST_WARNING ("incompatible network thread state, using a private one");
+        shared = g_new0 (NetShared, 1);
+        shared->size = sizeof (NetShared);
+        g_mutex_init (&shared->lock);
+      }
+    }
+    g_once_init_leave (&once, 1);
+  }
+  return shared;
+}
 
 static void
 live_object_gone (gpointer data, GObject *where_the_object_was)
 {
-  g_atomic_int_dec_and_test (&net_live_objects);
+  NetShared *shared = data;
+
+  g_atomic_int_dec_and_test (&shared->live_objects);
 }
 
 static void
 track_live_object (gpointer object)
 {
-  g_atomic_int_inc (&net_live_objects);
-  g_object_weak_ref (G_OBJECT (object), live_object_gone, NULL);
+  NetShared *shared = net_shared ();
+
+  g_atomic_int_inc (&shared->live_objects);
+  g_object_weak_ref (G_OBJECT (object), live_object_gone, shared);
 }
 
 static gboolean
@@ -78,6 +124,7 @@ net_thread_func (gpointer data)
 {
   GMainLoop *loop = data;
   GMainContext *context = g_main_loop_get_context (loop);
+  NetShared *shared = net_shared ();
   gint64 deadline;
   GSource *tick;
 
@@ -93,7 +140,7 @@ net_thread_func (gpointer data)
   deadline = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
   while (g_main_context_pending (context) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (context, FALSE);
-  while (g_atomic_int_get (&net_live_objects) > 0 &&
+  while (g_atomic_int_get (&shared->live_objects) > 0 &&
       g_get_monotonic_time () < deadline)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (tick);
@@ -115,18 +162,20 @@ quit_loop (gpointer data)
 GMainContext *
 gst_sensor_net_context_ref (void)
 {
+  NetShared *shared;
   GMainContext *context;
 
   ensure_debug_category ();
-  g_mutex_lock (&net_lock);
-  if (net_refcount++ == 0) {
-    net_context = g_main_context_new ();
-    net_loop = g_main_loop_new (net_context, FALSE);
-    net_thread = g_thread_new (
-        "sensor-net", net_thread_func, g_main_loop_ref (net_loop));
+  shared = net_shared ();
+  g_mutex_lock (&shared->lock);
+  if (shared->refcount++ == 0) {
+    shared->context = g_main_context_new ();
+    shared->loop = g_main_loop_new (shared->context, FALSE);
+    shared->thread = g_thread_new (
+        "sensor-net", net_thread_func, g_main_loop_ref (shared->loop));
   }
-  context = g_main_context_ref (net_context);
-  g_mutex_unlock (&net_lock);
+  context = g_main_context_ref (shared->context);
+  g_mutex_unlock (&shared->lock);
 
   return context;
 }
@@ -134,22 +183,25 @@ gst_sensor_net_context_ref (void)
 void
 gst_sensor_net_context_unref (GMainContext *context)
 {
+  NetShared *shared;
   GMainLoop *loop = NULL;
   GMainContext *last = NULL;
   GThread *thread = NULL;
 
   g_return_if_fail (context != NULL);
 
-  g_mutex_lock (&net_lock);
-  if (context == net_context && net_refcount > 0 && --net_refcount == 0) {
-    loop = net_loop;
-    last = net_context;
-    thread = net_thread;
-    net_loop = NULL;
-    net_context = NULL;
-    net_thread = NULL;
+  shared = net_shared ();
+  g_mutex_lock (&shared->lock);
+  if (context == shared->context && shared->refcount > 0 &&
+      --shared->refcount == 0) {
+    loop = shared->loop;
+    last = shared->context;
+    thread = shared->thread;
+    shared->loop = NULL;
+    shared->context = NULL;
+    shared->thread = NULL;
   }
-  g_mutex_unlock (&net_lock);
+  g_mutex_unlock (&shared->lock);
 
   if (loop) {
     GSource *source = g_idle_source_new ();
