@@ -312,6 +312,7 @@ struct _GstSensorWsClient
   GQueue outq; /* OutMessage, send order */
   gsize pending_bytes;
   gboolean flush_scheduled;
+  gchar *protocol; /* negotiated subprotocol of the last open */
 
   /* network thread only */
   gboolean active; /* started, not given up, not stopped */
@@ -364,6 +365,7 @@ client_unref (gpointer data)
   gst_sensor_backoff_clear (&client->backoff);
   gst_sensor_ws_config_clear (&client->config);
   g_free (client->log_uri);
+  g_free (client->protocol);
   g_mutex_clear (&client->lock);
   g_cond_clear (&client->cond);
   g_free (client);
@@ -918,6 +920,8 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
 
   g_mutex_lock (&client->lock);
   client->connected = TRUE;
+  g_free (client->protocol);
+  client->protocol = g_strdup (protocol);
   g_mutex_unlock (&client->lock);
 
   if (client->callbacks.opened && callback_begin (client)) {
@@ -1412,4 +1416,17 @@ gst_sensor_ws_client_free (GstSensorWsClient *client)
   GST_DEBUG ("client %u: freed", client->id);
   client_unref (client);
   gst_sensor_net_context_unref (context);
+}
+
+gchar *
+gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client)
+{
+  gchar *protocol;
+
+  g_return_val_if_fail (client != NULL, NULL);
+
+  g_mutex_lock (&client->lock);
+  protocol = client->connected ? g_strdup (client->protocol) : NULL;
+  g_mutex_unlock (&client->lock);
+  return protocol;
 }

@@ -130,6 +130,10 @@ void gst_sensor_ws_client_free (GstSensorWsClient *client);
 
 gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient *client);
 
+/* Added: the subprotocol the server chose from config->protocols, or NULL
+ * (none chosen, or not connected). Any thread; g_free() the result. */
+gchar *gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client);
+
 /* The shared network thread's context, for timers that must run beside the
  * client's callbacks. The reference is the caller's. */
 GMainContext *gst_sensor_net_context_ref (void);

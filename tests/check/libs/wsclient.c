@@ -556,6 +556,8 @@ GST_START_TEST (test_echo_text_binary)
       g_array_index (p->types, gint, 1), SOUP_WEBSOCKET_DATA_BINARY);
   g_bytes_unref (b);
   fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+  /* none offered, none chosen */
+  fail_unless (gst_sensor_ws_client_dup_protocol (client) == NULL);
 
   gst_sensor_ws_client_stop (client, 1000, "bye");
   fail_if (gst_sensor_ws_client_is_connected (client));
@@ -645,6 +647,7 @@ check_auth (GstSensorWsAuth auth)
   GstSensorWsClient *client;
   GHashTable *params;
   GstDebugLevel old_level = gst_debug_get_default_threshold ();
+  gchar *proto;
   gchar *log;
 
   captured_log = g_string_new (NULL);
@@ -663,6 +666,9 @@ check_auth (GstSensorWsAuth auth)
   client = start_client (p, NULL, &config);
   gst_sensor_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
+  proto = gst_sensor_ws_client_dup_protocol (client);
+  fail_unless_equals_string (proto, "sensor.v1");
+  g_free (proto);
   gst_sensor_ws_client_free (client);
 
   gst_debug_set_default_threshold (old_level);
