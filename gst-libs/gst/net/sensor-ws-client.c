@@ -358,8 +358,11 @@ client_unref (gpointer data)
   if (!g_atomic_int_dec_and_test (&client->refcount))
     return;
 
-  g_warn_if_fail (client->session == NULL);
-  g_warn_if_fail (client->conn == NULL);
+  /* Normally released by teardown() on the network thread already; only a
+   * network thread that exited before running it leaves them here. */
+  g_clear_object (&client->conn);
+  g_clear_object (&client->session);
+  g_clear_object (&client->ca_db);
   g_queue_clear_full (&client->outq, out_message_free);
   g_clear_error (&client->conn_error);
   gst_sensor_backoff_clear (&client->backoff);
