@@ -13,6 +13,9 @@ plugin_init (GstPlugin *plugin)
   gboolean ret = FALSE;
 
   ret |= GST_ELEMENT_REGISTER (sensortestsrc, plugin);
+#ifdef HAVE_RPSENSORSRC
+  ret |= GST_ELEMENT_REGISTER (rpsensorsrc, plugin);
+#endif
   return ret;
 }
 
