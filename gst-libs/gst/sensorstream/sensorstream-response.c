@@ -8,6 +8,7 @@
 #include "sensorstream-response.h"
 
 #include <math.h>
+#include <string.h>
 
 /**
  * gst_sensor_stream_format_iso8601:
@@ -49,8 +50,27 @@ builder_to_string (JsonBuilder *builder)
   return str;
 }
 
+/* Two decimals, trailing zeros dropped: "0.12", "0.8", "0". json-glib
+ * would write doubles with 17 significant digits (0.80000000000000004). */
+static void
+append_confidence (GString *s, gdouble confidence)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gsize len;
+
+  g_ascii_formatd (buf, sizeof (buf), "%.2f",
+      round (CLAMP (confidence, 0.0, 1.0) * 100.0) / 100.0);
+  len = strlen (buf);
+  while (len > 1 && buf[len - 1] == '0')
+    buf[--len] = '\0';
+  if (len > 0 && buf[len - 1] == '.')
+    buf[--len] = '\0';
+  g_string_append (s, buf);
+}
+
 /**
  * gst_sensor_stream_success_body:
+ * @device_id: normalised device id (only hex digits and colons)
  * @readings: readings accepted; 0 leaves the field out (single post)
  *
  * Returns: (transfer full): the documented success answer
@@ -60,37 +80,28 @@ gst_sensor_stream_success_body (const gchar *device_id, gint64 timestamp_us,
     gboolean fall_detected, gdouble fall_confidence, gint health_score,
     gint64 next_allowed_us, gint readings)
 {
-  JsonBuilder *b = json_builder_new_immutable ();
+  GString *s = g_string_sized_new (256);
   gchar *ts = gst_sensor_stream_format_iso8601 (timestamp_us);
   gchar *next = gst_sensor_stream_format_iso8601 (next_allowed_us);
+  gchar *id = g_strescape (device_id, NULL);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "success");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "deviceId");
-  json_builder_add_string_value (b, device_id);
-  json_builder_set_member_name (b, "timestamp");
-  json_builder_add_string_value (b, ts);
-  json_builder_set_member_name (b, "fallDetected");
-  json_builder_add_boolean_value (b, fall_detected);
-  json_builder_set_member_name (b, "fallConfidence");
-  /* two decimals, as the documented levels are given */
-  json_builder_add_double_value (b, round (fall_confidence * 100.0) / 100.0);
-  json_builder_set_member_name (b, "healthScore");
-  json_builder_add_int_value (b, health_score);
-  json_builder_set_member_name (b, "nextAllowedRequest");
-  json_builder_add_string_value (b, next);
-  if (readings > 0) {
-    json_builder_set_member_name (b, "readings");
-    json_builder_add_int_value (b, readings);
-  }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+  g_string_append_printf (s,
+      "{\"success\":true,\"data\":{"
+      "\"deviceId\":\"%s\",\"timestamp\":\"%s\",\"fallDetected\":%s,"
+      "\"fallConfidence\":",
+      id, ts, fall_detected ? "true" : "false");
+  append_confidence (s, fall_confidence);
+  g_string_append_printf (s,
+      ",\"healthScore\":%d,"
+      "\"nextAllowedRequest\":\"%s\"",
+      health_score, next);
+  if (readings > 0)
+    g_string_append_printf (s, ",\"readings\":%d", readings);
+  g_string_append (s, "}}");
+  g_free (id);
   g_free (ts);
   g_free (next);
-  return builder_to_string (b);
+  return g_string_free (s, FALSE);
 }
 
 /**
