@@ -143,7 +143,7 @@ struct _GstRpSensorSrc
   /* the server thread */
   GThread *thread;
   GMainContext *context;
-  GMainLoop *loop;
+  gint stopping; /* atomic; ends the server thread */
   GMutex start_lock;
   GCond start_cond;
   gboolean start_done;
@@ -1178,8 +1178,10 @@ server_thread (gpointer user_data)
   g_cond_signal (&self->start_cond);
   g_mutex_unlock (&self->start_lock);
 
-  if (ok)
-    g_main_loop_run (self->loop);
+  /* a flag rather than a GMainLoop: a quit that comes before the loop
+   * runs would be lost */
+  while (ok && !g_atomic_int_get (&self->stopping))
+    g_main_context_iteration (self->context, TRUE);
 
   soup_server_disconnect (server);
   g_object_unref (server);
@@ -1193,11 +1195,11 @@ static void
 stop_server (GstRpSensorSrc *self)
 {
   if (self->thread) {
-    g_main_loop_quit (self->loop);
+    g_atomic_int_set (&self->stopping, 1);
+    g_main_context_wakeup (self->context);
     g_thread_join (self->thread);
     self->thread = NULL;
   }
-  g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_error (&self->start_error);
   g_clear_pointer (&self->limiter, gst_sensor_stream_rate_limiter_free);
@@ -1284,7 +1286,7 @@ start_server (GstRpSensorSrc *self)
   self->group_id = gst_util_group_id_next ();
   g_hash_table_remove_all (self->devices);
   self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
+  g_atomic_int_set (&self->stopping, 0);
   self->start_done = FALSE;
   self->thread = g_thread_new ("rpsensorsrc", server_thread, self);
 
