@@ -49,6 +49,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
 #define DEFAULT_MAX_BODY_SIZE (256 * 1024)
 #define DEFAULT_TIMEOUT 10
 #define DEFAULT_QUEUE_SIZE 1024
+#define DEFAULT_RATE_LIMIT GST_SENSOR_STREAM_RATE_PER_SECOND
+#define DEFAULT_RATE_BURST GST_SENSOR_STREAM_RATE_BURST
 
 enum {
   PROP_0,
@@ -60,6 +62,8 @@ enum {
   PROP_MAX_BODY_SIZE,
   PROP_TIMEOUT,
   PROP_QUEUE_SIZE,
+  PROP_RATE_LIMIT,
+  PROP_RATE_BURST,
   PROP_STATS,
 };
 
@@ -126,6 +130,8 @@ struct _GstRpSensorSrc
   guint max_body_size;
   guint timeout;
   guint queue_size;
+  gdouble rate_limit;
+  guint rate_burst;
   gint bound_port;
 
   /* copied at start, read by the server thread only */
@@ -258,6 +264,19 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           DEFAULT_QUEUE_SIZE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_RATE_LIMIT,
+      g_param_spec_double ("rate-limit", "Rate limit",
+          "Requests per second per device (documented: 1; 0 = no limit)", 0,
+          1000000, DEFAULT_RATE_LIMIT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_RATE_BURST,
+      g_param_spec_uint ("rate-burst", "Rate burst",
+          "Requests a device may send at once before the rate limit applies "
+          "(documented: 5)",
+          1, 1000000, DEFAULT_RATE_BURST,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Request and reading counters: requests, accepted, invalid, "
@@ -302,6 +321,8 @@ gst_rp_sensor_src_init (GstRpSensorSrc *self)
   self->max_body_size = DEFAULT_MAX_BODY_SIZE;
   self->timeout = DEFAULT_TIMEOUT;
   self->queue_size = DEFAULT_QUEUE_SIZE;
+  self->rate_limit = DEFAULT_RATE_LIMIT;
+  self->rate_burst = DEFAULT_RATE_BURST;
   g_mutex_init (&self->lock);
   g_mutex_init (&self->start_lock);
   g_cond_init (&self->start_cond);
@@ -389,6 +410,12 @@ gst_rp_sensor_src_set_property (
     case PROP_QUEUE_SIZE:
       self->queue_size = g_value_get_uint (value);
       break;
+    case PROP_RATE_LIMIT:
+      self->rate_limit = g_value_get_double (value);
+      break;
+    case PROP_RATE_BURST:
+      self->rate_burst = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -430,6 +457,12 @@ gst_rp_sensor_src_get_property (
       break;
     case PROP_QUEUE_SIZE:
       g_value_set_uint (value, self->queue_size);
+      break;
+    case PROP_RATE_LIMIT:
+      g_value_set_double (value, self->rate_limit);
+      break;
+    case PROP_RATE_BURST:
+      g_value_set_uint (value, self->rate_burst);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1022,7 +1055,8 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path,
 
   /* one token per request, a batch included */
   device = g_array_index (readings, GstSensorStreamReading, 0).device_id;
-  if (!gst_sensor_stream_rate_limiter_acquire (
+  if (self->limiter &&
+      !gst_sensor_stream_rate_limiter_acquire (
           self->limiter, device, &retry_us, &next_us)) {
     gint64 retry_ms = (retry_us + 999) / 1000;
     gchar secs[24];
@@ -1249,6 +1283,8 @@ start_server (GstRpSensorSrc *self)
   gchar *address, *device;
   gboolean have_token, bad_device;
   GstSensorStreamSensitivity sensitivity;
+  gdouble rate;
+  guint burst;
 
   GST_OBJECT_LOCK (self);
   address = g_strdup (self->address ? self->address : DEFAULT_ADDRESS);
@@ -1259,6 +1295,8 @@ start_server (GstRpSensorSrc *self)
   self->run_timeout = self->timeout;
   self->run_queue_size = self->queue_size;
   sensitivity = self->sensitivity;
+  rate = self->rate_limit;
+  burst = self->rate_burst;
   GST_OBJECT_UNLOCK (self);
 
   self->filtered = device != NULL && *device != '\0';
@@ -1279,9 +1317,9 @@ start_server (GstRpSensorSrc *self)
     return FALSE;
   }
 
-  self->limiter =
-      gst_sensor_stream_rate_limiter_new (GST_SENSOR_STREAM_RATE_PER_SECOND,
-          GST_SENSOR_STREAM_RATE_BURST, limiter_clock, self);
+  self->limiter = rate > 0 ?
+      gst_sensor_stream_rate_limiter_new (rate, burst, limiter_clock, self) :
+      NULL;
   self->falls = gst_sensor_stream_fall_detector_new (sensitivity);
   self->group_id = gst_util_group_id_next ();
   g_hash_table_remove_all (self->devices);

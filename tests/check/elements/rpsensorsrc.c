@@ -544,6 +544,27 @@ GST_START_TEST (test_rate_limit)
 
 GST_END_TEST;
 
+GST_START_TEST (test_rate_limit_configurable)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " rate-limit=0");
+  guint i;
+
+  fixture_play (f);
+  for (i = 0; i < 20; i++)
+    fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  fixture_free (f);
+
+  f = fixture_new ("device-id=" DEV " rate-limit=2 rate-burst=1");
+  fixture_play (f);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 429);
+  gst_test_clock_advance_time (GST_TEST_CLOCK (f->clock), GST_SECOND / 2);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* ---- answers to bad requests ---- */
 
 GST_START_TEST (test_bad_requests)
@@ -1094,6 +1115,7 @@ rpsensorsrc_suite (void)
   tcase_add_test (tc, test_filtered_pads_and_timestamps);
   tcase_add_test (tc, test_per_device_pads);
   tcase_add_test (tc, test_rate_limit);
+  tcase_add_test (tc, test_rate_limit_configurable);
   tcase_add_test (tc, test_bad_requests);
   tcase_add_test (tc, test_batch);
   tcase_add_test (tc, test_auth);
