@@ -107,6 +107,24 @@ typedef struct
   guint64 falls;
 } Stats;
 
+/* The pads of one device, looked up once per reading. */
+typedef struct
+{
+  GstPad *pads[G_N_ELEMENTS (groups)];
+  gboolean announced;
+} DeviceEntry;
+
+static void
+device_entry_free (DeviceEntry *entry)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (entry->pads); i++)
+    if (entry->pads[i])
+      gst_object_unref (entry->pads[i]);
+  g_free (entry);
+}
+
 /* State of one source pad, owned by the pad. */
 typedef struct
 {
@@ -143,7 +161,8 @@ struct _GstRpSensorSrc
   guint run_queue_size;
   GstSensorStreamRateLimiter *limiter;
   GstSensorStreamFallDetector *falls;
-  GHashTable *devices; /* device ids already announced */
+  GHashTable *devices; /* device id -> DeviceEntry, server thread */
+  guint n_devices;     /* announced, @lock */
   guint group_id;
 
   /* the server thread */
@@ -328,7 +347,8 @@ gst_rp_sensor_src_init (GstRpSensorSrc *self)
   g_cond_init (&self->start_cond);
   self->pads =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gst_object_unref);
-  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->devices = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, (GDestroyNotify) device_entry_free);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
@@ -358,7 +378,7 @@ make_stats (GstRpSensorSrc *self)
 
   g_mutex_lock (&self->lock);
   s = self->stats;
-  devices = g_hash_table_size (self->devices);
+  devices = self->n_devices;
   g_mutex_unlock (&self->lock);
 
   return gst_structure_new ("rpsensorsrc-stats", "requests", G_TYPE_UINT64,
@@ -688,25 +708,31 @@ pad_name_for (GstRpSensorSrc *self, const gchar *device, guint group)
   return name;
 }
 
-/* Returns a ref to the pad of @device's @group, creating it if needed. */
-static GstPad *
-get_pad (GstRpSensorSrc *self, const gchar *device, guint group)
+static DeviceEntry *
+get_device (GstRpSensorSrc *self, const gchar *device)
 {
-  gchar *name = pad_name_for (self, device, group);
-  GstPad *pad;
+  DeviceEntry *entry = g_hash_table_lookup (self->devices, device);
 
-  g_mutex_lock (&self->lock);
-  pad = g_hash_table_lookup (self->pads, name);
-  if (pad)
-    gst_object_ref (pad);
-  g_mutex_unlock (&self->lock);
-
-  if (pad == NULL && !self->filtered) {
-    pad = create_pad (self, name, group, TRUE);
-    gst_object_ref (pad);
+  if (entry == NULL) {
+    entry = g_new0 (DeviceEntry, 1);
+    g_hash_table_insert (self->devices, g_strdup (device), entry);
   }
-  g_free (name);
-  return pad;
+  return entry;
+}
+
+/* The pad of @entry's @group (borrowed), created on first use when pads
+ * are per device. */
+static GstPad *
+get_pad (
+    GstRpSensorSrc *self, DeviceEntry *entry, const gchar *device, guint group)
+{
+  if (entry->pads[group] == NULL && !self->filtered) {
+    gchar *name = pad_name_for (self, device, group);
+
+    entry->pads[group] = gst_object_ref (create_pad (self, name, group, TRUE));
+    g_free (name);
+  }
+  return entry->pads[group];
 }
 
 static void
@@ -718,7 +744,9 @@ remove_pads (GstRpSensorSrc *self)
   pads = g_hash_table_get_values (self->pads);
   g_list_foreach (pads, (GFunc) gst_object_ref, NULL);
   g_hash_table_remove_all (self->pads);
+  self->n_devices = 0;
   g_mutex_unlock (&self->lock);
+  g_hash_table_remove_all (self->devices);
 
   for (l = pads; l; l = l->next) {
     gst_pad_set_active (l->data, FALSE);
@@ -804,6 +832,7 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
     const GstSensorStreamFallResult *fall)
 {
   GstClockTime running, epoch;
+  DeviceEntry *entry;
   gboolean is_new;
   guint g;
 
@@ -815,11 +844,13 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
   }
 
   running_and_epoch (self, r, &running, &epoch);
+  entry = get_device (self, r->device_id);
 
   g_mutex_lock (&self->lock);
-  is_new = !g_hash_table_contains (self->devices, r->device_id);
+  is_new = !entry->announced;
+  entry->announced = TRUE;
   if (is_new)
-    g_hash_table_add (self->devices, g_strdup (r->device_id));
+    self->n_devices++;
   self->stats.accepted++;
   if (fall->detected)
     self->stats.falls++;
@@ -833,7 +864,7 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
 
     if (groups[g].flag != 0 && !(r->present & groups[g].flag))
       continue;
-    pad = get_pad (self, r->device_id, g);
+    pad = get_pad (self, entry, r->device_id, g);
     if (pad == NULL)
       continue;
     pd = pad_get_data (pad);
@@ -858,7 +889,6 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
     }
     gst_buffer_add_sensor_epoch (buf, epoch);
     pad_enqueue (self, pad, GST_MINI_OBJECT (buf));
-    gst_object_unref (pad);
   }
 
   if (is_new)
@@ -941,6 +971,9 @@ refuse (GstRpSensorSrc *self, SoupServerMessage *msg, guint status,
   soup_message_body_truncate (soup_server_message_get_request_body (msg));
 }
 
+static void on_got_chunk (
+    SoupServerMessage *msg, GBytes *chunk, gpointer user_data);
+
 /* Everything that can be decided from the headers, before the body is read
  * (and, with Expect: 100-continue, before it is even sent). */
 static void
@@ -979,6 +1012,9 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
         "Content-Type must be application/json");
     return;
   }
+  if (soup_message_headers_get_encoding (headers) !=
+      SOUP_ENCODING_CONTENT_LENGTH)
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), self);
   length = soup_message_headers_get_content_length (headers);
   if (soup_message_headers_get_encoding (headers) ==
           SOUP_ENCODING_CONTENT_LENGTH &&
@@ -1106,7 +1142,7 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 }
 
 static void
-cancel_timeout (SoupServerMessage *msg, gpointer user_data)
+cancel_timeout (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   g_object_set_qdata (G_OBJECT (msg), timeout_quark, NULL);
 }
@@ -1155,9 +1191,6 @@ on_request_started (
   g_source_attach (source, self->context);
   g_object_set_qdata_full (
       G_OBJECT (msg), timeout_quark, source, (GDestroyNotify) destroy_source);
-  g_signal_connect (msg, "got-body", G_CALLBACK (cancel_timeout), NULL);
-  g_signal_connect (msg, "finished", G_CALLBACK (cancel_timeout), NULL);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), self);
 }
 
 static gpointer
@@ -1187,6 +1220,12 @@ server_thread (gpointer user_data)
   soup_server_add_handler (server, NULL, handler, self, NULL);
   g_signal_connect (
       server, "request-started", G_CALLBACK (on_request_started), self);
+  /* server-wide rather than per message: cheaper per request */
+  g_signal_connect (server, "request-read", G_CALLBACK (cancel_timeout), NULL);
+  g_signal_connect (
+      server, "request-finished", G_CALLBACK (cancel_timeout), NULL);
+  g_signal_connect (
+      server, "request-aborted", G_CALLBACK (cancel_timeout), NULL);
 
   addr = g_inet_socket_address_new_from_string (address, port);
   ok = addr != NULL && soup_server_listen (server, addr, 0, &error);
@@ -1322,7 +1361,6 @@ start_server (GstRpSensorSrc *self)
       NULL;
   self->falls = gst_sensor_stream_fall_detector_new (sensitivity);
   self->group_id = gst_util_group_id_next ();
-  g_hash_table_remove_all (self->devices);
   self->context = g_main_context_new ();
   g_atomic_int_set (&self->stopping, 0);
   self->start_done = FALSE;
@@ -1413,8 +1451,11 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       if (self->filtered) {
+        DeviceEntry *entry = get_device (self, self->run_device);
+
         for (g = 0; g < N_GROUPS; g++)
-          create_pad (self, groups[g].name, g, FALSE);
+          entry->pads[g] =
+              gst_object_ref (create_pad (self, groups[g].name, g, FALSE));
         gst_element_no_more_pads (element);
       }
       ret = GST_STATE_CHANGE_NO_PREROLL;
