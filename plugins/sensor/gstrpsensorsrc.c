@@ -107,32 +107,32 @@ typedef struct
   guint64 falls;
 } Stats;
 
-/* The pads of one device, looked up once per reading. */
+/* One device: its pads, and the one streaming thread that pushes its
+ * buffers to them in arrival order, fed by a bounded queue. */
 typedef struct
 {
+  GstRpSensorSrc *src;
   GstPad *pads[G_N_ELEMENTS (groups)];
   gboolean announced;
+  GstDataQueue *queue;
+  GstTask *task;
+  GRecMutex task_lock;
 } DeviceEntry;
 
-static void
-device_entry_free (DeviceEntry *entry)
+/* A queued buffer or event and the pad it goes to. */
+typedef struct
 {
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (entry->pads); i++)
-    if (entry->pads[i])
-      gst_object_unref (entry->pads[i]);
-  g_free (entry);
-}
+  GstDataQueueItem item;
+  GstPad *pad;
+} QueueItem;
 
 /* State of one source pad, owned by the pad. */
 typedef struct
 {
-  GstRpSensorSrc *src;
-  GstDataQueue *queue;
   guint group;
   GstClockTime last_pts;
   gboolean discont;
+  gboolean failed;
 } PadData;
 
 struct _GstRpSensorSrc
@@ -188,6 +188,7 @@ GST_ELEMENT_REGISTER_DEFINE (
     rpsensorsrc, "rpsensorsrc", GST_RANK_NONE, GST_TYPE_RP_SENSOR_SRC);
 
 static GQuark pad_data_quark;
+static void device_entry_free (DeviceEntry *entry);
 static GQuark timeout_quark;
 
 static void gst_rp_sensor_src_finalize (GObject *object);
@@ -498,25 +499,17 @@ queue_never_full (GstDataQueue *queue, guint visible, guint bytes, guint64 time,
     gpointer checkdata)
 {
   /* the server thread must never block: the bound is enforced by
-   * pad_enqueue(), which drops the oldest reading instead */
+   * device_enqueue(), which drops the oldest buffer instead */
   return FALSE;
 }
 
 static void
-free_item (GstDataQueueItem *item)
+free_item (QueueItem *qi)
 {
-  if (item->object)
-    gst_mini_object_unref (item->object);
-  g_free (item);
-}
-
-static void
-pad_data_free (PadData *pd)
-{
-  gst_data_queue_set_flushing (pd->queue, TRUE);
-  gst_data_queue_flush (pd->queue);
-  g_object_unref (pd->queue);
-  g_free (pd);
+  if (qi->item.object)
+    gst_mini_object_unref (qi->item.object);
+  gst_object_unref (qi->pad);
+  g_free (qi);
 }
 
 static PadData *
@@ -526,59 +519,67 @@ pad_get_data (GstPad *pad)
 }
 
 static void
-pad_enqueue (GstRpSensorSrc *self, GstPad *pad, GstMiniObject *obj)
+device_enqueue (
+    GstRpSensorSrc *self, DeviceEntry *entry, GstPad *pad, GstMiniObject *obj)
 {
-  PadData *pd = pad_get_data (pad);
-  GstDataQueueItem *item;
+  QueueItem *qi;
   GstDataQueueSize level;
   gboolean dropped = FALSE;
 
   if (GST_IS_BUFFER (obj)) {
-    gst_data_queue_get_level (pd->queue, &level);
+    gst_data_queue_get_level (entry->queue, &level);
     if (level.visible >= self->run_queue_size)
-      dropped = gst_data_queue_drop_head (pd->queue, GST_TYPE_BUFFER);
+      dropped = gst_data_queue_drop_head (entry->queue, GST_TYPE_BUFFER);
   }
 
-  item = g_new0 (GstDataQueueItem, 1);
-  item->object = obj;
-  item->visible = TRUE;
-  item->size = GST_IS_BUFFER (obj) ? gst_buffer_get_size (GST_BUFFER (obj)) : 0;
-  item->destroy = (GDestroyNotify) free_item;
-  if (!gst_data_queue_push (pd->queue, item))
-    free_item (item);
+  qi = g_new0 (QueueItem, 1);
+  qi->item.object = obj;
+  qi->item.visible = TRUE;
+  qi->item.size =
+      GST_IS_BUFFER (obj) ? gst_buffer_get_size (GST_BUFFER (obj)) : 0;
+  qi->item.destroy = (GDestroyNotify) free_item;
+  qi->pad = gst_object_ref (pad);
+  if (!gst_data_queue_push (entry->queue, &qi->item))
+    free_item (qi);
 
   if (dropped) {
     g_mutex_lock (&self->lock);
     self->stats.dropped++;
     g_mutex_unlock (&self->lock);
-    GST_LOG_OBJECT (pad, "queue full: dropped the oldest reading");
+    GST_LOG_OBJECT (pad, "queue full: dropped the oldest buffer");
   }
 }
 
 static void
-src_loop (GstPad *pad)
+device_loop (gpointer user_data)
 {
-  PadData *pd = pad_get_data (pad);
-  GstRpSensorSrc *self = pd->src;
+  DeviceEntry *entry = user_data;
+  GstRpSensorSrc *self = entry->src;
   GstDataQueueItem *item;
   GstMiniObject *obj;
   GstFlowReturn ret;
+  GstPad *pad;
+  PadData *pd;
 
-  if (!gst_data_queue_pop (pd->queue, &item)) {
-    GST_DEBUG_OBJECT (pad, "flushing, pausing");
-    gst_pad_pause_task (pad);
+  if (!gst_data_queue_pop (entry->queue, &item)) {
+    GST_DEBUG_OBJECT (self, "device queue flushing, pausing");
+    gst_task_pause (entry->task);
     return;
   }
   obj = item->object;
   item->object = NULL;
-  free_item (item);
+  pad = gst_object_ref (((QueueItem *) item)->pad);
+  free_item ((QueueItem *) item);
+  pd = pad_get_data (pad);
 
   if (GST_IS_EVENT (obj)) {
-    gboolean is_eos = GST_EVENT_TYPE (obj) == GST_EVENT_EOS;
-
     gst_pad_push_event (pad, GST_EVENT (obj));
-    if (is_eos)
-      gst_pad_pause_task (pad);
+    gst_object_unref (pad);
+    return;
+  }
+  if (pd->failed) {
+    gst_mini_object_unref (obj);
+    gst_object_unref (pad);
     return;
   }
 
@@ -595,35 +596,39 @@ src_loop (GstPad *pad)
     case GST_FLOW_NOT_LINKED:
       /* a group nobody links (heart_rate of a gateway that only wants
        * accel) is not an error */
-      break;
     case GST_FLOW_FLUSHING:
     case GST_FLOW_EOS:
-      GST_DEBUG_OBJECT (pad, "pausing: %s", gst_flow_get_name (ret));
-      gst_pad_pause_task (pad);
+      /* this pad is going down or done; the device's other pads go on */
       break;
     default:
       GST_ELEMENT_FLOW_ERROR (self, ret);
+      pd->failed = TRUE;
       gst_pad_push_event (pad, gst_event_new_eos ());
-      gst_pad_pause_task (pad);
       break;
   }
+  gst_object_unref (pad);
 }
 
-static gboolean
-src_activate_mode (
-    GstPad *pad, GstObject *parent, GstPadMode mode, gboolean active)
+static void
+device_entry_free (DeviceEntry *entry)
 {
-  PadData *pd = pad_get_data (pad);
+  guint i;
 
-  if (mode != GST_PAD_MODE_PUSH)
-    return FALSE;
-  if (active) {
-    gst_data_queue_set_flushing (pd->queue, FALSE);
-    return gst_pad_start_task (pad, (GstTaskFunction) src_loop, pad, NULL);
-  }
-  gst_data_queue_set_flushing (pd->queue, TRUE);
-  gst_data_queue_flush (pd->queue);
-  return gst_pad_stop_task (pad);
+  gst_data_queue_set_flushing (entry->queue, TRUE);
+  gst_data_queue_flush (entry->queue);
+  /* with the task lock held the loop is not running, so its pause on the
+   * flushing queue cannot come after (and undo) this stop */
+  g_rec_mutex_lock (&entry->task_lock);
+  gst_task_stop (entry->task);
+  g_rec_mutex_unlock (&entry->task_lock);
+  gst_task_join (entry->task);
+  gst_object_unref (entry->task);
+  g_rec_mutex_clear (&entry->task_lock);
+  g_object_unref (entry->queue);
+  for (i = 0; i < G_N_ELEMENTS (entry->pads); i++)
+    if (entry->pads[i])
+      gst_object_unref (entry->pads[i]);
+  g_free (entry);
 }
 
 static gboolean
@@ -660,14 +665,10 @@ create_pad (
   g_free (templ_name);
   pad = gst_pad_new_from_template (templ, name);
   pd = g_new0 (PadData, 1);
-  pd->src = self;
   pd->group = group;
   pd->last_pts = 0;
   pd->discont = TRUE;
-  pd->queue = gst_data_queue_new (queue_never_full, NULL, NULL, NULL);
-  g_object_set_qdata_full (
-      G_OBJECT (pad), pad_data_quark, pd, (GDestroyNotify) pad_data_free);
-  gst_pad_set_activatemode_function (pad, src_activate_mode);
+  g_object_set_qdata_full (G_OBJECT (pad), pad_data_quark, pd, g_free);
   gst_pad_set_query_function (pad, src_query);
   gst_pad_use_fixed_caps (pad);
 
@@ -711,12 +712,25 @@ pad_name_for (GstRpSensorSrc *self, const gchar *device, guint group)
 static DeviceEntry *
 get_device (GstRpSensorSrc *self, const gchar *device)
 {
-  DeviceEntry *entry = g_hash_table_lookup (self->devices, device);
+  DeviceEntry *entry;
 
+  g_mutex_lock (&self->lock);
+  entry = g_hash_table_lookup (self->devices, device);
   if (entry == NULL) {
+    gchar *name = g_strdup_printf ("rpsensorsrc:%s", device);
+
     entry = g_new0 (DeviceEntry, 1);
+    entry->src = self;
+    entry->queue = gst_data_queue_new (queue_never_full, NULL, NULL, NULL);
+    g_rec_mutex_init (&entry->task_lock);
+    entry->task = gst_task_new (device_loop, entry, NULL);
+    gst_object_set_name (GST_OBJECT (entry->task), name);
+    gst_task_set_lock (entry->task, &entry->task_lock);
+    gst_task_start (entry->task);
     g_hash_table_insert (self->devices, g_strdup (device), entry);
+    g_free (name);
   }
+  g_mutex_unlock (&self->lock);
   return entry;
 }
 
@@ -728,25 +742,34 @@ get_pad (
 {
   if (entry->pads[group] == NULL && !self->filtered) {
     gchar *name = pad_name_for (self, device, group);
+    GstPad *pad = gst_object_ref (create_pad (self, name, group, TRUE));
 
-    entry->pads[group] = gst_object_ref (create_pad (self, name, group, TRUE));
+    g_mutex_lock (&self->lock);
+    entry->pads[group] = pad;
+    g_mutex_unlock (&self->lock);
     g_free (name);
   }
   return entry->pads[group];
 }
 
+/* After the pads were deactivated: stops the device threads, then removes
+ * the pads. */
 static void
 remove_pads (GstRpSensorSrc *self)
 {
   GList *pads, *l;
+  GHashTable *devices;
 
   g_mutex_lock (&self->lock);
   pads = g_hash_table_get_values (self->pads);
   g_list_foreach (pads, (GFunc) gst_object_ref, NULL);
   g_hash_table_remove_all (self->pads);
   self->n_devices = 0;
+  devices = self->devices;
+  self->devices = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, (GDestroyNotify) device_entry_free);
   g_mutex_unlock (&self->lock);
-  g_hash_table_remove_all (self->devices);
+  g_hash_table_unref (devices);
 
   for (l = pads; l; l = l->next) {
     gst_pad_set_active (l->data, FALSE);
@@ -888,7 +911,7 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
       pd->discont = FALSE;
     }
     gst_buffer_add_sensor_epoch (buf, epoch);
-    pad_enqueue (self, pad, GST_MINI_OBJECT (buf));
+    device_enqueue (self, entry, pad, GST_MINI_OBJECT (buf));
   }
 
   if (is_new)
@@ -1388,20 +1411,28 @@ static gboolean
 gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
 {
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (element);
-  GList *pads, *l;
+  GHashTableIter iter;
+  gpointer value;
 
   if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
     return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
 
-  /* EOS after the readings already queued; later posts get 503 */
+  /* EOS after the readings already queued; later posts get 503. The
+   * device queues are only enqueued to with the lock held here, or by the
+   * server thread, which takes no new readings once eos is set. */
   g_mutex_lock (&self->lock);
   self->eos = TRUE;
-  pads = g_hash_table_get_values (self->pads);
-  g_list_foreach (pads, (GFunc) gst_object_ref, NULL);
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    DeviceEntry *entry = value;
+    guint g;
+
+    for (g = 0; g < N_GROUPS; g++)
+      if (entry->pads[g])
+        device_enqueue (self, entry, entry->pads[g],
+            GST_MINI_OBJECT (gst_event_copy (event)));
+  }
   g_mutex_unlock (&self->lock);
-  for (l = pads; l; l = l->next)
-    pad_enqueue (self, l->data, GST_MINI_OBJECT (gst_event_copy (event)));
-  g_list_free_full (pads, gst_object_unref);
   gst_event_unref (event);
   return TRUE;
 }
