@@ -20,11 +20,11 @@
  * Without it, pads named `AA_BB_CC_DD_EE_FF_accel` etc. appear (pad-added)
  * as devices post. See docs/rpsensorsrc.md for the whole contract.
  *
- * The server runs on its own thread and #GMainContext; readings reach each
- * pad's streaming thread through a bounded queue (#GstRpSensorSrc:queue-size
- * readings). When a queue is full its oldest reading is dropped and counted
- * in `stats` (`dropped`), so a stalled branch never holds up the server or
- * other devices.
+ * The server runs on its own thread and #GMainContext; each device has one
+ * streaming thread that pushes its buffers to its pads, fed through a
+ * bounded queue (#GstRpSensorSrc:queue-size buffers). When a queue is full
+ * its oldest buffer is dropped and counted in `stats` (`dropped`), so a
+ * stalled branch never holds up the server or other devices.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -280,7 +280,7 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
       g_param_spec_uint ("queue-size", "Queue size",
-          "Readings queued per pad before the oldest is dropped", 1, G_MAXINT,
+          "Buffers queued per device before the oldest is dropped", 1, G_MAXINT,
           DEFAULT_QUEUE_SIZE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
