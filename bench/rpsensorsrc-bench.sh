@@ -13,6 +13,7 @@ build=${1:-$here/../build}
 duration=${2:-10s}
 conns=${3:-32}
 rate=${4:-0}
+ninja -C "$build" bench/rpsensorsrc-bench-server >/dev/null
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
 
 tmp=$(mktemp -d)

@@ -12,26 +12,25 @@
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
-static const gchar *const our_plugins[] = {
-  "sensor", "raeh", "plexus", "ramen", "helios", NULL
-};
+static const gchar *const our_plugins[] = { "sensor", "raeh", "plexus", "ramen",
+  "helios", NULL };
 
 static void
-add_flags (JsonBuilder * b, GParamFlags flags)
+add_flags (JsonBuilder *b, GParamFlags flags)
 {
   static const struct
   {
     GParamFlags flag;
     const gchar *name;
   } names[] = {
-    {G_PARAM_READABLE, "readable"},
-    {G_PARAM_WRITABLE, "writable"},
-    {G_PARAM_CONSTRUCT_ONLY, "construct-only"},
-    {GST_PARAM_CONTROLLABLE, "controllable"},
-    {GST_PARAM_MUTABLE_READY, "changeable-in-ready"},
-    {GST_PARAM_MUTABLE_PAUSED, "changeable-in-paused"},
-    {GST_PARAM_MUTABLE_PLAYING, "changeable-in-playing"},
-    {GST_PARAM_DOC_SHOW_DEFAULT, "doc-show-default"},
+    { G_PARAM_READABLE, "readable" },
+    { G_PARAM_WRITABLE, "writable" },
+    { G_PARAM_CONSTRUCT_ONLY, "construct-only" },
+    { GST_PARAM_CONTROLLABLE, "controllable" },
+    { GST_PARAM_MUTABLE_READY, "changeable-in-ready" },
+    { GST_PARAM_MUTABLE_PAUSED, "changeable-in-paused" },
+    { GST_PARAM_MUTABLE_PLAYING, "changeable-in-playing" },
+    { GST_PARAM_DOC_SHOW_DEFAULT, "doc-show-default" },
   };
   guint i;
 
@@ -44,14 +43,14 @@ add_flags (JsonBuilder * b, GParamFlags flags)
 }
 
 static void
-add_range (JsonBuilder * b, GParamSpec * p)
+add_range (JsonBuilder *b, GParamSpec *p)
 {
   gchar *min = NULL, *max = NULL;
 
-#define RANGE(TYPE, fmt) \
-  if (G_IS_PARAM_SPEC_##TYPE (p)) { \
-    min = g_strdup_printf (fmt, G_PARAM_SPEC_##TYPE (p)->minimum); \
-    max = g_strdup_printf (fmt, G_PARAM_SPEC_##TYPE (p)->maximum); \
+#define RANGE(TYPE, fmt)                                                       \
+  if (G_IS_PARAM_SPEC_##TYPE (p)) {                                            \
+    min = g_strdup_printf (fmt, G_PARAM_SPEC_##TYPE (p)->minimum);             \
+    max = g_strdup_printf (fmt, G_PARAM_SPEC_##TYPE (p)->maximum);             \
   }
   RANGE (INT, "%d");
   RANGE (UINT, "%u");
@@ -90,7 +89,7 @@ compare_pspec (gconstpointer a, gconstpointer b)
 }
 
 static void
-add_properties (JsonBuilder * b, GstElement * element)
+add_properties (JsonBuilder *b, GstElement *element)
 {
   GObjectClass *klass = G_OBJECT_GET_CLASS (element);
   GParamSpec **specs;
@@ -98,7 +97,7 @@ add_properties (JsonBuilder * b, GstElement * element)
 
   specs = g_object_class_list_properties (klass, &n);
   qsort (specs, n, sizeof (GParamSpec *),
-      (int (*)(const void *, const void *)) compare_pspec);
+      (int (*) (const void *, const void *)) compare_pspec);
   json_builder_begin_object (b);
   for (i = 0; i < n; i++) {
     GParamSpec *p = specs[i];
@@ -127,13 +126,13 @@ add_properties (JsonBuilder * b, GstElement * element)
 }
 
 static void
-add_pads (JsonBuilder * b, GstElementFactory * factory)
+add_pads (JsonBuilder *b, GstElementFactory *factory)
 {
   const GList *l;
 
   json_builder_begin_object (b);
   for (l = gst_element_factory_get_static_pad_templates (factory); l;
-      l = l->next) {
+       l = l->next) {
     GstStaticPadTemplate *t = l->data;
     static const gchar *dirs[] = { "unknown", "src", "sink" };
     static const gchar *presence[] = { "always", "sometimes", "request" };
@@ -152,25 +151,24 @@ add_pads (JsonBuilder * b, GstElementFactory * factory)
 }
 
 static void
-add_element (JsonBuilder * b, GstElementFactory * factory)
+add_element (JsonBuilder *b, GstElementFactory *factory)
 {
   GstElement *element = gst_element_factory_create (factory, NULL);
   const gchar *keys[] = { GST_ELEMENT_METADATA_LONGNAME,
-    GST_ELEMENT_METADATA_KLASS, GST_ELEMENT_METADATA_DESCRIPTION, NULL
-  };
+    GST_ELEMENT_METADATA_KLASS, GST_ELEMENT_METADATA_DESCRIPTION, NULL };
   guint i;
 
-  json_builder_set_member_name (b,
-      gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)));
+  json_builder_set_member_name (
+      b, gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)));
   json_builder_begin_object (b);
   for (i = 0; keys[i]; i++) {
     json_builder_set_member_name (b, keys[i]);
-    json_builder_add_string_value (b,
-        gst_element_factory_get_metadata (factory, keys[i]));
+    json_builder_add_string_value (
+        b, gst_element_factory_get_metadata (factory, keys[i]));
   }
   json_builder_set_member_name (b, "rank");
-  json_builder_add_int_value (b,
-      gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE (factory)));
+  json_builder_add_int_value (
+      b, gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE (factory)));
   json_builder_set_member_name (b, "pads");
   add_pads (b, factory);
   if (element) {
@@ -184,8 +182,8 @@ add_element (JsonBuilder * b, GstElementFactory * factory)
 static gint
 compare_feature (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (gst_plugin_feature_get_name (a),
-      gst_plugin_feature_get_name (b));
+  return g_strcmp0 (
+      gst_plugin_feature_get_name (a), gst_plugin_feature_get_name (b));
 }
 
 int
@@ -206,20 +204,20 @@ main (int argc, char **argv)
   b = json_builder_new ();
   json_builder_begin_object (b);
   for (i = 0; our_plugins[i]; i++) {
-    GstPlugin *plugin = gst_registry_find_plugin (gst_registry_get (),
-        our_plugins[i]);
+    GstPlugin *plugin =
+        gst_registry_find_plugin (gst_registry_get (), our_plugins[i]);
     GList *features, *l;
 
     if (plugin == NULL)
-      continue;                 /* disabled in this build */
+      continue; /* disabled in this build */
     json_builder_set_member_name (b, our_plugins[i]);
     json_builder_begin_object (b);
     json_builder_set_member_name (b, "description");
     json_builder_add_string_value (b, gst_plugin_get_description (plugin));
     json_builder_set_member_name (b, "elements");
     json_builder_begin_object (b);
-    features = gst_registry_get_feature_list_by_plugin (gst_registry_get (),
-        our_plugins[i]);
+    features = gst_registry_get_feature_list_by_plugin (
+        gst_registry_get (), our_plugins[i]);
     features = g_list_sort (features, compare_feature);
     for (l = features; l; l = l->next) {
       if (GST_IS_ELEMENT_FACTORY (l->data))

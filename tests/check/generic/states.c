@@ -9,9 +9,8 @@
  */
 #include <gst/check/gstcheck.h>
 
-static const gchar *const our_plugins[] = {
-  "sensor", "raeh", "plexus", "ramen", "helios", NULL
-};
+static const gchar *const our_plugins[] = { "sensor", "raeh", "plexus", "ramen",
+  "helios", NULL };
 
 static GList *
 our_element_names (void)
@@ -22,12 +21,12 @@ our_element_names (void)
   for (i = 0; our_plugins[i]; i++) {
     GList *features, *l;
 
-    features = gst_registry_get_feature_list_by_plugin (gst_registry_get (),
-        our_plugins[i]);
+    features = gst_registry_get_feature_list_by_plugin (
+        gst_registry_get (), our_plugins[i]);
     for (l = features; l; l = l->next) {
       if (GST_IS_ELEMENT_FACTORY (l->data))
-        names = g_list_prepend (names,
-            g_strdup (gst_plugin_feature_get_name (l->data)));
+        names = g_list_prepend (
+            names, g_strdup (gst_plugin_feature_get_name (l->data)));
     }
     gst_plugin_feature_list_free (features);
   }
@@ -35,7 +34,7 @@ our_element_names (void)
 }
 
 static gboolean
-set_if_exists (GstElement * e, const gchar * prop, const gchar * value)
+set_if_exists (GstElement *e, const gchar *prop, const gchar *value)
 {
   if (!g_object_class_find_property (G_OBJECT_GET_CLASS (e), prop))
     return FALSE;
@@ -45,19 +44,21 @@ set_if_exists (GstElement * e, const gchar * prop, const gchar * value)
 
 /* Keeps network elements on this machine and away from retry loops. */
 static gboolean
-make_local (GstElement * e)
+make_local (GstElement *e)
 {
-  GParamSpec *loc = g_object_class_find_property (G_OBJECT_GET_CLASS (e),
-      "location");
+  GParamSpec *loc =
+      g_object_class_find_property (G_OBJECT_GET_CLASS (e), "location");
   gboolean network = FALSE;
 
   if (loc && (loc->flags & G_PARAM_WRITABLE)) {
-    const gchar *dflt = g_value_get_string (g_param_spec_get_default_value
-        (loc));
+    const gchar *dflt =
+        g_value_get_string (g_param_spec_get_default_value (loc));
 
     if (dflt && strstr (dflt, "://"))
-      g_object_set (e, "location", g_str_has_prefix (dflt, "http") ?
-          "http://127.0.0.1:9" : "ws://127.0.0.1:9", NULL);
+      g_object_set (e, "location",
+          g_str_has_prefix (dflt, "http") ? "http://127.0.0.1:9" :
+                                            "ws://127.0.0.1:9",
+          NULL);
     else
       g_object_set (e, "location", "127.0.0.1:9", NULL);
     network = TRUE;
@@ -70,7 +71,7 @@ make_local (GstElement * e)
 }
 
 static void
-check_transition (GstElement * e, GstState to, gboolean may_fail)
+check_transition (GstElement *e, GstState to, gboolean may_fail)
 {
   GstStateChangeReturn ret = gst_element_set_state (e, to);
 
@@ -84,7 +85,7 @@ check_transition (GstElement * e, GstState to, gboolean may_fail)
 }
 
 static void
-cycle (const gchar * name, const GstState * states, guint n)
+cycle (const gchar *name, const GstState *states, guint n)
 {
   GstElement *pipeline = gst_pipeline_new (NULL);
   GstElement *e = gst_element_factory_make (name, name);
@@ -107,9 +108,17 @@ cycle (const gchar * name, const GstState * states, guint n)
 GST_START_TEST (test_state_changes_up_and_down_seq)
 {
   static const GstState seq[] = {
-    GST_STATE_READY, GST_STATE_PAUSED, GST_STATE_PLAYING, GST_STATE_PAUSED,
-    GST_STATE_READY, GST_STATE_NULL, GST_STATE_READY, GST_STATE_PAUSED,
-    GST_STATE_PLAYING, GST_STATE_PAUSED, GST_STATE_READY,
+    GST_STATE_READY,
+    GST_STATE_PAUSED,
+    GST_STATE_PLAYING,
+    GST_STATE_PAUSED,
+    GST_STATE_READY,
+    GST_STATE_NULL,
+    GST_STATE_READY,
+    GST_STATE_PAUSED,
+    GST_STATE_PLAYING,
+    GST_STATE_PAUSED,
+    GST_STATE_READY,
   };
   GList *names = our_element_names (), *l;
 
@@ -126,8 +135,13 @@ GST_END_TEST;
 GST_START_TEST (test_state_changes_jumps)
 {
   static const GstState seq[] = {
-    GST_STATE_PLAYING, GST_STATE_NULL, GST_STATE_PAUSED, GST_STATE_NULL,
-    GST_STATE_PLAYING, GST_STATE_READY, GST_STATE_PLAYING,
+    GST_STATE_PLAYING,
+    GST_STATE_NULL,
+    GST_STATE_PAUSED,
+    GST_STATE_NULL,
+    GST_STATE_PLAYING,
+    GST_STATE_READY,
+    GST_STATE_PLAYING,
   };
   GList *names = our_element_names (), *l;
 
