@@ -49,6 +49,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
 #define DEFAULT_MAX_BODY_SIZE (256 * 1024)
 #define DEFAULT_TIMEOUT 10
 #define DEFAULT_QUEUE_SIZE 1024
+#define DEFAULT_MAX_DEVICES 256
 #define DEFAULT_RATE_LIMIT GST_SENSOR_STREAM_RATE_PER_SECOND
 #define DEFAULT_RATE_BURST GST_SENSOR_STREAM_RATE_BURST
 
@@ -64,6 +65,7 @@ enum {
   PROP_QUEUE_SIZE,
   PROP_RATE_LIMIT,
   PROP_RATE_BURST,
+  PROP_MAX_DEVICES,
   PROP_STATS,
 };
 
@@ -150,6 +152,7 @@ struct _GstRpSensorSrc
   guint queue_size;
   gdouble rate_limit;
   guint rate_burst;
+  guint max_devices;
   gint bound_port;
 
   /* copied at start, read by the server thread only */
@@ -159,6 +162,7 @@ struct _GstRpSensorSrc
   guint run_max_body;
   guint run_timeout;
   guint run_queue_size;
+  guint run_max_devices;
   GstSensorStreamRateLimiter *limiter;
   GstSensorStreamFallDetector *falls;
   GHashTable *devices; /* device id -> DeviceEntry, server thread */
@@ -297,6 +301,14 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           1, 1000000, DEFAULT_RATE_BURST,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_DEVICES,
+      g_param_spec_uint ("max-devices", "Maximum devices",
+          "Devices served at once without device-id (each has its pads and a "
+          "streaming thread); posts of further devices get 503 (0 = no "
+          "limit)",
+          0, G_MAXINT, DEFAULT_MAX_DEVICES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Request and reading counters: requests, accepted, invalid, "
@@ -343,6 +355,7 @@ gst_rp_sensor_src_init (GstRpSensorSrc *self)
   self->queue_size = DEFAULT_QUEUE_SIZE;
   self->rate_limit = DEFAULT_RATE_LIMIT;
   self->rate_burst = DEFAULT_RATE_BURST;
+  self->max_devices = DEFAULT_MAX_DEVICES;
   g_mutex_init (&self->lock);
   g_mutex_init (&self->start_lock);
   g_cond_init (&self->start_cond);
@@ -437,6 +450,9 @@ gst_rp_sensor_src_set_property (
     case PROP_RATE_BURST:
       self->rate_burst = g_value_get_uint (value);
       break;
+    case PROP_MAX_DEVICES:
+      self->max_devices = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -484,6 +500,9 @@ gst_rp_sensor_src_get_property (
       break;
     case PROP_RATE_BURST:
       g_value_set_uint (value, self->rate_burst);
+      break;
+    case PROP_MAX_DEVICES:
+      g_value_set_uint (value, self->max_devices);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1112,6 +1131,23 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path,
     return;
   }
 
+  /* every new device costs pads and a thread: bounded */
+  if (!self->filtered && self->run_max_devices > 0) {
+    const gchar *id =
+        g_array_index (readings, GstSensorStreamReading, 0).device_id;
+    gboolean full;
+
+    g_mutex_lock (&self->lock);
+    full = !g_hash_table_contains (self->devices, id) &&
+        g_hash_table_size (self->devices) >= self->run_max_devices;
+    g_mutex_unlock (&self->lock);
+    if (full) {
+      refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Too many devices");
+      g_array_unref (readings);
+      return;
+    }
+  }
+
   /* one token per request, a batch included */
   device = g_array_index (readings, GstSensorStreamReading, 0).device_id;
   if (self->limiter &&
@@ -1356,6 +1392,7 @@ start_server (GstRpSensorSrc *self)
   self->run_max_body = self->max_body_size;
   self->run_timeout = self->timeout;
   self->run_queue_size = self->queue_size;
+  self->run_max_devices = self->max_devices;
   sensitivity = self->sensitivity;
   rate = self->rate_limit;
   burst = self->rate_burst;

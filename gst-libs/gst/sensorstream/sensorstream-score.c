@@ -182,6 +182,10 @@ gst_sensor_stream_fall_detector_process (GstSensorStreamFallDetector *fd,
   guint i;
 
   if (st == NULL) {
+    /* bounded: past this many devices the histories start over rather
+     * than grow with every made-up device id */
+    if (g_hash_table_size (fd->devices) >= GST_SENSOR_STREAM_FALL_MAX_DEVICES)
+      g_hash_table_remove_all (fd->devices);
     st = g_new0 (DeviceState, 1);
     g_hash_table_insert (fd->devices, g_strdup (reading->device_id), st);
   }

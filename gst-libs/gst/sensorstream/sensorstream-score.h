@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 /* Readings whose |a| make up a device's "previous average" */
 #define GST_SENSOR_STREAM_FALL_WINDOW 10
 
+/* Devices whose history is kept at once */
+#define GST_SENSOR_STREAM_FALL_MAX_DEVICES 4096
+
 /* Standard gravity, the previous average of a device not seen before */
 #define GST_SENSOR_STREAM_GRAVITY 9.80665
 

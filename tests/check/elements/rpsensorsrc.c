@@ -506,6 +506,29 @@ GST_START_TEST (test_per_device_pads)
 
 GST_END_TEST;
 
+GST_START_TEST (test_max_devices)
+{
+  Fixture *f = fixture_new ("max-devices=2");
+  gchar *body = reading_json ("02:00:00:00:00:03", 9.8, NULL);
+  Response r;
+
+  fixture_play (f);
+  fail_unless_equals_int (post_reading (f, "02:00:00:00:00:01", NULL), 200);
+  fail_unless_equals_int (post_reading (f, "02:00:00:00:00:02", NULL), 200);
+  r = post (f, STREAM, body);
+  fail_unless_equals_int (r.status, 503);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Too many devices\"}");
+  response_clear (&r);
+  /* known devices go on */
+  fail_unless_equals_int (post_reading (f, "02:00:00:00:00:01", NULL), 200);
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 3);
+  g_free (body);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* ---- rate limit on the pipeline clock ---- */
 
 GST_START_TEST (test_rate_limit)
@@ -1114,6 +1137,7 @@ rpsensorsrc_suite (void)
   tcase_add_test (tc, test_not_streaming_when_paused);
   tcase_add_test (tc, test_filtered_pads_and_timestamps);
   tcase_add_test (tc, test_per_device_pads);
+  tcase_add_test (tc, test_max_devices);
   tcase_add_test (tc, test_rate_limit);
   tcase_add_test (tc, test_rate_limit_configurable);
   tcase_add_test (tc, test_bad_requests);
