@@ -367,6 +367,8 @@ depth_is_sane (const gchar *data, gsize size)
   return TRUE;
 }
 
+static GPrivate parser_key = G_PRIVATE_INIT (g_object_unref);
+
 static JsonNode *
 parse_root (const gchar *data, gsize size)
 {
@@ -378,11 +380,15 @@ parse_root (const gchar *data, gsize size)
   /* json-glib wants UTF-8; reject other bytes here with a clear status */
   if (!g_utf8_validate_len (data, size, NULL))
     return NULL;
-  parser = json_parser_new_immutable ();
-  if (json_parser_load_from_data (parser, data, (gssize) size, NULL)) {
-    root = json_parser_steal_root (parser);
+  /* one parser per thread, reused: a server parses one body after
+   * another on the same thread */
+  parser = g_private_get (&parser_key);
+  if (parser == NULL) {
+    parser = json_parser_new_immutable ();
+    g_private_set (&parser_key, parser);
   }
-  g_object_unref (parser);
+  if (json_parser_load_from_data (parser, data, (gssize) size, NULL))
+    root = json_parser_steal_root (parser);
   return root;
 }
 
