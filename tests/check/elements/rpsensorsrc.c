@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEV "AA:BB:CC:DD:EE:FF"
 #define STREAM "/api/device/sensor-stream"
@@ -1088,7 +1089,12 @@ GST_START_TEST (test_curl_peer)
   while (big->len < 64 * 1024)
     g_string_append (big, "0123456789abcdef");
   g_string_append (big, "\"}");
-  path = g_build_filename (g_get_tmp_dir (), "rpsensorsrc-big.json", NULL);
+  {
+    gint fd = g_file_open_tmp ("rpsensorsrc-XXXXXX.json", &path, NULL);
+
+    fail_unless (fd >= 0);
+    close (fd);
+  }
   fail_unless (g_file_set_contents (path, big->str, big->len, NULL));
   g_string_free (big, TRUE);
   {
