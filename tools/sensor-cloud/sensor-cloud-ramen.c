@@ -583,7 +583,8 @@ ramen_start (SensorCloud * cloud, GError ** error)
   ramen.users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) user_log_free);
   ramen.last_live_us = g_get_monotonic_time ();
-  ramen.server = gst_ramen_grpc_server_new (address, &funcs, NULL, 10, &port,
+  ramen.server = gst_ramen_grpc_server_new (address, &funcs, NULL,
+      opt_live_interval_ms > 0 ? MIN (opt_live_interval_ms, 10) : 10, &port,
       error);
   if (ramen.server == NULL)
     return FALSE;

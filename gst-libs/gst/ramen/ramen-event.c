@@ -71,10 +71,13 @@ append_timestamp (GString * out, const Google__Protobuf__Timestamp * ts)
   g_string_append (out, "Z\"");
 }
 
-/* Nesting depth of a JSON text, ignoring brackets inside strings; a cheap
- * guard before the recursive parser. */
+/* A cheap structural pre-check before the recursive parser: bounded
+ * nesting, no comments and no raw control characters inside strings (which
+ * a lenient parser might let through). Such a text can be embedded
+ * verbatim once its newlines, which can then only be whitespace, are
+ * blanked. */
 static gboolean
-depth_ok (const guint8 * data, gsize len)
+plain_json_text (const guint8 * data, gsize len)
 {
   gint depth = 0;
   gboolean in_string = FALSE, escaped = FALSE;
@@ -84,6 +87,8 @@ depth_ok (const guint8 * data, gsize len)
     guint8 c = data[i];
 
     if (in_string) {
+      if (c < 0x20)
+        return FALSE;
       if (escaped)
         escaped = FALSE;
       else if (c == '\\')
@@ -92,6 +97,8 @@ depth_ok (const guint8 * data, gsize len)
         in_string = FALSE;
     } else if (c == '"') {
       in_string = TRUE;
+    } else if (c == '/' || c == '#' || c == '\'') {
+      return FALSE;
     } else if (c == '[' || c == '{') {
       if (++depth > GST_RAMEN_PAYLOAD_MAX_DEPTH)
         return FALSE;
@@ -109,7 +116,7 @@ parse_payload (const guint8 * data, gsize len)
   JsonNode *root;
 
   if (len == 0 || !g_utf8_validate ((const gchar *) data, len, NULL)
-      || !depth_ok (data, len))
+      || !plain_json_text (data, len))
     return NULL;
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, (const gchar *) data, len, NULL))
@@ -174,10 +181,13 @@ gst_ramen_event_to_json (const Ramen__V1__EventEnvelope * event,
   if (payload->len > 0 && payload->data) {
     node = parse_payload (payload->data, payload->len);
     if (node) {
-      gchar *json = json_to_string (node, FALSE);
+      gsize start = out->len, i;
 
-      g_string_append (out, json);
-      g_free (json);
+      /* verbatim, so numbers keep their text; one line */
+      g_string_append_len (out, (const gchar *) payload->data, payload->len);
+      for (i = start; i < out->len; i++)
+        if (out->str[i] == '\n' || out->str[i] == '\r')
+          out->str[i] = ' ';
       json_node_unref (node);
       k = GST_RAMEN_PAYLOAD_JSON;
     } else {
