@@ -8,7 +8,7 @@
 #include "gstramenelements.h"
 
 static gboolean
-plugin_init (GstPlugin * plugin)
+plugin_init (GstPlugin *plugin)
 {
   return GST_ELEMENT_REGISTER (ramensrc, plugin);
 }

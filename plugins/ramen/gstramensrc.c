@@ -54,8 +54,7 @@ GST_DEBUG_CATEGORY_STATIC (ramen_src_debug);
 #define HEARTBEAT_MISSES 2
 #define MAX_QUEUED_SENDS 1024
 
-enum
-{
+enum {
   PROP_0,
   PROP_LOCATION,
   PROP_TLS,
@@ -78,11 +77,10 @@ enum
   PROP_STATS,
 };
 
-typedef enum
-{
-  STATE_IDLE,                   /* not connected; connect (after backoff) */
-  STATE_REPLAYING,              /* serving Replay pages */
-  STATE_STREAMING,              /* Subscribe stream open */
+typedef enum {
+  STATE_IDLE,      /* not connected; connect (after backoff) */
+  STATE_REPLAYING, /* serving Replay pages */
+  STATE_STREAMING, /* Subscribe stream open */
 } ConnState;
 
 struct _GstRamenSrc
@@ -146,14 +144,14 @@ struct _GstRamenSrc
 G_DEFINE_TYPE (GstRamenSrc, gst_ramen_src, GST_TYPE_PUSH_SRC);
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (ramensrc, "ramensrc", GST_RANK_NONE,
     GST_TYPE_RAMEN_SRC,
-    GST_DEBUG_CATEGORY_INIT (ramen_src_debug, "ramensrc", 0,
-        "Synheart RAMEN source"));
+    GST_DEBUG_CATEGORY_INIT (
+        ramen_src_debug, "ramensrc", 0, "Synheart RAMEN source"));
 
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-json"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("application/x-json"));
 
 static void
-gst_ramen_src_init (GstRamenSrc * self)
+gst_ramen_src_init (GstRamenSrc *self)
 {
   self->tls = DEFAULT_TLS;
   self->retries = DEFAULT_RETRIES;
@@ -171,7 +169,7 @@ gst_ramen_src_init (GstRamenSrc * self)
 }
 
 static void
-gst_ramen_src_finalize (GObject * object)
+gst_ramen_src_finalize (GObject *object)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (object);
 
@@ -192,7 +190,7 @@ gst_ramen_src_finalize (GObject * object)
 }
 
 static void
-set_string (GstRamenSrc * self, gchar ** field, const GValue * value)
+set_string (GstRamenSrc *self, gchar **field, const GValue *value)
 {
   GST_OBJECT_LOCK (self);
   g_free (*field);
@@ -201,8 +199,8 @@ set_string (GstRamenSrc * self, gchar ** field, const GValue * value)
 }
 
 static void
-gst_ramen_src_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
+gst_ramen_src_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (object);
 
@@ -284,30 +282,27 @@ gst_ramen_src_set_property (GObject * object, guint prop_id,
 }
 
 static GstStructure *
-make_stats (GstRamenSrc * self)
+make_stats (GstRamenSrc *self)
 {
   GstStructure *s;
 
   GST_OBJECT_LOCK (self);
-  s = gst_structure_new ("ramensrc-stats",
-      "events", G_TYPE_UINT64, self->n_events,
-      "duplicates", G_TYPE_UINT64, self->n_duplicates,
-      "gaps", G_TYPE_UINT64, self->n_gaps,
-      "gaps-unrepaired", G_TYPE_UINT64, self->n_gaps_unrepaired,
-      "replayed", G_TYPE_UINT64, self->n_replayed,
-      "reconnects", G_TYPE_UINT64, self->n_reconnects,
-      "heartbeat-timeouts", G_TYPE_UINT64, self->n_heartbeat_timeouts,
-      "invalid", G_TYPE_UINT64, self->n_invalid,
-      "acks-dropped", G_TYPE_UINT64, self->n_acks_dropped,
-      "last-seq", G_TYPE_INT64, self->acked_seq,
-      "connection-id", G_TYPE_STRING, self->connection_id, NULL);
+  s = gst_structure_new ("ramensrc-stats", "events", G_TYPE_UINT64,
+      self->n_events, "duplicates", G_TYPE_UINT64, self->n_duplicates, "gaps",
+      G_TYPE_UINT64, self->n_gaps, "gaps-unrepaired", G_TYPE_UINT64,
+      self->n_gaps_unrepaired, "replayed", G_TYPE_UINT64, self->n_replayed,
+      "reconnects", G_TYPE_UINT64, self->n_reconnects, "heartbeat-timeouts",
+      G_TYPE_UINT64, self->n_heartbeat_timeouts, "invalid", G_TYPE_UINT64,
+      self->n_invalid, "acks-dropped", G_TYPE_UINT64, self->n_acks_dropped,
+      "last-seq", G_TYPE_INT64, self->acked_seq, "connection-id", G_TYPE_STRING,
+      self->connection_id, NULL);
   GST_OBJECT_UNLOCK (self);
   return s;
 }
 
 static void
-gst_ramen_src_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
+gst_ramen_src_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (object);
 
@@ -375,7 +370,7 @@ gst_ramen_src_get_property (GObject * object, guint prop_id, GValue * value,
 /* ------------------------------------------------------------------ */
 
 static GstPadProbeReturn
-pushed_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+pushed_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   GstRamenSrc *self = user_data;
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
@@ -390,7 +385,7 @@ pushed_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 }
 
 static gint64
-get_pushed_seq (GstRamenSrc * self)
+get_pushed_seq (GstRamenSrc *self)
 {
   gint64 seq;
 
@@ -401,7 +396,7 @@ get_pushed_seq (GstRamenSrc * self)
 }
 
 static gchar **
-split_list (const gchar * s)
+split_list (const gchar *s)
 {
   gchar **v, **p;
   GPtrArray *out = g_ptr_array_new ();
@@ -418,7 +413,7 @@ split_list (const gchar * s)
 }
 
 static void
-save_cursor (GstRamenSrc * self, gint64 seq)
+save_cursor (GstRamenSrc *self, gint64 seq)
 {
   g_autoptr (GError) err = NULL;
   gchar *path, *app, *user;
@@ -438,7 +433,7 @@ save_cursor (GstRamenSrc * self, gint64 seq)
 }
 
 static void
-send_client_message (GstRamenSrc * self, Ramen__V1__ClientMessage * msg)
+send_client_message (GstRamenSrc *self, Ramen__V1__ClientMessage *msg)
 {
   g_autoptr (GBytes) bytes = gst_ramen_pack (&msg->base);
 
@@ -452,7 +447,7 @@ send_client_message (GstRamenSrc * self, Ramen__V1__ClientMessage * msg)
 }
 
 static void
-send_ack (GstRamenSrc * self, gint64 seq, Ramen__V1__AckStatus status)
+send_ack (GstRamenSrc *self, gint64 seq, Ramen__V1__AckStatus status)
 {
   Ramen__V1__ClientMessage msg;
   Ramen__V1__Ack ack;
@@ -468,7 +463,7 @@ send_ack (GstRamenSrc * self, gint64 seq, Ramen__V1__AckStatus status)
 
 /* Acknowledges what went downstream since the last call. */
 static void
-ack_pushed (GstRamenSrc * self)
+ack_pushed (GstRamenSrc *self)
 {
   gint64 pushed = get_pushed_seq (self);
 
@@ -480,7 +475,7 @@ ack_pushed (GstRamenSrc * self)
 }
 
 static void
-send_heartbeat (GstRamenSrc * self)
+send_heartbeat (GstRamenSrc *self)
 {
   Ramen__V1__ClientMessage msg;
   Ramen__V1__Heartbeat hb;
@@ -496,19 +491,18 @@ send_heartbeat (GstRamenSrc * self)
 }
 
 static void
-post_reconnecting (GstRamenSrc * self, guint attempt, gint64 delay_us)
+post_reconnecting (GstRamenSrc *self, guint attempt, gint64 delay_us)
 {
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("ramensrc-reconnecting",
-              "attempt", G_TYPE_UINT, attempt,
-              "delay", G_TYPE_UINT64, (guint64) delay_us * 1000,
-              "reason", G_TYPE_STRING, self->last_reason,
-              "grpc-status", G_TYPE_INT, (gint) self->last_status, NULL)));
+          gst_structure_new ("ramensrc-reconnecting", "attempt", G_TYPE_UINT,
+              attempt, "delay", G_TYPE_UINT64, (guint64) delay_us * 1000,
+              "reason", G_TYPE_STRING, self->last_reason, "grpc-status",
+              G_TYPE_INT, (gint) self->last_status, NULL)));
 }
 
 static void
-disconnect (GstRamenSrc * self)
+disconnect (GstRamenSrc *self)
 {
   g_clear_pointer (&self->stream, gst_ramen_grpc_stream_close);
   g_clear_pointer (&self->channel, gst_ramen_grpc_channel_free);
@@ -523,8 +517,8 @@ disconnect (GstRamenSrc * self)
 /* Drops the connection for a transient reason: the next create() waits
  * the backoff and starts over from Replay. */
 static void
-schedule_reconnect (GstRamenSrc * self, GstRamenGrpcStatus status,
-    const gchar * reason)
+schedule_reconnect (
+    GstRamenSrc *self, GstRamenGrpcStatus status, const gchar *reason)
 {
   GST_INFO_OBJECT (self, "reconnecting: %s (%s)", reason,
       gst_ramen_grpc_status_name (status));
@@ -542,25 +536,24 @@ schedule_reconnect (GstRamenSrc * self, GstRamenGrpcStatus status,
 static gboolean
 status_is_fatal (GstRamenGrpcStatus status)
 {
-  return status == GST_RAMEN_GRPC_UNAUTHENTICATED
-      || status == GST_RAMEN_GRPC_UNIMPLEMENTED
-      || status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED;
+  return status == GST_RAMEN_GRPC_UNAUTHENTICATED ||
+      status == GST_RAMEN_GRPC_UNIMPLEMENTED ||
+      status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED;
 }
 
 static GstFlowReturn
-fatal_status (GstRamenSrc * self, GstRamenGrpcStatus status,
-    const gchar * details)
+fatal_status (
+    GstRamenSrc *self, GstRamenGrpcStatus status, const gchar *details)
 {
   if (status == GST_RAMEN_GRPC_UNAUTHENTICATED)
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
-        ("RAMEN refused the credentials"), ("gRPC status %s: %s",
-            gst_ramen_grpc_status_name (status), details),
+        ("RAMEN refused the credentials"),
+        ("gRPC status %s: %s", gst_ramen_grpc_status_name (status), details),
         ("grpc-status", G_TYPE_INT, (gint) status, "grpc-message",
             G_TYPE_STRING, details, NULL));
   else
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
-        ("RAMEN call failed"), ("gRPC status %s: %s",
-            gst_ramen_grpc_status_name (status), details),
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ, ("RAMEN call failed"),
+        ("gRPC status %s: %s", gst_ramen_grpc_status_name (status), details),
         ("grpc-status", G_TYPE_INT, (gint) status, "grpc-message",
             G_TYPE_STRING, details, NULL));
   disconnect (self);
@@ -569,7 +562,7 @@ fatal_status (GstRamenSrc * self, GstRamenGrpcStatus status,
 
 /* Waits until @deadline_us unless unlocked; FALSE when unlocked. */
 static gboolean
-wait_until (GstRamenSrc * self, gint64 deadline_us)
+wait_until (GstRamenSrc *self, gint64 deadline_us)
 {
   gboolean ok = TRUE;
 
@@ -584,7 +577,7 @@ wait_until (GstRamenSrc * self, gint64 deadline_us)
 }
 
 static const gchar *const *
-build_metadata (GstRamenSrc * self, GPtrArray * md)
+build_metadata (GstRamenSrc *self, GPtrArray *md)
 {
   GST_OBJECT_LOCK (self);
   if (self->app_id) {
@@ -597,11 +590,11 @@ build_metadata (GstRamenSrc * self, GPtrArray * md)
   }
   GST_OBJECT_UNLOCK (self);
   g_ptr_array_add (md, NULL);
-  return (const gchar * const *) md->pdata;
+  return (const gchar *const *) md->pdata;
 }
 
 static gint64
-timeout_us (GstRamenSrc * self)
+timeout_us (GstRamenSrc *self)
 {
   guint t;
 
@@ -613,7 +606,7 @@ timeout_us (GstRamenSrc * self)
 
 /* Fetches the next Replay page after delivered_seq. */
 static GstFlowReturn
-fetch_page (GstRamenSrc * self)
+fetch_page (GstRamenSrc *self)
 {
   g_autoptr (GPtrArray) md = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GBytes) req_bytes = NULL;
@@ -638,8 +631,8 @@ fetch_page (GstRamenSrc * self)
 
   GST_DEBUG_OBJECT (self, "Replay after %" G_GINT64_FORMAT, req.after_seq);
   w = gst_ramen_grpc_unary (self->channel, GST_RAMEN_METHOD_REPLAY,
-      build_metadata (self, md), req_bytes, timeout_us (self),
-      &self->flushing, &resp_bytes, &status, &details);
+      build_metadata (self, md), req_bytes, timeout_us (self), &self->flushing,
+      &resp_bytes, &status, &details);
   if (w == GST_RAMEN_GRPC_WAIT_INTERRUPTED)
     return GST_FLOW_FLUSHING;
   if (w != GST_RAMEN_GRPC_WAIT_MESSAGE) {
@@ -652,21 +645,21 @@ fetch_page (GstRamenSrc * self)
   self->page = ramen__v1__replay_response__unpack (NULL, len, data);
   self->page_index = 0;
   if (self->page == NULL)
-    schedule_reconnect (self, GST_RAMEN_GRPC_INTERNAL,
-        "malformed ReplayResponse");
+    schedule_reconnect (
+        self, GST_RAMEN_GRPC_INTERNAL, "malformed ReplayResponse");
   return GST_FLOW_OK;
 }
 
 static GstFlowReturn
-open_subscribe (GstRamenSrc * self)
+open_subscribe (GstRamenSrc *self)
 {
   g_autoptr (GPtrArray) md = g_ptr_array_new_with_free_func (g_free);
   Ramen__V1__ClientMessage msg;
   Ramen__V1__SubscribeRequest req;
   gchar **providers, **types;
 
-  self->stream = gst_ramen_grpc_stream_open (self->channel,
-      GST_RAMEN_METHOD_SUBSCRIBE, build_metadata (self, md));
+  self->stream = gst_ramen_grpc_stream_open (
+      self->channel, GST_RAMEN_METHOD_SUBSCRIBE, build_metadata (self, md));
   ramen__v1__client_message__init (&msg);
   ramen__v1__subscribe_request__init (&req);
   GST_OBJECT_LOCK (self);
@@ -695,13 +688,13 @@ open_subscribe (GstRamenSrc * self)
   self->state = STATE_STREAMING;
   self->subscribed = FALSE;
   self->subscribe_deadline_us = g_get_monotonic_time () + timeout_us (self);
-  GST_DEBUG_OBJECT (self, "Subscribe with last_seq %" G_GINT64_FORMAT,
-      self->delivered_seq);
+  GST_DEBUG_OBJECT (
+      self, "Subscribe with last_seq %" G_GINT64_FORMAT, self->delivered_seq);
   return GST_FLOW_OK;
 }
 
 static void
-on_subscribed (GstRamenSrc * self, Ramen__V1__SubscribeResponse * resp)
+on_subscribed (GstRamenSrc *self, Ramen__V1__SubscribeResponse *resp)
 {
   guint override_ms;
   gint interval_s = resp->heartbeat_interval_seconds;
@@ -714,30 +707,32 @@ on_subscribed (GstRamenSrc * self, Ramen__V1__SubscribeResponse * resp)
   if (override_ms > 0)
     self->heartbeat_interval_us = (gint64) override_ms * 1000;
   else
-    self->heartbeat_interval_us = (gint64) (interval_s > 0 ?
-        CLAMP (interval_s, HEARTBEAT_MIN_S, HEARTBEAT_MAX_S) :
-        HEARTBEAT_DEFAULT_S) * G_USEC_PER_SEC;
+    self->heartbeat_interval_us =
+        (gint64) (interval_s > 0 ?
+                CLAMP (interval_s, HEARTBEAT_MIN_S, HEARTBEAT_MAX_S) :
+                HEARTBEAT_DEFAULT_S) *
+        G_USEC_PER_SEC;
   self->subscribed = TRUE;
   self->heartbeats_unacked = 0;
-  self->next_heartbeat_us = g_get_monotonic_time () +
-      self->heartbeat_interval_us;
-  GST_INFO_OBJECT (self, "subscribed, connection %s, current_seq %"
-      G_GINT64_FORMAT ", heartbeat every %" G_GINT64_FORMAT " ms",
+  self->next_heartbeat_us =
+      g_get_monotonic_time () + self->heartbeat_interval_us;
+  GST_INFO_OBJECT (self,
+      "subscribed, connection %s, current_seq %" G_GINT64_FORMAT
+      ", heartbeat every %" G_GINT64_FORMAT " ms",
       resp->connection_id, (gint64) resp->current_seq,
       self->heartbeat_interval_us / 1000);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("ramensrc-subscribed",
-              "connection-id", G_TYPE_STRING, resp->connection_id,
-              "current-seq", G_TYPE_INT64, (gint64) resp->current_seq,
-              "heartbeat-interval", G_TYPE_UINT64,
+          gst_structure_new ("ramensrc-subscribed", "connection-id",
+              G_TYPE_STRING, resp->connection_id, "current-seq", G_TYPE_INT64,
+              (gint64) resp->current_seq, "heartbeat-interval", G_TYPE_UINT64,
               (guint64) self->heartbeat_interval_us * 1000, NULL)));
 }
 
 /* Turns an event into a buffer, or returns NULL after counting a skip. */
 static GstBuffer *
-event_to_buffer (GstRamenSrc * self, const Ramen__V1__EventEnvelope * ev,
-    gboolean on_stream)
+event_to_buffer (
+    GstRamenSrc *self, const Ramen__V1__EventEnvelope *ev, gboolean on_stream)
 {
   GString *json = g_string_sized_new (256 + ev->payload.len * 4 / 3);
   g_autoptr (GError) err = NULL;
@@ -771,7 +766,7 @@ event_to_buffer (GstRamenSrc * self, const Ramen__V1__EventEnvelope * ev,
 }
 
 static void
-count_duplicate (GstRamenSrc * self, gint64 seq)
+count_duplicate (GstRamenSrc *self, gint64 seq)
 {
   GST_LOG_OBJECT (self, "dropping duplicate seq %" G_GINT64_FORMAT, seq);
   GST_OBJECT_LOCK (self);
@@ -781,7 +776,7 @@ count_duplicate (GstRamenSrc * self, gint64 seq)
 
 /* Next event from the current Replay page, NULL when the page is done. */
 static GstBuffer *
-next_replayed (GstRamenSrc * self)
+next_replayed (GstRamenSrc *self)
 {
   while (self->page && self->page_index < self->page->n_events) {
     Ramen__V1__EventEnvelope *ev = self->page->events[self->page_index++];
@@ -792,9 +787,10 @@ next_replayed (GstRamenSrc * self)
         count_duplicate (self, ev->seq);
         continue;
       case GST_RAMEN_SEQ_DELIVER_GAP:
-        GST_WARNING_OBJECT (self, "Replay has no events between %"
-            G_GINT64_FORMAT " and %" G_GINT64_FORMAT, self->delivered_seq,
-            (gint64) ev->seq);
+        GST_WARNING_OBJECT (self,
+            "Replay has no events between %" G_GINT64_FORMAT
+            " and %" G_GINT64_FORMAT,
+            self->delivered_seq, (gint64) ev->seq);
         GST_OBJECT_LOCK (self);
         self->n_gaps_unrepaired++;
         GST_OBJECT_UNLOCK (self);
@@ -810,14 +806,14 @@ next_replayed (GstRamenSrc * self)
 }
 
 static gboolean
-replay_exhausted (GstRamenSrc * self)
+replay_exhausted (GstRamenSrc *self)
 {
-  return self->page && self->page_index >= self->page->n_events
-      && !self->page->has_more;
+  return self->page && self->page_index >= self->page->n_events &&
+      !self->page->has_more;
 }
 
 static GstFlowReturn
-handle_stream_closed (GstRamenSrc * self)
+handle_stream_closed (GstRamenSrc *self)
 {
   const gchar *details = NULL;
   GstRamenGrpcStatus status =
@@ -826,14 +822,16 @@ handle_stream_closed (GstRamenSrc * self)
 
   if (status_is_fatal (status))
     return fatal_status (self, status, d);
-  schedule_reconnect (self, status, *d ? d : (self->subscribed ?
-          "stream ended" : "stream ended before the SubscribeResponse"));
+  schedule_reconnect (self, status,
+      *d ? d :
+           (self->subscribed ? "stream ended" :
+                               "stream ended before the SubscribeResponse"));
   return GST_FLOW_OK;
 }
 
 /* Handles one ServerMessage; may produce a buffer. */
 static GstFlowReturn
-handle_server_message (GstRamenSrc * self, GBytes * bytes, GstBuffer ** out)
+handle_server_message (GstRamenSrc *self, GBytes *bytes, GstBuffer **out)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -842,8 +840,8 @@ handle_server_message (GstRamenSrc * self, GBytes * bytes, GstBuffer ** out)
   GstFlowReturn ret = GST_FLOW_OK;
 
   if (msg == NULL) {
-    schedule_reconnect (self, GST_RAMEN_GRPC_INTERNAL,
-        "malformed ServerMessage");
+    schedule_reconnect (
+        self, GST_RAMEN_GRPC_INTERNAL, "malformed ServerMessage");
     return GST_FLOW_OK;
   }
   /* the first server message ends the backoff */
@@ -854,21 +852,21 @@ handle_server_message (GstRamenSrc * self, GBytes * bytes, GstBuffer ** out)
       if (!self->subscribed)
         on_subscribed (self, msg->subscribe_response);
       break;
-    case RAMEN__V1__SERVER_MESSAGE__MESSAGE_EVENT:{
+    case RAMEN__V1__SERVER_MESSAGE__MESSAGE_EVENT: {
       Ramen__V1__EventEnvelope *ev = msg->event;
 
       switch (gst_ramen_seq_decide (self->delivered_seq, ev->seq, FALSE)) {
         case GST_RAMEN_SEQ_DUPLICATE:
           count_duplicate (self, ev->seq);
           if (self->subscribed)
-            send_ack (self, ev->seq,
-                RAMEN__V1__ACK_STATUS__ACK_STATUS_SUCCESS);
+            send_ack (self, ev->seq, RAMEN__V1__ACK_STATUS__ACK_STATUS_SUCCESS);
           break;
         case GST_RAMEN_SEQ_GAP:
           /* fill from Replay, then subscribe again from there */
-          GST_INFO_OBJECT (self, "gap: got %" G_GINT64_FORMAT " after %"
-              G_GINT64_FORMAT ", replaying", (gint64) ev->seq,
-              self->delivered_seq);
+          GST_INFO_OBJECT (self,
+              "gap: got %" G_GINT64_FORMAT " after %" G_GINT64_FORMAT
+              ", replaying",
+              (gint64) ev->seq, self->delivered_seq);
           GST_OBJECT_LOCK (self);
           self->n_gaps++;
           GST_OBJECT_UNLOCK (self);
@@ -885,16 +883,16 @@ handle_server_message (GstRamenSrc * self, GBytes * bytes, GstBuffer ** out)
     case RAMEN__V1__SERVER_MESSAGE__MESSAGE_HEARTBEAT_ACK:
       self->heartbeats_unacked = 0;
       break;
-    case RAMEN__V1__SERVER_MESSAGE__MESSAGE_ERROR:{
+    case RAMEN__V1__SERVER_MESSAGE__MESSAGE_ERROR: {
       Ramen__V1__Error *e = msg->error;
 
       GST_WARNING_OBJECT (self, "server error %d (fatal %d): %s", e->code,
           e->fatal, e->message);
       if (e->code == RAMEN__V1__ERROR_CODE__ERROR_CODE_AUTH_FAILED) {
         GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
-            ("RAMEN refused the credentials"), ("AUTH_FAILED: %s",
-                e->message), ("ramen-error-code", G_TYPE_INT, e->code,
-                "grpc-message", G_TYPE_STRING, e->message, NULL));
+            ("RAMEN refused the credentials"), ("AUTH_FAILED: %s", e->message),
+            ("ramen-error-code", G_TYPE_INT, e->code, "grpc-message",
+                G_TYPE_STRING, e->message, NULL));
         disconnect (self);
         ret = GST_FLOW_ERROR;
       } else {
@@ -910,7 +908,7 @@ handle_server_message (GstRamenSrc * self, GBytes * bytes, GstBuffer ** out)
 }
 
 static GstFlowReturn
-connect_after_backoff (GstRamenSrc * self)
+connect_after_backoff (GstRamenSrc *self)
 {
   gchar *ca = NULL;
 
@@ -919,11 +917,12 @@ connect_after_backoff (GstRamenSrc * self)
 
     if (delay < 0) {
       GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ,
-          ("Could not reach RAMEN"), ("giving up after %d retries: %s (%s)",
-              self->backoff.retries, self->last_reason,
+          ("Could not reach RAMEN"),
+          ("giving up after %d retries: %s (%s)", self->backoff.retries,
+              self->last_reason,
               gst_ramen_grpc_status_name (self->last_status)),
-          ("grpc-status", G_TYPE_INT, (gint) self->last_status,
-              "grpc-message", G_TYPE_STRING, self->last_reason, NULL));
+          ("grpc-status", G_TYPE_INT, (gint) self->last_status, "grpc-message",
+              G_TYPE_STRING, self->last_reason, NULL));
       return GST_FLOW_ERROR;
     }
     post_reconnecting (self, self->backoff.attempt, delay);
@@ -934,22 +933,22 @@ connect_after_backoff (GstRamenSrc * self)
   GST_OBJECT_LOCK (self);
   ca = g_strdup (self->ca_pem);
   GST_OBJECT_UNLOCK (self);
-  self->channel = gst_ramen_grpc_channel_new (self->target, self->use_tls, ca,
-      self->max_message_size);
+  self->channel = gst_ramen_grpc_channel_new (
+      self->target, self->use_tls, ca, self->max_message_size);
   g_free (ca);
   self->state = STATE_REPLAYING;
   return GST_FLOW_OK;
 }
 
 static GstFlowReturn
-gst_ramen_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+gst_ramen_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (psrc);
   GstFlowReturn ret = GST_FLOW_OK;
 
   /* a buffer returned earlier but not pushed (flush): deliver it again */
-  if (self->delivered_seq > get_pushed_seq (self)
-      && self->delivered_seq > self->acked_seq) {
+  if (self->delivered_seq > get_pushed_seq (self) &&
+      self->delivered_seq > self->acked_seq) {
     self->delivered_seq = MAX (get_pushed_seq (self), self->acked_seq);
     disconnect (self);
   }
@@ -989,7 +988,7 @@ gst_ramen_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
         if (ret != GST_FLOW_OK)
           return ret;
         continue;
-      case STATE_STREAMING:{
+      case STATE_STREAMING: {
         GBytes *msg = NULL;
         GstRamenGrpcWait w;
         gint64 now = g_get_monotonic_time ();
@@ -1014,9 +1013,9 @@ gst_ramen_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
           self->next_heartbeat_us = now + self->heartbeat_interval_us;
         }
         deadline = self->subscribed ? self->next_heartbeat_us :
-            self->subscribe_deadline_us;
-        w = gst_ramen_grpc_stream_recv (self->stream, deadline,
-            &self->flushing, &msg);
+                                      self->subscribe_deadline_us;
+        w = gst_ramen_grpc_stream_recv (
+            self->stream, deadline, &self->flushing, &msg);
         switch (w) {
           case GST_RAMEN_GRPC_WAIT_INTERRUPTED:
             return GST_FLOW_FLUSHING;
@@ -1045,7 +1044,7 @@ gst_ramen_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 }
 
 static gboolean
-parse_location (GstRamenSrc * self)
+parse_location (GstRamenSrc *self)
 {
   const gchar *loc = self->location;
   gboolean tls = self->tls;
@@ -1055,8 +1054,8 @@ parse_location (GstRamenSrc * self)
   if (g_str_has_prefix (loc, "http://") || g_str_has_prefix (loc, "grpc://")) {
     loc = strstr (loc, "://") + 3;
     tls = FALSE;
-  } else if (g_str_has_prefix (loc, "https://")
-      || g_str_has_prefix (loc, "grpcs://")) {
+  } else if (g_str_has_prefix (loc, "https://") ||
+      g_str_has_prefix (loc, "grpcs://")) {
     loc = strstr (loc, "://") + 3;
     tls = TRUE;
   }
@@ -1066,7 +1065,7 @@ parse_location (GstRamenSrc * self)
 }
 
 static gboolean
-gst_ramen_src_start (GstBaseSrc * bsrc)
+gst_ramen_src_start (GstBaseSrc *bsrc)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (bsrc);
   g_autoptr (GError) err = NULL;
@@ -1078,8 +1077,8 @@ gst_ramen_src_start (GstBaseSrc * bsrc)
   ok = parse_location (self);
   GST_OBJECT_UNLOCK (self);
   if (!ok) {
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-        ("No RAMEN location set"), ("set location=host:port"));
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, ("No RAMEN location set"),
+        ("set location=host:port"));
     return FALSE;
   }
   if (self->tls_ca_file) {
@@ -1093,16 +1092,16 @@ gst_ramen_src_start (GstBaseSrc * bsrc)
     self->ca_pem = pem;
   }
   if (self->state_location) {
-    seq = gst_ramen_cursor_load (self->state_location, self->app_id,
-        self->subject_id, &err);
+    seq = gst_ramen_cursor_load (
+        self->state_location, self->app_id, self->subject_id, &err);
     if (seq < 0) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not read the cursor"), ("%s", err->message));
       return FALSE;
     }
   }
-  GST_INFO_OBJECT (self, "starting at seq %" G_GINT64_FORMAT " on %s (%s)",
-      seq, self->target, self->use_tls ? "TLS" : "plaintext");
+  GST_INFO_OBJECT (self, "starting at seq %" G_GINT64_FORMAT " on %s (%s)", seq,
+      self->target, self->use_tls ? "TLS" : "plaintext");
   self->delivered_seq = self->acked_seq = seq;
   self->pushed_seq = seq;
   self->delivered_on_stream = FALSE;
@@ -1119,13 +1118,13 @@ gst_ramen_src_start (GstBaseSrc * bsrc)
   GST_OBJECT_UNLOCK (self);
 
   pad = GST_BASE_SRC_PAD (self);
-  self->probe_id = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
-      pushed_probe, self, NULL);
+  self->probe_id = gst_pad_add_probe (
+      pad, GST_PAD_PROBE_TYPE_BUFFER, pushed_probe, self, NULL);
   return TRUE;
 }
 
 static gboolean
-gst_ramen_src_stop (GstBaseSrc * bsrc)
+gst_ramen_src_stop (GstBaseSrc *bsrc)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (bsrc);
   gint64 pushed = get_pushed_seq (self);
@@ -1146,7 +1145,7 @@ gst_ramen_src_stop (GstBaseSrc * bsrc)
 }
 
 static gboolean
-gst_ramen_src_unlock (GstBaseSrc * bsrc)
+gst_ramen_src_unlock (GstBaseSrc *bsrc)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (bsrc);
 
@@ -1158,7 +1157,7 @@ gst_ramen_src_unlock (GstBaseSrc * bsrc)
 }
 
 static gboolean
-gst_ramen_src_unlock_stop (GstBaseSrc * bsrc)
+gst_ramen_src_unlock_stop (GstBaseSrc *bsrc)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (bsrc);
 
@@ -1169,14 +1168,14 @@ gst_ramen_src_unlock_stop (GstBaseSrc * bsrc)
 }
 
 static void
-gst_ramen_src_class_init (GstRamenSrcClass * klass)
+gst_ramen_src_class_init (GstRamenSrcClass *klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
-  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY;
+  const GParamFlags rw =
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
 
   gobject_class->set_property = gst_ramen_src_set_property;
   gobject_class->get_property = gst_ramen_src_get_property;
@@ -1185,11 +1184,13 @@ gst_ramen_src_class_init (GstRamenSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_LOCATION,
       g_param_spec_string ("location", "Location",
           "RAMEN gateway as host:port; an http:// or grpc:// prefix means "
-          "plaintext, https:// or grpcs:// TLS", NULL, rw));
+          "plaintext, https:// or grpcs:// TLS",
+          NULL, rw));
   g_object_class_install_property (gobject_class, PROP_TLS,
       g_param_spec_boolean ("tls", "TLS",
           "Use TLS, verified against the system roots or tls-ca-file "
-          "(a scheme in location overrides this)", DEFAULT_TLS, rw));
+          "(a scheme in location overrides this)",
+          DEFAULT_TLS, rw));
   g_object_class_install_property (gobject_class, PROP_TLS_CA_FILE,
       g_param_spec_string ("tls-ca-file", "TLS CA file",
           "PEM file of trusted roots instead of the system ones", NULL, rw));
@@ -1205,33 +1206,33 @@ gst_ramen_src_class_init (GstRamenSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_API_KEY,
       g_param_spec_string ("api-key", "API key",
           "App API key, sent as x-api-key metadata (write-only)", NULL,
-          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_TOKEN,
       g_param_spec_string ("token", "Token",
           "JWT or SDK token for SubscribeRequest.token (write-only)", NULL,
-          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_PROVIDERS,
       g_param_spec_string ("providers", "Providers",
           "Comma-separated providers to subscribe to (e.g. whoop,garmin); "
-          "empty = all", NULL, rw));
+          "empty = all",
+          NULL, rw));
   g_object_class_install_property (gobject_class, PROP_EVENT_TYPES,
       g_param_spec_string ("event-types", "Event types",
-          "Comma-separated event types (e.g. sleep.updated); empty = all",
-          NULL, rw));
+          "Comma-separated event types (e.g. sleep.updated); empty = all", NULL,
+          rw));
   g_object_class_install_property (gobject_class, PROP_STATE_LOCATION,
       g_param_spec_string ("state-location", "State location",
           "File keeping the last acknowledged seq across runs (written "
-          "atomically); unset = start from 0 each time", NULL, rw));
+          "atomically); unset = start from 0 each time",
+          NULL, rw));
   g_object_class_install_property (gobject_class, PROP_RETRIES,
       g_param_spec_int ("retries", "Retries",
-          "Reconnection attempts in a row before failing (-1 = forever)",
-          -1, G_MAXINT, DEFAULT_RETRIES, rw));
+          "Reconnection attempts in a row before failing (-1 = forever)", -1,
+          G_MAXINT, DEFAULT_RETRIES, rw));
   g_object_class_install_property (gobject_class, PROP_RETRY_BACKOFF_INITIAL,
       g_param_spec_double ("retry-backoff-initial", "Initial retry backoff",
-          "Delay before the first reconnection, seconds (+-10% jitter)",
-          0.0, 3600.0, DEFAULT_BACKOFF_INITIAL, rw));
+          "Delay before the first reconnection, seconds (+-10% jitter)", 0.0,
+          3600.0, DEFAULT_BACKOFF_INITIAL, rw));
   g_object_class_install_property (gobject_class, PROP_RETRY_BACKOFF_FACTOR,
       g_param_spec_double ("retry-backoff-factor", "Retry backoff factor",
           "Growth of the delay per failed attempt", 1.0, 100.0,
@@ -1242,13 +1243,14 @@ gst_ramen_src_class_init (GstRamenSrcClass * klass)
           DEFAULT_BACKOFF_MAX, rw));
   g_object_class_install_property (gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "Timeout",
-          "Seconds to wait for a Replay answer or the SubscribeResponse",
-          1, 3600, DEFAULT_TIMEOUT, rw));
+          "Seconds to wait for a Replay answer or the SubscribeResponse", 1,
+          3600, DEFAULT_TIMEOUT, rw));
   g_object_class_install_property (gobject_class, PROP_HEARTBEAT_INTERVAL,
       g_param_spec_uint ("heartbeat-interval", "Heartbeat interval",
           "Heartbeat period in ms; 0 = the server's interval clamped to "
           "5..300 s (30 s when it gives none). Two unanswered heartbeats "
-          "reconnect", 0, 3600000, DEFAULT_HEARTBEAT_INTERVAL, rw));
+          "reconnect",
+          0, 3600000, DEFAULT_HEARTBEAT_INTERVAL, rw));
   g_object_class_install_property (gobject_class, PROP_MAX_MESSAGE_SIZE,
       g_param_spec_uint ("max-message-size", "Maximum message size",
           "Largest gRPC message accepted, bytes; a larger one is an error",
@@ -1257,12 +1259,12 @@ gst_ramen_src_class_init (GstRamenSrcClass * klass)
       g_param_spec_boxed ("stats", "Statistics",
           "events, duplicates, gaps, gaps-unrepaired, replayed, reconnects, "
           "heartbeat-timeouts, invalid, acks-dropped, last-seq, "
-          "connection-id", GST_TYPE_STRUCTURE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "connection-id",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_set_static_metadata (element_class,
-      "Synheart RAMEN source", "Source/Network",
+  gst_element_class_set_static_metadata (element_class, "Synheart RAMEN source",
+      "Source/Network",
       "Receives Synheart RAMEN events over gRPC (ramen.v1) with replay, "
       "dedupe by seq and a persistent cursor, as JSON lines",
       "gst-plugins-sensor");

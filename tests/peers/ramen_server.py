@@ -90,6 +90,12 @@ class Service(ramen_pb2_grpc.RAMENServiceServicer):
         cond = threading.Condition()
 
         def reader():
+            try:
+                read_all()
+            except grpc.RpcError:
+                pass  # the client went away
+
+        def read_all():
             for msg in request_iterator:
                 kind = msg.WhichOneof('message')
                 if kind == 'ack':

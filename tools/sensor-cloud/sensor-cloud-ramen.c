@@ -35,51 +35,49 @@ static gchar *opt_bad_kind = NULL;
 static gint opt_payload_size = 0;
 
 static const GOptionEntry ramen_entries[] = {
-  {"ramen-events", 0, 0, G_OPTION_ARG_INT, &opt_events,
-      "Events in each user's log at start (default 100)", "N"},
-  {"ramen-live-interval-ms", 0, 0, G_OPTION_ARG_INT, &opt_live_interval_ms,
-      "Append one event per user every MS (default 0: none)", "MS"},
-  {"ramen-drop-every", 0, 0, G_OPTION_ARG_INT, &opt_drop_every,
-      "Drop each Subscribe stream after N events (UNAVAILABLE)", "N"},
-  {"ramen-duplicate-every", 0, 0, G_OPTION_ARG_INT, &opt_duplicate_every,
-      "Send every N-th event twice", "N"},
-  {"ramen-skip-seq", 0, 0, G_OPTION_ARG_INT64, &opt_skip_seq,
-      "Never send SEQ on Subscribe streams (Replay has it)", "SEQ"},
-  {"ramen-reject-token", 0, 0, G_OPTION_ARG_STRING, &opt_reject_token,
-      "Reject Subscribe requests with this token (AUTH_FAILED)", "TOKEN"},
-  {"ramen-api-key", 0, 0, G_OPTION_ARG_STRING, &opt_api_key,
-      "Require this x-api-key (UNAUTHENTICATED otherwise)", "KEY"},
-  {"ramen-heartbeat-interval", 0, 0, G_OPTION_ARG_INT,
-        &opt_heartbeat_interval,
-      "heartbeat_interval_seconds in SubscribeResponse (default 30)", "S"},
-  {"ramen-ignore-heartbeats", 0, 0, G_OPTION_ARG_NONE,
-        &opt_ignore_heartbeats,
-      "Never answer heartbeats", NULL},
-  {"ramen-silent", 0, 0, G_OPTION_ARG_NONE, &opt_silent,
-      "Accept calls and never answer", NULL},
-  {"ramen-close-before-response", 0, 0, G_OPTION_ARG_NONE,
-        &opt_close_before_response,
-      "End Subscribe (UNAVAILABLE) before the SubscribeResponse", NULL},
-  {"ramen-bad-seq", 0, 0, G_OPTION_ARG_INT64, &opt_bad_seq,
-      "Make event SEQ malformed as told by --ramen-bad-kind", "SEQ"},
-  {"ramen-bad-kind", 0, 0, G_OPTION_ARG_STRING, &opt_bad_kind,
+  { "ramen-events", 0, 0, G_OPTION_ARG_INT, &opt_events,
+      "Events in each user's log at start (default 100)", "N" },
+  { "ramen-live-interval-ms", 0, 0, G_OPTION_ARG_INT, &opt_live_interval_ms,
+      "Append one event per user every MS (default 0: none)", "MS" },
+  { "ramen-drop-every", 0, 0, G_OPTION_ARG_INT, &opt_drop_every,
+      "Drop each Subscribe stream after N events (UNAVAILABLE)", "N" },
+  { "ramen-duplicate-every", 0, 0, G_OPTION_ARG_INT, &opt_duplicate_every,
+      "Send every N-th event twice", "N" },
+  { "ramen-skip-seq", 0, 0, G_OPTION_ARG_INT64, &opt_skip_seq,
+      "Never send SEQ on Subscribe streams (Replay has it)", "SEQ" },
+  { "ramen-reject-token", 0, 0, G_OPTION_ARG_STRING, &opt_reject_token,
+      "Reject Subscribe requests with this token (AUTH_FAILED)", "TOKEN" },
+  { "ramen-api-key", 0, 0, G_OPTION_ARG_STRING, &opt_api_key,
+      "Require this x-api-key (UNAUTHENTICATED otherwise)", "KEY" },
+  { "ramen-heartbeat-interval", 0, 0, G_OPTION_ARG_INT, &opt_heartbeat_interval,
+      "heartbeat_interval_seconds in SubscribeResponse (default 30)", "S" },
+  { "ramen-ignore-heartbeats", 0, 0, G_OPTION_ARG_NONE, &opt_ignore_heartbeats,
+      "Never answer heartbeats", NULL },
+  { "ramen-silent", 0, 0, G_OPTION_ARG_NONE, &opt_silent,
+      "Accept calls and never answer", NULL },
+  { "ramen-close-before-response", 0, 0, G_OPTION_ARG_NONE,
+      &opt_close_before_response,
+      "End Subscribe (UNAVAILABLE) before the SubscribeResponse", NULL },
+  { "ramen-bad-seq", 0, 0, G_OPTION_ARG_INT64, &opt_bad_seq,
+      "Make event SEQ malformed as told by --ramen-bad-kind", "SEQ" },
+  { "ramen-bad-kind", 0, 0, G_OPTION_ARG_STRING, &opt_bad_kind,
       "binary (8 KiB non-JSON payload), utf8 (invalid UTF-8 event_id), "
-        "oversized (8 MiB payload)", "KIND"},
-  {"ramen-payload-size", 0, 0, G_OPTION_ARG_INT, &opt_payload_size,
-      "Pad HSI payloads to about N bytes (default: natural size)", "N"},
-  {NULL}
+      "oversized (8 MiB payload)",
+      "KIND" },
+  { "ramen-payload-size", 0, 0, G_OPTION_ARG_INT, &opt_payload_size,
+      "Pad HSI payloads to about N bytes (default: natural size)", "N" },
+  { NULL }
 };
 
 typedef struct
 {
   gchar *user_id;
-  GPtrArray *events;            /* packed EventEnvelope (GBytes), index seq-1 */
-  GPtrArray *replay_events;     /* the same with is_replay set */
-  gint64 acked;                 /* highest acked seq */
+  GPtrArray *events;        /* packed EventEnvelope (GBytes), index seq-1 */
+  GPtrArray *replay_events; /* the same with is_replay set */
+  gint64 acked;             /* highest acked seq */
 } UserLog;
 
-typedef enum
-{
+typedef enum {
   CALL_SUBSCRIBE,
   CALL_REPLAY,
   CALL_OTHER,
@@ -99,9 +97,9 @@ typedef struct
 typedef struct
 {
   GstRamenGrpcServer *server;
-  GMutex lock;                  /* counters and logs vs record() */
-  GHashTable *users;            /* user_id -> UserLog */
-  GList *calls;                 /* CallState, server thread only */
+  GMutex lock;       /* counters and logs vs record() */
+  GHashTable *users; /* user_id -> UserLog */
+  GList *calls;      /* CallState, server thread only */
   guint connections;
   guint subscribes, replays, acks, heartbeats, rejected, drops;
   gint64 last_live_us;
@@ -112,12 +110,10 @@ static RamenCloud ramen;
 static gchar *
 hsi_snapshot (gint64 seq)
 {
-  g_autoptr (GDateTime) obs = g_date_time_new_from_unix_utc (BASE_UNIX_S +
-      seq);
+  g_autoptr (GDateTime) obs = g_date_time_new_from_unix_utc (BASE_UNIX_S + seq);
   g_autoptr (GDateTime) start = g_date_time_add_seconds (obs, -60);
   g_autofree gchar *t_obs = g_date_time_format (obs, "%Y-%m-%dT%H:%M:%SZ");
-  g_autofree gchar *t_start = g_date_time_format (start,
-      "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree gchar *t_start = g_date_time_format (start, "%Y-%m-%dT%H:%M:%SZ");
   GString *s = g_string_new (NULL);
 
   g_string_append_printf (s,
@@ -146,13 +142,13 @@ hsi_snapshot (gint64 seq)
 }
 
 static GBytes *
-pack_event (const gchar * user_id, gint64 seq, gboolean replay)
+pack_event (const gchar *user_id, gint64 seq, gboolean replay)
 {
   Ramen__V1__EventEnvelope ev;
   Ramen__V1__DeliveryMeta delivery;
   Google__Protobuf__Timestamp created, first;
-  g_autofree gchar *event_id = g_strdup_printf ("evt-%s-%" G_GINT64_FORMAT,
-      user_id, seq);
+  g_autofree gchar *event_id =
+      g_strdup_printf ("evt-%s-%" G_GINT64_FORMAT, user_id, seq);
   g_autofree gchar *raw_id = g_strdup_printf ("raw-%" G_GINT64_FORMAT, seq);
   g_autofree gchar *payload = NULL;
   g_autofree guint8 *blob = NULL;
@@ -161,8 +157,8 @@ pack_event (const gchar * user_id, gint64 seq, gboolean replay)
   ramen__v1__event_envelope__init (&ev);
   ramen__v1__delivery_meta__init (&delivery);
   gst_ramen_timestamp_set (&created, (BASE_UNIX_S + seq) * 1000000000);
-  gst_ramen_timestamp_set (&first, (BASE_UNIX_S + seq) * 1000000000 +
-      500000000);
+  gst_ramen_timestamp_set (
+      &first, (BASE_UNIX_S + seq) * 1000000000 + 500000000);
   ev.event_id = event_id;
   ev.seq = seq;
   ev.provider = (char *) "synheart";
@@ -199,7 +195,7 @@ pack_event (const gchar * user_id, gint64 seq, gboolean replay)
 }
 
 static void
-log_append (UserLog * log)
+log_append (UserLog *log)
 {
   gint64 seq = log->events->len + 1;
 
@@ -208,7 +204,7 @@ log_append (UserLog * log)
 }
 
 static void
-user_log_free (UserLog * log)
+user_log_free (UserLog *log)
 {
   g_free (log->user_id);
   g_ptr_array_unref (log->events);
@@ -218,7 +214,7 @@ user_log_free (UserLog * log)
 
 /* lock held */
 static UserLog *
-user_log_get (const gchar * user_id)
+user_log_get (const gchar *user_id)
 {
   UserLog *log;
   gint i;
@@ -230,10 +226,9 @@ user_log_get (const gchar * user_id)
     return log;
   log = g_new0 (UserLog, 1);
   log->user_id = g_strdup (user_id);
-  log->events = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
-  log->replay_events = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
+  log->events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  log->replay_events =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   for (i = 0; i < opt_events; i++)
     log_append (log);
   g_hash_table_insert (ramen.users, log->user_id, log);
@@ -241,7 +236,7 @@ user_log_get (const gchar * user_id)
 }
 
 static const gchar *
-metadata_get (const gchar * const *md, const gchar * key)
+metadata_get (const gchar *const *md, const gchar *key)
 {
   for (; md && md[0] && md[1]; md += 2)
     if (g_ascii_strcasecmp (md[0], key) == 0)
@@ -250,8 +245,8 @@ metadata_get (const gchar * const *md, const gchar * key)
 }
 
 static void
-send_server_message (GstRamenGrpcServerCall * call,
-    Ramen__V1__ServerMessage * msg)
+send_server_message (
+    GstRamenGrpcServerCall *call, Ramen__V1__ServerMessage *msg)
 {
   g_autoptr (GBytes) bytes = gst_ramen_pack (&msg->base);
 
@@ -259,8 +254,8 @@ send_server_message (GstRamenGrpcServerCall * call,
 }
 
 static void
-send_error (GstRamenGrpcServerCall * call, Ramen__V1__ErrorCode code,
-    const gchar * text, gboolean fatal)
+send_error (GstRamenGrpcServerCall *call, Ramen__V1__ErrorCode code,
+    const gchar *text, gboolean fatal)
 {
   Ramen__V1__ServerMessage msg;
   Ramen__V1__Error err;
@@ -277,7 +272,7 @@ send_error (GstRamenGrpcServerCall * call, Ramen__V1__ErrorCode code,
 
 /* Streams the log to a subscribed call, a few messages ahead. */
 static void
-pump_events (CallState * st)
+pump_events (CallState *st)
 {
   while (st->subscribed && gst_ramen_grpc_server_call_queued (st->call) < 8) {
     GBytes *event;
@@ -287,8 +282,7 @@ pump_events (CallState * st)
       g_mutex_unlock (&ramen.lock);
       return;
     }
-    event = g_bytes_ref (g_ptr_array_index (st->log->events,
-            st->next_seq - 1));
+    event = g_bytes_ref (g_ptr_array_index (st->log->events, st->next_seq - 1));
     g_mutex_unlock (&ramen.lock);
 
     if (st->next_seq != opt_skip_seq) {
@@ -315,8 +309,7 @@ pump_events (CallState * st)
     }
     g_bytes_unref (event);
     st->next_seq++;
-    if (opt_drop_every > 0 && st->sent > 0
-        && st->sent % opt_drop_every == 0) {
+    if (opt_drop_every > 0 && st->sent > 0 && st->sent % opt_drop_every == 0) {
       g_mutex_lock (&ramen.lock);
       ramen.drops++;
       g_mutex_unlock (&ramen.lock);
@@ -329,7 +322,7 @@ pump_events (CallState * st)
 }
 
 static void
-handle_subscribe (CallState * st, Ramen__V1__SubscribeRequest * req)
+handle_subscribe (CallState *st, Ramen__V1__SubscribeRequest *req)
 {
   Ramen__V1__ServerMessage msg;
   Ramen__V1__SubscribeResponse resp;
@@ -342,8 +335,8 @@ handle_subscribe (CallState * st, Ramen__V1__SubscribeRequest * req)
     g_mutex_unlock (&ramen.lock);
     send_error (st->call, RAMEN__V1__ERROR_CODE__ERROR_CODE_AUTH_FAILED,
         "token rejected", TRUE);
-    gst_ramen_grpc_server_call_finish (st->call,
-        GST_RAMEN_GRPC_UNAUTHENTICATED, "token rejected");
+    gst_ramen_grpc_server_call_finish (
+        st->call, GST_RAMEN_GRPC_UNAUTHENTICATED, "token rejected");
     return;
   }
   if (opt_close_before_response) {
@@ -360,8 +353,8 @@ handle_subscribe (CallState * st, Ramen__V1__SubscribeRequest * req)
   resp.current_seq = st->log->events->len;
   g_mutex_unlock (&ramen.lock);
 
-  gst_ramen_timestamp_set (&expires, (g_get_real_time () +
-          (gint64) 3600 * G_USEC_PER_SEC) * 1000);
+  gst_ramen_timestamp_set (
+      &expires, (g_get_real_time () + (gint64) 3600 * G_USEC_PER_SEC) * 1000);
   resp.connection_id = conn_id;
   resp.expires_at = &expires;
   resp.heartbeat_interval_seconds = opt_heartbeat_interval;
@@ -376,7 +369,7 @@ handle_subscribe (CallState * st, Ramen__V1__SubscribeRequest * req)
 }
 
 static void
-handle_client_message (CallState * st, GBytes * bytes)
+handle_client_message (CallState *st, GBytes *bytes)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -384,8 +377,8 @@ handle_client_message (CallState * st, GBytes * bytes)
       ramen__v1__client_message__unpack (NULL, len, data);
 
   if (msg == NULL) {
-    gst_ramen_grpc_server_call_finish (st->call,
-        GST_RAMEN_GRPC_INVALID_ARGUMENT, "malformed ClientMessage");
+    gst_ramen_grpc_server_call_finish (
+        st->call, GST_RAMEN_GRPC_INVALID_ARGUMENT, "malformed ClientMessage");
     return;
   }
   switch (msg->message_case) {
@@ -400,7 +393,7 @@ handle_client_message (CallState * st, GBytes * bytes)
         st->log->acked = msg->ack->seq;
       g_mutex_unlock (&ramen.lock);
       break;
-    case RAMEN__V1__CLIENT_MESSAGE__MESSAGE_HEARTBEAT:{
+    case RAMEN__V1__CLIENT_MESSAGE__MESSAGE_HEARTBEAT: {
       Ramen__V1__ServerMessage out;
       Ramen__V1__HeartbeatAck ack;
       Google__Protobuf__Timestamp now;
@@ -414,9 +407,10 @@ handle_client_message (CallState * st, GBytes * bytes)
       gst_ramen_timestamp_set (&now, g_get_real_time () * 1000);
       ack.server_time = &now;
       if (msg->heartbeat->timestamp)
-        ack.rtt_ms = MAX (0, (g_get_real_time () * 1000 -
-                gst_ramen_timestamp_get (msg->heartbeat->timestamp))
-            / 1000000);
+        ack.rtt_ms = MAX (0,
+            (g_get_real_time () * 1000 -
+                gst_ramen_timestamp_get (msg->heartbeat->timestamp)) /
+                1000000);
       ramen__v1__server_message__init (&out);
       out.message_case = RAMEN__V1__SERVER_MESSAGE__MESSAGE_HEARTBEAT_ACK;
       out.heartbeat_ack = &ack;
@@ -430,7 +424,7 @@ handle_client_message (CallState * st, GBytes * bytes)
 }
 
 static void
-handle_replay (CallState * st, GBytes * bytes)
+handle_replay (CallState *st, GBytes *bytes)
 {
   gsize len, i;
   const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -444,12 +438,11 @@ handle_replay (CallState * st, GBytes * bytes)
   gsize n = 0;
 
   if (req == NULL) {
-    gst_ramen_grpc_server_call_finish (st->call,
-        GST_RAMEN_GRPC_INVALID_ARGUMENT, "malformed ReplayRequest");
+    gst_ramen_grpc_server_call_finish (
+        st->call, GST_RAMEN_GRPC_INVALID_ARGUMENT, "malformed ReplayRequest");
     return;
   }
-  limit = req->limit <= 0 ? 100 : MIN (req->limit,
-      GST_RAMEN_REPLAY_MAX_LIMIT);
+  limit = req->limit <= 0 ? 100 : MIN (req->limit, GST_RAMEN_REPLAY_MAX_LIMIT);
   after = MAX (req->after_seq, 0);
   events = g_new0 (Ramen__V1__EventEnvelope *, limit);
 
@@ -486,8 +479,8 @@ handle_replay (CallState * st, GBytes * bytes)
 }
 
 static gpointer
-on_call_started (GstRamenGrpcServerCall * call, const gchar * method,
-    const gchar * const *metadata, gpointer user_data)
+on_call_started (GstRamenGrpcServerCall *call, const gchar *method,
+    const gchar *const *metadata, gpointer user_data)
 {
   CallState *st = g_new0 (CallState, 1);
   const gchar *key = metadata_get (metadata, "x-api-key");
@@ -502,14 +495,14 @@ on_call_started (GstRamenGrpcServerCall * call, const gchar * method,
   ramen.calls = g_list_prepend (ramen.calls, st);
 
   if (st->kind == CALL_OTHER) {
-    gst_ramen_grpc_server_call_finish (call, GST_RAMEN_GRPC_UNIMPLEMENTED,
-        "unknown method");
+    gst_ramen_grpc_server_call_finish (
+        call, GST_RAMEN_GRPC_UNIMPLEMENTED, "unknown method");
   } else if (opt_api_key && g_strcmp0 (key, opt_api_key) != 0) {
     g_mutex_lock (&ramen.lock);
     ramen.rejected++;
     g_mutex_unlock (&ramen.lock);
-    gst_ramen_grpc_server_call_finish (call, GST_RAMEN_GRPC_UNAUTHENTICATED,
-        "missing or wrong x-api-key");
+    gst_ramen_grpc_server_call_finish (
+        call, GST_RAMEN_GRPC_UNAUTHENTICATED, "missing or wrong x-api-key");
   } else {
     st->authorized = TRUE;
   }
@@ -517,8 +510,8 @@ on_call_started (GstRamenGrpcServerCall * call, const gchar * method,
 }
 
 static void
-on_message (GstRamenGrpcServerCall * call, GBytes * message,
-    gpointer call_data, gpointer user_data)
+on_message (GstRamenGrpcServerCall *call, GBytes *message, gpointer call_data,
+    gpointer user_data)
 {
   CallState *st = call_data;
 
@@ -531,15 +524,15 @@ on_message (GstRamenGrpcServerCall * call, GBytes * message,
 }
 
 static void
-on_drained (GstRamenGrpcServerCall * call, gpointer call_data,
-    gpointer user_data)
+on_drained (
+    GstRamenGrpcServerCall *call, gpointer call_data, gpointer user_data)
 {
   pump_events (call_data);
 }
 
 static void
-on_call_done (GstRamenGrpcServerCall * call, gpointer call_data,
-    gpointer user_data)
+on_call_done (
+    GstRamenGrpcServerCall *call, gpointer call_data, gpointer user_data)
 {
   ramen.calls = g_list_remove (ramen.calls, call_data);
   g_free (call_data);
@@ -551,8 +544,8 @@ on_tick (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
   GList *l;
 
-  if (opt_live_interval_ms <= 0
-      || now - ramen.last_live_us < opt_live_interval_ms * 1000)
+  if (opt_live_interval_ms <= 0 ||
+      now - ramen.last_live_us < opt_live_interval_ms * 1000)
     return;
   ramen.last_live_us = now;
   g_mutex_lock (&ramen.lock);
@@ -570,18 +563,22 @@ on_tick (gpointer user_data)
 }
 
 static const GstRamenGrpcServerFuncs funcs = {
-  on_call_started, on_message, on_drained, on_call_done, on_tick,
+  on_call_started,
+  on_message,
+  on_drained,
+  on_call_done,
+  on_tick,
 };
 
 static gboolean
-ramen_start (SensorCloud * cloud, GError ** error)
+ramen_start (SensorCloud *cloud, GError **error)
 {
   g_autofree gchar *address = g_strdup_printf ("%s:0", cloud->address);
   guint port = 0;
 
   g_mutex_init (&ramen.lock);
-  ramen.users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-      (GDestroyNotify) user_log_free);
+  ramen.users = g_hash_table_new_full (
+      g_str_hash, g_str_equal, NULL, (GDestroyNotify) user_log_free);
   ramen.last_live_us = g_get_monotonic_time ();
   ramen.server = gst_ramen_grpc_server_new (address, &funcs, NULL,
       opt_live_interval_ms > 0 ? MIN (opt_live_interval_ms, 10) : 10, &port,
@@ -593,7 +590,7 @@ ramen_start (SensorCloud * cloud, GError ** error)
 }
 
 static void
-ramen_record (SensorCloud * cloud, JsonBuilder * builder)
+ramen_record (SensorCloud *cloud, JsonBuilder *builder)
 {
   GHashTableIter iter;
   gpointer value;
@@ -627,7 +624,7 @@ ramen_record (SensorCloud * cloud, JsonBuilder * builder)
 }
 
 static void
-ramen_stop (SensorCloud * cloud)
+ramen_stop (SensorCloud *cloud)
 {
   if (ramen.server == NULL)
     return;

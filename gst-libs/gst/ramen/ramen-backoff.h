@@ -21,13 +21,12 @@ typedef struct
   GRand *rand;
 } GstRamenBackoff;
 
-void gst_ramen_backoff_init (GstRamenBackoff * backoff, gdouble initial_s,
-    gdouble factor, gdouble max_s, gdouble jitter, gint retries,
-    guint32 seed);
-void gst_ramen_backoff_clear (GstRamenBackoff * backoff);
+void gst_ramen_backoff_init (GstRamenBackoff *backoff, gdouble initial_s,
+    gdouble factor, gdouble max_s, gdouble jitter, gint retries, guint32 seed);
+void gst_ramen_backoff_clear (GstRamenBackoff *backoff);
 /* Delay in microseconds before the next attempt, or -1 when the retries
  * are exhausted. Advances the attempt counter. */
-gint64 gst_ramen_backoff_next (GstRamenBackoff * backoff);
-void gst_ramen_backoff_reset (GstRamenBackoff * backoff);
+gint64 gst_ramen_backoff_next (GstRamenBackoff *backoff);
+void gst_ramen_backoff_reset (GstRamenBackoff *backoff);
 
 G_END_DECLS

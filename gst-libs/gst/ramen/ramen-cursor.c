@@ -11,8 +11,8 @@
 #define KEY_SEQ "last_acknowledged_seq"
 
 gint64
-gst_ramen_cursor_load (const gchar * path, const gchar * app_id,
-    const gchar * user_id, GError ** error)
+gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
+    const gchar *user_id, GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) err = NULL;
@@ -28,21 +28,21 @@ gst_ramen_cursor_load (const gchar * path, const gchar * app_id,
   }
   stored_app = g_key_file_get_string (kf, GROUP, "app_id", NULL);
   stored_user = g_key_file_get_string (kf, GROUP, "user_id", NULL);
-  if (g_strcmp0 (stored_app, app_id ? app_id : "") != 0
-      || g_strcmp0 (stored_user, user_id ? user_id : "") != 0)
+  if (g_strcmp0 (stored_app, app_id ? app_id : "") != 0 ||
+      g_strcmp0 (stored_user, user_id ? user_id : "") != 0)
     return 0;
   seq = g_key_file_get_int64 (kf, GROUP, KEY_SEQ, &err);
   if (err != NULL || seq < 0) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-        "%s: no valid %s", path, KEY_SEQ);
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: no valid %s",
+        path, KEY_SEQ);
     return -1;
   }
   return seq;
 }
 
 gboolean
-gst_ramen_cursor_save (const gchar * path, const gchar * app_id,
-    const gchar * user_id, gint64 seq, GError ** error)
+gst_ramen_cursor_save (const gchar *path, const gchar *app_id,
+    const gchar *user_id, gint64 seq, GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autofree gchar *data = NULL;
@@ -53,6 +53,6 @@ gst_ramen_cursor_save (const gchar * path, const gchar * app_id,
   g_key_file_set_int64 (kf, GROUP, KEY_SEQ, seq);
   data = g_key_file_to_data (kf, &len, NULL);
   /* temporary file + rename, no fsync per event */
-  return g_file_set_contents_full (path, data, len,
-      G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return g_file_set_contents_full (
+      path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }

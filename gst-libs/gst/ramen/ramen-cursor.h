@@ -15,10 +15,10 @@ G_BEGIN_DECLS
 /* Returns the stored seq, 0 when the file does not exist or belongs to
  * another app/user (a fresh stream), -1 with @error when it is unreadable
  * or malformed. */
-gint64 gst_ramen_cursor_load (const gchar * path, const gchar * app_id,
-    const gchar * user_id, GError ** error);
+gint64 gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
+    const gchar *user_id, GError **error);
 
-gboolean gst_ramen_cursor_save (const gchar * path, const gchar * app_id,
-    const gchar * user_id, gint64 seq, GError ** error);
+gboolean gst_ramen_cursor_save (const gchar *path, const gchar *app_id,
+    const gchar *user_id, gint64 seq, GError **error);
 
 G_END_DECLS

@@ -13,10 +13,10 @@
 #include "ramen-event.h"
 #include "ramen-proto.h"
 
-G_DEFINE_QUARK (gst-ramen-event-error-quark, gst_ramen_event_error);
+G_DEFINE_QUARK (gst - ramen - event - error - quark, gst_ramen_event_error);
 
 static void
-append_json_string (GString * out, const gchar * s)
+append_json_string (GString *out, const gchar *s)
 {
   const gchar *p;
 
@@ -51,13 +51,14 @@ append_json_string (GString * out, const gchar * s)
 }
 
 static void
-append_timestamp (GString * out, const Google__Protobuf__Timestamp * ts)
+append_timestamp (GString *out, const Google__Protobuf__Timestamp *ts)
 {
   g_autoptr (GDateTime) dt = NULL;
   g_autofree gchar *base = NULL;
 
-  if (ts == NULL || (dt = g_date_time_new_from_unix_utc (ts->seconds)) == NULL
-      || ts->nanos < 0 || ts->nanos > 999999999) {
+  if (ts == NULL ||
+      (dt = g_date_time_new_from_unix_utc (ts->seconds)) == NULL ||
+      ts->nanos < 0 || ts->nanos > 999999999) {
     g_string_append (out, "null");
     return;
   }
@@ -77,7 +78,7 @@ append_timestamp (GString * out, const Google__Protobuf__Timestamp * ts)
  * verbatim once its newlines, which can then only be whitespace, are
  * blanked. */
 static gboolean
-plain_json_text (const guint8 * data, gsize len)
+plain_json_text (const guint8 *data, gsize len)
 {
   gint depth = 0;
   gboolean in_string = FALSE, escaped = FALSE;
@@ -110,13 +111,13 @@ plain_json_text (const guint8 * data, gsize len)
 }
 
 static JsonNode *
-parse_payload (const guint8 * data, gsize len)
+parse_payload (const guint8 *data, gsize len)
 {
   g_autoptr (JsonParser) parser = NULL;
   JsonNode *root;
 
-  if (len == 0 || !g_utf8_validate ((const gchar *) data, len, NULL)
-      || !plain_json_text (data, len))
+  if (len == 0 || !g_utf8_validate ((const gchar *) data, len, NULL) ||
+      !plain_json_text (data, len))
     return NULL;
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, (const gchar *) data, len, NULL))
@@ -126,7 +127,7 @@ parse_payload (const guint8 * data, gsize len)
 }
 
 GstRamenPayloadKind
-gst_ramen_payload_kind (const guint8 * data, gsize len)
+gst_ramen_payload_kind (const guint8 *data, gsize len)
 {
   JsonNode *node;
 
@@ -140,38 +141,39 @@ gst_ramen_payload_kind (const guint8 * data, gsize len)
 }
 
 static gboolean
-str_ok (const gchar * s)
+str_ok (const gchar *s)
 {
   return s == NULL || g_utf8_validate (s, -1, NULL);
 }
 
 static const gchar *
-str_or_empty (const gchar * s)
+str_or_empty (const gchar *s)
 {
   return s ? s : "";
 }
 
 gboolean
-gst_ramen_event_to_json (const Ramen__V1__EventEnvelope * event,
-    GString * out, GstRamenPayloadKind * kind, GError ** error)
+gst_ramen_event_to_json (const Ramen__V1__EventEnvelope *event, GString *out,
+    GstRamenPayloadKind *kind, GError **error)
 {
   const ProtobufCBinaryData *payload = &event->payload;
   GstRamenPayloadKind k = GST_RAMEN_PAYLOAD_NONE;
   JsonNode *node = NULL;
 
-  if (!str_ok (event->event_id) || !str_ok (event->provider)
-      || !str_ok (event->event_type) || !str_ok (event->raw_id)) {
+  if (!str_ok (event->event_id) || !str_ok (event->provider) ||
+      !str_ok (event->event_type) || !str_ok (event->raw_id)) {
     g_set_error (error, GST_RAMEN_EVENT_ERROR,
         GST_RAMEN_EVENT_ERROR_INVALID_UTF8,
         "event seq %" G_GINT64_FORMAT " has a string field that is not "
-        "valid UTF-8", (gint64) event->seq);
+        "valid UTF-8",
+        (gint64) event->seq);
     return FALSE;
   }
 
   g_string_append (out, "{\"event_id\":");
   append_json_string (out, str_or_empty (event->event_id));
-  g_string_append_printf (out, ",\"seq\":%" G_GINT64_FORMAT ",\"provider\":",
-      (gint64) event->seq);
+  g_string_append_printf (
+      out, ",\"seq\":%" G_GINT64_FORMAT ",\"provider\":", (gint64) event->seq);
   append_json_string (out, str_or_empty (event->provider));
   g_string_append (out, ",\"event_type\":");
   append_json_string (out, str_or_empty (event->event_type));
@@ -203,16 +205,18 @@ gst_ramen_event_to_json (const Ramen__V1__EventEnvelope * event,
     g_string_append (out, "null");
   }
   g_string_append (out, ",\"payload_encoding\":");
-  g_string_append (out, k == GST_RAMEN_PAYLOAD_JSON ? "\"json\"" :
-      k == GST_RAMEN_PAYLOAD_BASE64 ? "\"base64\"" : "null");
+  g_string_append (out,
+      k == GST_RAMEN_PAYLOAD_JSON       ? "\"json\"" :
+          k == GST_RAMEN_PAYLOAD_BASE64 ? "\"base64\"" :
+                                          "null");
   g_string_append (out, ",\"created_at\":");
   append_timestamp (out, event->created_at);
   g_string_append_printf (out, ",\"attempt\":%d,\"first_sent_at\":",
       event->delivery ? event->delivery->attempt : 0);
-  append_timestamp (out, event->delivery ? event->delivery->first_sent_at :
-      NULL);
-  g_string_append_printf (out, ",\"is_replay\":%s}\n", event->delivery
-      && event->delivery->is_replay ? "true" : "false");
+  append_timestamp (
+      out, event->delivery ? event->delivery->first_sent_at : NULL);
+  g_string_append_printf (out, ",\"is_replay\":%s}\n",
+      event->delivery && event->delivery->is_replay ? "true" : "false");
   if (kind)
     *kind = k;
   return TRUE;

@@ -9,11 +9,10 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  GST_RAMEN_PAYLOAD_NONE,       /* empty payload: "payload": null */
-  GST_RAMEN_PAYLOAD_JSON,       /* UTF-8 JSON, embedded as a value */
-  GST_RAMEN_PAYLOAD_BASE64,     /* anything else, as a base64 string */
+typedef enum {
+  GST_RAMEN_PAYLOAD_NONE,   /* empty payload: "payload": null */
+  GST_RAMEN_PAYLOAD_JSON,   /* UTF-8 JSON, embedded as a value */
+  GST_RAMEN_PAYLOAD_BASE64, /* anything else, as a base64 string */
 } GstRamenPayloadKind;
 
 /* Deepest nesting a payload may have to be embedded as JSON; deeper
@@ -23,8 +22,7 @@ typedef enum
 #define GST_RAMEN_EVENT_ERROR (gst_ramen_event_error_quark ())
 GQuark gst_ramen_event_error_quark (void);
 
-typedef enum
-{
+typedef enum {
   GST_RAMEN_EVENT_ERROR_INVALID_UTF8,
 } GstRamenEventError;
 
@@ -33,10 +31,10 @@ typedef enum
  * created_at, attempt, first_sent_at, is_replay (timestamps in RFC 3339
  * UTC, null when absent). Fails, leaving @out untouched, when a string
  * field is not valid UTF-8. */
-gboolean gst_ramen_event_to_json (const Ramen__V1__EventEnvelope * event,
-    GString * out, GstRamenPayloadKind * kind, GError ** error);
+gboolean gst_ramen_event_to_json (const Ramen__V1__EventEnvelope *event,
+    GString *out, GstRamenPayloadKind *kind, GError **error);
 
 /* Classifies @data as the converter would. */
-GstRamenPayloadKind gst_ramen_payload_kind (const guint8 * data, gsize len);
+GstRamenPayloadKind gst_ramen_payload_kind (const guint8 *data, gsize len);
 
 G_END_DECLS

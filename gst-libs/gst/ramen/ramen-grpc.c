@@ -17,8 +17,7 @@
 
 #include "ramen-grpc.h"
 
-typedef enum
-{
+typedef enum {
   TAG_START,
   TAG_STATUS,
   TAG_RECV,
@@ -38,10 +37,23 @@ typedef struct
 } Tag;
 
 static const gchar *const status_names[] = {
-  "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-  "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-  "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-  "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+  "OK",
+  "CANCELLED",
+  "UNKNOWN",
+  "INVALID_ARGUMENT",
+  "DEADLINE_EXCEEDED",
+  "NOT_FOUND",
+  "ALREADY_EXISTS",
+  "PERMISSION_DENIED",
+  "RESOURCE_EXHAUSTED",
+  "FAILED_PRECONDITION",
+  "ABORTED",
+  "OUT_OF_RANGE",
+  "UNIMPLEMENTED",
+  "INTERNAL",
+  "UNAVAILABLE",
+  "DATA_LOSS",
+  "UNAUTHENTICATED",
 };
 
 const gchar *
@@ -65,7 +77,7 @@ deadline_from_monotonic (gint64 deadline_us)
 }
 
 static grpc_byte_buffer *
-byte_buffer_from_bytes (GBytes * bytes)
+byte_buffer_from_bytes (GBytes *bytes)
 {
   gsize len;
   gconstpointer data = g_bytes_get_data (bytes, &len);
@@ -77,7 +89,7 @@ byte_buffer_from_bytes (GBytes * bytes)
 }
 
 static GBytes *
-bytes_from_byte_buffer (grpc_byte_buffer * bb)
+bytes_from_byte_buffer (grpc_byte_buffer *bb)
 {
   grpc_byte_buffer_reader reader;
   grpc_slice slice;
@@ -95,13 +107,13 @@ bytes_from_byte_buffer (grpc_byte_buffer * bb)
 static gchar *
 string_from_slice (grpc_slice slice)
 {
-  return g_strndup ((const gchar *) GRPC_SLICE_START_PTR (slice),
-      GRPC_SLICE_LENGTH (slice));
+  return g_strndup (
+      (const gchar *) GRPC_SLICE_START_PTR (slice), GRPC_SLICE_LENGTH (slice));
 }
 
 /* Metadata as owned slices, kept until the call is gone. */
 static grpc_metadata *
-metadata_new (const gchar * const *kv, gsize * count)
+metadata_new (const gchar *const *kv, gsize *count)
 {
   grpc_metadata *md;
   gsize n = 0, i;
@@ -118,7 +130,7 @@ metadata_new (const gchar * const *kv, gsize * count)
 }
 
 static void
-metadata_free (grpc_metadata * md, gsize count)
+metadata_free (grpc_metadata *md, gsize count)
 {
   gsize i;
 
@@ -130,14 +142,14 @@ metadata_free (grpc_metadata * md, gsize count)
 }
 
 static void
-drain_and_destroy_cq (grpc_completion_queue * cq)
+drain_and_destroy_cq (grpc_completion_queue *cq)
 {
   grpc_event ev;
 
   grpc_completion_queue_shutdown (cq);
   do {
-    ev = grpc_completion_queue_next (cq, gpr_inf_future (GPR_CLOCK_REALTIME),
-        NULL);
+    ev = grpc_completion_queue_next (
+        cq, gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
   } while (ev.type != GRPC_QUEUE_SHUTDOWN);
   grpc_completion_queue_destroy (cq);
 }
@@ -151,8 +163,8 @@ struct _GstRamenGrpcChannel
 };
 
 GstRamenGrpcChannel *
-gst_ramen_grpc_channel_new (const gchar * target, gboolean tls,
-    const gchar * ca_pem, gsize max_receive_size)
+gst_ramen_grpc_channel_new (const gchar *target, gboolean tls,
+    const gchar *ca_pem, gsize max_receive_size)
 {
   GstRamenGrpcChannel *self = g_new0 (GstRamenGrpcChannel, 1);
   grpc_channel_credentials *creds;
@@ -182,7 +194,7 @@ gst_ramen_grpc_channel_new (const gchar * target, gboolean tls,
 }
 
 void
-gst_ramen_grpc_channel_free (GstRamenGrpcChannel * channel)
+gst_ramen_grpc_channel_free (GstRamenGrpcChannel *channel)
 {
   if (channel == NULL)
     return;
@@ -194,8 +206,8 @@ gst_ramen_grpc_channel_free (GstRamenGrpcChannel * channel)
 /* Waits on @cq for one event until @deadline_us, in slices so that
  * @interrupt is seen. Returns FALSE on timeout or interrupt. */
 static gboolean
-cq_wait (grpc_completion_queue * cq, gint64 deadline_us,
-    const gint * interrupt, gboolean * interrupted, grpc_event * ev)
+cq_wait (grpc_completion_queue *cq, gint64 deadline_us, const gint *interrupt,
+    gboolean *interrupted, grpc_event *ev)
 {
   *interrupted = FALSE;
   for (;;) {
@@ -210,18 +222,18 @@ cq_wait (grpc_completion_queue * cq, gint64 deadline_us,
       return FALSE;
     if (deadline_us >= 0 && deadline_us < slice)
       slice = deadline_us;
-    *ev = grpc_completion_queue_next (cq, deadline_from_monotonic (slice),
-        NULL);
+    *ev =
+        grpc_completion_queue_next (cq, deadline_from_monotonic (slice), NULL);
     if (ev->type == GRPC_OP_COMPLETE)
       return TRUE;
   }
 }
 
 GstRamenGrpcWait
-gst_ramen_grpc_unary (GstRamenGrpcChannel * channel, const gchar * method,
-    const gchar * const *metadata, GBytes * request, gint64 timeout_us,
-    const gint * interrupt, GBytes ** response, GstRamenGrpcStatus * status,
-    gchar ** details)
+gst_ramen_grpc_unary (GstRamenGrpcChannel *channel, const gchar *method,
+    const gchar *const *metadata, GBytes *request, gint64 timeout_us,
+    const gint *interrupt, GBytes **response, GstRamenGrpcStatus *status,
+    gchar **details)
 {
   grpc_completion_queue *cq = grpc_completion_queue_create_for_next (NULL);
   grpc_slice method_slice = grpc_slice_from_copied_string (method);
@@ -243,9 +255,9 @@ gst_ramen_grpc_unary (GstRamenGrpcChannel * channel, const gchar * method,
   *status = GST_RAMEN_GRPC_UNKNOWN;
   if (details)
     *details = NULL;
-  call = grpc_channel_create_call (channel->channel, NULL,
-      GRPC_PROPAGATE_DEFAULTS, cq, method_slice, NULL,
-      deadline_from_monotonic (deadline_us), NULL);
+  call =
+      grpc_channel_create_call (channel->channel, NULL, GRPC_PROPAGATE_DEFAULTS,
+          cq, method_slice, NULL, deadline_from_monotonic (deadline_us), NULL);
   grpc_slice_unref (method_slice);
   md = metadata_new (metadata, &n_md);
   grpc_metadata_array_init (&initial_md);
@@ -268,20 +280,20 @@ gst_ramen_grpc_unary (GstRamenGrpcChannel * channel, const gchar * method,
   ops[5].data.recv_status_on_client.status = &code;
   ops[5].data.recv_status_on_client.status_details = &status_details;
 
-  if (grpc_call_start_batch (call, ops, G_N_ELEMENTS (ops), &tag,
-          NULL) != GRPC_CALL_OK) {
+  if (grpc_call_start_batch (call, ops, G_N_ELEMENTS (ops), &tag, NULL) !=
+      GRPC_CALL_OK) {
     code = GRPC_STATUS_INTERNAL;
     done = TRUE;
   }
   /* the call deadline ends it; the wait deadline is a safety net */
   while (!done) {
-    if (cq_wait (cq, deadline_us + G_USEC_PER_SEC, interrupt, &interrupted,
-            &ev)) {
+    if (cq_wait (
+            cq, deadline_us + G_USEC_PER_SEC, interrupt, &interrupted, &ev)) {
       done = TRUE;
     } else {
       grpc_call_cancel (call, NULL);
-      ev = grpc_completion_queue_next (cq,
-          gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
+      ev = grpc_completion_queue_next (
+          cq, gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
       done = TRUE;
     }
   }
@@ -294,10 +306,10 @@ gst_ramen_grpc_unary (GstRamenGrpcChannel * channel, const gchar * method,
     ret = GST_RAMEN_GRPC_WAIT_MESSAGE;
   } else {
     *status = code == GRPC_STATUS_OK ? GST_RAMEN_GRPC_INTERNAL :
-        (GstRamenGrpcStatus) code;
+                                       (GstRamenGrpcStatus) code;
     if (details)
-      *details = code == GRPC_STATUS_OK ? g_strdup ("no response message")
-          : string_from_slice (status_details);
+      *details = code == GRPC_STATUS_OK ? g_strdup ("no response message") :
+                                          string_from_slice (status_details);
     ret = GST_RAMEN_GRPC_WAIT_CLOSED;
   }
 
@@ -331,7 +343,7 @@ struct _GstRamenGrpcStream
 };
 
 static gboolean
-stream_batch (GstRamenGrpcStream * s, grpc_op * ops, gsize n, Tag * tag)
+stream_batch (GstRamenGrpcStream *s, grpc_op *ops, gsize n, Tag *tag)
 {
   if (grpc_call_start_batch (s->call, ops, n, tag, NULL) != GRPC_CALL_OK)
     return FALSE;
@@ -340,26 +352,22 @@ stream_batch (GstRamenGrpcStream * s, grpc_op * ops, gsize n, Tag * tag)
 }
 
 GstRamenGrpcStream *
-gst_ramen_grpc_stream_open (GstRamenGrpcChannel * channel,
-    const gchar * method, const gchar * const *metadata)
+gst_ramen_grpc_stream_open (GstRamenGrpcChannel *channel, const gchar *method,
+    const gchar *const *metadata)
 {
   GstRamenGrpcStream *s = g_new0 (GstRamenGrpcStream, 1);
   grpc_slice method_slice = grpc_slice_from_copied_string (method);
   grpc_op ops[2];
 
   s->cq = grpc_completion_queue_create_for_next (NULL);
-  s->call = grpc_channel_create_call (channel->channel, NULL,
-      GRPC_PROPAGATE_DEFAULTS, s->cq, method_slice, NULL,
-      gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
+  s->call =
+      grpc_channel_create_call (channel->channel, NULL, GRPC_PROPAGATE_DEFAULTS,
+          s->cq, method_slice, NULL, gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
   grpc_slice_unref (method_slice);
-  s->t_start = (Tag) {
-  TAG_START, s};
-  s->t_status = (Tag) {
-  TAG_STATUS, s};
-  s->t_recv = (Tag) {
-  TAG_RECV, s};
-  s->t_send = (Tag) {
-  TAG_SEND, s};
+  s->t_start = (Tag){ TAG_START, s };
+  s->t_status = (Tag){ TAG_STATUS, s };
+  s->t_recv = (Tag){ TAG_RECV, s };
+  s->t_send = (Tag){ TAG_SEND, s };
   s->md = metadata_new (metadata, &s->n_md);
   grpc_metadata_array_init (&s->initial_md);
   grpc_metadata_array_init (&s->trailing_md);
@@ -388,7 +396,7 @@ gst_ramen_grpc_stream_open (GstRamenGrpcChannel * channel,
 }
 
 static void
-stream_pump_send (GstRamenGrpcStream * s)
+stream_pump_send (GstRamenGrpcStream *s)
 {
   grpc_op op;
   GBytes *bytes;
@@ -410,7 +418,7 @@ stream_pump_send (GstRamenGrpcStream * s)
 }
 
 static void
-stream_start_recv (GstRamenGrpcStream * s)
+stream_start_recv (GstRamenGrpcStream *s)
 {
   grpc_op op;
 
@@ -427,7 +435,7 @@ stream_start_recv (GstRamenGrpcStream * s)
 
 /* Handles one completion; returns a received message, if any. */
 static GBytes *
-stream_handle (GstRamenGrpcStream * s, grpc_event * ev)
+stream_handle (GstRamenGrpcStream *s, grpc_event *ev)
 {
   Tag *tag = ev->tag;
   GBytes *msg = NULL;
@@ -464,8 +472,8 @@ stream_handle (GstRamenGrpcStream * s, grpc_event * ev)
 }
 
 gboolean
-gst_ramen_grpc_stream_send (GstRamenGrpcStream * stream, GBytes * message,
-    guint max_queued)
+gst_ramen_grpc_stream_send (
+    GstRamenGrpcStream *stream, GBytes *message, guint max_queued)
 {
   if (stream->status_done)
     return TRUE;
@@ -477,8 +485,8 @@ gst_ramen_grpc_stream_send (GstRamenGrpcStream * stream, GBytes * message,
 }
 
 GstRamenGrpcWait
-gst_ramen_grpc_stream_recv (GstRamenGrpcStream * stream, gint64 deadline_us,
-    const gint * interrupt, GBytes ** message)
+gst_ramen_grpc_stream_recv (GstRamenGrpcStream *stream, gint64 deadline_us,
+    const gint *interrupt, GBytes **message)
 {
   grpc_event ev;
   gboolean interrupted;
@@ -492,7 +500,7 @@ gst_ramen_grpc_stream_recv (GstRamenGrpcStream * stream, gint64 deadline_us,
     stream_start_recv (stream);
     if (!cq_wait (stream->cq, deadline_us, interrupt, &interrupted, &ev))
       return interrupted ? GST_RAMEN_GRPC_WAIT_INTERRUPTED :
-          GST_RAMEN_GRPC_WAIT_TIMEOUT;
+                           GST_RAMEN_GRPC_WAIT_TIMEOUT;
     msg = stream_handle (stream, &ev);
     if (msg) {
       *message = msg;
@@ -502,8 +510,8 @@ gst_ramen_grpc_stream_recv (GstRamenGrpcStream * stream, gint64 deadline_us,
 }
 
 GstRamenGrpcStatus
-gst_ramen_grpc_stream_get_status (GstRamenGrpcStream * stream,
-    const gchar ** details)
+gst_ramen_grpc_stream_get_status (
+    GstRamenGrpcStream *stream, const gchar **details)
 {
   if (details)
     *details = stream->details ? stream->details : "";
@@ -513,15 +521,15 @@ gst_ramen_grpc_stream_get_status (GstRamenGrpcStream * stream,
 }
 
 void
-gst_ramen_grpc_stream_close (GstRamenGrpcStream * stream)
+gst_ramen_grpc_stream_close (GstRamenGrpcStream *stream)
 {
   if (stream == NULL)
     return;
   if (!stream->status_done)
     grpc_call_cancel (stream->call, NULL);
   while (stream->outstanding > 0) {
-    grpc_event ev = grpc_completion_queue_next (stream->cq,
-        gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
+    grpc_event ev = grpc_completion_queue_next (
+        stream->cq, gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
     GBytes *msg;
 
     if (ev.type != GRPC_OP_COMPLETE)
@@ -553,8 +561,8 @@ struct _GstRamenGrpcServerCall
   Tag t_accept, t_meta, t_recv, t_send, t_close, t_finish;
   guint outstanding;
   int cancelled;
-  gboolean accepted, closed, finishing, status_sent, recv_pending,
-      recv_ended, send_pending;
+  gboolean accepted, closed, finishing, status_sent, recv_pending, recv_ended,
+      send_pending;
   grpc_byte_buffer *recv_bb, *send_bb;
   GQueue sendq;
   grpc_status_code finish_code;
@@ -576,11 +584,10 @@ struct _GstRamenGrpcServer
   Tag t_shutdown;
 };
 
-static void server_request_call (GstRamenGrpcServer * server);
+static void server_request_call (GstRamenGrpcServer *server);
 
 static gboolean
-server_call_batch (GstRamenGrpcServerCall * c, grpc_op * ops, gsize n,
-    Tag * tag)
+server_call_batch (GstRamenGrpcServerCall *c, grpc_op *ops, gsize n, Tag *tag)
 {
   if (grpc_call_start_batch (c->call, ops, n, tag, NULL) != GRPC_CALL_OK)
     return FALSE;
@@ -589,7 +596,7 @@ server_call_batch (GstRamenGrpcServerCall * c, grpc_op * ops, gsize n,
 }
 
 static void
-server_call_free (GstRamenGrpcServerCall * c)
+server_call_free (GstRamenGrpcServerCall *c)
 {
   g_queue_clear_full (&c->sendq, (GDestroyNotify) g_bytes_unref);
   if (c->call)
@@ -601,7 +608,7 @@ server_call_free (GstRamenGrpcServerCall * c)
 }
 
 static void
-server_call_maybe_done (GstRamenGrpcServerCall * c)
+server_call_maybe_done (GstRamenGrpcServerCall *c)
 {
   GstRamenGrpcServer *server = c->server;
 
@@ -614,7 +621,7 @@ server_call_maybe_done (GstRamenGrpcServerCall * c)
 }
 
 static void
-server_call_pump (GstRamenGrpcServerCall * c)
+server_call_pump (GstRamenGrpcServerCall *c)
 {
   grpc_op op;
 
@@ -647,7 +654,7 @@ server_call_pump (GstRamenGrpcServerCall * c)
 }
 
 static void
-server_call_start_recv (GstRamenGrpcServerCall * c)
+server_call_start_recv (GstRamenGrpcServerCall *c)
 {
   grpc_op op;
 
@@ -663,7 +670,7 @@ server_call_start_recv (GstRamenGrpcServerCall * c)
 }
 
 static void
-server_call_accepted (GstRamenGrpcServerCall * c)
+server_call_accepted (GstRamenGrpcServerCall *c)
 {
   GstRamenGrpcServer *server = c->server;
   GPtrArray *md = g_ptr_array_new_with_free_func (g_free);
@@ -690,14 +697,14 @@ server_call_accepted (GstRamenGrpcServerCall * c)
   }
   g_ptr_array_add (md, NULL);
   if (server->funcs.call_started)
-    c->call_data = server->funcs.call_started (c, method,
-        (const gchar * const *) md->pdata, server->user_data);
+    c->call_data = server->funcs.call_started (
+        c, method, (const gchar *const *) md->pdata, server->user_data);
   g_ptr_array_unref (md);
   server_call_maybe_done (c);
 }
 
 static void
-server_handle (GstRamenGrpcServer * server, grpc_event * ev)
+server_handle (GstRamenGrpcServer *server, grpc_event *ev)
 {
   Tag *tag = ev->tag;
   GstRamenGrpcServerCall *c = tag->owner;
@@ -725,7 +732,7 @@ server_handle (GstRamenGrpcServer * server, grpc_event * ev)
     case TAG_CLOSE:
       c->closed = TRUE;
       break;
-    case TAG_RECV:{
+    case TAG_RECV: {
       c->recv_pending = FALSE;
       if (ev->success && c->recv_bb) {
         GBytes *msg = bytes_from_byte_buffer (c->recv_bb);
@@ -756,8 +763,8 @@ server_handle (GstRamenGrpcServer * server, grpc_event * ev)
         break;
       }
       server_call_pump (c);
-      if (!c->send_pending && !c->finishing && !c->closed
-          && server->funcs.drained)
+      if (!c->send_pending && !c->finishing && !c->closed &&
+          server->funcs.drained)
         server->funcs.drained (c, c->call_data, server->user_data);
       break;
     default:
@@ -767,7 +774,7 @@ server_handle (GstRamenGrpcServer * server, grpc_event * ev)
 }
 
 static void
-server_request_call (GstRamenGrpcServer * server)
+server_request_call (GstRamenGrpcServer *server)
 {
   GstRamenGrpcServerCall *c = g_new0 (GstRamenGrpcServerCall, 1);
 
@@ -776,18 +783,12 @@ server_request_call (GstRamenGrpcServer * server)
   grpc_metadata_array_init (&c->request_md);
   g_queue_init (&c->sendq);
   c->finish_details = grpc_empty_slice ();
-  c->t_accept = (Tag) {
-  TAG_ACCEPT, c};
-  c->t_meta = (Tag) {
-  TAG_META, c};
-  c->t_recv = (Tag) {
-  TAG_RECV, c};
-  c->t_send = (Tag) {
-  TAG_SEND, c};
-  c->t_close = (Tag) {
-  TAG_CLOSE, c};
-  c->t_finish = (Tag) {
-  TAG_FINISH, c};
+  c->t_accept = (Tag){ TAG_ACCEPT, c };
+  c->t_meta = (Tag){ TAG_META, c };
+  c->t_recv = (Tag){ TAG_RECV, c };
+  c->t_send = (Tag){ TAG_SEND, c };
+  c->t_close = (Tag){ TAG_CLOSE, c };
+  c->t_finish = (Tag){ TAG_FINISH, c };
   if (grpc_server_request_call (server->server, &c->call, &c->details,
           &c->request_md, server->cq, server->cq,
           &c->t_accept) != GRPC_CALL_OK) {
@@ -808,8 +809,8 @@ server_thread (gpointer data)
     gint64 now = g_get_monotonic_time ();
     gint64 until = MIN (next_tick, now + GST_RAMEN_GRPC_POLL_MS * 1000);
 
-    ev = grpc_completion_queue_next (server->cq,
-        deadline_from_monotonic (until), NULL);
+    ev = grpc_completion_queue_next (
+        server->cq, deadline_from_monotonic (until), NULL);
     if (ev.type == GRPC_OP_COMPLETE)
       server_handle (server, &ev);
     now = g_get_monotonic_time ();
@@ -820,12 +821,12 @@ server_thread (gpointer data)
     }
   }
 
-  grpc_server_shutdown_and_notify (server->server, server->cq,
-      &server->t_shutdown);
+  grpc_server_shutdown_and_notify (
+      server->server, server->cq, &server->t_shutdown);
   grpc_server_cancel_all_calls (server->server);
   while (!server->shutdown_done || server->calls || server->accept_pending) {
-    ev = grpc_completion_queue_next (server->cq,
-        gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
+    ev = grpc_completion_queue_next (
+        server->cq, gpr_inf_future (GPR_CLOCK_REALTIME), NULL);
     if (ev.type == GRPC_OP_COMPLETE)
       server_handle (server, &ev);
   }
@@ -833,9 +834,9 @@ server_thread (gpointer data)
 }
 
 GstRamenGrpcServer *
-gst_ramen_grpc_server_new (const gchar * address,
-    const GstRamenGrpcServerFuncs * funcs, gpointer user_data, guint tick_ms,
-    guint * port, GError ** error)
+gst_ramen_grpc_server_new (const gchar *address,
+    const GstRamenGrpcServerFuncs *funcs, gpointer user_data, guint tick_ms,
+    guint *port, GError **error)
 {
   GstRamenGrpcServer *server = g_new0 (GstRamenGrpcServer, 1);
   grpc_server_credentials *creds;
@@ -845,8 +846,7 @@ gst_ramen_grpc_server_new (const gchar * address,
   server->funcs = *funcs;
   server->user_data = user_data;
   server->tick_ms = MAX (tick_ms, 1);
-  server->t_shutdown = (Tag) {
-  TAG_SHUTDOWN, server};
+  server->t_shutdown = (Tag){ TAG_SHUTDOWN, server };
   server->cq = grpc_completion_queue_create_for_next (NULL);
   server->server = grpc_server_create (NULL, NULL);
   grpc_server_register_completion_queue (server->server, server->cq, NULL);
@@ -854,8 +854,8 @@ gst_ramen_grpc_server_new (const gchar * address,
   bound = grpc_server_add_http2_port (server->server, address, creds);
   grpc_server_credentials_release (creds);
   if (bound <= 0) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-        "cannot listen on %s", address);
+    g_set_error (
+        error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot listen on %s", address);
     grpc_server_destroy (server->server);
     drain_and_destroy_cq (server->cq);
     g_free (server);
@@ -870,7 +870,7 @@ gst_ramen_grpc_server_new (const gchar * address,
 }
 
 void
-gst_ramen_grpc_server_free (GstRamenGrpcServer * server)
+gst_ramen_grpc_server_free (GstRamenGrpcServer *server)
 {
   if (server == NULL)
     return;
@@ -883,8 +883,7 @@ gst_ramen_grpc_server_free (GstRamenGrpcServer * server)
 }
 
 void
-gst_ramen_grpc_server_call_send (GstRamenGrpcServerCall * call,
-    GBytes * message)
+gst_ramen_grpc_server_call_send (GstRamenGrpcServerCall *call, GBytes *message)
 {
   if (call->closed || call->finishing)
     return;
@@ -893,31 +892,30 @@ gst_ramen_grpc_server_call_send (GstRamenGrpcServerCall * call,
 }
 
 guint
-gst_ramen_grpc_server_call_queued (GstRamenGrpcServerCall * call)
+gst_ramen_grpc_server_call_queued (GstRamenGrpcServerCall *call)
 {
   return g_queue_get_length (&call->sendq) + (call->send_pending ? 1 : 0);
 }
 
 void
-gst_ramen_grpc_server_call_finish (GstRamenGrpcServerCall * call,
-    GstRamenGrpcStatus status, const gchar * details)
+gst_ramen_grpc_server_call_finish (GstRamenGrpcServerCall *call,
+    GstRamenGrpcStatus status, const gchar *details)
 {
   if (call->finishing || call->closed)
     return;
   call->finishing = TRUE;
   call->finish_code = (grpc_status_code) status;
   grpc_slice_unref (call->finish_details);
-  call->finish_details = grpc_slice_from_copied_string (details ? details :
-      "");
+  call->finish_details = grpc_slice_from_copied_string (details ? details : "");
   server_call_pump (call);
 }
 
 void
-gst_ramen_grpc_server_call_cancel (GstRamenGrpcServerCall * call)
+gst_ramen_grpc_server_call_cancel (GstRamenGrpcServerCall *call)
 {
   if (call->closed)
     return;
   call->finishing = TRUE;
-  grpc_call_cancel_with_status (call->call, GRPC_STATUS_UNAVAILABLE,
-      "stream dropped", NULL);
+  grpc_call_cancel_with_status (
+      call->call, GRPC_STATUS_UNAVAILABLE, "stream dropped", NULL);
 }

@@ -17,8 +17,7 @@ G_BEGIN_DECLS
 #define GST_RAMEN_GRPC_POLL_MS 20
 
 /* gRPC status codes, same values as the wire. */
-typedef enum
-{
+typedef enum {
   GST_RAMEN_GRPC_OK = 0,
   GST_RAMEN_GRPC_CANCELLED = 1,
   GST_RAMEN_GRPC_UNKNOWN = 2,
@@ -48,17 +47,16 @@ typedef struct _GstRamenGrpcStream GstRamenGrpcStream;
 /* @target is "host:port". With @tls, the server is verified against
  * @ca_pem, or the system roots when @ca_pem is NULL. Messages larger than
  * @max_receive_size fail the call with RESOURCE_EXHAUSTED. */
-GstRamenGrpcChannel *gst_ramen_grpc_channel_new (const gchar * target,
-    gboolean tls, const gchar * ca_pem, gsize max_receive_size);
-void gst_ramen_grpc_channel_free (GstRamenGrpcChannel * channel);
+GstRamenGrpcChannel *gst_ramen_grpc_channel_new (const gchar *target,
+    gboolean tls, const gchar *ca_pem, gsize max_receive_size);
+void gst_ramen_grpc_channel_free (GstRamenGrpcChannel *channel);
 
 /* Outcome of a wait. */
-typedef enum
-{
-  GST_RAMEN_GRPC_WAIT_MESSAGE,  /* a message arrived */
-  GST_RAMEN_GRPC_WAIT_TIMEOUT,  /* the deadline passed first */
-  GST_RAMEN_GRPC_WAIT_INTERRUPTED,      /* *interrupt became non-zero */
-  GST_RAMEN_GRPC_WAIT_CLOSED,   /* the call ended; see the status */
+typedef enum {
+  GST_RAMEN_GRPC_WAIT_MESSAGE,     /* a message arrived */
+  GST_RAMEN_GRPC_WAIT_TIMEOUT,     /* the deadline passed first */
+  GST_RAMEN_GRPC_WAIT_INTERRUPTED, /* *interrupt became non-zero */
+  GST_RAMEN_GRPC_WAIT_CLOSED,      /* the call ended; see the status */
 } GstRamenGrpcWait;
 
 /* One unary call. @metadata is a NULL-terminated key, value, ... list.
@@ -66,31 +64,31 @@ typedef enum
  * WAIT_CLOSED with *@status / *@details (call g_free on details), or
  * WAIT_INTERRUPTED. A deadline is reported as WAIT_CLOSED with
  * DEADLINE_EXCEEDED. */
-GstRamenGrpcWait gst_ramen_grpc_unary (GstRamenGrpcChannel * channel,
-    const gchar * method, const gchar * const *metadata, GBytes * request,
-    gint64 timeout_us, const gint * interrupt, GBytes ** response,
-    GstRamenGrpcStatus * status, gchar ** details);
+GstRamenGrpcWait gst_ramen_grpc_unary (GstRamenGrpcChannel *channel,
+    const gchar *method, const gchar *const *metadata, GBytes *request,
+    gint64 timeout_us, const gint *interrupt, GBytes **response,
+    GstRamenGrpcStatus *status, gchar **details);
 
 /* Opens a bidirectional streaming call (no deadline). */
-GstRamenGrpcStream *gst_ramen_grpc_stream_open (GstRamenGrpcChannel *
-    channel, const gchar * method, const gchar * const *metadata);
+GstRamenGrpcStream *gst_ramen_grpc_stream_open (GstRamenGrpcChannel *channel,
+    const gchar *method, const gchar *const *metadata);
 
 /* Queues one message; messages go out in order, one at a time. FALSE when
  * @max_queued messages are already waiting (the message is not queued). */
-gboolean gst_ramen_grpc_stream_send (GstRamenGrpcStream * stream,
-    GBytes * message, guint max_queued);
+gboolean gst_ramen_grpc_stream_send (
+    GstRamenGrpcStream *stream, GBytes *message, guint max_queued);
 
 /* Waits for the next message until the monotonic time @deadline_us (-1 =
  * no deadline), meanwhile pushing queued sends. */
-GstRamenGrpcWait gst_ramen_grpc_stream_recv (GstRamenGrpcStream * stream,
-    gint64 deadline_us, const gint * interrupt, GBytes ** message);
+GstRamenGrpcWait gst_ramen_grpc_stream_recv (GstRamenGrpcStream *stream,
+    gint64 deadline_us, const gint *interrupt, GBytes **message);
 
 /* After WAIT_CLOSED: the final status and its details (owned by stream). */
-GstRamenGrpcStatus gst_ramen_grpc_stream_get_status (GstRamenGrpcStream *
-    stream, const gchar ** details);
+GstRamenGrpcStatus gst_ramen_grpc_stream_get_status (
+    GstRamenGrpcStream *stream, const gchar **details);
 
 /* Cancels the call if still open and frees everything. */
-void gst_ramen_grpc_stream_close (GstRamenGrpcStream * stream);
+void gst_ramen_grpc_stream_close (GstRamenGrpcStream *stream);
 
 /* ---- server ---- */
 
@@ -101,39 +99,38 @@ typedef struct
 {
   /* A new call. Metadata as a NULL-terminated key, value, ... list, valid
    * during this callback only. Return an object to attach to the call. */
-  gpointer (*call_started) (GstRamenGrpcServerCall * call,
-      const gchar * method, const gchar * const *metadata,
-      gpointer user_data);
+  gpointer (*call_started) (GstRamenGrpcServerCall *call, const gchar *method,
+      const gchar *const *metadata, gpointer user_data);
   /* A message from the client; NULL when the client half-closed. */
-  void (*message) (GstRamenGrpcServerCall * call, GBytes * message,
+  void (*message) (GstRamenGrpcServerCall *call, GBytes *message,
       gpointer call_data, gpointer user_data);
   /* The send queue of the call became empty. */
-  void (*drained) (GstRamenGrpcServerCall * call, gpointer call_data,
-      gpointer user_data);
+  void (*drained) (
+      GstRamenGrpcServerCall *call, gpointer call_data, gpointer user_data);
   /* The call is over (finished, cancelled or broken); the call and
    * @call_data must not be used after this returns. */
-  void (*call_done) (GstRamenGrpcServerCall * call, gpointer call_data,
-      gpointer user_data);
+  void (*call_done) (
+      GstRamenGrpcServerCall *call, gpointer call_data, gpointer user_data);
   /* Called on the server thread every @tick_ms. */
   void (*tick) (gpointer user_data);
 } GstRamenGrpcServerFuncs;
 
 /* Listens on @address ("127.0.0.1:0"), returns the bound port in *@port. */
-GstRamenGrpcServer *gst_ramen_grpc_server_new (const gchar * address,
-    const GstRamenGrpcServerFuncs * funcs, gpointer user_data, guint tick_ms,
-    guint * port, GError ** error);
+GstRamenGrpcServer *gst_ramen_grpc_server_new (const gchar *address,
+    const GstRamenGrpcServerFuncs *funcs, gpointer user_data, guint tick_ms,
+    guint *port, GError **error);
 /* Cancels every call, stops the thread and frees the server. */
-void gst_ramen_grpc_server_free (GstRamenGrpcServer * server);
+void gst_ramen_grpc_server_free (GstRamenGrpcServer *server);
 
 /* Server-thread only. Queues a message; messages go out in order. */
-void gst_ramen_grpc_server_call_send (GstRamenGrpcServerCall * call,
-    GBytes * message);
+void gst_ramen_grpc_server_call_send (
+    GstRamenGrpcServerCall *call, GBytes *message);
 /* Number of queued (not yet sent) messages. */
-guint gst_ramen_grpc_server_call_queued (GstRamenGrpcServerCall * call);
+guint gst_ramen_grpc_server_call_queued (GstRamenGrpcServerCall *call);
 /* Ends the call with @status once the queued messages are out. */
-void gst_ramen_grpc_server_call_finish (GstRamenGrpcServerCall * call,
-    GstRamenGrpcStatus status, const gchar * details);
+void gst_ramen_grpc_server_call_finish (GstRamenGrpcServerCall *call,
+    GstRamenGrpcStatus status, const gchar *details);
 /* Aborts the call now (like a dropped connection). */
-void gst_ramen_grpc_server_call_cancel (GstRamenGrpcServerCall * call);
+void gst_ramen_grpc_server_call_cancel (GstRamenGrpcServerCall *call);
 
 G_END_DECLS

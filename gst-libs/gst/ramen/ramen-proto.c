@@ -8,7 +8,7 @@
 #include "ramen-proto.h"
 
 GBytes *
-gst_ramen_pack (const ProtobufCMessage * message)
+gst_ramen_pack (const ProtobufCMessage *message)
 {
   gsize size = protobuf_c_message_get_packed_size (message);
   guint8 *data = g_malloc (MAX (size, 1));
@@ -18,7 +18,7 @@ gst_ramen_pack (const ProtobufCMessage * message)
 }
 
 void
-gst_ramen_timestamp_set (Google__Protobuf__Timestamp * ts, gint64 unix_ns)
+gst_ramen_timestamp_set (Google__Protobuf__Timestamp *ts, gint64 unix_ns)
 {
   google__protobuf__timestamp__init (ts);
   ts->seconds = unix_ns / 1000000000;
@@ -30,7 +30,7 @@ gst_ramen_timestamp_set (Google__Protobuf__Timestamp * ts, gint64 unix_ns)
 }
 
 gint64
-gst_ramen_timestamp_get (const Google__Protobuf__Timestamp * ts)
+gst_ramen_timestamp_get (const Google__Protobuf__Timestamp *ts)
 {
   return ts->seconds * 1000000000 + ts->nanos;
 }

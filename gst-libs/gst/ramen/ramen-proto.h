@@ -15,10 +15,10 @@ G_BEGIN_DECLS
 #define GST_RAMEN_REPLAY_MAX_LIMIT 1000
 
 /* Serializes any generated message. */
-GBytes *gst_ramen_pack (const ProtobufCMessage * message);
+GBytes *gst_ramen_pack (const ProtobufCMessage *message);
 
 /* Time helpers for google.protobuf.Timestamp (nanoseconds since the epoch). */
-void gst_ramen_timestamp_set (Google__Protobuf__Timestamp * ts, gint64 unix_ns);
-gint64 gst_ramen_timestamp_get (const Google__Protobuf__Timestamp * ts);
+void gst_ramen_timestamp_set (Google__Protobuf__Timestamp *ts, gint64 unix_ns);
+gint64 gst_ramen_timestamp_get (const Google__Protobuf__Timestamp *ts);
 
 G_END_DECLS

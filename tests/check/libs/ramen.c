@@ -19,20 +19,20 @@
 
 GST_START_TEST (test_seq_policy)
 {
-  fail_unless_equals_int (gst_ramen_seq_decide (0, 1, FALSE),
-      GST_RAMEN_SEQ_DELIVER);
-  fail_unless_equals_int (gst_ramen_seq_decide (5, 6, TRUE),
-      GST_RAMEN_SEQ_DELIVER);
-  fail_unless_equals_int (gst_ramen_seq_decide (5, 5, FALSE),
-      GST_RAMEN_SEQ_DUPLICATE);
-  fail_unless_equals_int (gst_ramen_seq_decide (5, 2, TRUE),
-      GST_RAMEN_SEQ_DUPLICATE);
-  fail_unless_equals_int (gst_ramen_seq_decide (5, -1, FALSE),
-      GST_RAMEN_SEQ_DUPLICATE);
-  fail_unless_equals_int (gst_ramen_seq_decide (5, 7, FALSE),
-      GST_RAMEN_SEQ_GAP);
-  fail_unless_equals_int (gst_ramen_seq_decide (5, 7, TRUE),
-      GST_RAMEN_SEQ_DELIVER_GAP);
+  fail_unless_equals_int (
+      gst_ramen_seq_decide (0, 1, FALSE), GST_RAMEN_SEQ_DELIVER);
+  fail_unless_equals_int (
+      gst_ramen_seq_decide (5, 6, TRUE), GST_RAMEN_SEQ_DELIVER);
+  fail_unless_equals_int (
+      gst_ramen_seq_decide (5, 5, FALSE), GST_RAMEN_SEQ_DUPLICATE);
+  fail_unless_equals_int (
+      gst_ramen_seq_decide (5, 2, TRUE), GST_RAMEN_SEQ_DUPLICATE);
+  fail_unless_equals_int (
+      gst_ramen_seq_decide (5, -1, FALSE), GST_RAMEN_SEQ_DUPLICATE);
+  fail_unless_equals_int (
+      gst_ramen_seq_decide (5, 7, FALSE), GST_RAMEN_SEQ_GAP);
+  fail_unless_equals_int (
+      gst_ramen_seq_decide (5, 7, TRUE), GST_RAMEN_SEQ_DELIVER_GAP);
 }
 
 GST_END_TEST;
@@ -49,8 +49,8 @@ GST_START_TEST (test_cursor_store)
   fail_unless (err == NULL);
   fail_unless (gst_ramen_cursor_save (path, "a", "u", 42, &err));
   fail_unless (g_file_get_contents (path, &contents, NULL, NULL));
-  fail_unless_equals_string (contents,
-      "[ramen]\napp_id=a\nuser_id=u\nlast_acknowledged_seq=42\n");
+  fail_unless_equals_string (
+      contents, "[ramen]\napp_id=a\nuser_id=u\nlast_acknowledged_seq=42\n");
   fail_unless_equals_int64 (gst_ramen_cursor_load (path, "a", "u", &err), 42);
   fail_unless (gst_ramen_cursor_save (path, "a", "u", 43, &err));
   fail_unless_equals_int64 (gst_ramen_cursor_load (path, "a", "u", &err), 43);
@@ -68,8 +68,10 @@ GST_START_TEST (test_cursor_store)
     fail_unless_equals_int (n, 1);
   }
   /* malformed */
-  fail_unless (g_file_set_contents (path, "[ramen]\napp_id=a\nuser_id=u\n"
-          "last_acknowledged_seq=x\n", -1, NULL));
+  fail_unless (g_file_set_contents (path,
+      "[ramen]\napp_id=a\nuser_id=u\n"
+      "last_acknowledged_seq=x\n",
+      -1, NULL));
   fail_unless_equals_int64 (gst_ramen_cursor_load (path, "a", "u", &err), -1);
   fail_unless (err != NULL);
   g_clear_error (&err);
@@ -83,8 +85,7 @@ GST_START_TEST (test_cursor_store)
 GST_END_TEST;
 
 static gchar *
-to_json (Ramen__V1__EventEnvelope * ev, GstRamenPayloadKind * kind,
-    GError ** err)
+to_json (Ramen__V1__EventEnvelope *ev, GstRamenPayloadKind *kind, GError **err)
 {
   GString *s = g_string_new ("prefix:");
 
@@ -109,10 +110,10 @@ GST_START_TEST (test_event_json)
 
   ramen__v1__event_envelope__init (&ev);
   ramen__v1__delivery_meta__init (&d);
-  gst_ramen_timestamp_set (&created, G_GINT64_CONSTANT (1767225600) *
-      1000000000 + 5);
-  gst_ramen_timestamp_set (&first_sent, G_GINT64_CONSTANT (1767225601) *
-      1000000000 + 250000000);
+  gst_ramen_timestamp_set (
+      &created, G_GINT64_CONSTANT (1767225600) * 1000000000 + 5);
+  gst_ramen_timestamp_set (
+      &first_sent, G_GINT64_CONSTANT (1767225601) * 1000000000 + 250000000);
   ev.event_id = (char *) "e\"1\\\x01";
   ev.seq = 7;
   ev.provider = (char *) "whoop";
@@ -128,7 +129,8 @@ GST_START_TEST (test_event_json)
 
   json = to_json (&ev, &kind, &err);
   fail_unless_equals_int (kind, GST_RAMEN_PAYLOAD_JSON);
-  fail_unless_equals_string (json, "prefix:"
+  fail_unless_equals_string (json,
+      "prefix:"
       "{\"event_id\":\"e\\\"1\\\\\\u0001\",\"seq\":7,\"provider\":\"whoop\","
       "\"event_type\":\"sleep.updated\",\"raw_id\":\"r\","
       "\"payload\":{\"a\": [1, 2.50],  \"b\": \"x\\ny\"},"
@@ -142,8 +144,9 @@ GST_START_TEST (test_event_json)
   ev.payload.len = sizeof (bin);
   json = to_json (&ev, &kind, &err);
   fail_unless_equals_int (kind, GST_RAMEN_PAYLOAD_BASE64);
-  fail_unless (strstr (json, "\"payload\":\"AP8Q\",\"payload_encoding\":"
-          "\"base64\"") != NULL);
+  fail_unless (strstr (json,
+                   "\"payload\":\"AP8Q\",\"payload_encoding\":"
+                   "\"base64\"") != NULL);
   g_free (json);
   ev.payload.len = 0;
   ev.created_at = NULL;
@@ -151,7 +154,8 @@ GST_START_TEST (test_event_json)
   ev.event_id = NULL;
   json = to_json (&ev, &kind, &err);
   fail_unless_equals_int (kind, GST_RAMEN_PAYLOAD_NONE);
-  fail_unless_equals_string (json, "prefix:{\"event_id\":\"\",\"seq\":7,"
+  fail_unless_equals_string (json,
+      "prefix:{\"event_id\":\"\",\"seq\":7,"
       "\"provider\":\"whoop\",\"event_type\":\"sleep.updated\","
       "\"raw_id\":\"r\",\"payload\":null,\"payload_encoding\":null,"
       "\"created_at\":null,\"attempt\":0,\"first_sent_at\":null,"
@@ -161,8 +165,8 @@ GST_START_TEST (test_event_json)
   /* invalid UTF-8 in a string field: an error, nothing written */
   ev.provider = (char *) "wh\xc3\x28";
   fail_unless (to_json (&ev, &kind, &err) == NULL);
-  fail_unless (g_error_matches (err, GST_RAMEN_EVENT_ERROR,
-          GST_RAMEN_EVENT_ERROR_INVALID_UTF8));
+  fail_unless (g_error_matches (
+      err, GST_RAMEN_EVENT_ERROR, GST_RAMEN_EVENT_ERROR_INVALID_UTF8));
   g_clear_error (&err);
 }
 
@@ -173,19 +177,19 @@ GST_START_TEST (test_payload_kind)
   GString *deep = g_string_new (NULL);
   guint i;
 
-  fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) "", 0),
-      GST_RAMEN_PAYLOAD_NONE);
-  fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) "[1]", 3),
-      GST_RAMEN_PAYLOAD_JSON);
-  fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) "\"s\"", 3),
-      GST_RAMEN_PAYLOAD_JSON);
+  fail_unless_equals_int (
+      gst_ramen_payload_kind ((guint8 *) "", 0), GST_RAMEN_PAYLOAD_NONE);
+  fail_unless_equals_int (
+      gst_ramen_payload_kind ((guint8 *) "[1]", 3), GST_RAMEN_PAYLOAD_JSON);
+  fail_unless_equals_int (
+      gst_ramen_payload_kind ((guint8 *) "\"s\"", 3), GST_RAMEN_PAYLOAD_JSON);
   fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) "{\"a\":", 5),
       GST_RAMEN_PAYLOAD_BASE64);
   /* a comment, an embedded NUL, a raw control in a string, invalid UTF-8 */
   fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) "/*x*/1", 6),
       GST_RAMEN_PAYLOAD_BASE64);
-  fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) "[1]\0", 4),
-      GST_RAMEN_PAYLOAD_BASE64);
+  fail_unless_equals_int (
+      gst_ramen_payload_kind ((guint8 *) "[1]\0", 4), GST_RAMEN_PAYLOAD_BASE64);
   fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) "\"a\nb\"", 5),
       GST_RAMEN_PAYLOAD_BASE64);
   fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) "\"\xff\"", 3),
@@ -195,8 +199,9 @@ GST_START_TEST (test_payload_kind)
     g_string_append_c (deep, '[');
   for (i = 0; i < 100000; i++)
     g_string_append_c (deep, ']');
-  fail_unless_equals_int (gst_ramen_payload_kind ((guint8 *) deep->str,
-          deep->len), GST_RAMEN_PAYLOAD_BASE64);
+  fail_unless_equals_int (
+      gst_ramen_payload_kind ((guint8 *) deep->str, deep->len),
+      GST_RAMEN_PAYLOAD_BASE64);
   g_string_free (deep, TRUE);
 }
 
@@ -210,8 +215,8 @@ GST_START_TEST (test_backoff)
 
   gst_ramen_backoff_init (&b, 1.0, 2.0, 32.0, 0.0, -1, 1);
   for (i = 0; i < G_N_ELEMENTS (expected); i++)
-    fail_unless_equals_int64 (gst_ramen_backoff_next (&b),
-        expected[i] * G_USEC_PER_SEC);
+    fail_unless_equals_int64 (
+        gst_ramen_backoff_next (&b), expected[i] * G_USEC_PER_SEC);
   gst_ramen_backoff_reset (&b);
   fail_unless_equals_int64 (gst_ramen_backoff_next (&b), G_USEC_PER_SEC);
   gst_ramen_backoff_clear (&b);
