@@ -7,7 +7,6 @@
 #include "config.h"
 #endif
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "ramen-event.h"
@@ -72,72 +71,172 @@ append_timestamp (GString *out, const Google__Protobuf__Timestamp *ts)
   g_string_append (out, "Z\"");
 }
 
-/* A cheap structural pre-check before the recursive parser: bounded
- * nesting, no comments and no raw control characters inside strings (which
- * a lenient parser might let through). Such a text can be embedded
- * verbatim once its newlines, which can then only be whitespace, are
- * blanked. */
-static gboolean
-plain_json_text (const guint8 *data, gsize len)
+/* A strict RFC 8259 validator (the payload is embedded verbatim, so it
+ * must be plain JSON, not what a lenient parser accepts), with bounded
+ * nesting. UTF-8 is checked separately. */
+typedef struct
 {
-  gint depth = 0;
-  gboolean in_string = FALSE, escaped = FALSE;
-  gsize i;
+  const guint8 *p, *end;
+} Cursor;
 
-  for (i = 0; i < len; i++) {
-    guint8 c = data[i];
+static void
+skip_ws (Cursor *c)
+{
+  while (c->p < c->end &&
+      (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
 
-    if (in_string) {
-      if (c < 0x20)
-        return FALSE;
-      if (escaped)
-        escaped = FALSE;
-      else if (c == '\\')
-        escaped = TRUE;
-      else if (c == '"')
-        in_string = FALSE;
-    } else if (c == '"') {
-      in_string = TRUE;
-    } else if (c == '/' || c == '#' || c == '\'') {
+static gboolean
+accept_literal (Cursor *c, const gchar *lit)
+{
+  gsize n = strlen (lit);
+
+  if ((gsize) (c->end - c->p) < n || memcmp (c->p, lit, n) != 0)
+    return FALSE;
+  c->p += n;
+  return TRUE;
+}
+
+static gboolean
+accept_digits (Cursor *c)
+{
+  const guint8 *start = c->p;
+
+  while (c->p < c->end && g_ascii_isdigit (*c->p))
+    c->p++;
+  return c->p > start;
+}
+
+static gboolean
+accept_number (Cursor *c)
+{
+  if (c->p < c->end && *c->p == '-')
+    c->p++;
+  if (c->p < c->end && *c->p == '0')
+    c->p++;
+  else if (!accept_digits (c))
+    return FALSE;
+  if (c->p < c->end && *c->p == '.') {
+    c->p++;
+    if (!accept_digits (c))
       return FALSE;
-    } else if (c == '[' || c == '{') {
-      if (++depth > GST_RAMEN_PAYLOAD_MAX_DEPTH)
-        return FALSE;
-    } else if (c == ']' || c == '}') {
-      depth--;
-    }
+  }
+  if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+    c->p++;
+    if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
+      c->p++;
+    if (!accept_digits (c))
+      return FALSE;
   }
   return TRUE;
 }
 
-static JsonNode *
-parse_payload (const guint8 *data, gsize len)
+static gboolean
+accept_string (Cursor *c)
 {
-  g_autoptr (JsonParser) parser = NULL;
-  JsonNode *root;
+  c->p++; /* opening quote */
+  while (c->p < c->end) {
+    guint8 ch = *c->p++;
 
-  if (len == 0 || !g_utf8_validate ((const gchar *) data, len, NULL) ||
-      !plain_json_text (data, len))
-    return NULL;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, (const gchar *) data, len, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  return root ? json_node_ref (root) : NULL;
+    if (ch == '"')
+      return TRUE;
+    if (ch < 0x20)
+      return FALSE;
+    if (ch == '\\') {
+      if (c->p >= c->end)
+        return FALSE;
+      ch = *c->p++;
+      if (ch == 'u') {
+        gint i;
+
+        for (i = 0; i < 4; i++)
+          if (c->p >= c->end || !g_ascii_isxdigit (*c->p++))
+            return FALSE;
+      } else if (!strchr ("\"\\/bfnrt", ch) || ch == 0) {
+        return FALSE;
+      }
+    }
+  }
+  return FALSE;
+}
+
+static gboolean
+accept_value (Cursor *c, guint depth)
+{
+  skip_ws (c);
+  if (c->p >= c->end)
+    return FALSE;
+  switch (*c->p) {
+    case '"':
+      return accept_string (c);
+    case 't':
+      return accept_literal (c, "true");
+    case 'f':
+      return accept_literal (c, "false");
+    case 'n':
+      return accept_literal (c, "null");
+    case '[':
+    case '{': {
+      gboolean object = *c->p == '{';
+      guint8 close = object ? '}' : ']';
+
+      if (depth >= GST_RAMEN_PAYLOAD_MAX_DEPTH)
+        return FALSE;
+      c->p++;
+      skip_ws (c);
+      if (c->p < c->end && *c->p == close) {
+        c->p++;
+        return TRUE;
+      }
+      for (;;) {
+        if (object) {
+          skip_ws (c);
+          if (c->p >= c->end || *c->p != '"' || !accept_string (c))
+            return FALSE;
+          skip_ws (c);
+          if (c->p >= c->end || *c->p++ != ':')
+            return FALSE;
+        }
+        if (!accept_value (c, depth + 1))
+          return FALSE;
+        skip_ws (c);
+        if (c->p >= c->end)
+          return FALSE;
+        if (*c->p == ',') {
+          c->p++;
+          continue;
+        }
+        if (*c->p++ == close)
+          return TRUE;
+        return FALSE;
+      }
+    }
+    default:
+      return accept_number (c);
+  }
+}
+
+static gboolean
+is_json (const guint8 *data, gsize len)
+{
+  Cursor c = { data, data + len };
+
+  if (len == 0 || !g_utf8_validate ((const gchar *) data, len, NULL))
+    return FALSE;
+  if (!accept_value (&c, 0))
+    return FALSE;
+  skip_ws (&c);
+  return c.p == c.end;
 }
 
 GstRamenPayloadKind
 gst_ramen_payload_kind (const guint8 *data, gsize len)
 {
-  JsonNode *node;
-
   if (len == 0)
     return GST_RAMEN_PAYLOAD_NONE;
-  node = parse_payload (data, len);
-  if (node == NULL)
-    return GST_RAMEN_PAYLOAD_BASE64;
-  json_node_unref (node);
-  return GST_RAMEN_PAYLOAD_JSON;
+  return is_json (data, len) ? GST_RAMEN_PAYLOAD_JSON :
+                               GST_RAMEN_PAYLOAD_BASE64;
 }
 
 static gboolean
@@ -158,7 +257,6 @@ gst_ramen_event_to_json (const Ramen__V1__EventEnvelope *event, GString *out,
 {
   const ProtobufCBinaryData *payload = &event->payload;
   GstRamenPayloadKind k = GST_RAMEN_PAYLOAD_NONE;
-  JsonNode *node = NULL;
 
   if (!str_ok (event->event_id) || !str_ok (event->provider) ||
       !str_ok (event->event_type) || !str_ok (event->raw_id)) {
@@ -181,16 +279,15 @@ gst_ramen_event_to_json (const Ramen__V1__EventEnvelope *event, GString *out,
   append_json_string (out, str_or_empty (event->raw_id));
   g_string_append (out, ",\"payload\":");
   if (payload->len > 0 && payload->data) {
-    node = parse_payload (payload->data, payload->len);
-    if (node) {
+    if (is_json (payload->data, payload->len)) {
       gsize start = out->len, i;
 
-      /* verbatim, so numbers keep their text; one line */
+      /* verbatim, so numbers keep their text; newlines can only be
+       * whitespace here: blank them to keep one line */
       g_string_append_len (out, (const gchar *) payload->data, payload->len);
       for (i = start; i < out->len; i++)
         if (out->str[i] == '\n' || out->str[i] == '\r')
           out->str[i] = ' ';
-      json_node_unref (node);
       k = GST_RAMEN_PAYLOAD_JSON;
     } else {
       gchar *b64 = g_base64_encode (payload->data, payload->len);
