@@ -33,6 +33,7 @@ static gboolean opt_close_before_response = FALSE;
 static gint64 opt_bad_seq = 0;
 static gchar *opt_bad_kind = NULL;
 static gint opt_payload_size = 0;
+static gboolean opt_no_replay = FALSE;
 
 static const GOptionEntry ramen_entries[] = {
   { "ramen-events", 0, 0, G_OPTION_ARG_INT, &opt_events,
@@ -66,6 +67,8 @@ static const GOptionEntry ramen_entries[] = {
       "KIND" },
   { "ramen-payload-size", 0, 0, G_OPTION_ARG_INT, &opt_payload_size,
       "Pad HSI payloads to about N bytes (default: natural size)", "N" },
+  { "ramen-no-replay", 0, 0, G_OPTION_ARG_NONE, &opt_no_replay,
+      "Replay answers with no events (everything comes by Subscribe)", NULL },
   { NULL }
 };
 
@@ -270,6 +273,32 @@ send_error (GstRamenGrpcServerCall *call, Ramen__V1__ErrorCode code,
   send_server_message (call, &msg);
 }
 
+/* Protobuf wire helpers: the log keeps packed envelopes, and responses are
+ * put together around them without unpacking. */
+static void
+append_varint (GByteArray *buf, guint64 v)
+{
+  guint8 b[10];
+  gsize n = 0;
+
+  do {
+    b[n++] = (v & 0x7f) | (v > 0x7f ? 0x80 : 0);
+    v >>= 7;
+  } while (v);
+  g_byte_array_append (buf, b, n);
+}
+
+static void
+append_message_field (GByteArray *buf, guint field, GBytes *message)
+{
+  gsize len;
+  gconstpointer data = g_bytes_get_data (message, &len);
+
+  append_varint (buf, (field << 3) | 2);
+  append_varint (buf, len);
+  g_byte_array_append (buf, data, len);
+}
+
 /* Streams the log to a subscribed call, a few messages ahead. */
 static void
 pump_events (CallState *st)
@@ -287,20 +316,10 @@ pump_events (CallState *st)
 
     if (st->next_seq != opt_skip_seq) {
       /* ServerMessage{event = 2}: the packed envelope behind its tag */
-      gsize len;
-      gconstpointer data = g_bytes_get_data (event, &len);
-      GByteArray *buf = g_byte_array_sized_new (len + 6);
-      guint8 hdr[11];
-      gsize n = 0, v = len;
+      GByteArray *buf = g_byte_array_new ();
       g_autoptr (GBytes) wire = NULL;
 
-      hdr[n++] = (2 << 3) | 2;
-      do {
-        hdr[n++] = (v & 0x7f) | (v > 0x7f ? 0x80 : 0);
-        v >>= 7;
-      } while (v);
-      g_byte_array_append (buf, hdr, n);
-      g_byte_array_append (buf, data, len);
+      append_message_field (buf, 2, event);
       wire = g_byte_array_free_to_bytes (buf);
       gst_ramen_grpc_server_call_send (st->call, wire);
       st->sent++;
@@ -430,51 +449,43 @@ handle_replay (CallState *st, GBytes *bytes)
   const guint8 *data = g_bytes_get_data (bytes, &len);
   Ramen__V1__ReplayRequest *req =
       ramen__v1__replay_request__unpack (NULL, len, data);
-  Ramen__V1__ReplayResponse resp;
-  Ramen__V1__EventEnvelope **events;
+  GByteArray *resp = g_byte_array_new ();
+  g_autoptr (GBytes) out = NULL;
   UserLog *log;
   gint64 after, highest;
   gint limit;
   gsize n = 0;
 
   if (req == NULL) {
+    g_byte_array_unref (resp);
     gst_ramen_grpc_server_call_finish (
         st->call, GST_RAMEN_GRPC_INVALID_ARGUMENT, "malformed ReplayRequest");
     return;
   }
   limit = req->limit <= 0 ? 100 : MIN (req->limit, GST_RAMEN_REPLAY_MAX_LIMIT);
   after = MAX (req->after_seq, 0);
-  events = g_new0 (Ramen__V1__EventEnvelope *, limit);
 
   g_mutex_lock (&ramen.lock);
   ramen.replays++;
   log = user_log_get (req->user_id);
   highest = log->events->len;
-  for (i = after; i < (gsize) highest && n < (gsize) limit; i++) {
-    GBytes *b = g_ptr_array_index (log->replay_events, i);
-    gsize blen;
-    const guint8 *bdata = g_bytes_get_data (b, &blen);
-
-    events[n] = ramen__v1__event_envelope__unpack (NULL, blen, bdata);
-    if (events[n])
-      n++;
-  }
+  /* ReplayResponse{events = 1 (repeated), has_more = 2, highest_seq = 3} */
+  for (i = after; !opt_no_replay && i < (gsize) highest && n < (gsize) limit;
+       i++, n++)
+    append_message_field (resp, 1, g_ptr_array_index (log->replay_events, i));
   g_mutex_unlock (&ramen.lock);
 
-  ramen__v1__replay_response__init (&resp);
-  resp.n_events = n;
-  resp.events = events;
-  resp.has_more = after + (gint64) n < highest;
-  resp.highest_seq = highest;
-  {
-    g_autoptr (GBytes) out = gst_ramen_pack (&resp.base);
-
-    gst_ramen_grpc_server_call_send (st->call, out);
+  if (!opt_no_replay && after + (gint64) n < highest) {
+    append_varint (resp, (2 << 3) | 0);
+    append_varint (resp, 1);
   }
+  if (highest > 0) {
+    append_varint (resp, (3 << 3) | 0);
+    append_varint (resp, highest);
+  }
+  out = g_byte_array_free_to_bytes (resp);
+  gst_ramen_grpc_server_call_send (st->call, out);
   gst_ramen_grpc_server_call_finish (st->call, GST_RAMEN_GRPC_OK, NULL);
-  for (i = 0; i < n; i++)
-    ramen__v1__event_envelope__free_unpacked (events[i], NULL);
-  g_free (events);
   ramen__v1__replay_request__free_unpacked (req, NULL);
 }
 
