@@ -172,6 +172,88 @@ GST_START_TEST (test_event_json)
 
 GST_END_TEST;
 
+static gchar *
+created_at_of (gint64 seconds, gint32 nanos)
+{
+  Ramen__V1__EventEnvelope ev;
+  Google__Protobuf__Timestamp ts;
+  GString *s = g_string_new (NULL);
+  gchar *start, *end, *ret;
+
+  ramen__v1__event_envelope__init (&ev);
+  google__protobuf__timestamp__init (&ts);
+  ts.seconds = seconds;
+  ts.nanos = nanos;
+  ev.created_at = &ts;
+  fail_unless (gst_ramen_event_to_json (&ev, s, NULL, NULL));
+  start = strstr (s->str, "\"created_at\":") + strlen ("\"created_at\":");
+  end = strstr (start, ",\"attempt\"");
+  ret = g_strndup (start, end - start);
+  g_string_free (s, TRUE);
+  return ret;
+}
+
+GST_START_TEST (test_timestamps)
+{
+  const gint64 samples[] = { 0, -1, 1767225600, 951782400 /* 2000-02-29 */,
+    1709164800 /* 2024-02-29 */, 4102444800 /* 2100-01-01 */,
+    G_GINT64_CONSTANT (253402300799), -2208988800 /* 1900-01-01 */, 86399,
+    86400 };
+  gchar *got;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (samples); i++) {
+    GDateTime *dt = g_date_time_new_from_unix_utc (samples[i]);
+    gchar *want = g_date_time_format (dt, "\"%Y-%m-%dT%H:%M:%SZ\"");
+
+    got = created_at_of (samples[i], 0);
+    fail_unless_equals_string (got, want);
+    g_free (got);
+    g_free (want);
+    g_date_time_unref (dt);
+  }
+  /* every day over four centuries of leap rules */
+  for (i = 0; i < 146097; i += 7) {
+    gint64 t = G_GINT64_CONSTANT (-12219292800) + (gint64) i * 86400 + 3723;
+    GDateTime *dt = g_date_time_new_from_unix_utc (t);
+    gchar *want = g_date_time_format (dt, "\"%Y-%m-%dT%H:%M:%SZ\"");
+
+    got = created_at_of (t, 0);
+    fail_unless_equals_string (got, want);
+    g_free (got);
+    g_free (want);
+    g_date_time_unref (dt);
+  }
+  /* RFC 3339 wants four digits */
+  got = created_at_of (G_GINT64_CONSTANT (-62135596800), 0);
+  fail_unless_equals_string (got, "\"0001-01-01T00:00:00Z\"");
+  g_free (got);
+  got = created_at_of (0, 120000000);
+  fail_unless_equals_string (got, "\"1970-01-01T00:00:00.120Z\"");
+  g_free (got);
+  got = created_at_of (0, 1);
+  fail_unless_equals_string (got, "\"1970-01-01T00:00:00.000000001Z\"");
+  g_free (got);
+  /* outside the Timestamp range or invalid nanos: null */
+  got = created_at_of (G_GINT64_CONSTANT (-62135596801), 0);
+  fail_unless_equals_string (got, "null");
+  g_free (got);
+  got = created_at_of (G_GINT64_CONSTANT (253402300800), 0);
+  fail_unless_equals_string (got, "null");
+  g_free (got);
+  got = created_at_of (G_MININT64, 0);
+  fail_unless_equals_string (got, "null");
+  g_free (got);
+  got = created_at_of (0, -1);
+  fail_unless_equals_string (got, "null");
+  g_free (got);
+  got = created_at_of (0, 1000000000);
+  fail_unless_equals_string (got, "null");
+  g_free (got);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_payload_kind)
 {
   GString *deep = g_string_new (NULL);
@@ -271,6 +353,7 @@ ramen_suite (void)
   tcase_add_test (tc, test_seq_policy);
   tcase_add_test (tc, test_cursor_store);
   tcase_add_test (tc, test_event_json);
+  tcase_add_test (tc, test_timestamps);
   tcase_add_test (tc, test_payload_kind);
   tcase_add_test (tc, test_backoff);
   tcase_add_test (tc, test_proto_field_numbers);
