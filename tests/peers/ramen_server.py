@@ -84,8 +84,10 @@ class Service(ramen_pb2_grpc.RAMENServiceServicer):
         if first.WhichOneof('message') != 'subscribe':
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, 'subscribe first')
         sub = first.subscribe
-        say('subscribe user=%s device=%s token=%s last_seq=%d'
-            % (sub.user_id, sub.device_id, sub.token, sub.last_seq))
+        say('subscribe app=%s user=%s device=%s token=%s last_seq=%d '
+            'providers=%s event_types=%s'
+            % (sub.app_id, sub.user_id, sub.device_id, sub.token, sub.last_seq,
+               ','.join(sub.providers), ','.join(sub.event_types)))
         replies = []
         cond = threading.Condition()
 

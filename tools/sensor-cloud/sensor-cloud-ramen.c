@@ -34,6 +34,7 @@ static gint64 opt_bad_seq = 0;
 static gchar *opt_bad_kind = NULL;
 static gint opt_payload_size = 0;
 static gboolean opt_no_replay = FALSE;
+static gboolean opt_silent_subscribe = FALSE;
 
 static const GOptionEntry ramen_entries[] = {
   { "ramen-events", 0, 0, G_OPTION_ARG_INT, &opt_events,
@@ -67,6 +68,8 @@ static const GOptionEntry ramen_entries[] = {
       "KIND" },
   { "ramen-payload-size", 0, 0, G_OPTION_ARG_INT, &opt_payload_size,
       "Pad HSI payloads to about N bytes (default: natural size)", "N" },
+  { "ramen-silent-subscribe", 0, 0, G_OPTION_ARG_NONE, &opt_silent_subscribe,
+      "Answer Replay but never Subscribe", NULL },
   { "ramen-no-replay", 0, 0, G_OPTION_ARG_NONE, &opt_no_replay,
       "Replay answers with no events (everything comes by Subscribe)", NULL },
   { NULL }
@@ -527,6 +530,8 @@ on_message (GstRamenGrpcServerCall *call, GBytes *message, gpointer call_data,
   CallState *st = call_data;
 
   if (message == NULL || !st->authorized || opt_silent)
+    return;
+  if (opt_silent_subscribe && st->kind == CALL_SUBSCRIBE)
     return;
   if (st->kind == CALL_SUBSCRIBE)
     handle_client_message (st, message);

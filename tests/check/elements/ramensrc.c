@@ -346,11 +346,32 @@ GST_START_TEST (test_heartbeat_timeout_reconnects)
   Peer *peer =
       cloud_start ("--ramen-events", "3", "--ramen-ignore-heartbeats", NULL);
   GstHarness *h = harness_for (peer, "u5");
-  gint64 end;
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  const GstStructure *st;
+  gint64 end, current = -1;
 
+  gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "heartbeat-interval", 50, NULL);
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 3);
+  /* subscribed, then two heartbeats go unanswered: reconnecting */
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ELEMENT);
+  fail_unless (msg != NULL);
+  st = gst_message_get_structure (msg);
+  fail_unless (gst_structure_has_name (st, "ramensrc-subscribed"));
+  fail_unless_equals_string (
+      gst_structure_get_string (st, "connection-id"), "conn-1");
+  fail_unless (gst_structure_get_int64 (st, "current-seq", &current));
+  fail_unless_equals_int64 (current, 3);
+  gst_message_unref (msg);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ELEMENT);
+  fail_unless (msg != NULL);
+  st = gst_message_get_structure (msg);
+  fail_unless (gst_structure_has_name (st, "ramensrc-reconnecting"));
+  fail_unless_equals_string (
+      gst_structure_get_string (st, "reason"), "heartbeats not acknowledged");
+  gst_message_unref (msg);
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (stat_u64 (h->element, "heartbeat-timeouts") < 2 &&
       g_get_monotonic_time () < end)
@@ -359,6 +380,8 @@ GST_START_TEST (test_heartbeat_timeout_reconnects)
   fail_unless (stat_u64 (h->element, "reconnects") >= 2);
   /* reconnecting delivered nothing twice */
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -510,6 +533,54 @@ GST_START_TEST (test_silent_server_times_out)
 
 GST_END_TEST;
 
+GST_START_TEST (test_silent_subscribe_times_out)
+{
+  Peer *peer =
+      cloud_start ("--ramen-events", "2", "--ramen-silent-subscribe", NULL);
+  GstHarness *h = harness_for (peer, "u14");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (h->element, bus);
+  g_object_set (h->element, "timeout", 1, "retries", 1, NULL);
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 2);
+  msg = wait_error (bus);
+  fail_unless_equals_int (error_grpc_status (msg), 4);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 2);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_tls_to_plaintext_server_fails)
+{
+  Peer *peer = cloud_start ("--ramen-events", "2", NULL);
+  GstHarness *h = gst_harness_new ("ramensrc");
+  g_autofree gchar *loc = g_strdup_printf ("127.0.0.1:%u", peer->port);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  /* no scheme: TLS by default, and this server speaks plaintext */
+  gst_element_set_bus (h->element, bus);
+  g_object_set (h->element, "location", loc, "retries", 0, NULL);
+  gst_harness_play (h);
+  msg = wait_error (bus);
+  fail_unless_equals_int (error_grpc_status (msg), 14);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "events"), 0);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_close_before_subscribe_response)
 {
   Peer *peer = cloud_start (
@@ -566,11 +637,12 @@ GST_START_TEST (test_python_grpcio_server)
   Peer *peer = peer_start ("ramen", argv);
   GstHarness *h = harness_for (peer, "py-user");
   g_autoptr (GError) err = NULL;
-  gboolean acked = FALSE;
+  gboolean acked = FALSE, subscribed = FALSE;
   gchar *line;
 
-  g_object_set (
-      h->element, "api-key", "k3y", "device-id", "dev-1", "token", "tok", NULL);
+  g_object_set (h->element, "api-key", "k3y", "device-id", "dev-1", "token",
+      "tok", "providers", "whoop, garmin", "event-types", "recovery.updated",
+      NULL);
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 10);
   /* the peer reports each Ack it got; the last event is acked once it has
@@ -579,6 +651,13 @@ GST_START_TEST (test_python_grpcio_server)
       NULL) {
     gboolean done = g_str_equal (line, "ack 10 ACK_STATUS_SUCCESS");
 
+    /* Replay brought 1..5, so the subscription starts after 5 */
+    if (g_str_has_prefix (line, "subscribe ")) {
+      fail_unless_equals_string (line,
+          "subscribe app=test-app user=py-user device=dev-1 token=tok "
+          "last_seq=5 providers=whoop,garmin event_types=recovery.updated");
+      subscribed = TRUE;
+    }
     g_free (line);
     if (done) {
       acked = TRUE;
@@ -586,6 +665,7 @@ GST_START_TEST (test_python_grpcio_server)
     }
   }
   fail_unless (acked);
+  fail_unless (subscribed);
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -611,6 +691,8 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_invalid_utf8_skipped);
   tcase_add_test (tc, test_oversized_message_error);
   tcase_add_test (tc, test_silent_server_times_out);
+  tcase_add_test (tc, test_silent_subscribe_times_out);
+  tcase_add_test (tc, test_tls_to_plaintext_server_fails);
   tcase_add_test (tc, test_close_before_subscribe_response);
   tcase_add_test (tc, test_unlock_interrupts_wait);
   tcase_add_test (tc, test_python_grpcio_server);
