@@ -534,11 +534,14 @@ schedule_reconnect (
 }
 
 static gboolean
-status_is_fatal (GstRamenGrpcStatus status)
+status_is_fatal (GstRamenGrpcStatus status, const gchar *details)
 {
+  /* RESOURCE_EXHAUSTED is also how servers say "rate limited" (retry);
+   * only our own size limit, which would fail again, is fatal */
   return status == GST_RAMEN_GRPC_UNAUTHENTICATED ||
       status == GST_RAMEN_GRPC_UNIMPLEMENTED ||
-      status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED;
+      (status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED && details &&
+          strstr (details, "larger than max"));
 }
 
 static GstFlowReturn
@@ -636,7 +639,7 @@ fetch_page (GstRamenSrc *self)
   if (w == GST_RAMEN_GRPC_WAIT_INTERRUPTED)
     return GST_FLOW_FLUSHING;
   if (w != GST_RAMEN_GRPC_WAIT_MESSAGE) {
-    if (status_is_fatal (status))
+    if (status_is_fatal (status, details))
       return fatal_status (self, status, details);
     schedule_reconnect (self, status, details ? details : "Replay failed");
     return GST_FLOW_OK;
@@ -820,7 +823,7 @@ handle_stream_closed (GstRamenSrc *self)
       gst_ramen_grpc_stream_get_status (self->stream, &details);
   g_autofree gchar *d = g_strdup (details);
 
-  if (status_is_fatal (status))
+  if (status_is_fatal (status, d))
     return fatal_status (self, status, d);
   schedule_reconnect (self, status,
       *d ? d :
