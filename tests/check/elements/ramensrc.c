@@ -643,6 +643,48 @@ GST_START_TEST (test_unlock_interrupts_wait)
 
 GST_END_TEST;
 
+static void
+find_secret_log (GstDebugCategory *category, GstDebugLevel level,
+    const gchar *file, const gchar *function, gint line, GObject *object,
+    GstDebugMessage *message, gpointer user_data)
+{
+  const gchar *text = gst_debug_message_get (message);
+  guint *counts = user_data;
+
+  if (g_str_equal (gst_debug_category_get_name (category), "ramensrc"))
+    g_atomic_int_inc (&counts[1]);
+  if (text && (strstr (text, "Key-0f-Test") || strstr (text, "T0ken-0f-Test")))
+    g_atomic_int_inc (&counts[0]);
+}
+
+/* The API key and the token reach the server and no log line, at any
+ * level. */
+GST_START_TEST (test_secrets_not_logged)
+{
+  Peer *peer = cloud_start (
+      "--ramen-events", "3", "--ramen-api-key", "Key-0f-Test", NULL);
+  GstHarness *h = harness_for (peer, "u15");
+  GstDebugLevel old = gst_debug_get_default_threshold ();
+  guint counts[2] = { 0, 0 }; /* secrets seen, ramensrc lines seen */
+
+  gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (find_secret_log, counts, NULL);
+  gst_debug_set_default_threshold (GST_LEVEL_MEMDUMP);
+  g_object_set (
+      h->element, "api-key", "Key-0f-Test", "token", "T0ken-0f-Test", NULL);
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 3);
+  gst_harness_teardown (h);
+  gst_debug_set_default_threshold (old);
+  gst_debug_remove_log_function (find_secret_log);
+  gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+  fail_unless_equals_int (counts[0], 0);
+  fail_unless (counts[1] > 0);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_python_grpcio_server)
 {
   const gchar *python = g_getenv ("PYTHON");
@@ -716,6 +758,7 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_tls_to_plaintext_server_fails);
   tcase_add_test (tc, test_close_before_subscribe_response);
   tcase_add_test (tc, test_unlock_interrupts_wait);
+  tcase_add_test (tc, test_secrets_not_logged);
   tcase_add_test (tc, test_python_grpcio_server);
   return s;
 }
