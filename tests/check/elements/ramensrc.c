@@ -669,12 +669,14 @@ GST_START_TEST (test_secrets_not_logged)
 
   gst_debug_remove_log_function (gst_debug_log_default);
   gst_debug_add_log_function (find_secret_log, counts, NULL);
-  gst_debug_set_default_threshold (GST_LEVEL_MEMDUMP);
+  gst_debug_set_threshold_from_string ("*:9", TRUE);
   g_object_set (
       h->element, "api-key", "Key-0f-Test", "token", "T0ken-0f-Test", NULL);
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 3);
   gst_harness_teardown (h);
+  gst_debug_set_threshold_from_string (
+      g_getenv ("GST_DEBUG") ? g_getenv ("GST_DEBUG") : "", TRUE);
   gst_debug_set_default_threshold (old);
   gst_debug_remove_log_function (find_secret_log);
   gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
