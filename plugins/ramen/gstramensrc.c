@@ -126,6 +126,7 @@ struct _GstRamenSrc
   guint heartbeats_unacked;
   Ramen__V1__ReplayResponse *page;
   gsize page_index;
+  gint replay_limit;
   GstRamenBackoff backoff;
   gboolean need_backoff;
   gchar *last_reason;
@@ -627,7 +628,7 @@ fetch_page (GstRamenSrc *self)
   req.user_id = g_strdup (self->subject_id ? self->subject_id : "");
   GST_OBJECT_UNLOCK (self);
   req.after_seq = self->delivered_seq;
-  req.limit = GST_RAMEN_REPLAY_MAX_LIMIT;
+  req.limit = self->replay_limit;
   req_bytes = gst_ramen_pack (&req.base);
   g_free (req.app_id);
   g_free (req.user_id);
@@ -639,6 +640,15 @@ fetch_page (GstRamenSrc *self)
   if (w == GST_RAMEN_GRPC_WAIT_INTERRUPTED)
     return GST_FLOW_FLUSHING;
   if (w != GST_RAMEN_GRPC_WAIT_MESSAGE) {
+    /* a page over max-message-size: ask for smaller pages, down to one
+     * event, which then is really too large */
+    if (status_is_fatal (status, details) &&
+        status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED && self->replay_limit > 1) {
+      self->replay_limit /= 2;
+      GST_INFO_OBJECT (self, "Replay page too large, asking for %d events",
+          self->replay_limit);
+      return GST_FLOW_OK;
+    }
     if (status_is_fatal (status, details))
       return fatal_status (self, status, details);
     schedule_reconnect (self, status, details ? details : "Replay failed");
@@ -1111,6 +1121,7 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
   self->state = STATE_IDLE;
   self->need_backoff = FALSE;
   self->last_status = GST_RAMEN_GRPC_OK;
+  self->replay_limit = GST_RAMEN_REPLAY_MAX_LIMIT;
   GST_OBJECT_LOCK (self);
   self->n_events = self->n_duplicates = self->n_gaps = self->n_replayed = 0;
   self->n_reconnects = self->n_heartbeat_timeouts = self->n_invalid = 0;

@@ -531,6 +531,24 @@ GST_START_TEST (test_oversized_message_error)
 
 GST_END_TEST;
 
+/* 3 KiB events in 100 KB messages: Replay pages shrink until they fit */
+GST_START_TEST (test_replay_pages_shrink)
+{
+  Peer *peer = cloud_start (
+      "--ramen-events", "200", "--ramen-payload-size", "3000", NULL);
+  GstHarness *h = harness_for (peer, "u16");
+
+  g_object_set (h->element, "max-message-size", 100000, NULL);
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 200);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "replayed"), 200);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  gst_harness_teardown (h);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_silent_server_times_out)
 {
   Peer *peer = cloud_start ("--ramen-silent", NULL);
@@ -755,6 +773,7 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_binary_payload_base64);
   tcase_add_test (tc, test_invalid_utf8_skipped);
   tcase_add_test (tc, test_oversized_message_error);
+  tcase_add_test (tc, test_replay_pages_shrink);
   tcase_add_test (tc, test_silent_server_times_out);
   tcase_add_test (tc, test_silent_subscribe_times_out);
   tcase_add_test (tc, test_tls_to_plaintext_server_fails);
