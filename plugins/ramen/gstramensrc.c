@@ -30,7 +30,7 @@
 
 #include "gstramenelements.h"
 #include "gstramensrc.h"
-#include <gst/ramen/ramen-backoff.h>
+#include <gst/net/sensor-backoff.h>
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-event.h>
 #include <gst/ramen/ramen-grpc.h>
@@ -127,7 +127,7 @@ struct _GstRamenSrc
   Ramen__V1__ReplayResponse *page;
   gsize page_index;
   gint replay_limit;
-  GstRamenBackoff backoff;
+  GstSensorBackoff backoff;
   gboolean need_backoff;
   gchar *last_reason;
   GstRamenGrpcStatus last_status;
@@ -492,14 +492,14 @@ send_heartbeat (GstRamenSrc *self)
 }
 
 static void
-post_reconnecting (GstRamenSrc *self, guint attempt, gint64 delay_us)
+post_reconnecting (GstRamenSrc *self, guint attempt, GstClockTime delay)
 {
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("ramensrc-reconnecting", "attempt", G_TYPE_UINT,
-              attempt, "delay", G_TYPE_UINT64, (guint64) delay_us * 1000,
-              "reason", G_TYPE_STRING, self->last_reason, "grpc-status",
-              G_TYPE_INT, (gint) self->last_status, NULL)));
+              attempt, "delay", G_TYPE_UINT64, (guint64) delay, "reason",
+              G_TYPE_STRING, self->last_reason, "grpc-status", G_TYPE_INT,
+              (gint) self->last_status, NULL)));
 }
 
 static void
@@ -858,7 +858,7 @@ handle_server_message (GstRamenSrc *self, GBytes *bytes, GstBuffer **out)
     return GST_FLOW_OK;
   }
   /* the first server message ends the backoff */
-  gst_ramen_backoff_reset (&self->backoff);
+  gst_sensor_backoff_reset (&self->backoff);
 
   switch (msg->message_case) {
     case RAMEN__V1__SERVER_MESSAGE__MESSAGE_SUBSCRIBE_RESPONSE:
@@ -926,9 +926,9 @@ connect_after_backoff (GstRamenSrc *self)
   gchar *ca = NULL;
 
   if (self->need_backoff) {
-    gint64 delay = gst_ramen_backoff_next (&self->backoff);
+    GstClockTime delay = gst_sensor_backoff_next (&self->backoff);
 
-    if (delay < 0) {
+    if (!GST_CLOCK_TIME_IS_VALID (delay)) {
       GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ,
           ("Could not reach RAMEN"),
           ("giving up after %d retries: %s (%s)", self->backoff.retries,
@@ -939,7 +939,7 @@ connect_after_backoff (GstRamenSrc *self)
       return GST_FLOW_ERROR;
     }
     post_reconnecting (self, self->backoff.attempt, delay);
-    if (!wait_until (self, g_get_monotonic_time () + delay))
+    if (!wait_until (self, g_get_monotonic_time () + delay / GST_USECOND))
       return GST_FLOW_FLUSHING;
     self->need_backoff = FALSE;
   }
@@ -1126,9 +1126,8 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
   self->n_events = self->n_duplicates = self->n_gaps = self->n_replayed = 0;
   self->n_reconnects = self->n_heartbeat_timeouts = self->n_invalid = 0;
   self->n_acks_dropped = self->n_gaps_unrepaired = 0;
-  gst_ramen_backoff_init (&self->backoff, self->backoff_initial,
-      self->backoff_factor, self->backoff_max, 0.1, self->retries,
-      g_random_int ());
+  gst_sensor_backoff_init (&self->backoff, self->backoff_initial,
+      self->backoff_factor, self->backoff_max, 0.1, self->retries, 0);
   GST_OBJECT_UNLOCK (self);
 
   pad = GST_BASE_SRC_PAD (self);
@@ -1151,7 +1150,7 @@ gst_ramen_src_stop (GstBaseSrc *bsrc)
     self->probe_id = 0;
   }
   disconnect (self);
-  gst_ramen_backoff_clear (&self->backoff);
+  gst_sensor_backoff_clear (&self->backoff);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->ca_pem, g_free);
   g_clear_pointer (&self->last_reason, g_free);

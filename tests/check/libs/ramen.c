@@ -10,7 +10,6 @@
 
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
-#include <gst/ramen/ramen-backoff.h>
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-event.h>
 #include <gst/ramen/ramen-proto.h>
@@ -289,34 +288,6 @@ GST_START_TEST (test_payload_kind)
 
 GST_END_TEST;
 
-GST_START_TEST (test_backoff)
-{
-  GstRamenBackoff b;
-  const gint64 expected[] = { 1, 2, 4, 8, 16, 32, 32, 32 };
-  guint i;
-
-  gst_ramen_backoff_init (&b, 1.0, 2.0, 32.0, 0.0, -1, 1);
-  for (i = 0; i < G_N_ELEMENTS (expected); i++)
-    fail_unless_equals_int64 (
-        gst_ramen_backoff_next (&b), expected[i] * G_USEC_PER_SEC);
-  gst_ramen_backoff_reset (&b);
-  fail_unless_equals_int64 (gst_ramen_backoff_next (&b), G_USEC_PER_SEC);
-  gst_ramen_backoff_clear (&b);
-
-  /* retries run out; jitter stays within +-10% */
-  gst_ramen_backoff_init (&b, 1.0, 2.0, 32.0, 0.1, 3, 7);
-  for (i = 0; i < 3; i++) {
-    gint64 d = gst_ramen_backoff_next (&b);
-    gint64 base = (G_GINT64_CONSTANT (1) << i) * G_USEC_PER_SEC;
-
-    fail_unless (d >= base * 9 / 10 && d <= base * 11 / 10);
-  }
-  fail_unless_equals_int64 (gst_ramen_backoff_next (&b), -1);
-  gst_ramen_backoff_clear (&b);
-}
-
-GST_END_TEST;
-
 GST_START_TEST (test_proto_field_numbers)
 {
   /* SubscribeRequest{user_id(4)="u", last_seq(5)=300} inside
@@ -355,7 +326,6 @@ ramen_suite (void)
   tcase_add_test (tc, test_event_json);
   tcase_add_test (tc, test_timestamps);
   tcase_add_test (tc, test_payload_kind);
-  tcase_add_test (tc, test_backoff);
   tcase_add_test (tc, test_proto_field_numbers);
   return s;
 }
