@@ -1130,6 +1130,7 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
       self->backoff_factor, self->backoff_max, 0.1, self->retries, 0);
   GST_OBJECT_UNLOCK (self);
 
+  gst_ramen_grpc_runtime_ref ();
   pad = GST_BASE_SRC_PAD (self);
   self->probe_id = gst_pad_add_probe (
       pad, GST_PAD_PROBE_TYPE_BUFFER, pushed_probe, self, NULL);
@@ -1150,6 +1151,7 @@ gst_ramen_src_stop (GstBaseSrc *bsrc)
     self->probe_id = 0;
   }
   disconnect (self);
+  gst_ramen_grpc_runtime_unref ();
   gst_sensor_backoff_clear (&self->backoff);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->ca_pem, g_free);

@@ -154,6 +154,18 @@ drain_and_destroy_cq (grpc_completion_queue *cq)
   grpc_completion_queue_destroy (cq);
 }
 
+void
+gst_ramen_grpc_runtime_ref (void)
+{
+  grpc_init ();
+}
+
+void
+gst_ramen_grpc_runtime_unref (void)
+{
+  grpc_shutdown ();
+}
+
 /* ------------------------------------------------------------------ */
 /* client */
 

@@ -39,6 +39,12 @@ typedef enum {
 
 const gchar *gst_ramen_grpc_status_name (GstRamenGrpcStatus status);
 
+/* Holds the gRPC runtime up between calls (reference counted). Channels
+ * and servers hold it too; an element holds it from start to stop so that
+ * reconnecting does not tear the runtime down and build it again. */
+void gst_ramen_grpc_runtime_ref (void);
+void gst_ramen_grpc_runtime_unref (void);
+
 /* ---- client ---- */
 
 typedef struct _GstRamenGrpcChannel GstRamenGrpcChannel;
