@@ -646,6 +646,9 @@ server_call_pump (GstRamenGrpcServerCall *c)
     g_bytes_unref (bytes);
     memset (&op, 0, sizeof (op));
     op.op = GRPC_OP_SEND_MESSAGE;
+    /* more behind this one: let the transport coalesce the writes */
+    if (!g_queue_is_empty (&c->sendq))
+      op.flags = GRPC_WRITE_BUFFER_HINT;
     op.data.send_message.send_message = c->send_bb;
     if (server_call_batch (c, &op, 1, &c->t_send)) {
       c->send_pending = TRUE;
