@@ -34,6 +34,7 @@
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-event.h>
 #include <gst/ramen/ramen-grpc.h>
+#include <gst/ramen/ramen-heartbeat.h>
 #include <gst/ramen/ramen-proto.h>
 #include <gst/ramen/ramen-seq.h>
 
@@ -48,10 +49,6 @@ GST_DEBUG_CATEGORY_STATIC (ramen_src_debug);
 #define DEFAULT_TIMEOUT 10
 #define DEFAULT_HEARTBEAT_INTERVAL 0
 #define DEFAULT_MAX_MESSAGE_SIZE (4 * 1024 * 1024)
-#define HEARTBEAT_DEFAULT_S 30
-#define HEARTBEAT_MIN_S 5
-#define HEARTBEAT_MAX_S 300
-#define HEARTBEAT_MISSES 2
 #define MAX_QUEUED_SENDS 1024
 
 enum {
@@ -717,14 +714,8 @@ on_subscribed (GstRamenSrc *self, Ramen__V1__SubscribeResponse *resp)
   g_free (self->connection_id);
   self->connection_id = g_strdup (resp->connection_id);
   GST_OBJECT_UNLOCK (self);
-  if (override_ms > 0)
-    self->heartbeat_interval_us = (gint64) override_ms * 1000;
-  else
-    self->heartbeat_interval_us =
-        (gint64) (interval_s > 0 ?
-                CLAMP (interval_s, HEARTBEAT_MIN_S, HEARTBEAT_MAX_S) :
-                HEARTBEAT_DEFAULT_S) *
-        G_USEC_PER_SEC;
+  self->heartbeat_interval_us =
+      gst_ramen_heartbeat_interval_us (interval_s, override_ms);
   self->subscribed = TRUE;
   self->heartbeats_unacked = 0;
   self->next_heartbeat_us =
@@ -1013,7 +1004,7 @@ gst_ramen_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
           continue;
         }
         if (self->subscribed && now >= self->next_heartbeat_us) {
-          if (self->heartbeats_unacked >= HEARTBEAT_MISSES) {
+          if (self->heartbeats_unacked >= GST_RAMEN_HEARTBEAT_MISSES) {
             GST_OBJECT_LOCK (self);
             self->n_heartbeat_timeouts++;
             GST_OBJECT_UNLOCK (self);

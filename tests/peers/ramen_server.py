@@ -7,7 +7,8 @@
 # grpc_tools. It serves --events events through Replay, then --live more on
 # the Subscribe stream, checks the x-app-id / x-api-key metadata, answers
 # heartbeats, and prints {"part": "ramen", "port": N} and then one line per
-# Ack received ("ack SEQ STATUS").
+# Ack received ("ack SEQ STATUS"). With --no-service it is a gRPC server
+# that knows no RAMEN at all.
 import argparse
 import json
 import os
@@ -28,6 +29,8 @@ p.add_argument('--events', type=int, default=5)
 p.add_argument('--live', type=int, default=5)
 p.add_argument('--app-id', default='')
 p.add_argument('--api-key', default='')
+p.add_argument('--no-service', action='store_true',
+               help='serve nothing: every call is UNIMPLEMENTED')
 args = p.parse_args()
 
 gen = tempfile.mkdtemp(prefix='ramen-peer-')
@@ -124,7 +127,8 @@ class Service(ramen_pb2_grpc.RAMENServiceServicer):
 
 
 server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-ramen_pb2_grpc.add_RAMENServiceServicer_to_server(Service(), server)
+if not args.no_service:
+    ramen_pb2_grpc.add_RAMENServiceServicer_to_server(Service(), server)
 port = server.add_insecure_port('127.0.0.1:0')
 server.start()
 say(json.dumps({'part': 'ramen', 'address': '127.0.0.1', 'port': port}))

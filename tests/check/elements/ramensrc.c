@@ -754,6 +754,41 @@ GST_START_TEST (test_python_grpcio_server)
 
 GST_END_TEST;
 
+/* A gRPC server without the RAMEN service: UNIMPLEMENTED is final */
+GST_START_TEST (test_unimplemented_fatal)
+{
+  const gchar *python = g_getenv ("PYTHON");
+  const gchar *src = g_getenv ("SENSOR_SOURCE_ROOT");
+  g_autofree gchar *script = g_build_filename (
+      src ? src : ".", "tests", "peers", "ramen_server.py", NULL);
+  g_autofree gchar *proto = g_build_filename (
+      src ? src : ".", "gst-libs", "gst", "ramen", "ramen.proto", NULL);
+  const gchar *argv[] = { python ? python : "/usr/bin/python3", script,
+    "--proto", proto, "--no-service", NULL };
+  Peer *peer = peer_start ("ramen", argv);
+  GstHarness *h = harness_for (peer, "u17");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+
+  gst_element_set_bus (h->element, bus);
+  gst_harness_play (h);
+  msg = wait_error (bus);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ));
+  fail_unless_equals_int (error_grpc_status (msg), 12);
+  g_error_free (err);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
 static Suite *
 ramensrc_suite (void)
 {
@@ -781,6 +816,7 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_unlock_interrupts_wait);
   tcase_add_test (tc, test_secrets_not_logged);
   tcase_add_test (tc, test_python_grpcio_server);
+  tcase_add_test (tc, test_unimplemented_fatal);
   return s;
 }
 

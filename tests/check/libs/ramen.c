@@ -12,6 +12,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-event.h>
+#include <gst/ramen/ramen-heartbeat.h>
 #include <gst/ramen/ramen-proto.h>
 #include <gst/ramen/ramen-seq.h>
 #include <json-glib/json-glib.h>
@@ -288,6 +289,24 @@ GST_START_TEST (test_payload_kind)
 
 GST_END_TEST;
 
+GST_START_TEST (test_heartbeat_interval)
+{
+  const gint64 S = G_USEC_PER_SEC;
+
+  fail_unless_equals_int64 (gst_ramen_heartbeat_interval_us (0, 0), 30 * S);
+  fail_unless_equals_int64 (gst_ramen_heartbeat_interval_us (-4, 0), 30 * S);
+  fail_unless_equals_int64 (gst_ramen_heartbeat_interval_us (1, 0), 5 * S);
+  fail_unless_equals_int64 (gst_ramen_heartbeat_interval_us (5, 0), 5 * S);
+  fail_unless_equals_int64 (gst_ramen_heartbeat_interval_us (42, 0), 42 * S);
+  fail_unless_equals_int64 (gst_ramen_heartbeat_interval_us (300, 0), 300 * S);
+  fail_unless_equals_int64 (
+      gst_ramen_heartbeat_interval_us (G_MAXINT32, 0), 300 * S);
+  /* the test override wins */
+  fail_unless_equals_int64 (gst_ramen_heartbeat_interval_us (42, 50), 50000);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_proto_field_numbers)
 {
   /* SubscribeRequest{user_id(4)="u", last_seq(5)=300} inside
@@ -326,6 +345,7 @@ ramen_suite (void)
   tcase_add_test (tc, test_event_json);
   tcase_add_test (tc, test_timestamps);
   tcase_add_test (tc, test_payload_kind);
+  tcase_add_test (tc, test_heartbeat_interval);
   tcase_add_test (tc, test_proto_field_numbers);
   return s;
 }
