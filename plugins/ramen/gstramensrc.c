@@ -17,10 +17,14 @@
  *     subject-id=user-1 state-location=/tmp/ramen.cursor ! fakesink dump=1
  * ]|
  *
- * The network runs on the streaming thread: create() waits on the gRPC call
- * (in short slices, so unlock() is seen at once), sends heartbeats when
- * they are due and acknowledges the previous event once it has gone
- * downstream (seen by a pad probe).
+ * Threads: socket I/O runs on the gRPC core's own threads; the streaming
+ * thread drives the call's completion queue. create() waits for the next
+ * message (in 20 ms slices, so unlock() is seen at once), sends heartbeats
+ * when they are due and acknowledges the previous event once it has gone
+ * downstream (seen by a pad probe). This keeps "push, then ack, then save"
+ * in one place with no queue between network and streaming; the cost is
+ * that heartbeats pause while downstream blocks or the pipeline is PAUSED,
+ * and a stream reaped meanwhile is resumed through Replay.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
