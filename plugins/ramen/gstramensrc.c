@@ -1009,11 +1009,12 @@ gst_ramen_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
         }
         if (self->subscribed && now >= self->next_heartbeat_us) {
           if (self->heartbeats_unacked >= GST_RAMEN_HEARTBEAT_MISSES) {
+            schedule_reconnect (self, GST_RAMEN_GRPC_DEADLINE_EXCEEDED,
+                "heartbeats not acknowledged");
+            /* after the reconnect count: readers see both move together */
             GST_OBJECT_LOCK (self);
             self->n_heartbeat_timeouts++;
             GST_OBJECT_UNLOCK (self);
-            schedule_reconnect (self, GST_RAMEN_GRPC_DEADLINE_EXCEEDED,
-                "heartbeats not acknowledged");
             continue;
           }
           send_heartbeat (self);
