@@ -35,6 +35,8 @@ static gchar *opt_bad_kind = NULL;
 static gint opt_payload_size = 0;
 static gboolean opt_no_replay = FALSE;
 static gboolean opt_silent_subscribe = FALSE;
+static gchar *opt_tls_cert = NULL;
+static gchar *opt_tls_key = NULL;
 
 static const GOptionEntry ramen_entries[] = {
   { "ramen-events", 0, 0, G_OPTION_ARG_INT, &opt_events,
@@ -70,6 +72,11 @@ static const GOptionEntry ramen_entries[] = {
       "Pad HSI payloads to about N bytes (default: natural size)", "N" },
   { "ramen-silent-subscribe", 0, 0, G_OPTION_ARG_NONE, &opt_silent_subscribe,
       "Answer Replay but never Subscribe", NULL },
+  { "ramen-tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert,
+      "Serve TLS with this PEM certificate chain (with --ramen-tls-key)",
+      "FILE" },
+  { "ramen-tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key,
+      "PEM private key for --ramen-tls-cert", "FILE" },
   { "ramen-no-replay", 0, 0, G_OPTION_ARG_NONE, &opt_no_replay,
       "Replay answers with no events (everything comes by Subscribe)", NULL },
   { NULL }
@@ -590,13 +597,24 @@ static gboolean
 ramen_start (SensorCloud *cloud, GError **error)
 {
   g_autofree gchar *address = g_strdup_printf ("%s:0", cloud->address);
+  g_autofree gchar *cert = NULL;
+  g_autofree gchar *key = NULL;
   guint port = 0;
 
+  if ((opt_tls_cert != NULL) != (opt_tls_key != NULL)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--ramen-tls-cert and --ramen-tls-key go together");
+    return FALSE;
+  }
+  if (opt_tls_cert &&
+      (!g_file_get_contents (opt_tls_cert, &cert, NULL, error) ||
+          !g_file_get_contents (opt_tls_key, &key, NULL, error)))
+    return FALSE;
   g_mutex_init (&ramen.lock);
   ramen.users = g_hash_table_new_full (
       g_str_hash, g_str_equal, NULL, (GDestroyNotify) user_log_free);
   ramen.last_live_us = g_get_monotonic_time ();
-  ramen.server = gst_ramen_grpc_server_new (address, &funcs, NULL,
+  ramen.server = gst_ramen_grpc_server_new (address, cert, key, &funcs, NULL,
       opt_live_interval_ms > 0 ? MIN (opt_live_interval_ms, 10) : 10, &port,
       error);
   if (ramen.server == NULL)

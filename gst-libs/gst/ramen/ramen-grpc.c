@@ -849,9 +849,9 @@ server_thread (gpointer data)
 }
 
 GstRamenGrpcServer *
-gst_ramen_grpc_server_new (const gchar *address,
-    const GstRamenGrpcServerFuncs *funcs, gpointer user_data, guint tick_ms,
-    guint *port, GError **error)
+gst_ramen_grpc_server_new (const gchar *address, const gchar *cert_pem,
+    const gchar *key_pem, const GstRamenGrpcServerFuncs *funcs,
+    gpointer user_data, guint tick_ms, guint *port, GError **error)
 {
   GstRamenGrpcServer *server = g_new0 (GstRamenGrpcServer, 1);
   grpc_server_credentials *creds;
@@ -865,7 +865,14 @@ gst_ramen_grpc_server_new (const gchar *address,
   server->cq = grpc_completion_queue_create_for_next (NULL);
   server->server = grpc_server_create (NULL, NULL);
   grpc_server_register_completion_queue (server->server, server->cq, NULL);
-  creds = grpc_insecure_server_credentials_create ();
+  if (cert_pem && key_pem) {
+    grpc_ssl_pem_key_cert_pair pair = { key_pem, cert_pem };
+
+    creds = grpc_ssl_server_credentials_create_ex (
+        NULL, &pair, 1, GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE, NULL);
+  } else {
+    creds = grpc_insecure_server_credentials_create ();
+  }
   bound = grpc_server_add_http2_port (server->server, address, creds);
   grpc_server_credentials_release (creds);
   if (bound <= 0) {

@@ -121,8 +121,11 @@ typedef struct
   void (*tick) (gpointer user_data);
 } GstRamenGrpcServerFuncs;
 
-/* Listens on @address ("127.0.0.1:0"), returns the bound port in *@port. */
+/* Listens on @address ("127.0.0.1:0"), returns the bound port in *@port.
+ * With @cert_pem and @key_pem it serves TLS with that certificate chain,
+ * otherwise plaintext. */
 GstRamenGrpcServer *gst_ramen_grpc_server_new (const gchar *address,
+    const gchar *cert_pem, const gchar *key_pem,
     const GstRamenGrpcServerFuncs *funcs, gpointer user_data, guint tick_ms,
     guint *port, GError **error);
 /* Cancels every call, stops the thread and frees the server. */

@@ -619,6 +619,61 @@ GST_START_TEST (test_tls_to_plaintext_server_fails)
 
 GST_END_TEST;
 
+/* A TLS server with a certificate for 127.0.0.1: trusted through
+ * tls-ca-file it works; with the system roots it is refused. */
+GST_START_TEST (test_tls_with_ca_file)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("ramensrc-tls-XXXXXX", NULL);
+  g_autofree gchar *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree gchar *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree gchar *loc = NULL;
+  const gchar *openssl[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048",
+    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj",
+    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+  GSubprocess *gen;
+  Peer *peer;
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *msg;
+
+  gen = g_subprocess_newv (openssl,
+      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+      NULL);
+  fail_unless (gen != NULL && g_subprocess_wait_check (gen, NULL, NULL));
+  g_object_unref (gen);
+  peer = cloud_start ("--ramen-events", "3", "--ramen-tls-cert", cert,
+      "--ramen-tls-key", key, NULL);
+  loc = g_strdup_printf ("127.0.0.1:%u", peer->port);
+
+  h = gst_harness_new ("ramensrc");
+  g_object_set (h->element, "location", loc, "tls-ca-file", cert, "subject-id",
+      "u18", NULL);
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 3);
+  gst_harness_teardown (h);
+
+  /* the same server is not trusted by the system roots */
+  h = gst_harness_new ("ramensrc");
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  g_object_set (
+      h->element, "location", loc, "retries", 0, "subject-id", "u18", NULL);
+  gst_harness_play (h);
+  msg = wait_error (bus);
+  fail_unless_equals_int (error_grpc_status (msg), 14);
+  gst_message_unref (msg);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+
+  peer_stop (peer);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_close_before_subscribe_response)
 {
   Peer *peer = cloud_start (
@@ -812,6 +867,7 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_silent_server_times_out);
   tcase_add_test (tc, test_silent_subscribe_times_out);
   tcase_add_test (tc, test_tls_to_plaintext_server_fails);
+  tcase_add_test (tc, test_tls_with_ca_file);
   tcase_add_test (tc, test_close_before_subscribe_response);
   tcase_add_test (tc, test_unlock_interrupts_wait);
   tcase_add_test (tc, test_secrets_not_logged);

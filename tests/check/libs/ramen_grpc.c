@@ -84,8 +84,8 @@ static GstRamenGrpcServer *
 start_server (guint *port)
 {
   GError *err = NULL;
-  GstRamenGrpcServer *s =
-      gst_ramen_grpc_server_new ("127.0.0.1:0", &funcs, NULL, 10, port, &err);
+  GstRamenGrpcServer *s = gst_ramen_grpc_server_new (
+      "127.0.0.1:0", NULL, NULL, &funcs, NULL, 10, port, &err);
 
   fail_unless (s != NULL);
   return s;
