@@ -1264,7 +1264,8 @@ gst_ramen_src_class_init (GstRamenSrcClass *klass)
           0, 3600000, DEFAULT_HEARTBEAT_INTERVAL, rw));
   g_object_class_install_property (gobject_class, PROP_MAX_MESSAGE_SIZE,
       g_param_spec_uint ("max-message-size", "Maximum message size",
-          "Largest gRPC message accepted, bytes; a larger one is an error",
+          "Largest gRPC message accepted, bytes; Replay then asks for smaller "
+          "pages, a single larger event is an error",
           1024, G_MAXINT, DEFAULT_MAX_MESSAGE_SIZE, rw));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
