@@ -354,6 +354,9 @@ struct _GstRamenGrpcStream
   GQueue sendq;
 };
 
+/* Sends held back to be written together (see gst_ramen_grpc_stream_send). */
+#define SEND_BATCH 16
+
 static gboolean
 stream_batch (GstRamenGrpcStream *s, grpc_op *ops, gsize n, Tag *tag)
 {
@@ -420,6 +423,10 @@ stream_pump_send (GstRamenGrpcStream *s)
   g_bytes_unref (bytes);
   memset (&op, 0, sizeof (op));
   op.op = GRPC_OP_SEND_MESSAGE;
+  /* more behind this one: let the transport coalesce the writes; the last
+   * one of the queue goes out unhinted and flushes them */
+  if (!g_queue_is_empty (&s->sendq))
+    op.flags = GRPC_WRITE_BUFFER_HINT;
   op.data.send_message.send_message = s->send_bb;
   if (stream_batch (s, &op, 1, &s->t_send)) {
     s->send_pending = TRUE;
@@ -492,7 +499,10 @@ gst_ramen_grpc_stream_send (
   if (g_queue_get_length (&stream->sendq) >= max_queued)
     return FALSE;
   g_queue_push_tail (&stream->sendq, g_bytes_ref (message));
-  stream_pump_send (stream);
+  /* small messages (acks) are held back and written together: when the
+   * batch is full, or in recv() when nothing else is ready */
+  if (g_queue_get_length (&stream->sendq) >= SEND_BATCH)
+    stream_pump_send (stream);
   return TRUE;
 }
 
@@ -510,7 +520,17 @@ gst_ramen_grpc_stream_recv (GstRamenGrpcStream *stream, gint64 deadline_us,
     if (stream->recv_ended && stream->status_done)
       return GST_RAMEN_GRPC_WAIT_CLOSED;
     stream_start_recv (stream);
-    if (!cq_wait (stream->cq, deadline_us, interrupt, &interrupted, &ev))
+    if (!stream->send_pending && !g_queue_is_empty (&stream->sendq)) {
+      /* held-back sends go out before we would block */
+      ev = grpc_completion_queue_next (
+          stream->cq, gpr_time_0 (GPR_CLOCK_MONOTONIC), NULL);
+      if (ev.type != GRPC_OP_COMPLETE)
+        stream_pump_send (stream);
+    } else {
+      ev.type = GRPC_QUEUE_TIMEOUT;
+    }
+    if (ev.type != GRPC_OP_COMPLETE &&
+        !cq_wait (stream->cq, deadline_us, interrupt, &interrupted, &ev))
       return interrupted ? GST_RAMEN_GRPC_WAIT_INTERRUPTED :
                            GST_RAMEN_GRPC_WAIT_TIMEOUT;
     msg = stream_handle (stream, &ev);
