@@ -127,7 +127,9 @@ struct _GstRamenSrc
   guint heartbeats_unacked;
   Ramen__V1__ReplayResponse *page;
   gsize page_index;
+  gint64 page_start_seq;
   gint replay_limit;
+  gboolean cursor_warned;
   GstSensorBackoff backoff;
   gboolean need_backoff;
   gchar *last_reason;
@@ -426,9 +428,13 @@ save_cursor (GstRamenSrc *self, gint64 seq)
   app = g_strdup (self->app_id);
   user = g_strdup (self->subject_id);
   GST_OBJECT_UNLOCK (self);
-  if (path && !gst_ramen_cursor_save (path, app, user, seq, &err))
+  /* one warning, not one per event */
+  if (path && !gst_ramen_cursor_save (path, app, user, seq, &err) &&
+      !self->cursor_warned) {
     GST_ELEMENT_WARNING (self, RESOURCE, WRITE, (NULL),
         ("cannot save the cursor to %s: %s", path, err->message));
+    self->cursor_warned = TRUE;
+  }
   g_free (path);
   g_free (app);
   g_free (user);
@@ -658,6 +664,7 @@ fetch_page (GstRamenSrc *self)
   data = g_bytes_get_data (resp_bytes, &len);
   self->page = ramen__v1__replay_response__unpack (NULL, len, data);
   self->page_index = 0;
+  self->page_start_seq = self->delivered_seq;
   if (self->page == NULL)
     schedule_reconnect (
         self, GST_RAMEN_GRPC_INTERNAL, "malformed ReplayResponse");
@@ -813,11 +820,21 @@ next_replayed (GstRamenSrc *self)
   return NULL;
 }
 
+/* The last page is done; so is a page that moved us nowhere although it
+ * claims more (a server bug), lest we ask for it forever. */
 static gboolean
 replay_exhausted (GstRamenSrc *self)
 {
-  return self->page && self->page_index >= self->page->n_events &&
-      !self->page->has_more;
+  if (self->page == NULL || self->page_index < self->page->n_events)
+    return FALSE;
+  if (self->page->has_more && self->delivered_seq == self->page_start_seq) {
+    GST_WARNING_OBJECT (self,
+        "Replay says has_more but gave nothing after %" G_GINT64_FORMAT
+        ", subscribing",
+        self->delivered_seq);
+    return TRUE;
+  }
+  return !self->page->has_more;
 }
 
 static GstFlowReturn
@@ -1118,6 +1135,7 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
   self->need_backoff = FALSE;
   self->last_status = GST_RAMEN_GRPC_OK;
   self->replay_limit = GST_RAMEN_REPLAY_MAX_LIMIT;
+  self->cursor_warned = FALSE;
   GST_OBJECT_LOCK (self);
   self->n_events = self->n_duplicates = self->n_gaps = self->n_replayed = 0;
   self->n_reconnects = self->n_heartbeat_timeouts = self->n_invalid = 0;

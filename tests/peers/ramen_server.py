@@ -29,6 +29,8 @@ p.add_argument('--events', type=int, default=5)
 p.add_argument('--live', type=int, default=5)
 p.add_argument('--app-id', default='')
 p.add_argument('--api-key', default='')
+p.add_argument('--replay-stuck', action='store_true',
+               help='Replay always answers has_more with no events')
 p.add_argument('--no-service', action='store_true',
                help='serve nothing: every call is UNIMPLEMENTED')
 args = p.parse_args()
@@ -69,11 +71,15 @@ TOTAL = args.events + args.live
 class Service(ramen_pb2_grpc.RAMENServiceServicer):
     def check(self, context):
         md = dict(context.invocation_metadata())
-        if md.get('x-app-id') != args.app_id or md.get('x-api-key') != args.api_key:
+        if (md.get('x-app-id', '') != args.app_id
+                or md.get('x-api-key', '') != args.api_key):
             context.abort(grpc.StatusCode.UNAUTHENTICATED, 'bad metadata')
 
     def Replay(self, request, context):
         self.check(context)
+        if args.replay_stuck:
+            return ramen_pb2.ReplayResponse(has_more=True,
+                                            highest_seq=args.events)
         limit = min(request.limit or 100, 1000)
         seqs = [s for s in range(request.after_seq + 1, args.events + 1)][:limit]
         return ramen_pb2.ReplayResponse(

@@ -809,6 +809,54 @@ GST_START_TEST (test_python_grpcio_server)
 
 GST_END_TEST;
 
+/* A Replay that claims more but gives nothing does not loop forever */
+GST_START_TEST (test_replay_stuck_server)
+{
+  const gchar *python = g_getenv ("PYTHON");
+  const gchar *src = g_getenv ("SENSOR_SOURCE_ROOT");
+  g_autofree gchar *script = g_build_filename (
+      src ? src : ".", "tests", "peers", "ramen_server.py", NULL);
+  g_autofree gchar *proto = g_build_filename (
+      src ? src : ".", "gst-libs", "gst", "ramen", "ramen.proto", NULL);
+  const gchar *argv[] = { python ? python : "/usr/bin/python3", script,
+    "--proto", proto, "--events", "0", "--live", "3", "--replay-stuck",
+    "--app-id", "test-app", NULL };
+  Peer *peer = peer_start ("ramen", argv);
+  GstHarness *h = harness_for (peer, "py-user");
+
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "replayed"), 0);
+  gst_harness_teardown (h);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
+/* An unwritable cursor: events still flow, one warning */
+GST_START_TEST (test_cursor_unwritable)
+{
+  Peer *peer = cloud_start ("--ramen-events", "5", NULL);
+  GstHarness *h = harness_for (peer, "u19");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (h->element, bus);
+  g_object_set (
+      h->element, "state-location", "/nonexistent-dir/ramen.cursor", NULL);
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 5);
+  gst_harness_teardown (h);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL);
+  gst_message_unref (msg);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+  gst_object_unref (bus);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
 /* A gRPC server without the RAMEN service: UNIMPLEMENTED is final */
 GST_START_TEST (test_unimplemented_fatal)
 {
@@ -873,6 +921,8 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_secrets_not_logged);
   tcase_add_test (tc, test_python_grpcio_server);
   tcase_add_test (tc, test_unimplemented_fatal);
+  tcase_add_test (tc, test_replay_stuck_server);
+  tcase_add_test (tc, test_cursor_unwritable);
   return s;
 }
 
