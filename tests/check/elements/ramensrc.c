@@ -145,6 +145,20 @@ stat_u64 (GstElement *e, const gchar *name)
   return v;
 }
 
+/* gst_harness_pull() with a deadline that fails the test clearly */
+static GstBuffer *
+pull_within (GstHarness *h)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  GstBuffer *buf;
+
+  while (
+      (buf = gst_harness_try_pull (h)) == NULL && g_get_monotonic_time () < end)
+    g_usleep (1000);
+  fail_unless (buf != NULL, "no buffer within 20 s");
+  return buf;
+}
+
 /* Pulls @n buffers and checks they are exactly seq first..first+n-1. */
 static void
 pull_expect_seqs (GstHarness *h, gint64 first_seq, guint n)
@@ -152,7 +166,7 @@ pull_expect_seqs (GstHarness *h, gint64 first_seq, guint n)
   guint i;
 
   for (i = 0; i < n; i++) {
-    GstBuffer *buf = gst_harness_pull (h);
+    GstBuffer *buf = pull_within (h);
     JsonNode *node;
     JsonObject *o;
 
@@ -221,7 +235,7 @@ GST_START_TEST (test_ordered_delivery)
   gst_harness_play (h);
   gst_harness_set_sink_caps_str (h, "application/x-json");
   /* the first event, exact bytes (from Replay) */
-  buf = gst_harness_pull (h);
+  buf = pull_within (h);
   fail_unless (buf != NULL);
   fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 1);
   fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
@@ -236,7 +250,7 @@ GST_START_TEST (test_ordered_delivery)
     JsonNode *node;
     JsonObject *o;
 
-    buf = gst_harness_pull (h);
+    buf = pull_within (h);
     fail_unless (buf != NULL);
     fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), i);
     o = buffer_json (buf, &node);
@@ -474,7 +488,7 @@ GST_START_TEST (test_binary_payload_base64)
 
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 1);
-  buf = gst_harness_pull (h);
+  buf = pull_within (h);
   o = buffer_json (buf, &node);
   fail_unless_equals_int64 (json_object_get_int_member (o, "seq"), 2);
   fail_unless_equals_string (
