@@ -27,12 +27,13 @@ proto = os.path.join(root, 'gst-libs', 'gst', 'ramen', 'ramen.proto')
 cloud_bin = os.path.join(build, 'tools', 'sensor-cloud', 'sensor-cloud')
 
 PY_CLIENT = r'''
-import base64, json, os, sys, tempfile
+import atexit, base64, json, os, shutil, sys, tempfile
 import grpc
 from grpc_tools import protoc
 import pkg_resources
 port, user, n, proto = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 gen = tempfile.mkdtemp()
+atexit.register(shutil.rmtree, gen, True)
 protoc.main(['protoc', '-I' + os.path.dirname(proto),
              '-I' + pkg_resources.resource_filename('grpc_tools', '_proto'),
              '--python_out=' + gen, '--grpc_python_out=' + gen, proto])

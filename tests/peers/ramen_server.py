@@ -10,8 +10,10 @@
 # Ack received ("ack SEQ STATUS"). With --no-service it is a gRPC server
 # that knows no RAMEN at all.
 import argparse
+import atexit
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -36,6 +38,7 @@ p.add_argument('--no-service', action='store_true',
 args = p.parse_args()
 
 gen = tempfile.mkdtemp(prefix='ramen-peer-')
+atexit.register(shutil.rmtree, gen, True)
 wkt = pkg_resources.resource_filename('grpc_tools', '_proto')
 if protoc.main(['protoc', '-I' + os.path.dirname(os.path.abspath(args.proto)),
                 '-I' + wkt, '--python_out=' + gen, '--grpc_python_out=' + gen,
