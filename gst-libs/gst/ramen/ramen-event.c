@@ -49,6 +49,34 @@ append_json_string (GString *out, const gchar *s)
   g_string_append_c (out, '"');
 }
 
+/* Integer formatting without printf: this runs once per event. */
+static void
+append_uint (GString *out, guint64 v, gint width)
+{
+  gchar buf[24];
+  gint n = 0;
+
+  do {
+    buf[n++] = '0' + v % 10;
+    v /= 10;
+  } while (v);
+  while (n < width)
+    buf[n++] = '0';
+  while (n > 0)
+    g_string_append_c (out, buf[--n]);
+}
+
+static void
+append_int (GString *out, gint64 v)
+{
+  if (v < 0) {
+    g_string_append_c (out, '-');
+    append_uint (out, -(guint64) v, 0);
+  } else {
+    append_uint (out, v, 0);
+  }
+}
+
 /* Proleptic Gregorian date of a day count since 1970-01-01 (days from
  * civil, inverted); cheaper than a GDateTime per event. */
 static void
@@ -89,13 +117,25 @@ append_timestamp (GString *out, const Google__Protobuf__Timestamp *ts)
     days--;
   }
   civil_from_days (days, &year, &month, &day);
-  g_string_append_printf (out,
-      "\"%04" G_GINT64_FORMAT "-%02u-%02uT%02u:%02u:%02u", year, month, day,
-      (guint) (secs / 3600), (guint) (secs / 60 % 60), (guint) (secs % 60));
-  if (ts->nanos % 1000000 == 0 && ts->nanos != 0)
-    g_string_append_printf (out, ".%03d", ts->nanos / 1000000);
-  else if (ts->nanos != 0)
-    g_string_append_printf (out, ".%09d", ts->nanos);
+  g_string_append_c (out, '"');
+  append_uint (out, year, 4);
+  g_string_append_c (out, '-');
+  append_uint (out, month, 2);
+  g_string_append_c (out, '-');
+  append_uint (out, day, 2);
+  g_string_append_c (out, 'T');
+  append_uint (out, secs / 3600, 2);
+  g_string_append_c (out, ':');
+  append_uint (out, secs / 60 % 60, 2);
+  g_string_append_c (out, ':');
+  append_uint (out, secs % 60, 2);
+  if (ts->nanos % 1000000 == 0 && ts->nanos != 0) {
+    g_string_append_c (out, '.');
+    append_uint (out, ts->nanos / 1000000, 3);
+  } else if (ts->nanos != 0) {
+    g_string_append_c (out, '.');
+    append_uint (out, ts->nanos, 9);
+  }
   g_string_append (out, "Z\"");
 }
 
@@ -171,6 +211,17 @@ accept_string (Cursor *c)
       return TRUE;
     if (ch < 0x20)
       return FALSE;
+    if (ch >= 0x80) {
+      /* outside strings only ASCII gets through, so checking UTF-8 here
+       * checks the whole text */
+      const gchar *seq = (const gchar *) c->p - 1;
+      gunichar u = g_utf8_get_char_validated (seq, c->end - (c->p - 1));
+
+      if (u == (gunichar) -1 || u == (gunichar) -2)
+        return FALSE;
+      c->p = (const guint8 *) g_utf8_next_char (seq);
+      continue;
+    }
     if (ch == '\\') {
       if (c->p >= c->end)
         return FALSE;
@@ -250,9 +301,7 @@ is_json (const guint8 *data, gsize len)
 {
   Cursor c = { data, data + len };
 
-  if (len == 0 || !g_utf8_validate ((const gchar *) data, len, NULL))
-    return FALSE;
-  if (!accept_value (&c, 0))
+  if (len == 0 || !accept_value (&c, 0))
     return FALSE;
   skip_ws (&c);
   return c.p == c.end;
@@ -298,8 +347,9 @@ gst_ramen_event_to_json (const Ramen__V1__EventEnvelope *event, GString *out,
 
   g_string_append (out, "{\"event_id\":");
   append_json_string (out, str_or_empty (event->event_id));
-  g_string_append_printf (
-      out, ",\"seq\":%" G_GINT64_FORMAT ",\"provider\":", (gint64) event->seq);
+  g_string_append (out, ",\"seq\":");
+  append_int (out, event->seq);
+  g_string_append (out, ",\"provider\":");
   append_json_string (out, str_or_empty (event->provider));
   g_string_append (out, ",\"event_type\":");
   append_json_string (out, str_or_empty (event->event_type));
@@ -308,14 +358,17 @@ gst_ramen_event_to_json (const Ramen__V1__EventEnvelope *event, GString *out,
   g_string_append (out, ",\"payload\":");
   if (payload->len > 0 && payload->data) {
     if (is_json (payload->data, payload->len)) {
-      gsize start = out->len, i;
+      gsize start = out->len;
+      gchar *p, *end;
 
       /* verbatim, so numbers keep their text; newlines can only be
        * whitespace here: blank them to keep one line */
       g_string_append_len (out, (const gchar *) payload->data, payload->len);
-      for (i = start; i < out->len; i++)
-        if (out->str[i] == '\n' || out->str[i] == '\r')
-          out->str[i] = ' ';
+      end = out->str + out->len;
+      for (p = out->str + start; (p = memchr (p, '\n', end - p)); p++)
+        *p = ' ';
+      for (p = out->str + start; (p = memchr (p, '\r', end - p)); p++)
+        *p = ' ';
       k = GST_RAMEN_PAYLOAD_JSON;
     } else {
       gchar *b64 = g_base64_encode (payload->data, payload->len);
@@ -336,12 +389,15 @@ gst_ramen_event_to_json (const Ramen__V1__EventEnvelope *event, GString *out,
                                           "null");
   g_string_append (out, ",\"created_at\":");
   append_timestamp (out, event->created_at);
-  g_string_append_printf (out, ",\"attempt\":%d,\"first_sent_at\":",
-      event->delivery ? event->delivery->attempt : 0);
+  g_string_append (out, ",\"attempt\":");
+  append_int (out, event->delivery ? event->delivery->attempt : 0);
+  g_string_append (out, ",\"first_sent_at\":");
   append_timestamp (
       out, event->delivery ? event->delivery->first_sent_at : NULL);
-  g_string_append_printf (out, ",\"is_replay\":%s}\n",
-      event->delivery && event->delivery->is_replay ? "true" : "false");
+  g_string_append (out,
+      event->delivery && event->delivery->is_replay ?
+          ",\"is_replay\":true}\n" :
+          ",\"is_replay\":false}\n");
   if (kind)
     *kind = k;
   return TRUE;
