@@ -20,11 +20,12 @@
  * Without it, pads named `AA_BB_CC_DD_EE_FF_accel` etc. appear (pad-added)
  * as devices post. See docs/rpsensorsrc.md for the whole contract.
  *
- * The server runs on its own thread and #GMainContext; each device has one
- * streaming thread that pushes its buffers to its pads, fed through a
- * bounded queue (#GstRpSensorSrc:queue-size buffers). When a queue is full
- * its oldest buffer is dropped and counted in `stats` (`dropped`), so a
- * stalled branch never holds up the server or other devices.
+ * The server runs on its own thread and #GMainContext; every source pad has
+ * its own streaming task, fed through its own bounded queue
+ * (#GstRpSensorSrc:queue-size buffers). When a queue is full its oldest
+ * buffer is dropped and counted in `stats` (`dropped`), so a stalled branch
+ * (or a sink waiting in preroll) never holds up the server or any other
+ * pad, of its own device or another.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -109,31 +110,26 @@ typedef struct
   guint64 falls;
 } Stats;
 
-/* One device: its pads, and the one streaming thread that pushes its
- * buffers to them in arrival order, fed by a bounded queue. */
+/* One device: its pads. */
+typedef struct
+{
+  GstPad *pads[G_N_ELEMENTS (groups)];
+  gboolean announced;
+} DeviceEntry;
+
+/* State of one source pad, owned by the pad. Each pad pushes from its own
+ * task, fed by its own bounded queue: in a live pipeline every sink waits
+ * in preroll on its first buffer until the whole pipeline is PLAYING, so
+ * pads sharing a thread would wait for each other. */
 typedef struct
 {
   GstRpSensorSrc *src;
-  GstPad *pads[G_N_ELEMENTS (groups)];
-  gboolean announced;
-  GstDataQueue *queue;
-  GstTask *task;
-  GRecMutex task_lock;
-} DeviceEntry;
-
-/* A queued buffer or event and the pad it goes to. */
-typedef struct
-{
-  GstDataQueueItem item;
-  GstPad *pad;
-} QueueItem;
-
-/* State of one source pad, owned by the pad. */
-typedef struct
-{
   guint group;
+  GstDataQueue *queue;
+  /* server thread only */
   GstClockTime last_pts;
   gboolean discont;
+  /* the pad's task only */
   gboolean failed;
 } PadData;
 
@@ -284,7 +280,7 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
       g_param_spec_uint ("queue-size", "Queue size",
-          "Buffers queued per device before the oldest is dropped", 1, G_MAXINT,
+          "Buffers queued per pad before the oldest is dropped", 1, G_MAXINT,
           DEFAULT_QUEUE_SIZE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
@@ -303,9 +299,9 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_MAX_DEVICES,
       g_param_spec_uint ("max-devices", "Maximum devices",
-          "Devices served at once without device-id (each has its pads and a "
-          "streaming thread); posts of further devices get 503 (0 = no "
-          "limit)",
+          "Devices served at once without device-id (each has its pads, "
+          "each pad a streaming thread); posts of further devices get 503 "
+          "(0 = no limit)",
           0, G_MAXINT, DEFAULT_MAX_DEVICES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
@@ -518,17 +514,16 @@ queue_never_full (GstDataQueue *queue, guint visible, guint bytes, guint64 time,
     gpointer checkdata)
 {
   /* the server thread must never block: the bound is enforced by
-   * device_enqueue(), which drops the oldest buffer instead */
+   * pad_enqueue(), which drops the oldest buffer instead */
   return FALSE;
 }
 
 static void
-free_item (QueueItem *qi)
+free_item (GstDataQueueItem *item)
 {
-  if (qi->item.object)
-    gst_mini_object_unref (qi->item.object);
-  gst_object_unref (qi->pad);
-  g_free (qi);
+  if (item->object)
+    gst_mini_object_unref (item->object);
+  g_free (item);
 }
 
 static PadData *
@@ -538,28 +533,34 @@ pad_get_data (GstPad *pad)
 }
 
 static void
-device_enqueue (
-    GstRpSensorSrc *self, DeviceEntry *entry, GstPad *pad, GstMiniObject *obj)
+pad_data_free (PadData *pd)
 {
-  QueueItem *qi;
+  g_object_unref (pd->queue);
+  g_free (pd);
+}
+
+/* Queues @obj (taken) for @pad's task. Never blocks. */
+static void
+pad_enqueue (GstRpSensorSrc *self, GstPad *pad, GstMiniObject *obj)
+{
+  PadData *pd = pad_get_data (pad);
+  GstDataQueueItem *item;
   GstDataQueueSize level;
   gboolean dropped = FALSE;
 
   if (GST_IS_BUFFER (obj)) {
-    gst_data_queue_get_level (entry->queue, &level);
+    gst_data_queue_get_level (pd->queue, &level);
     if (level.visible >= self->run_queue_size)
-      dropped = gst_data_queue_drop_head (entry->queue, GST_TYPE_BUFFER);
+      dropped = gst_data_queue_drop_head (pd->queue, GST_TYPE_BUFFER);
   }
 
-  qi = g_new0 (QueueItem, 1);
-  qi->item.object = obj;
-  qi->item.visible = TRUE;
-  qi->item.size =
-      GST_IS_BUFFER (obj) ? gst_buffer_get_size (GST_BUFFER (obj)) : 0;
-  qi->item.destroy = (GDestroyNotify) free_item;
-  qi->pad = gst_object_ref (pad);
-  if (!gst_data_queue_push (entry->queue, &qi->item))
-    free_item (qi);
+  item = g_new0 (GstDataQueueItem, 1);
+  item->object = obj;
+  item->visible = TRUE;
+  item->size = GST_IS_BUFFER (obj) ? gst_buffer_get_size (GST_BUFFER (obj)) : 0;
+  item->destroy = (GDestroyNotify) free_item;
+  if (!gst_data_queue_push (pd->queue, item))
+    free_item (item);
 
   if (dropped) {
     g_mutex_lock (&self->lock);
@@ -570,35 +571,31 @@ device_enqueue (
 }
 
 static void
-device_loop (gpointer user_data)
+pad_loop (gpointer user_data)
 {
-  DeviceEntry *entry = user_data;
-  GstRpSensorSrc *self = entry->src;
+  GstPad *pad = user_data;
+  PadData *pd = pad_get_data (pad);
+  GstRpSensorSrc *self = pd->src;
   GstDataQueueItem *item;
   GstMiniObject *obj;
   GstFlowReturn ret;
-  GstPad *pad;
-  PadData *pd;
 
-  if (!gst_data_queue_pop (entry->queue, &item)) {
-    GST_DEBUG_OBJECT (self, "device queue flushing, pausing");
-    gst_task_pause (entry->task);
+  if (!gst_data_queue_pop (pd->queue, &item)) {
+    GST_DEBUG_OBJECT (pad, "queue flushing, pausing");
+    /* a no-op once the task was stopped, so it cannot undo that stop */
+    gst_pad_pause_task (pad);
     return;
   }
   obj = item->object;
   item->object = NULL;
-  pad = gst_object_ref (((QueueItem *) item)->pad);
-  free_item ((QueueItem *) item);
-  pd = pad_get_data (pad);
+  free_item (item);
 
   if (GST_IS_EVENT (obj)) {
     gst_pad_push_event (pad, GST_EVENT (obj));
-    gst_object_unref (pad);
     return;
   }
   if (pd->failed) {
     gst_mini_object_unref (obj);
-    gst_object_unref (pad);
     return;
   }
 
@@ -617,7 +614,7 @@ device_loop (gpointer user_data)
        * accel) is not an error */
     case GST_FLOW_FLUSHING:
     case GST_FLOW_EOS:
-      /* this pad is going down or done; the device's other pads go on */
+      /* this pad is going down or done; the other pads go on */
       break;
     default:
       GST_ELEMENT_FLOW_ERROR (self, ret);
@@ -625,7 +622,26 @@ device_loop (gpointer user_data)
       gst_pad_push_event (pad, gst_event_new_eos ());
       break;
   }
-  gst_object_unref (pad);
+}
+
+/* The pad's task runs exactly while the pad is active. Deactivation has
+ * already set the pad flushing (a push in progress returns), and the
+ * flushing queue wakes a task waiting for data, so the stop is prompt. */
+static gboolean
+src_activate_mode (
+    GstPad *pad, GstObject *parent, GstPadMode mode, gboolean active)
+{
+  PadData *pd = pad_get_data (pad);
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  if (active) {
+    gst_data_queue_set_flushing (pd->queue, FALSE);
+    return gst_pad_start_task (pad, pad_loop, pad, NULL);
+  }
+  gst_data_queue_set_flushing (pd->queue, TRUE);
+  gst_data_queue_flush (pd->queue);
+  return gst_pad_stop_task (pad);
 }
 
 static void
@@ -633,17 +649,6 @@ device_entry_free (DeviceEntry *entry)
 {
   guint i;
 
-  gst_data_queue_set_flushing (entry->queue, TRUE);
-  gst_data_queue_flush (entry->queue);
-  /* with the task lock held the loop is not running, so its pause on the
-   * flushing queue cannot come after (and undo) this stop */
-  g_rec_mutex_lock (&entry->task_lock);
-  gst_task_stop (entry->task);
-  g_rec_mutex_unlock (&entry->task_lock);
-  gst_task_join (entry->task);
-  gst_object_unref (entry->task);
-  g_rec_mutex_clear (&entry->task_lock);
-  g_object_unref (entry->queue);
   for (i = 0; i < G_N_ELEMENTS (entry->pads); i++)
     if (entry->pads[i])
       gst_object_unref (entry->pads[i]);
@@ -662,8 +667,9 @@ src_query (GstPad *pad, GstObject *parent, GstQuery *query)
   return gst_pad_query_default (pad, parent, query);
 }
 
-/* Creates, activates and announces one pad. Called by the server thread
- * (per-device pads) or the state change (filtered pads). */
+/* Creates, activates (starting its task) and announces one pad. Called by
+ * the server thread (per-device pads) or the state change (filtered
+ * pads). */
 static GstPad *
 create_pad (
     GstRpSensorSrc *self, const gchar *name, guint group, gboolean per_device)
@@ -684,13 +690,19 @@ create_pad (
   g_free (templ_name);
   pad = gst_pad_new_from_template (templ, name);
   pd = g_new0 (PadData, 1);
+  pd->src = self;
   pd->group = group;
+  pd->queue = gst_data_queue_new (queue_never_full, NULL, NULL, NULL);
   pd->last_pts = 0;
   pd->discont = TRUE;
-  g_object_set_qdata_full (G_OBJECT (pad), pad_data_quark, pd, g_free);
+  g_object_set_qdata_full (
+      G_OBJECT (pad), pad_data_quark, pd, (GDestroyNotify) pad_data_free);
   gst_pad_set_query_function (pad, src_query);
+  gst_pad_set_activatemode_function (pad, src_activate_mode);
   gst_pad_use_fixed_caps (pad);
 
+  /* starts the pad's task; its queue stays empty until the sticky events
+   * below are stored, so they precede every buffer */
   gst_pad_set_active (pad, TRUE);
 
   /* sticky events, stored now and sent ahead of the first buffer */
@@ -736,18 +748,8 @@ get_device (GstRpSensorSrc *self, const gchar *device)
   g_mutex_lock (&self->lock);
   entry = g_hash_table_lookup (self->devices, device);
   if (entry == NULL) {
-    gchar *name = g_strdup_printf ("rpsensorsrc:%s", device);
-
     entry = g_new0 (DeviceEntry, 1);
-    entry->src = self;
-    entry->queue = gst_data_queue_new (queue_never_full, NULL, NULL, NULL);
-    g_rec_mutex_init (&entry->task_lock);
-    entry->task = gst_task_new (device_loop, entry, NULL);
-    gst_object_set_name (GST_OBJECT (entry->task), name);
-    gst_task_set_lock (entry->task, &entry->task_lock);
-    gst_task_start (entry->task);
     g_hash_table_insert (self->devices, g_strdup (device), entry);
-    g_free (name);
   }
   g_mutex_unlock (&self->lock);
   return entry;
@@ -771,8 +773,8 @@ get_pad (
   return entry->pads[group];
 }
 
-/* After the pads were deactivated: stops the device threads, then removes
- * the pads. */
+/* After the pads were deactivated (which stopped their tasks): removes
+ * them. */
 static void
 remove_pads (GstRpSensorSrc *self)
 {
@@ -930,7 +932,7 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
       pd->discont = FALSE;
     }
     gst_buffer_add_sensor_epoch (buf, epoch);
-    device_enqueue (self, entry, pad, GST_MINI_OBJECT (buf));
+    pad_enqueue (self, pad, GST_MINI_OBJECT (buf));
   }
 
   if (is_new)
@@ -1454,9 +1456,9 @@ gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
   if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
     return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
 
-  /* EOS after the readings already queued; later posts get 503. The
-   * device queues are only enqueued to with the lock held here, or by the
-   * server thread, which takes no new readings once eos is set. */
+  /* EOS after the readings already queued, on every pad; later posts get
+   * 503. The pad queues are only enqueued to with the lock held here, or
+   * by the server thread, which takes no new readings once eos is set. */
   g_mutex_lock (&self->lock);
   self->eos = TRUE;
   g_hash_table_iter_init (&iter, self->devices);
@@ -1466,8 +1468,8 @@ gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
 
     for (g = 0; g < N_GROUPS; g++)
       if (entry->pads[g])
-        device_enqueue (self, entry, entry->pads[g],
-            GST_MINI_OBJECT (gst_event_copy (event)));
+        pad_enqueue (
+            self, entry->pads[g], GST_MINI_OBJECT (gst_event_copy (event)));
   }
   g_mutex_unlock (&self->lock);
   gst_event_unref (event);

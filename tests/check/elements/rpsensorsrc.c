@@ -977,6 +977,233 @@ GST_START_TEST (test_full_queue_drops_oldest)
 
 GST_END_TEST;
 
+/* ---- one streaming thread per pad ---- */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint accel;
+  guint heart_rate;
+} Handoffs;
+
+static void
+on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Handoffs *h)
+{
+  g_mutex_lock (&h->lock);
+  if (strcmp (GST_OBJECT_NAME (sink), "a") == 0)
+    h->accel++;
+  else
+    h->heart_rate++;
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+}
+
+static void
+assert_live_latency (GstPad *pad, gboolean peer)
+{
+  GstQuery *q = gst_query_new_latency ();
+  gboolean live = FALSE;
+  GstClockTime min = GST_CLOCK_TIME_NONE;
+
+  fail_unless (peer ? gst_pad_peer_query (pad, q) : gst_pad_query (pad, q));
+  gst_query_parse_latency (q, &live, &min, NULL);
+  fail_unless (live, "%s:%s not live", GST_DEBUG_PAD_NAME (pad));
+  fail_unless_equals_uint64 (min, 0);
+  gst_query_unref (q);
+}
+
+/* In a live pipeline every sink waits in preroll on its first buffer until
+ * the whole pipeline is PLAYING: the accel branch holds data back in
+ * sensorresample while the heart_rate sink prerolls. Pads sharing one
+ * thread deadlocked here. */
+GST_START_TEST (test_live_sync_sinks_no_deadlock)
+{
+  GstElement *pipeline, *src, *a, *h;
+  GstPad *pad, *sinkpad;
+  Handoffs counts = {
+    0,
+  };
+  GError *error = NULL;
+  Fixture http = {
+    0,
+  };
+  GstState state;
+  gint64 deadline;
+  guint i;
+
+  pipeline = gst_parse_launch (
+      "rpsensorsrc device-id=" DEV " port=0 name=s "
+      "s.accel ! sensorresample ! sensor/x-raw,rate=50/1 ! "
+      "fakesink name=a sync=true signal-handoffs=true "
+      "s.heart_rate ! fakesink name=h sync=true signal-handoffs=true",
+      &error);
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
+  g_mutex_init (&counts.lock);
+  g_cond_init (&counts.cond);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  a = gst_bin_get_by_name (GST_BIN (pipeline), "a");
+  h = gst_bin_get_by_name (GST_BIN (pipeline), "h");
+  g_signal_connect (a, "handoff", G_CALLBACK (on_handoff), &counts);
+  g_signal_connect (h, "handoff", G_CALLBACK (on_handoff), &counts);
+
+  /* live from the start: no preroll, latency live */
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+  pad = gst_element_get_static_pad (src, "accel");
+  fail_unless (pad != NULL);
+  assert_live_latency (pad, FALSE);
+  gst_object_unref (pad);
+  sinkpad = gst_element_get_static_pad (h, "sink");
+  assert_live_latency (sinkpad, TRUE);
+  gst_object_unref (sinkpad);
+
+  /* the sinks only reach PLAYING with a buffer, the source before them */
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  do {
+    g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+    gst_element_get_state (src, &state, NULL, 0);
+  } while (state != GST_STATE_PLAYING && g_get_monotonic_time () < deadline);
+  fail_unless_equals_int (state, GST_STATE_PLAYING);
+
+  g_object_get (src, "port", &http.port, NULL);
+  fail_unless (http.port > 0);
+  http.session = soup_session_new ();
+  for (i = 0; i < 3; i++) {
+    Response r = post (&http, STREAM,
+        "{\"device_id\":\"aabbccddeeff\",\"accel_x\":0.1,\"accel_y\":0.2,"
+        "\"accel_z\":9.8,\"gyro_x\":1,\"gyro_y\":2,\"gyro_z\":3,"
+        "\"uptime_ms\":1000,\"heart_rate\":72}");
+
+    fail_unless_equals_int (r.status, 200);
+    response_clear (&r);
+    g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  }
+
+  /* a generous bound, only to fail rather than hang */
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&counts.lock);
+  while (counts.accel == 0 || counts.heart_rate < 3)
+    if (!g_cond_wait_until (&counts.cond, &counts.lock, deadline))
+      break;
+  fail_unless (counts.accel > 0 && counts.heart_rate == 3,
+      "accel %u heart_rate %u", counts.accel, counts.heart_rate);
+  g_mutex_unlock (&counts.lock);
+
+  fail_unless (gst_element_get_state (pipeline, &state, NULL,
+                   10 * GST_SECOND) != GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (state, GST_STATE_PLAYING);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_object_unref (http.session);
+  gst_object_unref (a);
+  gst_object_unref (h);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+  g_mutex_clear (&counts.lock);
+  g_cond_clear (&counts.cond);
+}
+
+GST_END_TEST;
+
+static GstPadProbeReturn
+keep_blocked (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  return GST_PAD_PROBE_OK;
+}
+
+/* A pad whose branch takes no data holds up neither the other pads of its
+ * device nor other devices' pads; its own buffers wait in its queue. */
+static void
+check_blocked_pad_isolated (const gchar *props, const gchar *blocked_name,
+    const gchar *other_name, const gchar *other_device_name)
+{
+  Fixture *f = fixture_new (props);
+  GstPad *blocked;
+  gulong probe;
+  guint i;
+
+  fixture_play (f);
+  if (other_device_name)
+    fail_unless_equals_int (post_reading (f, "11:22:33:44:55:66", NULL), 200);
+  fail_unless_equals_int (post_reading (f, DEV, "\"heart_rate\":70"), 200);
+  blocked = gst_element_get_static_pad (f->src, blocked_name);
+  fail_unless (blocked != NULL);
+  gst_buffer_unref (pull (fixture_sink (f, blocked_name)));
+  assert_live_latency (blocked, FALSE);
+  probe = gst_pad_add_probe (blocked,
+      GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER, keep_blocked, NULL,
+      NULL);
+  gst_buffer_unref (pull (fixture_sink (f, other_name)));
+  if (other_device_name)
+    gst_buffer_unref (pull (fixture_sink (f, other_device_name)));
+
+  /* the blocked pad's task now waits in the probe with one buffer */
+  for (i = 0; i < 4; i++) {
+    gchar extra[32];
+    GstBuffer *buf;
+    gfloat hr = 71 + i;
+
+    g_snprintf (extra, sizeof (extra), "\"heart_rate\":%u", 71 + i);
+    fail_unless_equals_int (post_reading (f, DEV, extra), 200);
+    buf = pull (fixture_sink (f, other_name));
+    if (strstr (other_name, "heart_rate"))
+      assert_floats (buf, &hr, 1);
+    gst_buffer_unref (buf);
+  }
+  if (other_device_name) {
+    fail_unless_equals_int (post_reading (f, "11:22:33:44:55:66", NULL), 200);
+    gst_buffer_unref (pull (fixture_sink (f, other_device_name)));
+  }
+  fail_unless (no_buffer_waiting (fixture_sink (f, blocked_name)));
+
+  /* unblocked, it catches up with nothing lost */
+  gst_pad_remove_probe (blocked, probe);
+  for (i = 0; i < 4; i++)
+    gst_buffer_unref (pull (fixture_sink (f, blocked_name)));
+  fail_unless_equals_uint64 (get_stat (f, "dropped"), 0);
+  gst_object_unref (blocked);
+  fixture_free (f);
+}
+
+GST_START_TEST (test_blocked_pad_does_not_stop_others)
+{
+  /* the same device */
+  check_blocked_pad_isolated ("device-id=" DEV, "accel", "heart_rate", NULL);
+  check_blocked_pad_isolated ("device-id=" DEV, "heart_rate", "accel", NULL);
+  /* dynamic pads, with another device */
+  check_blocked_pad_isolated (NULL, "AA_BB_CC_DD_EE_FF_accel",
+      "AA_BB_CC_DD_EE_FF_heart_rate", "11_22_33_44_55_66_gyro");
+}
+
+GST_END_TEST;
+
+/* Stopping while a pad's task is held in a blocking probe and another
+ * pad's queue still holds buffers returns promptly. */
+GST_START_TEST (test_stop_while_blocked)
+{
+  Fixture *f = fixture_new ("device-id=" DEV);
+  GstPad *pad;
+
+  fixture_play (f);
+  pad = gst_element_get_static_pad (f->src, "accel");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER,
+      keep_blocked, NULL, NULL);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  gst_buffer_unref (pull (fixture_sink (f, "gyro")));
+  fail_unless_equals_int (gst_element_set_state (f->pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pad);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* ---- EOS ---- */
 
 GST_START_TEST (test_eos)
@@ -1153,6 +1380,9 @@ rpsensorsrc_suite (void)
   tcase_add_test (tc, test_fall_detected_message);
   tcase_add_test (tc, test_slow_client_closed_others_served);
   tcase_add_test (tc, test_full_queue_drops_oldest);
+  tcase_add_test (tc, test_live_sync_sinks_no_deadlock);
+  tcase_add_test (tc, test_blocked_pad_does_not_stop_others);
+  tcase_add_test (tc, test_stop_while_blocked);
   tcase_add_test (tc, test_eos);
   tcase_add_test (tc, test_curl_peer);
   return s;
