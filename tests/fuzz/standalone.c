@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static guint
-run_path (const gchar * path)
+run_path (const gchar *path)
 {
   guint n = 0;
 

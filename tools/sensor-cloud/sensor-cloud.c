@@ -17,7 +17,7 @@
 static const SensorCloudPart *const parts[] = { SENSOR_CLOUD_PARTS };
 
 void
-sensor_cloud_announce (SensorCloud * cloud, const gchar * part, guint port)
+sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port)
 {
   g_print ("{\"part\": \"%s\", \"address\": \"%s\", \"port\": %u}\n", part,
       cloud->address, port);
@@ -32,7 +32,7 @@ on_signal (gpointer user_data)
 }
 
 static void
-write_record (SensorCloud * cloud)
+write_record (SensorCloud *cloud)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -61,7 +61,9 @@ write_record (SensorCloud * cloud)
 int
 main (int argc, char **argv)
 {
-  SensorCloud cloud = { 0, };
+  SensorCloud cloud = {
+    0,
+  };
   g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *address = NULL;
@@ -71,15 +73,15 @@ main (int argc, char **argv)
   guint i;
   int ret = 0;
   const GOptionEntry entries[] = {
-    {"address", 'a', 0, G_OPTION_ARG_STRING, &address,
-        "Listen address (default 127.0.0.1)", "ADDR"},
-    {"port", 'p', 0, G_OPTION_ARG_INT, &port,
-        "HTTP/WebSocket port (default 0 = ephemeral, printed)", "PORT"},
-    {"record", 'r', 0, G_OPTION_ARG_FILENAME, &cloud.record_path,
-        "On exit, write what was received as JSON to FILE", "FILE"},
-    {"only", 0, 0, G_OPTION_ARG_STRING, &only,
-        "Comma-separated parts to run (default: all)", "PARTS"},
-    {NULL}
+    { "address", 'a', 0, G_OPTION_ARG_STRING, &address,
+        "Listen address (default 127.0.0.1)", "ADDR" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+        "HTTP/WebSocket port (default 0 = ephemeral, printed)", "PORT" },
+    { "record", 'r', 0, G_OPTION_ARG_FILENAME, &cloud.record_path,
+        "On exit, write what was received as JSON to FILE", "FILE" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only,
+        "Comma-separated parts to run (default: all)", "PARTS" },
+    { NULL }
   };
 
   ctx = g_option_context_new ("- local stand-in for the sensor clouds");
@@ -104,8 +106,8 @@ main (int argc, char **argv)
   cloud.loop = g_main_loop_new (cloud.context, FALSE);
   cloud.http = soup_server_new ("server-header", "sensor-cloud", NULL);
   {
-    g_autoptr (GInetAddress) inet = g_inet_address_new_from_string
-        (cloud.address);
+    g_autoptr (GInetAddress) inet =
+        g_inet_address_new_from_string (cloud.address);
     g_autoptr (GSocketAddress) sa = NULL;
 
     if (inet == NULL) {
@@ -114,8 +116,8 @@ main (int argc, char **argv)
     }
     sa = g_inet_socket_address_new (inet, port);
     if (!soup_server_listen (cloud.http, sa, 0, &error)) {
-      g_printerr ("sensor-cloud: cannot listen on %s:%d: %s\n",
-          cloud.address, port, error->message);
+      g_printerr ("sensor-cloud: cannot listen on %s:%d: %s\n", cloud.address,
+          port, error->message);
       return 1;
     }
   }
@@ -129,7 +131,7 @@ main (int argc, char **argv)
     if (only) {
       g_auto (GStrv) names = g_strsplit (only, ",", -1);
 
-      if (!g_strv_contains ((const gchar * const *) names, parts[i]->name))
+      if (!g_strv_contains ((const gchar *const *) names, parts[i]->name))
         continue;
     }
     if (parts[i]->start && !parts[i]->start (&cloud, &error)) {

@@ -17,29 +17,28 @@ typedef struct
 {
   GMainContext *context;
   GMainLoop *loop;
-  SoupServer *http;             /* shared HTTP/WebSocket server */
-  const gchar *address;         /* listen address, default 127.0.0.1 */
-  gchar *record_path;           /* --record FILE: what was received, JSON */
+  SoupServer *http;     /* shared HTTP/WebSocket server */
+  const gchar *address; /* listen address, default 127.0.0.1 */
+  gchar *record_path;   /* --record FILE: what was received, JSON */
 } SensorCloud;
 
 typedef struct
 {
-  const gchar *name;            /* "raeh", "plexus", "helios", "ramen" */
+  const gchar *name; /* "raeh", "plexus", "helios", "ramen" */
   const gchar *description;
   /* Options of this part (long names prefixed with the part name); may be
    * NULL. */
   const GOptionEntry *entries;
   /* Adds handlers or opens ports; FALSE with @error on failure. */
-  gboolean (*start) (SensorCloud * cloud, GError ** error);
+  gboolean (*start) (SensorCloud *cloud, GError **error);
   /* Adds this part's record (what it received) to the open object. */
-  void (*record) (SensorCloud * cloud, JsonBuilder * builder);
-  void (*stop) (SensorCloud * cloud);
+  void (*record) (SensorCloud *cloud, JsonBuilder *builder);
+  void (*stop) (SensorCloud *cloud);
 } SensorCloudPart;
 
 /* Prints {"part": "...", "port": N} on stdout, one line, flushed, so that
  * scripts and tests can find ephemeral ports. */
-void sensor_cloud_announce (SensorCloud * cloud, const gchar * part,
-    guint port);
+void sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port);
 
 extern const SensorCloudPart sensor_cloud_raeh_part;
 extern const SensorCloudPart sensor_cloud_plexus_part;

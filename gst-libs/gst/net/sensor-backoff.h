@@ -17,27 +17,26 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  gdouble initial_s;            /* first delay, seconds */
-  gdouble factor;               /* growth per attempt, >= 1 */
-  gdouble max_s;                /* largest delay, seconds */
-  gdouble jitter;               /* 0..1, fraction of the delay */
-  gint retries;                 /* -1 = forever */
+  gdouble initial_s; /* first delay, seconds */
+  gdouble factor;    /* growth per attempt, >= 1 */
+  gdouble max_s;     /* largest delay, seconds */
+  gdouble jitter;    /* 0..1, fraction of the delay */
+  gint retries;      /* -1 = forever */
   /* state */
   guint attempt;
   GRand *rand;
 } GstSensorBackoff;
 
-void gst_sensor_backoff_init (GstSensorBackoff * backoff, gdouble initial_s,
-    gdouble factor, gdouble max_s, gdouble jitter, gint retries,
-    guint32 seed);
+void gst_sensor_backoff_init (GstSensorBackoff *backoff, gdouble initial_s,
+    gdouble factor, gdouble max_s, gdouble jitter, gint retries, guint32 seed);
 
-void gst_sensor_backoff_clear (GstSensorBackoff * backoff);
+void gst_sensor_backoff_clear (GstSensorBackoff *backoff);
 
 /* Delay before the next attempt, or GST_CLOCK_TIME_NONE when retries are
  * exhausted. Advances the attempt counter. */
-GstClockTime gst_sensor_backoff_next (GstSensorBackoff * backoff);
+GstClockTime gst_sensor_backoff_next (GstSensorBackoff *backoff);
 
 /* A connection succeeded: start from the first delay again. */
-void gst_sensor_backoff_reset (GstSensorBackoff * backoff);
+void gst_sensor_backoff_reset (GstSensorBackoff *backoff);
 
 G_END_DECLS

@@ -24,96 +24,94 @@ G_BEGIN_DECLS
  */
 typedef struct _GstSensorWsClient GstSensorWsClient;
 
-typedef enum
-{
+typedef enum {
   GST_SENSOR_WS_AUTH_NONE,
-  GST_SENSOR_WS_AUTH_QUERY,     /* ?<auth_query_name>=<secret> */
-  GST_SENSOR_WS_AUTH_HEADER,    /* Authorization: Bearer <secret> */
+  GST_SENSOR_WS_AUTH_QUERY,  /* ?<auth_query_name>=<secret> */
+  GST_SENSOR_WS_AUTH_HEADER, /* Authorization: Bearer <secret> */
 } GstSensorWsAuth;
 
 typedef struct
 {
-  gchar *uri;                   /* ws:// or wss://, without the secret */
+  gchar *uri; /* ws:// or wss://, without the secret */
   GstSensorWsAuth auth;
-  gchar *auth_query_name;       /* e.g. "api_key" */
-  gchar *secret;                /* never logged */
-  gchar **extra_headers;        /* NULL-terminated "Name: value" */
-  gchar **protocols;            /* NULL-terminated subprotocols, or NULL */
-  guint timeout_s;              /* connect + upgrade timeout; 0 = none */
-  gint retries;                 /* -1 = forever, 0 = never reconnect */
-  gdouble backoff_initial_s;    /* default 1.0 */
-  gdouble backoff_factor;       /* default 2.0 */
-  gdouble backoff_max_s;        /* default 30.0 */
-  guint keepalive_interval_s;   /* ping interval; 0 = off */
-  guint pong_timeout_s;         /* close + reconnect when no pong; 0 = off */
-  gboolean tls_strict;          /* verify certificates (default TRUE) */
-  gchar *ca_file;               /* extra CA bundle, or NULL for system */
-  gsize max_incoming_payload;   /* bytes; 0 = libsoup default */
+  gchar *auth_query_name;     /* e.g. "api_key" */
+  gchar *secret;              /* never logged */
+  gchar **extra_headers;      /* NULL-terminated "Name: value" */
+  gchar **protocols;          /* NULL-terminated subprotocols, or NULL */
+  guint timeout_s;            /* connect + upgrade timeout; 0 = none */
+  gint retries;               /* -1 = forever, 0 = never reconnect */
+  gdouble backoff_initial_s;  /* default 1.0 */
+  gdouble backoff_factor;     /* default 2.0 */
+  gdouble backoff_max_s;      /* default 30.0 */
+  guint keepalive_interval_s; /* ping interval; 0 = off */
+  guint pong_timeout_s;       /* close + reconnect when no pong; 0 = off */
+  gboolean tls_strict;        /* verify certificates (default TRUE) */
+  gchar *ca_file;             /* extra CA bundle, or NULL for system */
+  gsize max_incoming_payload; /* bytes; 0 = libsoup default */
 } GstSensorWsConfig;
 
-void gst_sensor_ws_config_init (GstSensorWsConfig * config);
-void gst_sensor_ws_config_clear (GstSensorWsConfig * config);
-void gst_sensor_ws_config_copy_into (GstSensorWsConfig * dest,
-    const GstSensorWsConfig * src);
+void gst_sensor_ws_config_init (GstSensorWsConfig *config);
+void gst_sensor_ws_config_clear (GstSensorWsConfig *config);
+void gst_sensor_ws_config_copy_into (
+    GstSensorWsConfig *dest, const GstSensorWsConfig *src);
 
 /* Why the connection ended, passed to the closed callback. */
 typedef struct
 {
-  gushort close_code;           /* WebSocket close code; 0 if none */
-  const gchar *close_reason;    /* verbatim, may be "" */
-  guint http_status;            /* HTTP status of a failed upgrade, or 0 */
-  const GError *error;          /* network/TLS/timeout error, or NULL */
+  gushort close_code;        /* WebSocket close code; 0 if none */
+  const gchar *close_reason; /* verbatim, may be "" */
+  guint http_status;         /* HTTP status of a failed upgrade, or 0 */
+  const GError *error;       /* network/TLS/timeout error, or NULL */
 } GstSensorWsCloseInfo;
 
-typedef enum
-{
-  GST_SENSOR_WS_CLOSE_RECONNECT,        /* transient: back off, reconnect */
-  GST_SENSOR_WS_CLOSE_STOP,     /* fatal or done: stop, no reconnect */
+typedef enum {
+  GST_SENSOR_WS_CLOSE_RECONNECT, /* transient: back off, reconnect */
+  GST_SENSOR_WS_CLOSE_STOP,      /* fatal or done: stop, no reconnect */
 } GstSensorWsCloseAction;
 
 typedef struct
 {
   /* The upgrade succeeded; the socket is open. */
-  void (*opened) (GstSensorWsClient * client, gpointer user_data);
+  void (*opened) (GstSensorWsClient *client, gpointer user_data);
   /* One whole message (text or binary). */
-  void (*message) (GstSensorWsClient * client, SoupWebsocketDataType type,
-      GBytes * payload, gpointer user_data);
+  void (*message) (GstSensorWsClient *client, SoupWebsocketDataType type,
+      GBytes *payload, gpointer user_data);
   /* The socket closed or could not be opened. Decide what happens next. */
-  GstSensorWsCloseAction (*closed) (GstSensorWsClient * client,
-      const GstSensorWsCloseInfo * info, gpointer user_data);
+  GstSensorWsCloseAction (*closed) (GstSensorWsClient *client,
+      const GstSensorWsCloseInfo *info, gpointer user_data);
   /* A reconnect is scheduled after @delay (attempt counts from 1). */
-  void (*reconnecting) (GstSensorWsClient * client, guint attempt,
+  void (*reconnecting) (GstSensorWsClient *client, guint attempt,
       GstClockTime delay, gpointer user_data);
   /* Retries are exhausted (or a STOP was returned): no more connections. */
-  void (*gave_up) (GstSensorWsClient * client, gpointer user_data);
+  void (*gave_up) (GstSensorWsClient *client, gpointer user_data);
 } GstSensorWsCallbacks;
 
-GstSensorWsClient *gst_sensor_ws_client_new (const GstSensorWsConfig * config,
-    const GstSensorWsCallbacks * callbacks, gpointer user_data,
+GstSensorWsClient *gst_sensor_ws_client_new (const GstSensorWsConfig *config,
+    const GstSensorWsCallbacks *callbacks, gpointer user_data,
     GDestroyNotify notify);
 
 /* Starts connecting on the network thread. */
-void gst_sensor_ws_client_start (GstSensorWsClient * client);
+void gst_sensor_ws_client_start (GstSensorWsClient *client);
 
 /* Queues one message; FALSE (and nothing sent) when not connected. */
-gboolean gst_sensor_ws_client_send (GstSensorWsClient * client,
-    SoupWebsocketDataType type, GBytes * payload);
+gboolean gst_sensor_ws_client_send (
+    GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload);
 
 /* Bytes queued by send() that the socket has not taken yet. */
-gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient * client);
+gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client);
 
 /* Closes with @code/@reason and never reconnects. Blocks until the network
  * thread has dropped the connection, at most about a second. */
-void gst_sensor_ws_client_stop (GstSensorWsClient * client, gushort code,
-    const gchar * reason);
+void gst_sensor_ws_client_stop (
+    GstSensorWsClient *client, gushort code, const gchar *reason);
 
-void gst_sensor_ws_client_free (GstSensorWsClient * client);
+void gst_sensor_ws_client_free (GstSensorWsClient *client);
 
-gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient * client);
+gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient *client);
 
 /* The shared network thread's context, for timers that must run beside the
  * client's callbacks. The reference is the caller's. */
 GMainContext *gst_sensor_net_context_ref (void);
-void gst_sensor_net_context_unref (GMainContext * context);
+void gst_sensor_net_context_unref (GMainContext *context);
 
 G_END_DECLS

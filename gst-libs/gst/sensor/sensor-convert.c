@@ -18,7 +18,7 @@
  * Returns: the numeric value of the sample (integers as counts)
  */
 gdouble
-gst_sensor_sample_read (GstSensorFormat format, const guint8 * data)
+gst_sensor_sample_read (GstSensorFormat format, const guint8 *data)
 {
   switch (format) {
     case GST_SENSOR_FORMAT_S8:
@@ -29,7 +29,7 @@ gst_sensor_sample_read (GstSensorFormat format, const guint8 * data)
       return (gint16) GST_READ_UINT16_LE (data);
     case GST_SENSOR_FORMAT_U16LE:
       return GST_READ_UINT16_LE (data);
-    case GST_SENSOR_FORMAT_S24LE:{
+    case GST_SENSOR_FORMAT_S24LE: {
       guint32 v = GST_READ_UINT24_LE (data);
 
       /* sign-extend bit 23 */
@@ -57,7 +57,7 @@ gst_sensor_sample_read (GstSensorFormat format, const guint8 * data)
  * Returns: %TRUE when @value did not fit and was clipped
  */
 gboolean
-gst_sensor_sample_write (GstSensorFormat format, guint8 * data, gdouble value)
+gst_sensor_sample_write (GstSensorFormat format, guint8 *data, gdouble value)
 {
   gint64 min, max, iv;
   gboolean clipped = FALSE;
@@ -144,9 +144,8 @@ int_full_scale_count (GstSensorFormat format)
  * Returns: the number of values that were clipped
  */
 guint64
-gst_sensor_convert_samples (GstSensorFormat in_format, const guint8 * in,
-    GstSensorFormat out_format, guint8 * out, gsize n_values,
-    gdouble full_scale)
+gst_sensor_convert_samples (GstSensorFormat in_format, const guint8 *in,
+    GstSensorFormat out_format, guint8 *out, gsize n_values, gdouble full_scale)
 {
   guint in_w = gst_sensor_format_get_width (in_format);
   guint out_w = gst_sensor_format_get_width (out_format);

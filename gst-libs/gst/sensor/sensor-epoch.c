@@ -14,8 +14,8 @@
 typedef struct
 {
   gboolean live;
-  GstClockTime base_time;       /* live anchors follow the base time */
-  GstClockTime utc_at_zero;     /* epoch ns of running time 0 */
+  GstClockTime base_time;   /* live anchors follow the base time */
+  GstClockTime utc_at_zero; /* epoch ns of running time 0 */
 } EpochAnchor;
 
 static GMutex anchor_lock;
@@ -58,12 +58,12 @@ gst_sensor_epoch_get_caps (void)
  * Attaches the epoch time as a #GstReferenceTimestampMeta.
  */
 void
-gst_buffer_add_sensor_epoch (GstBuffer * buffer, GstClockTime epoch_ns)
+gst_buffer_add_sensor_epoch (GstBuffer *buffer, GstClockTime epoch_ns)
 {
   g_return_if_fail (GST_IS_BUFFER (buffer));
   g_return_if_fail (GST_CLOCK_TIME_IS_VALID (epoch_ns));
-  gst_buffer_add_reference_timestamp_meta (buffer,
-      gst_sensor_epoch_get_caps (), epoch_ns, GST_CLOCK_TIME_NONE);
+  gst_buffer_add_reference_timestamp_meta (
+      buffer, gst_sensor_epoch_get_caps (), epoch_ns, GST_CLOCK_TIME_NONE);
 }
 
 /**
@@ -74,13 +74,13 @@ gst_buffer_add_sensor_epoch (GstBuffer * buffer, GstClockTime epoch_ns)
  * Returns: %TRUE when @buffer carries an epoch meta
  */
 gboolean
-gst_buffer_get_sensor_epoch (GstBuffer * buffer, GstClockTime * epoch_ns)
+gst_buffer_get_sensor_epoch (GstBuffer *buffer, GstClockTime *epoch_ns)
 {
   GstReferenceTimestampMeta *meta;
 
   g_return_val_if_fail (GST_IS_BUFFER (buffer), FALSE);
-  meta = gst_buffer_get_reference_timestamp_meta (buffer,
-      gst_sensor_epoch_get_caps ());
+  meta = gst_buffer_get_reference_timestamp_meta (
+      buffer, gst_sensor_epoch_get_caps ());
   if (meta == NULL)
     return FALSE;
   if (epoch_ns)
@@ -89,7 +89,7 @@ gst_buffer_get_sensor_epoch (GstBuffer * buffer, GstClockTime * epoch_ns)
 }
 
 static GstObject *
-find_top_level (GstElement * element)
+find_top_level (GstElement *element)
 {
   GstObject *top = gst_object_ref (GST_OBJECT (element)), *parent;
 
@@ -122,8 +122,8 @@ utc_now (void)
  * Returns: the epoch time in ns
  */
 GstClockTime
-gst_sensor_epoch_for_running_time (GstElement * element,
-    GstClockTime running_time, gboolean live)
+gst_sensor_epoch_for_running_time (
+    GstElement *element, GstClockTime running_time, gboolean live)
 {
   GstObject *top;
   GstClock *clock;
@@ -131,8 +131,8 @@ gst_sensor_epoch_for_running_time (GstElement * element,
   GstClockTime base_time, result;
 
   g_return_val_if_fail (GST_IS_ELEMENT (element), GST_CLOCK_TIME_NONE);
-  g_return_val_if_fail (GST_CLOCK_TIME_IS_VALID (running_time),
-      GST_CLOCK_TIME_NONE);
+  g_return_val_if_fail (
+      GST_CLOCK_TIME_IS_VALID (running_time), GST_CLOCK_TIME_NONE);
 
   top = find_top_level (element);
   clock = gst_element_get_clock (element);
@@ -158,7 +158,8 @@ gst_sensor_epoch_for_running_time (GstElement * element,
     anchor->base_time = base_time;
     anchor->utc_at_zero = now > elapsed ? now - elapsed : 0;
     GST_DEBUG_OBJECT (element, "epoch anchor %" GST_TIME_FORMAT " (%s)",
-        GST_TIME_ARGS (anchor->utc_at_zero), anchor->live ? "live" : "non-live");
+        GST_TIME_ARGS (anchor->utc_at_zero),
+        anchor->live ? "live" : "non-live");
   }
   result = anchor->utc_at_zero + running_time;
   g_mutex_unlock (&anchor_lock);
@@ -177,7 +178,7 @@ gst_sensor_epoch_for_running_time (GstElement * element,
  * call it when they go to NULL.
  */
 void
-gst_sensor_epoch_reset (GstElement * element)
+gst_sensor_epoch_reset (GstElement *element)
 {
   GstObject *top;
 

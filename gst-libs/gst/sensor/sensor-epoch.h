@@ -15,17 +15,17 @@ GST_SENSOR_API
 GstCaps *gst_sensor_epoch_get_caps (void);
 
 GST_SENSOR_API
-void gst_buffer_add_sensor_epoch (GstBuffer * buffer, GstClockTime epoch_ns);
+void gst_buffer_add_sensor_epoch (GstBuffer *buffer, GstClockTime epoch_ns);
 
 GST_SENSOR_API
-gboolean gst_buffer_get_sensor_epoch (GstBuffer * buffer,
-    GstClockTime * epoch_ns);
+gboolean gst_buffer_get_sensor_epoch (
+    GstBuffer *buffer, GstClockTime *epoch_ns);
 
 GST_SENSOR_API
-GstClockTime gst_sensor_epoch_for_running_time (GstElement * element,
-    GstClockTime running_time, gboolean live);
+GstClockTime gst_sensor_epoch_for_running_time (
+    GstElement *element, GstClockTime running_time, gboolean live);
 
 GST_SENSOR_API
-void gst_sensor_epoch_reset (GstElement * element);
+void gst_sensor_epoch_reset (GstElement *element);
 
 G_END_DECLS

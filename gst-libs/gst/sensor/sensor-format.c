@@ -10,22 +10,24 @@
 typedef struct
 {
   const gchar *name;
-  guint width;                  /* bytes per sample */
+  guint width; /* bytes per sample */
   gboolean is_float;
   gboolean is_signed;
   gint64 min, max;
 } SensorFormatDesc;
 
 static const SensorFormatDesc formats[GST_SENSOR_FORMAT_LAST] = {
-  [GST_SENSOR_FORMAT_UNKNOWN] = {NULL, 0, FALSE, FALSE, 0, 0},
-  [GST_SENSOR_FORMAT_S8] = {"S8", 1, FALSE, TRUE, G_MININT8, G_MAXINT8},
-  [GST_SENSOR_FORMAT_U8] = {"U8", 1, FALSE, FALSE, 0, G_MAXUINT8},
-  [GST_SENSOR_FORMAT_S16LE] = {"S16LE", 2, FALSE, TRUE, G_MININT16, G_MAXINT16},
-  [GST_SENSOR_FORMAT_U16LE] = {"U16LE", 2, FALSE, FALSE, 0, G_MAXUINT16},
-  [GST_SENSOR_FORMAT_S24LE] = {"S24LE", 3, FALSE, TRUE, -8388608, 8388607},
-  [GST_SENSOR_FORMAT_S32LE] = {"S32LE", 4, FALSE, TRUE, G_MININT32, G_MAXINT32},
-  [GST_SENSOR_FORMAT_F32LE] = {"F32LE", 4, TRUE, TRUE, 0, 0},
-  [GST_SENSOR_FORMAT_F64LE] = {"F64LE", 8, TRUE, TRUE, 0, 0},
+  [GST_SENSOR_FORMAT_UNKNOWN] = { NULL, 0, FALSE, FALSE, 0, 0 },
+  [GST_SENSOR_FORMAT_S8] = { "S8", 1, FALSE, TRUE, G_MININT8, G_MAXINT8 },
+  [GST_SENSOR_FORMAT_U8] = { "U8", 1, FALSE, FALSE, 0, G_MAXUINT8 },
+  [GST_SENSOR_FORMAT_S16LE] = { "S16LE", 2, FALSE, TRUE, G_MININT16,
+      G_MAXINT16 },
+  [GST_SENSOR_FORMAT_U16LE] = { "U16LE", 2, FALSE, FALSE, 0, G_MAXUINT16 },
+  [GST_SENSOR_FORMAT_S24LE] = { "S24LE", 3, FALSE, TRUE, -8388608, 8388607 },
+  [GST_SENSOR_FORMAT_S32LE] = { "S32LE", 4, FALSE, TRUE, G_MININT32,
+      G_MAXINT32 },
+  [GST_SENSOR_FORMAT_F32LE] = { "F32LE", 4, TRUE, TRUE, 0, 0 },
+  [GST_SENSOR_FORMAT_F64LE] = { "F64LE", 8, TRUE, TRUE, 0, 0 },
 };
 
 /**
@@ -35,7 +37,7 @@ static const SensorFormatDesc formats[GST_SENSOR_FORMAT_LAST] = {
  * Returns: the format, or %GST_SENSOR_FORMAT_UNKNOWN
  */
 GstSensorFormat
-gst_sensor_format_from_string (const gchar * format)
+gst_sensor_format_from_string (const gchar *format)
 {
   guint i;
 
@@ -113,8 +115,8 @@ gst_sensor_format_is_signed (GstSensorFormat format)
  * Returns: %FALSE for float or unknown formats
  */
 gboolean
-gst_sensor_format_get_int_range (GstSensorFormat format, gint64 * min,
-    gint64 * max)
+gst_sensor_format_get_int_range (
+    GstSensorFormat format, gint64 *min, gint64 *max)
 {
   if (format <= GST_SENSOR_FORMAT_UNKNOWN || format >= GST_SENSOR_FORMAT_LAST ||
       formats[format].is_float)

@@ -21,8 +21,7 @@ G_BEGIN_DECLS
  *
  * Sample formats of `sensor/x-raw`.
  */
-typedef enum
-{
+typedef enum {
   GST_SENSOR_FORMAT_UNKNOWN = 0,
   GST_SENSOR_FORMAT_S8,
   GST_SENSOR_FORMAT_U8,
@@ -37,7 +36,7 @@ typedef enum
 #define GST_SENSOR_FORMAT_LAST (GST_SENSOR_FORMAT_F64LE + 1)
 
 /** The `format` list of `sensor/x-raw`, for caps strings. */
-#define GST_SENSOR_FORMATS_ALL \
+#define GST_SENSOR_FORMATS_ALL                                                 \
   "{ S8, U8, S16LE, U16LE, S24LE, S32LE, F32LE, F64LE }"
 
 /** The media type of numeric sensor samples. */
@@ -50,16 +49,17 @@ typedef enum
  * GST_SENSOR_CAPS_MAKE:
  * @formats: a format or a format list string
  *
- * Template caps for `sensor/x-raw` with any rate (including irregular 0/1),
- * channel count and modality.
+ * Template caps for `sensor/x-raw` with any rate (including irregular 0/1)
+ * and channel count. `modality` and `unit` are left out: absent fields
+ * match any value.
  */
-#define GST_SENSOR_CAPS_MAKE(formats)                         \
-  GST_SENSOR_MEDIA_TYPE ", format = (string) " formats ", "   \
-  "rate = (fraction) [ 0/1, 2147483647/1 ], "                 \
-  "channels = (int) [ 1, 64 ], modality = (string) ANY"
+#define GST_SENSOR_CAPS_MAKE(formats)                                          \
+  GST_SENSOR_MEDIA_TYPE                                                        \
+      ", format = (string) " formats ", "                                      \
+      "rate = (fraction) [ 0/1, 2147483647/1 ], channels = (int) [ 1, 64 ]"
 
 GST_SENSOR_API
-GstSensorFormat gst_sensor_format_from_string (const gchar * format);
+GstSensorFormat gst_sensor_format_from_string (const gchar *format);
 
 GST_SENSOR_API
 const gchar *gst_sensor_format_to_string (GstSensorFormat format);
@@ -74,8 +74,8 @@ GST_SENSOR_API
 gboolean gst_sensor_format_is_signed (GstSensorFormat format);
 
 GST_SENSOR_API
-gboolean gst_sensor_format_get_int_range (GstSensorFormat format,
-    gint64 * min, gint64 * max);
+gboolean gst_sensor_format_get_int_range (
+    GstSensorFormat format, gint64 *min, gint64 *max);
 
 GST_SENSOR_API
 GstSensorFormat gst_sensor_format_for_bit_depth (guint bit_depth);

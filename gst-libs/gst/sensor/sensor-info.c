@@ -16,8 +16,8 @@ ensure_debug_category (void)
   static gsize once = 0;
 
   if (g_once_init_enter (&once)) {
-    GST_DEBUG_CATEGORY_INIT (sensor_info_debug, "sensorinfo", 0,
-        "sensor/x-raw caps parsing");
+    GST_DEBUG_CATEGORY_INIT (
+        sensor_info_debug, "sensorinfo", 0, "sensor/x-raw caps parsing");
     g_once_init_leave (&once, 1);
   }
 }
@@ -29,7 +29,7 @@ ensure_debug_category (void)
  * Sets @info to an unknown format. Call gst_sensor_info_clear() when done.
  */
 void
-gst_sensor_info_init (GstSensorInfo * info)
+gst_sensor_info_init (GstSensorInfo *info)
 {
   g_return_if_fail (info != NULL);
   memset (info, 0, sizeof (*info));
@@ -43,7 +43,7 @@ gst_sensor_info_init (GstSensorInfo * info)
  * Frees the strings of @info and resets it.
  */
 void
-gst_sensor_info_clear (GstSensorInfo * info)
+gst_sensor_info_clear (GstSensorInfo *info)
 {
   g_return_if_fail (info != NULL);
   g_free (info->modality);
@@ -57,7 +57,7 @@ gst_sensor_info_clear (GstSensorInfo * info)
  * @src: the info to copy
  */
 void
-gst_sensor_info_copy_into (GstSensorInfo * dest, const GstSensorInfo * src)
+gst_sensor_info_copy_into (GstSensorInfo *dest, const GstSensorInfo *src)
 {
   g_return_if_fail (dest != NULL && src != NULL);
   if (dest == src)
@@ -77,9 +77,9 @@ gst_sensor_info_copy_into (GstSensorInfo * dest, const GstSensorInfo * src)
  * @unit: (nullable): unit name
  */
 void
-gst_sensor_info_set_format (GstSensorInfo * info, GstSensorFormat format,
-    gint rate_n, gint rate_d, gint channels, const gchar * modality,
-    const gchar * unit)
+gst_sensor_info_set_format (GstSensorInfo *info, GstSensorFormat format,
+    gint rate_n, gint rate_d, gint channels, const gchar *modality,
+    const gchar *unit)
 {
   gchar *m = g_strdup (modality), *u = g_strdup (unit);
 
@@ -105,7 +105,7 @@ gst_sensor_info_set_format (GstSensorInfo * info, GstSensorFormat format,
  * Returns: %TRUE when @caps described a valid sensor stream
  */
 gboolean
-gst_sensor_info_from_caps (GstSensorInfo * info, const GstCaps * caps)
+gst_sensor_info_from_caps (GstSensorInfo *info, const GstCaps *caps)
 {
   const GstStructure *s;
   const gchar *fmt_str;
@@ -131,15 +131,15 @@ gst_sensor_info_from_caps (GstSensorInfo * info, const GstCaps * caps)
     GST_DEBUG ("unknown sample format '%s'", GST_STR_NULL (fmt_str));
     return FALSE;
   }
-  if (!gst_structure_get_fraction (s, "rate", &rate_n, &rate_d) ||
-      rate_n < 0 || rate_d <= 0) {
+  if (!gst_structure_get_fraction (s, "rate", &rate_n, &rate_d) || rate_n < 0 ||
+      rate_d <= 0) {
     GST_DEBUG ("missing or invalid rate in %" GST_PTR_FORMAT, caps);
     return FALSE;
   }
   if (!gst_structure_get_int (s, "channels", &channels) || channels < 1 ||
       channels > GST_SENSOR_MAX_CHANNELS) {
-    GST_DEBUG ("channels must be 1..%d, got %d", GST_SENSOR_MAX_CHANNELS,
-        channels);
+    GST_DEBUG (
+        "channels must be 1..%d, got %d", GST_SENSOR_MAX_CHANNELS, channels);
     return FALSE;
   }
   gst_sensor_info_set_format (info, format, rate_n, rate_d, channels,
@@ -155,20 +155,18 @@ gst_sensor_info_from_caps (GstSensorInfo * info, const GstCaps * caps)
  * Returns: (transfer full) (nullable): fixed `sensor/x-raw` caps
  */
 GstCaps *
-gst_sensor_info_to_caps (const GstSensorInfo * info)
+gst_sensor_info_to_caps (const GstSensorInfo *info)
 {
   GstCaps *caps;
 
   g_return_val_if_fail (info != NULL, NULL);
   g_return_val_if_fail (info->format != GST_SENSOR_FORMAT_UNKNOWN, NULL);
 
-  caps = gst_caps_new_simple (GST_SENSOR_MEDIA_TYPE,
-      "format", G_TYPE_STRING, gst_sensor_format_to_string (info->format),
-      "rate", GST_TYPE_FRACTION, info->rate_n, info->rate_d,
-      "channels", G_TYPE_INT, info->channels, NULL);
+  caps = gst_caps_new_simple (GST_SENSOR_MEDIA_TYPE, "format", G_TYPE_STRING,
+      gst_sensor_format_to_string (info->format), "rate", GST_TYPE_FRACTION,
+      info->rate_n, info->rate_d, "channels", G_TYPE_INT, info->channels, NULL);
   if (info->modality)
-    gst_caps_set_simple (caps, "modality", G_TYPE_STRING, info->modality,
-        NULL);
+    gst_caps_set_simple (caps, "modality", G_TYPE_STRING, info->modality, NULL);
   if (info->unit)
     gst_caps_set_simple (caps, "unit", G_TYPE_STRING, info->unit, NULL);
   return caps;
@@ -182,7 +180,7 @@ gst_sensor_info_to_caps (const GstSensorInfo * info)
  * Returns: whether both describe the same stream
  */
 gboolean
-gst_sensor_info_is_equal (const GstSensorInfo * a, const GstSensorInfo * b)
+gst_sensor_info_is_equal (const GstSensorInfo *a, const GstSensorInfo *b)
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
   return a->format == b->format && a->channels == b->channels &&
@@ -198,7 +196,7 @@ gst_sensor_info_is_equal (const GstSensorInfo * a, const GstSensorInfo * b)
  * Returns: the rate in Hz, 0 for irregular streams
  */
 gdouble
-gst_sensor_info_get_rate (const GstSensorInfo * info)
+gst_sensor_info_get_rate (const GstSensorInfo *info)
 {
   g_return_val_if_fail (info != NULL, 0);
   if (info->rate_n == 0 || info->rate_d == 0)
@@ -215,13 +213,13 @@ gst_sensor_info_get_rate (const GstSensorInfo * info)
  *   %GST_CLOCK_TIME_NONE for irregular streams
  */
 GstClockTime
-gst_sensor_info_samples_to_time (const GstSensorInfo * info, guint64 samples)
+gst_sensor_info_samples_to_time (const GstSensorInfo *info, guint64 samples)
 {
   g_return_val_if_fail (info != NULL, GST_CLOCK_TIME_NONE);
   if (info->rate_n <= 0)
     return GST_CLOCK_TIME_NONE;
-  return gst_util_uint64_scale (samples, (guint64) GST_SECOND * info->rate_d,
-      info->rate_n);
+  return gst_util_uint64_scale (
+      samples, (guint64) GST_SECOND * info->rate_d, info->rate_n);
 }
 
 /**
@@ -232,11 +230,11 @@ gst_sensor_info_samples_to_time (const GstSensorInfo * info, guint64 samples)
  * Returns: the number of samples in @time, rounded down; 0 for irregular
  */
 guint64
-gst_sensor_info_time_to_samples (const GstSensorInfo * info, GstClockTime time)
+gst_sensor_info_time_to_samples (const GstSensorInfo *info, GstClockTime time)
 {
   g_return_val_if_fail (info != NULL, 0);
   if (info->rate_n <= 0 || !GST_CLOCK_TIME_IS_VALID (time))
     return 0;
-  return gst_util_uint64_scale (time, info->rate_n,
-      (guint64) GST_SECOND * info->rate_d);
+  return gst_util_uint64_scale (
+      time, info->rate_n, (guint64) GST_SECOND * info->rate_d);
 }

@@ -34,40 +34,38 @@ typedef struct
 #define GST_SENSOR_INFO_IS_IRREGULAR(info) ((info)->rate_n == 0)
 
 GST_SENSOR_API
-void gst_sensor_info_init (GstSensorInfo * info);
+void gst_sensor_info_init (GstSensorInfo *info);
 
 GST_SENSOR_API
-void gst_sensor_info_clear (GstSensorInfo * info);
+void gst_sensor_info_clear (GstSensorInfo *info);
 
 GST_SENSOR_API
-void gst_sensor_info_copy_into (GstSensorInfo * dest,
-    const GstSensorInfo * src);
+void gst_sensor_info_copy_into (GstSensorInfo *dest, const GstSensorInfo *src);
 
 GST_SENSOR_API
-void gst_sensor_info_set_format (GstSensorInfo * info,
-    GstSensorFormat format, gint rate_n, gint rate_d, gint channels,
-    const gchar * modality, const gchar * unit);
+void gst_sensor_info_set_format (GstSensorInfo *info, GstSensorFormat format,
+    gint rate_n, gint rate_d, gint channels, const gchar *modality,
+    const gchar *unit);
 
 GST_SENSOR_API
-gboolean gst_sensor_info_from_caps (GstSensorInfo * info,
-    const GstCaps * caps);
+gboolean gst_sensor_info_from_caps (GstSensorInfo *info, const GstCaps *caps);
 
 GST_SENSOR_API
-GstCaps *gst_sensor_info_to_caps (const GstSensorInfo * info);
+GstCaps *gst_sensor_info_to_caps (const GstSensorInfo *info);
 
 GST_SENSOR_API
-gboolean gst_sensor_info_is_equal (const GstSensorInfo * a,
-    const GstSensorInfo * b);
+gboolean gst_sensor_info_is_equal (
+    const GstSensorInfo *a, const GstSensorInfo *b);
 
 GST_SENSOR_API
-gdouble gst_sensor_info_get_rate (const GstSensorInfo * info);
+gdouble gst_sensor_info_get_rate (const GstSensorInfo *info);
 
 GST_SENSOR_API
-GstClockTime gst_sensor_info_samples_to_time (const GstSensorInfo * info,
-    guint64 samples);
+GstClockTime gst_sensor_info_samples_to_time (
+    const GstSensorInfo *info, guint64 samples);
 
 GST_SENSOR_API
-guint64 gst_sensor_info_time_to_samples (const GstSensorInfo * info,
-    GstClockTime time);
+guint64 gst_sensor_info_time_to_samples (
+    const GstSensorInfo *info, GstClockTime time);
 
 G_END_DECLS

@@ -11,25 +11,25 @@
  * defaults; the others follow typical wearable parts (SmartFall's MAX30102,
  * BMP280, MPU6050). */
 static const GstSensorModality modalities[] = {
-  {"ppg_green", "Green photoplethysmogram", GST_SENSOR_FORMAT_S16LE, 100, 1,
-      1, "adc"},
-  {"ppg_red", "Red photoplethysmogram", GST_SENSOR_FORMAT_S16LE, 100, 1, 1,
-      "adc"},
-  {"ppg_ir", "Infrared photoplethysmogram", GST_SENSOR_FORMAT_S16LE, 100, 1,
-      1, "adc"},
-  {"acc_3axis", "3-axis accelerometer", GST_SENSOR_FORMAT_S16LE, 50, 1, 3,
-      "m/s^2"},
-  {"gyro_3axis", "3-axis gyroscope", GST_SENSOR_FORMAT_S16LE, 50, 1, 3,
-      "deg/s"},
-  {"pressure", "Barometric pressure", GST_SENSOR_FORMAT_F32LE, 10, 1, 1,
-      "hPa"},
-  {"fsr", "Force-sensitive resistor, normalised", GST_SENSOR_FORMAT_F32LE, 10,
-      1, 1, "1"},
-  {"heart_rate", "Heart rate", GST_SENSOR_FORMAT_F32LE, 1, 1, 1, "bpm"},
-  {"spo2", "Blood oxygen saturation", GST_SENSOR_FORMAT_F32LE, 1, 1, 1, "%"},
-  {"battery_level", "Battery charge", GST_SENSOR_FORMAT_F32LE, 1, 60, 1, "%"},
-  {"temperature", "Skin temperature", GST_SENSOR_FORMAT_F32LE, 1, 1, 1,
-      "degC"},
+  { "ppg_green", "Green photoplethysmogram", GST_SENSOR_FORMAT_S16LE, 100, 1, 1,
+      "adc" },
+  { "ppg_red", "Red photoplethysmogram", GST_SENSOR_FORMAT_S16LE, 100, 1, 1,
+      "adc" },
+  { "ppg_ir", "Infrared photoplethysmogram", GST_SENSOR_FORMAT_S16LE, 100, 1, 1,
+      "adc" },
+  { "acc_3axis", "3-axis accelerometer", GST_SENSOR_FORMAT_S16LE, 50, 1, 3,
+      "m/s^2" },
+  { "gyro_3axis", "3-axis gyroscope", GST_SENSOR_FORMAT_S16LE, 50, 1, 3,
+      "deg/s" },
+  { "pressure", "Barometric pressure", GST_SENSOR_FORMAT_F32LE, 10, 1, 1,
+      "hPa" },
+  { "fsr", "Force-sensitive resistor, normalised", GST_SENSOR_FORMAT_F32LE, 10,
+      1, 1, "1" },
+  { "heart_rate", "Heart rate", GST_SENSOR_FORMAT_F32LE, 1, 1, 1, "bpm" },
+  { "spo2", "Blood oxygen saturation", GST_SENSOR_FORMAT_F32LE, 1, 1, 1, "%" },
+  { "battery_level", "Battery charge", GST_SENSOR_FORMAT_F32LE, 1, 60, 1, "%" },
+  { "temperature", "Skin temperature", GST_SENSOR_FORMAT_F32LE, 1, 1, 1,
+      "degC" },
 };
 
 /**
@@ -39,7 +39,7 @@ static const GstSensorModality modalities[] = {
  * Returns: (nullable): the table row for @name, %NULL when not known
  */
 const GstSensorModality *
-gst_sensor_modality_lookup (const gchar * name)
+gst_sensor_modality_lookup (const gchar *name)
 {
   guint i;
 
@@ -59,7 +59,7 @@ gst_sensor_modality_lookup (const gchar * name)
  * Returns: (array length=n_modalities): the whole modality table
  */
 const GstSensorModality *
-gst_sensor_modality_get_all (guint * n_modalities)
+gst_sensor_modality_get_all (guint *n_modalities)
 {
   g_return_val_if_fail (n_modalities != NULL, NULL);
   *n_modalities = G_N_ELEMENTS (modalities);

@@ -31,9 +31,9 @@ typedef struct
 } GstSensorModality;
 
 GST_SENSOR_API
-const GstSensorModality *gst_sensor_modality_lookup (const gchar * name);
+const GstSensorModality *gst_sensor_modality_lookup (const gchar *name);
 
 GST_SENSOR_API
-const GstSensorModality *gst_sensor_modality_get_all (guint * n_modalities);
+const GstSensorModality *gst_sensor_modality_get_all (guint *n_modalities);
 
 G_END_DECLS

@@ -16,39 +16,38 @@ GST_START_TEST (test_format_table)
     guint width;
     gboolean is_float;
   } rows[] = {
-    {"S8", GST_SENSOR_FORMAT_S8, 1, FALSE},
-    {"U8", GST_SENSOR_FORMAT_U8, 1, FALSE},
-    {"S16LE", GST_SENSOR_FORMAT_S16LE, 2, FALSE},
-    {"U16LE", GST_SENSOR_FORMAT_U16LE, 2, FALSE},
-    {"S24LE", GST_SENSOR_FORMAT_S24LE, 3, FALSE},
-    {"S32LE", GST_SENSOR_FORMAT_S32LE, 4, FALSE},
-    {"F32LE", GST_SENSOR_FORMAT_F32LE, 4, TRUE},
-    {"F64LE", GST_SENSOR_FORMAT_F64LE, 8, TRUE},
+    { "S8", GST_SENSOR_FORMAT_S8, 1, FALSE },
+    { "U8", GST_SENSOR_FORMAT_U8, 1, FALSE },
+    { "S16LE", GST_SENSOR_FORMAT_S16LE, 2, FALSE },
+    { "U16LE", GST_SENSOR_FORMAT_U16LE, 2, FALSE },
+    { "S24LE", GST_SENSOR_FORMAT_S24LE, 3, FALSE },
+    { "S32LE", GST_SENSOR_FORMAT_S32LE, 4, FALSE },
+    { "F32LE", GST_SENSOR_FORMAT_F32LE, 4, TRUE },
+    { "F64LE", GST_SENSOR_FORMAT_F64LE, 8, TRUE },
   };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (rows); i++) {
-    fail_unless_equals_int (gst_sensor_format_from_string (rows[i].name),
-        rows[i].format);
-    fail_unless_equals_string (gst_sensor_format_to_string (rows[i].format),
-        rows[i].name);
-    fail_unless_equals_int (gst_sensor_format_get_width (rows[i].format),
-        rows[i].width);
-    fail_unless_equals_int (gst_sensor_format_is_float (rows[i].format),
-        rows[i].is_float);
+    fail_unless_equals_int (
+        gst_sensor_format_from_string (rows[i].name), rows[i].format);
+    fail_unless_equals_string (
+        gst_sensor_format_to_string (rows[i].format), rows[i].name);
+    fail_unless_equals_int (
+        gst_sensor_format_get_width (rows[i].format), rows[i].width);
+    fail_unless_equals_int (
+        gst_sensor_format_is_float (rows[i].format), rows[i].is_float);
   }
-  fail_unless_equals_int (gst_sensor_format_from_string ("S16BE"),
-      GST_SENSOR_FORMAT_UNKNOWN);
-  fail_unless (gst_sensor_format_to_string (GST_SENSOR_FORMAT_UNKNOWN) ==
-      NULL);
-  fail_unless_equals_int (gst_sensor_format_for_bit_depth (12),
-      GST_SENSOR_FORMAT_S16LE);
-  fail_unless_equals_int (gst_sensor_format_for_bit_depth (24),
-      GST_SENSOR_FORMAT_S24LE);
-  fail_unless_equals_int (gst_sensor_format_for_bit_depth (0),
-      GST_SENSOR_FORMAT_UNKNOWN);
-  fail_unless_equals_int (gst_sensor_format_for_bit_depth (33),
-      GST_SENSOR_FORMAT_UNKNOWN);
+  fail_unless_equals_int (
+      gst_sensor_format_from_string ("S16BE"), GST_SENSOR_FORMAT_UNKNOWN);
+  fail_unless (gst_sensor_format_to_string (GST_SENSOR_FORMAT_UNKNOWN) == NULL);
+  fail_unless_equals_int (
+      gst_sensor_format_for_bit_depth (12), GST_SENSOR_FORMAT_S16LE);
+  fail_unless_equals_int (
+      gst_sensor_format_for_bit_depth (24), GST_SENSOR_FORMAT_S24LE);
+  fail_unless_equals_int (
+      gst_sensor_format_for_bit_depth (0), GST_SENSOR_FORMAT_UNKNOWN);
+  fail_unless_equals_int (
+      gst_sensor_format_for_bit_depth (33), GST_SENSOR_FORMAT_UNKNOWN);
 }
 
 GST_END_TEST;
@@ -60,8 +59,9 @@ GST_START_TEST (test_info_caps_roundtrip)
 
   gst_sensor_info_init (&info);
   gst_sensor_info_init (&info2);
-  caps = gst_caps_from_string ("sensor/x-raw, format=S16LE, rate=52/1, "
-      "channels=3, modality=acc_3axis, unit=\"m/s^2\"");
+  caps =
+      gst_caps_from_string ("sensor/x-raw, format=S16LE, rate=52/1, "
+                            "channels=3, modality=acc_3axis, unit=\"m/s^2\"");
   fail_unless (gst_sensor_info_from_caps (&info, caps));
   fail_unless_equals_int (info.format, GST_SENSOR_FORMAT_S16LE);
   fail_unless_equals_int (info.rate_n, 52);
@@ -70,10 +70,10 @@ GST_START_TEST (test_info_caps_roundtrip)
   fail_unless_equals_int (info.bpf, 6);
   fail_unless_equals_string (info.modality, "acc_3axis");
   fail_unless_equals_string (info.unit, "m/s^2");
-  fail_unless_equals_uint64 (gst_sensor_info_samples_to_time (&info, 52),
-      GST_SECOND);
-  fail_unless_equals_uint64 (gst_sensor_info_time_to_samples (&info,
-          GST_SECOND / 2), 26);
+  fail_unless_equals_uint64 (
+      gst_sensor_info_samples_to_time (&info, 52), GST_SECOND);
+  fail_unless_equals_uint64 (
+      gst_sensor_info_time_to_samples (&info, GST_SECOND / 2), 26);
 
   caps2 = gst_sensor_info_to_caps (&info);
   fail_unless (gst_caps_is_equal (caps, caps2));
@@ -84,11 +84,11 @@ GST_START_TEST (test_info_caps_roundtrip)
 
   /* irregular */
   caps = gst_caps_from_string ("sensor/x-raw, format=F32LE, rate=0/1, "
-      "channels=1, modality=heart_rate");
+                               "channels=1, modality=heart_rate");
   fail_unless (gst_sensor_info_from_caps (&info, caps));
   fail_unless (GST_SENSOR_INFO_IS_IRREGULAR (&info));
-  fail_unless (gst_sensor_info_samples_to_time (&info, 10) ==
-      GST_CLOCK_TIME_NONE);
+  fail_unless (
+      gst_sensor_info_samples_to_time (&info, 10) == GST_CLOCK_TIME_NONE);
   gst_caps_unref (caps);
 
   gst_sensor_info_clear (&info);
@@ -139,10 +139,10 @@ GST_START_TEST (test_modality_table)
   fail_unless_equals_int (m->rate_n, 50);
   fail_unless_equals_int (m->channels, 3);
 
-  fail_unless_equals_string (gst_sensor_modality_lookup ("pressure")->unit,
-      "hPa");
-  fail_unless_equals_string (gst_sensor_modality_lookup ("heart_rate")->unit,
-      "bpm");
+  fail_unless_equals_string (
+      gst_sensor_modality_lookup ("pressure")->unit, "hPa");
+  fail_unless_equals_string (
+      gst_sensor_modality_lookup ("heart_rate")->unit, "bpm");
   fail_unless_equals_string (gst_sensor_modality_lookup ("spo2")->unit, "%");
   fail_unless (gst_sensor_modality_lookup ("gyro_3axis") != NULL);
   fail_unless (gst_sensor_modality_lookup ("fsr") != NULL);
@@ -177,8 +177,7 @@ GST_START_TEST (test_convert_int_float)
 
   /* full scale 1.0: 2.0 and -3.0 saturate, NaN becomes 0, all counted */
   clipped = gst_sensor_convert_samples (GST_SENSOR_FORMAT_F32LE,
-      (const guint8 *) over, GST_SENSOR_FORMAT_S16LE, (guint8 *) back, 4,
-      1.0);
+      (const guint8 *) over, GST_SENSOR_FORMAT_S16LE, (guint8 *) back, 4, 1.0);
   fail_unless_equals_uint64 (clipped, 3);
   fail_unless_equals_int (back[0], 32767);
   fail_unless_equals_int (back[1], -32768);
@@ -190,9 +189,11 @@ GST_START_TEST (test_convert_int_float)
     const gfloat hr = 72.4f;
     gint16 code;
 
-    fail_unless_equals_uint64 (gst_sensor_convert_samples
-        (GST_SENSOR_FORMAT_F32LE, (const guint8 *) &hr,
-            GST_SENSOR_FORMAT_S16LE, (guint8 *) & code, 1, 0), 0);
+    fail_unless_equals_uint64 (
+        gst_sensor_convert_samples (GST_SENSOR_FORMAT_F32LE,
+            (const guint8 *) &hr, GST_SENSOR_FORMAT_S16LE, (guint8 *) &code, 1,
+            0),
+        0);
     fail_unless_equals_int (code, 72);
   }
 }
@@ -205,15 +206,17 @@ GST_START_TEST (test_convert_s24)
   gint32 out[3];
   guint8 back[9];
 
-  fail_unless_equals_uint64 (gst_sensor_convert_samples
-      (GST_SENSOR_FORMAT_S24LE, in, GST_SENSOR_FORMAT_S32LE, (guint8 *) out,
-          3, 0), 0);
+  fail_unless_equals_uint64 (
+      gst_sensor_convert_samples (GST_SENSOR_FORMAT_S24LE, in,
+          GST_SENSOR_FORMAT_S32LE, (guint8 *) out, 3, 0),
+      0);
   fail_unless_equals_int (out[0], 8388607);
   fail_unless_equals_int (out[1], -8388608);
   fail_unless_equals_int (out[2], -2);
-  fail_unless_equals_uint64 (gst_sensor_convert_samples
-      (GST_SENSOR_FORMAT_S32LE, (const guint8 *) out, GST_SENSOR_FORMAT_S24LE,
-          back, 3, 0), 0);
+  fail_unless_equals_uint64 (
+      gst_sensor_convert_samples (GST_SENSOR_FORMAT_S32LE, (const guint8 *) out,
+          GST_SENSOR_FORMAT_S24LE, back, 3, 0),
+      0);
   fail_unless (memcmp (in, back, 9) == 0);
 
   /* S32 -> S16 keeps values and saturates */
@@ -221,9 +224,11 @@ GST_START_TEST (test_convert_s24)
     const gint32 wide[] = { 40000, -5, -40000 };
     gint16 narrow[3];
 
-    fail_unless_equals_uint64 (gst_sensor_convert_samples
-        (GST_SENSOR_FORMAT_S32LE, (const guint8 *) wide,
-            GST_SENSOR_FORMAT_S16LE, (guint8 *) narrow, 3, 0), 2);
+    fail_unless_equals_uint64 (
+        gst_sensor_convert_samples (GST_SENSOR_FORMAT_S32LE,
+            (const guint8 *) wide, GST_SENSOR_FORMAT_S16LE, (guint8 *) narrow,
+            3, 0),
+        2);
     fail_unless_equals_int (narrow[0], 32767);
     fail_unless_equals_int (narrow[1], -5);
     fail_unless_equals_int (narrow[2], -32768);
@@ -256,8 +261,8 @@ GST_START_TEST (test_epoch_meta_and_anchor)
   b = gst_sensor_epoch_for_running_time (e2, 6 * GST_SECOND, FALSE);
   fail_unless_equals_uint64 (b - a, GST_SECOND);
   /* non-live: the first sample asked for is "now" */
-  fail_unless (ABS ((gint64) a -
-          (gint64) g_get_real_time () * 1000) < (gint64) GST_SECOND);
+  fail_unless (ABS ((gint64) a - (gint64) g_get_real_time () * 1000) <
+      (gint64) GST_SECOND);
   gst_sensor_epoch_reset (e1);
   g_usleep (20000);
   b = gst_sensor_epoch_for_running_time (e2, 5 * GST_SECOND, FALSE);

@@ -1,0 +1,873 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-sensortestsrc
+ * @title: sensortestsrc
+ *
+ * Produces synthetic sensor samples (`sensor/x-raw`) for demos and tests: a
+ * PPG pulse wave at a set heart rate with a dicrotic notch, an accelerometer
+ * with gravity on z plus periodic motion, a gyroscope, and plain sine,
+ * square, seeded noise, constant and counter signals. The modality picks the
+ * default rate, channels, format and waveform; downstream caps can override
+ * them.
+ *
+ * Timestamps come from a sample counter: the PTS of a buffer is
+ * timestamp-offset + n / rate where n is the index of its first sample, and
+ * its OFFSET is n. Every buffer carries the Unix epoch time of its first
+ * sample as a #GstReferenceTimestampMeta (`timestamp/x-unix`), mapped from
+ * running time through one anchor per pipeline, so several sensortestsrc in
+ * one pipeline agree on the epoch of a running time.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 sensortestsrc modality=ppg_green heart-rate=72 num-buffers=50
+ * ! fakesink dump=true gst-launch-1.0 sensortestsrc modality=acc_3axis !
+ * sensor/x-raw,rate=100/1,format=F32LE ! fakesink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "gstsensorelements.h"
+#include "gstsensortestsrc.h"
+
+GST_DEBUG_CATEGORY_STATIC (sensor_test_src_debug);
+#define GST_CAT_DEFAULT sensor_test_src_debug
+
+#define STANDARD_GRAVITY 9.80665
+
+#define DEFAULT_MODALITY "ppg_green"
+#define DEFAULT_WAVEFORM GST_SENSOR_TEST_SRC_WAVE_AUTO
+#define DEFAULT_RATE 0
+#define DEFAULT_SAMPLES_PER_BUFFER 0
+#define DEFAULT_TIMESTAMP_OFFSET 0
+#define DEFAULT_IS_LIVE TRUE
+#define DEFAULT_HEART_RATE 72.0
+#define DEFAULT_PPG_AMPLITUDE 500.0
+#define DEFAULT_PPG_BASELINE 2048.0
+#define DEFAULT_MOTION 2.0
+#define DEFAULT_MOTION_FREQUENCY 1.8
+#define DEFAULT_GYRO_AMPLITUDE 30.0
+#define DEFAULT_FREQUENCY 1.0
+#define DEFAULT_AMPLITUDE 1.0
+#define DEFAULT_OFFSET 0.0
+#define DEFAULT_NOISE_LEVEL 0.0
+#define DEFAULT_SEED 0
+#define DEFAULT_FULL_SCALE -1.0
+
+enum {
+  PROP_0,
+  PROP_MODALITY,
+  PROP_WAVEFORM,
+  PROP_RATE,
+  PROP_SAMPLES_PER_BUFFER,
+  PROP_TIMESTAMP_OFFSET,
+  PROP_IS_LIVE,
+  PROP_HEART_RATE,
+  PROP_PPG_AMPLITUDE,
+  PROP_PPG_BASELINE,
+  PROP_MOTION,
+  PROP_MOTION_FREQUENCY,
+  PROP_GYRO_AMPLITUDE,
+  PROP_FREQUENCY,
+  PROP_AMPLITUDE,
+  PROP_OFFSET,
+  PROP_NOISE_LEVEL,
+  PROP_SEED,
+  PROP_FULL_SCALE,
+};
+
+struct _GstSensorTestSrc
+{
+  GstBaseSrc parent;
+
+  /* properties, under the object lock */
+  gchar *modality;
+  GstSensorTestSrcWaveform waveform;
+  gint rate;
+  guint samples_per_buffer;
+  GstClockTimeDiff timestamp_offset;
+  gdouble heart_rate;
+  gdouble ppg_amplitude;
+  gdouble ppg_baseline;
+  gdouble motion;
+  gdouble motion_frequency;
+  gdouble gyro_amplitude;
+  gdouble frequency;
+  gdouble amplitude;
+  gdouble offset;
+  gdouble noise_level;
+  guint seed;
+  gdouble full_scale;
+
+  /* streaming state */
+  GstSensorInfo info;
+  GstSensorTestSrcWaveform active_waveform;
+  gdouble active_full_scale;
+  guint spb;
+  guint64 next_sample;
+  gdouble ppg_phase;
+  GRand *rand;
+  gboolean discont;
+};
+
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_SENSOR_CAPS_MAKE (GST_SENSOR_FORMATS_ALL)));
+
+#define gst_sensor_test_src_parent_class parent_class
+G_DEFINE_TYPE (GstSensorTestSrc, gst_sensor_test_src, GST_TYPE_BASE_SRC);
+GST_ELEMENT_REGISTER_DEFINE (
+    sensortestsrc, "sensortestsrc", GST_RANK_NONE, GST_TYPE_SENSOR_TEST_SRC);
+
+#define GST_TYPE_SENSOR_TEST_SRC_WAVEFORM                                      \
+  (gst_sensor_test_src_waveform_get_type ())
+
+static GType
+gst_sensor_test_src_waveform_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = { { GST_SENSOR_TEST_SRC_WAVE_AUTO,
+                                           "Chosen from the modality", "auto" },
+    { GST_SENSOR_TEST_SRC_WAVE_PPG,
+        "PPG pulse wave at heart-rate, with dicrotic notch", "ppg" },
+    { GST_SENSOR_TEST_SRC_WAVE_ACCEL,
+        "Accelerometer: gravity on z plus periodic motion (m/s^2)", "accel" },
+    { GST_SENSOR_TEST_SRC_WAVE_GYRO, "Gyroscope: periodic rotation (deg/s)",
+        "gyro" },
+    { GST_SENSOR_TEST_SRC_WAVE_SINE, "Sine at frequency", "sine" },
+    { GST_SENSOR_TEST_SRC_WAVE_SQUARE, "Square at frequency", "square" },
+    { GST_SENSOR_TEST_SRC_WAVE_NOISE, "Gaussian noise (seeded)", "noise" },
+    { GST_SENSOR_TEST_SRC_WAVE_CONSTANT, "Constant offset", "constant" },
+    { GST_SENSOR_TEST_SRC_WAVE_COUNTER, "Sample index (wraps in integers)",
+        "counter" },
+    { 0, NULL, NULL } };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstSensorTestSrcWaveform", values);
+
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* Typical value of modalities whose auto waveform is a constant. */
+static gdouble
+modality_typical_value (GstSensorTestSrc *self, const gchar *modality)
+{
+  if (g_strcmp0 (modality, "heart_rate") == 0)
+    return self->heart_rate;
+  if (g_strcmp0 (modality, "spo2") == 0)
+    return 97.0;
+  if (g_strcmp0 (modality, "battery_level") == 0)
+    return 85.0;
+  if (g_strcmp0 (modality, "pressure") == 0)
+    return 1013.25;
+  if (g_strcmp0 (modality, "temperature") == 0)
+    return 33.0;
+  return 0.0;
+}
+
+static GstSensorTestSrcWaveform
+auto_waveform (const gchar *modality)
+{
+  if (g_str_has_prefix (modality, "ppg"))
+    return GST_SENSOR_TEST_SRC_WAVE_PPG;
+  if (g_str_has_prefix (modality, "acc"))
+    return GST_SENSOR_TEST_SRC_WAVE_ACCEL;
+  if (g_str_has_prefix (modality, "gyro"))
+    return GST_SENSOR_TEST_SRC_WAVE_GYRO;
+  return GST_SENSOR_TEST_SRC_WAVE_CONSTANT;
+}
+
+/* Integer full scale of modalities in physical units: a +-16 g accelerometer
+ * and a +-2000 deg/s gyroscope, as common MEMS parts are configured. */
+static gdouble
+auto_full_scale (const gchar *modality)
+{
+  if (g_str_has_prefix (modality, "acc"))
+    return 16 * STANDARD_GRAVITY;
+  if (g_str_has_prefix (modality, "gyro"))
+    return 2000.0;
+  return 0.0;
+}
+
+static GstCaps *
+gst_sensor_test_src_get_caps (GstBaseSrc *src, GstCaps *filter)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+  const GstSensorModality *m;
+  GstCaps *caps;
+
+  caps = gst_pad_get_pad_template_caps (GST_BASE_SRC_PAD (src));
+  caps = gst_caps_make_writable (caps);
+  GST_OBJECT_LOCK (self);
+  gst_caps_set_simple (caps, "modality", G_TYPE_STRING, self->modality, NULL);
+  m = gst_sensor_modality_lookup (self->modality);
+  if (m && m->unit)
+    gst_caps_set_simple (caps, "unit", G_TYPE_STRING, m->unit, NULL);
+  GST_OBJECT_UNLOCK (self);
+  /* the waveforms are defined at a regular rate */
+  gst_caps_set_simple (
+      caps, "rate", GST_TYPE_FRACTION_RANGE, 1, G_MAXINT, G_MAXINT, 1, NULL);
+
+  if (filter) {
+    GstCaps *tmp =
+        gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (caps);
+    caps = tmp;
+  }
+  return caps;
+}
+
+static GstCaps *
+gst_sensor_test_src_fixate (GstBaseSrc *src, GstCaps *caps)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+  const GstSensorModality *m;
+  GstStructure *s;
+  gint rate_n = 100, rate_d = 1, channels = 1;
+  GstSensorFormat format = GST_SENSOR_FORMAT_S16LE;
+
+  caps = gst_caps_make_writable (caps);
+  caps = gst_caps_truncate (caps);
+  s = gst_caps_get_structure (caps, 0);
+
+  GST_OBJECT_LOCK (self);
+  m = gst_sensor_modality_lookup (self->modality);
+  if (m) {
+    rate_n = m->rate_n ? m->rate_n : 1;
+    rate_d = m->rate_n ? m->rate_d : 1;
+    channels = m->channels;
+    format = m->format;
+  }
+  if (self->rate > 0) {
+    rate_n = self->rate;
+    rate_d = 1;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  gst_structure_fixate_field_nearest_fraction (s, "rate", rate_n, rate_d);
+  gst_structure_fixate_field_nearest_int (s, "channels", channels);
+  gst_structure_fixate_field_string (
+      s, "format", gst_sensor_format_to_string (format));
+  return GST_BASE_SRC_CLASS (parent_class)->fixate (src, caps);
+}
+
+static gboolean
+gst_sensor_test_src_set_caps (GstBaseSrc *src, GstCaps *caps)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+  GstSensorInfo info;
+  GstClockTime buffer_time;
+
+  gst_sensor_info_init (&info);
+  if (!gst_sensor_info_from_caps (&info, caps) ||
+      GST_SENSOR_INFO_IS_IRREGULAR (&info)) {
+    GST_ERROR_OBJECT (self,
+        "cannot produce %" GST_PTR_FORMAT
+        " (needs a known format, 1..64 channels and a regular rate)",
+        caps);
+    gst_sensor_info_clear (&info);
+    return FALSE;
+  }
+
+  GST_OBJECT_LOCK (self);
+  gst_sensor_info_copy_into (&self->info, &info);
+  self->spb = self->samples_per_buffer;
+  if (self->spb == 0) /* 100 ms of samples, at least one */
+    self->spb =
+        MAX (1, gst_sensor_info_time_to_samples (&info, 100 * GST_MSECOND));
+  self->active_waveform = self->waveform == GST_SENSOR_TEST_SRC_WAVE_AUTO ?
+      auto_waveform (self->modality) :
+      self->waveform;
+  self->active_full_scale = self->full_scale < 0 ?
+      auto_full_scale (self->modality) :
+      self->full_scale;
+  buffer_time = gst_sensor_info_samples_to_time (&info, self->spb);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self,
+      "%" GST_PTR_FORMAT ", %u samples (%" GST_TIME_FORMAT ") per buffer", caps,
+      self->spb, GST_TIME_ARGS (buffer_time));
+  gst_sensor_info_clear (&info);
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_latency (GST_OBJECT (self)));
+  return TRUE;
+}
+
+static gboolean
+gst_sensor_test_src_query (GstBaseSrc *src, GstQuery *query)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
+    GstClockTime latency;
+
+    if (self->info.format == GST_SENSOR_FORMAT_UNKNOWN)
+      return FALSE;
+    /* a buffer leaves once its last sample is "captured" */
+    latency = gst_sensor_info_samples_to_time (&self->info, self->spb);
+    gst_query_set_latency (query, gst_base_src_is_live (src), latency, latency);
+    return TRUE;
+  }
+  return GST_BASE_SRC_CLASS (parent_class)->query (src, query);
+}
+
+static void
+gst_sensor_test_src_get_times (
+    GstBaseSrc *src, GstBuffer *buffer, GstClockTime *start, GstClockTime *end)
+{
+  /* live: wait until the last sample of the buffer exists */
+  if (gst_base_src_is_live (src) && GST_BUFFER_PTS_IS_VALID (buffer) &&
+      GST_BUFFER_DURATION_IS_VALID (buffer)) {
+    *start = GST_BUFFER_PTS (buffer) + GST_BUFFER_DURATION (buffer);
+    *end = GST_CLOCK_TIME_NONE;
+  } else {
+    *start = GST_CLOCK_TIME_NONE;
+    *end = GST_CLOCK_TIME_NONE;
+  }
+}
+
+static gboolean
+gst_sensor_test_src_is_seekable (GstBaseSrc *src)
+{
+  return !gst_base_src_is_live (src);
+}
+
+static gboolean
+gst_sensor_test_src_do_seek (GstBaseSrc *src, GstSegment *segment)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+  GstClockTime pos = segment->position;
+
+  if (self->info.rate_n > 0) {
+    GstClockTime offset = MAX (self->timestamp_offset, 0);
+
+    self->next_sample = gst_sensor_info_time_to_samples (
+        &self->info, pos > offset ? pos - offset : 0);
+    /* restart the pulse phase where the counter says it is */
+    self->ppg_phase = fmod ((gdouble) self->next_sample * self->heart_rate /
+            (60.0 * gst_sensor_info_get_rate (&self->info)),
+        1.0);
+  }
+  segment->time = segment->start;
+  self->discont = TRUE;
+  return TRUE;
+}
+
+static gdouble
+ppg_shape (gdouble phase)
+{
+  /* systolic peak, then the diastolic wave; the dip between them is the
+   * dicrotic notch */
+  gdouble a = (phase - 0.15) / 0.05, b = (phase - 0.42) / 0.08;
+
+  return exp (-0.5 * a * a) + 0.4 * exp (-0.5 * b * b);
+}
+
+static gdouble
+counter_value (GstSensorFormat format, guint64 n)
+{
+  gint64 min, max, span, v;
+
+  if (!gst_sensor_format_get_int_range (format, &min, &max))
+    return (gdouble) n;
+  span = max - min + 1;
+  v = (gint64) (n % (guint64) span);
+  if (v > max)
+    v -= span;
+  return (gdouble) v;
+}
+
+static void
+generate_frame (
+    GstSensorTestSrc *self, guint64 n, gdouble *values, gint channels)
+{
+  gdouble rate = gst_sensor_info_get_rate (&self->info);
+  gdouble t = (gdouble) n / rate;
+  gdouble w = 2 * G_PI * self->motion_frequency * t;
+  gdouble noise = 0, v = 0;
+  gint c;
+
+  for (c = 0; c < channels; c++)
+    values[c] = 0;
+
+  switch (self->active_waveform) {
+    case GST_SENSOR_TEST_SRC_WAVE_PPG:
+      v = self->ppg_baseline +
+          self->ppg_amplitude * ppg_shape (self->ppg_phase);
+      self->ppg_phase =
+          fmod (self->ppg_phase + self->heart_rate / (60.0 * rate), 1.0);
+      for (c = 0; c < channels; c++)
+        values[c] = v;
+      break;
+    case GST_SENSOR_TEST_SRC_WAVE_ACCEL:
+      values[0] = self->motion * sin (w);
+      if (channels > 1)
+        values[1] = 0.5 * self->motion * sin (w + G_PI / 3);
+      if (channels > 2)
+        values[2] = STANDARD_GRAVITY + 0.3 * self->motion * sin (2 * w);
+      break;
+    case GST_SENSOR_TEST_SRC_WAVE_GYRO:
+      values[0] = self->gyro_amplitude * sin (w);
+      if (channels > 1)
+        values[1] = 0.6 * self->gyro_amplitude * cos (w);
+      if (channels > 2)
+        values[2] = 0.3 * self->gyro_amplitude * sin (2 * w);
+      break;
+    case GST_SENSOR_TEST_SRC_WAVE_SINE:
+      v = self->offset + self->amplitude * sin (2 * G_PI * self->frequency * t);
+      for (c = 0; c < channels; c++)
+        values[c] = v;
+      break;
+    case GST_SENSOR_TEST_SRC_WAVE_SQUARE:
+      v = sin (2 * G_PI * self->frequency * t) >= 0 ? 1 : -1;
+      for (c = 0; c < channels; c++)
+        values[c] = self->offset + self->amplitude * v;
+      break;
+    case GST_SENSOR_TEST_SRC_WAVE_NOISE:
+      for (c = 0; c < channels; c++)
+        values[c] = self->offset +
+            self->amplitude * g_rand_double_range (self->rand, -1, 1);
+      break;
+    case GST_SENSOR_TEST_SRC_WAVE_CONSTANT:
+      v = self->offset +
+          (self->waveform == GST_SENSOR_TEST_SRC_WAVE_AUTO ?
+                  modality_typical_value (self, self->modality) :
+                  0);
+      for (c = 0; c < channels; c++)
+        values[c] = v;
+      break;
+    case GST_SENSOR_TEST_SRC_WAVE_COUNTER:
+      v = counter_value (self->info.format, n);
+      for (c = 0; c < channels; c++)
+        values[c] = v;
+      return; /* exact: no noise, no scaling */
+    default:
+      g_assert_not_reached ();
+  }
+
+  if (self->noise_level > 0) {
+    for (c = 0; c < channels; c++) {
+      noise = self->noise_level * g_rand_double_range (self->rand, -1, 1);
+      values[c] += noise;
+    }
+  }
+}
+
+static void
+fill_samples (GstSensorTestSrc *self, guint8 *data, guint n_samples)
+{
+  GstSensorFormat format = self->info.format;
+  gint channels = self->info.channels;
+  guint width = gst_sensor_format_get_width (format);
+  gdouble values[GST_SENSOR_MAX_CHANNELS];
+  gdouble scale = 1.0;
+  gint64 max = 0;
+  guint i;
+  gint c;
+
+  if (self->active_full_scale > 0 &&
+      gst_sensor_format_get_int_range (format, NULL, &max) &&
+      self->active_waveform != GST_SENSOR_TEST_SRC_WAVE_COUNTER)
+    scale = (gdouble) max / self->active_full_scale;
+
+  for (i = 0; i < n_samples; i++) {
+    generate_frame (self, self->next_sample + i, values, channels);
+    for (c = 0; c < channels; c++) {
+      gst_sensor_sample_write (format, data, values[c] * scale);
+      data += width;
+    }
+  }
+}
+
+static GstFlowReturn
+gst_sensor_test_src_create (
+    GstBaseSrc *src, guint64 offset, guint length, GstBuffer **out)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+  GstClockTime pts, next, running_time;
+  GstBuffer *buf;
+  GstMapInfo map;
+  guint n;
+
+  if (self->info.format == GST_SENSOR_FORMAT_UNKNOWN)
+    return GST_FLOW_NOT_NEGOTIATED;
+
+  GST_OBJECT_LOCK (self);
+  n = self->spb;
+  pts = self->timestamp_offset +
+      gst_sensor_info_samples_to_time (&self->info, self->next_sample);
+  next = self->timestamp_offset +
+      gst_sensor_info_samples_to_time (&self->info, self->next_sample + n);
+
+  buf = gst_buffer_new_allocate (NULL, (gsize) n * self->info.bpf, NULL);
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  fill_samples (self, map.data, n);
+  gst_buffer_unmap (buf, &map);
+
+  GST_BUFFER_PTS (buf) = pts;
+  GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (buf) = next - pts;
+  GST_BUFFER_OFFSET (buf) = self->next_sample;
+  GST_BUFFER_OFFSET_END (buf) = self->next_sample + n;
+  if (self->discont) {
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+    self->discont = FALSE;
+  }
+  self->next_sample += n;
+  GST_OBJECT_UNLOCK (self);
+
+  running_time =
+      gst_segment_to_running_time (&src->segment, GST_FORMAT_TIME, pts);
+  if (GST_CLOCK_TIME_IS_VALID (running_time))
+    gst_buffer_add_sensor_epoch (buf,
+        gst_sensor_epoch_for_running_time (
+            GST_ELEMENT (self), running_time, gst_base_src_is_live (src)));
+
+  *out = buf;
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_sensor_test_src_start (GstBaseSrc *src)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+
+  GST_OBJECT_LOCK (self);
+  self->next_sample = 0;
+  self->ppg_phase = 0;
+  self->discont = TRUE;
+  g_clear_pointer (&self->rand, g_rand_free);
+  self->rand = g_rand_new_with_seed (self->seed);
+  gst_sensor_info_clear (&self->info);
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static gboolean
+gst_sensor_test_src_stop (GstBaseSrc *src)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->rand, g_rand_free);
+  gst_sensor_info_clear (&self->info);
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static GstStateChangeReturn
+gst_sensor_test_src_change_state (
+    GstElement *element, GstStateChange transition)
+{
+  GstStateChangeReturn ret;
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+    gst_sensor_epoch_reset (element);
+  return ret;
+}
+
+static void
+gst_sensor_test_src_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODALITY:
+      g_free (self->modality);
+      self->modality = g_value_dup_string (value);
+      if (self->modality == NULL)
+        self->modality = g_strdup (DEFAULT_MODALITY);
+      break;
+    case PROP_WAVEFORM:
+      self->waveform = g_value_get_enum (value);
+      break;
+    case PROP_RATE:
+      self->rate = g_value_get_int (value);
+      break;
+    case PROP_SAMPLES_PER_BUFFER:
+      self->samples_per_buffer = g_value_get_uint (value);
+      break;
+    case PROP_TIMESTAMP_OFFSET:
+      self->timestamp_offset = g_value_get_int64 (value);
+      break;
+    case PROP_IS_LIVE:
+      GST_OBJECT_UNLOCK (self);
+      gst_base_src_set_live (GST_BASE_SRC (self), g_value_get_boolean (value));
+      return;
+    case PROP_HEART_RATE:
+      self->heart_rate = g_value_get_double (value);
+      break;
+    case PROP_PPG_AMPLITUDE:
+      self->ppg_amplitude = g_value_get_double (value);
+      break;
+    case PROP_PPG_BASELINE:
+      self->ppg_baseline = g_value_get_double (value);
+      break;
+    case PROP_MOTION:
+      self->motion = g_value_get_double (value);
+      break;
+    case PROP_MOTION_FREQUENCY:
+      self->motion_frequency = g_value_get_double (value);
+      break;
+    case PROP_GYRO_AMPLITUDE:
+      self->gyro_amplitude = g_value_get_double (value);
+      break;
+    case PROP_FREQUENCY:
+      self->frequency = g_value_get_double (value);
+      break;
+    case PROP_AMPLITUDE:
+      self->amplitude = g_value_get_double (value);
+      break;
+    case PROP_OFFSET:
+      self->offset = g_value_get_double (value);
+      break;
+    case PROP_NOISE_LEVEL:
+      self->noise_level = g_value_get_double (value);
+      break;
+    case PROP_SEED:
+      self->seed = g_value_get_uint (value);
+      break;
+    case PROP_FULL_SCALE:
+      self->full_scale = g_value_get_double (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_sensor_test_src_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (object);
+
+  if (prop_id == PROP_IS_LIVE) {
+    g_value_set_boolean (value, gst_base_src_is_live (GST_BASE_SRC (self)));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODALITY:
+      g_value_set_string (value, self->modality);
+      break;
+    case PROP_WAVEFORM:
+      g_value_set_enum (value, self->waveform);
+      break;
+    case PROP_RATE:
+      g_value_set_int (value, self->rate);
+      break;
+    case PROP_SAMPLES_PER_BUFFER:
+      g_value_set_uint (value, self->samples_per_buffer);
+      break;
+    case PROP_TIMESTAMP_OFFSET:
+      g_value_set_int64 (value, self->timestamp_offset);
+      break;
+    case PROP_HEART_RATE:
+      g_value_set_double (value, self->heart_rate);
+      break;
+    case PROP_PPG_AMPLITUDE:
+      g_value_set_double (value, self->ppg_amplitude);
+      break;
+    case PROP_PPG_BASELINE:
+      g_value_set_double (value, self->ppg_baseline);
+      break;
+    case PROP_MOTION:
+      g_value_set_double (value, self->motion);
+      break;
+    case PROP_MOTION_FREQUENCY:
+      g_value_set_double (value, self->motion_frequency);
+      break;
+    case PROP_GYRO_AMPLITUDE:
+      g_value_set_double (value, self->gyro_amplitude);
+      break;
+    case PROP_FREQUENCY:
+      g_value_set_double (value, self->frequency);
+      break;
+    case PROP_AMPLITUDE:
+      g_value_set_double (value, self->amplitude);
+      break;
+    case PROP_OFFSET:
+      g_value_set_double (value, self->offset);
+      break;
+    case PROP_NOISE_LEVEL:
+      g_value_set_double (value, self->noise_level);
+      break;
+    case PROP_SEED:
+      g_value_set_uint (value, self->seed);
+      break;
+    case PROP_FULL_SCALE:
+      g_value_set_double (value, self->full_scale);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_sensor_test_src_finalize (GObject *object)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (object);
+
+  g_free (self->modality);
+  g_clear_pointer (&self->rand, g_rand_free);
+  gst_sensor_info_clear (&self->info);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+  const GParamFlags rw_ready = rw | GST_PARAM_MUTABLE_READY;
+  const GParamFlags rw_play = rw | GST_PARAM_MUTABLE_PLAYING;
+
+  GST_DEBUG_CATEGORY_INIT (
+      sensor_test_src_debug, "sensortestsrc", 0, "Synthetic sensor samples");
+
+  gobject_class->set_property = gst_sensor_test_src_set_property;
+  gobject_class->get_property = gst_sensor_test_src_get_property;
+  gobject_class->finalize = gst_sensor_test_src_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_MODALITY,
+      g_param_spec_string ("modality", "Modality",
+          "Sensor modality (ppg_green, acc_3axis, gyro_3axis, pressure, fsr, "
+          "heart_rate, spo2, battery_level, ...); picks the default rate, "
+          "channels, format, unit and waveform",
+          DEFAULT_MODALITY, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_WAVEFORM,
+      g_param_spec_enum ("waveform", "Waveform", "Signal to produce",
+          GST_TYPE_SENSOR_TEST_SRC_WAVEFORM, DEFAULT_WAVEFORM, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_RATE,
+      g_param_spec_int ("rate", "Rate",
+          "Preferred sample rate in Hz (0 = the modality's typical rate); "
+          "downstream caps can override it",
+          0, G_MAXINT, DEFAULT_RATE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_SAMPLES_PER_BUFFER,
+      g_param_spec_uint ("samples-per-buffer", "Samples per buffer",
+          "Samples in each buffer (0 = 100 ms worth)", 0, G_MAXUINT16,
+          DEFAULT_SAMPLES_PER_BUFFER, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_TIMESTAMP_OFFSET,
+      g_param_spec_int64 ("timestamp-offset", "Timestamp offset",
+          "Offset added to every PTS (ns)", 0, G_MAXINT64,
+          DEFAULT_TIMESTAMP_OFFSET, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_IS_LIVE,
+      g_param_spec_boolean ("is-live", "Is live",
+          "Produce samples in real time, paced by the clock", DEFAULT_IS_LIVE,
+          rw_ready));
+  g_object_class_install_property (gobject_class, PROP_HEART_RATE,
+      g_param_spec_double ("heart-rate", "Heart rate",
+          "Pulse rate of the ppg waveform and value of heart_rate (bpm)", 20.0,
+          250.0, DEFAULT_HEART_RATE, rw_play));
+  g_object_class_install_property (gobject_class, PROP_PPG_AMPLITUDE,
+      g_param_spec_double ("ppg-amplitude", "PPG amplitude",
+          "Peak height of the pulse wave above the baseline (ADC counts)", 0,
+          G_MAXDOUBLE, DEFAULT_PPG_AMPLITUDE, rw_play));
+  g_object_class_install_property (gobject_class, PROP_PPG_BASELINE,
+      g_param_spec_double ("ppg-baseline", "PPG baseline",
+          "DC level of the pulse wave (ADC counts)", -G_MAXDOUBLE, G_MAXDOUBLE,
+          DEFAULT_PPG_BASELINE, rw_play));
+  g_object_class_install_property (gobject_class, PROP_MOTION,
+      g_param_spec_double ("motion", "Motion",
+          "Amplitude of the accel waveform's periodic motion (m/s^2)", 0,
+          G_MAXDOUBLE, DEFAULT_MOTION, rw_play));
+  g_object_class_install_property (gobject_class, PROP_MOTION_FREQUENCY,
+      g_param_spec_double ("motion-frequency", "Motion frequency",
+          "Frequency of the accel and gyro motion (Hz; walking is ~1.8)", 0,
+          G_MAXDOUBLE, DEFAULT_MOTION_FREQUENCY, rw_play));
+  g_object_class_install_property (gobject_class, PROP_GYRO_AMPLITUDE,
+      g_param_spec_double ("gyro-amplitude", "Gyro amplitude",
+          "Peak rotation rate of the gyro waveform (deg/s)", 0, G_MAXDOUBLE,
+          DEFAULT_GYRO_AMPLITUDE, rw_play));
+  g_object_class_install_property (gobject_class, PROP_FREQUENCY,
+      g_param_spec_double ("frequency", "Frequency",
+          "Frequency of the sine and square waveforms (Hz)", 0, G_MAXDOUBLE,
+          DEFAULT_FREQUENCY, rw_play));
+  g_object_class_install_property (gobject_class, PROP_AMPLITUDE,
+      g_param_spec_double ("amplitude", "Amplitude",
+          "Amplitude of the sine, square and noise waveforms", 0, G_MAXDOUBLE,
+          DEFAULT_AMPLITUDE, rw_play));
+  g_object_class_install_property (gobject_class, PROP_OFFSET,
+      g_param_spec_double ("offset", "Offset",
+          "DC offset of sine, square, noise and constant", -G_MAXDOUBLE,
+          G_MAXDOUBLE, DEFAULT_OFFSET, rw_play));
+  g_object_class_install_property (gobject_class, PROP_NOISE_LEVEL,
+      g_param_spec_double ("noise-level", "Noise level",
+          "Peak of uniform noise added to ppg, accel and gyro (seeded)", 0,
+          G_MAXDOUBLE, DEFAULT_NOISE_LEVEL, rw_play));
+  g_object_class_install_property (gobject_class, PROP_SEED,
+      g_param_spec_uint ("seed", "Seed",
+          "Seed of the noise generator: the same seed gives the same samples",
+          0, G_MAXUINT, DEFAULT_SEED, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_FULL_SCALE,
+      g_param_spec_double ("full-scale", "Full scale",
+          "Physical value of the largest integer code for integer formats "
+          "(-1 = modality default: 16 g for accel, 2000 deg/s for gyro, "
+          "otherwise 0 = values written as they are)",
+          -1, G_MAXDOUBLE, DEFAULT_FULL_SCALE, rw_ready));
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "Sensor test source",
+      "Source/Sensor",
+      "Synthetic sensor samples: PPG pulse wave, accelerometer, gyroscope, "
+      "sine, square, noise, constant and counter",
+      "gst-plugins-sensor developers");
+  element_class->change_state = gst_sensor_test_src_change_state;
+
+  basesrc_class->get_caps = gst_sensor_test_src_get_caps;
+  basesrc_class->fixate = gst_sensor_test_src_fixate;
+  basesrc_class->set_caps = gst_sensor_test_src_set_caps;
+  basesrc_class->query = gst_sensor_test_src_query;
+  basesrc_class->get_times = gst_sensor_test_src_get_times;
+  basesrc_class->is_seekable = gst_sensor_test_src_is_seekable;
+  basesrc_class->do_seek = gst_sensor_test_src_do_seek;
+  basesrc_class->create = gst_sensor_test_src_create;
+  basesrc_class->start = gst_sensor_test_src_start;
+  basesrc_class->stop = gst_sensor_test_src_stop;
+
+  gst_type_mark_as_plugin_api (GST_TYPE_SENSOR_TEST_SRC_WAVEFORM, 0);
+}
+
+static void
+gst_sensor_test_src_init (GstSensorTestSrc *self)
+{
+  self->modality = g_strdup (DEFAULT_MODALITY);
+  self->waveform = DEFAULT_WAVEFORM;
+  self->rate = DEFAULT_RATE;
+  self->samples_per_buffer = DEFAULT_SAMPLES_PER_BUFFER;
+  self->timestamp_offset = DEFAULT_TIMESTAMP_OFFSET;
+  self->heart_rate = DEFAULT_HEART_RATE;
+  self->ppg_amplitude = DEFAULT_PPG_AMPLITUDE;
+  self->ppg_baseline = DEFAULT_PPG_BASELINE;
+  self->motion = DEFAULT_MOTION;
+  self->motion_frequency = DEFAULT_MOTION_FREQUENCY;
+  self->gyro_amplitude = DEFAULT_GYRO_AMPLITUDE;
+  self->frequency = DEFAULT_FREQUENCY;
+  self->amplitude = DEFAULT_AMPLITUDE;
+  self->offset = DEFAULT_OFFSET;
+  self->noise_level = DEFAULT_NOISE_LEVEL;
+  self->seed = DEFAULT_SEED;
+  self->full_scale = DEFAULT_FULL_SCALE;
+  gst_sensor_info_init (&self->info);
+
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+  gst_base_src_set_live (GST_BASE_SRC (self), DEFAULT_IS_LIVE);
+}

@@ -1,0 +1,399 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * sensortestsrc: sample-counter timestamps, caps defaults and overrides,
+ * live pacing on the test clock, epoch meta shared across sources,
+ * waveforms.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/sensor/sensor.h>
+
+static GstHarness *
+make_harness (const gchar *props, const gchar *sink_caps)
+{
+  gchar *desc = g_strdup_printf ("sensortestsrc %s", props);
+  GstHarness *h = gst_harness_new_parse (desc);
+
+  g_free (desc);
+  if (sink_caps)
+    gst_harness_set_sink_caps_str (h, sink_caps);
+  return h;
+}
+
+GST_START_TEST (test_counter_timestamp_table)
+{
+  GstHarness *h = make_harness ("is-live=false waveform=counter "
+                                "samples-per-buffer=10",
+      "sensor/x-raw, format=S16LE, rate=128/1, "
+      "channels=1");
+  guint i, k;
+
+  gst_harness_play (h);
+  for (i = 0; i < 200; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    GstMapInfo map;
+    guint64 start_sample = i * 10;
+
+    /* PTS from the sample counter, never from summed durations */
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (buf),
+        gst_util_uint64_scale (start_sample, GST_SECOND, 128));
+    fail_unless_equals_uint64 (GST_BUFFER_DURATION (buf),
+        gst_util_uint64_scale (start_sample + 10, GST_SECOND, 128) -
+            gst_util_uint64_scale (start_sample, GST_SECOND, 128));
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), start_sample);
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET_END (buf), start_sample + 10);
+    fail_unless_equals_int (
+        GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT), i == 0);
+    fail_unless (gst_buffer_get_sensor_epoch (buf, NULL));
+    fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+    fail_unless_equals_int (map.size, 20);
+    for (k = 0; k < 10; k++)
+      fail_unless_equals_int (
+          ((gint16 *) map.data)[k], (gint16) (start_sample + k));
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_counter_wraps_like_hardware)
+{
+  GstHarness *h = make_harness ("is-live=false waveform=counter "
+                                "samples-per-buffer=200",
+      "sensor/x-raw, format=S8, rate=100/1, "
+      "channels=2");
+  GstBuffer *buf;
+  GstMapInfo map;
+
+  gst_harness_play (h);
+  buf = gst_harness_pull (h);
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  fail_unless_equals_int (map.size, 400);
+  fail_unless_equals_int (((gint8 *) map.data)[2 * 127], 127);
+  fail_unless_equals_int (((gint8 *) map.data)[2 * 127 + 1], 127);
+  fail_unless_equals_int (((gint8 *) map.data)[2 * 128], -128);
+  fail_unless_equals_int (((gint8 *) map.data)[2 * 199], 199 - 256);
+  gst_buffer_unmap (buf, &map);
+  gst_buffer_unref (buf);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static GstCaps *
+negotiated_caps (const gchar *props, const gchar *sink_caps)
+{
+  GstHarness *h = make_harness (props, sink_caps);
+  GstBuffer *buf;
+  GstCaps *caps;
+
+  gst_harness_play (h);
+  buf = gst_harness_pull (h);
+  gst_buffer_unref (buf);
+  caps = gst_pad_get_current_caps (h->sinkpad);
+  gst_harness_teardown (h);
+  return caps;
+}
+
+GST_START_TEST (test_modality_defaults_and_overrides)
+{
+  GstCaps *caps, *expected;
+
+  caps = negotiated_caps ("is-live=false modality=acc_3axis", NULL);
+  expected =
+      gst_caps_from_string ("sensor/x-raw, format=S16LE, rate=50/1, "
+                            "channels=3, modality=acc_3axis, unit=\"m/s^2\"");
+  fail_unless (gst_caps_is_equal (caps, expected), "%" GST_PTR_FORMAT, caps);
+  gst_caps_unref (caps);
+  gst_caps_unref (expected);
+
+  caps = negotiated_caps ("is-live=false modality=ppg_green rate=128", NULL);
+  expected = gst_caps_from_string ("sensor/x-raw, format=S16LE, rate=128/1, "
+                                   "channels=1, modality=ppg_green, unit=adc");
+  fail_unless (gst_caps_is_equal (caps, expected), "%" GST_PTR_FORMAT, caps);
+  gst_caps_unref (caps);
+  gst_caps_unref (expected);
+
+  /* downstream caps win over the modality's and the property's defaults */
+  caps = negotiated_caps ("is-live=false modality=ppg_green rate=128",
+      "sensor/x-raw, format=F32LE, rate=25/1, channels=2");
+  expected = gst_caps_from_string ("sensor/x-raw, format=F32LE, rate=25/1, "
+                                   "channels=2, modality=ppg_green, unit=adc");
+  fail_unless (gst_caps_is_equal (caps, expected), "%" GST_PTR_FORMAT, caps);
+  gst_caps_unref (caps);
+  gst_caps_unref (expected);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_caps_not_negotiated)
+{
+  const gchar *bad[] = {
+    "sensor/x-raw, format=S16BE, rate=100/1, channels=1",
+    "sensor/x-raw, format=S16LE, rate=0/1, channels=1",
+    "sensor/x-raw, format=S16LE, rate=100/1, channels=0",
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GstHarness *h = make_harness ("is-live=false", bad[i]);
+    GstElement *src = gst_harness_find_element (h, "sensortestsrc");
+    GstMessage *msg;
+    GstBus *bus = gst_bus_new ();
+
+    gst_element_set_bus (src, bus);
+    gst_harness_play (h);
+    msg = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL, "no error for %s", bad[i]);
+    {
+      GError *err = NULL;
+      const GstStructure *details = NULL;
+      gint flow = 0;
+
+      gst_message_parse_error (msg, &err, NULL);
+      gst_message_parse_error_details (msg, &details);
+      fail_unless (err->domain == GST_STREAM_ERROR, "%s", err->message);
+      fail_unless (details != NULL);
+      fail_unless (gst_structure_get_int (details, "flow-return", &flow));
+      fail_unless_equals_int (flow, GST_FLOW_NOT_NEGOTIATED);
+      g_error_free (err);
+    }
+    gst_message_unref (msg);
+    gst_element_set_bus (src, NULL);
+    gst_object_unref (bus);
+    gst_object_unref (src);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_live_paced_by_test_clock)
+{
+  GstHarness *h = make_harness ("is-live=true waveform=counter "
+                                "samples-per-buffer=10",
+      "sensor/x-raw, format=S16LE, rate=100/1, "
+      "channels=1");
+  GstTestClock *clock;
+  GstQuery *q;
+  gboolean live;
+  GstClockTime min, max;
+  guint i;
+
+  gst_harness_use_testclock (h);
+  clock = gst_harness_get_testclock (h);
+  gst_harness_play (h);
+
+  for (i = 0; i < 5; i++) {
+    GstClockID id;
+    GstBuffer *buf;
+
+    /* the source waits for the end of its buffer: 100 ms per buffer */
+    gst_test_clock_wait_for_next_pending_id (clock, &id);
+    fail_unless_equals_uint64 (
+        gst_clock_id_get_time (id), (i + 1) * 100 * GST_MSECOND);
+    gst_clock_id_unref (id);
+    fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+    fail_unless (gst_harness_crank_single_clock_wait (h));
+    buf = gst_harness_pull (h);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), i * 100 * GST_MSECOND);
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), i * 10);
+    gst_buffer_unref (buf);
+  }
+
+  q = gst_query_new_latency ();
+  fail_unless (gst_pad_peer_query (h->sinkpad, q));
+  gst_query_parse_latency (q, &live, &min, &max);
+  fail_unless (live);
+  fail_unless_equals_uint64 (min, 100 * GST_MSECOND);
+  fail_unless_equals_uint64 (max, 100 * GST_MSECOND);
+  gst_query_unref (q);
+
+  gst_object_unref (clock);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static GstClockTime
+epoch_at_running_time (GstElement *appsink, GstClockTime rt)
+{
+  for (;;) {
+    GstSample *s = NULL;
+    GstBuffer *buf;
+    GstClockTime epoch = GST_CLOCK_TIME_NONE;
+
+    g_signal_emit_by_name (appsink, "pull-sample", &s);
+    fail_unless (s != NULL);
+    buf = gst_sample_get_buffer (s);
+    if (GST_BUFFER_PTS (buf) == rt) {
+      fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+      gst_sample_unref (s);
+      return epoch;
+    }
+    fail_unless (GST_BUFFER_PTS (buf) < rt);
+    gst_sample_unref (s);
+  }
+}
+
+GST_START_TEST (test_sources_share_epoch)
+{
+  GstElement *pipeline;
+  GstElement *ppg_sink, *acc_sink;
+  GstClockTime ppg_epoch, acc_epoch;
+  GError *err = NULL;
+
+  pipeline = gst_parse_launch (
+      "sensortestsrc is-live=false modality=ppg_green "
+      "num-buffers=30 ! appsink name=ppg sync=false "
+      "sensortestsrc is-live=false modality=acc_3axis num-buffers=30 ! "
+      "appsink name=acc sync=false",
+      &err);
+  fail_unless (pipeline != NULL, "%s", err ? err->message : "");
+  ppg_sink = gst_bin_get_by_name (GST_BIN (pipeline), "ppg");
+  acc_sink = gst_bin_get_by_name (GST_BIN (pipeline), "acc");
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_ASYNC);
+
+  /* both produce a buffer starting at running time 1 s */
+  ppg_epoch = epoch_at_running_time (ppg_sink, GST_SECOND);
+  acc_epoch = epoch_at_running_time (acc_sink, GST_SECOND);
+  fail_unless_equals_uint64 (ppg_epoch, acc_epoch);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (ppg_sink);
+  gst_object_unref (acc_sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+static GBytes *
+pull_all (const gchar *props, const gchar *caps, guint n_buffers)
+{
+  GstHarness *h = make_harness (props, caps);
+  GByteArray *all = g_byte_array_new ();
+  guint i;
+
+  gst_harness_play (h);
+  for (i = 0; i < n_buffers; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    GstMapInfo map;
+
+    gst_buffer_map (buf, &map, GST_MAP_READ);
+    g_byte_array_append (all, map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+  }
+  gst_harness_teardown (h);
+  return g_byte_array_free_to_bytes (all);
+}
+
+GST_START_TEST (test_noise_is_reproducible)
+{
+  const gchar *caps = "sensor/x-raw, format=F32LE, rate=100/1, channels=3";
+  GBytes *a = pull_all ("is-live=false waveform=noise seed=7", caps, 5);
+  GBytes *b = pull_all ("is-live=false waveform=noise seed=7", caps, 5);
+  GBytes *c = pull_all ("is-live=false waveform=noise seed=8", caps, 5);
+  const gfloat *f;
+  gsize size, i;
+
+  fail_unless (g_bytes_equal (a, b));
+  fail_if (g_bytes_equal (a, c));
+  f = g_bytes_get_data (a, &size);
+  for (i = 0; i < size / 4; i++)
+    fail_unless (f[i] >= -1.0f && f[i] <= 1.0f);
+  g_bytes_unref (a);
+  g_bytes_unref (b);
+  g_bytes_unref (c);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ppg_pulse_rate)
+{
+  /* 90 bpm for 20 s at 100 Hz: 30 systolic peaks, each with a dicrotic
+   * notch (a local minimum) before the diastolic wave */
+  GBytes *data = pull_all ("is-live=false modality=ppg_green heart-rate=90 "
+                           "samples-per-buffer=100",
+      "sensor/x-raw, format=F32LE, rate=100/1, "
+      "channels=1",
+      20);
+  const gfloat *f;
+  gsize size, n, i;
+  guint peaks = 0, notches = 0;
+  gfloat max = -G_MAXFLOAT, min = G_MAXFLOAT;
+
+  f = g_bytes_get_data (data, &size);
+  n = size / 4;
+  for (i = 0; i < n; i++) {
+    max = MAX (max, f[i]);
+    min = MIN (min, f[i]);
+  }
+  fail_unless (max > 2048 + 450 && max <= 2048 + 520, "max %f", max);
+  fail_unless (min >= 2048 && min < 2048 + 20, "min %f", min);
+  for (i = 1; i + 1 < n; i++) {
+    if (f[i] > f[i - 1] && f[i] >= f[i + 1]) {
+      if (f[i] > 2048 + 400)
+        peaks++;
+    }
+    if (f[i] < f[i - 1] && f[i] <= f[i + 1] && f[i] > 2048 + 20)
+      notches++;
+  }
+  fail_unless_equals_int (peaks, 30);
+  fail_unless (notches >= 29, "%u notches", notches);
+  g_bytes_unref (data);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_accel_gravity_and_full_scale)
+{
+  GBytes *data =
+      pull_all ("is-live=false modality=acc_3axis motion=0", NULL, 1);
+  const gint16 *s;
+  gsize size;
+
+  /* 16 g full scale: 1 g is 32767 / 16 = 2048 codes */
+  s = g_bytes_get_data (data, &size);
+  fail_unless_equals_int (size, 5 * 3 * 2);
+  fail_unless_equals_int (s[0], 0);
+  fail_unless_equals_int (s[1], 0);
+  fail_unless_equals_int (s[2], 2048);
+  g_bytes_unref (data);
+
+  data = pull_all ("is-live=false modality=acc_3axis motion=0",
+      "sensor/x-raw, format=F32LE", 1);
+  {
+    const gfloat *f = g_bytes_get_data (data, &size);
+
+    fail_unless (fabs (f[2] - 9.80665) < 1e-5);
+  }
+  g_bytes_unref (data);
+}
+
+GST_END_TEST;
+
+static Suite *
+sensortestsrc_suite (void)
+{
+  Suite *s = suite_create ("sensortestsrc");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_counter_timestamp_table);
+  tcase_add_test (tc, test_counter_wraps_like_hardware);
+  tcase_add_test (tc, test_modality_defaults_and_overrides);
+  tcase_add_test (tc, test_bad_caps_not_negotiated);
+  tcase_add_test (tc, test_live_paced_by_test_clock);
+  tcase_add_test (tc, test_sources_share_epoch);
+  tcase_add_test (tc, test_noise_is_reproducible);
+  tcase_add_test (tc, test_ppg_pulse_rate);
+  tcase_add_test (tc, test_accel_gravity_and_full_scale);
+  return s;
+}
+
+GST_CHECK_MAIN (sensortestsrc);
