@@ -5,6 +5,7 @@
  * python3-websockets server that shares no code with this project and
  * checks every frame byte by byte.
  */
+#include <stdio.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
