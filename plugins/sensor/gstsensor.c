@@ -13,6 +13,7 @@ plugin_init (GstPlugin *plugin)
   gboolean ret = FALSE;
 
   ret |= GST_ELEMENT_REGISTER (sensortestsrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (sensorresample, plugin);
   return ret;
 }
 

@@ -235,6 +235,26 @@ gst_sensor_test_src_fixate (GstBaseSrc *src, GstCaps *caps)
   gint rate_n = 100, rate_d = 1, channels = 1;
   GstSensorFormat format = GST_SENSOR_FORMAT_S16LE;
 
+  GST_OBJECT_LOCK (self);
+  if (self->rate > 0) {
+    /* an explicit rate wins over downstream's first preference whenever
+     * downstream can take it (e.g. a resampler offering its output rate
+     * first) */
+    GstCaps *want = gst_caps_new_simple (
+        GST_SENSOR_MEDIA_TYPE, "rate", GST_TYPE_FRACTION, self->rate, 1, NULL);
+    GstCaps *tmp =
+        gst_caps_intersect_full (caps, want, GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (want);
+    if (!gst_caps_is_empty (tmp)) {
+      gst_caps_unref (caps);
+      caps = tmp;
+    } else {
+      gst_caps_unref (tmp);
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+
   caps = gst_caps_make_writable (caps);
   caps = gst_caps_truncate (caps);
   s = gst_caps_get_structure (caps, 0);

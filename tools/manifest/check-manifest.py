@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-tool, committed = sys.argv[1], sys.argv[2]
+tool, committed, expected = sys.argv[1], sys.argv[2], sys.argv[3:]
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, 'plugins.json')
     subprocess.run([tool, out], check=True)
@@ -20,6 +20,10 @@ with open(committed) as f:
     docs = json.load(f)
 
 failed = False
+for name in expected:
+    if name not in built:
+        print('plugin %s was built but does not load' % name)
+        failed = True
 for name, plugin in sorted(built.items()):
     if name not in docs:
         print('plugin %s is built but missing from %s' % (name, committed))

@@ -117,6 +117,16 @@ GST_START_TEST (test_modality_defaults_and_overrides)
   gst_caps_unref (caps);
   gst_caps_unref (expected);
 
+  /* an explicit rate wins over a downstream that lists another rate first
+   * but takes it too */
+  caps = negotiated_caps ("is-live=false modality=ppg_green rate=128",
+      "sensor/x-raw, rate=100/1; sensor/x-raw, rate=[1/1, 1000/1]");
+  expected = gst_caps_from_string ("sensor/x-raw, format=S16LE, rate=128/1, "
+                                   "channels=1, modality=ppg_green, unit=adc");
+  fail_unless (gst_caps_is_equal (caps, expected), "%" GST_PTR_FORMAT, caps);
+  gst_caps_unref (caps);
+  gst_caps_unref (expected);
+
   /* downstream caps win over the modality's and the property's defaults */
   caps = negotiated_caps ("is-live=false modality=ppg_green rate=128",
       "sensor/x-raw, format=F32LE, rate=25/1, channels=2");

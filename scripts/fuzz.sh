@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz and
+# runs each for SECONDS (default 30) from its seed corpus. New crashers are
+# written to build-fuzz/crashes/<target>/; copy them into
+# tests/fuzz/corpus/<target>/ so they stay regression tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+bash scripts/install-deps.sh --fuzz
+if [ ! -f build-fuzz/build.ninja ]; then
+  CC=clang meson setup build-fuzz -Dfuzzing=enabled -Db_lundef=false \
+    -Db_sanitize=address,undefined -Dwerror=false >/dev/null
+fi
+ninja -C build-fuzz >/dev/null
+status=0
+for fuzzer in build-fuzz/tests/fuzz/fuzz-*; do
+  [ -x "$fuzzer" ] || continue
+  case "$fuzzer" in *fuzz-regress-*) continue ;; esac
+  name=${fuzzer##*/fuzz-}
+  mkdir -p "build-fuzz/crashes/$name" "build-fuzz/corpus/$name"
+  echo "fuzzing $name for ${seconds}s"
+  if ! ASAN_OPTIONS=detect_leaks=0 "$fuzzer" -max_total_time="$seconds" \
+      -artifact_prefix="build-fuzz/crashes/$name/" \
+      "build-fuzz/corpus/$name" "tests/fuzz/corpus/$name" >"build-fuzz/$name.log" 2>&1; then
+    echo "FAIL: $name found a crash, see build-fuzz/$name.log"
+    tail -30 "build-fuzz/$name.log"
+    status=1
+  fi
+done
+exit $status
