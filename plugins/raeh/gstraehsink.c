@@ -314,14 +314,21 @@ set_fatal_locked (GstRaehSink *self)
 }
 
 static void
-fail_handshake (GstRaehSink *self, const gchar *what)
+make_fatal (GstRaehSink *self)
 {
-  GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
-      ("Bad handshake from the Raeh server"), ("%s", what),
-      ("details", "reason", G_TYPE_STRING, what, NULL));
   g_mutex_lock (&self->lock);
   set_fatal_locked (self);
   g_mutex_unlock (&self->lock);
+}
+
+static void
+fail_handshake (GstRaehSink *self, const gchar *what)
+{
+  /* streaming threads stop before anyone sees the error */
+  make_fatal (self);
+  GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+      ("Bad handshake from the Raeh server"), ("%s", what),
+      ("reason", G_TYPE_STRING, what, NULL));
 }
 
 /* ---- network thread ---- */
@@ -430,12 +437,10 @@ on_handshake (GstRaehSink *self, GBytes *payload)
   GST_INFO_OBJECT (self, "session %s", m->session_id);
   post_session_start (self, self->last_manifest);
   if (mismatch) {
+    make_fatal (self);
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
         ("The new Raeh session does not fit the negotiated streams"),
         ("%s", mismatch));
-    g_mutex_lock (&self->lock);
-    set_fatal_locked (self);
-    g_mutex_unlock (&self->lock);
     g_free (mismatch);
     return;
   }
@@ -523,14 +528,18 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
                 info->error ? info->error->message : NULL, NULL)));
   }
 
+  if (info->close_code == 4001 || info->close_code == 4004 ||
+      info->http_status == 401 || info->http_status == 403 ||
+      (info->error && info->error->domain == G_TLS_ERROR))
+    make_fatal (self);
   if (info->close_code == 4001 || info->http_status == 401 ||
       info->http_status == 403) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
         ("Raeh rejected the API key"),
         ("close code %u: %s", info->close_code,
             info->close_code ? reason : "upgrade refused"),
-        ("details", "close-code", G_TYPE_UINT, (guint) info->close_code,
-            "close-reason", G_TYPE_STRING, reason, "http-status", G_TYPE_UINT,
+        ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
+            G_TYPE_STRING, reason, "http-status", G_TYPE_UINT,
             info->http_status, NULL));
     goto fatal;
   }
@@ -538,23 +547,20 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_FOUND,
         ("Raeh refused the device model or a frame"),
         ("close code 4004: %s", reason),
-        ("details", "close-code", G_TYPE_UINT, (guint) info->close_code,
-            "close-reason", G_TYPE_STRING, reason, NULL));
+        ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
+            G_TYPE_STRING, reason, NULL));
     goto fatal;
   }
   if (info->error && info->error->domain == G_TLS_ERROR) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
         ("TLS failure talking to the Raeh server"),
         ("%s", info->error->message),
-        ("details", "tls-error", G_TYPE_STRING, info->error->message, NULL));
+        ("tls-error", G_TYPE_STRING, info->error->message, NULL));
     goto fatal;
   }
   return GST_SENSOR_WS_CLOSE_RECONNECT;
 
 fatal:
-  g_mutex_lock (&self->lock);
-  set_fatal_locked (self);
-  g_mutex_unlock (&self->lock);
   return GST_SENSOR_WS_CLOSE_STOP;
 }
 
@@ -586,13 +592,10 @@ on_gave_up (GstSensorWsClient *client, gpointer user_data)
   if (!report)
     return;
 
+  make_fatal (self);
   GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
       ("Could not keep a session with the Raeh server"),
-      ("gave up reconnecting: %s", why),
-      ("details", "reason", G_TYPE_STRING, why, NULL));
-  g_mutex_lock (&self->lock);
-  set_fatal_locked (self);
-  g_mutex_unlock (&self->lock);
+      ("gave up reconnecting: %s", why), ("reason", G_TYPE_STRING, why, NULL));
 }
 
 /* Sends queued frames in order. Runs on the network thread only, so order
@@ -619,7 +622,7 @@ flush_queue (GstRaehSink *self)
       queued_frame_free (f);
       continue;
     }
-    data = g_memdup2 (g_bytes_get_data (f->data, &size), size);
+    data = g_bytes_unref_to_data (g_bytes_ref (f->data), &size);
     data[0] = (guint8) slot->slot_id;
     wire = g_bytes_new_take (data, size);
     g_mutex_unlock (&self->lock);
@@ -710,6 +713,8 @@ wait_clock (GstRaehSink *self, GstRaehSinkPad *pad, GstBuffer *buf)
   if (GST_BUFFER_DURATION_IS_VALID (buf))
     ts += GST_BUFFER_DURATION (buf);
   rt = gst_segment_to_running_time (&pad->segment, GST_FORMAT_TIME, ts);
+  GST_LOG_OBJECT (
+      pad, "sync on running time %" GST_TIME_FORMAT, GST_TIME_ARGS (rt));
   if (!GST_CLOCK_TIME_IS_VALID (rt))
     return GST_FLOW_OK;
 
@@ -724,6 +729,9 @@ wait_clock (GstRaehSink *self, GstRaehSinkPad *pad, GstBuffer *buf)
       break;
     base = gst_element_get_base_time (GST_ELEMENT (self));
     pad->clock_id = gst_clock_new_single_shot_id (clock, base + rt);
+    GST_LOG_OBJECT (pad,
+        "waiting for running time %" GST_TIME_FORMAT " on %" GST_PTR_FORMAT,
+        GST_TIME_ARGS (rt), clock);
     gst_object_unref (clock);
     g_mutex_unlock (&self->lock);
 
@@ -758,6 +766,7 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
   gboolean sync;
   g_autoptr (GError) err = NULL;
 
+  GST_LOG_OBJECT (pad, "frame %" GST_PTR_FORMAT, buf);
   g_mutex_lock (&self->lock);
   if (self->state == CONN_FATAL) {
     g_mutex_unlock (&self->lock);
@@ -896,7 +905,7 @@ set_pad_caps (GstRaehSink *self, GstRaehSinkPad *pad, GstCaps *caps)
   if (mismatch) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, CORE, NEGOTIATION,
         ("A stream does not match the Raeh device model"), ("%s", mismatch),
-        ("details", "reason", G_TYPE_STRING, mismatch, NULL));
+        ("reason", G_TYPE_STRING, mismatch, NULL));
     g_free (mismatch);
     return FALSE;
   }
@@ -1143,7 +1152,7 @@ start_session (GstRaehSink *self)
     g_mutex_unlock (&self->lock);
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
         ("No handshake from the Raeh server within %u s", MAX (timeout, 1)),
-        ("%s", why), ("details", "reason", G_TYPE_STRING, why, NULL));
+        ("%s", why), ("reason", G_TYPE_STRING, why, NULL));
     g_free (why);
     g_mutex_lock (&self->lock);
   }

@@ -384,6 +384,16 @@ wait_message (GstBus *bus, const gchar *name, guint timeout_s)
   return NULL;
 }
 
+static GstEvent *
+caps_event (const gchar *str)
+{
+  GstCaps *caps = gst_caps_from_string (str);
+  GstEvent *ev = gst_event_new_caps (caps);
+
+  gst_caps_unref (caps);
+  return ev;
+}
+
 static void
 push_start (GstHarness *h, const gchar *caps)
 {
@@ -391,9 +401,7 @@ push_start (GstHarness *h, const gchar *caps)
 
   gst_segment_init (&seg, GST_FORMAT_TIME);
   fail_unless (gst_harness_push_event (h, gst_event_new_stream_start ("s")));
-  fail_unless (gst_harness_push_event (
-                   h, gst_event_new_caps (gst_caps_from_string (caps))) ||
-      caps == NULL);
+  fail_unless (gst_harness_push_event (h, caps_event (caps)) || caps == NULL);
   fail_unless (gst_harness_push_event (h, gst_event_new_segment (&seg)));
 }
 
@@ -559,20 +567,31 @@ GST_START_TEST (test_negotiation_through_packer)
   fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
   for (i = 0; i < 3; i++) {
+    GstMapInfo map;
+    guint j;
+
     buf = gst_buffer_new_allocate (NULL, 200, NULL);
-    gst_buffer_memset (buf, 0, i, 200);
+    gst_buffer_map (buf, &map, GST_MAP_WRITE);
+    for (j = 0; j < 100; j++)
+      GST_WRITE_UINT16_LE (map.data + 2 * j, i * 100 + j);
+    gst_buffer_unmap (buf, &map);
     GST_BUFFER_PTS (buf) = i * GST_SECOND;
     gst_buffer_add_sensor_epoch (buf, (1700000000000 + i * 1000) * GST_MSECOND);
     fail_unless_equals_int (appsrc_push (src, buf), GST_FLOW_OK);
   }
-  g_signal_emit_by_name (src, "end-of-stream", NULL);
+  {
+    GstFlowReturn r;
+
+    g_signal_emit_by_name (src, "end-of-stream", &r);
+  }
   bus = gst_element_get_bus (pipeline);
   m = gst_bus_timed_pop_filtered (
       bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (m && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
   gst_message_unref (m);
   fail_unless (test_server_wait_frames (srv, 3, 5));
-  check_frame (srv, 0, 7, 1700000000000, 100, 1, 0);
+  for (i = 0; i < 3; i++)
+    check_frame (srv, i, 7, 1700000000000 + i * 1000, 100, 1, i * 100);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (src);
@@ -620,8 +639,8 @@ GST_START_TEST (test_pad_mismatch)
     sink = make_sink (srv, &bus);
     h = gst_harness_new_with_element (sink, "sink_%u", NULL);
     fail_unless (gst_harness_push_event (h, gst_event_new_stream_start ("s")));
-    fail_if (gst_harness_push_event (
-        h, gst_event_new_caps (gst_caps_from_string (rows[i].caps))));
+    /* a sticky event: the push may still report success */
+    gst_harness_push_event (h, caps_event (rows[i].caps));
     gst_segment_init (&seg, GST_FORMAT_TIME);
     gst_harness_push_event (h, gst_event_new_segment (&seg));
     m = wait_message (bus, "error", 5);
@@ -776,7 +795,7 @@ GST_START_TEST (test_bad_handshakes)
     { NULL, TRUE, FALSE,
         "binary message (12 bytes) came before the JSON "
         "handshake" },
-    { NULL, FALSE, TRUE, "no handshake within 2 s" },
+    { NULL, FALSE, TRUE, "within 2 s" },
   };
   guint i;
 
@@ -993,8 +1012,9 @@ GST_START_TEST (test_sync_waits_for_clock)
 
   test_server_start (srv);
   sink = make_sink (srv, NULL);
-  g_object_set (sink, "sync", TRUE, NULL);
   h = gst_harness_new_with_element (sink, "sink_%u", NULL);
+  /* the harness turns sync off on sinks */
+  g_object_set (sink, "sync", TRUE, NULL);
   push_start (h, PPG_CAPS);
   t = g_thread_new ("push", push_thread, h);
   fail_unless (gst_harness_wait_for_clock_id_waits (h, 1, 5));
