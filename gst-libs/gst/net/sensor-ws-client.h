@@ -48,6 +48,13 @@ typedef struct
   gboolean tls_strict;        /* verify certificates (default TRUE) */
   gchar *ca_file;             /* extra CA bundle, or NULL for system */
   gsize max_incoming_payload; /* bytes; 0 = libsoup default */
+  /* Added after the first version of this header: */
+  gdouble backoff_jitter; /* 0..1 fraction of each delay; default 0.1 */
+  /* A connection that stays open this long resets the backoff (and the
+   * retry budget); one closed sooner counts as a failed attempt, so a server
+   * that accepts and drops at once still backs off. 0 = reset as soon as the
+   * upgrade succeeds. Default 5.0. */
+  gdouble backoff_stable_s;
 } GstSensorWsConfig;
 
 void gst_sensor_ws_config_init (GstSensorWsConfig *config);
@@ -90,21 +97,34 @@ GstSensorWsClient *gst_sensor_ws_client_new (const GstSensorWsConfig *config,
     const GstSensorWsCallbacks *callbacks, gpointer user_data,
     GDestroyNotify notify);
 
-/* Starts connecting on the network thread. */
+/* Starts connecting on the network thread (returns at once). Also restarts
+ * a client that gave up, from the first backoff delay. Ignored after stop(). */
 void gst_sensor_ws_client_start (GstSensorWsClient *client);
 
-/* Queues one message; FALSE (and nothing sent) when not connected. */
+/* Queues one message; FALSE (and nothing sent) when not connected. TRUE means
+ * it was queued: messages go out in send() order, and are dropped if the
+ * connection closes before the network thread hands them to libsoup. Any
+ * thread, never blocks; @payload is referenced, not copied. */
 gboolean gst_sensor_ws_client_send (
     GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload);
 
-/* Bytes queued by send() that the socket has not taken yet. */
+/* Bytes queued by send() that the network thread has not yet handed to
+ * libsoup (libsoup 3.2 does not expose its own output queue, so bytes already
+ * inside libsoup but not yet written to the socket are not counted). Reset to
+ * 0 when the connection closes. Any thread. */
 gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client);
 
 /* Closes with @code/@reason and never reconnects. Blocks until the network
- * thread has dropped the connection, at most about a second. */
+ * thread has dropped the connection, at most about a second. Any thread,
+ * including from inside a callback (then it does not block). After it
+ * returns no callback runs any more (a callback already running on the
+ * network thread is waited for, so do not call stop() while holding a lock a
+ * callback takes). Codes a client may not send (1005, 1006, 1011, 1015, ...)
+ * become 1000; 0 sends no code. Idempotent; works when never started. */
 void gst_sensor_ws_client_stop (
     GstSensorWsClient *client, gushort code, const gchar *reason);
 
+/* Stops (code 1001) if not stopped yet, calls notify(user_data), frees. */
 void gst_sensor_ws_client_free (GstSensorWsClient *client);
 
 gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient *client);

@@ -1,0 +1,1277 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The reconnecting WebSocket client shared by every network element.
+ *
+ * Threading: one process-wide "sensor-net" thread runs a GMainLoop on its own
+ * GMainContext (pushed as thread-default there). Every libsoup object is
+ * created, used and released on that thread only; public functions called
+ * from other threads hand work over with sources attached to that context.
+ *
+ * Each client has its own SoupSession: sessions are cheap next to the
+ * sockets, a WebSocket takes its connection out of the pool anyway (so a
+ * shared session would share nothing useful), and per-client sessions keep
+ * per-client TLS settings (CA file, strictness) and teardown independent.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "sensor-backoff.h"
+#include "sensor-ws-client.h"
+
+GST_DEBUG_CATEGORY_STATIC (sensor_ws_debug);
+#define GST_CAT_DEFAULT sensor_ws_debug
+
+/* How long stop() waits for the close handshake before dropping the socket,
+ * and how long it waits in total for the network thread. */
+#define DROP_TIMEOUT_MS 1000
+#define STOP_WAIT_US (1200 * G_TIME_SPAN_MILLISECOND)
+
+static void
+ensure_debug_category (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (
+        sensor_ws_debug, "sensorws", 0, "sensor WebSocket client");
+    g_once_init_leave (&done, 1);
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* The shared network thread                                               */
+/* ---------------------------------------------------------------------- */
+
+static GMutex net_lock;
+static guint net_refcount;
+static GMainContext *net_context;
+static GMainLoop *net_loop;
+static GThread *net_thread;
+/* libsoup objects not finalized yet; the exiting thread drains for them. */
+static gint net_live_objects;
+
+static void
+live_object_gone (gpointer data, GObject *where_the_object_was)
+{
+  g_atomic_int_dec_and_test (&net_live_objects);
+}
+
+static void
+track_live_object (gpointer object)
+{
+  g_atomic_int_inc (&net_live_objects);
+  g_object_weak_ref (G_OBJECT (object), live_object_gone, NULL);
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+net_thread_func (gpointer data)
+{
+  GMainLoop *loop = data;
+  GMainContext *context = g_main_loop_get_context (loop);
+  gint64 deadline;
+  GSource *tick;
+
+  g_main_context_push_thread_default (context);
+  GST_DEBUG ("network thread running");
+  g_main_loop_run (loop);
+
+  /* Let closing sockets and cancelled operations finish so nothing is left
+   * half-released when the context goes away; bounded. */
+  tick = g_timeout_source_new (20);
+  g_source_set_callback (tick, wake_up, NULL, NULL);
+  g_source_attach (tick, context);
+  deadline = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  while (g_atomic_int_get (&net_live_objects) > 0 &&
+      g_get_monotonic_time () < deadline)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (tick);
+  g_source_unref (tick);
+
+  GST_DEBUG ("network thread exiting");
+  g_main_context_pop_thread_default (context);
+  g_main_loop_unref (loop);
+  return NULL;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+GMainContext *
+gst_sensor_net_context_ref (void)
+{
+  GMainContext *context;
+
+  ensure_debug_category ();
+  g_mutex_lock (&net_lock);
+  if (net_refcount++ == 0) {
+    net_context = g_main_context_new ();
+    net_loop = g_main_loop_new (net_context, FALSE);
+    net_thread = g_thread_new (
+        "sensor-net", net_thread_func, g_main_loop_ref (net_loop));
+  }
+  context = g_main_context_ref (net_context);
+  g_mutex_unlock (&net_lock);
+
+  return context;
+}
+
+void
+gst_sensor_net_context_unref (GMainContext *context)
+{
+  GMainLoop *loop = NULL;
+  GMainContext *last = NULL;
+  GThread *thread = NULL;
+
+  g_return_if_fail (context != NULL);
+
+  g_mutex_lock (&net_lock);
+  if (context == net_context && net_refcount > 0 && --net_refcount == 0) {
+    loop = net_loop;
+    last = net_context;
+    thread = net_thread;
+    net_loop = NULL;
+    net_context = NULL;
+    net_thread = NULL;
+  }
+  g_mutex_unlock (&net_lock);
+
+  if (loop) {
+    GSource *source = g_idle_source_new ();
+
+    /* Quit from inside the loop: a quit before g_main_loop_run() starts
+     * would be lost. */
+    g_source_set_callback (source, quit_loop, g_main_loop_ref (loop),
+        (GDestroyNotify) g_main_loop_unref);
+    g_source_attach (source, last);
+    g_source_unref (source);
+    /* The last reference dropped from a callback cannot join its own thread:
+     * it exits on its own once the callback returns. */
+    if (thread == g_thread_self ())
+      g_thread_unref (thread);
+    else
+      g_thread_join (thread);
+    g_main_loop_unref (loop);
+    g_main_context_unref (last);
+  }
+  g_main_context_unref (context);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Configuration                                                           */
+/* ---------------------------------------------------------------------- */
+
+void
+gst_sensor_ws_config_init (GstSensorWsConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  memset (config, 0, sizeof (*config));
+  config->auth = GST_SENSOR_WS_AUTH_NONE;
+  config->timeout_s = 10;
+  config->retries = -1;
+  config->backoff_initial_s = 1.0;
+  config->backoff_factor = 2.0;
+  config->backoff_max_s = 30.0;
+  config->backoff_jitter = 0.1;
+  config->backoff_stable_s = 5.0;
+  config->tls_strict = TRUE;
+}
+
+void
+gst_sensor_ws_config_clear (GstSensorWsConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  g_clear_pointer (&config->uri, g_free);
+  g_clear_pointer (&config->auth_query_name, g_free);
+  if (config->secret) {
+    /* Do not leave the key in freed heap memory. */
+    memset (config->secret, 0, strlen (config->secret));
+    g_clear_pointer (&config->secret, g_free);
+  }
+  g_clear_pointer (&config->extra_headers, g_strfreev);
+  g_clear_pointer (&config->protocols, g_strfreev);
+  g_clear_pointer (&config->ca_file, g_free);
+}
+
+void
+gst_sensor_ws_config_copy_into (
+    GstSensorWsConfig *dest, const GstSensorWsConfig *src)
+{
+  g_return_if_fail (dest != NULL);
+  g_return_if_fail (src != NULL);
+
+  if (dest == src)
+    return;
+  gst_sensor_ws_config_clear (dest);
+  *dest = *src;
+  dest->uri = g_strdup (src->uri);
+  dest->auth_query_name = g_strdup (src->auth_query_name);
+  dest->secret = g_strdup (src->secret);
+  dest->extra_headers = g_strdupv (src->extra_headers);
+  dest->protocols = g_strdupv (src->protocols);
+  dest->ca_file = g_strdup (src->ca_file);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Client                                                                  */
+/* ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  SoupWebsocketDataType type;
+  GBytes *payload;
+} OutMessage;
+
+struct _GstSensorWsClient
+{
+  gint refcount;
+  guint id;
+  GstSensorWsConfig config;
+  GstSensorWsCallbacks callbacks;
+  gpointer user_data;
+  GDestroyNotify notify;
+  GMainContext *context;
+  gchar *log_uri; /* config->uri without any secret */
+
+  GMutex lock;
+  GCond cond;
+  /* protected by lock */
+  gboolean connected;
+  gboolean stopping;
+  gboolean dropped; /* after stop: the socket is released */
+  guint in_callback;
+  GQueue outq; /* OutMessage, send order */
+  gsize pending_bytes;
+  gboolean flush_scheduled;
+
+  /* network thread only */
+  gboolean active; /* started, not given up, not stopped */
+  SoupSession *session;
+  GTlsDatabase *ca_db;
+  GCancellable *cancellable;
+  SoupMessage *msg;
+  gboolean timed_out;
+  GSource *timeout_source;
+  GSource *retry_source;
+  GSource *pong_source;
+  GSource *stable_source;
+  SoupWebsocketConnection *conn;
+  GError *conn_error;
+  gint64 last_pong_us;
+  GstSensorBackoff backoff;
+};
+
+static void connect_attempt (GstSensorWsClient *client);
+
+static GstSensorWsClient *
+client_ref (GstSensorWsClient *client)
+{
+  g_atomic_int_inc (&client->refcount);
+  return client;
+}
+
+static void
+out_message_free (gpointer data)
+{
+  OutMessage *m = data;
+
+  g_bytes_unref (m->payload);
+  g_free (m);
+}
+
+static void
+client_unref (gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  if (!g_atomic_int_dec_and_test (&client->refcount))
+    return;
+
+  g_warn_if_fail (client->session == NULL);
+  g_warn_if_fail (client->conn == NULL);
+  g_queue_clear_full (&client->outq, out_message_free);
+  g_clear_error (&client->conn_error);
+  gst_sensor_backoff_clear (&client->backoff);
+  gst_sensor_ws_config_clear (&client->config);
+  g_free (client->log_uri);
+  g_mutex_clear (&client->lock);
+  g_cond_clear (&client->cond);
+  g_free (client);
+}
+
+static const gchar *
+auth_query_name (GstSensorWsClient *client)
+{
+  return client->config.auth_query_name && *client->config.auth_query_name ?
+      client->config.auth_query_name :
+      "api_key";
+}
+
+/* Drops every query parameter named @name from an encoded query. */
+static gchar *
+query_without (const gchar *query, const gchar *name)
+{
+  gchar **params, **p;
+  GString *out = g_string_new (NULL);
+  gsize name_len = strlen (name);
+
+  params = g_strsplit (query, "&", -1);
+  for (p = params; *p; p++) {
+    if (**p == '\0')
+      continue;
+    if (strncmp (*p, name, name_len) == 0 &&
+        ((*p)[name_len] == '=' || (*p)[name_len] == '\0'))
+      continue;
+    if (out->len)
+      g_string_append_c (out, '&');
+    g_string_append (out, *p);
+  }
+  g_strfreev (params);
+  return g_string_free (out, out->len == 0);
+}
+
+/* The URI as it may appear in logs: no password, no auth parameter. */
+static gchar *
+make_log_uri (const GstSensorWsConfig *config, const gchar *query_name)
+{
+  GUri *uri, *stripped;
+  gchar *query = NULL, *s;
+
+  if (!config->uri)
+    return g_strdup ("(no uri)");
+  uri = g_uri_parse (config->uri, SOUP_HTTP_URI_FLAGS, NULL);
+  if (!uri)
+    return g_strdup ("(invalid uri)");
+  if (g_uri_get_query (uri))
+    query = query_without (g_uri_get_query (uri), query_name);
+  stripped = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), NULL,
+      g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri), query,
+      NULL);
+  s = g_uri_to_string (stripped);
+  g_uri_unref (stripped);
+  g_uri_unref (uri);
+  g_free (query);
+  return s;
+}
+
+/* The URI actually connected to, with the secret in the query when asked. */
+static GUri *
+make_connect_uri (GstSensorWsClient *client, GError **error)
+{
+  GUri *uri, *with_key;
+  const gchar *query;
+  gchar *name, *value, *new_query;
+
+  if (!client->config.uri) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "No URI set");
+    return NULL;
+  }
+  uri = g_uri_parse (client->config.uri, SOUP_HTTP_URI_FLAGS, NULL);
+  if (!uri || !g_uri_get_host (uri) || !*g_uri_get_host (uri) ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "ws") != 0 &&
+          g_strcmp0 (g_uri_get_scheme (uri), "wss") != 0 &&
+          g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+          g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "Invalid WebSocket URI %s", client->log_uri);
+    g_clear_pointer (&uri, g_uri_unref);
+    return NULL;
+  }
+  if (client->config.auth != GST_SENSOR_WS_AUTH_QUERY || !client->config.secret)
+    return uri;
+
+  name = g_uri_escape_string (auth_query_name (client), NULL, FALSE);
+  value = g_uri_escape_string (client->config.secret, NULL, FALSE);
+  query = g_uri_get_query (uri);
+  if (query && *query)
+    new_query = g_strdup_printf ("%s&%s=%s", query, name, value);
+  else
+    new_query = g_strdup_printf ("%s=%s", name, value);
+  with_key = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri),
+      g_uri_get_userinfo (uri), g_uri_get_host (uri), g_uri_get_port (uri),
+      g_uri_get_path (uri), new_query, g_uri_get_fragment (uri));
+  memset (value, 0, strlen (value));
+  memset (new_query, 0, strlen (new_query));
+  g_free (name);
+  g_free (value);
+  g_free (new_query);
+  g_uri_unref (uri);
+  return with_key;
+}
+
+static gboolean
+client_is_stopping (GstSensorWsClient *client)
+{
+  gboolean stopping;
+
+  g_mutex_lock (&client->lock);
+  stopping = client->stopping;
+  g_mutex_unlock (&client->lock);
+  return stopping;
+}
+
+/* Every callback runs between these two, so stop() can tell when the last
+ * one has returned and none starts after it. */
+static gboolean
+callback_begin (GstSensorWsClient *client)
+{
+  gboolean ok;
+
+  g_mutex_lock (&client->lock);
+  ok = !client->stopping;
+  if (ok)
+    client->in_callback++;
+  g_mutex_unlock (&client->lock);
+  return ok;
+}
+
+static void
+callback_end (GstSensorWsClient *client)
+{
+  g_mutex_lock (&client->lock);
+  if (--client->in_callback == 0)
+    g_cond_broadcast (&client->cond);
+  g_mutex_unlock (&client->lock);
+}
+
+static void
+mark_dropped (GstSensorWsClient *client)
+{
+  g_mutex_lock (&client->lock);
+  client->dropped = TRUE;
+  g_cond_broadcast (&client->cond);
+  g_mutex_unlock (&client->lock);
+}
+
+static void
+clear_source (GSource **source)
+{
+  if (*source) {
+    g_source_destroy (*source);
+    g_source_unref (*source);
+    *source = NULL;
+  }
+}
+
+static GSource *
+attach_timeout (guint ms, GSourceFunc func, GstSensorWsClient *client)
+{
+  GSource *source = g_timeout_source_new (ms);
+
+  g_source_set_callback (source, func, client_ref (client), client_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+}
+
+/* Client close codes libsoup lets us send; anything else becomes 1000. */
+static gushort
+sanitize_close_code (gushort code)
+{
+  if (code == 0 || (code >= 1000 && code <= 1003) ||
+      (code >= 1007 && code <= 1010) || (code >= 3000 && code <= 4999))
+    return code;
+  return SOUP_WEBSOCKET_CLOSE_NORMAL;
+}
+
+/* A connection on its way out: kept until the peer finishes the close
+ * handshake or DROP_TIMEOUT_MS passes, then released (which closes the
+ * socket). @client, when set, is told through mark_dropped(). */
+typedef struct
+{
+  SoupWebsocketConnection *conn;
+  GSource *timer;
+  gulong closed_id;
+  GstSensorWsClient *client;
+} Grave;
+
+static void
+grave_finish (Grave *grave)
+{
+  clear_source (&grave->timer);
+  g_signal_handler_disconnect (grave->conn, grave->closed_id);
+  g_object_unref (grave->conn);
+  if (grave->client) {
+    mark_dropped (grave->client);
+    client_unref (grave->client);
+  }
+  g_free (grave);
+}
+
+static void
+grave_on_closed (SoupWebsocketConnection *conn, gpointer data)
+{
+  grave_finish (data);
+}
+
+static gboolean
+grave_on_timeout (gpointer data)
+{
+  Grave *grave = data;
+
+  g_source_unref (grave->timer);
+  grave->timer = NULL;
+  grave_finish (grave);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bury_connection (SoupWebsocketConnection *conn, gushort code,
+    const gchar *reason, GstSensorWsClient *client)
+{
+  Grave *grave;
+
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (conn, sanitize_close_code (code), reason);
+  if (soup_websocket_connection_get_state (conn) ==
+      SOUP_WEBSOCKET_STATE_CLOSED) {
+    g_object_unref (conn);
+    if (client)
+      mark_dropped (client);
+    return;
+  }
+  grave = g_new0 (Grave, 1);
+  grave->conn = conn;
+  grave->client = client ? client_ref (client) : NULL;
+  grave->closed_id =
+      g_signal_connect (conn, "closed", G_CALLBACK (grave_on_closed), grave);
+  grave->timer = g_timeout_source_new (DROP_TIMEOUT_MS);
+  g_source_set_callback (grave->timer, grave_on_timeout, grave, NULL);
+  g_source_attach (grave->timer, g_main_context_get_thread_default ());
+}
+
+/* Takes the open connection away from @client (signals disconnected). */
+static SoupWebsocketConnection *
+detach_connection (GstSensorWsClient *client)
+{
+  SoupWebsocketConnection *conn = client->conn;
+
+  client->conn = NULL;
+  clear_source (&client->pong_source);
+  clear_source (&client->stable_source);
+  if (conn)
+    g_signal_handlers_disconnect_by_data (conn, client);
+  return conn;
+}
+
+static void
+drop_queue_locked (GstSensorWsClient *client)
+{
+  g_queue_clear_full (&client->outq, out_message_free);
+  g_queue_init (&client->outq);
+  client->pending_bytes = 0;
+}
+
+static void
+give_up (GstSensorWsClient *client)
+{
+  client->active = FALSE;
+  GST_INFO ("client %u (%s): giving up", client->id, client->log_uri);
+  if (client->callbacks.gave_up && callback_begin (client)) {
+    client->callbacks.gave_up (client, client->user_data);
+    callback_end (client);
+  }
+}
+
+static gboolean
+on_retry (gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  g_source_unref (client->retry_source);
+  client->retry_source = NULL;
+  if (client->active && !client_is_stopping (client))
+    connect_attempt (client);
+  return G_SOURCE_REMOVE;
+}
+
+/* The connection ended or never opened: ask the element, then back off and
+ * retry or give up. */
+static void
+handle_closed (GstSensorWsClient *client, gushort code, const gchar *reason,
+    guint http_status, const GError *error)
+{
+  GstSensorWsCloseInfo info;
+  GstSensorWsCloseAction action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  GstClockTime delay;
+  guint ms;
+
+  g_mutex_lock (&client->lock);
+  client->connected = FALSE;
+  drop_queue_locked (client);
+  g_mutex_unlock (&client->lock);
+
+  GST_INFO ("client %u (%s): closed, code %u, http status %u, error: %s",
+      client->id, client->log_uri, code, http_status,
+      error ? error->message : "none");
+
+  if (!client->active)
+    return;
+
+  info.close_code = code;
+  info.close_reason = reason ? reason : "";
+  info.http_status = http_status;
+  info.error = error;
+  if (client->callbacks.closed) {
+    if (!callback_begin (client))
+      return;
+    action = client->callbacks.closed (client, &info, client->user_data);
+    callback_end (client);
+  }
+  if (client_is_stopping (client) || !client->active)
+    return;
+
+  if (action == GST_SENSOR_WS_CLOSE_STOP) {
+    give_up (client);
+    return;
+  }
+  delay = gst_sensor_backoff_next (&client->backoff);
+  if (delay == GST_CLOCK_TIME_NONE) {
+    give_up (client);
+    return;
+  }
+  GST_INFO ("client %u (%s): reconnect attempt %u in %" GST_TIME_FORMAT,
+      client->id, client->log_uri, client->backoff.attempt,
+      GST_TIME_ARGS (delay));
+  if (client->callbacks.reconnecting) {
+    if (!callback_begin (client))
+      return;
+    client->callbacks.reconnecting (
+        client, client->backoff.attempt, delay, client->user_data);
+    callback_end (client);
+    if (client_is_stopping (client) || !client->active)
+      return;
+  }
+  ms = (guint) MIN ((delay + GST_MSECOND - 1) / GST_MSECOND, G_MAXUINT);
+  clear_source (&client->retry_source);
+  client->retry_source = attach_timeout (ms, on_retry, client);
+}
+
+static void
+on_ws_message (
+    SoupWebsocketConnection *conn, gint type, GBytes *message, gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  GST_LOG ("client %u: %s message of %" G_GSIZE_FORMAT " bytes", client->id,
+      type == SOUP_WEBSOCKET_DATA_TEXT ? "text" : "binary",
+      g_bytes_get_size (message));
+  if (client->callbacks.message && callback_begin (client)) {
+    /* free() may be called from another thread as soon as the callback
+     * returns: keep the struct alive until this handler is done. */
+    client_ref (client);
+    client->callbacks.message (client, type, message, client->user_data);
+    callback_end (client);
+    client_unref (client);
+  }
+}
+
+static void
+on_ws_error (SoupWebsocketConnection *conn, GError *error, gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  GST_DEBUG ("client %u: connection error: %s", client->id, error->message);
+  if (!client->conn_error)
+    client->conn_error = g_error_copy (error);
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection *conn, gpointer data)
+{
+  GstSensorWsClient *client = data;
+  gchar *reason;
+  gushort code;
+  GError *error;
+
+  client_ref (client); /* see on_ws_message() */
+  code = soup_websocket_connection_get_close_code (conn);
+  reason = g_strdup (soup_websocket_connection_get_close_data (conn));
+  error = g_steal_pointer (&client->conn_error);
+  conn = detach_connection (client);
+  g_object_unref (conn);
+  handle_closed (client, code, reason, 0, error);
+  g_clear_error (&error);
+  g_free (reason);
+  client_unref (client);
+}
+
+static void
+on_ws_pong (SoupWebsocketConnection *conn, GBytes *message, gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  client->last_pong_us = g_get_monotonic_time ();
+}
+
+static gint64
+pong_deadline_us (GstSensorWsClient *client)
+{
+  return client->last_pong_us +
+      (gint64) (client->config.keepalive_interval_s +
+          client->config.pong_timeout_s) *
+      G_TIME_SPAN_SECOND;
+}
+
+static void schedule_pong_check (GstSensorWsClient *client);
+
+/* A ping goes out every keepalive interval; when no pong came back within
+ * the pong timeout after that, the peer is gone. libsoup 3.2 has no API for
+ * this, so it is tracked here. */
+static gboolean
+on_pong_check (gpointer data)
+{
+  GstSensorWsClient *client = data;
+  SoupWebsocketConnection *conn;
+  GError *error;
+
+  g_source_unref (client->pong_source);
+  client->pong_source = NULL;
+  if (!client->conn)
+    return G_SOURCE_REMOVE;
+  if (g_get_monotonic_time () < pong_deadline_us (client)) {
+    schedule_pong_check (client);
+    return G_SOURCE_REMOVE;
+  }
+
+  error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+      "No pong within %u s after a ping", client->config.pong_timeout_s);
+  GST_WARNING (
+      "client %u (%s): %s", client->id, client->log_uri, error->message);
+  g_clear_error (&client->conn_error);
+  conn = detach_connection (client);
+  bury_connection (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "pong timeout", NULL);
+  handle_closed (client, 0, "", 0, error);
+  g_error_free (error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_pong_check (GstSensorWsClient *client)
+{
+  gint64 wait_us = pong_deadline_us (client) - g_get_monotonic_time ();
+
+  wait_us = MAX (wait_us, 0);
+  clear_source (&client->pong_source);
+  client->pong_source =
+      attach_timeout ((guint) ((wait_us + 999) / 1000), on_pong_check, client);
+}
+
+static gboolean
+on_stable (gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  g_source_unref (client->stable_source);
+  client->stable_source = NULL;
+  GST_DEBUG ("client %u: connection stable, backoff reset", client->id);
+  gst_sensor_backoff_reset (&client->backoff);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
+{
+  const gchar *protocol;
+
+  client->conn = conn;
+  track_live_object (conn);
+  g_clear_error (&client->conn_error);
+  if (client->config.max_incoming_payload)
+    soup_websocket_connection_set_max_incoming_payload_size (
+        conn, client->config.max_incoming_payload);
+  g_signal_connect (conn, "message", G_CALLBACK (on_ws_message), client);
+  g_signal_connect (conn, "error", G_CALLBACK (on_ws_error), client);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_ws_closed), client);
+  g_signal_connect (conn, "pong", G_CALLBACK (on_ws_pong), client);
+  if (client->config.keepalive_interval_s) {
+    soup_websocket_connection_set_keepalive_interval (
+        conn, client->config.keepalive_interval_s);
+    if (client->config.pong_timeout_s) {
+      client->last_pong_us = g_get_monotonic_time ();
+      schedule_pong_check (client);
+    }
+  }
+  if (client->config.backoff_stable_s > 0.0)
+    client->stable_source = attach_timeout (
+        (guint) MIN (client->config.backoff_stable_s * 1000.0, G_MAXUINT),
+        on_stable, client);
+  else
+    gst_sensor_backoff_reset (&client->backoff);
+
+  protocol = soup_websocket_connection_get_protocol (conn);
+  GST_INFO ("client %u (%s): connected%s%s", client->id, client->log_uri,
+      protocol ? ", protocol " : "", protocol ? protocol : "");
+
+  g_mutex_lock (&client->lock);
+  client->connected = TRUE;
+  g_mutex_unlock (&client->lock);
+
+  if (client->callbacks.opened && callback_begin (client)) {
+    client->callbacks.opened (client, client->user_data);
+    callback_end (client);
+  }
+}
+
+static void
+on_connected (GObject *source, GAsyncResult *res, gpointer data)
+{
+  GstSensorWsClient *client = data;
+  SoupWebsocketConnection *conn;
+  GError *error = NULL;
+  guint status;
+
+  conn = soup_session_websocket_connect_finish (
+      SOUP_SESSION (source), res, &error);
+  if (client_is_stopping (client) || !client->active) {
+    /* stop() already cleaned up; just release what arrived late. */
+    if (conn)
+      bury_connection (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL, NULL);
+    g_clear_error (&error);
+    client_unref (client);
+    return;
+  }
+
+  clear_source (&client->timeout_source);
+  status = soup_message_get_status (client->msg);
+  g_clear_object (&client->msg);
+  g_clear_object (&client->cancellable);
+
+  if (conn) {
+    on_opened (client, conn);
+  } else {
+    if (client->timed_out &&
+        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&error);
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+          "No WebSocket handshake within %u s", client->config.timeout_s);
+    }
+    GST_WARNING ("client %u (%s): connect failed (HTTP status %u): %s",
+        client->id, client->log_uri, status, error->message);
+    handle_closed (client, 0, "",
+        (status >= 100 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) ? status :
+                                                                       0,
+        error);
+    g_error_free (error);
+  }
+  client_unref (client);
+}
+
+static gboolean
+on_connect_timeout (gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  g_source_unref (client->timeout_source);
+  client->timeout_source = NULL;
+  client->timed_out = TRUE;
+  if (client->cancellable)
+    g_cancellable_cancel (client->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_accept_certificate (SoupMessage *msg, GTlsCertificate *cert,
+    GTlsCertificateFlags errors, gpointer data)
+{
+  GstSensorWsClient *client = data;
+  GSocketConnectable *identity;
+  GTlsCertificateFlags flags;
+  GUri *uri;
+
+  if (!client->config.tls_strict) {
+    GST_DEBUG ("client %u: accepting certificate (flags 0x%x), TLS is not "
+               "strict",
+        client->id, errors);
+    return TRUE;
+  }
+  if (!client->ca_db)
+    return FALSE;
+
+  /* The system store refused it; try the extra CA bundle. */
+  uri = soup_message_get_uri (msg);
+  identity = g_network_address_new (g_uri_get_host (uri),
+      g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443);
+  flags = g_tls_database_verify_chain (client->ca_db, cert,
+      G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, NULL,
+      G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+  g_object_unref (identity);
+  GST_DEBUG ("client %u: certificate against %s: flags 0x%x", client->id,
+      client->config.ca_file, flags);
+  return flags == 0;
+}
+
+static gboolean
+ensure_session (GstSensorWsClient *client, GError **error)
+{
+  if (client->session)
+    return TRUE;
+
+  if (client->config.ca_file && !client->ca_db) {
+    client->ca_db = g_tls_file_database_new (client->config.ca_file, error);
+    if (!client->ca_db)
+      return FALSE;
+  }
+  client->session = soup_session_new_with_options (
+      "user-agent", "gst-plugins-sensor/" VERSION, NULL);
+  track_live_object (client->session);
+  return TRUE;
+}
+
+static void
+add_request_headers (GstSensorWsClient *client, SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  gchar **h;
+
+  if (client->config.auth == GST_SENSOR_WS_AUTH_HEADER &&
+      client->config.secret) {
+    gchar *value = g_strconcat ("Bearer ", client->config.secret, NULL);
+
+    soup_message_headers_replace (headers, "Authorization", value);
+    memset (value, 0, strlen (value));
+    g_free (value);
+  }
+  for (h = client->config.extra_headers; h && *h; h++) {
+    const gchar *colon = strchr (*h, ':');
+    gchar *name, *value;
+
+    if (!colon || colon == *h) {
+      GST_WARNING (
+          "client %u: ignoring malformed header (no \"Name:\")", client->id);
+      continue;
+    }
+    name = g_strstrip (g_strndup (*h, colon - *h));
+    value = g_strstrip (g_strdup (colon + 1));
+    soup_message_headers_append (headers, name, value);
+    g_free (name);
+    g_free (value);
+  }
+}
+
+static void
+connect_attempt (GstSensorWsClient *client)
+{
+  GError *error = NULL;
+  GUri *uri;
+
+  if (!ensure_session (client, &error)) {
+    GST_WARNING (
+        "client %u: cannot load CA file: %s", client->id, error->message);
+    handle_closed (client, 0, "", 0, error);
+    g_error_free (error);
+    return;
+  }
+  uri = make_connect_uri (client, &error);
+  if (!uri) {
+    handle_closed (client, 0, "", 0, error);
+    g_error_free (error);
+    return;
+  }
+
+  GST_DEBUG ("client %u: connecting to %s (auth %d)", client->id,
+      client->log_uri, client->config.auth);
+  client->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  g_uri_unref (uri);
+  add_request_headers (client, client->msg);
+  if (!client->config.tls_strict || client->ca_db)
+    g_signal_connect (client->msg, "accept-certificate",
+        G_CALLBACK (on_accept_certificate), client);
+
+  client->cancellable = g_cancellable_new ();
+  client->timed_out = FALSE;
+  if (client->config.timeout_s)
+    client->timeout_source = attach_timeout (
+        client->config.timeout_s * 1000, on_connect_timeout, client);
+  soup_session_websocket_connect_async (client->session, client->msg, NULL,
+      client->config.protocols, G_PRIORITY_DEFAULT, client->cancellable,
+      on_connected, client_ref (client));
+}
+
+static gboolean
+do_start (gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  if (client->active || client_is_stopping (client))
+    return G_SOURCE_REMOVE;
+  client->active = TRUE;
+  gst_sensor_backoff_reset (&client->backoff);
+  connect_attempt (client);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  GstSensorWsClient *client;
+  gushort code;
+  gchar *reason;
+} StopRequest;
+
+/* Network thread: release everything; the socket goes to the grave so the
+ * close handshake can finish (bounded). */
+static void
+teardown (GstSensorWsClient *client, gushort code, const gchar *reason)
+{
+  SoupWebsocketConnection *conn;
+
+  client->active = FALSE;
+  clear_source (&client->retry_source);
+  clear_source (&client->timeout_source);
+  if (client->cancellable)
+    g_cancellable_cancel (client->cancellable);
+  g_clear_object (&client->cancellable);
+  g_clear_object (&client->msg);
+  g_clear_error (&client->conn_error);
+  conn = detach_connection (client);
+  g_clear_object (&client->session);
+  g_clear_object (&client->ca_db);
+  if (conn)
+    bury_connection (conn, code, reason, client);
+  else
+    mark_dropped (client);
+}
+
+static gboolean
+do_stop (gpointer data)
+{
+  StopRequest *req = data;
+
+  teardown (req->client, req->code, req->reason);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_request_free (gpointer data)
+{
+  StopRequest *req = data;
+
+  client_unref (req->client);
+  g_free (req->reason);
+  g_free (req);
+}
+
+static gboolean
+do_flush (gpointer data)
+{
+  GstSensorWsClient *client = data;
+  GQueue q = G_QUEUE_INIT;
+  OutMessage *m;
+
+  g_mutex_lock (&client->lock);
+  client->flush_scheduled = FALSE;
+  q = client->outq;
+  g_queue_init (&client->outq);
+  g_mutex_unlock (&client->lock);
+
+  while ((m = g_queue_pop_head (&q))) {
+    gsize size = g_bytes_get_size (m->payload);
+
+    if (client->conn &&
+        soup_websocket_connection_get_state (client->conn) ==
+            SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_send_message (
+          client->conn, m->type, m->payload);
+    out_message_free (m);
+    g_mutex_lock (&client->lock);
+    client->pending_bytes -= MIN (client->pending_bytes, size);
+    g_mutex_unlock (&client->lock);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+invoke (GstSensorWsClient *client, GSourceFunc func, gpointer data,
+    GDestroyNotify notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_attach (source, client->context);
+  g_source_unref (source);
+}
+
+GstSensorWsClient *
+gst_sensor_ws_client_new (const GstSensorWsConfig *config,
+    const GstSensorWsCallbacks *callbacks, gpointer user_data,
+    GDestroyNotify notify)
+{
+  static gint next_id = 0;
+  GstSensorWsClient *client;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  ensure_debug_category ();
+  client = g_new0 (GstSensorWsClient, 1);
+  client->refcount = 1;
+  client->id = (guint) g_atomic_int_add (&next_id, 1);
+  gst_sensor_ws_config_copy_into (&client->config, config);
+  if (callbacks)
+    client->callbacks = *callbacks;
+  client->user_data = user_data;
+  client->notify = notify;
+  g_mutex_init (&client->lock);
+  g_cond_init (&client->cond);
+  g_queue_init (&client->outq);
+  client->log_uri = make_log_uri (config, auth_query_name (client));
+  gst_sensor_backoff_init (&client->backoff, config->backoff_initial_s,
+      config->backoff_factor, config->backoff_max_s, config->backoff_jitter,
+      config->retries, 0);
+  client->context = gst_sensor_net_context_ref ();
+  GST_DEBUG ("client %u: created for %s", client->id, client->log_uri);
+  return client;
+}
+
+void
+gst_sensor_ws_client_start (GstSensorWsClient *client)
+{
+  g_return_if_fail (client != NULL);
+
+  invoke (client, do_start, client_ref (client), client_unref);
+}
+
+gboolean
+gst_sensor_ws_client_send (
+    GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload)
+{
+  gboolean schedule;
+  OutMessage *m;
+
+  g_return_val_if_fail (client != NULL, FALSE);
+  g_return_val_if_fail (payload != NULL, FALSE);
+
+  g_mutex_lock (&client->lock);
+  if (!client->connected || client->stopping) {
+    g_mutex_unlock (&client->lock);
+    return FALSE;
+  }
+  m = g_new (OutMessage, 1);
+  m->type = type;
+  m->payload = g_bytes_ref (payload);
+  g_queue_push_tail (&client->outq, m);
+  client->pending_bytes += g_bytes_get_size (payload);
+  schedule = !client->flush_scheduled;
+  client->flush_scheduled = TRUE;
+  g_mutex_unlock (&client->lock);
+
+  if (schedule)
+    invoke (client, do_flush, client_ref (client), client_unref);
+  return TRUE;
+}
+
+gsize
+gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client)
+{
+  gsize pending;
+
+  g_return_val_if_fail (client != NULL, 0);
+
+  g_mutex_lock (&client->lock);
+  pending = client->pending_bytes;
+  g_mutex_unlock (&client->lock);
+  return pending;
+}
+
+gboolean
+gst_sensor_ws_client_is_connected (GstSensorWsClient *client)
+{
+  gboolean connected;
+
+  g_return_val_if_fail (client != NULL, FALSE);
+
+  g_mutex_lock (&client->lock);
+  connected = client->connected;
+  g_mutex_unlock (&client->lock);
+  return connected;
+}
+
+void
+gst_sensor_ws_client_stop (
+    GstSensorWsClient *client, gushort code, const gchar *reason)
+{
+  gboolean first;
+  gint64 deadline;
+
+  g_return_if_fail (client != NULL);
+
+  g_mutex_lock (&client->lock);
+  first = !client->stopping;
+  client->stopping = TRUE;
+  client->connected = FALSE;
+  drop_queue_locked (client);
+  g_mutex_unlock (&client->lock);
+
+  if (first)
+    GST_DEBUG (
+        "client %u (%s): stop, code %u", client->id, client->log_uri, code);
+
+  if (g_main_context_is_owner (client->context)) {
+    /* On the network thread (a callback): nothing to wait for, no callback
+     * of this client can start after this one. */
+    if (first)
+      teardown (client, code, reason);
+    return;
+  }
+
+  if (first) {
+    StopRequest *req = g_new0 (StopRequest, 1);
+
+    req->client = client_ref (client);
+    req->code = code;
+    req->reason = g_strdup (reason);
+    invoke (client, do_stop, req, stop_request_free);
+  }
+
+  g_mutex_lock (&client->lock);
+  /* A callback already running finishes first: after stop() returns no
+   * callback of this client is running or will run. */
+  while (client->in_callback > 0)
+    g_cond_wait (&client->cond, &client->lock);
+  deadline = g_get_monotonic_time () + STOP_WAIT_US;
+  while (!client->dropped) {
+    if (!g_cond_wait_until (&client->cond, &client->lock, deadline)) {
+      GST_WARNING ("client %u: network thread did not release the "
+                   "connection in time",
+          client->id);
+      break;
+    }
+  }
+  g_mutex_unlock (&client->lock);
+}
+
+void
+gst_sensor_ws_client_free (GstSensorWsClient *client)
+{
+  GMainContext *context;
+
+  if (!client)
+    return;
+
+  gst_sensor_ws_client_stop (client, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  if (client->notify)
+    client->notify (client->user_data);
+  client->notify = NULL;
+  client->user_data = NULL;
+  context = client->context;
+  client->context = NULL;
+  GST_DEBUG ("client %u: freed", client->id);
+  client_unref (client);
+  gst_sensor_net_context_unref (context);
+}

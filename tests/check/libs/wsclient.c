@@ -1,0 +1,1608 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The shared reconnecting WebSocket client against an in-process libsoup
+ * server (own thread and context), a silent TCP listener and the Python
+ * websockets echo peer.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/net/sensor-ws-client.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SECRET "Sup3r s3cret&key=/?#"
+#define SECRET_ESCAPED "Sup3r%20s3cret"
+
+/* ---------------------------------------------------------------------- */
+/* In-process server                                                       */
+/* ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *server;
+  GTlsCertificate *cert;
+  guint port;
+
+  GMutex lock;
+  GCond cond;
+  gboolean ready;
+  guint connections;
+  gchar *query;
+  gchar *authorization;
+  gchar *extra;
+  gchar *protocol;
+  gushort client_close_code;
+  gchar *client_close_reason;
+  guint client_closes;
+  GList *conns;
+} TestServer;
+
+static void
+server_conn_closed (SoupWebsocketConnection *conn, TestServer *ts)
+{
+  g_mutex_lock (&ts->lock);
+  ts->client_close_code = soup_websocket_connection_get_close_code (conn);
+  g_free (ts->client_close_reason);
+  ts->client_close_reason =
+      g_strdup (soup_websocket_connection_get_close_data (conn));
+  ts->client_closes++;
+  ts->conns = g_list_remove (ts->conns, conn);
+  g_cond_broadcast (&ts->cond);
+  g_mutex_unlock (&ts->lock);
+  g_object_unref (conn);
+}
+
+static void
+server_echo (
+    SoupWebsocketConnection *conn, gint type, GBytes *message, TestServer *ts)
+{
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_message (conn, type, message);
+}
+
+static void
+server_keep (TestServer *ts, SoupWebsocketConnection *conn)
+{
+  g_object_ref (conn);
+  g_signal_connect (conn, "closed", G_CALLBACK (server_conn_closed), ts);
+  g_mutex_lock (&ts->lock);
+  ts->connections++;
+  ts->conns = g_list_prepend (ts->conns, conn);
+  g_cond_broadcast (&ts->cond);
+  g_mutex_unlock (&ts->lock);
+}
+
+static void
+ws_echo_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+    SoupWebsocketConnection *conn, gpointer data)
+{
+  TestServer *ts = data;
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  g_mutex_lock (&ts->lock);
+  g_free (ts->query);
+  ts->query = g_strdup (g_uri_get_query (uri));
+  g_free (ts->authorization);
+  ts->authorization =
+      g_strdup (soup_message_headers_get_one (h, "Authorization"));
+  g_free (ts->extra);
+  ts->extra = g_strdup (soup_message_headers_get_one (h, "X-Sensor-Test"));
+  g_free (ts->protocol);
+  ts->protocol = g_strdup (soup_websocket_connection_get_protocol (conn));
+  g_mutex_unlock (&ts->lock);
+
+  server_keep (ts, conn);
+  g_signal_connect (conn, "message", G_CALLBACK (server_echo), ts);
+}
+
+static void
+ws_close_4001_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+    SoupWebsocketConnection *conn, gpointer data)
+{
+  server_keep (data, conn);
+  soup_websocket_connection_close (conn, 4001,
+      "bye: \"verbatim\" r\xc3\xa9"
+      "ason");
+}
+
+static void
+ws_close_1011_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+    SoupWebsocketConnection *conn, gpointer data)
+{
+  server_keep (data, conn);
+  soup_websocket_connection_close (
+      conn, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "try again");
+}
+
+static void
+forbidden_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  TestServer *ts = data;
+  const gchar *protocols[] = { "sensor.v1", NULL };
+  GError *error = NULL;
+  GSList *uris;
+  GList *l;
+
+  g_main_context_push_thread_default (ts->context);
+  ts->server = soup_server_new (
+      "server-header", "sensor-test", "tls-certificate", ts->cert, NULL);
+  soup_server_add_websocket_handler (
+      ts->server, "/echo", NULL, (gchar **) protocols, ws_echo_cb, ts, NULL);
+  soup_server_add_websocket_handler (
+      ts->server, "/close4001", NULL, NULL, ws_close_4001_cb, ts, NULL);
+  soup_server_add_websocket_handler (
+      ts->server, "/close1011", NULL, NULL, ws_close_1011_cb, ts, NULL);
+  soup_server_add_handler (ts->server, "/forbidden", forbidden_cb, ts, NULL);
+  fail_unless (soup_server_listen_local (ts->server, 0,
+                   SOUP_SERVER_LISTEN_IPV4_ONLY |
+                       (ts->cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                   &error),
+      "listen: %s", error ? error->message : "");
+  uris = soup_server_get_uris (ts->server);
+  g_mutex_lock (&ts->lock);
+  ts->port = g_uri_get_port (uris->data);
+  ts->ready = TRUE;
+  g_cond_broadcast (&ts->cond);
+  g_mutex_unlock (&ts->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (ts->loop);
+
+  soup_server_disconnect (ts->server);
+  g_mutex_lock (&ts->lock);
+  l = ts->conns;
+  ts->conns = NULL;
+  g_mutex_unlock (&ts->lock);
+  for (; l; l = g_list_delete_link (l, l)) {
+    g_signal_handlers_disconnect_by_data (l->data, ts);
+    g_object_unref (l->data);
+  }
+  g_object_unref (ts->server);
+  while (g_main_context_iteration (ts->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (ts->context);
+  return NULL;
+}
+
+static gchar *
+test_file (const gchar *name)
+{
+  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
+
+  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
+  return g_build_filename (root, "tests", "files", name, NULL);
+}
+
+static TestServer *
+test_server_new_full (gboolean tls)
+{
+  TestServer *ts = g_new0 (TestServer, 1);
+
+  if (tls) {
+    gchar *cert = test_file ("ws-test-cert.pem");
+    gchar *key = test_file ("ws-test-key.pem");
+    GError *error = NULL;
+
+    ts->cert = g_tls_certificate_new_from_files (cert, key, &error);
+    fail_unless (ts->cert != NULL, "%s", error ? error->message : "");
+    g_free (cert);
+    g_free (key);
+  }
+
+  g_mutex_init (&ts->lock);
+  g_cond_init (&ts->cond);
+  ts->context = g_main_context_new ();
+  ts->loop = g_main_loop_new (ts->context, FALSE);
+  ts->thread = g_thread_new ("test-server", server_thread, ts);
+  g_mutex_lock (&ts->lock);
+  while (!ts->ready)
+    g_cond_wait (&ts->cond, &ts->lock);
+  g_mutex_unlock (&ts->lock);
+  return ts;
+}
+
+static TestServer *
+test_server_new (void)
+{
+  return test_server_new_full (FALSE);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_server_free (TestServer *ts)
+{
+  GSource *s = g_idle_source_new ();
+
+  g_source_set_callback (s, quit_cb, ts->loop, NULL);
+  g_source_attach (s, ts->context);
+  g_source_unref (s);
+  g_thread_join (ts->thread);
+  g_main_loop_unref (ts->loop);
+  g_main_context_unref (ts->context);
+  g_clear_object (&ts->cert);
+  g_free (ts->query);
+  g_free (ts->authorization);
+  g_free (ts->extra);
+  g_free (ts->protocol);
+  g_free (ts->client_close_reason);
+  g_mutex_clear (&ts->lock);
+  g_cond_clear (&ts->cond);
+  g_free (ts);
+}
+
+static gchar *
+test_server_uri (TestServer *ts, const gchar *path)
+{
+  return g_strdup_printf (
+      "%s://127.0.0.1:%u%s", ts->cert ? "wss" : "ws", ts->port, path);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Callback probe                                                          */
+/* ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GstSensorWsClient *client;
+  GThread *cb_thread;
+  gboolean thread_mismatch;
+  guint opened, closed, reconnecting, gave_up, messages;
+  GPtrArray *payloads;
+  GArray *types;
+  gushort close_code;
+  gchar *close_reason;
+  guint http_status;
+  GError *error;
+  GArray *delays;
+  GArray *attempts;
+  GstSensorWsCloseAction action;
+  gboolean stop_in_opened;
+  gboolean stop_in_message;
+  gboolean stop_in_closed;
+  gboolean stop_returned;
+  gboolean free_in_closed;
+  gint64 closed_at_us;
+  gboolean notified;
+} Probe;
+
+static Probe *
+probe_new (void)
+{
+  Probe *p = g_new0 (Probe, 1);
+
+  g_mutex_init (&p->lock);
+  g_cond_init (&p->cond);
+  p->payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  p->types = g_array_new (FALSE, FALSE, sizeof (gint));
+  p->delays = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  p->attempts = g_array_new (FALSE, FALSE, sizeof (guint));
+  p->action = GST_SENSOR_WS_CLOSE_STOP;
+  return p;
+}
+
+static void
+probe_free (Probe *p)
+{
+  g_ptr_array_unref (p->payloads);
+  g_array_unref (p->types);
+  g_array_unref (p->delays);
+  g_array_unref (p->attempts);
+  g_free (p->close_reason);
+  g_clear_error (&p->error);
+  g_mutex_clear (&p->lock);
+  g_cond_clear (&p->cond);
+  g_free (p);
+}
+
+static void
+probe_notify (gpointer data)
+{
+  Probe *p = data;
+
+  g_mutex_lock (&p->lock);
+  p->notified = TRUE;
+  g_mutex_unlock (&p->lock);
+}
+
+/* Locked; every callback must come from the same (network) thread. */
+static void
+probe_thread (Probe *p)
+{
+  if (p->cb_thread == NULL)
+    p->cb_thread = g_thread_self ();
+  else if (p->cb_thread != g_thread_self ())
+    p->thread_mismatch = TRUE;
+}
+
+static void
+probe_opened (GstSensorWsClient *client, gpointer data)
+{
+  Probe *p = data;
+
+  fail_unless (gst_sensor_ws_client_is_connected (client));
+  g_mutex_lock (&p->lock);
+  probe_thread (p);
+  p->opened++;
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+  if (p->stop_in_opened) {
+    gst_sensor_ws_client_stop (client, 4000, "stopped in opened");
+    g_mutex_lock (&p->lock);
+    p->stop_returned = TRUE;
+    g_cond_broadcast (&p->cond);
+    g_mutex_unlock (&p->lock);
+  }
+}
+
+static void
+probe_message (GstSensorWsClient *client, SoupWebsocketDataType type,
+    GBytes *payload, gpointer data)
+{
+  Probe *p = data;
+  gint t = type;
+
+  g_mutex_lock (&p->lock);
+  probe_thread (p);
+  p->messages++;
+  g_ptr_array_add (p->payloads, g_bytes_ref (payload));
+  g_array_append_val (p->types, t);
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+  if (p->stop_in_message) {
+    gst_sensor_ws_client_stop (client, 1000, "stopped in message");
+    g_mutex_lock (&p->lock);
+    p->stop_returned = TRUE;
+    g_cond_broadcast (&p->cond);
+    g_mutex_unlock (&p->lock);
+  }
+}
+
+static GstSensorWsCloseAction
+probe_closed (
+    GstSensorWsClient *client, const GstSensorWsCloseInfo *info, gpointer data)
+{
+  Probe *p = data;
+  GstSensorWsCloseAction action;
+
+  fail_unless (info->close_reason != NULL);
+  g_mutex_lock (&p->lock);
+  probe_thread (p);
+  p->closed++;
+  p->close_code = info->close_code;
+  g_free (p->close_reason);
+  p->close_reason = g_strdup (info->close_reason);
+  p->http_status = info->http_status;
+  g_clear_error (&p->error);
+  if (info->error)
+    p->error = g_error_copy (info->error);
+  p->closed_at_us = g_get_monotonic_time ();
+  action = p->action;
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+  if (p->free_in_closed) {
+    gst_sensor_ws_client_free (client);
+    g_mutex_lock (&p->lock);
+    p->stop_returned = TRUE;
+    g_cond_broadcast (&p->cond);
+    g_mutex_unlock (&p->lock);
+  }
+  if (p->stop_in_closed) {
+    gst_sensor_ws_client_stop (client, 1000, NULL);
+    g_mutex_lock (&p->lock);
+    p->stop_returned = TRUE;
+    g_cond_broadcast (&p->cond);
+    g_mutex_unlock (&p->lock);
+  }
+  return action;
+}
+
+static void
+probe_reconnecting (
+    GstSensorWsClient *client, guint attempt, GstClockTime delay, gpointer data)
+{
+  Probe *p = data;
+
+  g_mutex_lock (&p->lock);
+  probe_thread (p);
+  p->reconnecting++;
+  g_array_append_val (p->delays, delay);
+  g_array_append_val (p->attempts, attempt);
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+}
+
+static void
+probe_gave_up (GstSensorWsClient *client, gpointer data)
+{
+  Probe *p = data;
+
+  g_mutex_lock (&p->lock);
+  probe_thread (p);
+  p->gave_up++;
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+}
+
+static const GstSensorWsCallbacks probe_callbacks = { probe_opened,
+  probe_message, probe_closed, probe_reconnecting, probe_gave_up };
+
+#define PROBE_WAIT(obj, expr)                                                  \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    gint64 _end = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;           \
+    gboolean _ok;                                                              \
+    g_mutex_lock (&(obj)->lock);                                               \
+    while (!(expr) && g_cond_wait_until (&(obj)->cond, &(obj)->lock, _end))    \
+      ;                                                                        \
+    _ok = (expr);                                                              \
+    g_mutex_unlock (&(obj)->lock);                                             \
+    fail_unless (_ok, "timed out waiting for " #expr);                         \
+  }                                                                            \
+  G_STMT_END
+
+#define SERVER_WAIT(ts, cond) PROBE_WAIT (ts, cond)
+
+static void
+config_for (GstSensorWsConfig *config, const gchar *uri)
+{
+  gst_sensor_ws_config_init (config);
+  config->uri = g_strdup (uri);
+  config->timeout_s = 5;
+  config->retries = 0;
+  config->backoff_initial_s = 0.05;
+  config->backoff_jitter = 0.0;
+}
+
+static GstSensorWsClient *
+start_client (Probe *p, const gchar *uri, GstSensorWsConfig *override)
+{
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+
+  if (override) {
+    client =
+        gst_sensor_ws_client_new (override, &probe_callbacks, p, probe_notify);
+  } else {
+    config_for (&config, uri);
+    client =
+        gst_sensor_ws_client_new (&config, &probe_callbacks, p, probe_notify);
+    gst_sensor_ws_config_clear (&config);
+  }
+  p->client = client;
+  gst_sensor_ws_client_start (client);
+  return client;
+}
+
+static gboolean
+bytes_equal_str (GBytes *b, const gchar *s)
+{
+  gsize len;
+  const gchar *data = g_bytes_get_data (b, &len);
+
+  return len == strlen (s) && memcmp (data, s, len) == 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Tests                                                                   */
+/* ---------------------------------------------------------------------- */
+
+GST_START_TEST (test_echo_text_binary)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsClient *client;
+  guint8 bin[256];
+  GBytes *b;
+  guint i;
+
+  for (i = 0; i < sizeof (bin); i++)
+    bin[i] = i;
+  client = start_client (p, uri, NULL);
+  b = g_bytes_new_static ("x", 1);
+  /* nothing is queued before the socket is open */
+  if (!gst_sensor_ws_client_is_connected (client))
+    fail_if (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  g_bytes_unref (b);
+  PROBE_WAIT (p, p->opened == 1);
+  fail_unless (gst_sensor_ws_client_is_connected (client));
+
+  b = g_bytes_new_static ("hello sensor", 12);
+  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  g_bytes_unref (b);
+  b = g_bytes_new (bin, sizeof (bin));
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+  PROBE_WAIT (p, p->messages == 2);
+  fail_unless (bytes_equal_str (p->payloads->pdata[0], "hello sensor"));
+  fail_unless_equals_int (
+      g_array_index (p->types, gint, 0), SOUP_WEBSOCKET_DATA_TEXT);
+  fail_unless (g_bytes_equal (p->payloads->pdata[1], b));
+  fail_unless_equals_int (
+      g_array_index (p->types, gint, 1), SOUP_WEBSOCKET_DATA_BINARY);
+  g_bytes_unref (b);
+  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+
+  gst_sensor_ws_client_stop (client, 1000, "bye");
+  fail_if (gst_sensor_ws_client_is_connected (client));
+  b = g_bytes_new_static ("late", 4);
+  fail_if (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  g_bytes_unref (b);
+  SERVER_WAIT (ts, ts->client_closes == 1);
+  fail_unless_equals_int (ts->client_close_code, 1000);
+  fail_unless_equals_string (ts->client_close_reason, "bye");
+  /* stop() is final: no closed callback for our own close */
+  fail_unless_equals_int (p->closed, 0);
+  fail_unless_equals_int (p->gave_up, 0);
+  fail_if (p->notified);
+  gst_sensor_ws_client_free (client);
+  fail_unless (p->notified);
+  fail_if (p->thread_mismatch);
+  fail_if (p->cb_thread == g_thread_self ());
+
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_send_order)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  guint i;
+
+  PROBE_WAIT (p, p->opened == 1);
+  for (i = 0; i < 1000; i++) {
+    gchar *s = g_strdup_printf ("%u", i);
+    GBytes *b = g_bytes_new_take (s, strlen (s));
+
+    fail_unless (gst_sensor_ws_client_send (client,
+        i % 2 ? SOUP_WEBSOCKET_DATA_BINARY : SOUP_WEBSOCKET_DATA_TEXT, b));
+    g_bytes_unref (b);
+  }
+  PROBE_WAIT (p, p->messages == 1000);
+  for (i = 0; i < 1000; i++) {
+    gchar *s = g_strdup_printf ("%u", i);
+
+    fail_unless (bytes_equal_str (p->payloads->pdata[i], s),
+        "message %u out of order", i);
+    fail_unless_equals_int (g_array_index (p->types, gint, i),
+        i % 2 ? SOUP_WEBSOCKET_DATA_BINARY : SOUP_WEBSOCKET_DATA_TEXT);
+    g_free (s);
+  }
+  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+static GString *captured_log;
+static GMutex captured_lock;
+
+static void
+capture_log (GstDebugCategory *category, GstDebugLevel level, const gchar *file,
+    const gchar *function, gint line, GObject *object, GstDebugMessage *message,
+    gpointer user_data)
+{
+  g_mutex_lock (&captured_lock);
+  if (captured_log)
+    g_string_append_printf (captured_log, "%s %s:%d %s\n",
+        gst_debug_category_get_name (category), function, line,
+        gst_debug_message_get (message));
+  g_mutex_unlock (&captured_lock);
+}
+
+static void
+check_auth (GstSensorWsAuth auth)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo?x=1");
+  const gchar *headers[] = { "X-Sensor-Test: hello there", "bogus", NULL };
+  const gchar *protocols[] = { "other", "sensor.v1", NULL };
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  GHashTable *params;
+  GstDebugLevel old_level = gst_debug_get_default_threshold ();
+  gchar *log;
+
+  captured_log = g_string_new (NULL);
+  gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (capture_log, NULL, NULL);
+  /* GST_DEBUG=*:9 for the whole run (patterns beat the default level) */
+  gst_debug_set_default_threshold (GST_LEVEL_MEMDUMP);
+  gst_debug_set_threshold_from_string ("*:9", TRUE);
+
+  config_for (&config, uri);
+  config.auth = auth;
+  config.auth_query_name = g_strdup ("api_key");
+  config.secret = g_strdup (SECRET);
+  config.extra_headers = g_strdupv ((gchar **) headers);
+  config.protocols = g_strdupv ((gchar **) protocols);
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->opened == 1);
+  gst_sensor_ws_client_free (client);
+
+  gst_debug_set_default_threshold (old_level);
+  gst_debug_set_threshold_from_string (g_getenv ("GST_DEBUG"), TRUE);
+  gst_debug_remove_log_function (capture_log);
+  gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+
+  g_mutex_lock (&ts->lock);
+  params = g_uri_parse_params (ts->query, -1, "&", G_URI_PARAMS_NONE, NULL);
+  fail_unless (params != NULL);
+  fail_unless_equals_string (g_hash_table_lookup (params, "x"), "1");
+  if (auth == GST_SENSOR_WS_AUTH_QUERY) {
+    fail_unless_equals_string (g_hash_table_lookup (params, "api_key"), SECRET);
+    fail_unless (ts->authorization == NULL);
+  } else {
+    fail_if (g_hash_table_contains (params, "api_key"));
+    fail_unless_equals_string (ts->authorization, "Bearer " SECRET);
+  }
+  g_hash_table_unref (params);
+  fail_unless_equals_string (ts->extra, "hello there");
+  fail_unless_equals_string (ts->protocol, "sensor.v1");
+  g_mutex_unlock (&ts->lock);
+
+  g_mutex_lock (&captured_lock);
+  log = g_string_free (captured_log, FALSE);
+  captured_log = NULL;
+  g_mutex_unlock (&captured_lock);
+  fail_unless (strstr (log, "sensorws") != NULL);
+  fail_unless (strstr (log, "connecting to") != NULL);
+  fail_unless (strstr (log, "/echo?x=1") != NULL);
+  fail_if (strstr (log, "Sup3r") != NULL, "secret in log");
+  fail_if (strstr (log, SECRET_ESCAPED) != NULL);
+  g_free (log);
+
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_START_TEST (test_auth_query)
+{
+  check_auth (GST_SENSOR_WS_AUTH_QUERY);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_auth_header)
+{
+  check_auth (GST_SENSOR_WS_AUTH_HEADER);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_server_close_code)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/close4001");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->opened, 1);
+  fail_unless_equals_int (p->close_code, 4001);
+  fail_unless_equals_string (p->close_reason,
+      "bye: \"verbatim\" r\xc3\xa9"
+      "ason");
+  fail_unless_equals_int (p->http_status, 0);
+  fail_unless (p->error == NULL);
+  /* the closed callback said STOP */
+  PROBE_WAIT (p, p->gave_up == 1);
+  fail_unless_equals_int (p->reconnecting, 0);
+  fail_if (gst_sensor_ws_client_is_connected (client));
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_reconnect_backoff_then_give_up)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/close1011");
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  guint i;
+
+  config_for (&config, uri);
+  config.retries = 3;
+  config.backoff_initial_s = 0.05;
+  config.backoff_factor = 2.0;
+  config.backoff_max_s = 0.15;
+  p->action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+
+  PROBE_WAIT (p, p->gave_up == 1);
+  fail_unless_equals_int (p->opened, 4);
+  fail_unless_equals_int (p->closed, 4);
+  fail_unless_equals_int (p->close_code, 1011);
+  fail_unless_equals_string (p->close_reason, "try again");
+  fail_unless_equals_int (p->reconnecting, 3);
+  fail_unless_equals_int (ts->connections, 4);
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_int (g_array_index (p->attempts, guint, i), i + 1);
+  fail_unless_equals_uint64 (
+      g_array_index (p->delays, GstClockTime, 0), 50 * GST_MSECOND);
+  fail_unless_equals_uint64 (
+      g_array_index (p->delays, GstClockTime, 1), 100 * GST_MSECOND);
+  /* capped by backoff_max_s */
+  fail_unless_equals_uint64 (
+      g_array_index (p->delays, GstClockTime, 2), 150 * GST_MSECOND);
+  gst_sensor_ws_client_free (client);
+  fail_if (p->thread_mismatch);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* With backoff_stable_s 0 a successful upgrade resets the backoff: every
+ * reconnect after an open starts again from the first delay. */
+GST_START_TEST (test_reconnect_forever_with_jitter)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/close1011");
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  guint i;
+
+  config_for (&config, uri);
+  config.retries = -1;
+  config.backoff_initial_s = 0.02;
+  config.backoff_jitter = 0.5;
+  config.backoff_stable_s = 0.0;
+  p->action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+
+  PROBE_WAIT (p, p->reconnecting >= 5);
+  gst_sensor_ws_client_stop (client, 1000, NULL);
+  g_mutex_lock (&p->lock);
+  for (i = 0; i < p->delays->len; i++) {
+    GstClockTime d = g_array_index (p->delays, GstClockTime, i);
+
+    fail_unless_equals_int (g_array_index (p->attempts, guint, i), 1);
+    fail_unless (d >= 10 * GST_MSECOND && d <= 30 * GST_MSECOND);
+  }
+  g_mutex_unlock (&p->lock);
+  fail_unless_equals_int (p->gave_up, 0);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* Nothing listens: every attempt fails with a GIOError, retries counted. */
+GST_START_TEST (test_refused_retries_exhausted)
+{
+  Probe *p = probe_new ();
+  GSocket *sock;
+  GSocketAddress *addr, *bound;
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GstSensorWsClient *client;
+  GstSensorWsConfig config;
+  gchar *uri;
+
+  /* a port that was free a moment ago */
+  sock = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  addr = g_inet_socket_address_new (lo, 0);
+  fail_unless (g_socket_bind (sock, addr, FALSE, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u/",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_object_unref (sock);
+
+  config_for (&config, uri);
+  config.retries = 2;
+  p->action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->gave_up == 1);
+  fail_unless_equals_int (p->opened, 0);
+  fail_unless_equals_int (p->closed, 3);
+  fail_unless_equals_int (p->reconnecting, 2);
+  fail_unless (p->error != NULL);
+  fail_unless_equals_int (p->error->domain, G_IO_ERROR);
+  fail_unless_equals_int (p->error->code, G_IO_ERROR_CONNECTION_REFUSED);
+  fail_unless_equals_int (p->http_status, 0);
+  fail_unless_equals_int (p->close_code, 0);
+  gst_sensor_ws_client_free (client);
+
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  g_free (uri);
+  probe_free (p);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_upgrade_refused_403)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/forbidden");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->opened, 0);
+  fail_unless_equals_int (p->http_status, 403);
+  fail_unless (p->error != NULL);
+  fail_unless_equals_int (p->close_code, 0);
+  PROBE_WAIT (p, p->gave_up == 1);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* The kernel accepts the TCP connection (listen backlog) but nobody ever
+ * reads the upgrade request. */
+GST_START_TEST (test_silent_server_times_out)
+{
+  Probe *p = probe_new ();
+  GSocket *sock;
+  GSocketAddress *addr, *bound;
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GstSensorWsClient *client;
+  GstSensorWsConfig config;
+  gchar *uri;
+  gint64 start;
+
+  sock = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  addr = g_inet_socket_address_new (lo, 0);
+  fail_unless (g_socket_bind (sock, addr, FALSE, NULL));
+  fail_unless (g_socket_listen (sock, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u/",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  config_for (&config, uri);
+  config.timeout_s = 1;
+  start = g_get_monotonic_time ();
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless (p->error != NULL);
+  fail_unless (g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT),
+      "unexpected error %s", p->error->message);
+  fail_unless_equals_int (p->http_status, 0);
+  /* fired by the timeout, not by something else much later or earlier */
+  fail_unless (p->closed_at_us - start >= 900 * G_TIME_SPAN_MILLISECOND);
+  fail_unless (p->closed_at_us - start < 10 * G_TIME_SPAN_SECOND);
+  gst_sensor_ws_client_free (client);
+
+  g_object_unref (sock);
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  g_free (uri);
+  probe_free (p);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_stop_inside_callbacks)
+{
+  TestServer *ts = test_server_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  Probe *p;
+  GstSensorWsClient *client;
+  GBytes *b;
+
+  /* from opened */
+  p = probe_new ();
+  p->stop_in_opened = TRUE;
+  client = start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->stop_returned);
+  SERVER_WAIT (ts, ts->client_closes == 1);
+  fail_unless_equals_int (ts->client_close_code, 4000);
+  fail_unless_equals_string (ts->client_close_reason, "stopped in opened");
+  fail_if (gst_sensor_ws_client_is_connected (client));
+  gst_sensor_ws_client_stop (client, 1000, NULL); /* idempotent */
+  gst_sensor_ws_client_free (client);
+  fail_unless_equals_int (p->closed, 0);
+  probe_free (p);
+
+  /* from message */
+  p = probe_new ();
+  p->stop_in_message = TRUE;
+  client = start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->opened == 1);
+  b = g_bytes_new_static ("ping me", 7);
+  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  g_bytes_unref (b);
+  PROBE_WAIT (p, p->stop_returned);
+  SERVER_WAIT (ts, ts->client_closes == 2);
+  fail_unless_equals_int (ts->client_close_code, 1000);
+  /* the second echo arrived after stop(): not delivered */
+  fail_unless_equals_int (p->messages, 1);
+  gst_sensor_ws_client_free (client);
+  fail_unless_equals_int (p->messages, 1);
+  fail_unless_equals_int (p->closed, 0);
+  probe_free (p);
+  g_free (uri);
+
+  /* from closed */
+  uri = test_server_uri (ts, "/close1011");
+  p = probe_new ();
+  p->stop_in_closed = TRUE;
+  p->action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  client = start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->stop_returned);
+  gst_sensor_ws_client_free (client);
+  fail_unless_equals_int (p->closed, 1);
+  fail_unless_equals_int (p->reconnecting, 0);
+  fail_unless_equals_int (p->gave_up, 0);
+  probe_free (p);
+  g_free (uri);
+
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_stop_never_started)
+{
+  Probe *p = probe_new ();
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+
+  config_for (&config, "ws://127.0.0.1:9/");
+  client =
+      gst_sensor_ws_client_new (&config, &probe_callbacks, p, probe_notify);
+  gst_sensor_ws_config_clear (&config);
+  fail_if (gst_sensor_ws_client_is_connected (client));
+  gst_sensor_ws_client_stop (client, 1000, NULL);
+  gst_sensor_ws_client_start (client); /* ignored after stop */
+  gst_sensor_ws_client_free (client);
+  fail_unless (p->notified);
+  fail_unless_equals_int (p->opened + p->closed + p->gave_up, 0);
+  probe_free (p);
+
+  /* free() alone stops */
+  p = probe_new ();
+  config_for (&config, "ws://127.0.0.1:9/");
+  client = gst_sensor_ws_client_new (&config, NULL, p, probe_notify);
+  gst_sensor_ws_config_clear (&config);
+  gst_sensor_ws_client_free (client);
+  fail_unless (p->notified);
+  probe_free (p);
+}
+
+GST_END_TEST;
+
+/* stop() racing a connect in progress, from another thread. */
+GST_START_TEST (test_stop_while_connecting)
+{
+  TestServer *ts = test_server_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  guint i;
+
+  for (i = 0; i < 20; i++) {
+    Probe *p = probe_new ();
+    GstSensorWsClient *client = start_client (p, uri, NULL);
+    guint opened;
+
+    if (i % 2)
+      g_usleep (i * 100);
+    gst_sensor_ws_client_stop (client, 1000, NULL);
+    g_mutex_lock (&p->lock);
+    opened = p->opened;
+    g_mutex_unlock (&p->lock);
+    g_usleep (2000);
+    /* no callback after stop() returned */
+    fail_unless_equals_int (p->opened, opened);
+    fail_unless_equals_int (p->closed, 0);
+    gst_sensor_ws_client_free (client);
+    probe_free (p);
+  }
+  g_free (uri);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+#define N_CLIENTS 200
+
+GST_START_TEST (test_many_clients_one_thread)
+{
+  TestServer *ts = test_server_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsClient *clients[N_CLIENTS];
+  Probe *p = probe_new ();
+  GMainContext *ctx1, *ctx2;
+  guint i;
+
+  /* one probe for all: its thread check spans every client */
+  for (i = 0; i < N_CLIENTS; i++)
+    clients[i] = start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->opened == N_CLIENTS);
+  for (i = 0; i < N_CLIENTS; i++) {
+    GBytes *b = g_bytes_new_static ("x", 1);
+
+    fail_unless (
+        gst_sensor_ws_client_send (clients[i], SOUP_WEBSOCKET_DATA_BINARY, b));
+    g_bytes_unref (b);
+  }
+  PROBE_WAIT (p, p->messages == N_CLIENTS);
+  fail_if (p->thread_mismatch, "callbacks ran on more than one thread");
+  fail_if (p->cb_thread == g_thread_self ());
+
+  ctx1 = gst_sensor_net_context_ref ();
+  ctx2 = gst_sensor_net_context_ref ();
+  fail_unless (ctx1 == ctx2);
+  gst_sensor_net_context_unref (ctx2);
+  gst_sensor_net_context_unref (ctx1);
+
+  for (i = 0; i < N_CLIENTS; i++)
+    gst_sensor_ws_client_free (clients[i]);
+  fail_unless_equals_int (p->closed, 0);
+  SERVER_WAIT (ts, ts->client_closes == N_CLIENTS);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* The shared context serves element timers beside the callbacks. */
+static gboolean
+timer_on_net_thread (gpointer data)
+{
+  Probe *p = data;
+
+  g_mutex_lock (&p->lock);
+  probe_thread (p);
+  p->opened++;
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+  return G_SOURCE_REMOVE;
+}
+
+GST_START_TEST (test_net_context_timer)
+{
+  Probe *p = probe_new ();
+  GMainContext *ctx = gst_sensor_net_context_ref ();
+  GSource *s = g_timeout_source_new (10);
+
+  g_source_set_callback (s, timer_on_net_thread, p, NULL);
+  g_source_attach (s, ctx);
+  g_source_unref (s);
+  PROBE_WAIT (p, p->opened == 1);
+  fail_if (p->cb_thread == g_thread_self ());
+  gst_sensor_net_context_unref (ctx);
+  probe_free (p);
+}
+
+GST_END_TEST;
+
+static GstSensorWsClient *
+start_tls_client (
+    Probe *p, TestServer *ts, gboolean strict, const gchar *ca_file)
+{
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  gchar *uri = test_server_uri (ts, "/echo");
+
+  config_for (&config, uri);
+  config.tls_strict = strict;
+  config.ca_file = g_strdup (ca_file);
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  g_free (uri);
+  return client;
+}
+
+GST_START_TEST (test_tls)
+{
+  TestServer *ts = test_server_new_full (TRUE);
+  gchar *ca = test_file ("ws-test-cert.pem");
+  Probe *p;
+  GstSensorWsClient *client;
+  GBytes *b;
+
+  /* self-signed, strict, system store only: refused */
+  p = probe_new ();
+  client = start_tls_client (p, ts, TRUE, NULL);
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->opened, 0);
+  fail_unless (p->error != NULL);
+  fail_unless_equals_int (p->error->domain, G_TLS_ERROR);
+  fail_unless_equals_int (p->error->code, G_TLS_ERROR_BAD_CERTIFICATE);
+  gst_sensor_ws_client_free (client);
+  probe_free (p);
+
+  /* not strict: accepted, and data flows */
+  p = probe_new ();
+  client = start_tls_client (p, ts, FALSE, NULL);
+  PROBE_WAIT (p, p->opened == 1);
+  b = g_bytes_new_static ("over tls", 8);
+  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  g_bytes_unref (b);
+  PROBE_WAIT (p, p->messages == 1);
+  fail_unless (bytes_equal_str (p->payloads->pdata[0], "over tls"));
+  gst_sensor_ws_client_free (client);
+  probe_free (p);
+
+  /* strict with the CA file: accepted */
+  p = probe_new ();
+  client = start_tls_client (p, ts, TRUE, ca);
+  PROBE_WAIT (p, p->opened == 1);
+  gst_sensor_ws_client_free (client);
+  fail_unless_equals_int (p->closed, 0);
+  probe_free (p);
+
+  /* a CA file that cannot be read: an error, no connection */
+  p = probe_new ();
+  client = start_tls_client (p, ts, TRUE, "/nonexistent/ca.pem");
+  PROBE_WAIT (p, p->gave_up == 1);
+  fail_unless_equals_int (p->opened, 0);
+  fail_unless (p->error != NULL);
+  gst_sensor_ws_client_free (client);
+  probe_free (p);
+
+  g_free (ca);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_uri)
+{
+  const gchar *uris[] = { "not a uri", "ftp://127.0.0.1/", "ws:///nohost",
+    NULL };
+  guint i;
+
+  for (i = 0; uris[i]; i++) {
+    Probe *p = probe_new ();
+    GstSensorWsClient *client = start_client (p, uris[i], NULL);
+
+    PROBE_WAIT (p, p->gave_up == 1);
+    fail_unless (
+        g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT),
+        "%s", uris[i]);
+    fail_unless_equals_int (p->opened, 0);
+    gst_sensor_ws_client_free (client);
+    probe_free (p);
+  }
+}
+
+GST_END_TEST;
+
+/* A raw server that completes the upgrade by hand and then reads nothing:
+ * pings are never answered. */
+typedef struct
+{
+  GSocket *listener;
+  guint port;
+  GThread *thread;
+  GCancellable *cancel;
+} DeafServer;
+
+static gpointer
+deaf_server_thread (gpointer data)
+{
+  DeafServer *ds = data;
+  GSocket *conn;
+  GString *req = g_string_new (NULL);
+  gchar buf[1024], *lower, *key, *end, *accept, *resp;
+  GChecksum *sha;
+  guint8 digest[20];
+  gsize dlen = sizeof (digest);
+  gssize n;
+
+  conn = g_socket_accept (ds->listener, ds->cancel, NULL);
+  if (!conn)
+    goto out;
+  while (!strstr (req->str, "\r\n\r\n")) {
+    n = g_socket_receive (conn, buf, sizeof (buf), ds->cancel, NULL);
+    if (n <= 0)
+      goto out;
+    g_string_append_len (req, buf, n);
+  }
+  lower = g_ascii_strdown (req->str, -1);
+  key = strstr (lower, "sec-websocket-key:");
+  fail_unless (key != NULL);
+  key = req->str + (key - lower) + strlen ("sec-websocket-key:");
+  while (*key == ' ')
+    key++;
+  end = strstr (key, "\r\n");
+  key = g_strndup (key, end - key);
+  sha = g_checksum_new (G_CHECKSUM_SHA1);
+  g_checksum_update (sha, (const guchar *) key, -1);
+  g_checksum_update (
+      sha, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
+  g_checksum_get_digest (sha, digest, &dlen);
+  accept = g_base64_encode (digest, dlen);
+  resp = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
+                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Accept: %s\r\n\r\n",
+      accept);
+  g_socket_send (conn, resp, strlen (resp), NULL, NULL);
+  /* now deaf until the test ends */
+  g_cancellable_set_error_if_cancelled (ds->cancel, NULL);
+  while (!g_cancellable_is_cancelled (ds->cancel))
+    g_usleep (10000);
+  g_free (resp);
+  g_free (accept);
+  g_checksum_free (sha);
+  g_free (key);
+  g_free (lower);
+out:
+  g_clear_object (&conn);
+  g_string_free (req, TRUE);
+  return NULL;
+}
+
+static DeafServer *
+deaf_server_new (void)
+{
+  DeafServer *ds = g_new0 (DeafServer, 1);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0), *bound;
+
+  ds->listener = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  fail_unless (g_socket_bind (ds->listener, addr, FALSE, NULL));
+  fail_unless (g_socket_listen (ds->listener, NULL));
+  bound = g_socket_get_local_address (ds->listener, NULL);
+  ds->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  ds->cancel = g_cancellable_new ();
+  ds->thread = g_thread_new ("deaf-server", deaf_server_thread, ds);
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return ds;
+}
+
+static void
+deaf_server_free (DeafServer *ds)
+{
+  g_cancellable_cancel (ds->cancel);
+  g_thread_join (ds->thread);
+  g_object_unref (ds->cancel);
+  g_object_unref (ds->listener);
+  g_free (ds);
+}
+
+GST_START_TEST (test_pong_timeout)
+{
+  DeafServer *ds = deaf_server_new ();
+  Probe *p = probe_new ();
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
+  gint64 opened_at;
+
+  config_for (&config, uri);
+  config.keepalive_interval_s = 1;
+  config.pong_timeout_s = 1;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->opened == 1);
+  opened_at = g_get_monotonic_time ();
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless (g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT),
+      "%s", p->error ? p->error->message : "no error");
+  fail_unless_equals_int (p->close_code, 0);
+  /* interval + pong timeout, not earlier */
+  fail_unless (p->closed_at_us - opened_at >= 1900 * G_TIME_SPAN_MILLISECOND);
+  fail_if (gst_sensor_ws_client_is_connected (client));
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  deaf_server_free (ds);
+}
+
+GST_END_TEST;
+
+/* libsoup's server answers pings: the connection stays up. */
+GST_START_TEST (test_keepalive_answered)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+
+  config_for (&config, uri);
+  config.keepalive_interval_s = 1;
+  config.pong_timeout_s = 1;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->opened == 1);
+  g_usleep (3500 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (p->closed, 0);
+  fail_unless (gst_sensor_ws_client_is_connected (client));
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_max_incoming_payload)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  GBytes *small, *big;
+
+  config_for (&config, uri);
+  config.max_incoming_payload = 1000;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->opened == 1);
+  small = g_bytes_new_take (g_malloc0 (1000), 1000);
+  big = g_bytes_new_take (g_malloc0 (1001), 1001);
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, small));
+  PROBE_WAIT (p, p->messages == 1);
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, big));
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->messages, 1);
+  fail_unless (p->error != NULL);
+  fail_unless_equals_int (p->error->domain, SOUP_WEBSOCKET_ERROR);
+  g_bytes_unref (small);
+  g_bytes_unref (big);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_free_inside_callback)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/close4001");
+
+  p->free_in_closed = TRUE;
+  start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->stop_returned);
+  fail_unless (p->notified);
+  fail_unless_equals_int (p->closed, 1);
+  /* no callback after that */
+  g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (p->gave_up, 0);
+  fail_unless_equals_int (p->reconnecting, 0);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+#define N_SENDERS 4
+#define N_PER_SENDER 250
+
+static gpointer
+sender_thread (gpointer data)
+{
+  static gint next = 0;
+  Probe *p = data;
+  guint me = g_atomic_int_add (&next, 1);
+  guint i;
+
+  for (i = 0; i < N_PER_SENDER; i++) {
+    gchar *s = g_strdup_printf ("%u:%u", me % N_SENDERS, i);
+    GBytes *b = g_bytes_new_take (s, strlen (s));
+
+    fail_unless (
+        gst_sensor_ws_client_send (p->client, SOUP_WEBSOCKET_DATA_TEXT, b));
+    g_bytes_unref (b);
+  }
+  return NULL;
+}
+
+/* Many threads sending at once: nothing lost, each thread's order kept. */
+GST_START_TEST (test_send_from_threads)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GThread *threads[N_SENDERS];
+  guint next[N_SENDERS] = { 0 };
+  guint i;
+
+  PROBE_WAIT (p, p->opened == 1);
+  for (i = 0; i < N_SENDERS; i++)
+    threads[i] = g_thread_new ("sender", sender_thread, p);
+  for (i = 0; i < N_SENDERS; i++)
+    g_thread_join (threads[i]);
+  PROBE_WAIT (p, p->messages == N_SENDERS * N_PER_SENDER);
+  for (i = 0; i < p->payloads->len; i++) {
+    gsize len;
+    const gchar *d = g_bytes_get_data (p->payloads->pdata[i], &len);
+    gchar *str = g_strndup (d, len);
+    guint t, n;
+
+    fail_unless_equals_int (sscanf (str, "%u:%u", &t, &n), 2);
+    fail_unless (t < N_SENDERS);
+    fail_unless_equals_int (n, next[t]);
+    next[t]++;
+    g_free (str);
+  }
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* A client that gave up can be started again. */
+GST_START_TEST (test_restart_after_give_up)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/close4001");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+
+  PROBE_WAIT (p, p->gave_up == 1);
+  gst_sensor_ws_client_start (client);
+  PROBE_WAIT (p, p->gave_up == 2);
+  fail_unless_equals_int (p->opened, 2);
+  fail_unless_equals_int (p->closed, 2);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* The Python websockets peer: text + binary echo, then a close code. */
+GST_START_TEST (test_python_peer)
+{
+  const gchar *python = g_getenv ("PYTHON");
+  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
+  GError *error = NULL;
+  GSubprocess *proc;
+  GDataInputStream *out;
+  gchar *script, *line, *uri;
+  Probe *p = probe_new ();
+  GstSensorWsClient *client;
+  guint8 bin[1000];
+  GBytes *b;
+  guint i;
+
+  if (!python)
+    python = "/usr/bin/python3";
+  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
+  script = g_build_filename (root, "tests", "peers", "ws_echo_server.py", NULL);
+  proc = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python, script, NULL);
+  fail_unless (proc != NULL, "spawn: %s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  fail_unless (line != NULL, "peer printed no port");
+  uri = g_strdup_printf ("ws://127.0.0.1:%s/echo", g_strstrip (line));
+
+  client = start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->opened == 1);
+  b = g_bytes_new_static ("h\xc3\xa9llo peer", 11);
+  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  g_bytes_unref (b);
+  for (i = 0; i < sizeof (bin); i++)
+    bin[i] = (i * 7) & 0xff;
+  b = g_bytes_new (bin, sizeof (bin));
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+  PROBE_WAIT (p, p->messages == 2);
+  fail_unless (bytes_equal_str (p->payloads->pdata[0], "h\xc3\xa9llo peer"));
+  fail_unless_equals_int (
+      g_array_index (p->types, gint, 0), SOUP_WEBSOCKET_DATA_TEXT);
+  fail_unless (g_bytes_equal (p->payloads->pdata[1], b));
+  fail_unless_equals_int (
+      g_array_index (p->types, gint, 1), SOUP_WEBSOCKET_DATA_BINARY);
+  g_bytes_unref (b);
+
+  b = g_bytes_new_static ("close 4002 peer says bye", 24);
+  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  g_bytes_unref (b);
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->close_code, 4002);
+  fail_unless_equals_string (p->close_reason, "peer says bye");
+  fail_unless (p->error == NULL);
+  gst_sensor_ws_client_free (client);
+
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+  g_object_unref (out);
+  g_object_unref (proc);
+  g_free (line);
+  g_free (uri);
+  g_free (script);
+  probe_free (p);
+}
+
+GST_END_TEST;
+
+static Suite *
+wsclient_suite (void)
+{
+  Suite *s = suite_create ("wsclient");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_echo_text_binary);
+  tcase_add_test (tc, test_send_order);
+  tcase_add_test (tc, test_auth_query);
+  tcase_add_test (tc, test_auth_header);
+  tcase_add_test (tc, test_server_close_code);
+  tcase_add_test (tc, test_reconnect_backoff_then_give_up);
+  tcase_add_test (tc, test_reconnect_forever_with_jitter);
+  tcase_add_test (tc, test_refused_retries_exhausted);
+  tcase_add_test (tc, test_upgrade_refused_403);
+  tcase_add_test (tc, test_silent_server_times_out);
+  tcase_add_test (tc, test_stop_inside_callbacks);
+  tcase_add_test (tc, test_stop_never_started);
+  tcase_add_test (tc, test_stop_while_connecting);
+  tcase_add_test (tc, test_many_clients_one_thread);
+  tcase_add_test (tc, test_net_context_timer);
+  tcase_add_test (tc, test_tls);
+  tcase_add_test (tc, test_bad_uri);
+  tcase_add_test (tc, test_pong_timeout);
+  tcase_add_test (tc, test_keepalive_answered);
+  tcase_add_test (tc, test_max_incoming_payload);
+  tcase_add_test (tc, test_free_inside_callback);
+  tcase_add_test (tc, test_send_from_threads);
+  tcase_add_test (tc, test_restart_after_give_up);
+  tcase_add_test (tc, test_python_peer);
+  return s;
+}
+
+GST_CHECK_MAIN (wsclient);
