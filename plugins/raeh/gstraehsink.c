@@ -670,8 +670,19 @@ schedule_flush_locked (GstRaehSink *self)
   g_source_unref (src);
 }
 
-static void
-enqueue_frame (GstRaehSink *self, QueuedFrame *f)
+static gboolean
+queue_over_limit (GstRaehSink *self, gint64 end_ms, gint64 max_ms)
+{
+  QueuedFrame *head = g_queue_peek_head (&self->queue);
+
+  return head != NULL && end_ms - head->t0_ms > max_ms;
+}
+
+/* Connected, a full queue holds the streaming thread back (the network is
+ * the limit); disconnected, the oldest frames beyond max-buffer-time are
+ * dropped and counted. */
+static GstFlowReturn
+enqueue_frame (GstRaehSink *self, GstRaehSinkPad *pad, QueuedFrame *f)
 {
   GstClockTime max_buffer;
   gint64 max_ms;
@@ -682,19 +693,28 @@ enqueue_frame (GstRaehSink *self, QueuedFrame *f)
   max_ms = (gint64) (max_buffer / GST_MSECOND);
 
   g_mutex_lock (&self->lock);
+  while (self->state == CONN_READY && !pad->flushing &&
+      queue_over_limit (self, f->end_ms, max_ms)) {
+    schedule_flush_locked (self);
+    g_cond_wait (&self->cond, &self->lock);
+  }
+  if (pad->flushing) {
+    g_mutex_unlock (&self->lock);
+    queued_frame_free (f);
+    return GST_FLOW_FLUSHING;
+  }
   g_queue_push_tail (&self->queue, f);
-  /* bounded: drop the oldest beyond max-buffer-time of data */
-  while (g_queue_get_length (&self->queue) > 1) {
-    QueuedFrame *head = g_queue_peek_head (&self->queue);
+  while (g_queue_get_length (&self->queue) > 1 &&
+      queue_over_limit (self, f->end_ms, max_ms)) {
+    QueuedFrame *head = g_queue_pop_head (&self->queue);
 
-    if (f->end_ms - head->t0_ms <= max_ms)
-      break;
     GST_DEBUG_OBJECT (self, "dropping frame t0 %" G_GINT64_FORMAT, head->t0_ms);
-    queued_frame_free (g_queue_pop_head (&self->queue));
+    queued_frame_free (head);
     self->frames_dropped++;
   }
   schedule_flush_locked (self);
   g_mutex_unlock (&self->lock);
+  return GST_FLOW_OK;
 }
 
 /* Waits until the end of the frame in running time, like a live device
@@ -820,8 +840,7 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
   gst_buffer_unmap (buf, &map);
   gst_buffer_unref (buf);
 
-  enqueue_frame (self, f);
-  return GST_FLOW_OK;
+  return enqueue_frame (self, pad, f);
 }
 
 static gboolean

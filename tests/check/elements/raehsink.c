@@ -993,6 +993,40 @@ GST_START_TEST (test_max_buffer_time_drops_oldest)
 
 GST_END_TEST;
 
+/* Connected, a burst far beyond max-buffer-time is held back, not dropped:
+ * every frame arrives, in order. */
+GST_START_TEST (test_burst_connected_no_drops)
+{
+  TestServer *srv = test_server_new ();
+  GstElement *sink;
+  GstHarness *h;
+  GstStructure *stats;
+  guint64 dropped;
+  guint i;
+
+  test_server_start (srv);
+  sink = make_sink (srv, NULL);
+  g_object_set (sink, "max-buffer-time", 2 * GST_SECOND, NULL);
+  h = gst_harness_new_with_element (sink, "sink_%u", NULL);
+  push_start (h, PPG_CAPS);
+  for (i = 0; i < 500; i++)
+    fail_unless_equals_int (
+        gst_harness_push (h, make_frame (1700000000000 + i * 1000, 100, 1, i)),
+        GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless (test_server_wait_frames (srv, 500, 10));
+  for (i = 0; i < 500; i++)
+    check_frame (srv, i, 7, 1700000000000 + i * 1000, 100, 1, i);
+  g_object_get (sink, "stats", &stats, NULL);
+  fail_unless (gst_structure_get_uint64 (stats, "frames-dropped", &dropped));
+  fail_unless_equals_uint64 (dropped, 0);
+  gst_structure_free (stats);
+  teardown_sink (sink, NULL, h, NULL);
+  test_server_free (srv);
+}
+
+GST_END_TEST;
+
 static gpointer
 push_thread (gpointer data)
 {
@@ -1047,6 +1081,7 @@ raehsink_suite (void)
   tcase_add_test (tc, test_connection_refused);
   tcase_add_test (tc, test_reconnect_every_frame_once_in_order);
   tcase_add_test (tc, test_max_buffer_time_drops_oldest);
+  tcase_add_test (tc, test_burst_connected_no_drops);
   tcase_add_test (tc, test_sync_waits_for_clock);
   return s;
 }
