@@ -28,18 +28,18 @@ cpu_seconds (void)
   struct rusage ru;
 
   getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+      ru.ru_stime.tv_usec / 1e6;
 }
 
 static void
-on_closed (SoupWebsocketConnection * conn, gpointer data)
+on_closed (SoupWebsocketConnection *conn, gpointer data)
 {
   g_main_loop_quit (((Baseline *) data)->loop);
 }
 
 static void
-send_all (Baseline * b)
+send_all (Baseline *b)
 {
   GstRaehFrameHeader h = { 0, 1700000000000, 100, 0 };
   guint8 payload[200];
@@ -52,19 +52,19 @@ send_all (Baseline * b)
 
     h.t0_epoch_ms = 1700000000000 + (gint64) i * 1000;
     frame = gst_raeh_frame_build (&h, payload, sizeof (payload));
-    soup_websocket_connection_send_message (b->conn,
-        SOUP_WEBSOCKET_DATA_BINARY, frame);
+    soup_websocket_connection_send_message (
+        b->conn, SOUP_WEBSOCKET_DATA_BINARY, frame);
     g_bytes_unref (frame);
     /* let the socket take what it can, like a device's send loop */
-    while (g_main_context_iteration (NULL, FALSE));
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
   }
-  soup_websocket_connection_close (b->conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
-      NULL);
+  soup_websocket_connection_close (b->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
 }
 
 static void
-on_message (SoupWebsocketConnection * conn, gint type, GBytes * msg,
-    gpointer data)
+on_message (
+    SoupWebsocketConnection *conn, gint type, GBytes *msg, gpointer data)
 {
   Baseline *b = data;
 
@@ -75,13 +75,13 @@ on_message (SoupWebsocketConnection * conn, gint type, GBytes * msg,
 }
 
 static void
-on_connected (GObject * source, GAsyncResult * res, gpointer data)
+on_connected (GObject *source, GAsyncResult *res, gpointer data)
 {
   Baseline *b = data;
   GError *err = NULL;
 
-  b->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), res,
-      &err);
+  b->conn =
+      soup_session_websocket_connect_finish (SOUP_SESSION (source), res, &err);
   if (b->conn == NULL) {
     g_printerr ("connect: %s\n", err->message);
     exit (1);
@@ -93,7 +93,9 @@ on_connected (GObject * source, GAsyncResult * res, gpointer data)
 int
 main (int argc, char **argv)
 {
-  Baseline b = { 0, };
+  Baseline b = {
+    0,
+  };
   SoupSession *session;
   SoupMessage *msg;
   gdouble start;
@@ -107,8 +109,8 @@ main (int argc, char **argv)
   b.loop = g_main_loop_new (NULL, FALSE);
   session = soup_session_new ();
   msg = soup_message_new ("GET", argv[1]);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL,
-      G_PRIORITY_DEFAULT, NULL, on_connected, &b);
+  soup_session_websocket_connect_async (
+      session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL, on_connected, &b);
   g_main_loop_run (b.loop);
   g_print ("%.6f\n", cpu_seconds () - start);
   g_object_unref (b.conn);
