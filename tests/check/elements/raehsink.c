@@ -39,6 +39,7 @@ typedef struct
   GThread *thread;
   SoupServer *server;
   guint port;
+  GTlsCertificate *cert; /* wss:// when set */
   GMutex lock;
   GCond cond;
 
@@ -166,11 +167,13 @@ server_thread (gpointer data)
   GSList *uris;
 
   g_main_context_push_thread_default (s->ctx);
-  s->server = soup_server_new (NULL, NULL);
+  s->server = s->cert ? soup_server_new ("tls-certificate", s->cert, NULL) :
+                        soup_server_new (NULL, NULL);
   soup_server_add_websocket_handler (
       s->server, "/stream/ingest", NULL, NULL, on_ingest, s, NULL);
-  fail_unless (soup_server_listen_local (
-      s->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
+  fail_unless (soup_server_listen_local (s->server, 0,
+      SOUP_SERVER_LISTEN_IPV4_ONLY | (s->cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
+      NULL));
   uris = soup_server_get_uris (s->server);
   g_mutex_lock (&s->lock);
   s->port = g_uri_get_port (uris->data);
@@ -238,6 +241,7 @@ test_server_free (TestServer *s)
   g_array_unref (s->frame_conn);
   g_free (s->last_query);
   g_free (s->last_auth);
+  g_clear_object (&s->cert);
   g_mutex_clear (&s->lock);
   g_cond_clear (&s->cond);
   g_free (s);
@@ -283,7 +287,8 @@ test_server_wait_frames (TestServer *s, guint n, guint timeout_s)
 static gchar *
 test_server_uri (TestServer *s)
 {
-  return g_strdup_printf ("ws://127.0.0.1:%u/stream/ingest", s->port);
+  return g_strdup_printf (
+      "%s://127.0.0.1:%u/stream/ingest", s->cert ? "wss" : "ws", s->port);
 }
 
 /* ---- helpers ---- */
@@ -1027,6 +1032,66 @@ GST_START_TEST (test_burst_connected_no_drops)
 
 GST_END_TEST;
 
+static gchar *
+test_file (const gchar *name)
+{
+  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
+
+  fail_unless (root != NULL);
+  return g_build_filename (root, "tests", "files", name, NULL);
+}
+
+/* wss:// with a self-signed certificate: refused as a TLS failure (fatal,
+ * named), accepted with tls-strict and the certificate as ca-file. */
+GST_START_TEST (test_tls)
+{
+  gchar *cert = test_file ("ws-test-cert.pem");
+  gchar *key = test_file ("ws-test-key.pem");
+  TestServer *srv = test_server_new ();
+  GstStateChangeReturn ret;
+  GstElement *sink;
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+  gchar *dbg = NULL;
+
+  srv->cert = g_tls_certificate_new_from_files (cert, key, &err);
+  fail_unless (srv->cert != NULL, "%s", err ? err->message : "");
+  test_server_start (srv);
+
+  m = pause_expecting_error (srv, &ret, &sink, &bus);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  fail_unless (m != NULL);
+  gst_message_parse_error (m, &err, &dbg);
+  fail_unless (g_error_matches (
+      err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE));
+  fail_unless (strstr (err->message, "TLS") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  g_free (dbg);
+  gst_message_unref (m);
+  release_sink (sink, bus);
+  fail_unless_equals_int (srv->connections, 0);
+
+  sink = make_sink (srv, &bus);
+  g_object_set (sink, "ca-file", cert, NULL);
+  h = gst_harness_new_with_element (sink, "sink_%u", NULL);
+  m = wait_message (bus, "raeh-session-start", 5);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+  push_start (h, PPG_CAPS);
+  fail_unless_equals_int (
+      gst_harness_push (h, make_frame (1700000000000, 100, 1, 0)), GST_FLOW_OK);
+  fail_unless (test_server_wait_frames (srv, 1, 5));
+  check_frame (srv, 0, 7, 1700000000000, 100, 1, 0);
+  teardown_sink (sink, bus, h, NULL);
+  test_server_free (srv);
+  g_free (cert);
+  g_free (key);
+}
+
+GST_END_TEST;
+
 static gpointer
 push_thread (gpointer data)
 {
@@ -1079,6 +1144,7 @@ raehsink_suite (void)
   tcase_add_test (tc, test_close_4004_fatal_mid_stream);
   tcase_add_test (tc, test_bad_handshakes);
   tcase_add_test (tc, test_connection_refused);
+  tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_reconnect_every_frame_once_in_order);
   tcase_add_test (tc, test_max_buffer_time_drops_oldest);
   tcase_add_test (tc, test_burst_connected_no_drops);
