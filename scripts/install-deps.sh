@@ -10,7 +10,7 @@ packages=(
   libsoup-3.0-dev libjson-glib-dev libturbojpeg0-dev
   libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
   python3 python3-websockets python3-grpcio python3-grpc-tools python3-pil
-  curl procps
+  curl procps openssl
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk hyperfine valgrind)

@@ -14,6 +14,9 @@ plugin_init (GstPlugin *plugin)
 
   ret |= GST_ELEMENT_REGISTER (sensortestsrc, plugin);
   ret |= GST_ELEMENT_REGISTER (sensorresample, plugin);
+#ifdef HAVE_RPSENSORSRC
+  ret |= GST_ELEMENT_REGISTER (rpsensorsrc, plugin);
+#endif
   return ret;
 }
 

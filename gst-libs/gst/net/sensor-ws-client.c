@@ -46,25 +46,71 @@ ensure_debug_category (void)
 /* The shared network thread                                               */
 /* ---------------------------------------------------------------------- */
 
-static GMutex net_lock;
-static guint net_refcount;
-static GMainContext *net_context;
-static GMainLoop *net_loop;
-static GThread *net_thread;
-/* libsoup objects not finalized yet; the exiting thread drains for them. */
-static gint net_live_objects;
+/* The network thread's state. This library is static, so every plugin that
+ * links it has its own copy of the code and of its statics; the state itself
+ * is process-wide, hung on the default GstRegistry (alive as long as
+ * GStreamer is) and installed atomically by whichever copy comes first. */
+typedef struct
+{
+  gsize size; /* sizeof (NetShared) of the creating copy */
+  GMutex lock;
+  guint refcount;
+  GMainContext *context;
+  GMainLoop *loop;
+  GThread *thread;
+  /* libsoup objects not finalized yet; the exiting thread drains for them */
+  gint live_objects;
+} NetShared;
+
+#define NET_SHARED_KEY "gst-sensor-net-shared-v1"
+
+static NetShared *
+net_shared (void)
+{
+  static NetShared *shared;
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once)) {
+    GObject *anchor = G_OBJECT (gst_registry_get ());
+    NetShared *mine = g_new0 (NetShared, 1);
+
+    mine->size = sizeof (NetShared);
+    g_mutex_init (&mine->lock);
+    if (g_object_replace_data (
+            anchor, NET_SHARED_KEY, NULL, mine, NULL, NULL)) {
+      shared = mine;
+    } else {
+      g_mutex_clear (&mine->lock);
+      g_free (mine);
+      shared = g_object_get_data (anchor, NET_SHARED_KEY);
+      if (shared->size != sizeof (NetShared)) {
+        /* another build of this library: keep to ourselves */
+        GST_WARNING ("incompatible network thread state, using a private one");
+        shared = g_new0 (NetShared, 1);
+        shared->size = sizeof (NetShared);
+        g_mutex_init (&shared->lock);
+      }
+    }
+    g_once_init_leave (&once, 1);
+  }
+  return shared;
+}
 
 static void
 live_object_gone (gpointer data, GObject *where_the_object_was)
 {
-  g_atomic_int_dec_and_test (&net_live_objects);
+  NetShared *shared = data;
+
+  g_atomic_int_dec_and_test (&shared->live_objects);
 }
 
 static void
 track_live_object (gpointer object)
 {
-  g_atomic_int_inc (&net_live_objects);
-  g_object_weak_ref (G_OBJECT (object), live_object_gone, NULL);
+  NetShared *shared = net_shared ();
+
+  g_atomic_int_inc (&shared->live_objects);
+  g_object_weak_ref (G_OBJECT (object), live_object_gone, shared);
 }
 
 static gboolean
@@ -78,6 +124,7 @@ net_thread_func (gpointer data)
 {
   GMainLoop *loop = data;
   GMainContext *context = g_main_loop_get_context (loop);
+  NetShared *shared = net_shared ();
   gint64 deadline;
   GSource *tick;
 
@@ -91,9 +138,9 @@ net_thread_func (gpointer data)
   g_source_set_callback (tick, wake_up, NULL, NULL);
   g_source_attach (tick, context);
   deadline = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
-  while (g_main_context_iteration (context, FALSE))
-    ;
-  while (g_atomic_int_get (&net_live_objects) > 0 &&
+  while (g_main_context_pending (context) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (context, FALSE);
+  while (g_atomic_int_get (&shared->live_objects) > 0 &&
       g_get_monotonic_time () < deadline)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (tick);
@@ -115,18 +162,20 @@ quit_loop (gpointer data)
 GMainContext *
 gst_sensor_net_context_ref (void)
 {
+  NetShared *shared;
   GMainContext *context;
 
   ensure_debug_category ();
-  g_mutex_lock (&net_lock);
-  if (net_refcount++ == 0) {
-    net_context = g_main_context_new ();
-    net_loop = g_main_loop_new (net_context, FALSE);
-    net_thread = g_thread_new (
-        "sensor-net", net_thread_func, g_main_loop_ref (net_loop));
+  shared = net_shared ();
+  g_mutex_lock (&shared->lock);
+  if (shared->refcount++ == 0) {
+    shared->context = g_main_context_new ();
+    shared->loop = g_main_loop_new (shared->context, FALSE);
+    shared->thread = g_thread_new (
+        "sensor-net", net_thread_func, g_main_loop_ref (shared->loop));
   }
-  context = g_main_context_ref (net_context);
-  g_mutex_unlock (&net_lock);
+  context = g_main_context_ref (shared->context);
+  g_mutex_unlock (&shared->lock);
 
   return context;
 }
@@ -134,22 +183,25 @@ gst_sensor_net_context_ref (void)
 void
 gst_sensor_net_context_unref (GMainContext *context)
 {
+  NetShared *shared;
   GMainLoop *loop = NULL;
   GMainContext *last = NULL;
   GThread *thread = NULL;
 
   g_return_if_fail (context != NULL);
 
-  g_mutex_lock (&net_lock);
-  if (context == net_context && net_refcount > 0 && --net_refcount == 0) {
-    loop = net_loop;
-    last = net_context;
-    thread = net_thread;
-    net_loop = NULL;
-    net_context = NULL;
-    net_thread = NULL;
+  shared = net_shared ();
+  g_mutex_lock (&shared->lock);
+  if (context == shared->context && shared->refcount > 0 &&
+      --shared->refcount == 0) {
+    loop = shared->loop;
+    last = shared->context;
+    thread = shared->thread;
+    shared->loop = NULL;
+    shared->context = NULL;
+    shared->thread = NULL;
   }
-  g_mutex_unlock (&net_lock);
+  g_mutex_unlock (&shared->lock);
 
   if (loop) {
     GSource *source = g_idle_source_new ();
@@ -260,6 +312,7 @@ struct _GstSensorWsClient
   GQueue outq; /* OutMessage, send order */
   gsize pending_bytes;
   gboolean flush_scheduled;
+  gchar *protocol; /* negotiated subprotocol of the last open */
 
   /* network thread only */
   gboolean active; /* started, not given up, not stopped */
@@ -272,6 +325,7 @@ struct _GstSensorWsClient
   GSource *retry_source;
   GSource *pong_source;
   GSource *stable_source;
+  GSource *writable_source; /* waiting for the socket to drain */
   SoupWebsocketConnection *conn;
   GError *conn_error;
   gint64 last_pong_us;
@@ -304,13 +358,17 @@ client_unref (gpointer data)
   if (!g_atomic_int_dec_and_test (&client->refcount))
     return;
 
-  g_warn_if_fail (client->session == NULL);
-  g_warn_if_fail (client->conn == NULL);
+  /* Normally released by teardown() on the network thread already; only a
+   * network thread that exited before running it leaves them here. */
+  g_clear_object (&client->conn);
+  g_clear_object (&client->session);
+  g_clear_object (&client->ca_db);
   g_queue_clear_full (&client->outq, out_message_free);
   g_clear_error (&client->conn_error);
   gst_sensor_backoff_clear (&client->backoff);
   gst_sensor_ws_config_clear (&client->config);
   g_free (client->log_uri);
+  g_free (client->protocol);
   g_mutex_clear (&client->lock);
   g_cond_clear (&client->cond);
   g_free (client);
@@ -480,14 +538,53 @@ attach_timeout (guint ms, GSourceFunc func, GstSensorWsClient *client)
   return source;
 }
 
-/* Client close codes libsoup lets us send; anything else becomes 1000. */
+/* Client close codes libsoup lets us send; anything else becomes 1000.
+ * 0 means a close frame without a code, which libsoup spells 1005. */
 static gushort
 sanitize_close_code (gushort code)
 {
-  if (code == 0 || (code >= 1000 && code <= 1003) ||
-      (code >= 1007 && code <= 1010) || (code >= 3000 && code <= 4999))
+  if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_NO_STATUS)
+    return SOUP_WEBSOCKET_CLOSE_NO_STATUS;
+  if ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1010) ||
+      (code >= 3000 && code <= 4999))
     return code;
   return SOUP_WEBSOCKET_CLOSE_NORMAL;
+}
+
+/* A close frame carries at most 123 bytes of UTF-8 reason; cut on a
+ * character boundary so the peer does not see a broken frame. */
+static gchar *
+sanitize_close_reason (const gchar *reason)
+{
+  gchar *valid, *end;
+
+  if (!reason)
+    return NULL;
+  valid = g_utf8_make_valid (reason, -1);
+  if (strlen (valid) > 123) {
+    end = g_utf8_find_prev_char (valid, valid + 124);
+    *end = '\0';
+  }
+  return valid;
+}
+
+/* libsoup rejects TEXT that is not UTF-8 with a critical; check first. NUL
+ * is fine in a WebSocket text message, so validate around it. */
+static gboolean
+text_is_valid (GBytes *payload)
+{
+  gsize len, off = 0;
+  const gchar *data = g_bytes_get_data (payload, &len);
+  const gchar *end;
+
+  while (off < len) {
+    if (g_utf8_validate_len (data + off, len - off, &end))
+      return TRUE;
+    if (*end != '\0')
+      return FALSE;
+    off = end - data + 1;
+  }
+  return TRUE;
 }
 
 /* A connection on its way out: kept until the peer finishes the close
@@ -537,8 +634,12 @@ bury_connection (SoupWebsocketConnection *conn, gushort code,
 {
   Grave *grave;
 
-  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (conn, sanitize_close_code (code), reason);
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN) {
+    gchar *why = sanitize_close_reason (reason);
+
+    soup_websocket_connection_close (conn, sanitize_close_code (code), why);
+    g_free (why);
+  }
   if (soup_websocket_connection_get_state (conn) ==
       SOUP_WEBSOCKET_STATE_CLOSED) {
     g_object_unref (conn);
@@ -565,6 +666,7 @@ detach_connection (GstSensorWsClient *client)
   client->conn = NULL;
   clear_source (&client->pong_source);
   clear_source (&client->stable_source);
+  clear_source (&client->writable_source);
   if (conn)
     g_signal_handlers_disconnect_by_data (conn, client);
   return conn;
@@ -821,6 +923,8 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
 
   g_mutex_lock (&client->lock);
   client->connected = TRUE;
+  g_free (client->protocol);
+  client->protocol = g_strdup (protocol);
   g_mutex_unlock (&client->lock);
 
   if (client->callbacks.opened && callback_begin (client)) {
@@ -1067,32 +1171,67 @@ stop_request_free (gpointer data)
   g_free (req);
 }
 
+static void flush_queue (GstSensorWsClient *client);
+
+static gboolean
+on_writable (GObject *stream, gpointer data)
+{
+  GstSensorWsClient *client = data;
+
+  g_source_unref (client->writable_source);
+  client->writable_source = NULL;
+  flush_queue (client);
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands queued messages to libsoup in order, but only while the socket can
+ * take more: libsoup 3.2 would otherwise queue without bound and without
+ * telling anyone, while a backlog kept here shows in get_pending_bytes(). */
+static void
+flush_queue (GstSensorWsClient *client)
+{
+  SoupWebsocketConnection *conn = client->conn;
+  GPollableOutputStream *output;
+  OutMessage *m;
+
+  if (!conn || client->writable_source)
+    return;
+  output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (
+      soup_websocket_connection_get_io_stream (conn)));
+
+  while (client->conn == conn &&
+      soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN) {
+    if (!g_pollable_output_stream_is_writable (output)) {
+      client->writable_source =
+          g_pollable_output_stream_create_source (output, NULL);
+      g_source_set_callback (client->writable_source, (GSourceFunc) on_writable,
+          client_ref (client), client_unref);
+      g_source_attach (
+          client->writable_source, g_main_context_get_thread_default ());
+      return;
+    }
+    g_mutex_lock (&client->lock);
+    m = g_queue_pop_head (&client->outq);
+    if (m)
+      client->pending_bytes -=
+          MIN (client->pending_bytes, g_bytes_get_size (m->payload));
+    g_mutex_unlock (&client->lock);
+    if (!m)
+      return;
+    soup_websocket_connection_send_message (conn, m->type, m->payload);
+    out_message_free (m);
+  }
+}
+
 static gboolean
 do_flush (gpointer data)
 {
   GstSensorWsClient *client = data;
-  GQueue q = G_QUEUE_INIT;
-  OutMessage *m;
 
   g_mutex_lock (&client->lock);
   client->flush_scheduled = FALSE;
-  q = client->outq;
-  g_queue_init (&client->outq);
   g_mutex_unlock (&client->lock);
-
-  while ((m = g_queue_pop_head (&q))) {
-    gsize size = g_bytes_get_size (m->payload);
-
-    if (client->conn &&
-        soup_websocket_connection_get_state (client->conn) ==
-            SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_send_message (
-          client->conn, m->type, m->payload);
-    out_message_free (m);
-    g_mutex_lock (&client->lock);
-    client->pending_bytes -= MIN (client->pending_bytes, size);
-    g_mutex_unlock (&client->lock);
-  }
+  flush_queue (client);
   return G_SOURCE_REMOVE;
 }
 
@@ -1156,6 +1295,12 @@ gst_sensor_ws_client_send (
 
   g_return_val_if_fail (client != NULL, FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
+
+  if (type == SOUP_WEBSOCKET_DATA_TEXT && !text_is_valid (payload)) {
+    GST_WARNING (
+        "client %u: refusing text message that is not UTF-8", client->id);
+    return FALSE;
+  }
 
   g_mutex_lock (&client->lock);
   if (!client->connected || client->stopping) {
@@ -1274,4 +1419,17 @@ gst_sensor_ws_client_free (GstSensorWsClient *client)
   GST_DEBUG ("client %u: freed", client->id);
   client_unref (client);
   gst_sensor_net_context_unref (context);
+}
+
+gchar *
+gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client)
+{
+  gchar *protocol;
+
+  g_return_val_if_fail (client != NULL, NULL);
+
+  g_mutex_lock (&client->lock);
+  protocol = client->connected ? g_strdup (client->protocol) : NULL;
+  g_mutex_unlock (&client->lock);
+  return protocol;
 }

@@ -108,10 +108,11 @@ void gst_sensor_ws_client_start (GstSensorWsClient *client);
 gboolean gst_sensor_ws_client_send (
     GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload);
 
-/* Bytes queued by send() that the network thread has not yet handed to
- * libsoup (libsoup 3.2 does not expose its own output queue, so bytes already
- * inside libsoup but not yet written to the socket are not counted). Reset to
- * 0 when the connection closes. Any thread. */
+/* Bytes queued by send() and not yet handed to libsoup. Messages are handed
+ * over only while the socket can take more, so this is the backlog of a slow
+ * or stalled connection (libsoup itself then holds at most about one more
+ * message; its queue is not visible in 3.2). Use it to bound your buffering.
+ * Reset to 0 when the connection closes or stop() is called. Any thread. */
 gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client);
 
 /* Closes with @code/@reason and never reconnects. Blocks until the network
@@ -128,6 +129,10 @@ void gst_sensor_ws_client_stop (
 void gst_sensor_ws_client_free (GstSensorWsClient *client);
 
 gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient *client);
+
+/* Added: the subprotocol the server chose from config->protocols, or NULL
+ * (none chosen, or not connected). Any thread; g_free() the result. */
+gchar *gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client);
 
 /* The shared network thread's context, for timers that must run beside the
  * client's callbacks. The reference is the caller's. */

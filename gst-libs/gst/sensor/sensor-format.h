@@ -55,8 +55,8 @@ typedef enum {
  */
 #define GST_SENSOR_CAPS_MAKE(formats)                                          \
   GST_SENSOR_MEDIA_TYPE                                                        \
-      ", format = (string) " formats ", "                                      \
-      "rate = (fraction) [ 0/1, 2147483647/1 ], channels = (int) [ 1, 64 ]"
+  ", format = (string) " formats ", "                                          \
+  "rate = (fraction) [ 0/1, 2147483647/1 ], channels = (int) [ 1, 64 ]"
 
 GST_SENSOR_API
 GstSensorFormat gst_sensor_format_from_string (const gchar *format);

@@ -131,6 +131,9 @@ server_thread (gpointer data)
   TestServer *ts = data;
   const gchar *protocols[] = { "sensor.v1", NULL };
   GError *error = NULL;
+  GInetAddress *lo;
+  GSocketAddress *addr;
+  GSocket *sock;
   GSList *uris;
   GList *l;
 
@@ -144,11 +147,21 @@ server_thread (gpointer data)
   soup_server_add_websocket_handler (
       ts->server, "/close1011", NULL, NULL, ws_close_1011_cb, ts, NULL);
   soup_server_add_handler (ts->server, "/forbidden", forbidden_cb, ts, NULL);
-  fail_unless (soup_server_listen_local (ts->server, 0,
-                   SOUP_SERVER_LISTEN_IPV4_ONLY |
-                       (ts->cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
-                   &error),
+  /* Our own socket: GSocket's default listen backlog of 10 would drop the
+   * SYNs of many clients connecting at once (1 s SYN retries). */
+  lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  addr = g_inet_socket_address_new (lo, 0);
+  sock = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_socket_set_listen_backlog (sock, 1024);
+  fail_unless (g_socket_bind (sock, addr, FALSE, NULL));
+  fail_unless (g_socket_listen (sock, NULL));
+  fail_unless (soup_server_listen_socket (ts->server, sock,
+                   ts->cert ? SOUP_SERVER_LISTEN_HTTPS : 0, &error),
       "listen: %s", error ? error->message : "");
+  g_object_unref (sock);
+  g_object_unref (addr);
+  g_object_unref (lo);
   uris = soup_server_get_uris (ts->server);
   g_mutex_lock (&ts->lock);
   ts->port = g_uri_get_port (uris->data);
@@ -281,6 +294,7 @@ typedef struct
   gboolean stop_returned;
   gboolean free_in_closed;
   gint64 closed_at_us;
+  gint64 opened_at_us;
   gboolean notified;
 } Probe;
 
@@ -342,6 +356,7 @@ probe_opened (GstSensorWsClient *client, gpointer data)
   g_mutex_lock (&p->lock);
   probe_thread (p);
   p->opened++;
+  p->opened_at_us = g_get_monotonic_time ();
   g_cond_broadcast (&p->cond);
   g_mutex_unlock (&p->lock);
   if (p->stop_in_opened) {
@@ -541,6 +556,8 @@ GST_START_TEST (test_echo_text_binary)
       g_array_index (p->types, gint, 1), SOUP_WEBSOCKET_DATA_BINARY);
   g_bytes_unref (b);
   fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+  /* none offered, none chosen */
+  fail_unless (gst_sensor_ws_client_dup_protocol (client) == NULL);
 
   gst_sensor_ws_client_stop (client, 1000, "bye");
   fail_if (gst_sensor_ws_client_is_connected (client));
@@ -630,6 +647,7 @@ check_auth (GstSensorWsAuth auth)
   GstSensorWsClient *client;
   GHashTable *params;
   GstDebugLevel old_level = gst_debug_get_default_threshold ();
+  gchar *proto;
   gchar *log;
 
   captured_log = g_string_new (NULL);
@@ -648,10 +666,14 @@ check_auth (GstSensorWsAuth auth)
   client = start_client (p, NULL, &config);
   gst_sensor_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
+  proto = gst_sensor_ws_client_dup_protocol (client);
+  fail_unless_equals_string (proto, "sensor.v1");
+  g_free (proto);
   gst_sensor_ws_client_free (client);
 
   gst_debug_set_default_threshold (old_level);
-  gst_debug_set_threshold_from_string (g_getenv ("GST_DEBUG"), TRUE);
+  gst_debug_set_threshold_from_string (
+      g_getenv ("GST_DEBUG") ? g_getenv ("GST_DEBUG") : "", TRUE);
   gst_debug_remove_log_function (capture_log);
   gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
 
@@ -953,12 +975,13 @@ GST_START_TEST (test_stop_inside_callbacks)
   PROBE_WAIT (p, p->opened == 1);
   b = g_bytes_new_static ("ping me", 7);
   fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
-  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  /* FALSE when the first echo already stopped the client (slow machine) */
+  gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b);
   g_bytes_unref (b);
   PROBE_WAIT (p, p->stop_returned);
   SERVER_WAIT (ts, ts->client_closes == 2);
   fail_unless_equals_int (ts->client_close_code, 1000);
-  /* the second echo arrived after stop(): not delivered */
+  /* a second echo arriving after stop() is not delivered */
   fail_unless_equals_int (p->messages, 1);
   gst_sensor_ws_client_free (client);
   fail_unless_equals_int (p->messages, 1);
@@ -1046,7 +1069,9 @@ GST_START_TEST (test_stop_while_connecting)
 
 GST_END_TEST;
 
+#ifndef N_CLIENTS
 #define N_CLIENTS 200
+#endif
 
 GST_START_TEST (test_many_clients_one_thread)
 {
@@ -1057,9 +1082,14 @@ GST_START_TEST (test_many_clients_one_thread)
   GMainContext *ctx1, *ctx2;
   guint i;
 
+  GstSensorWsConfig config;
+
   /* one probe for all: its thread check spans every client */
+  config_for (&config, uri);
+  config.timeout_s = 30;
   for (i = 0; i < N_CLIENTS; i++)
-    clients[i] = start_client (p, uri, NULL);
+    clients[i] = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == N_CLIENTS);
   for (i = 0; i < N_CLIENTS; i++) {
     GBytes *b = g_bytes_new_static ("x", 1);
@@ -1324,7 +1354,7 @@ GST_START_TEST (test_pong_timeout)
   client = start_client (p, NULL, &config);
   gst_sensor_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
-  opened_at = g_get_monotonic_time ();
+  opened_at = p->opened_at_us;
   PROBE_WAIT (p, p->closed == 1);
   fail_unless (g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT),
       "%s", p->error ? p->error->message : "no error");
@@ -1503,6 +1533,164 @@ GST_START_TEST (test_restart_after_give_up)
 
 GST_END_TEST;
 
+/* A peer that never answers the close frame: stop() still returns, after
+ * about a second. */
+GST_START_TEST (test_stop_bounded_with_deaf_peer)
+{
+  DeafServer *ds = deaf_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  gint64 start, took;
+
+  PROBE_WAIT (p, p->opened == 1);
+  start = g_get_monotonic_time ();
+  gst_sensor_ws_client_stop (client, 1000, NULL);
+  took = g_get_monotonic_time () - start;
+  fail_unless (
+      took >= 500 * G_TIME_SPAN_MILLISECOND, "%" G_GINT64_FORMAT, took);
+  fail_unless (took < 5 * G_TIME_SPAN_SECOND, "%" G_GINT64_FORMAT, took);
+  fail_unless_equals_int (p->closed, 0);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  deaf_server_free (ds);
+}
+
+GST_END_TEST;
+
+/* A peer that stops reading: the backlog stays in the client's queue, where
+ * get_pending_bytes() shows it, instead of piling up inside libsoup. */
+GST_START_TEST (test_pending_bytes_backpressure)
+{
+  DeafServer *ds = deaf_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  const gsize chunk = 256 * 1024;
+  GBytes *b = g_bytes_new_take (g_malloc0 (chunk), chunk);
+  gsize sent = 0, pending = 0;
+  guint i;
+
+  PROBE_WAIT (p, p->opened == 1);
+  /* far more than loopback socket buffers can hold (a few MiB) */
+  for (i = 0; i < 256; i++) {
+    fail_unless (
+        gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+    sent += chunk;
+  }
+  /* let the network thread hand over what the socket takes */
+  for (i = 0; i < 100; i++) {
+    gsize now;
+
+    g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+    now = gst_sensor_ws_client_get_pending_bytes (client);
+    if (now == pending && now < sent)
+      break;
+    pending = now;
+  }
+  pending = gst_sensor_ws_client_get_pending_bytes (client);
+  GST_INFO (
+      "sent %" G_GSIZE_FORMAT ", pending %" G_GSIZE_FORMAT, sent, pending);
+  fail_unless (pending > sent / 2, "pending %" G_GSIZE_FORMAT, pending);
+  fail_unless (pending < sent);
+  fail_unless (gst_sensor_ws_client_is_connected (client));
+
+  gst_sensor_ws_client_stop (client, 1000, NULL);
+  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+  gst_sensor_ws_client_free (client);
+  g_bytes_unref (b);
+  g_free (uri);
+  probe_free (p);
+  deaf_server_free (ds);
+}
+
+GST_END_TEST;
+
+/* Text must be UTF-8 (NUL allowed); binary is anything. */
+GST_START_TEST (test_send_text_validation)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GBytes *bad = g_bytes_new_static ("ab\xff\xfe", 4);
+  GBytes *nul = g_bytes_new_static ("a\0b\xc3\xa9", 5);
+
+  PROBE_WAIT (p, p->opened == 1);
+  fail_if (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, bad));
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, bad));
+  fail_unless (
+      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, nul));
+  PROBE_WAIT (p, p->messages == 2);
+  fail_unless (g_bytes_equal (p->payloads->pdata[0], bad));
+  fail_unless (g_bytes_equal (p->payloads->pdata[1], nul));
+  gst_sensor_ws_client_free (client);
+  g_bytes_unref (bad);
+  g_bytes_unref (nul);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* Close codes a client may not send are mapped, 0 sends no code, long
+ * reasons are cut on a character boundary. */
+GST_START_TEST (test_stop_codes_and_reasons)
+{
+  TestServer *ts = test_server_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GString *long_reason = g_string_new (NULL);
+  struct
+  {
+    gushort code;
+    const gchar *reason;
+    gushort expect_code;
+  } rows[] = {
+    { 4999, "custom", 4999 },
+    { 1011, "server only", 1000 },
+    { 1006, "abnormal", 1000 },
+    { 0, NULL, SOUP_WEBSOCKET_CLOSE_NO_STATUS },
+    { 1001, NULL, 1001 },
+    { 3000, "long", 3000 },
+  };
+  guint i;
+
+  while (long_reason->len < 300)
+    g_string_append (long_reason, "\xc3\xa9t\xc3\xa9 ");
+  rows[5].reason = long_reason->str;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    Probe *p = probe_new ();
+    GstSensorWsClient *client = start_client (p, uri, NULL);
+
+    PROBE_WAIT (p, p->opened == 1);
+    gst_sensor_ws_client_stop (client, rows[i].code, rows[i].reason);
+    SERVER_WAIT (ts, ts->client_closes == i + 1);
+    g_mutex_lock (&ts->lock);
+    fail_unless_equals_int (ts->client_close_code, rows[i].expect_code);
+    if (i == 5) {
+      fail_unless (strlen (ts->client_close_reason) <= 123);
+      fail_unless (strlen (ts->client_close_reason) >= 120);
+      fail_unless (g_utf8_validate (ts->client_close_reason, -1, NULL));
+      fail_unless (
+          g_str_has_prefix (long_reason->str, ts->client_close_reason));
+    } else if (rows[i].code != 0 && rows[i].reason) {
+      fail_unless_equals_string (ts->client_close_reason, rows[i].reason);
+    }
+    g_mutex_unlock (&ts->lock);
+    gst_sensor_ws_client_free (client);
+    probe_free (p);
+  }
+  g_string_free (long_reason, TRUE);
+  g_free (uri);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
 /* The Python websockets peer: text + binary echo, then a close code. */
 GST_START_TEST (test_python_peer)
 {
@@ -1601,6 +1789,10 @@ wsclient_suite (void)
   tcase_add_test (tc, test_free_inside_callback);
   tcase_add_test (tc, test_send_from_threads);
   tcase_add_test (tc, test_restart_after_give_up);
+  tcase_add_test (tc, test_send_text_validation);
+  tcase_add_test (tc, test_stop_codes_and_reasons);
+  tcase_add_test (tc, test_stop_bounded_with_deaf_peer);
+  tcase_add_test (tc, test_pending_bytes_backpressure);
   tcase_add_test (tc, test_python_peer);
   return s;
 }

@@ -1,0 +1,26 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* What to do with an incoming event, given the last seq we delivered.
+ * seq is monotonic and gap-free per user stream, delivery at-least-once. */
+typedef enum {
+  GST_RAMEN_SEQ_DELIVER,     /* the next one: push it */
+  GST_RAMEN_SEQ_DUPLICATE,   /* seq <= last: drop and count */
+  GST_RAMEN_SEQ_GAP,         /* live event beyond last + 1: Replay first */
+  GST_RAMEN_SEQ_DELIVER_GAP, /* a Replay answer beyond last + 1: the
+                              * store has nothing in between, push it and
+                              * count the hole */
+} GstRamenSeqAction;
+
+/* @from_replay: the event came from a Replay page, which is the source of
+ * truth for what exists; live events must be contiguous. */
+GstRamenSeqAction gst_ramen_seq_decide (
+    gint64 last_seq, gint64 seq, gboolean from_replay);
+
+G_END_DECLS

@@ -1,0 +1,523 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "sensorstream-reading.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The documented validation table. Ranges are inclusive. `pressure` has no
+ * enforced range: the documented example sends 101.3 while the field table
+ * says "about 900-1100 hPa", so only its type is checked. */
+typedef enum {
+  KIND_NUMBER,
+  KIND_INTEGER,
+  KIND_BOOLEAN,
+} FieldKind;
+
+typedef struct
+{
+  const gchar *name;
+  FieldKind kind;
+  guint flag; /* 0 = required */
+  gboolean ranged;
+  gdouble min, max;
+  const gchar *range_message;
+  gsize offset;
+} FieldRule;
+
+#define OFF(member) G_STRUCT_OFFSET (GstSensorStreamReading, member)
+
+static const FieldRule rules[] = {
+  { "accel_x", KIND_NUMBER, 0, TRUE, -50, 50, "Must be between -50 and 50",
+      OFF (accel[0]) },
+  { "accel_y", KIND_NUMBER, 0, TRUE, -50, 50, "Must be between -50 and 50",
+      OFF (accel[1]) },
+  { "accel_z", KIND_NUMBER, 0, TRUE, -50, 50, "Must be between -50 and 50",
+      OFF (accel[2]) },
+  { "gyro_x", KIND_NUMBER, 0, TRUE, -1000, 1000,
+      "Must be between -1000 and 1000", OFF (gyro[0]) },
+  { "gyro_y", KIND_NUMBER, 0, TRUE, -1000, 1000,
+      "Must be between -1000 and 1000", OFF (gyro[1]) },
+  { "gyro_z", KIND_NUMBER, 0, TRUE, -1000, 1000,
+      "Must be between -1000 and 1000", OFF (gyro[2]) },
+  { "uptime_ms", KIND_INTEGER, 0, TRUE, 0, 4294967295.0,
+      "Must be between 0 and 4294967295", OFF (uptime_ms) },
+  { "pressure", KIND_NUMBER, GST_SENSOR_STREAM_HAS_PRESSURE, FALSE, 0, 0, NULL,
+      OFF (pressure) },
+  { "fsr", KIND_NUMBER, GST_SENSOR_STREAM_HAS_FSR, TRUE, 0, 1,
+      "Must be between 0 and 1", OFF (fsr) },
+  { "heart_rate", KIND_INTEGER, GST_SENSOR_STREAM_HAS_HEART_RATE, TRUE, 40, 200,
+      "Must be between 40 and 200", OFF (heart_rate) },
+  { "spo2", KIND_INTEGER, GST_SENSOR_STREAM_HAS_SPO2, TRUE, 70, 100,
+      "Must be between 70 and 100", OFF (spo2) },
+  { "battery_level", KIND_NUMBER, GST_SENSOR_STREAM_HAS_BATTERY_LEVEL, TRUE, 0,
+      100, "Must be between 0 and 100", OFF (battery_level) },
+  { "wifi_connected", KIND_BOOLEAN, GST_SENSOR_STREAM_HAS_WIFI_CONNECTED, FALSE,
+      0, 0, NULL, OFF (wifi_connected) },
+  { "bluetooth_connected", KIND_BOOLEAN,
+      GST_SENSOR_STREAM_HAS_BLUETOOTH_CONNECTED, FALSE, 0, 0, NULL,
+      OFF (bluetooth_connected) },
+  { "sensors_initialized", KIND_BOOLEAN,
+      GST_SENSOR_STREAM_HAS_SENSORS_INITIALIZED, FALSE, 0, 0, NULL,
+      OFF (sensors_initialized) },
+};
+
+#define MSG_REQUIRED "Required"
+#define MSG_NUMBER "Must be a number"
+#define MSG_INTEGER "Must be an integer"
+#define MSG_BOOLEAN "Must be a boolean"
+#define MSG_MAC "Must be a valid MAC address"
+#define MSG_TIMESTAMP "Must be an ISO 8601 timestamp"
+
+void
+gst_sensor_stream_details_init (GstSensorStreamDetails *details)
+{
+  details->fields = g_ptr_array_new_with_free_func (g_free);
+  details->messages = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+gst_sensor_stream_details_clear (GstSensorStreamDetails *details)
+{
+  g_clear_pointer (&details->fields, g_ptr_array_unref);
+  g_clear_pointer (&details->messages, g_ptr_array_unref);
+}
+
+void
+gst_sensor_stream_details_add (
+    GstSensorStreamDetails *details, const gchar *field, const gchar *message)
+{
+  if (details == NULL || details->fields == NULL)
+    return;
+  if (details->fields->len >= GST_SENSOR_STREAM_MAX_DETAILS)
+    return;
+  g_ptr_array_add (details->fields, g_strdup (field));
+  g_ptr_array_add (details->messages, g_strdup (message));
+}
+
+guint
+gst_sensor_stream_details_count (const GstSensorStreamDetails *details)
+{
+  return details->fields ? details->fields->len : 0;
+}
+
+const gchar *
+gst_sensor_stream_details_lookup (
+    const GstSensorStreamDetails *details, const gchar *field)
+{
+  guint i;
+
+  for (i = 0; details->fields && i < details->fields->len; i++) {
+    if (g_str_equal (g_ptr_array_index (details->fields, i), field))
+      return g_ptr_array_index (details->messages, i);
+  }
+  return NULL;
+}
+
+static void
+add_detail (GstSensorStreamDetails *details, const gchar *prefix,
+    const gchar *field, const gchar *message)
+{
+  gchar *name = g_strconcat (prefix ? prefix : "", field, NULL);
+
+  gst_sensor_stream_details_add (details, name, message);
+  g_free (name);
+}
+
+/* JSON numbers only: json-glib keeps integers as gint64 and the rest as
+ * double. Strings that look like numbers are not numbers. */
+static gboolean
+node_get_number (JsonNode *node, gdouble *value)
+{
+  GType type;
+
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    *value = (gdouble) json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE)
+    *value = json_node_get_double (node);
+  else
+    return FALSE;
+  return isfinite (*value);
+}
+
+/**
+ * gst_sensor_stream_parse_client_timestamp:
+ * @iso: an ISO 8601 date-time; without a zone it is taken as UTC
+ * @epoch_us: (out): Unix epoch microseconds
+ *
+ * Returns: %TRUE when @iso is a date-time at or after the Unix epoch
+ */
+gboolean
+gst_sensor_stream_parse_client_timestamp (const gchar *iso, gint64 *epoch_us)
+{
+  GTimeZone *utc;
+  GDateTime *dt;
+  gint64 secs;
+
+  if (iso == NULL || strlen (iso) > 64)
+    return FALSE;
+  utc = g_time_zone_new_utc ();
+  dt = g_date_time_new_from_iso8601 (iso, utc);
+  g_time_zone_unref (utc);
+  if (dt == NULL)
+    return FALSE;
+  secs = g_date_time_to_unix (dt);
+  if (secs >= 0)
+    *epoch_us = secs * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+  g_date_time_unref (dt);
+  return secs >= 0;
+}
+
+static void
+store_value (const FieldRule *rule, GstSensorStreamReading *reading,
+    gdouble value, gboolean bvalue)
+{
+  guint8 *base = (guint8 *) reading;
+
+  switch (rule->kind) {
+    case KIND_NUMBER:
+      *(gdouble *) (base + rule->offset) = value;
+      break;
+    case KIND_INTEGER:
+      if (rule->offset == OFF (uptime_ms))
+        *(guint32 *) (base + rule->offset) = (guint32) value;
+      else
+        *(gint *) (base + rule->offset) = (gint) value;
+      break;
+    case KIND_BOOLEAN:
+      *(gboolean *) (base + rule->offset) = bvalue;
+      break;
+  }
+}
+
+static gboolean
+check_rule (const FieldRule *rule, JsonObject *object, const gchar *prefix,
+    GstSensorStreamReading *reading, GstSensorStreamDetails *details)
+{
+  JsonNode *node = json_object_get_member (object, rule->name);
+  gdouble value = 0;
+  gboolean bvalue = FALSE;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+    /* documented default of optional fields: null */
+    if (rule->flag != 0)
+      return TRUE;
+    add_detail (details, prefix, rule->name, MSG_REQUIRED);
+    return FALSE;
+  }
+
+  switch (rule->kind) {
+    case KIND_BOOLEAN:
+      if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+          json_node_get_value_type (node) != G_TYPE_BOOLEAN) {
+        add_detail (details, prefix, rule->name, MSG_BOOLEAN);
+        return FALSE;
+      }
+      bvalue = json_node_get_boolean (node);
+      break;
+    case KIND_INTEGER:
+      if (!node_get_number (node, &value) || value != floor (value)) {
+        add_detail (details, prefix, rule->name, MSG_INTEGER);
+        return FALSE;
+      }
+      break;
+    case KIND_NUMBER:
+      if (!node_get_number (node, &value)) {
+        add_detail (details, prefix, rule->name, MSG_NUMBER);
+        return FALSE;
+      }
+      break;
+  }
+
+  if (rule->ranged && (value < rule->min || value > rule->max)) {
+    add_detail (details, prefix, rule->name, rule->range_message);
+    return FALSE;
+  }
+  store_value (rule, reading, value, bvalue);
+  reading->present |= rule->flag;
+  return TRUE;
+}
+
+static gboolean
+check_device_id (JsonObject *object, const gchar *prefix,
+    const gchar *batch_device_id, GstSensorStreamReading *reading,
+    GstSensorStreamDetails *details)
+{
+  JsonNode *node = json_object_get_member (object, "device_id");
+  const gchar *str;
+
+  /* the batch's own device_id was bad: that is reported once, not per
+   * reading */
+  if (batch_device_id != NULL && *batch_device_id == '\0')
+    return TRUE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+    if (batch_device_id != NULL) {
+      g_strlcpy (
+          reading->device_id, batch_device_id, GST_SENSOR_STREAM_MAC_LEN);
+      return TRUE;
+    }
+    add_detail (details, prefix, "device_id", MSG_REQUIRED);
+    return FALSE;
+  }
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING) {
+    add_detail (details, prefix, "device_id", MSG_MAC);
+    return FALSE;
+  }
+  str = json_node_get_string (node);
+  if (!gst_sensor_stream_normalize_mac (str, reading->device_id)) {
+    add_detail (details, prefix, "device_id", MSG_MAC);
+    return FALSE;
+  }
+  if (batch_device_id != NULL &&
+      strcmp (batch_device_id, reading->device_id) != 0) {
+    add_detail (details, prefix, "device_id", "Must match the batch device_id");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+check_client_timestamp (JsonObject *object, const gchar *prefix,
+    GstSensorStreamReading *reading, GstSensorStreamDetails *details)
+{
+  JsonNode *node = json_object_get_member (object, "client_timestamp");
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING ||
+      !gst_sensor_stream_parse_client_timestamp (
+          json_node_get_string (node), &reading->client_timestamp_us)) {
+    add_detail (details, prefix, "client_timestamp", MSG_TIMESTAMP);
+    return FALSE;
+  }
+  reading->present |= GST_SENSOR_STREAM_HAS_CLIENT_TIMESTAMP;
+  return TRUE;
+}
+
+/**
+ * gst_sensor_stream_reading_from_object:
+ * @object: one reading as a JSON object
+ * @prefix: (nullable): prepended to field names in @details, e.g.
+ *   "readings[3]."
+ * @batch_device_id: (nullable): the normalised device id of the batch the
+ *   reading belongs to; the reading may then leave `device_id` out
+ * @reading: (out): the validated reading
+ * @details: (nullable): collects one message per bad field
+ *
+ * Checks every field of the documented table (all of them, so that one
+ * answer names every problem). Unknown fields are ignored.
+ *
+ * Returns: %TRUE when the reading is valid
+ */
+gboolean
+gst_sensor_stream_reading_from_object (JsonObject *object, const gchar *prefix,
+    const gchar *batch_device_id, GstSensorStreamReading *reading,
+    GstSensorStreamDetails *details)
+{
+  gboolean ok = TRUE;
+  guint i;
+
+  memset (reading, 0, sizeof (*reading));
+  ok &= check_device_id (object, prefix, batch_device_id, reading, details);
+  for (i = 0; i < G_N_ELEMENTS (rules); i++)
+    ok &= check_rule (&rules[i], object, prefix, reading, details);
+  ok &= check_client_timestamp (object, prefix, reading, details);
+  return ok;
+}
+
+/* json-glib parses recursively; refuse deep nesting up front so that a body
+ * of brackets cannot exhaust the stack. */
+static gboolean
+depth_is_sane (const gchar *data, gsize size)
+{
+  gboolean in_string = FALSE, escaped = FALSE;
+  gint depth = 0;
+  gsize i;
+
+  for (i = 0; i < size; i++) {
+    gchar c = data[i];
+
+    if (in_string) {
+      if (escaped)
+        escaped = FALSE;
+      else if (c == '\\')
+        escaped = TRUE;
+      else if (c == '"')
+        in_string = FALSE;
+      continue;
+    }
+    if (c == '"')
+      in_string = TRUE;
+    else if (c == '[' || c == '{') {
+      if (++depth > GST_SENSOR_STREAM_MAX_DEPTH)
+        return FALSE;
+    } else if (c == ']' || c == '}')
+      depth--;
+  }
+  return TRUE;
+}
+
+static GPrivate parser_key = G_PRIVATE_INIT (g_object_unref);
+
+static JsonNode *
+parse_root (const gchar *data, gsize size)
+{
+  JsonParser *parser;
+  JsonNode *root = NULL;
+
+  if (size == 0 || size > G_MAXSSIZE || !depth_is_sane (data, size))
+    return NULL;
+  /* json-glib wants UTF-8; reject other bytes here with a clear status */
+  if (!g_utf8_validate_len (data, size, NULL))
+    return NULL;
+  /* one parser per thread, reused: a server parses one body after
+   * another on the same thread */
+  parser = g_private_get (&parser_key);
+  if (parser == NULL) {
+    parser = json_parser_new_immutable ();
+    g_private_set (&parser_key, parser);
+  }
+  if (json_parser_load_from_data (parser, data, (gssize) size, NULL))
+    root = json_parser_steal_root (parser);
+  return root;
+}
+
+/**
+ * gst_sensor_stream_parse_reading:
+ * @data: request body of POST /api/device/sensor-stream
+ * @size: its size
+ * @reading: (out): the reading
+ * @details: (nullable): per-field messages when invalid
+ *
+ * Returns: %GST_SENSOR_STREAM_PARSE_INVALID_JSON when @data is not JSON,
+ *   %GST_SENSOR_STREAM_PARSE_INVALID when it is not an object or a field is
+ *   bad, else %GST_SENSOR_STREAM_PARSE_OK
+ */
+GstSensorStreamParseResult
+gst_sensor_stream_parse_reading (const gchar *data, gsize size,
+    GstSensorStreamReading *reading, GstSensorStreamDetails *details)
+{
+  JsonNode *root = parse_root (data, size);
+  GstSensorStreamParseResult res;
+
+  if (root == NULL)
+    return GST_SENSOR_STREAM_PARSE_INVALID_JSON;
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
+    gst_sensor_stream_details_add (details, "body", "Must be a JSON object");
+    res = GST_SENSOR_STREAM_PARSE_INVALID;
+  } else if (gst_sensor_stream_reading_from_object (
+                 json_node_get_object (root), NULL, NULL, reading, details)) {
+    res = GST_SENSOR_STREAM_PARSE_OK;
+  } else {
+    res = GST_SENSOR_STREAM_PARSE_INVALID;
+  }
+  json_node_unref (root);
+  return res;
+}
+
+/**
+ * gst_sensor_stream_parse_batch:
+ * @data: request body of POST /api/device/sensor-stream/batch
+ * @size: its size
+ * @readings: (out) (transfer full): a #GArray of #GstSensorStreamReading,
+ *   set only on success
+ * @details: (nullable): per-field messages when invalid, named
+ *   `readings[i].field`
+ *
+ * A batch is accepted or refused as a whole: one bad reading refuses it.
+ *
+ * Returns: the parse result
+ */
+GstSensorStreamParseResult
+gst_sensor_stream_parse_batch (const gchar *data, gsize size, GArray **readings,
+    GstSensorStreamDetails *details)
+{
+  JsonNode *root = parse_root (data, size);
+  JsonObject *object;
+  JsonNode *node;
+  JsonArray *array = NULL;
+  gchar device_id[GST_SENSOR_STREAM_MAC_LEN];
+  gboolean have_device = FALSE, ok = TRUE;
+  GArray *out;
+  guint i, n = 0;
+
+  *readings = NULL;
+  if (root == NULL)
+    return GST_SENSOR_STREAM_PARSE_INVALID_JSON;
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
+    gst_sensor_stream_details_add (details, "body", "Must be a JSON object");
+    json_node_unref (root);
+    return GST_SENSOR_STREAM_PARSE_INVALID;
+  }
+  object = json_node_get_object (root);
+
+  node = json_object_get_member (object, "device_id");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+    gst_sensor_stream_details_add (details, "device_id", MSG_REQUIRED);
+    ok = FALSE;
+  } else if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING ||
+      !gst_sensor_stream_normalize_mac (
+          json_node_get_string (node), device_id)) {
+    gst_sensor_stream_details_add (details, "device_id", MSG_MAC);
+    ok = FALSE;
+  } else {
+    have_device = TRUE;
+  }
+
+  node = json_object_get_member (object, "readings");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+    gst_sensor_stream_details_add (details, "readings", MSG_REQUIRED);
+    ok = FALSE;
+  } else if (!JSON_NODE_HOLDS_ARRAY (node)) {
+    gst_sensor_stream_details_add (details, "readings", "Must be an array");
+    ok = FALSE;
+  } else {
+    array = json_node_get_array (node);
+    n = json_array_get_length (array);
+    if (n == 0 || n > GST_SENSOR_STREAM_BATCH_MAX) {
+      gst_sensor_stream_details_add (
+          details, "readings", "Must contain between 1 and 100 readings");
+      ok = FALSE;
+      array = NULL;
+    }
+  }
+
+  out = g_array_sized_new (FALSE, TRUE, sizeof (GstSensorStreamReading), n);
+  for (i = 0; array != NULL && i < n; i++) {
+    JsonNode *item = json_array_get_element (array, i);
+    gchar prefix[32];
+    GstSensorStreamReading r;
+
+    g_snprintf (prefix, sizeof (prefix), "readings[%u]", i);
+    if (!JSON_NODE_HOLDS_OBJECT (item)) {
+      gst_sensor_stream_details_add (details, prefix, "Must be an object");
+      ok = FALSE;
+      continue;
+    }
+    g_strlcat (prefix, ".", sizeof (prefix));
+    if (gst_sensor_stream_reading_from_object (json_node_get_object (item),
+            prefix, have_device ? device_id : "", &r, details))
+      g_array_append_val (out, r);
+    else
+      ok = FALSE;
+  }
+  json_node_unref (root);
+
+  if (!ok) {
+    g_array_unref (out);
+    return GST_SENSOR_STREAM_PARSE_INVALID;
+  }
+  *readings = out;
+  return GST_SENSOR_STREAM_PARSE_OK;
+}

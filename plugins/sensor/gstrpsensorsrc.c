@@ -1,0 +1,1544 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-rpsensorsrc
+ * @title: rpsensorsrc
+ *
+ * A REST-push sensor source: an embedded HTTP server implementing the
+ * documented sensor-stream (SmartFall) API, `POST /api/device/sensor-stream`
+ * and `/api/device/sensor-stream/batch`. Every accepted reading becomes one
+ * buffer on each of its device's group pads (accel, gyro, pressure, fsr,
+ * heart_rate, spo2, battery_level), as irregular `sensor/x-raw` F32LE.
+ *
+ * With #GstRpSensorSrc:device-id set the element serves that one device and
+ * its pads are named by group alone, created when the element starts:
+ * |[
+ * gst-launch-1.0 rpsensorsrc device-id=AA:BB:CC:DD:EE:FF name=s \
+ *     s.accel ! fakesink sync=false
+ * ]|
+ * Without it, pads named `AA_BB_CC_DD_EE_FF_accel` etc. appear (pad-added)
+ * as devices post. See docs/rpsensorsrc.md for the whole contract.
+ *
+ * The server runs on its own thread and #GMainContext; each device has one
+ * streaming thread that pushes its buffers to its pads, fed through a
+ * bounded queue (#GstRpSensorSrc:queue-size buffers). When a queue is full
+ * its oldest buffer is dropped and counted in `stats` (`dropped`), so a
+ * stalled branch never holds up the server or other devices.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrpsensorsrc.h"
+#include "gstsensorelements.h"
+
+#include <string.h>
+#include <gst/base/gstdataqueue.h>
+#include <gst/sensor/sensor.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
+#define GST_CAT_DEFAULT gst_rp_sensor_src_debug
+
+#define STREAM_PATH "/api/device/sensor-stream"
+#define BATCH_PATH "/api/device/sensor-stream/batch"
+
+#define DEFAULT_ADDRESS "127.0.0.1"
+#define DEFAULT_PORT 3000
+#define DEFAULT_SENSITIVITY GST_SENSOR_STREAM_SENSITIVITY_BALANCED
+#define DEFAULT_MAX_BODY_SIZE (256 * 1024)
+#define DEFAULT_TIMEOUT 10
+#define DEFAULT_QUEUE_SIZE 1024
+#define DEFAULT_MAX_DEVICES 256
+#define DEFAULT_RATE_LIMIT GST_SENSOR_STREAM_RATE_PER_SECOND
+#define DEFAULT_RATE_BURST GST_SENSOR_STREAM_RATE_BURST
+
+enum {
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_AUTH_TOKEN,
+  PROP_DEVICE_ID,
+  PROP_SENSITIVITY,
+  PROP_MAX_BODY_SIZE,
+  PROP_TIMEOUT,
+  PROP_QUEUE_SIZE,
+  PROP_RATE_LIMIT,
+  PROP_RATE_BURST,
+  PROP_MAX_DEVICES,
+  PROP_STATS,
+};
+
+/* One pad per device and group of fields. */
+typedef struct
+{
+  const gchar *name;
+  const gchar *modality;
+  const gchar *unit;
+  gint channels;
+  guint flag; /* 0: every reading carries it */
+} Group;
+
+static const Group groups[] = {
+  { "accel", "acc_3axis", "m/s^2", 3, 0 },
+  { "gyro", "gyro_3axis", "deg/s", 3, 0 },
+  { "pressure", "pressure", "hPa", 1, GST_SENSOR_STREAM_HAS_PRESSURE },
+  { "fsr", "fsr", "1", 1, GST_SENSOR_STREAM_HAS_FSR },
+  { "heart_rate", "heart_rate", "bpm", 1, GST_SENSOR_STREAM_HAS_HEART_RATE },
+  { "spo2", "spo2", "%", 1, GST_SENSOR_STREAM_HAS_SPO2 },
+  { "battery_level", "battery_level", "%", 1,
+      GST_SENSOR_STREAM_HAS_BATTERY_LEVEL },
+};
+
+#define N_GROUPS G_N_ELEMENTS (groups)
+
+typedef struct
+{
+  guint64 requests;
+  guint64 accepted;     /* readings */
+  guint64 invalid;      /* 400 */
+  guint64 unauthorized; /* 401 */
+  guint64 rate_limited; /* 429 */
+  guint64 refused;      /* 404 405 413 415 503 */
+  guint64 timeouts;     /* connections closed for a stalled body */
+  guint64 filtered;     /* readings of other devices */
+  guint64 pushed;
+  guint64 dropped;
+  guint64 not_linked;
+  guint64 clamped; /* PTS held back to stay monotonic */
+  guint64 falls;
+} Stats;
+
+/* One device: its pads, and the one streaming thread that pushes its
+ * buffers to them in arrival order, fed by a bounded queue. */
+typedef struct
+{
+  GstRpSensorSrc *src;
+  GstPad *pads[G_N_ELEMENTS (groups)];
+  gboolean announced;
+  GstDataQueue *queue;
+  GstTask *task;
+  GRecMutex task_lock;
+} DeviceEntry;
+
+/* A queued buffer or event and the pad it goes to. */
+typedef struct
+{
+  GstDataQueueItem item;
+  GstPad *pad;
+} QueueItem;
+
+/* State of one source pad, owned by the pad. */
+typedef struct
+{
+  guint group;
+  GstClockTime last_pts;
+  gboolean discont;
+  gboolean failed;
+} PadData;
+
+struct _GstRpSensorSrc
+{
+  GstElement parent;
+
+  /* properties, object lock */
+  gchar *address;
+  gint port;
+  gchar *auth_token;
+  gchar *device_id;
+  GstSensorStreamSensitivity sensitivity;
+  guint max_body_size;
+  guint timeout;
+  guint queue_size;
+  gdouble rate_limit;
+  guint rate_burst;
+  guint max_devices;
+  gint bound_port;
+
+  /* copied at start, read by the server thread only */
+  gchar *run_token;
+  gchar run_device[GST_SENSOR_STREAM_MAC_LEN];
+  gboolean filtered;
+  guint run_max_body;
+  guint run_timeout;
+  guint run_queue_size;
+  guint run_max_devices;
+  GstSensorStreamRateLimiter *limiter;
+  GstSensorStreamFallDetector *falls;
+  GHashTable *devices; /* device id -> DeviceEntry, server thread */
+  guint n_devices;     /* announced, @lock */
+  guint group_id;
+
+  /* the server thread */
+  GThread *thread;
+  GMainContext *context;
+  gint stopping; /* atomic; ends the server thread */
+  GMutex start_lock;
+  GCond start_cond;
+  gboolean start_done;
+  GError *start_error;
+
+  /* shared with streaming threads and the application, @lock */
+  GMutex lock;
+  gboolean streaming;
+  gboolean eos;
+  GHashTable *pads; /* name -> GstPad (ref) */
+  Stats stats;
+};
+
+#define gst_rp_sensor_src_parent_class parent_class
+G_DEFINE_TYPE (GstRpSensorSrc, gst_rp_sensor_src, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (
+    rpsensorsrc, "rpsensorsrc", GST_RANK_NONE, GST_TYPE_RP_SENSOR_SRC);
+
+static GQuark pad_data_quark;
+static void device_entry_free (DeviceEntry *entry);
+static GQuark timeout_quark;
+
+static void gst_rp_sensor_src_finalize (GObject *object);
+static void gst_rp_sensor_src_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
+static void gst_rp_sensor_src_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
+static GstStateChangeReturn gst_rp_sensor_src_change_state (
+    GstElement *element, GstStateChange transition);
+static gboolean gst_rp_sensor_src_send_event (
+    GstElement *element, GstEvent *event);
+
+static GstCaps *
+group_caps (guint group)
+{
+  GstSensorInfo info;
+  GstCaps *caps;
+
+  gst_sensor_info_init (&info);
+  gst_sensor_info_set_format (&info, GST_SENSOR_FORMAT_F32LE, 0, 1,
+      groups[group].channels, groups[group].modality, groups[group].unit);
+  caps = gst_sensor_info_to_caps (&info);
+  gst_sensor_info_clear (&info);
+  return caps;
+}
+
+static void
+gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  guint i;
+
+  GST_DEBUG_CATEGORY_INIT (gst_rp_sensor_src_debug, "rpsensorsrc", 0,
+      "sensor-stream HTTP API source");
+  pad_data_quark = g_quark_from_static_string ("rpsensorsrc-pad-data");
+  timeout_quark = g_quark_from_static_string ("rpsensorsrc-timeout");
+
+  gobject_class->finalize = gst_rp_sensor_src_finalize;
+  gobject_class->set_property = gst_rp_sensor_src_set_property;
+  gobject_class->get_property = gst_rp_sensor_src_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_ADDRESS,
+      g_param_spec_string ("address", "Address",
+          "IP address to listen on; any address other than loopback needs "
+          "an auth-token",
+          DEFAULT_ADDRESS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_PORT,
+      g_param_spec_int ("port", "Port",
+          "TCP port to listen on (0 = pick a free one; reads back the bound "
+          "port once started)",
+          0, 65535, DEFAULT_PORT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_AUTH_TOKEN,
+      g_param_spec_string ("auth-token", "Auth token",
+          "Bearer token every request must carry (write-only; empty = no "
+          "authentication, allowed on loopback only)",
+          NULL,
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
+      g_param_spec_string ("device-id", "Device id",
+          "Serve only this device (any documented MAC spelling); its pads "
+          "are then named by group alone (accel, gyro, ...) and exist from "
+          "the start",
+          NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_SENSITIVITY,
+      g_param_spec_enum ("sensitivity", "Sensitivity",
+          "Fall detection threshold preset", GST_TYPE_SENSOR_STREAM_SENSITIVITY,
+          DEFAULT_SENSITIVITY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_BODY_SIZE,
+      g_param_spec_uint ("max-body-size", "Maximum body size",
+          "Largest request body accepted, in bytes (larger ones get 413)", 1024,
+          64 * 1024 * 1024, DEFAULT_MAX_BODY_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
+      g_param_spec_uint ("timeout", "Timeout",
+          "Seconds a client may take to send one request; a connection "
+          "still sending after that is closed",
+          1, 3600, DEFAULT_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
+      g_param_spec_uint ("queue-size", "Queue size",
+          "Buffers queued per device before the oldest is dropped", 1, G_MAXINT,
+          DEFAULT_QUEUE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_RATE_LIMIT,
+      g_param_spec_double ("rate-limit", "Rate limit",
+          "Requests per second per device (documented: 1; 0 = no limit)", 0,
+          1000000, DEFAULT_RATE_LIMIT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_RATE_BURST,
+      g_param_spec_uint ("rate-burst", "Rate burst",
+          "Requests a device may send at once before the rate limit applies "
+          "(documented: 5)",
+          1, 1000000, DEFAULT_RATE_BURST,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_DEVICES,
+      g_param_spec_uint ("max-devices", "Maximum devices",
+          "Devices served at once without device-id (each has its pads and a "
+          "streaming thread); posts of further devices get 503 (0 = no "
+          "limit)",
+          0, G_MAXINT, DEFAULT_MAX_DEVICES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Request and reading counters: requests, accepted, invalid, "
+          "unauthorized, rate-limited, refused, timeouts, filtered, pushed, "
+          "dropped, not-linked, clamped, falls, devices",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  for (i = 0; i < N_GROUPS; i++) {
+    GstCaps *caps = group_caps (i);
+    gchar *per_device = g_strdup_printf ("%%s_%s", groups[i].name);
+
+    gst_element_class_add_pad_template (element_class,
+        gst_pad_template_new (
+            groups[i].name, GST_PAD_SRC, GST_PAD_SOMETIMES, caps));
+    gst_element_class_add_pad_template (element_class,
+        gst_pad_template_new (
+            per_device, GST_PAD_SRC, GST_PAD_SOMETIMES, caps));
+    g_free (per_device);
+    gst_caps_unref (caps);
+  }
+
+  gst_element_class_set_static_metadata (element_class,
+      "Sensor-stream HTTP API source", "Source/Sensor/Network",
+      "Serves the sensor-stream (SmartFall) HTTP JSON API and emits each "
+      "device's readings as irregular sensor/x-raw streams, with fall "
+      "detection and health score",
+      "gst-plugins-sensor <https://example.invalid/gst-plugins-sensor>");
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_rp_sensor_src_change_state);
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_rp_sensor_src_send_event);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_SENSOR_STREAM_SENSITIVITY, 0);
+}
+
+static void
+gst_rp_sensor_src_init (GstRpSensorSrc *self)
+{
+  self->address = g_strdup (DEFAULT_ADDRESS);
+  self->port = DEFAULT_PORT;
+  self->sensitivity = DEFAULT_SENSITIVITY;
+  self->max_body_size = DEFAULT_MAX_BODY_SIZE;
+  self->timeout = DEFAULT_TIMEOUT;
+  self->queue_size = DEFAULT_QUEUE_SIZE;
+  self->rate_limit = DEFAULT_RATE_LIMIT;
+  self->rate_burst = DEFAULT_RATE_BURST;
+  self->max_devices = DEFAULT_MAX_DEVICES;
+  g_mutex_init (&self->lock);
+  g_mutex_init (&self->start_lock);
+  g_cond_init (&self->start_cond);
+  self->pads =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gst_object_unref);
+  self->devices = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, (GDestroyNotify) device_entry_free);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+static void
+gst_rp_sensor_src_finalize (GObject *object)
+{
+  GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
+
+  g_free (self->address);
+  if (self->auth_token)
+    memset (self->auth_token, 0, strlen (self->auth_token));
+  g_free (self->auth_token);
+  g_free (self->device_id);
+  g_hash_table_unref (self->pads);
+  g_hash_table_unref (self->devices);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->start_lock);
+  g_cond_clear (&self->start_cond);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static GstStructure *
+make_stats (GstRpSensorSrc *self)
+{
+  Stats s;
+  guint devices;
+
+  g_mutex_lock (&self->lock);
+  s = self->stats;
+  devices = self->n_devices;
+  g_mutex_unlock (&self->lock);
+
+  return gst_structure_new ("rpsensorsrc-stats", "requests", G_TYPE_UINT64,
+      s.requests, "accepted", G_TYPE_UINT64, s.accepted, "invalid",
+      G_TYPE_UINT64, s.invalid, "unauthorized", G_TYPE_UINT64, s.unauthorized,
+      "rate-limited", G_TYPE_UINT64, s.rate_limited, "refused", G_TYPE_UINT64,
+      s.refused, "timeouts", G_TYPE_UINT64, s.timeouts, "filtered",
+      G_TYPE_UINT64, s.filtered, "pushed", G_TYPE_UINT64, s.pushed, "dropped",
+      G_TYPE_UINT64, s.dropped, "not-linked", G_TYPE_UINT64, s.not_linked,
+      "clamped", G_TYPE_UINT64, s.clamped, "falls", G_TYPE_UINT64, s.falls,
+      "devices", G_TYPE_UINT, devices, NULL);
+}
+
+static void
+gst_rp_sensor_src_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ADDRESS:
+      g_free (self->address);
+      self->address = g_value_dup_string (value);
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_int (value);
+      break;
+    case PROP_AUTH_TOKEN:
+      /* never logged */
+      if (self->auth_token)
+        memset (self->auth_token, 0, strlen (self->auth_token));
+      g_free (self->auth_token);
+      self->auth_token = g_value_dup_string (value);
+      break;
+    case PROP_DEVICE_ID:
+      g_free (self->device_id);
+      self->device_id = g_value_dup_string (value);
+      break;
+    case PROP_SENSITIVITY:
+      self->sensitivity = g_value_get_enum (value);
+      break;
+    case PROP_MAX_BODY_SIZE:
+      self->max_body_size = g_value_get_uint (value);
+      break;
+    case PROP_TIMEOUT:
+      self->timeout = g_value_get_uint (value);
+      break;
+    case PROP_QUEUE_SIZE:
+      self->queue_size = g_value_get_uint (value);
+      break;
+    case PROP_RATE_LIMIT:
+      self->rate_limit = g_value_get_double (value);
+      break;
+    case PROP_RATE_BURST:
+      self->rate_burst = g_value_get_uint (value);
+      break;
+    case PROP_MAX_DEVICES:
+      self->max_devices = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rp_sensor_src_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
+
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed (value, make_stats (self));
+    return;
+  }
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+    case PROP_PORT:
+      g_value_set_int (
+          value, self->bound_port > 0 ? self->bound_port : self->port);
+      break;
+    case PROP_DEVICE_ID:
+      g_value_set_string (value, self->device_id);
+      break;
+    case PROP_SENSITIVITY:
+      g_value_set_enum (value, self->sensitivity);
+      break;
+    case PROP_MAX_BODY_SIZE:
+      g_value_set_uint (value, self->max_body_size);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+    case PROP_QUEUE_SIZE:
+      g_value_set_uint (value, self->queue_size);
+      break;
+    case PROP_RATE_LIMIT:
+      g_value_set_double (value, self->rate_limit);
+      break;
+    case PROP_RATE_BURST:
+      g_value_set_uint (value, self->rate_burst);
+      break;
+    case PROP_MAX_DEVICES:
+      g_value_set_uint (value, self->max_devices);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- pads and their streaming threads ---- */
+
+static gboolean
+queue_never_full (GstDataQueue *queue, guint visible, guint bytes, guint64 time,
+    gpointer checkdata)
+{
+  /* the server thread must never block: the bound is enforced by
+   * device_enqueue(), which drops the oldest buffer instead */
+  return FALSE;
+}
+
+static void
+free_item (QueueItem *qi)
+{
+  if (qi->item.object)
+    gst_mini_object_unref (qi->item.object);
+  gst_object_unref (qi->pad);
+  g_free (qi);
+}
+
+static PadData *
+pad_get_data (GstPad *pad)
+{
+  return g_object_get_qdata (G_OBJECT (pad), pad_data_quark);
+}
+
+static void
+device_enqueue (
+    GstRpSensorSrc *self, DeviceEntry *entry, GstPad *pad, GstMiniObject *obj)
+{
+  QueueItem *qi;
+  GstDataQueueSize level;
+  gboolean dropped = FALSE;
+
+  if (GST_IS_BUFFER (obj)) {
+    gst_data_queue_get_level (entry->queue, &level);
+    if (level.visible >= self->run_queue_size)
+      dropped = gst_data_queue_drop_head (entry->queue, GST_TYPE_BUFFER);
+  }
+
+  qi = g_new0 (QueueItem, 1);
+  qi->item.object = obj;
+  qi->item.visible = TRUE;
+  qi->item.size =
+      GST_IS_BUFFER (obj) ? gst_buffer_get_size (GST_BUFFER (obj)) : 0;
+  qi->item.destroy = (GDestroyNotify) free_item;
+  qi->pad = gst_object_ref (pad);
+  if (!gst_data_queue_push (entry->queue, &qi->item))
+    free_item (qi);
+
+  if (dropped) {
+    g_mutex_lock (&self->lock);
+    self->stats.dropped++;
+    g_mutex_unlock (&self->lock);
+    GST_LOG_OBJECT (pad, "queue full: dropped the oldest buffer");
+  }
+}
+
+static void
+device_loop (gpointer user_data)
+{
+  DeviceEntry *entry = user_data;
+  GstRpSensorSrc *self = entry->src;
+  GstDataQueueItem *item;
+  GstMiniObject *obj;
+  GstFlowReturn ret;
+  GstPad *pad;
+  PadData *pd;
+
+  if (!gst_data_queue_pop (entry->queue, &item)) {
+    GST_DEBUG_OBJECT (self, "device queue flushing, pausing");
+    gst_task_pause (entry->task);
+    return;
+  }
+  obj = item->object;
+  item->object = NULL;
+  pad = gst_object_ref (((QueueItem *) item)->pad);
+  free_item ((QueueItem *) item);
+  pd = pad_get_data (pad);
+
+  if (GST_IS_EVENT (obj)) {
+    gst_pad_push_event (pad, GST_EVENT (obj));
+    gst_object_unref (pad);
+    return;
+  }
+  if (pd->failed) {
+    gst_mini_object_unref (obj);
+    gst_object_unref (pad);
+    return;
+  }
+
+  ret = gst_pad_push (pad, GST_BUFFER (obj));
+  g_mutex_lock (&self->lock);
+  if (ret == GST_FLOW_OK)
+    self->stats.pushed++;
+  else if (ret == GST_FLOW_NOT_LINKED)
+    self->stats.not_linked++;
+  g_mutex_unlock (&self->lock);
+
+  switch (ret) {
+    case GST_FLOW_OK:
+    case GST_FLOW_NOT_LINKED:
+      /* a group nobody links (heart_rate of a gateway that only wants
+       * accel) is not an error */
+    case GST_FLOW_FLUSHING:
+    case GST_FLOW_EOS:
+      /* this pad is going down or done; the device's other pads go on */
+      break;
+    default:
+      GST_ELEMENT_FLOW_ERROR (self, ret);
+      pd->failed = TRUE;
+      gst_pad_push_event (pad, gst_event_new_eos ());
+      break;
+  }
+  gst_object_unref (pad);
+}
+
+static void
+device_entry_free (DeviceEntry *entry)
+{
+  guint i;
+
+  gst_data_queue_set_flushing (entry->queue, TRUE);
+  gst_data_queue_flush (entry->queue);
+  /* with the task lock held the loop is not running, so its pause on the
+   * flushing queue cannot come after (and undo) this stop */
+  g_rec_mutex_lock (&entry->task_lock);
+  gst_task_stop (entry->task);
+  g_rec_mutex_unlock (&entry->task_lock);
+  gst_task_join (entry->task);
+  gst_object_unref (entry->task);
+  g_rec_mutex_clear (&entry->task_lock);
+  g_object_unref (entry->queue);
+  for (i = 0; i < G_N_ELEMENTS (entry->pads); i++)
+    if (entry->pads[i])
+      gst_object_unref (entry->pads[i]);
+  g_free (entry);
+}
+
+static gboolean
+src_query (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
+    /* readings are timestamped when they arrive (or earlier, by their
+     * client_timestamp): a live source without added latency */
+    gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
+    return TRUE;
+  }
+  return gst_pad_query_default (pad, parent, query);
+}
+
+/* Creates, activates and announces one pad. Called by the server thread
+ * (per-device pads) or the state change (filtered pads). */
+static GstPad *
+create_pad (
+    GstRpSensorSrc *self, const gchar *name, guint group, gboolean per_device)
+{
+  GstElementClass *klass = GST_ELEMENT_GET_CLASS (self);
+  gchar *templ_name = per_device ?
+      g_strdup_printf ("%%s_%s", groups[group].name) :
+      g_strdup (groups[group].name);
+  GstPadTemplate *templ =
+      gst_element_class_get_pad_template (klass, templ_name);
+  GstPad *pad;
+  PadData *pd;
+  GstCaps *caps;
+  GstSegment segment;
+  GstEvent *ev;
+  gchar *stream_id;
+
+  g_free (templ_name);
+  pad = gst_pad_new_from_template (templ, name);
+  pd = g_new0 (PadData, 1);
+  pd->group = group;
+  pd->last_pts = 0;
+  pd->discont = TRUE;
+  g_object_set_qdata_full (G_OBJECT (pad), pad_data_quark, pd, g_free);
+  gst_pad_set_query_function (pad, src_query);
+  gst_pad_use_fixed_caps (pad);
+
+  gst_pad_set_active (pad, TRUE);
+
+  /* sticky events, stored now and sent ahead of the first buffer */
+  stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT (self), name);
+  ev = gst_event_new_stream_start (stream_id);
+  gst_event_set_group_id (ev, self->group_id);
+  gst_event_set_stream_flags (ev, GST_STREAM_FLAG_SPARSE);
+  gst_pad_push_event (pad, ev);
+  g_free (stream_id);
+  caps = group_caps (group);
+  gst_pad_push_event (pad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (pad, gst_event_new_segment (&segment));
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->pads, g_strdup (name), gst_object_ref (pad));
+  g_mutex_unlock (&self->lock);
+
+  gst_element_add_pad (GST_ELEMENT (self), pad);
+  return pad;
+}
+
+static gchar *
+pad_name_for (GstRpSensorSrc *self, const gchar *device, guint group)
+{
+  gchar *dev, *name;
+
+  if (self->filtered)
+    return g_strdup (groups[group].name);
+  dev = g_strdup (device);
+  g_strdelimit (dev, ":", '_');
+  name = g_strdup_printf ("%s_%s", dev, groups[group].name);
+  g_free (dev);
+  return name;
+}
+
+static DeviceEntry *
+get_device (GstRpSensorSrc *self, const gchar *device)
+{
+  DeviceEntry *entry;
+
+  g_mutex_lock (&self->lock);
+  entry = g_hash_table_lookup (self->devices, device);
+  if (entry == NULL) {
+    gchar *name = g_strdup_printf ("rpsensorsrc:%s", device);
+
+    entry = g_new0 (DeviceEntry, 1);
+    entry->src = self;
+    entry->queue = gst_data_queue_new (queue_never_full, NULL, NULL, NULL);
+    g_rec_mutex_init (&entry->task_lock);
+    entry->task = gst_task_new (device_loop, entry, NULL);
+    gst_object_set_name (GST_OBJECT (entry->task), name);
+    gst_task_set_lock (entry->task, &entry->task_lock);
+    gst_task_start (entry->task);
+    g_hash_table_insert (self->devices, g_strdup (device), entry);
+    g_free (name);
+  }
+  g_mutex_unlock (&self->lock);
+  return entry;
+}
+
+/* The pad of @entry's @group (borrowed), created on first use when pads
+ * are per device. */
+static GstPad *
+get_pad (
+    GstRpSensorSrc *self, DeviceEntry *entry, const gchar *device, guint group)
+{
+  if (entry->pads[group] == NULL && !self->filtered) {
+    gchar *name = pad_name_for (self, device, group);
+    GstPad *pad = gst_object_ref (create_pad (self, name, group, TRUE));
+
+    g_mutex_lock (&self->lock);
+    entry->pads[group] = pad;
+    g_mutex_unlock (&self->lock);
+    g_free (name);
+  }
+  return entry->pads[group];
+}
+
+/* After the pads were deactivated: stops the device threads, then removes
+ * the pads. */
+static void
+remove_pads (GstRpSensorSrc *self)
+{
+  GList *pads, *l;
+  GHashTable *devices;
+
+  g_mutex_lock (&self->lock);
+  pads = g_hash_table_get_values (self->pads);
+  g_list_foreach (pads, (GFunc) gst_object_ref, NULL);
+  g_hash_table_remove_all (self->pads);
+  self->n_devices = 0;
+  devices = self->devices;
+  self->devices = g_hash_table_new_full (
+      g_str_hash, g_str_equal, g_free, (GDestroyNotify) device_entry_free);
+  g_mutex_unlock (&self->lock);
+  g_hash_table_unref (devices);
+
+  for (l = pads; l; l = l->next) {
+    gst_pad_set_active (l->data, FALSE);
+    gst_element_remove_pad (GST_ELEMENT (self), l->data);
+  }
+  g_list_free_full (pads, gst_object_unref);
+}
+
+/* ---- readings to buffers ---- */
+
+static void
+running_and_epoch (GstRpSensorSrc *self, const GstSensorStreamReading *r,
+    GstClockTime *running, GstClockTime *epoch)
+{
+  GstElement *element = GST_ELEMENT (self);
+  GstClock *clock = gst_element_get_clock (element);
+  GstClockTime base = gst_element_get_base_time (element), now = 0, anchor;
+
+  if (clock) {
+    now = gst_clock_get_time (clock);
+    gst_object_unref (clock);
+  }
+  anchor = gst_sensor_epoch_for_running_time (element, 0, TRUE);
+
+  if (r->present & GST_SENSOR_STREAM_HAS_CLIENT_TIMESTAMP) {
+    /* the device's own time is ground truth; map it through the
+     * pipeline's anchor */
+    *epoch = (GstClockTime) r->client_timestamp_us * GST_USECOND;
+    *running = *epoch > anchor ? *epoch - anchor : 0;
+  } else {
+    *running = now > base ? now - base : 0;
+    *epoch = anchor + *running;
+  }
+}
+
+static GstBuffer *
+make_buffer (const GstSensorStreamReading *r, guint group)
+{
+  gfloat v[3];
+  gint n = groups[group].channels, i;
+
+  switch (group) {
+    case 0:
+      for (i = 0; i < 3; i++)
+        v[i] = (gfloat) r->accel[i];
+      break;
+    case 1:
+      for (i = 0; i < 3; i++)
+        v[i] = (gfloat) r->gyro[i];
+      break;
+    case 2:
+      v[0] = (gfloat) r->pressure;
+      break;
+    case 3:
+      v[0] = (gfloat) r->fsr;
+      break;
+    case 4:
+      v[0] = (gfloat) r->heart_rate;
+      break;
+    case 5:
+      v[0] = (gfloat) r->spo2;
+      break;
+    default:
+      v[0] = (gfloat) r->battery_level;
+      break;
+  }
+  for (i = 0; i < n; i++)
+    v[i] = GFLOAT_TO_LE (v[i]);
+  return gst_buffer_new_memdup (v, n * sizeof (gfloat));
+}
+
+static void
+post_device_added (GstRpSensorSrc *self, const gchar *device)
+{
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new (
+              "device-added", "device", G_TYPE_STRING, device, NULL)));
+}
+
+static void
+deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
+    const GstSensorStreamFallResult *fall)
+{
+  GstClockTime running, epoch;
+  DeviceEntry *entry;
+  gboolean is_new;
+  guint g;
+
+  if (self->filtered && strcmp (self->run_device, r->device_id) != 0) {
+    g_mutex_lock (&self->lock);
+    self->stats.filtered++;
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+
+  running_and_epoch (self, r, &running, &epoch);
+  entry = get_device (self, r->device_id);
+
+  g_mutex_lock (&self->lock);
+  is_new = !entry->announced;
+  entry->announced = TRUE;
+  if (is_new)
+    self->n_devices++;
+  self->stats.accepted++;
+  if (fall->detected)
+    self->stats.falls++;
+  g_mutex_unlock (&self->lock);
+
+  for (g = 0; g < N_GROUPS; g++) {
+    GstPad *pad;
+    PadData *pd;
+    GstBuffer *buf;
+    GstClockTime pts = running;
+
+    if (groups[g].flag != 0 && !(r->present & groups[g].flag))
+      continue;
+    pad = get_pad (self, entry, r->device_id, g);
+    if (pad == NULL)
+      continue;
+    pd = pad_get_data (pad);
+    buf = make_buffer (r, g);
+    /* irregular streams still need monotonic PTS: a reading stamped
+     * before the previous one is held at the previous time (its epoch meta
+     * keeps the device's own time) */
+    if (pts < pd->last_pts) {
+      pts = pd->last_pts;
+      g_mutex_lock (&self->lock);
+      self->stats.clamped++;
+      g_mutex_unlock (&self->lock);
+    }
+    pd->last_pts = pts;
+    GST_BUFFER_PTS (buf) = pts;
+    GST_BUFFER_DTS (buf) = pts;
+    GST_BUFFER_DURATION (buf) = GST_CLOCK_TIME_NONE;
+    GST_BUFFER_OFFSET (buf) = r->uptime_ms;
+    if (pd->discont) {
+      GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+      pd->discont = FALSE;
+    }
+    gst_buffer_add_sensor_epoch (buf, epoch);
+    device_enqueue (self, entry, pad, GST_MINI_OBJECT (buf));
+  }
+
+  if (is_new)
+    post_device_added (self, r->device_id);
+  if (fall->detected) {
+    GST_INFO_OBJECT (self, "fall detected for %s: %.2f %s", r->device_id,
+        fall->confidence, gst_sensor_stream_fall_level_to_string (fall->level));
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self),
+            gst_structure_new ("fall-detected", "device", G_TYPE_STRING,
+                r->device_id, "confidence", G_TYPE_DOUBLE, fall->confidence,
+                "level", G_TYPE_STRING,
+                gst_sensor_stream_fall_level_to_string (fall->level),
+                "running-time", G_TYPE_UINT64, running, "epoch", G_TYPE_UINT64,
+                epoch, NULL)));
+  }
+}
+
+/* ---- HTTP ---- */
+
+static void
+respond (SoupServerMessage *msg, guint status, gchar *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (
+      msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
+count (GstRpSensorSrc *self, guint64 *counter)
+{
+  g_mutex_lock (&self->lock);
+  (*counter)++;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+digest (const gchar *s, gsize len, guint8 out[32])
+{
+  GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize n = 32;
+
+  g_checksum_update (c, (const guchar *) s, len);
+  g_checksum_get_digest (c, out, &n);
+  g_checksum_free (c);
+}
+
+/* Compares digests rather than the strings so that neither the token's
+ * content nor its length shows in the time taken. */
+static gboolean
+token_matches (const gchar *header, const gchar *token)
+{
+  guint8 a[32], b[32];
+  guint8 diff = 0;
+  guint i;
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return FALSE;
+  header += 7;
+  while (*header == ' ')
+    header++;
+  digest (header, strlen (header), a);
+  digest (token, strlen (token), b);
+  for (i = 0; i < 32; i++)
+    diff |= a[i] ^ b[i];
+  return diff == 0;
+}
+
+static void
+refuse (GstRpSensorSrc *self, SoupServerMessage *msg, guint status,
+    const gchar *error)
+{
+  count (self,
+      status == SOUP_STATUS_UNAUTHORIZED ? &self->stats.unauthorized :
+                                           &self->stats.refused);
+  respond (msg, status, gst_sensor_stream_error_body (error));
+  /* the body, if any, is read and thrown away */
+  soup_message_body_set_accumulate (
+      soup_server_message_get_request_body (msg), FALSE);
+  soup_message_body_truncate (soup_server_message_get_request_body (msg));
+}
+
+static void on_got_chunk (
+    SoupServerMessage *msg, GBytes *chunk, gpointer user_data);
+
+/* Everything that can be decided from the headers, before the body is read
+ * (and, with Expect: 100-continue, before it is even sent). */
+static void
+early_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const gchar *content_type;
+  goffset length;
+
+  count (self, &self->stats.requests);
+  if (strcmp (path, STREAM_PATH) != 0 && strcmp (path, BATCH_PATH) != 0) {
+    refuse (self, msg, SOUP_STATUS_NOT_FOUND, "Not found");
+    return;
+  }
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST) {
+    soup_message_headers_replace (
+        soup_server_message_get_response_headers (msg), "Allow", "POST");
+    refuse (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed");
+    return;
+  }
+  if (self->run_token &&
+      !token_matches (soup_message_headers_get_one (headers, "Authorization"),
+          self->run_token)) {
+    soup_message_headers_replace (
+        soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+        "Bearer");
+    refuse (self, msg, SOUP_STATUS_UNAUTHORIZED, "Unauthorized");
+    return;
+  }
+  content_type = soup_message_headers_get_content_type (headers, NULL);
+  if (content_type == NULL ||
+      g_ascii_strcasecmp (content_type, "application/json") != 0) {
+    refuse (self, msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+        "Content-Type must be application/json");
+    return;
+  }
+  if (soup_message_headers_get_encoding (headers) !=
+      SOUP_ENCODING_CONTENT_LENGTH)
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), self);
+  length = soup_message_headers_get_content_length (headers);
+  if (soup_message_headers_get_encoding (headers) ==
+          SOUP_ENCODING_CONTENT_LENGTH &&
+      length > (goffset) self->run_max_body) {
+    refuse (
+        self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
+    return;
+  }
+}
+
+static void
+handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  GstSensorStreamDetails details;
+  GstSensorStreamParseResult res;
+  GArray *readings = NULL;
+  GBytes *bytes;
+  const gchar *data;
+  gsize size;
+  gboolean batch = strcmp (path, BATCH_PATH) == 0, streaming, fall_any = FALSE;
+  gdouble confidence = 0.0;
+  gint health = 100;
+  gint64 retry_us = 0, next_us = 0, now_us;
+  const gchar *device;
+  guint i;
+
+  bytes = soup_message_body_flatten (body);
+  data = g_bytes_get_data (bytes, &size);
+  if (size > self->run_max_body) {
+    g_bytes_unref (bytes);
+    refuse (
+        self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
+    return;
+  }
+
+  gst_sensor_stream_details_init (&details);
+  if (batch) {
+    res = gst_sensor_stream_parse_batch (data, size, &readings, &details);
+  } else {
+    GstSensorStreamReading r;
+
+    res = gst_sensor_stream_parse_reading (data, size, &r, &details);
+    if (res == GST_SENSOR_STREAM_PARSE_OK) {
+      readings = g_array_new (FALSE, FALSE, sizeof (r));
+      g_array_append_val (readings, r);
+    }
+  }
+  g_bytes_unref (bytes);
+
+  if (res != GST_SENSOR_STREAM_PARSE_OK) {
+    count (self, &self->stats.invalid);
+    respond (msg, SOUP_STATUS_BAD_REQUEST,
+        res == GST_SENSOR_STREAM_PARSE_INVALID_JSON ?
+            gst_sensor_stream_error_body ("Invalid JSON") :
+            gst_sensor_stream_validation_body (&details));
+    gst_sensor_stream_details_clear (&details);
+    return;
+  }
+  gst_sensor_stream_details_clear (&details);
+
+  g_mutex_lock (&self->lock);
+  streaming = self->streaming && !self->eos;
+  g_mutex_unlock (&self->lock);
+  if (!streaming) {
+    soup_message_headers_replace (
+        soup_server_message_get_response_headers (msg), "Retry-After", "1");
+    refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Not streaming");
+    g_array_unref (readings);
+    return;
+  }
+
+  /* every new device costs pads and a thread: bounded */
+  if (!self->filtered && self->run_max_devices > 0) {
+    const gchar *id =
+        g_array_index (readings, GstSensorStreamReading, 0).device_id;
+    gboolean full;
+
+    g_mutex_lock (&self->lock);
+    full = !g_hash_table_contains (self->devices, id) &&
+        g_hash_table_size (self->devices) >= self->run_max_devices;
+    g_mutex_unlock (&self->lock);
+    if (full) {
+      refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Too many devices");
+      g_array_unref (readings);
+      return;
+    }
+  }
+
+  /* one token per request, a batch included */
+  device = g_array_index (readings, GstSensorStreamReading, 0).device_id;
+  if (self->limiter &&
+      !gst_sensor_stream_rate_limiter_acquire (
+          self->limiter, device, &retry_us, &next_us)) {
+    gint64 retry_ms = (retry_us + 999) / 1000;
+    gchar secs[24];
+
+    g_snprintf (secs, sizeof (secs), "%" G_GINT64_FORMAT,
+        MAX ((retry_ms + 999) / 1000, 1));
+    soup_message_headers_replace (
+        soup_server_message_get_response_headers (msg), "Retry-After", secs);
+    count (self, &self->stats.rate_limited);
+    respond (msg, 429 /* Too Many Requests */,
+        gst_sensor_stream_rate_limit_body (retry_ms));
+    g_array_unref (readings);
+    return;
+  }
+
+  now_us = g_get_real_time ();
+  for (i = 0; i < readings->len; i++) {
+    GstSensorStreamReading *r =
+        &g_array_index (readings, GstSensorStreamReading, i);
+    GstSensorStreamFallResult fall;
+
+    gst_sensor_stream_fall_detector_process (self->falls, r, &fall);
+    fall_any |= fall.detected;
+    confidence = MAX (confidence, fall.confidence);
+    health = gst_sensor_stream_health_score (r);
+    deliver (self, r, &fall);
+  }
+
+  respond (msg, SOUP_STATUS_OK,
+      gst_sensor_stream_success_body (device, now_us, fall_any, confidence,
+          health, now_us + next_us, batch ? (gint) readings->len : 0));
+  g_array_unref (readings);
+}
+
+/* A chunked body has no length up front: stop keeping it once it passes the
+ * limit. */
+static void
+on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  if (soup_server_message_get_status (msg) == 0 &&
+      body->length > (goffset) self->run_max_body)
+    refuse (
+        self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
+}
+
+static void
+cancel_timeout (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  g_object_set_qdata (G_OBJECT (msg), timeout_quark, NULL);
+}
+
+typedef struct
+{
+  GstRpSensorSrc *self;
+  SoupServerMessage *msg;
+} TimeoutData;
+
+static gboolean
+on_request_timeout (gpointer user_data)
+{
+  TimeoutData *td = user_data;
+  GSocket *sock = soup_server_message_get_socket (td->msg);
+
+  GST_DEBUG_OBJECT (td->self, "request not complete after %u s: closing",
+      td->self->run_timeout);
+  count (td->self, &td->self->stats.timeouts);
+  if (sock)
+    g_socket_shutdown (sock, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_source (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+/* Slow clients: a request must be complete within `timeout` seconds, else
+ * its connection is closed. Other connections are served meanwhile (all I/O
+ * is asynchronous on the server thread). */
+static void
+on_request_started (
+    SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
+  GSource *source = g_timeout_source_new (self->run_timeout * 1000);
+  TimeoutData *td = g_new0 (TimeoutData, 1);
+
+  td->self = self;
+  td->msg = msg;
+  g_source_set_callback (source, on_request_timeout, td, g_free);
+  g_source_attach (source, self->context);
+  g_object_set_qdata_full (
+      G_OBJECT (msg), timeout_quark, source, (GDestroyNotify) destroy_source);
+}
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
+  SoupServer *server;
+  GSocketAddress *addr;
+  GError *error = NULL;
+  gchar *address;
+  gint port, bound = 0;
+  gboolean ok;
+
+  g_main_context_push_thread_default (self->context);
+
+  GST_OBJECT_LOCK (self);
+  address = g_strdup (self->address);
+  port = self->port;
+  GST_OBJECT_UNLOCK (self);
+  if (g_ascii_strcasecmp (address, "localhost") == 0) {
+    g_free (address);
+    address = g_strdup ("127.0.0.1");
+  }
+
+  server = soup_server_new ("server-header", "rpsensorsrc ", NULL);
+  soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
+  soup_server_add_handler (server, NULL, handler, self, NULL);
+  g_signal_connect (
+      server, "request-started", G_CALLBACK (on_request_started), self);
+  /* server-wide rather than per message: cheaper per request */
+  g_signal_connect (server, "request-read", G_CALLBACK (cancel_timeout), NULL);
+  g_signal_connect (
+      server, "request-finished", G_CALLBACK (cancel_timeout), NULL);
+  g_signal_connect (
+      server, "request-aborted", G_CALLBACK (cancel_timeout), NULL);
+
+  addr = g_inet_socket_address_new_from_string (address, port);
+  ok = addr != NULL && soup_server_listen (server, addr, 0, &error);
+  if (addr == NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "Invalid address '%s'", address);
+  if (ok) {
+    GSList *uris = soup_server_get_uris (server);
+
+    if (uris)
+      bound = g_uri_get_port (uris->data);
+    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  }
+  g_clear_object (&addr);
+  g_free (address);
+
+  g_mutex_lock (&self->start_lock);
+  self->start_error = error;
+  GST_OBJECT_LOCK (self);
+  self->bound_port = bound;
+  GST_OBJECT_UNLOCK (self);
+  self->start_done = TRUE;
+  g_cond_signal (&self->start_cond);
+  g_mutex_unlock (&self->start_lock);
+
+  /* a flag rather than a GMainLoop: a quit that comes before the loop
+   * runs would be lost */
+  while (ok && !g_atomic_int_get (&self->stopping))
+    g_main_context_iteration (self->context, TRUE);
+
+  soup_server_disconnect (server);
+  g_object_unref (server);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+static void
+stop_server (GstRpSensorSrc *self)
+{
+  if (self->thread) {
+    g_atomic_int_set (&self->stopping, 1);
+    g_main_context_wakeup (self->context);
+    g_thread_join (self->thread);
+    self->thread = NULL;
+  }
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_error (&self->start_error);
+  g_clear_pointer (&self->limiter, gst_sensor_stream_rate_limiter_free);
+  g_clear_pointer (&self->falls, gst_sensor_stream_fall_detector_free);
+  if (self->run_token)
+    memset (self->run_token, 0, strlen (self->run_token));
+  g_clear_pointer (&self->run_token, g_free);
+  GST_OBJECT_LOCK (self);
+  self->bound_port = 0;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* The rate limiter runs on the pipeline clock, so that tests driving a
+ * GstTestClock decide when tokens come back. */
+static gint64
+limiter_clock (gpointer user_data)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (user_data));
+  gint64 now;
+
+  if (clock == NULL)
+    return g_get_monotonic_time ();
+  now = (gint64) (gst_clock_get_time (clock) / GST_USECOND);
+  gst_object_unref (clock);
+  return now;
+}
+
+static gboolean
+is_loopback (const gchar *address)
+{
+  GInetAddress *a;
+  gboolean loopback;
+
+  if (g_ascii_strcasecmp (address, "localhost") == 0)
+    return TRUE;
+  a = g_inet_address_new_from_string (address);
+  if (a == NULL)
+    return FALSE;
+  loopback = g_inet_address_get_is_loopback (a);
+  g_object_unref (a);
+  return loopback;
+}
+
+static gboolean
+start_server (GstRpSensorSrc *self)
+{
+  gchar *address, *device;
+  gboolean have_token, bad_device;
+  GstSensorStreamSensitivity sensitivity;
+  gdouble rate;
+  guint burst;
+
+  GST_OBJECT_LOCK (self);
+  address = g_strdup (self->address ? self->address : DEFAULT_ADDRESS);
+  have_token = self->auth_token && *self->auth_token;
+  self->run_token = have_token ? g_strdup (self->auth_token) : NULL;
+  device = g_strdup (self->device_id);
+  self->run_max_body = self->max_body_size;
+  self->run_timeout = self->timeout;
+  self->run_queue_size = self->queue_size;
+  self->run_max_devices = self->max_devices;
+  sensitivity = self->sensitivity;
+  rate = self->rate_limit;
+  burst = self->rate_burst;
+  GST_OBJECT_UNLOCK (self);
+
+  self->filtered = device != NULL && *device != '\0';
+  bad_device = self->filtered &&
+      !gst_sensor_stream_normalize_mac (device, self->run_device);
+  g_free (device);
+  if (bad_device) {
+    GST_ELEMENT_ERROR (
+        self, RESOURCE, SETTINGS, ("device-id is not a MAC address"), (NULL));
+    g_free (address);
+    return FALSE;
+  }
+  if (!have_token && !is_loopback (address)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Refusing to listen on %s without an auth-token", address),
+        ("only loopback addresses may serve without authentication"));
+    g_free (address);
+    return FALSE;
+  }
+
+  self->limiter = rate > 0 ?
+      gst_sensor_stream_rate_limiter_new (rate, burst, limiter_clock, self) :
+      NULL;
+  self->falls = gst_sensor_stream_fall_detector_new (sensitivity);
+  self->group_id = gst_util_group_id_next ();
+  self->context = g_main_context_new ();
+  g_atomic_int_set (&self->stopping, 0);
+  self->start_done = FALSE;
+  self->thread = g_thread_new ("rpsensorsrc", server_thread, self);
+
+  g_mutex_lock (&self->start_lock);
+  while (!self->start_done)
+    g_cond_wait (&self->start_cond, &self->start_lock);
+  g_mutex_unlock (&self->start_lock);
+
+  if (self->start_error) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not listen on %s", address),
+        ("%s", self->start_error->message));
+    g_free (address);
+    stop_server (self);
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "listening on %s port %d", address, self->bound_port);
+  g_free (address);
+  return TRUE;
+}
+
+static gboolean
+gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
+{
+  GstRpSensorSrc *self = GST_RP_SENSOR_SRC (element);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+
+  /* EOS after the readings already queued; later posts get 503. The
+   * device queues are only enqueued to with the lock held here, or by the
+   * server thread, which takes no new readings once eos is set. */
+  g_mutex_lock (&self->lock);
+  self->eos = TRUE;
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    DeviceEntry *entry = value;
+    guint g;
+
+    for (g = 0; g < N_GROUPS; g++)
+      if (entry->pads[g])
+        device_enqueue (self, entry, entry->pads[g],
+            GST_MINI_OBJECT (gst_event_copy (event)));
+  }
+  g_mutex_unlock (&self->lock);
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static GstStateChangeReturn
+gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
+{
+  GstRpSensorSrc *self = GST_RP_SENSOR_SRC (element);
+  GstStateChangeReturn ret;
+  guint g;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      g_mutex_lock (&self->lock);
+      self->eos = FALSE;
+      memset (&self->stats, 0, sizeof (self->stats));
+      g_mutex_unlock (&self->lock);
+      if (!start_server (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      g_mutex_lock (&self->lock);
+      self->streaming = TRUE;
+      g_mutex_unlock (&self->lock);
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      g_mutex_lock (&self->lock);
+      self->streaming = FALSE;
+      g_mutex_unlock (&self->lock);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* no request in flight once the server thread is gone, so no pad
+       * is being made while they are removed */
+      stop_server (self);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      stop_server (self);
+    return ret;
+  }
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (self->filtered) {
+        DeviceEntry *entry = get_device (self, self->run_device);
+
+        for (g = 0; g < N_GROUPS; g++)
+          entry->pads[g] =
+              gst_object_ref (create_pad (self, groups[g].name, g, FALSE));
+        gst_element_no_more_pads (element);
+      }
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      remove_pads (self);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      gst_sensor_epoch_reset (element);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}

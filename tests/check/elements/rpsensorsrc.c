@@ -1,0 +1,1161 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * rpsensorsrc through real HTTP on loopback: answers and their exact
+ * bodies, pads, caps, timestamps and epoch meta, rate limiting on the
+ * pipeline's test clock, auth, bad input, slow clients, EOS, state cycles,
+ * and one peer that shares none of our code (curl).
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gsttestclock.h>
+#include <gst/app/gstappsink.h>
+#include <gst/sensor/sensor.h>
+#include <gst/sensorstream/sensorstream.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEV "AA:BB:CC:DD:EE:FF"
+#define STREAM "/api/device/sensor-stream"
+#define BATCH "/api/device/sensor-stream/batch"
+
+typedef struct
+{
+  GstElement *pipeline;
+  GstElement *src;
+  GstClock *clock; /* a GstTestClock */
+  GMutex lock;
+  GHashTable *sinks; /* pad name -> appsink */
+  SoupSession *session;
+  gint port;
+} Fixture;
+
+static void
+on_pad_added (GstElement *src, GstPad *pad, Fixture *f)
+{
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  GstPad *sinkpad;
+
+  g_object_set (
+      sink, "sync", FALSE, "async", FALSE, "wait-on-eos", FALSE, NULL);
+  gst_bin_add (GST_BIN (f->pipeline), sink);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+  gst_element_sync_state_with_parent (sink);
+  g_mutex_lock (&f->lock);
+  g_hash_table_insert (f->sinks, gst_pad_get_name (pad), sink);
+  g_mutex_unlock (&f->lock);
+}
+
+static void
+apply_props (GstElement *e, const gchar *props)
+{
+  gchar **kv = g_strsplit (props ? props : "", " ", -1);
+  guint i;
+
+  for (i = 0; kv[i]; i++) {
+    gchar **pair;
+
+    if (*kv[i] == '\0')
+      continue;
+    pair = g_strsplit (kv[i], "=", 2);
+    fail_unless (pair[1] != NULL);
+    gst_util_set_object_arg (G_OBJECT (e), pair[0], pair[1]);
+    g_strfreev (pair);
+  }
+  g_strfreev (kv);
+}
+
+static Fixture *
+fixture_new (const gchar *props)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+
+  f->pipeline = gst_pipeline_new (NULL);
+  f->src = gst_element_factory_make ("rpsensorsrc", "src");
+  fail_unless (f->src != NULL);
+  g_object_set (f->src, "port", 0, NULL);
+  apply_props (f->src, props);
+  gst_bin_add (GST_BIN (f->pipeline), gst_object_ref (f->src));
+  f->clock = gst_test_clock_new_with_start_time (10 * GST_SECOND);
+  gst_pipeline_use_clock (GST_PIPELINE (f->pipeline), f->clock);
+  g_mutex_init (&f->lock);
+  f->sinks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect (f->src, "pad-added", G_CALLBACK (on_pad_added), f);
+  f->session = soup_session_new ();
+  return f;
+}
+
+static void
+fixture_play (Fixture *f)
+{
+  fail_unless (gst_element_set_state (f->pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (
+      gst_element_get_state (f->pipeline, NULL, NULL, GST_CLOCK_TIME_NONE),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (f->src, "port", &f->port, NULL);
+  fail_unless (f->port > 0);
+}
+
+static void
+fixture_free (Fixture *f)
+{
+  GstBus *bus;
+
+  gst_element_set_state (f->pipeline, GST_STATE_NULL);
+  bus = gst_element_get_bus (f->pipeline);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  gst_object_unref (f->src);
+  gst_object_unref (f->pipeline);
+  gst_object_unref (f->clock);
+  g_hash_table_unref (f->sinks);
+  g_mutex_clear (&f->lock);
+  g_object_unref (f->session);
+  g_free (f);
+}
+
+static GstElement *
+fixture_sink (Fixture *f, const gchar *pad_name)
+{
+  GstElement *sink;
+
+  g_mutex_lock (&f->lock);
+  sink = g_hash_table_lookup (f->sinks, pad_name);
+  g_mutex_unlock (&f->lock);
+  fail_unless (sink != NULL, "no pad %s", pad_name);
+  return sink;
+}
+
+typedef struct
+{
+  guint status;
+  gchar *body;
+  SoupMessageHeaders *headers;
+} Response;
+
+static void
+response_clear (Response *r)
+{
+  g_free (r->body);
+  if (r->headers)
+    soup_message_headers_unref (r->headers);
+  memset (r, 0, sizeof (*r));
+}
+
+static Response
+request (Fixture *f, const gchar *method, const gchar *path,
+    const gchar *content_type, const gchar *auth, const gchar *body)
+{
+  gchar *uri = g_strdup_printf ("http://127.0.0.1:%d%s", f->port, path);
+  SoupMessage *msg = soup_message_new (method, uri);
+  GError *error = NULL;
+  GBytes *answer;
+  Response r = {
+    0,
+  };
+
+  if (body) {
+    GBytes *b = g_bytes_new (body, strlen (body));
+
+    soup_message_set_request_body_from_bytes (msg, content_type, b);
+    g_bytes_unref (b);
+  }
+  if (auth)
+    soup_message_headers_replace (
+        soup_message_get_request_headers (msg), "Authorization", auth);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  fail_unless (answer != NULL, "%s", error ? error->message : "");
+  r.status = soup_message_get_status (msg);
+  r.body =
+      g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  r.headers =
+      soup_message_headers_ref (soup_message_get_response_headers (msg));
+  g_bytes_unref (answer);
+  g_object_unref (msg);
+  g_free (uri);
+  return r;
+}
+
+static Response
+post (Fixture *f, const gchar *path, const gchar *body)
+{
+  return request (f, "POST", path, "application/json", NULL, body);
+}
+
+static gchar *
+reading_json (const gchar *device, gdouble az, const gchar *extra)
+{
+  return g_strdup_printf (
+      "{\"device_id\":\"%s\",\"accel_x\":0.5,"
+      "\"accel_y\":0.3,\"accel_z\":%g,\"gyro_x\":0.1,\"gyro_y\":0.2,"
+      "\"gyro_z\":-0.05,\"uptime_ms\":3600000%s%s}",
+      device, az, extra ? "," : "", extra ? extra : "");
+}
+
+static guint
+post_reading (Fixture *f, const gchar *device, const gchar *extra)
+{
+  gchar *body = reading_json (device, 9.8, extra);
+  Response r = post (f, STREAM, body);
+  guint status = r.status;
+
+  g_free (body);
+  response_clear (&r);
+  return status;
+}
+
+static guint64
+get_stat (Fixture *f, const gchar *name)
+{
+  GstStructure *s;
+  guint64 v = 0;
+
+  g_object_get (f->src, "stats", &s, NULL);
+  fail_unless (gst_structure_get_uint64 (s, name, &v), "%s", name);
+  gst_structure_free (s);
+  return v;
+}
+
+static GstBuffer *
+pull (GstElement *sink)
+{
+  GstSample *sample =
+      gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 10 * GST_SECOND);
+  GstBuffer *buf;
+
+  fail_unless (sample != NULL);
+  buf = gst_buffer_ref (gst_sample_get_buffer (sample));
+  gst_sample_unref (sample);
+  return buf;
+}
+
+static void
+assert_floats (GstBuffer *buf, const gfloat *expect, guint n)
+{
+  GstMapInfo map;
+  guint i;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  fail_unless_equals_int (map.size, n * sizeof (gfloat));
+  for (i = 0; i < n; i++) {
+    gfloat v;
+
+    memcpy (&v, map.data + i * 4, 4);
+    v = GFLOAT_FROM_LE (v);
+    fail_unless (v == expect[i], "value %u: %f != %f", i, v, expect[i]);
+  }
+  gst_buffer_unmap (buf, &map);
+}
+
+static gboolean
+no_buffer_waiting (GstElement *sink)
+{
+  GstSample *s =
+      gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 100 * GST_MSECOND);
+
+  if (s)
+    gst_sample_unref (s);
+  return s == NULL;
+}
+
+/* ---- properties and lifecycle ---- */
+
+GST_START_TEST (test_properties)
+{
+  GstElement *e = gst_element_factory_make ("rpsensorsrc", NULL);
+  GParamSpec *token;
+  gchar *address;
+  gint port;
+  guint max;
+
+  g_object_get (
+      e, "address", &address, "port", &port, "max-body-size", &max, NULL);
+  fail_unless_equals_string (address, "127.0.0.1");
+  fail_unless_equals_int (port, 3000);
+  fail_unless_equals_int (max, 256 * 1024);
+  g_free (address);
+  token = g_object_class_find_property (G_OBJECT_GET_CLASS (e), "auth-token");
+  fail_unless (token != NULL);
+  fail_if (token->flags & G_PARAM_READABLE);
+  gst_util_set_object_arg (G_OBJECT (e), "sensitivity", "sensitive");
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycles_release_port)
+{
+  Fixture *f = fixture_new ("device-id=" DEV);
+  gint first, i;
+
+  fixture_play (f);
+  first = f->port;
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  for (i = 0; i < 3; i++) {
+    gint port;
+
+    fail_unless_equals_int (gst_element_set_state (f->pipeline, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    g_object_get (f->src, "port", &port, NULL);
+    fail_unless_equals_int (port, 0);
+    /* the same port again: it was released */
+    g_object_set (f->src, "port", first, NULL);
+    fixture_play (f);
+    fail_unless_equals_int (f->port, first);
+    fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+    g_object_set (f->src, "port", 0, NULL);
+  }
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_not_streaming_when_paused)
+{
+  Fixture *f = fixture_new (NULL);
+  Response r;
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+  g_object_get (f->src, "port", &f->port, NULL);
+  fail_unless (f->port > 0);
+  {
+    gchar *body = reading_json (DEV, 9.8, NULL);
+
+    r = post (f, STREAM, body);
+    g_free (body);
+  }
+  fail_unless_equals_int (r.status, 503);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Not streaming\"}");
+  fail_unless_equals_string (
+      soup_message_headers_get_one (r.headers, "Retry-After"), "1");
+  response_clear (&r);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- pads, caps, timestamps ---- */
+
+GST_START_TEST (test_filtered_pads_and_timestamps)
+{
+  Fixture *f = fixture_new ("device-id=aa-bb-cc-dd-ee-ff");
+  static const gchar *names[] = { "accel", "gyro", "pressure", "fsr",
+    "heart_rate", "spo2", "battery_level" };
+  GstBuffer *buf;
+  GstCaps *caps;
+  GstSample *sample;
+  GstClockTime epoch, epoch2;
+  gint64 client_us;
+  gchar *iso, *extra;
+  guint i;
+
+  fixture_play (f);
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    GstPad *pad = gst_element_get_static_pad (f->src, names[i]);
+
+    fail_unless (pad != NULL, "no pad %s", names[i]);
+    gst_object_unref (pad);
+  }
+
+  /* arrival time: running time of the test clock */
+  fail_unless_equals_int (
+      post_reading (f, DEV, "\"heart_rate\":72,\"battery_level\":85.5"), 200);
+  sample = gst_app_sink_try_pull_sample (
+      GST_APP_SINK (fixture_sink (f, "accel")), 10 * GST_SECOND);
+  fail_unless (sample != NULL);
+  caps = gst_sample_get_caps (sample);
+  {
+    GstSensorInfo info;
+
+    gst_sensor_info_init (&info);
+    fail_unless (gst_sensor_info_from_caps (&info, caps));
+    fail_unless_equals_int (info.format, GST_SENSOR_FORMAT_F32LE);
+    fail_unless_equals_int (info.rate_n, 0);
+    fail_unless_equals_int (info.channels, 3);
+    fail_unless_equals_string (info.modality, "acc_3axis");
+    fail_unless_equals_string (info.unit, "m/s^2");
+    gst_sensor_info_clear (&info);
+  }
+  buf = gst_sample_get_buffer (sample);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), 0);
+  fail_unless (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
+  fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+  assert_floats (buf, (gfloat[]){ 0.5f, 0.3f, 9.8f }, 3);
+  gst_sample_unref (sample);
+
+  buf = pull (fixture_sink (f, "gyro"));
+  assert_floats (buf, (gfloat[]){ 0.1f, 0.2f, -0.05f }, 3);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), 0);
+  gst_buffer_unref (buf);
+  buf = pull (fixture_sink (f, "heart_rate"));
+  assert_floats (buf, (gfloat[]){ 72.0f }, 1);
+  fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch2));
+  fail_unless_equals_uint64 (epoch2, epoch);
+  gst_buffer_unref (buf);
+  buf = pull (fixture_sink (f, "battery_level"));
+  assert_floats (buf, (gfloat[]){ 85.5f }, 1);
+  gst_buffer_unref (buf);
+  /* groups the reading did not carry got nothing */
+  fail_unless (no_buffer_waiting (fixture_sink (f, "spo2")));
+
+  gst_test_clock_advance_time (GST_TEST_CLOCK (f->clock), 250 * GST_MSECOND);
+  fail_unless_equals_int (post_reading (f, "aabbccddeeff", NULL), 200);
+  buf = pull (fixture_sink (f, "accel"));
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), 250 * GST_MSECOND);
+  fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch2));
+  fail_unless_equals_uint64 (epoch2 - epoch, 250 * GST_MSECOND);
+  fail_if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
+  gst_buffer_unref (buf);
+
+  /* client_timestamp: the epoch meta is the device's time, the PTS moves
+   * with it */
+  client_us = (g_get_real_time () / 1000 + 60000) * 1000;
+  iso = gst_sensor_stream_format_iso8601 (client_us);
+  extra = g_strdup_printf ("\"client_timestamp\":\"%s\"", iso);
+  fail_unless_equals_int (post_reading (f, DEV, extra), 200);
+  g_free (extra);
+  g_free (iso);
+  iso = gst_sensor_stream_format_iso8601 (client_us + 250000);
+  extra = g_strdup_printf ("\"client_timestamp\":\"%s\"", iso);
+  fail_unless_equals_int (post_reading (f, DEV, extra), 200);
+  g_free (extra);
+  g_free (iso);
+  {
+    GstBuffer *a = pull (fixture_sink (f, "accel"));
+    GstBuffer *b = pull (fixture_sink (f, "accel"));
+
+    fail_unless (gst_buffer_get_sensor_epoch (a, &epoch));
+    fail_unless_equals_uint64 (epoch, (GstClockTime) client_us * 1000);
+    fail_unless (gst_buffer_get_sensor_epoch (b, &epoch2));
+    fail_unless_equals_uint64 (
+        epoch2, (GstClockTime) (client_us + 250000) * 1000);
+    fail_unless (GST_BUFFER_PTS (a) > 59 * GST_SECOND);
+    fail_unless_equals_uint64 (
+        GST_BUFFER_PTS (b) - GST_BUFFER_PTS (a), 250 * GST_MSECOND);
+    gst_buffer_unref (a);
+    gst_buffer_unref (b);
+  }
+
+  /* another device: answered, but not emitted */
+  fail_unless_equals_int (post_reading (f, "11:22:33:44:55:66", NULL), 200);
+  fail_unless (no_buffer_waiting (fixture_sink (f, "accel")));
+  fail_unless_equals_uint64 (get_stat (f, "filtered"), 1);
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 4);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+static GstMessage *
+wait_element_message (GstElement *pipeline, const gchar *name)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+
+  while ((msg = gst_bus_timed_pop_filtered (
+              bus, 10 * GST_SECOND, GST_MESSAGE_ELEMENT)) != NULL) {
+    if (gst_message_has_name (msg, name))
+      break;
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  fail_unless (msg != NULL, "no %s message", name);
+  return msg;
+}
+
+GST_START_TEST (test_per_device_pads)
+{
+  Fixture *f = fixture_new (NULL);
+  GstMessage *msg;
+  GstPad *pad;
+  GstBuffer *buf;
+
+  fixture_play (f);
+  fail_unless_equals_int (
+      post_reading (f, "SF-AABBCCDDEEFF", "\"spo2\":97"), 200);
+  msg = wait_element_message (f->pipeline, "device-added");
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (msg), "device"),
+      DEV);
+  gst_message_unref (msg);
+
+  pad = gst_element_get_static_pad (f->src, "AA_BB_CC_DD_EE_FF_accel");
+  fail_unless (pad != NULL);
+  gst_object_unref (pad);
+  pad = gst_element_get_static_pad (f->src, "AA_BB_CC_DD_EE_FF_pressure");
+  fail_unless (pad == NULL);
+  buf = pull (fixture_sink (f, "AA_BB_CC_DD_EE_FF_spo2"));
+  assert_floats (buf, (gfloat[]){ 97.0f }, 1);
+  gst_buffer_unref (buf);
+
+  fail_unless_equals_int (post_reading (f, "11-22-33-44-55-66", NULL), 200);
+  msg = wait_element_message (f->pipeline, "device-added");
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (msg), "device"),
+      "11:22:33:44:55:66");
+  gst_message_unref (msg);
+  buf = pull (fixture_sink (f, "11_22_33_44_55_66_gyro"));
+  gst_buffer_unref (buf);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_max_devices)
+{
+  Fixture *f = fixture_new ("max-devices=2");
+  gchar *body = reading_json ("02:00:00:00:00:03", 9.8, NULL);
+  Response r;
+
+  fixture_play (f);
+  fail_unless_equals_int (post_reading (f, "02:00:00:00:00:01", NULL), 200);
+  fail_unless_equals_int (post_reading (f, "02:00:00:00:00:02", NULL), 200);
+  r = post (f, STREAM, body);
+  fail_unless_equals_int (r.status, 503);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Too many devices\"}");
+  response_clear (&r);
+  /* known devices go on */
+  fail_unless_equals_int (post_reading (f, "02:00:00:00:00:01", NULL), 200);
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 3);
+  g_free (body);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- rate limit on the pipeline clock ---- */
+
+GST_START_TEST (test_rate_limit)
+{
+  Fixture *f = fixture_new ("device-id=" DEV);
+  gchar *body = reading_json (DEV, 9.8, NULL);
+  Response r;
+  guint i;
+
+  fixture_play (f);
+  for (i = 0; i < 5; i++) {
+    r = post (f, STREAM, body);
+    fail_unless_equals_int (r.status, 200);
+    response_clear (&r);
+  }
+  r = post (f, STREAM, body);
+  fail_unless_equals_int (r.status, 429);
+  fail_unless_equals_string (r.body,
+      "{\"success\":false,"
+      "\"error\":\"Rate limit exceeded\",\"retryAfter\":1000}");
+  fail_unless_equals_string (
+      soup_message_headers_get_one (r.headers, "Retry-After"), "1");
+  response_clear (&r);
+  /* other devices are not held up */
+  fail_unless_equals_int (post_reading (f, "11:22:33:44:55:66", NULL), 200);
+
+  gst_test_clock_advance_time (GST_TEST_CLOCK (f->clock), GST_SECOND);
+  r = post (f, STREAM, body);
+  fail_unless_equals_int (r.status, 200);
+  response_clear (&r);
+  fail_unless_equals_uint64 (get_stat (f, "rate-limited"), 1);
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 6);
+  g_free (body);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_rate_limit_configurable)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " rate-limit=0");
+  guint i;
+
+  fixture_play (f);
+  for (i = 0; i < 20; i++)
+    fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  fixture_free (f);
+
+  f = fixture_new ("device-id=" DEV " rate-limit=2 rate-burst=1");
+  fixture_play (f);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 429);
+  gst_test_clock_advance_time (GST_TEST_CLOCK (f->clock), GST_SECOND / 2);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- answers to bad requests ---- */
+
+GST_START_TEST (test_bad_requests)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " max-body-size=2048");
+  GString *big = g_string_new ("{\"device_id\":\"" DEV "\",\"pad\":\"");
+  Response r;
+  gchar *body;
+
+  fixture_play (f);
+
+  r = request (f, "POST", "/api/device/other", "application/json", NULL, "{}");
+  fail_unless_equals_int (r.status, 404);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Not found\"}");
+  response_clear (&r);
+
+  r = request (f, "GET", STREAM, NULL, NULL, NULL);
+  fail_unless_equals_int (r.status, 405);
+  fail_unless_equals_string (
+      soup_message_headers_get_one (r.headers, "Allow"), "POST");
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Method not allowed\"}");
+  response_clear (&r);
+
+  body = reading_json (DEV, 9.8, NULL);
+  r = request (f, "POST", STREAM, "text/plain", NULL, body);
+  fail_unless_equals_int (r.status, 415);
+  fail_unless_equals_string (r.body,
+      "{\"success\":false,"
+      "\"error\":\"Content-Type must be application/json\"}");
+  response_clear (&r);
+  r = request (
+      f, "POST", STREAM, "application/json; charset=utf-8", NULL, body);
+  fail_unless_equals_int (r.status, 200);
+  response_clear (&r);
+  g_free (body);
+
+  while (big->len < 4096)
+    g_string_append (big, "xxxxxxxxxxxxxxxx");
+  g_string_append (big, "\"}");
+  r = post (f, STREAM, big->str);
+  fail_unless_equals_int (r.status, 413);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Payload too large\"}");
+  response_clear (&r);
+  g_string_free (big, TRUE);
+
+  r = post (f, STREAM, "this is not json");
+  fail_unless_equals_int (r.status, 400);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Invalid JSON\"}");
+  response_clear (&r);
+
+  r = post (f, STREAM, "{\"device_id\":\"" DEV "\",\"accel_x\":NaN}");
+  fail_unless_equals_int (r.status, 400);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Invalid JSON\"}");
+  response_clear (&r);
+
+  r = post (f, STREAM, "[1,2,3]");
+  fail_unless_equals_int (r.status, 400);
+  fail_unless_equals_string (r.body,
+      "{\"success\":false,"
+      "\"error\":\"Validation failed\","
+      "\"details\":{\"body\":\"Must be a JSON object\"}}");
+  response_clear (&r);
+
+  r = post (f, STREAM,
+      "{\"device_id\":\"" DEV "\",\"accel_x\":\"0.5\","
+      "\"accel_y\":0.3,\"accel_z\":9.8,\"gyro_x\":0.1,\"gyro_y\":0.2,"
+      "\"gyro_z\":-0.05,\"uptime_ms\":1,\"heart_rate\":201}");
+  fail_unless_equals_int (r.status, 400);
+  fail_unless_equals_string (r.body,
+      "{\"success\":false,"
+      "\"error\":\"Validation failed\",\"details\":{"
+      "\"accel_x\":\"Must be a number\","
+      "\"heart_rate\":\"Must be between 40 and 200\"}}");
+  response_clear (&r);
+
+  /* one good reading; nothing of the rejected ones reached the pads */
+  fail_unless (no_buffer_waiting (fixture_sink (f, "gyro")) == FALSE);
+  fail_unless (no_buffer_waiting (fixture_sink (f, "gyro")));
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 1);
+  fail_unless_equals_uint64 (get_stat (f, "invalid"), 4);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- batches ---- */
+
+static gchar *
+batch_json (guint n, gint bad, gint64 client_us)
+{
+  GString *s = g_string_new ("{\"device_id\":\"" DEV "\",\"readings\":[");
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    gchar *iso = gst_sensor_stream_format_iso8601 (client_us + i * 10000);
+
+    g_string_append_printf (s,
+        "%s{\"accel_x\":%s,\"accel_y\":0,"
+        "\"accel_z\":9.8,\"gyro_x\":0,\"gyro_y\":0,\"gyro_z\":0,"
+        "\"uptime_ms\":%u,\"client_timestamp\":\"%s\"}",
+        i ? "," : "", (gint) i == bad ? "\"x\"" : "1", 5000 + i * 10, iso);
+    g_free (iso);
+  }
+  g_string_append (s, "]}");
+  return g_string_free (s, FALSE);
+}
+
+GST_START_TEST (test_batch)
+{
+  Fixture *f = fixture_new ("device-id=" DEV);
+  gint64 t0 = (g_get_real_time () / 1000 + 30000) * 1000;
+  Response r;
+  gchar *body;
+  guint i;
+
+  fixture_play (f);
+  body = batch_json (3, -1, t0);
+  r = post (f, BATCH, body);
+  g_free (body);
+  fail_unless_equals_int (r.status, 200);
+  fail_unless (strstr (r.body, "\"readings\":3}}") != NULL, "%s", r.body);
+  response_clear (&r);
+  for (i = 0; i < 3; i++) {
+    GstBuffer *buf = pull (fixture_sink (f, "accel"));
+    GstClockTime epoch;
+
+    fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+    fail_unless_equals_uint64 (epoch, (GstClockTime) (t0 + i * 10000) * 1000);
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 5000 + i * 10);
+    gst_buffer_unref (buf);
+  }
+
+  /* one bad reading refuses the whole batch */
+  body = batch_json (4, 1, t0 + 100000);
+  r = post (f, BATCH, body);
+  g_free (body);
+  fail_unless_equals_int (r.status, 400);
+  fail_unless_equals_string (r.body,
+      "{\"success\":false,"
+      "\"error\":\"Validation failed\","
+      "\"details\":{\"readings[1].accel_x\":\"Must be a number\"}}");
+  response_clear (&r);
+  fail_unless (no_buffer_waiting (fixture_sink (f, "accel")));
+
+  body = batch_json (101, -1, t0);
+  r = post (f, BATCH, body);
+  g_free (body);
+  fail_unless_equals_int (r.status, 400);
+  fail_unless (strstr (r.body,
+                   "\"readings\":\"Must contain between 1 and "
+                   "100 readings\"") != NULL);
+  response_clear (&r);
+
+  /* one token per batch: four more batches, then the sixth is refused */
+  body = batch_json (100, -1, t0 + G_USEC_PER_SEC);
+  for (i = 0; i < 4; i++) {
+    r = post (f, BATCH, body);
+    fail_unless_equals_int (r.status, 200);
+    response_clear (&r);
+  }
+  r = post (f, BATCH, body);
+  fail_unless_equals_int (r.status, 429);
+  response_clear (&r);
+  g_free (body);
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 403);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- auth ---- */
+
+GST_START_TEST (test_auth)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " auth-token=s3cret");
+  gchar *body = reading_json (DEV, 9.8, NULL);
+  static const struct
+  {
+    const gchar *header;
+    guint status;
+  } cases[] = {
+    { NULL, 401 },
+    { "Bearer wrong", 401 },
+    { "Bearer s3cre", 401 },
+    { "Bearer s3cret0", 401 },
+    { "Basic czNjcmV0", 401 },
+    { "s3cret", 401 },
+    { "Bearer s3cret", 200 },
+    { "bearer s3cret", 200 },
+  };
+  guint i;
+
+  fixture_play (f);
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    Response r =
+        request (f, "POST", STREAM, "application/json", cases[i].header, body);
+
+    fail_unless_equals_int (r.status, cases[i].status);
+    if (r.status == 401) {
+      fail_unless_equals_string (
+          r.body, "{\"success\":false,\"error\":\"Unauthorized\"}");
+      fail_unless_equals_string (
+          soup_message_headers_get_one (r.headers, "WWW-Authenticate"),
+          "Bearer");
+    }
+    response_clear (&r);
+  }
+  fail_unless_equals_uint64 (get_stat (f, "unauthorized"), 6);
+  g_free (body);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_non_loopback_needs_token)
+{
+  GstElement *p = gst_pipeline_new (NULL);
+  GstElement *src = gst_element_factory_make ("rpsensorsrc", NULL);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_object_set (src, "port", 0, "address", "0.0.0.0", NULL);
+  gst_bin_add (GST_BIN (p), gst_object_ref (src));
+  fail_unless_equals_int (
+      gst_element_set_state (p, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS));
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_element_set_state (p, GST_STATE_NULL);
+
+  /* with a token it starts */
+  g_object_set (src, "auth-token", "t", NULL);
+  fail_unless (
+      gst_element_set_state (p, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
+/* ---- fall detection ---- */
+
+GST_START_TEST (test_fall_detected_message)
+{
+  Fixture *f = fixture_new ("device-id=" DEV);
+  const gchar *fall =
+      "{\"device_id\":\"" DEV "\",\"readings\":["
+      "{\"accel_x\":0.1,\"accel_y\":0.2,\"accel_z\":9.8,\"gyro_x\":1,"
+      "\"gyro_y\":1,\"gyro_z\":1,\"uptime_ms\":1},"
+      "{\"accel_x\":0.5,\"accel_y\":0.4,\"accel_z\":1.0,\"gyro_x\":450,"
+      "\"gyro_y\":300,\"gyro_z\":150,\"uptime_ms\":2}]}";
+  GstMessage *msg;
+  const GstStructure *s;
+  gdouble confidence;
+  Response r;
+
+  fixture_play (f);
+  r = post (f, BATCH, fall);
+  fail_unless_equals_int (r.status, 200);
+  fail_unless (strstr (r.body,
+                   "\"fallDetected\":true,\"fallConfidence\":0.8,"
+                   "\"healthScore\":100,") != NULL,
+      "%s", r.body);
+  response_clear (&r);
+  msg = wait_element_message (f->pipeline, "fall-detected");
+  s = gst_message_get_structure (msg);
+  fail_unless_equals_string (gst_structure_get_string (s, "device"), DEV);
+  fail_unless_equals_string (gst_structure_get_string (s, "level"), "HIGH");
+  fail_unless (gst_structure_get_double (s, "confidence", &confidence));
+  fail_unless (confidence > 0.79 && confidence < 0.81);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (get_stat (f, "falls"), 1);
+
+  /* standing still: no fall; health from the vitals */
+  {
+    gchar *body = reading_json (DEV, 9.8, "\"heart_rate\":55,\"spo2\":90");
+
+    r = post (f, STREAM, body);
+    g_free (body);
+  }
+  fail_unless (strstr (r.body,
+                   "\"fallDetected\":false,\"fallConfidence\":0,"
+                   "\"healthScore\":80,") != NULL,
+      "%s", r.body);
+  response_clear (&r);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- slow clients and stalls ---- */
+
+GST_START_TEST (test_slow_client_closed_others_served)
+{
+  Fixture *f = fixture_new ("timeout=1");
+  GSocketClient *client = g_socket_client_new ();
+  GSocketConnection *conn;
+  GInputStream *in;
+  gchar *head;
+  gchar buf[512];
+  gssize n;
+  gint64 start;
+
+  fixture_play (f);
+  conn = g_socket_client_connect_to_host (
+      client, "127.0.0.1", f->port, NULL, NULL);
+  fail_unless (conn != NULL);
+  head = g_strdup_printf (
+      "POST " STREAM " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\nContent-Length: 400\r\n\r\n"
+      "{\"device_id\":");
+  fail_unless (g_output_stream_write_all (
+      g_io_stream_get_output_stream (G_IO_STREAM (conn)), head, strlen (head),
+      NULL, NULL, NULL));
+  g_free (head);
+
+  /* served while the other connection hangs */
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+
+  /* the stalled one is closed after the timeout (1 s, read with a 20 s
+   * guard) */
+  start = g_get_monotonic_time ();
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), 20);
+  in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  do {
+    n = g_input_stream_read (in, buf, sizeof (buf), NULL, NULL);
+  } while (n > 0);
+  fail_unless (g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC);
+  fail_unless_equals_uint64 (get_stat (f, "timeouts"), 1);
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 1);
+  g_object_unref (conn);
+  g_object_unref (client);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_full_queue_drops_oldest)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " queue-size=2");
+  GstElement *sink;
+  Response r;
+  gchar *body;
+  GstBuffer *buf = NULL;
+  guint64 offset = 0;
+
+  fixture_play (f);
+  sink = fixture_sink (f, "accel");
+  /* a branch that does not take data: appsink holds one buffer, then
+   * blocks its streaming thread */
+  g_object_set (sink, "max-buffers", 1, "drop", FALSE, NULL);
+  body = batch_json (50, -1, (g_get_real_time () / 1000 + 5000) * 1000);
+  r = post (f, BATCH, body);
+  g_free (body);
+  fail_unless_equals_int (r.status, 200);
+  response_clear (&r);
+  fail_unless (get_stat (f, "dropped") > 0);
+
+  /* what is left ends with the newest reading */
+  while (TRUE) {
+    GstSample *s =
+        gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 500 * GST_MSECOND);
+
+    if (s == NULL)
+      break;
+    offset = GST_BUFFER_OFFSET (gst_sample_get_buffer (s));
+    gst_sample_unref (s);
+  }
+  fail_unless_equals_uint64 (offset, 5000 + 49 * 10);
+  (void) buf;
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- EOS ---- */
+
+GST_START_TEST (test_eos)
+{
+  Fixture *f = fixture_new ("device-id=" DEV);
+  GstBus *bus;
+  GstMessage *msg;
+
+  fixture_play (f);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  gst_buffer_unref (pull (fixture_sink (f, "accel")));
+  /* only the linked pads matter for the EOS message; link the rest too */
+  fail_unless (gst_element_send_event (f->pipeline, gst_event_new_eos ()));
+  bus = gst_element_get_bus (f->pipeline);
+  msg = gst_bus_timed_pop_filtered (
+      bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (fixture_sink (f, "accel"))));
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 503);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- a peer that shares none of our code ---- */
+
+static gchar *
+run_curl (gint port, const gchar *path, const gchar *extra_header,
+    const gchar *data_file, const gchar *body, gint *http_code)
+{
+  gchar *url = g_strdup_printf ("http://127.0.0.1:%d%s", port, path);
+  gchar *out = NULL, *err = NULL;
+  gint status = 0;
+  GPtrArray *argv = g_ptr_array_new ();
+  gchar *nl;
+
+  g_ptr_array_add (argv, (gchar *) "curl");
+  g_ptr_array_add (argv, (gchar *) "-sS");
+  g_ptr_array_add (argv, (gchar *) "-X");
+  g_ptr_array_add (argv, (gchar *) "POST");
+  g_ptr_array_add (argv, url);
+  g_ptr_array_add (argv, (gchar *) "-H");
+  g_ptr_array_add (argv, (gchar *) "Content-Type: application/json");
+  g_ptr_array_add (argv, (gchar *) "-H");
+  g_ptr_array_add (argv, (gchar *) "Authorization: Bearer TOKEN");
+  if (extra_header) {
+    g_ptr_array_add (argv, (gchar *) "-H");
+    g_ptr_array_add (argv, (gchar *) extra_header);
+  }
+  g_ptr_array_add (argv, (gchar *) "--data-binary");
+  g_ptr_array_add (argv, (gchar *) (data_file ? data_file : body));
+  g_ptr_array_add (argv, (gchar *) "-w");
+  g_ptr_array_add (argv, (gchar *) "\n%{http_code}");
+  g_ptr_array_add (argv, NULL);
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv->pdata, NULL,
+      G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "curl: %s", err);
+  nl = strrchr (out, '\n');
+  fail_unless (nl != NULL);
+  *nl = '\0';
+  *http_code = atoi (nl + 1);
+  g_ptr_array_unref (argv);
+  g_free (url);
+  g_free (err);
+  return out;
+}
+
+GST_START_TEST (test_curl_peer)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " auth-token=TOKEN "
+                            "max-body-size=4096");
+  const gchar *doc_example =
+      "{\"device_id\": \"AA:BB:CC:DD:EE:FF\","
+      "\"accel_x\": 0.5, \"accel_y\": 0.3, \"accel_z\": 9.8,"
+      "\"gyro_x\": 0.1, \"gyro_y\": 0.2, \"gyro_z\": -0.05,"
+      "\"uptime_ms\": 3600000, \"heart_rate\": 72, \"spo2\": 98,"
+      "\"battery_level\": 85.0, \"pressure\": 101.3, \"fsr\": 0.45,"
+      "\"wifi_connected\": true, \"bluetooth_connected\": false,"
+      "\"sensors_initialized\": true}";
+  gchar *out, *path;
+  gint code;
+  GstBuffer *buf;
+  GString *big;
+
+  fixture_play (f);
+  /* the documented "Full Request with Vitals" */
+  out = run_curl (f->port, STREAM, NULL, NULL, doc_example, &code);
+  fail_unless_equals_int (code, 200);
+  fail_unless (g_str_has_prefix (out,
+                   "{\"success\":true,\"data\":{"
+                   "\"deviceId\":\"AA:BB:CC:DD:EE:FF\",\"timestamp\":\""),
+      "%s", out);
+  fail_unless (strstr (out,
+                   "\"fallDetected\":false,\"fallConfidence\":0,"
+                   "\"healthScore\":100,\"nextAllowedRequest\":\"") != NULL,
+      "%s", out);
+  g_free (out);
+  buf = pull (fixture_sink (f, "pressure"));
+  assert_floats (buf, (gfloat[]){ 101.3f }, 1);
+  gst_buffer_unref (buf);
+  buf = pull (fixture_sink (f, "fsr"));
+  assert_floats (buf, (gfloat[]){ 0.45f }, 1);
+  gst_buffer_unref (buf);
+
+  /* a chunked body past max-body-size */
+  big = g_string_new ("{\"device_id\":\"" DEV "\",\"pad\":\"");
+  while (big->len < 64 * 1024)
+    g_string_append (big, "0123456789abcdef");
+  g_string_append (big, "\"}");
+  {
+    gint fd = g_file_open_tmp ("rpsensorsrc-XXXXXX.json", &path, NULL);
+
+    fail_unless (fd >= 0);
+    close (fd);
+  }
+  fail_unless (g_file_set_contents (path, big->str, big->len, NULL));
+  g_string_free (big, TRUE);
+  {
+    gchar *arg = g_strdup_printf ("@%s", path);
+
+    out = run_curl (
+        f->port, STREAM, "Transfer-Encoding: chunked", arg, NULL, &code);
+    g_free (arg);
+  }
+  fail_unless_equals_int (code, 413);
+  fail_unless_equals_string (
+      out, "{\"success\":false,\"error\":\"Payload too large\"}");
+  g_free (out);
+  g_unlink (path);
+  g_free (path);
+
+  /* unauthenticated curl */
+  {
+    gchar *cmd = g_strdup_printf ("curl -s -o /dev/null -w %%{http_code} "
+                                  "-X POST http://127.0.0.1:%d" STREAM
+                                  " -H 'Content-Type: "
+                                  "application/json' -d '{}'",
+        f->port);
+    gchar *o = NULL;
+
+    fail_unless (g_spawn_command_line_sync (cmd, &o, NULL, NULL, NULL));
+    fail_unless_equals_string (o, "401");
+    g_free (o);
+    g_free (cmd);
+  }
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+static Suite *
+rpsensorsrc_suite (void)
+{
+  Suite *s = suite_create ("rpsensorsrc");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_state_cycles_release_port);
+  tcase_add_test (tc, test_not_streaming_when_paused);
+  tcase_add_test (tc, test_filtered_pads_and_timestamps);
+  tcase_add_test (tc, test_per_device_pads);
+  tcase_add_test (tc, test_max_devices);
+  tcase_add_test (tc, test_rate_limit);
+  tcase_add_test (tc, test_rate_limit_configurable);
+  tcase_add_test (tc, test_bad_requests);
+  tcase_add_test (tc, test_batch);
+  tcase_add_test (tc, test_auth);
+  tcase_add_test (tc, test_non_loopback_needs_token);
+  tcase_add_test (tc, test_fall_detected_message);
+  tcase_add_test (tc, test_slow_client_closed_others_served);
+  tcase_add_test (tc, test_full_queue_drops_oldest);
+  tcase_add_test (tc, test_eos);
+  tcase_add_test (tc, test_curl_peer);
+  return s;
+}
+
+GST_CHECK_MAIN (rpsensorsrc);

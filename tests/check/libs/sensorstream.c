@@ -1,0 +1,842 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The sensorstream library against the documented contract: the
+ * validation table row by row, MAC normalisation, the token bucket on an
+ * injected clock, batches, the health score and the rule-based fall score.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/sensorstream/sensorstream.h>
+#include <string.h>
+
+/* ---- validation table ---- */
+
+static const gchar *valid_reading =
+    "{\"device_id\":\"AA:BB:CC:DD:EE:FF\",\"accel_x\":0.5,\"accel_y\":0.3,"
+    "\"accel_z\":9.8,\"gyro_x\":0.1,\"gyro_y\":0.2,\"gyro_z\":-0.05,"
+    "\"uptime_ms\":3600000,\"pressure\":101.3,\"fsr\":0.45,\"heart_rate\":72,"
+    "\"spo2\":98,\"battery_level\":85.0,\"wifi_connected\":true,"
+    "\"bluetooth_connected\":false,\"sensors_initialized\":true,"
+    "\"client_timestamp\":\"2026-03-18T10:30:00Z\"}";
+
+/* The valid reading with @field replaced by the JSON text @value, or
+ * removed when @value is NULL. */
+static gchar *
+reading_with (const gchar *field, const gchar *value)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonObject *obj;
+  JsonGenerator *gen;
+  gchar *out;
+
+  fail_unless (json_parser_load_from_data (parser, valid_reading, -1, NULL));
+  obj = json_node_get_object (json_parser_get_root (parser));
+  json_object_remove_member (obj, field);
+  gen = json_generator_new ();
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  out = json_generator_to_data (gen, NULL);
+  g_object_unref (gen);
+  g_object_unref (parser);
+
+  if (value != NULL) {
+    /* splice the raw text in, so that values json-glib would not write
+     * (1e999) can be tested too */
+    gchar *spliced = g_strdup_printf ("{\"%s\":%s,%s", field, value, out + 1);
+    g_free (out);
+    out = spliced;
+  }
+  return out;
+}
+
+typedef struct
+{
+  const gchar *field;
+  const gchar *value;   /* NULL: field missing */
+  const gchar *message; /* NULL: valid */
+} ValidationRow;
+
+#define NUM "Must be a number"
+#define INT "Must be an integer"
+#define BOOL "Must be a boolean"
+#define REQ "Required"
+#define MAC "Must be a valid MAC address"
+#define ACC "Must be between -50 and 50"
+#define GYR "Must be between -1000 and 1000"
+
+static const ValidationRow validation_table[] = {
+  { "device_id", NULL, REQ },
+  { "device_id", "null", REQ },
+  { "device_id", "123", MAC },
+  { "device_id", "\"not a mac\"", MAC },
+  { "device_id", "\"aabbccddeeff\"", NULL },
+  { "device_id", "\"SF-AABBCCDDEEFF\"", NULL },
+
+  { "accel_x", NULL, REQ },
+  { "accel_x", "\"0.5\"", NUM },
+  { "accel_x", "true", NUM },
+  { "accel_x", "[1]", NUM },
+  { "accel_x", "-50", NULL },
+  { "accel_x", "50", NULL },
+  { "accel_x", "-50.001", ACC },
+  { "accel_x", "50.001", ACC },
+  { "accel_x", "1e999", NUM },
+  { "accel_y", NULL, REQ },
+  { "accel_y", "\"0.3\"", NUM },
+  { "accel_y", "-50", NULL },
+  { "accel_y", "50", NULL },
+  { "accel_y", "-50.5", ACC },
+  { "accel_y", "50.5", ACC },
+  { "accel_z", NULL, REQ },
+  { "accel_z", "{}", NUM },
+  { "accel_z", "-50", NULL },
+  { "accel_z", "50", NULL },
+  { "accel_z", "-51", ACC },
+  { "accel_z", "51", ACC },
+
+  { "gyro_x", NULL, REQ },
+  { "gyro_x", "\"1\"", NUM },
+  { "gyro_x", "-1000", NULL },
+  { "gyro_x", "1000", NULL },
+  { "gyro_x", "-1000.5", GYR },
+  { "gyro_x", "1000.5", GYR },
+  { "gyro_y", NULL, REQ },
+  { "gyro_y", "false", NUM },
+  { "gyro_y", "-1000", NULL },
+  { "gyro_y", "1000", NULL },
+  { "gyro_y", "-1001", GYR },
+  { "gyro_y", "1001", GYR },
+  { "gyro_z", NULL, REQ },
+  { "gyro_z", "\"x\"", NUM },
+  { "gyro_z", "-1000", NULL },
+  { "gyro_z", "1000", NULL },
+  { "gyro_z", "-1000.01", GYR },
+  { "gyro_z", "1000.01", GYR },
+
+  { "uptime_ms", NULL, REQ },
+  { "uptime_ms", "\"3600000\"", INT },
+  { "uptime_ms", "1.5", INT },
+  { "uptime_ms", "0", NULL },
+  { "uptime_ms", "4294967295", NULL },
+  { "uptime_ms", "3600000.0", NULL },
+  { "uptime_ms", "-1", "Must be between 0 and 4294967295" },
+  { "uptime_ms", "4294967296", "Must be between 0 and 4294967295" },
+
+  { "pressure", NULL, NULL },
+  { "pressure", "null", NULL },
+  { "pressure", "\"101.3\"", NUM },
+  { "pressure", "1013.25", NULL },
+
+  { "fsr", NULL, NULL },
+  { "fsr", "\"0.4\"", NUM },
+  { "fsr", "0", NULL },
+  { "fsr", "1", NULL },
+  { "fsr", "-0.01", "Must be between 0 and 1" },
+  { "fsr", "1.01", "Must be between 0 and 1" },
+
+  { "heart_rate", NULL, NULL },
+  { "heart_rate", "\"72\"", INT },
+  { "heart_rate", "72.5", INT },
+  { "heart_rate", "40", NULL },
+  { "heart_rate", "200", NULL },
+  { "heart_rate", "39", "Must be between 40 and 200" },
+  { "heart_rate", "201", "Must be between 40 and 200" },
+
+  { "spo2", NULL, NULL },
+  { "spo2", "\"98\"", INT },
+  { "spo2", "98.5", INT },
+  { "spo2", "70", NULL },
+  { "spo2", "100", NULL },
+  { "spo2", "69", "Must be between 70 and 100" },
+  { "spo2", "101", "Must be between 70 and 100" },
+
+  { "battery_level", NULL, NULL },
+  { "battery_level", "\"85\"", NUM },
+  { "battery_level", "0", NULL },
+  { "battery_level", "100", NULL },
+  { "battery_level", "-0.1", "Must be between 0 and 100" },
+  { "battery_level", "100.1", "Must be between 0 and 100" },
+
+  { "wifi_connected", NULL, NULL },
+  { "wifi_connected", "1", BOOL },
+  { "wifi_connected", "\"true\"", BOOL },
+  { "bluetooth_connected", NULL, NULL },
+  { "bluetooth_connected", "0", BOOL },
+  { "sensors_initialized", NULL, NULL },
+  { "sensors_initialized", "\"yes\"", BOOL },
+
+  { "client_timestamp", NULL, NULL },
+  { "client_timestamp", "\"2026-03-18T10:30:00.123Z\"", NULL },
+  { "client_timestamp", "\"2026-03-18T10:30:00\"", NULL },
+  { "client_timestamp", "\"yesterday\"", "Must be an ISO 8601 timestamp" },
+  { "client_timestamp", "1773829800", "Must be an ISO 8601 timestamp" },
+};
+
+GST_START_TEST (test_validation_table)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (validation_table); i++) {
+    const ValidationRow *row = &validation_table[i];
+    gchar *body = reading_with (row->field, row->value);
+    GstSensorStreamDetails details;
+    GstSensorStreamReading r;
+    GstSensorStreamParseResult res;
+
+    gst_sensor_stream_details_init (&details);
+    res = gst_sensor_stream_parse_reading (body, strlen (body), &r, &details);
+    if (row->message == NULL) {
+      fail_unless_equals_int_hex (res, GST_SENSOR_STREAM_PARSE_OK);
+      fail_unless_equals_int (gst_sensor_stream_details_count (&details), 0);
+    } else {
+      fail_unless (res == GST_SENSOR_STREAM_PARSE_INVALID,
+          "row %u (%s=%s) accepted", i, row->field, row->value);
+      fail_unless_equals_int (gst_sensor_stream_details_count (&details), 1);
+      fail_unless_equals_string (
+          gst_sensor_stream_details_lookup (&details, row->field),
+          row->message);
+    }
+    gst_sensor_stream_details_clear (&details);
+    g_free (body);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_valid_reading_values)
+{
+  GstSensorStreamReading r;
+  GstSensorStreamDetails details;
+
+  gst_sensor_stream_details_init (&details);
+  fail_unless_equals_int (gst_sensor_stream_parse_reading (valid_reading,
+                              strlen (valid_reading), &r, &details),
+      GST_SENSOR_STREAM_PARSE_OK);
+  fail_unless_equals_string (r.device_id, "AA:BB:CC:DD:EE:FF");
+  fail_unless_equals_float (r.accel[2], 9.8);
+  fail_unless_equals_float (r.gyro[2], -0.05);
+  fail_unless_equals_int (r.uptime_ms, 3600000);
+  fail_unless_equals_int (r.heart_rate, 72);
+  fail_unless_equals_int (r.spo2, 98);
+  fail_unless_equals_float (r.battery_level, 85.0);
+  fail_unless (r.wifi_connected && !r.bluetooth_connected);
+  fail_unless_equals_int64 (
+      r.client_timestamp_us, G_GINT64_CONSTANT (1773829800) * G_USEC_PER_SEC);
+  fail_unless_equals_int (r.present, 0x1ff);
+  gst_sensor_stream_details_clear (&details);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_every_bad_field_reported)
+{
+  const gchar *body =
+      "{\"device_id\":\"zz\",\"accel_x\":\"0.5\","
+      "\"accel_y\":0.3,\"accel_z\":99,\"gyro_x\":0.1,\"gyro_y\":0.2,"
+      "\"gyro_z\":-0.05,\"heart_rate\":250}";
+  GstSensorStreamReading r;
+  GstSensorStreamDetails details;
+  gchar *answer;
+
+  gst_sensor_stream_details_init (&details);
+  fail_unless_equals_int (
+      gst_sensor_stream_parse_reading (body, strlen (body), &r, &details),
+      GST_SENSOR_STREAM_PARSE_INVALID);
+  answer = gst_sensor_stream_validation_body (&details);
+  fail_unless_equals_string (answer,
+      "{\"success\":false,\"error\":\"Validation failed\",\"details\":{"
+      "\"device_id\":\"Must be a valid MAC address\","
+      "\"accel_x\":\"Must be a number\","
+      "\"accel_z\":\"Must be between -50 and 50\","
+      "\"uptime_ms\":\"Required\","
+      "\"heart_rate\":\"Must be between 40 and 200\"}}");
+  g_free (answer);
+  gst_sensor_stream_details_clear (&details);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_bodies)
+{
+  static const gchar *not_json[] = {
+    "",
+    "not json",
+    "{\"accel_x\": NaN}",
+    "{\"accel_x\": Infinity}",
+    "{\"accel_x\": -Infinity}",
+    "{\"device_id\":",
+    "\xff\xfe{}",
+  };
+  static const gchar *not_object[] = { "[1,2,3]", "42", "\"str\"", "null" };
+  GstSensorStreamReading r;
+  GstSensorStreamDetails details;
+  GString *deep = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (not_json); i++) {
+    gst_sensor_stream_details_init (&details);
+    fail_unless_equals_int (gst_sensor_stream_parse_reading (not_json[i],
+                                strlen (not_json[i]), &r, &details),
+        GST_SENSOR_STREAM_PARSE_INVALID_JSON);
+    gst_sensor_stream_details_clear (&details);
+  }
+  for (i = 0; i < G_N_ELEMENTS (not_object); i++) {
+    gst_sensor_stream_details_init (&details);
+    fail_unless_equals_int (gst_sensor_stream_parse_reading (not_object[i],
+                                strlen (not_object[i]), &r, &details),
+        GST_SENSOR_STREAM_PARSE_INVALID);
+    fail_unless_equals_string (
+        gst_sensor_stream_details_lookup (&details, "body"),
+        "Must be a JSON object");
+    gst_sensor_stream_details_clear (&details);
+  }
+
+  /* a stack of brackets is refused before json-glib recurses into it */
+  for (i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  gst_sensor_stream_details_init (&details);
+  fail_unless_equals_int (
+      gst_sensor_stream_parse_reading (deep->str, deep->len, &r, &details),
+      GST_SENSOR_STREAM_PARSE_INVALID_JSON);
+  gst_sensor_stream_details_clear (&details);
+  g_string_free (deep, TRUE);
+}
+
+GST_END_TEST;
+
+/* ---- MAC normalisation ---- */
+
+GST_START_TEST (test_mac_normalisation)
+{
+  static const struct
+  {
+    const gchar *in;
+    const gchar *out; /* NULL: refused */
+  } table[] = {
+    { "AA:BB:CC:DD:EE:FF", "AA:BB:CC:DD:EE:FF" },
+    { "aa:bb:cc:dd:ee:ff", "AA:BB:CC:DD:EE:FF" },
+    { "aabbccddeeff", "AA:BB:CC:DD:EE:FF" },
+    { "AABBCCDDEEFF", "AA:BB:CC:DD:EE:FF" },
+    { "AA-BB-CC-DD-EE-FF", "AA:BB:CC:DD:EE:FF" },
+    { "aa-bb-cc-dd-ee-ff", "AA:BB:CC:DD:EE:FF" },
+    { "Aa:bB:0c:D1:e2:F3", "AA:BB:0C:D1:E2:F3" },
+    { "SF-AABBCCDDEEFF", "AA:BB:CC:DD:EE:FF" },
+    { "SF-aabbccddeeff", "AA:BB:CC:DD:EE:FF" },
+    { "sf-AABBCCDDEEFF", "AA:BB:CC:DD:EE:FF" },
+    { "SF-AA:BB:CC:DD:EE:FF", "AA:BB:CC:DD:EE:FF" },
+    { "00:00:00:00:00:00", "00:00:00:00:00:00" },
+    { "", NULL },
+    { "AA:BB:CC:DD:EE", NULL },
+    { "AA:BB:CC:DD:EE:FF:00", NULL },
+    { "AA:BB-CC:DD-EE:FF", NULL },
+    { "AA.BB.CC.DD.EE.FF", NULL },
+    { "AABB.CCDD.EEFF", NULL },
+    { "GG:BB:CC:DD:EE:FF", NULL },
+    { " AA:BB:CC:DD:EE:FF", NULL },
+    { "AA:BB:CC:DD:EE:FF ", NULL },
+    { "aabbccddeef", NULL },
+    { "aabbccddeeff0", NULL },
+    { "SF-", NULL },
+    { "SF-SF-AABBCCDDEEFF", NULL },
+    { "XX-AABBCCDDEEFF", NULL },
+    { "A:BB:CC:DD:EE:FFF", NULL },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (table); i++) {
+    gchar out[GST_SENSOR_STREAM_MAC_LEN];
+    gboolean ok = gst_sensor_stream_normalize_mac (table[i].in, out);
+
+    fail_unless (ok == (table[i].out != NULL), "'%s'", table[i].in);
+    if (ok)
+      fail_unless_equals_string (out, table[i].out);
+  }
+  fail_if (gst_sensor_stream_normalize_mac (NULL, (gchar[18]){ 0 }));
+}
+
+GST_END_TEST;
+
+/* ---- rate limit on an injected clock ---- */
+
+static gint64 fake_now_us;
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return fake_now_us;
+}
+
+GST_START_TEST (test_rate_limit_sequence)
+{
+  GstSensorStreamRateLimiter *rl =
+      gst_sensor_stream_rate_limiter_new (1.0, 5, fake_clock, NULL);
+  gint64 retry = -1, next = -1;
+  guint i;
+
+  fake_now_us = 1000 * G_USEC_PER_SEC;
+  /* the burst: five accepted at once; the first four leave tokens */
+  for (i = 0; i < 5; i++) {
+    fail_unless (
+        gst_sensor_stream_rate_limiter_acquire (rl, "A", &retry, &next));
+    fail_unless_equals_int64 (next, i < 4 ? 0 : G_USEC_PER_SEC);
+  }
+  /* the sixth waits one second */
+  fail_if (gst_sensor_stream_rate_limiter_acquire (rl, "A", &retry, &next));
+  fail_unless_equals_int64 (retry, G_USEC_PER_SEC);
+  /* another device has its own bucket */
+  fail_unless (gst_sensor_stream_rate_limiter_acquire (rl, "B", NULL, NULL));
+
+  fake_now_us += G_USEC_PER_SEC - 1;
+  fail_if (gst_sensor_stream_rate_limiter_acquire (rl, "A", &retry, NULL));
+  fail_unless_equals_int64 (retry, 1);
+
+  fake_now_us += 1;
+  fail_unless (gst_sensor_stream_rate_limiter_acquire (rl, "A", NULL, &next));
+  fail_unless_equals_int64 (next, G_USEC_PER_SEC);
+  fail_if (gst_sensor_stream_rate_limiter_acquire (rl, "A", &retry, NULL));
+  fail_unless_equals_int64 (retry, G_USEC_PER_SEC);
+
+  /* 1/s steady state is always accepted */
+  for (i = 0; i < 10; i++) {
+    fake_now_us += G_USEC_PER_SEC;
+    fail_unless (gst_sensor_stream_rate_limiter_acquire (rl, "A", NULL, NULL));
+  }
+  /* a long pause refills up to the burst, not beyond */
+  fake_now_us += 60 * G_USEC_PER_SEC;
+  for (i = 0; i < 5; i++)
+    fail_unless (gst_sensor_stream_rate_limiter_acquire (rl, "A", NULL, NULL));
+  fail_if (gst_sensor_stream_rate_limiter_acquire (rl, "A", NULL, NULL));
+
+  fail_unless_equals_int (gst_sensor_stream_rate_limiter_size (rl), 2);
+  gst_sensor_stream_rate_limiter_free (rl);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_rate_limit_prunes_idle_devices)
+{
+  GstSensorStreamRateLimiter *rl =
+      gst_sensor_stream_rate_limiter_new (1.0, 5, fake_clock, NULL);
+  guint i;
+
+  fake_now_us = 0;
+  for (i = 0; i < 5000; i++) {
+    gchar key[16];
+
+    g_snprintf (key, sizeof (key), "%u", i);
+    fail_unless (gst_sensor_stream_rate_limiter_acquire (rl, key, NULL, NULL));
+    fake_now_us += 10 * G_USEC_PER_SEC / 4096;
+  }
+  fail_unless (gst_sensor_stream_rate_limiter_size (rl) < 5000);
+  gst_sensor_stream_rate_limiter_free (rl);
+}
+
+GST_END_TEST;
+
+/* ---- batches ---- */
+
+static gchar *
+batch_body (guint n, gint bad_index)
+{
+  GString *s = g_string_new ("{\"device_id\":\"SF-AABBCCDDEEFF\","
+                             "\"readings\":[");
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    g_string_append_printf (s,
+        "%s{\"accel_x\":0.%u,\"accel_y\":0.3,"
+        "\"accel_z\":9.8,\"gyro_x\":0.1,\"gyro_y\":0.2,\"gyro_z\":-0.05,"
+        "\"uptime_ms\":%u,\"heart_rate\":%d}",
+        i ? "," : "", i % 10, 1000 + i, (gint) i == bad_index ? 300 : 72);
+  }
+  g_string_append (s, "]}");
+  return g_string_free (s, FALSE);
+}
+
+static GstSensorStreamParseResult
+parse_batch (
+    const gchar *body, GArray **readings, GstSensorStreamDetails *details)
+{
+  return gst_sensor_stream_parse_batch (body, strlen (body), readings, details);
+}
+
+GST_START_TEST (test_batch)
+{
+  GstSensorStreamDetails details;
+  GArray *readings;
+  gchar *body;
+
+  body = batch_body (3, -1);
+  gst_sensor_stream_details_init (&details);
+  fail_unless_equals_int (
+      parse_batch (body, &readings, &details), GST_SENSOR_STREAM_PARSE_OK);
+  fail_unless_equals_int (readings->len, 3);
+  fail_unless_equals_string (
+      g_array_index (readings, GstSensorStreamReading, 2).device_id,
+      "AA:BB:CC:DD:EE:FF");
+  fail_unless_equals_int (
+      g_array_index (readings, GstSensorStreamReading, 2).uptime_ms, 1002);
+  g_array_unref (readings);
+  gst_sensor_stream_details_clear (&details);
+  g_free (body);
+
+  /* one bad reading refuses the batch and is named by index */
+  body = batch_body (5, 3);
+  gst_sensor_stream_details_init (&details);
+  fail_unless_equals_int (
+      parse_batch (body, &readings, &details), GST_SENSOR_STREAM_PARSE_INVALID);
+  fail_unless (readings == NULL);
+  fail_unless_equals_int (gst_sensor_stream_details_count (&details), 1);
+  fail_unless_equals_string (
+      gst_sensor_stream_details_lookup (&details, "readings[3].heart_rate"),
+      "Must be between 40 and 200");
+  gst_sensor_stream_details_clear (&details);
+  g_free (body);
+
+  /* 100 is the documented maximum */
+  body = batch_body (100, -1);
+  gst_sensor_stream_details_init (&details);
+  fail_unless_equals_int (
+      parse_batch (body, &readings, &details), GST_SENSOR_STREAM_PARSE_OK);
+  fail_unless_equals_int (readings->len, 100);
+  g_array_unref (readings);
+  gst_sensor_stream_details_clear (&details);
+  g_free (body);
+
+  body = batch_body (101, -1);
+  gst_sensor_stream_details_init (&details);
+  fail_unless_equals_int (
+      parse_batch (body, &readings, &details), GST_SENSOR_STREAM_PARSE_INVALID);
+  fail_unless_equals_string (
+      gst_sensor_stream_details_lookup (&details, "readings"),
+      "Must contain between 1 and 100 readings");
+  gst_sensor_stream_details_clear (&details);
+  g_free (body);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_batch_shape_errors)
+{
+  static const struct
+  {
+    const gchar *body;
+    const gchar *field;
+    const gchar *message;
+  } table[] = {
+    { "{\"readings\":[]}", "device_id", "Required" },
+    { "{\"device_id\":\"x\",\"readings\":[]}", "device_id", MAC },
+    { "{\"device_id\":\"aabbccddeeff\"}", "readings", "Required" },
+    { "{\"device_id\":\"aabbccddeeff\",\"readings\":{}}", "readings",
+        "Must be an array" },
+    { "{\"device_id\":\"aabbccddeeff\",\"readings\":[]}", "readings",
+        "Must contain between 1 and 100 readings" },
+    { "{\"device_id\":\"aabbccddeeff\",\"readings\":[1]}", "readings[0]",
+        "Must be an object" },
+    { "{\"device_id\":\"aabbccddeeff\",\"readings\":[{\"device_id\":"
+      "\"11:22:33:44:55:66\",\"accel_x\":0,\"accel_y\":0,\"accel_z\":9.8,"
+      "\"gyro_x\":0,\"gyro_y\":0,\"gyro_z\":0,\"uptime_ms\":1}]}",
+        "readings[0].device_id", "Must match the batch device_id" },
+    { "{\"device_id\":\"aabbccddeeff\",\"readings\":[{\"accel_y\":0,"
+      "\"accel_z\":9.8,\"gyro_x\":0,\"gyro_y\":0,\"gyro_z\":0,"
+      "\"uptime_ms\":1}]}",
+        "readings[0].accel_x", "Required" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (table); i++) {
+    GstSensorStreamDetails details;
+    GArray *readings = NULL;
+
+    gst_sensor_stream_details_init (&details);
+    fail_unless_equals_int (parse_batch (table[i].body, &readings, &details),
+        GST_SENSOR_STREAM_PARSE_INVALID);
+    fail_unless_equals_string (
+        gst_sensor_stream_details_lookup (&details, table[i].field),
+        table[i].message);
+    gst_sensor_stream_details_clear (&details);
+  }
+}
+
+GST_END_TEST;
+
+/* ---- answers ---- */
+
+GST_START_TEST (test_response_bodies)
+{
+  gchar *s;
+  gint64 t = G_GINT64_CONSTANT (1773829800123456);
+
+  s = gst_sensor_stream_format_iso8601 (t);
+  fail_unless_equals_string (s, "2026-03-18T10:30:00.123Z");
+  g_free (s);
+
+  s = gst_sensor_stream_success_body (
+      "AA:BB:CC:DD:EE:FF", t, FALSE, 0.12, 95, t + G_USEC_PER_SEC, 0);
+  fail_unless_equals_string (s,
+      "{\"success\":true,\"data\":{"
+      "\"deviceId\":\"AA:BB:CC:DD:EE:FF\","
+      "\"timestamp\":\"2026-03-18T10:30:00.123Z\",\"fallDetected\":false,"
+      "\"fallConfidence\":0.12,\"healthScore\":95,"
+      "\"nextAllowedRequest\":\"2026-03-18T10:30:01.123Z\"}}");
+  g_free (s);
+
+  s = gst_sensor_stream_success_body (
+      "AA:BB:CC:DD:EE:FF", t, TRUE, 0.8, 100, t, 3);
+  fail_unless (
+      strstr (s, "\"fallDetected\":true,\"fallConfidence\":0.8,") != NULL, "%s",
+      s);
+  fail_unless (strstr (s, "\"readings\":3}}") != NULL, "%s", s);
+  g_free (s);
+
+  s = gst_sensor_stream_rate_limit_body (1000);
+  fail_unless_equals_string (s,
+      "{\"success\":false,"
+      "\"error\":\"Rate limit exceeded\",\"retryAfter\":1000}");
+  g_free (s);
+
+  s = gst_sensor_stream_error_body ("Invalid JSON");
+  fail_unless_equals_string (
+      s, "{\"success\":false,\"error\":\"Invalid JSON\"}");
+  g_free (s);
+}
+
+GST_END_TEST;
+
+/* ---- health score ---- */
+
+GST_START_TEST (test_health_score)
+{
+  static const struct
+  {
+    gint hr, spo2;
+    gdouble battery;
+    guint present;
+    gint score;
+  } table[] = {
+    { 72, 98, 85, 0x1c, 100 },
+    { 0, 0, 0, 0, 100 },       /* nothing known, nothing subtracted */
+    { 60, 95, 20, 0x1c, 100 }, /* every edge still healthy */
+    { 59, 98, 85, 0x1c, 90 }, { 101, 98, 85, 0x1c, 90 },
+    { 72, 94, 85, 0x1c, 98 }, { 72, 90, 85, 0x1c, 90 },
+    { 72, 70, 85, 0x1c, 50 }, { 72, 98, 19.9, 0x1c, 85 },
+    { 120, 70, 5, 0x1c, 25 },
+    { 120, 0, 5, 0x1c, 0 }, /* clamped (not a valid reading) */
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (table); i++) {
+    GstSensorStreamReading r = {
+      0,
+    };
+
+    r.heart_rate = table[i].hr;
+    r.spo2 = table[i].spo2;
+    r.battery_level = table[i].battery;
+    r.present = table[i].present;
+    fail_unless_equals_int (
+        gst_sensor_stream_health_score (&r), table[i].score);
+  }
+}
+
+GST_END_TEST;
+
+/* ---- fall score ---- */
+
+static GstSensorStreamReading
+motion (gdouble ax, gdouble ay, gdouble az, gdouble gx, gdouble gy, gdouble gz)
+{
+  GstSensorStreamReading r = {
+    0,
+  };
+
+  g_strlcpy (r.device_id, "AA:BB:CC:DD:EE:FF", sizeof (r.device_id));
+  r.accel[0] = ax;
+  r.accel[1] = ay;
+  r.accel[2] = az;
+  r.gyro[0] = gx;
+  r.gyro[1] = gy;
+  r.gyro[2] = gz;
+  return r;
+}
+
+GST_START_TEST (test_fall_levels)
+{
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (0.0),
+      GST_SENSOR_STREAM_FALL_NO_FALL);
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (0.3),
+      GST_SENSOR_STREAM_FALL_NO_FALL);
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (0.31),
+      GST_SENSOR_STREAM_FALL_SUSPICIOUS);
+  fail_unless_equals_int (
+      gst_sensor_stream_fall_level_for_confidence (0.3 + 0.2),
+      GST_SENSOR_STREAM_FALL_SUSPICIOUS);
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (0.51),
+      GST_SENSOR_STREAM_FALL_POTENTIAL);
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (0.7),
+      GST_SENSOR_STREAM_FALL_POTENTIAL);
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (0.71),
+      GST_SENSOR_STREAM_FALL_HIGH);
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (0.89),
+      GST_SENSOR_STREAM_FALL_HIGH);
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (0.9),
+      GST_SENSOR_STREAM_FALL_CONFIRMED);
+  fail_unless_equals_int (gst_sensor_stream_fall_level_for_confidence (1.0),
+      GST_SENSOR_STREAM_FALL_CONFIRMED);
+  fail_unless_equals_string (
+      gst_sensor_stream_fall_level_to_string (GST_SENSOR_STREAM_FALL_POTENTIAL),
+      "POTENTIAL");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fall_free_fall_and_tumble_detected)
+{
+  GstSensorStreamFallDetector *fd = gst_sensor_stream_fall_detector_new (
+      GST_SENSOR_STREAM_SENSITIVITY_BALANCED);
+  GstSensorStreamFallResult res;
+  GstSensorStreamReading r;
+  gboolean detected = FALSE;
+  guint i;
+
+  /* standing still */
+  for (i = 0; i < 10; i++) {
+    r = motion (0.1, 0.2, 9.8, 1, 2, 1);
+    gst_sensor_stream_fall_detector_process (fd, &r, &res);
+    fail_unless_equals_float (res.confidence, 0.0);
+  }
+  /* free fall: |a| drops ~9 m/s^2 below the average, z far from 1 g */
+  r = motion (0.3, 0.2, 0.8, 40, 30, 20);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  fail_unless (res.free_fall && res.vertical && !res.tumbling);
+  fail_unless_equals_float (res.confidence, 0.5);
+  fail_unless_equals_int (res.level, GST_SENSOR_STREAM_FALL_SUSPICIOUS);
+  fail_if (res.detected);
+  /* still falling while tumbling */
+  r = motion (0.5, 0.4, 1.0, 450, 300, 150);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  fail_unless (res.free_fall && res.tumbling && res.vertical);
+  fail_unless_equals_float (res.confidence, 0.8);
+  fail_unless_equals_int (res.level, GST_SENSOR_STREAM_FALL_HIGH);
+  detected |= res.detected;
+  /* impact and lying on the side */
+  r = motion (25.0, 18.0, 4.0, 300, 200, 100);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  detected |= res.detected;
+  for (i = 0; i < 5; i++) {
+    r = motion (9.7, 0.3, 0.5, 2, 1, 1);
+    gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  }
+  fail_unless (detected);
+  gst_sensor_stream_fall_detector_free (fd);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fall_walking_not_detected)
+{
+  GstSensorStreamFallDetector *fd = gst_sensor_stream_fall_detector_new (
+      GST_SENSOR_STREAM_SENSITIVITY_BALANCED);
+  GstSensorStreamFallResult res;
+  guint i;
+
+  /* two steps a second at 10 readings per second: vertical bounce of
+   * +-2 m/s^2, sway, arm swing up to ~120 deg/s */
+  for (i = 0; i < 200; i++) {
+    gdouble phase = i * G_PI / 2.5;
+    GstSensorStreamReading r = motion (1.5 * sin (phase / 2), 0.8 * cos (phase),
+        9.8 + 2.0 * sin (phase), 80 * sin (phase / 2), 60 * cos (phase / 2),
+        30 * sin (phase));
+
+    gst_sensor_stream_fall_detector_process (fd, &r, &res);
+    fail_if (res.detected, "walking reading %u detected as a fall", i);
+    fail_unless_equals_int (res.level, GST_SENSOR_STREAM_FALL_NO_FALL);
+  }
+  gst_sensor_stream_fall_detector_free (fd);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fall_presets_and_devices)
+{
+  GstSensorStreamFallDetector *fd = gst_sensor_stream_fall_detector_new (
+      GST_SENSOR_STREAM_SENSITIVITY_BALANCED);
+  GstSensorStreamFallResult res;
+  GstSensorStreamReading r;
+  gdouble a, g;
+
+  gst_sensor_stream_sensitivity_thresholds (
+      GST_SENSOR_STREAM_SENSITIVITY_CONSERVATIVE, &a, &g);
+  fail_unless (a == -3.0 && g == 300.0);
+  gst_sensor_stream_sensitivity_thresholds (
+      GST_SENSOR_STREAM_SENSITIVITY_BALANCED, &a, &g);
+  fail_unless (a == -5.0 && g == 500.0);
+  gst_sensor_stream_sensitivity_thresholds (
+      GST_SENSOR_STREAM_SENSITIVITY_SENSITIVE, &a, &g);
+  fail_unless (a == -7.0 && g == 700.0);
+
+  /* 400 deg/s tumbles under conservative (300) only */
+  r = motion (0, 0, 9.8, 400, 0, 0);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  fail_if (res.tumbling);
+  gst_sensor_stream_fall_detector_set_sensitivity (
+      fd, GST_SENSOR_STREAM_SENSITIVITY_CONSERVATIVE);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  fail_unless (res.tumbling);
+
+  /* a drop of 6 m/s^2 from rest: free fall for balanced (-5), not for
+   * sensitive (-7) */
+  gst_sensor_stream_fall_detector_set_sensitivity (
+      fd, GST_SENSOR_STREAM_SENSITIVITY_BALANCED);
+  gst_sensor_stream_fall_detector_reset (fd);
+  r = motion (0, 0, 3.8, 0, 0, 0);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  fail_unless (res.free_fall);
+  gst_sensor_stream_fall_detector_reset (fd);
+  gst_sensor_stream_fall_detector_set_sensitivity (
+      fd, GST_SENSOR_STREAM_SENSITIVITY_SENSITIVE);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  fail_if (res.free_fall);
+
+  /* the previous average is per device: device B starts from gravity
+   * whatever A did */
+  gst_sensor_stream_fall_detector_reset (fd);
+  gst_sensor_stream_fall_detector_set_sensitivity (
+      fd, GST_SENSOR_STREAM_SENSITIVITY_BALANCED);
+  r = motion (0, 0, 1.0, 0, 0, 0);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  r = motion (0, 0, 3.0, 0, 0, 0);
+  g_strlcpy (r.device_id, "11:22:33:44:55:66", sizeof (r.device_id));
+  gst_sensor_stream_fall_detector_process (fd, &r, &res);
+  fail_unless (res.free_fall);
+  gst_sensor_stream_fall_detector_free (fd);
+}
+
+GST_END_TEST;
+
+static Suite *
+sensorstream_suite (void)
+{
+  Suite *s = suite_create ("sensorstream");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_validation_table);
+  tcase_add_test (tc, test_valid_reading_values);
+  tcase_add_test (tc, test_every_bad_field_reported);
+  tcase_add_test (tc, test_bad_bodies);
+  tcase_add_test (tc, test_mac_normalisation);
+  tcase_add_test (tc, test_rate_limit_sequence);
+  tcase_add_test (tc, test_rate_limit_prunes_idle_devices);
+  tcase_add_test (tc, test_batch);
+  tcase_add_test (tc, test_batch_shape_errors);
+  tcase_add_test (tc, test_response_bodies);
+  tcase_add_test (tc, test_health_score);
+  tcase_add_test (tc, test_fall_levels);
+  tcase_add_test (tc, test_fall_free_fall_and_tumble_detected);
+  tcase_add_test (tc, test_fall_walking_not_detected);
+  tcase_add_test (tc, test_fall_presets_and_devices);
+  return s;
+}
+
+GST_CHECK_MAIN (sensorstream);
