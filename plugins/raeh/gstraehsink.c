@@ -66,6 +66,9 @@ GST_DEBUG_CATEGORY_STATIC (raeh_sink_debug);
 #define DEFAULT_TLS_STRICT TRUE
 #define DEFAULT_SYNC TRUE
 
+/* bytes handed to the client that the socket has not taken yet */
+#define MAX_CLIENT_BACKLOG (32 * 1024)
+
 enum {
   PROP_0,
   PROP_LOCATION,
@@ -201,6 +204,7 @@ queued_frame_free (QueuedFrame *f)
 }
 
 static void flush_queue (GstRaehSink *self);
+static gboolean flush_queue_cb (gpointer user_data);
 
 /* ---- caps from the manifest ---- */
 
@@ -604,14 +608,30 @@ on_gave_up (GstSensorWsClient *client, gpointer user_data)
 static void
 flush_queue (GstRaehSink *self)
 {
+  gboolean backlog = FALSE;
+
   g_mutex_lock (&self->lock);
   self->flush_scheduled = FALSE;
   while (self->state == CONN_READY && !g_queue_is_empty (&self->queue)) {
-    QueuedFrame *f = g_queue_pop_head (&self->queue);
-    const GstRaehSlot *slot =
-        gst_raeh_manifest_find_modality (self->manifest, f->modality);
     GstSensorWsClient *client = self->client;
-    gsize size;
+    QueuedFrame *f;
+    const GstRaehSlot *slot;
+    gsize size, pending;
+
+    /* Frames stay here, where a reconnect keeps them, while the client
+     * still has a backlog for the socket: a dropped connection then loses
+     * at most that backlog (none at real-time rates), not the queue. */
+    g_mutex_unlock (&self->lock);
+    pending = gst_sensor_ws_client_get_pending_bytes (client);
+    g_mutex_lock (&self->lock);
+    if (pending > MAX_CLIENT_BACKLOG) {
+      backlog = TRUE;
+      break;
+    }
+    if (self->state != CONN_READY || g_queue_is_empty (&self->queue))
+      break;
+    f = g_queue_pop_head (&self->queue);
+    slot = gst_raeh_manifest_find_modality (self->manifest, f->modality);
     guint8 *data;
     GBytes *wire;
     gboolean sent;
@@ -639,6 +659,16 @@ flush_queue (GstRaehSink *self)
     self->frames_sent++;
     self->bytes_sent += size;
     queued_frame_free (f);
+  }
+  if (backlog && !self->flush_scheduled && self->net_context) {
+    /* come back once the socket has taken the last one */
+    GSource *src = g_timeout_source_new (1);
+
+    self->flush_scheduled = TRUE;
+    g_source_set_callback (
+        src, flush_queue_cb, gst_object_ref (self), gst_object_unref);
+    g_source_attach (src, self->net_context);
+    g_source_unref (src);
   }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
