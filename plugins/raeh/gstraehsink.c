@@ -1092,6 +1092,16 @@ gst_raeh_sink_request_new_pad (GstElement *element, GstPadTemplate *templ,
 static void
 gst_raeh_sink_release_pad (GstElement *element, GstPad *pad)
 {
+  GstRaehSink *self = GST_RAEH_SINK (element);
+  GstRaehSinkPad *spad = GST_RAEH_SINK_PAD (pad);
+
+  /* wake a streaming thread waiting on the clock or the queue */
+  g_mutex_lock (&self->lock);
+  spad->flushing = TRUE;
+  if (spad->clock_id)
+    gst_clock_id_unschedule (spad->clock_id);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
   gst_element_remove_pad (element, pad);
 }
 

@@ -1092,6 +1092,36 @@ GST_START_TEST (test_tls)
 
 GST_END_TEST;
 
+/* Request pads are numbered sink_%u and can be released, also while a
+ * session runs. */
+GST_START_TEST (test_request_release_pads)
+{
+  TestServer *srv = test_server_new ();
+  GstElement *sink;
+  GstHarness *h;
+  GstPad *p1, *p2;
+
+  test_server_start (srv);
+  sink = make_sink (srv, NULL);
+  p1 = gst_element_request_pad_simple (sink, "sink_%u");
+  p2 = gst_element_request_pad_simple (sink, "sink_%u");
+  fail_unless_equals_string (GST_PAD_NAME (p1), "sink_0");
+  fail_unless_equals_string (GST_PAD_NAME (p2), "sink_1");
+  gst_element_release_request_pad (sink, p1);
+  gst_object_unref (p1);
+  h = gst_harness_new_with_element (sink, "sink_%u", NULL);
+  push_start (h, PPG_CAPS);
+  fail_unless_equals_int (
+      gst_harness_push (h, make_frame (1700000000000, 100, 1, 0)), GST_FLOW_OK);
+  fail_unless (test_server_wait_frames (srv, 1, 5));
+  gst_element_release_request_pad (sink, p2);
+  gst_object_unref (p2);
+  teardown_sink (sink, NULL, h, NULL);
+  test_server_free (srv);
+}
+
+GST_END_TEST;
+
 static gpointer
 push_thread (gpointer data)
 {
@@ -1138,6 +1168,7 @@ raehsink_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_handshake_slots_and_caps);
   tcase_add_test (tc, test_auth_header);
+  tcase_add_test (tc, test_request_release_pads);
   tcase_add_test (tc, test_negotiation_through_packer);
   tcase_add_test (tc, test_pad_mismatch);
   tcase_add_test (tc, test_close_4001_fatal);
