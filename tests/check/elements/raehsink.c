@@ -7,6 +7,7 @@
  * drop with every frame delivered once and in order, bounded buffering and
  * clock sync.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
@@ -1122,6 +1123,54 @@ GST_START_TEST (test_request_release_pads)
 
 GST_END_TEST;
 
+static glong
+thread_count (void)
+{
+  gchar *text = NULL, *p;
+  glong n = -1;
+
+  if (g_file_get_contents ("/proc/self/status", &text, NULL, NULL) &&
+      (p = strstr (text, "Threads:")))
+    n = strtol (p + 8, NULL, 10);
+  g_free (text);
+  return n;
+}
+
+/* Sixteen sinks, sixteen sessions, still one network thread: the thread
+ * count does not grow with the number of sinks. */
+GST_START_TEST (test_sinks_share_one_network_thread)
+{
+  TestServer *srv = test_server_new ();
+  GstElement *sinks[16];
+  GstHarness *hs[16];
+  glong one = -1, many;
+  guint i;
+
+  test_server_start (srv);
+  for (i = 0; i < G_N_ELEMENTS (sinks); i++) {
+    sinks[i] = make_sink (srv, NULL);
+    hs[i] = gst_harness_new_with_element (sinks[i], "sink_%u", NULL);
+    push_start (hs[i], PPG_CAPS);
+    fail_unless_equals_int (
+        gst_harness_push (hs[i], make_frame (1700000000000, 100, 1, i)),
+        GST_FLOW_OK);
+    if (i == 0) {
+      fail_unless (test_server_wait_frames (srv, 1, 5));
+      one = thread_count ();
+    }
+  }
+  fail_unless (test_server_wait_frames (srv, G_N_ELEMENTS (sinks), 5));
+  many = thread_count ();
+  fail_unless_equals_int (srv->connections, G_N_ELEMENTS (sinks));
+  /* a streaming thread per harness does not exist: pushes run here */
+  fail_unless (many - one <= 1, "threads %ld -> %ld", one, many);
+  for (i = 0; i < G_N_ELEMENTS (sinks); i++)
+    teardown_sink (sinks[i], NULL, hs[i], NULL);
+  test_server_free (srv);
+}
+
+GST_END_TEST;
+
 static gpointer
 push_thread (gpointer data)
 {
@@ -1169,6 +1218,7 @@ raehsink_suite (void)
   tcase_add_test (tc, test_handshake_slots_and_caps);
   tcase_add_test (tc, test_auth_header);
   tcase_add_test (tc, test_request_release_pads);
+  tcase_add_test (tc, test_sinks_share_one_network_thread);
   tcase_add_test (tc, test_negotiation_through_packer);
   tcase_add_test (tc, test_pad_mismatch);
   tcase_add_test (tc, test_close_4001_fatal);
