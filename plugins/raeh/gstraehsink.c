@@ -617,6 +617,9 @@ flush_queue (GstRaehSink *self)
     QueuedFrame *f;
     const GstRaehSlot *slot;
     gsize size, pending;
+    guint8 *data;
+    GBytes *wire;
+    gboolean sent;
 
     /* Frames stay here, where a reconnect keeps them, while the client
      * still has a backlog for the socket: a dropped connection then loses
@@ -632,23 +635,21 @@ flush_queue (GstRaehSink *self)
       break;
     f = g_queue_pop_head (&self->queue);
     slot = gst_raeh_manifest_find_modality (self->manifest, f->modality);
-    guint8 *data;
-    GBytes *wire;
-    gboolean sent;
-
     if (slot == NULL) {
       /* checked at caps and handshake time; cannot happen */
       self->frames_dropped++;
       queued_frame_free (f);
       continue;
     }
-    data = g_bytes_unref_to_data (g_bytes_ref (f->data), &size);
+    /* the queue held the only reference: the slot byte is written in
+     * place, without a copy */
+    data = g_bytes_unref_to_data (f->data, &size);
     data[0] = (guint8) slot->slot_id;
     wire = g_bytes_new_take (data, size);
+    f->data = wire;
     g_mutex_unlock (&self->lock);
 
     sent = gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, wire);
-    g_bytes_unref (wire);
 
     g_mutex_lock (&self->lock);
     if (!sent) {
