@@ -51,7 +51,7 @@ timeout $((seconds + 30)) gst-launch-1.0 -q \
 
 # one more hr tick, then stop the cloud so it writes its record
 sleep 2.5
-kill -INT "$cloud_pid"
+kill -TERM "$cloud_pid"
 wait "$cloud_pid" || true
 cloud_pid=
 
