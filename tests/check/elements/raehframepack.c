@@ -160,6 +160,25 @@ GST_START_TEST (test_pack_gap)
 
 GST_END_TEST;
 
+/* Input that jumps back (an overlap) is passed on as it is: the running
+ * frame closes and a new run starts at the earlier epoch. */
+GST_START_TEST (test_pack_overlap)
+{
+  GstHarness *h = make_harness (PPG_100, FRAMES_ANY);
+  const ExpectedFrame want[] = {
+    { 0, 100, 1700000000000, 0, GST_SECOND, TRUE },
+    { 100, 30, 1700000000500, GST_SECOND, 300 * GST_MSECOND, TRUE },
+  };
+
+  push_s16 (h, 0, 100, 50, 100, EPOCH_MS (1700000000000), 0);
+  push_s16 (h, 100, 30, 10, 100, EPOCH_MS (1700000000500), GST_SECOND);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  check_frames (h, want, G_N_ELEMENTS (want));
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* Jitter below half a sample period is not a gap. */
 GST_START_TEST (test_pack_small_jitter_is_continuous)
 {
@@ -275,6 +294,7 @@ raehframepack_suite (void)
   tcase_add_test (tc, test_pack_100hz_aligned);
   tcase_add_test (tc, test_pack_52hz_unaligned);
   tcase_add_test (tc, test_pack_gap);
+  tcase_add_test (tc, test_pack_overlap);
   tcase_add_test (tc, test_pack_small_jitter_is_continuous);
   tcase_add_test (tc, test_pack_3axis_interleaved);
   tcase_add_test (tc, test_pack_caps_from_downstream);
