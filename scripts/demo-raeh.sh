@@ -40,7 +40,8 @@ export GST_PLUGIN_PATH="$build/plugins${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 timeout $((seconds + 30)) gst-launch-1.0 -q \
   raehsink name=raeh location="ws://127.0.0.1:$port/stream/ingest" \
     api-key=raeh_demo_key device-id=demo-watch-1 device-model-id=$model \
-  sensortestsrc modality=ppg_green rate=128 heart-rate="$heart_rate" num-buffers=$buffers ! \
+  sensortestsrc modality=ppg_green rate=128 heart-rate="$heart_rate" \
+    samples-per-buffer=32 num-buffers=$((seconds * 4)) ! \
     sensorresample ! raehframepack ! raeh. \
   sensortestsrc modality=acc_3axis num-buffers=$buffers ! \
     sensorresample ! raehframepack ! raeh. >"$work/launch.out" 2>&1 || {
@@ -55,7 +56,7 @@ kill -TERM "$cloud_pid"
 wait "$cloud_pid" || true
 cloud_pid=
 
-python3 - "$work/record.json" "$heart_rate" <<'PY'
+/usr/bin/python3 - "$work/record.json" "$heart_rate" <<'PY'
 import json, sys
 rec = json.load(open(sys.argv[1]))["raeh"]
 want = float(sys.argv[2])
