@@ -1,0 +1,1635 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-raehsink
+ * @title: raehsink
+ *
+ * Streams Raeh frames (from raehframepack) to Raeh's `/stream/ingest`: one
+ * WebSocket session per device for all of its modalities, one request pad
+ * (`sink_%u`) per modality.
+ *
+ * The sink connects and reads the handshake while going from READY to
+ * PAUSED (bounded by #GstRaehSink:timeout), and answers caps queries from
+ * the handshake manifest, so that upstream negotiates the rate, channels and
+ * bit depth the device model declares. Slot ids come from the manifest of
+ * the current session and are re-read after every reconnect.
+ *
+ * Close codes 4001 and 4004 are fatal: an element error carries the close
+ * code and the server's reason verbatim (details `close-code`,
+ * `close-reason`). Any other close or a network loss reconnects with
+ * backoff and jitter; frames are kept meanwhile (up to
+ * #GstRaehSink:max-buffer-time, oldest dropped and counted) and sent in
+ * order after the new handshake.
+ *
+ * Element messages: `raeh-session-start` (session-id, slots),
+ * `raeh-session-end` (session-id, close-code, close-reason, error) and
+ * `raeh-reconnecting` (attempt, delay).
+ *
+ * All raehsink instances of a process share one network thread.
+ *
+ * ## Example
+ * |[
+ * gst-launch-1.0 raehsink name=raeh api-key=raeh_... device-id=demo-1 \
+ *     device-model-id=573fdc48-b7a8-40bb-81b7-e96df24fab6d \
+ *   sensortestsrc modality=ppg_green rate=128 ! sensorresample ! \
+ *     raehframepack ! raeh.sink_0 \
+ *   sensortestsrc modality=acc_3axis ! sensorresample ! raehframepack ! \
+ *     raeh.sink_1
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <string.h>
+#include <gst/raeh/raeh.h>
+#include <gst/net/sensor-ws-client.h>
+
+#include "gstraehelements.h"
+#include "gstraehframepack.h"
+#include "gstraehsink.h"
+
+GST_DEBUG_CATEGORY_STATIC (raeh_sink_debug);
+#define GST_CAT_DEFAULT raeh_sink_debug
+
+#define DEFAULT_LOCATION "wss://api.raeh.io/stream/ingest"
+#define DEFAULT_AUTH GST_RAEH_SINK_AUTH_QUERY
+#define DEFAULT_TIMEOUT 10
+#define DEFAULT_RETRIES -1
+#define DEFAULT_BACKOFF_FACTOR 2.0
+#define DEFAULT_BACKOFF_MAX 30.0
+#define DEFAULT_MAX_BUFFER_TIME (60 * GST_SECOND)
+#define DEFAULT_KEEPALIVE 15
+#define DEFAULT_PONG_TIMEOUT 10
+#define DEFAULT_TLS_STRICT TRUE
+#define DEFAULT_SYNC TRUE
+
+/* bytes handed to the client that the socket has not taken yet */
+#define MAX_CLIENT_BACKLOG (32 * 1024)
+
+enum {
+  PROP_0,
+  PROP_LOCATION,
+  PROP_API_KEY,
+  PROP_DEVICE_ID,
+  PROP_DEVICE_MODEL_ID,
+  PROP_AUTH,
+  PROP_TIMEOUT,
+  PROP_RETRIES,
+  PROP_RETRY_BACKOFF_FACTOR,
+  PROP_RETRY_BACKOFF_MAX,
+  PROP_MAX_BUFFER_TIME,
+  PROP_KEEPALIVE_INTERVAL,
+  PROP_PONG_TIMEOUT,
+  PROP_TLS_STRICT,
+  PROP_CA_FILE,
+  PROP_SYNC,
+  PROP_STATS,
+};
+
+typedef enum {
+  CONN_IDLE,       /* not started */
+  CONN_CONNECTING, /* socket not open or no handshake yet */
+  CONN_READY,      /* handshake read: frames may go */
+  CONN_FATAL,      /* error posted, no more connections */
+  CONN_STOPPING,   /* going down */
+} ConnState;
+
+/* One frame waiting for a session. The slot byte is written at send time
+ * from the current manifest. */
+typedef struct
+{
+  GBytes *data;
+  const gchar *modality; /* interned */
+  gint64 t0_ms;
+  gint64 end_ms;
+} QueuedFrame;
+
+struct _GstRaehSinkPad
+{
+  GstPad parent;
+
+  /* stream lock */
+  GstSegment segment;
+  /* negotiated, element lock */
+  const gchar *modality; /* interned */
+  gint rate_n, rate_d, channels, bit_depth;
+  gboolean have_caps;
+  /* element lock */
+  gboolean flushing;
+  gboolean eos;
+  GstClockID clock_id;
+};
+
+struct _GstRaehSink
+{
+  GstElement parent;
+
+  /* properties, object lock */
+  gchar *location;
+  gchar *api_key;
+  gchar *device_id;
+  gchar *device_model_id;
+  GstRaehSinkAuth auth;
+  guint timeout;
+  gint retries;
+  gdouble backoff_factor;
+  gdouble backoff_max;
+  GstClockTime max_buffer_time;
+  guint keepalive_interval;
+  guint pong_timeout;
+  gboolean tls_strict;
+  gchar *ca_file;
+  gboolean sync;
+
+  /* everything below: lock */
+  GMutex lock;
+  GCond cond;
+  GstSensorWsClient *client;
+  GMainContext *net_context;
+  ConnState state;
+  gboolean playing;
+  GstRaehManifest *manifest;      /* current session, NULL between sessions */
+  GstRaehManifest *last_manifest; /* for caps while reconnecting */
+  GQueue queue;                   /* QueuedFrame */
+  gboolean flush_scheduled;
+  GSource *handshake_timer;
+  gchar *last_error; /* why the last connection attempt ended */
+  guint pad_count;
+
+  /* stats */
+  guint64 frames_sent, bytes_sent, frames_dropped;
+  guint reconnects;
+  guint sessions;
+  gint last_close_code;
+  gchar *last_close_reason;
+};
+
+G_DEFINE_TYPE (GstRaehSinkPad, gst_raeh_sink_pad, GST_TYPE_PAD);
+G_DEFINE_TYPE (GstRaehSink, gst_raeh_sink, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (
+    raehsink, "raehsink", GST_RANK_NONE, GST_TYPE_RAEH_SINK);
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE ("sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+        GST_STATIC_CAPS (GST_RAEH_FRAME_MEDIA_TYPE
+            ", rate = (fraction) [ 1/2147483647, 2147483647/1 ], "
+            "channels = (int) [ 1, 64 ], bit-depth = (int) [ 1, 32 ]"));
+
+GType
+gst_raeh_sink_auth_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { GST_RAEH_SINK_AUTH_QUERY, "api_key query parameter", "query" },
+    { GST_RAEH_SINK_AUTH_HEADER, "Authorization: Bearer header", "header" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstRaehSinkAuth", values);
+
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static void
+queued_frame_free (QueuedFrame *f)
+{
+  g_bytes_unref (f->data);
+  g_free (f);
+}
+
+static void flush_queue (GstRaehSink *self);
+static gboolean flush_queue_cb (gpointer user_data);
+
+/* ---- caps from the manifest ---- */
+
+static GstStructure *
+slot_structure (const GstRaehSlot *slot)
+{
+  gint n, d;
+
+  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
+  return gst_structure_new (GST_RAEH_FRAME_MEDIA_TYPE, "modality",
+      G_TYPE_STRING, slot->modality, "rate", GST_TYPE_FRACTION, n, d,
+      "channels", G_TYPE_INT, (gint) slot->num_channels, "bit-depth",
+      G_TYPE_INT, (gint) slot->bit_depth, NULL);
+}
+
+static GstCaps *
+manifest_caps (const GstRaehManifest *m)
+{
+  GstCaps *caps = gst_caps_new_empty ();
+  guint i;
+
+  for (i = 0; i < gst_raeh_manifest_get_n_slots (m); i++)
+    caps = gst_caps_merge_structure (
+        caps, slot_structure (gst_raeh_manifest_get_slot (m, i)));
+  return caps;
+}
+
+static gboolean
+slot_matches_pad (const GstRaehSlot *slot, GstRaehSinkPad *pad)
+{
+  gint n, d;
+
+  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
+  return gst_util_fraction_compare (n, d, pad->rate_n, pad->rate_d) == 0 &&
+      (gint) slot->num_channels == pad->channels &&
+      (gint) slot->bit_depth == pad->bit_depth;
+}
+
+/* Checks a pad against a manifest; a message naming both sides if not. */
+static gchar *
+pad_mismatch (GstRaehSinkPad *pad, const GstRaehManifest *m)
+{
+  const GstRaehSlot *slot = gst_raeh_manifest_find_modality (m, pad->modality);
+  g_autofree gchar *slots = NULL;
+
+  if (slot == NULL) {
+    slots = gst_raeh_manifest_describe_slots (m);
+    return g_strdup_printf ("pad %s: modality \"%s\" is not in the session "
+                            "manifest (slots %s)",
+        GST_PAD_NAME (pad), pad->modality ? pad->modality : "(none)", slots);
+  }
+  if (!slot_matches_pad (slot, pad))
+    return g_strdup_printf (
+        "pad %s: %s at %g Hz, %d channel(s), %d-bit does "
+        "not match manifest slot %u: %s at %g Hz, %u channel(s), %u-bit",
+        GST_PAD_NAME (pad), pad->modality, (gdouble) pad->rate_n / pad->rate_d,
+        pad->channels, pad->bit_depth, slot->slot_id, slot->modality,
+        slot->sample_rate_hz, slot->num_channels, slot->bit_depth);
+  return NULL;
+}
+
+/* ---- messages and errors ---- */
+
+static void
+post_session_start (GstRaehSink *self, const GstRaehManifest *m)
+{
+  GValue slots = G_VALUE_INIT;
+  GstStructure *s;
+  guint i;
+
+  g_value_init (&slots, GST_TYPE_LIST);
+  for (i = 0; i < gst_raeh_manifest_get_n_slots (m); i++) {
+    const GstRaehSlot *slot = gst_raeh_manifest_get_slot (m, i);
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&v,
+        gst_structure_new ("slot", "slot-id", G_TYPE_UINT, slot->slot_id,
+            "modality", G_TYPE_STRING, slot->modality, "sample-rate",
+            G_TYPE_DOUBLE, slot->sample_rate_hz, "bit-depth", G_TYPE_UINT,
+            slot->bit_depth, "channels", G_TYPE_UINT, slot->num_channels,
+            NULL));
+    gst_value_list_append_and_take_value (&slots, &v);
+  }
+  s = gst_structure_new (
+      "raeh-session-start", "session-id", G_TYPE_STRING, m->session_id, NULL);
+  gst_structure_take_value (s, "slots", &slots);
+  gst_element_post_message (
+      GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Stops everything after an error was posted: no more connections, and the
+ * streaming threads return an error. */
+static void
+set_fatal_locked (GstRaehSink *self)
+{
+  GList *l;
+
+  if (self->state != CONN_STOPPING)
+    self->state = CONN_FATAL;
+  g_cond_broadcast (&self->cond);
+  /* wake pads waiting on the clock */
+  GST_OBJECT_LOCK (self);
+  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstRaehSinkPad *pad = l->data;
+
+    if (pad->clock_id)
+      gst_clock_id_unschedule (pad->clock_id);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+make_fatal (GstRaehSink *self)
+{
+  g_mutex_lock (&self->lock);
+  set_fatal_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+fail_handshake (GstRaehSink *self, const gchar *what)
+{
+  /* streaming threads stop before anyone sees the error */
+  make_fatal (self);
+  GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+      ("Bad handshake from the Raeh server"), ("%s", what),
+      ("reason", G_TYPE_STRING, what, NULL));
+}
+
+/* ---- network thread ---- */
+
+static gboolean
+on_handshake_timeout (gpointer user_data)
+{
+  GstRaehSink *self = user_data;
+  gchar *msg;
+
+  g_mutex_lock (&self->lock);
+  if (self->handshake_timer == NULL || self->state != CONN_CONNECTING) {
+    g_mutex_unlock (&self->lock);
+    return G_SOURCE_REMOVE;
+  }
+  g_source_unref (self->handshake_timer);
+  self->handshake_timer = NULL;
+  g_mutex_unlock (&self->lock);
+
+  GST_OBJECT_LOCK (self);
+  msg =
+      g_strdup_printf ("no handshake within %u s of connecting", self->timeout);
+  GST_OBJECT_UNLOCK (self);
+  fail_handshake (self, msg);
+  g_free (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_handshake_timer_locked (GstRaehSink *self)
+{
+  if (self->handshake_timer) {
+    g_source_destroy (self->handshake_timer);
+    g_source_unref (self->handshake_timer);
+    self->handshake_timer = NULL;
+  }
+}
+
+static void
+on_opened (GstSensorWsClient *client, gpointer user_data)
+{
+  GstRaehSink *self = user_data;
+  guint timeout;
+
+  GST_OBJECT_LOCK (self);
+  timeout = self->timeout;
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "connected, waiting for the handshake");
+  g_mutex_lock (&self->lock);
+  cancel_handshake_timer_locked (self);
+  if (timeout > 0 && self->state == CONN_CONNECTING) {
+    self->handshake_timer = g_timeout_source_new_seconds (timeout);
+    g_source_set_callback (
+        self->handshake_timer, on_handshake_timeout, self, NULL);
+    g_source_attach (self->handshake_timer, self->net_context);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+on_handshake (GstRaehSink *self, GBytes *payload)
+{
+  g_autoptr (GError) err = NULL;
+  GstRaehManifest *m;
+  gchar *mismatch = NULL;
+  gsize size;
+  const gchar *data = g_bytes_get_data (payload, &size);
+  GList *l;
+
+  m = gst_raeh_manifest_parse (data, size, &err);
+  if (m == NULL) {
+    fail_handshake (self, err->message);
+    return;
+  }
+
+  g_mutex_lock (&self->lock);
+  cancel_handshake_timer_locked (self);
+  if (self->state != CONN_CONNECTING) {
+    g_mutex_unlock (&self->lock);
+    gst_raeh_manifest_free (m);
+    return;
+  }
+  /* pads negotiated in an earlier session must still fit */
+  GST_OBJECT_LOCK (self);
+  for (l = GST_ELEMENT (self)->sinkpads; l && !mismatch; l = l->next) {
+    GstRaehSinkPad *pad = l->data;
+
+    if (pad->have_caps)
+      mismatch = pad_mismatch (pad, m);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  self->sessions++;
+  if (self->sessions > 1)
+    self->reconnects++;
+  gst_raeh_manifest_free (self->manifest);
+  gst_raeh_manifest_free (self->last_manifest);
+  self->manifest = m;
+  self->last_manifest = gst_raeh_manifest_copy (m);
+  if (!mismatch)
+    self->state = CONN_READY;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  GST_INFO_OBJECT (self, "session %s", m->session_id);
+  post_session_start (self, self->last_manifest);
+  if (mismatch) {
+    make_fatal (self);
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("The new Raeh session does not fit the negotiated streams"),
+        ("%s", mismatch));
+    g_free (mismatch);
+    return;
+  }
+  flush_queue (self);
+}
+
+static void
+on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
+    GBytes *payload, gpointer user_data)
+{
+  GstRaehSink *self = user_data;
+  gboolean have_manifest;
+
+  g_mutex_lock (&self->lock);
+  have_manifest = self->manifest != NULL;
+  g_mutex_unlock (&self->lock);
+
+  if (!have_manifest) {
+    if (type == SOUP_WEBSOCKET_DATA_TEXT) {
+      on_handshake (self, payload);
+    } else {
+      gchar *what = g_strdup_printf ("a binary message (%" G_GSIZE_FORMAT
+                                     " bytes) came before the JSON handshake",
+          g_bytes_get_size (payload));
+
+      fail_handshake (self, what);
+      g_free (what);
+    }
+    return;
+  }
+  /* the server sends nothing while streaming: log and go on */
+  GST_WARNING_OBJECT (self,
+      "ignoring a %s message of %" G_GSIZE_FORMAT " bytes from the server",
+      type == SOUP_WEBSOCKET_DATA_TEXT ? "text" : "binary",
+      g_bytes_get_size (payload));
+}
+
+static GstSensorWsCloseAction
+on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
+    gpointer user_data)
+{
+  GstRaehSink *self = user_data;
+  g_autofree gchar *session_id = NULL;
+  const gchar *reason = info->close_reason ? info->close_reason : "";
+  gboolean had_session, stopping;
+
+  g_mutex_lock (&self->lock);
+  cancel_handshake_timer_locked (self);
+  had_session = self->manifest != NULL;
+  if (self->manifest)
+    session_id = g_strdup (self->manifest->session_id);
+  g_clear_pointer (&self->manifest, gst_raeh_manifest_free);
+  stopping = self->state == CONN_STOPPING || self->state == CONN_FATAL;
+  if (self->state == CONN_READY)
+    self->state = CONN_CONNECTING;
+  if (info->close_code) {
+    self->last_close_code = info->close_code;
+    g_free (self->last_close_reason);
+    self->last_close_reason = g_strdup (reason);
+  }
+  g_free (self->last_error);
+  if (info->error)
+    self->last_error = g_strdup (info->error->message);
+  else if (info->http_status)
+    self->last_error = g_strdup_printf ("HTTP status %u", info->http_status);
+  else
+    self->last_error = g_strdup_printf (
+        "closed with code %u \"%s\"", info->close_code, reason);
+  g_mutex_unlock (&self->lock);
+
+  GST_INFO_OBJECT (self,
+      "connection ended: code %u reason \"%s\" http %u "
+      "error %s",
+      info->close_code, reason, info->http_status,
+      info->error ? info->error->message : "none");
+  if (stopping)
+    return GST_SENSOR_WS_CLOSE_STOP;
+
+  if (had_session || info->close_code) {
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self),
+            gst_structure_new ("raeh-session-end", "session-id", G_TYPE_STRING,
+                session_id, "close-code", G_TYPE_UINT, (guint) info->close_code,
+                "close-reason", G_TYPE_STRING, reason, "error", G_TYPE_STRING,
+                info->error ? info->error->message : NULL, NULL)));
+  }
+
+  if (info->close_code == 4001 || info->close_code == 4004 ||
+      info->http_status == 401 || info->http_status == 403 ||
+      (info->error && info->error->domain == G_TLS_ERROR))
+    make_fatal (self);
+  if (info->close_code == 4001 || info->http_status == 401 ||
+      info->http_status == 403) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
+        ("Raeh rejected the API key"),
+        ("close code %u: %s", info->close_code,
+            info->close_code ? reason : "upgrade refused"),
+        ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
+            G_TYPE_STRING, reason, "http-status", G_TYPE_UINT,
+            info->http_status, NULL));
+    goto fatal;
+  }
+  if (info->close_code == 4004) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_FOUND,
+        ("Raeh refused the device model or a frame"),
+        ("close code 4004: %s", reason),
+        ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
+            G_TYPE_STRING, reason, NULL));
+    goto fatal;
+  }
+  if (info->error && info->error->domain == G_TLS_ERROR) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
+        ("TLS failure talking to the Raeh server"),
+        ("%s", info->error->message),
+        ("tls-error", G_TYPE_STRING, info->error->message, NULL));
+    goto fatal;
+  }
+  return GST_SENSOR_WS_CLOSE_RECONNECT;
+
+fatal:
+  return GST_SENSOR_WS_CLOSE_STOP;
+}
+
+static void
+on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
+    gpointer user_data)
+{
+  GstRaehSink *self = user_data;
+
+  GST_INFO_OBJECT (self, "reconnect attempt %u in %" GST_TIME_FORMAT, attempt,
+      GST_TIME_ARGS (delay));
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("raeh-reconnecting", "attempt", G_TYPE_UINT,
+              attempt, "delay", G_TYPE_UINT64, delay, NULL)));
+}
+
+static void
+on_gave_up (GstSensorWsClient *client, gpointer user_data)
+{
+  GstRaehSink *self = user_data;
+  g_autofree gchar *why = NULL;
+  gboolean report;
+
+  g_mutex_lock (&self->lock);
+  report = self->state != CONN_FATAL && self->state != CONN_STOPPING;
+  why = g_strdup (self->last_error ? self->last_error : "unknown");
+  g_mutex_unlock (&self->lock);
+  if (!report)
+    return;
+
+  make_fatal (self);
+  GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
+      ("Could not keep a session with the Raeh server"),
+      ("gave up reconnecting: %s", why), ("reason", G_TYPE_STRING, why, NULL));
+}
+
+/* Sends queued frames in order. Runs on the network thread only, so order
+ * is kept; the lock is dropped around send() because the client may report
+ * a close from inside it. */
+static void
+flush_queue (GstRaehSink *self)
+{
+  gboolean backlog = FALSE;
+
+  g_mutex_lock (&self->lock);
+  self->flush_scheduled = FALSE;
+  while (self->state == CONN_READY && !g_queue_is_empty (&self->queue)) {
+    GstSensorWsClient *client = self->client;
+    QueuedFrame *f;
+    const GstRaehSlot *slot;
+    gsize size, pending;
+    guint8 *data;
+    GBytes *wire;
+    gboolean sent;
+
+    /* Frames stay here, where a reconnect keeps them, while the client
+     * still has a backlog for the socket: a dropped connection then loses
+     * at most that backlog (none at real-time rates), not the queue. */
+    g_mutex_unlock (&self->lock);
+    pending = gst_sensor_ws_client_get_pending_bytes (client);
+    g_mutex_lock (&self->lock);
+    if (pending > MAX_CLIENT_BACKLOG) {
+      backlog = TRUE;
+      break;
+    }
+    if (self->state != CONN_READY || g_queue_is_empty (&self->queue))
+      break;
+    f = g_queue_pop_head (&self->queue);
+    slot = gst_raeh_manifest_find_modality (self->manifest, f->modality);
+    if (slot == NULL) {
+      /* checked at caps and handshake time; cannot happen */
+      self->frames_dropped++;
+      queued_frame_free (f);
+      continue;
+    }
+    /* the queue held the only reference: the slot byte is written in
+     * place, without a copy */
+    data = g_bytes_unref_to_data (f->data, &size);
+    data[0] = (guint8) slot->slot_id;
+    wire = g_bytes_new_take (data, size);
+    f->data = wire;
+    g_mutex_unlock (&self->lock);
+
+    sent = gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, wire);
+
+    g_mutex_lock (&self->lock);
+    if (!sent) {
+      /* not connected after all: keep it first in line */
+      g_queue_push_head (&self->queue, f);
+      break;
+    }
+    self->frames_sent++;
+    self->bytes_sent += size;
+    queued_frame_free (f);
+  }
+  if (backlog && !self->flush_scheduled && self->net_context) {
+    /* come back once the socket has taken the last one */
+    GSource *src = g_timeout_source_new (1);
+
+    self->flush_scheduled = TRUE;
+    g_source_set_callback (
+        src, flush_queue_cb, gst_object_ref (self), gst_object_unref);
+    g_source_attach (src, self->net_context);
+    g_source_unref (src);
+  }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+flush_queue_cb (gpointer user_data)
+{
+  flush_queue (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- streaming threads ---- */
+
+static void
+schedule_flush_locked (GstRaehSink *self)
+{
+  GSource *src;
+
+  if (self->flush_scheduled || self->state != CONN_READY ||
+      self->net_context == NULL)
+    return;
+  self->flush_scheduled = TRUE;
+  src = g_idle_source_new ();
+  g_source_set_priority (src, G_PRIORITY_DEFAULT);
+  g_source_set_callback (
+      src, flush_queue_cb, gst_object_ref (self), gst_object_unref);
+  g_source_attach (src, self->net_context);
+  g_source_unref (src);
+}
+
+static gboolean
+queue_over_limit (GstRaehSink *self, gint64 end_ms, gint64 max_ms)
+{
+  QueuedFrame *head = g_queue_peek_head (&self->queue);
+
+  return head != NULL && end_ms - head->t0_ms > max_ms;
+}
+
+/* Connected, a full queue holds the streaming thread back (the network is
+ * the limit); disconnected, the oldest frames beyond max-buffer-time are
+ * dropped and counted. */
+static GstFlowReturn
+enqueue_frame (GstRaehSink *self, GstRaehSinkPad *pad, QueuedFrame *f)
+{
+  GstClockTime max_buffer;
+  gint64 max_ms;
+
+  GST_OBJECT_LOCK (self);
+  max_buffer = self->max_buffer_time;
+  GST_OBJECT_UNLOCK (self);
+  max_ms = (gint64) (max_buffer / GST_MSECOND);
+
+  g_mutex_lock (&self->lock);
+  while (self->state == CONN_READY && !pad->flushing &&
+      queue_over_limit (self, f->end_ms, max_ms)) {
+    schedule_flush_locked (self);
+    g_cond_wait (&self->cond, &self->lock);
+  }
+  if (pad->flushing) {
+    g_mutex_unlock (&self->lock);
+    queued_frame_free (f);
+    return GST_FLOW_FLUSHING;
+  }
+  g_queue_push_tail (&self->queue, f);
+  while (g_queue_get_length (&self->queue) > 1 &&
+      queue_over_limit (self, f->end_ms, max_ms)) {
+    QueuedFrame *head = g_queue_pop_head (&self->queue);
+
+    GST_DEBUG_OBJECT (self, "dropping frame t0 %" G_GINT64_FORMAT, head->t0_ms);
+    queued_frame_free (head);
+    self->frames_dropped++;
+  }
+  schedule_flush_locked (self);
+  g_mutex_unlock (&self->lock);
+  return GST_FLOW_OK;
+}
+
+/* Waits until the end of the frame in running time, like a live device
+ * that sends a frame once its samples exist. */
+static GstFlowReturn
+wait_clock (GstRaehSink *self, GstRaehSinkPad *pad, GstBuffer *buf)
+{
+  GstClockTime ts, rt, base;
+  GstClock *clock;
+  GstClockReturn cret;
+  GstFlowReturn ret;
+
+  ts = GST_BUFFER_PTS (buf);
+  if (!GST_CLOCK_TIME_IS_VALID (ts))
+    return GST_FLOW_OK;
+  if (GST_BUFFER_DURATION_IS_VALID (buf))
+    ts += GST_BUFFER_DURATION (buf);
+  rt = gst_segment_to_running_time (&pad->segment, GST_FORMAT_TIME, ts);
+  GST_LOG_OBJECT (
+      pad, "sync on running time %" GST_TIME_FORMAT, GST_TIME_ARGS (rt));
+  if (!GST_CLOCK_TIME_IS_VALID (rt))
+    return GST_FLOW_OK;
+
+  g_mutex_lock (&self->lock);
+  for (;;) {
+    while (!self->playing && !pad->flushing && self->state != CONN_FATAL)
+      g_cond_wait (&self->cond, &self->lock);
+    if (pad->flushing || self->state == CONN_FATAL)
+      break;
+    clock = gst_element_get_clock (GST_ELEMENT (self));
+    if (clock == NULL)
+      break;
+    base = gst_element_get_base_time (GST_ELEMENT (self));
+    pad->clock_id = gst_clock_new_single_shot_id (clock, base + rt);
+    GST_LOG_OBJECT (pad,
+        "waiting for running time %" GST_TIME_FORMAT " on %" GST_PTR_FORMAT,
+        GST_TIME_ARGS (rt), clock);
+    gst_object_unref (clock);
+    g_mutex_unlock (&self->lock);
+
+    cret = gst_clock_id_wait (pad->clock_id, NULL);
+
+    g_mutex_lock (&self->lock);
+    gst_clock_id_unref (pad->clock_id);
+    pad->clock_id = NULL;
+    /* unscheduled by a flush, an error or a pause: check again */
+    if (cret != GST_CLOCK_UNSCHEDULED)
+      break;
+  }
+  if (pad->flushing)
+    ret = GST_FLOW_FLUSHING;
+  else if (self->state == CONN_FATAL)
+    ret = GST_FLOW_ERROR;
+  else
+    ret = GST_FLOW_OK;
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
+static GstFlowReturn
+gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
+{
+  GstRaehSink *self = GST_RAEH_SINK (parent);
+  GstRaehSinkPad *pad = GST_RAEH_SINK_PAD (gpad);
+  GstRaehFrameHeader h;
+  QueuedFrame *f;
+  GstMapInfo map;
+  GstFlowReturn ret;
+  gboolean sync;
+  g_autoptr (GError) err = NULL;
+
+  GST_LOG_OBJECT (pad, "frame %" GST_PTR_FORMAT, buf);
+  g_mutex_lock (&self->lock);
+  if (self->state == CONN_FATAL) {
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_ERROR;
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (!pad->have_caps) {
+    gst_buffer_unref (buf);
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("pad %s got data before caps", GST_PAD_NAME (pad)));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  GST_OBJECT_LOCK (self);
+  sync = self->sync;
+  GST_OBJECT_UNLOCK (self);
+  if (sync) {
+    ret = wait_clock (self, pad, buf);
+    if (ret != GST_FLOW_OK) {
+      gst_buffer_unref (buf);
+      return ret;
+    }
+  }
+
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  if (!gst_raeh_frame_header_read (map.data, map.size, &h, &err) ||
+      map.size !=
+          GST_RAEH_FRAME_HEADER_SIZE +
+              gst_raeh_frame_payload_size (
+                  h.sample_count, pad->bit_depth, pad->channels)) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("pad %s: dropping a malformed frame of %" G_GSIZE_FORMAT " bytes%s%s",
+            GST_PAD_NAME (pad), map.size, err ? ": " : "",
+            err ? err->message : ""));
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+    g_mutex_lock (&self->lock);
+    self->frames_dropped++;
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_OK;
+  }
+  f = g_new0 (QueuedFrame, 1);
+  f->data = g_bytes_new (map.data, map.size);
+  f->modality = pad->modality;
+  f->t0_ms = h.t0_epoch_ms;
+  f->end_ms = h.t0_epoch_ms +
+      gst_util_uint64_scale_int_ceil (
+          h.sample_count, 1000 * pad->rate_d, pad->rate_n);
+  gst_buffer_unmap (buf, &map);
+  gst_buffer_unref (buf);
+
+  return enqueue_frame (self, pad, f);
+}
+
+static gboolean
+all_pads_eos (GstRaehSink *self)
+{
+  GList *l;
+  gboolean all = TRUE;
+
+  GST_OBJECT_LOCK (self);
+  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next)
+    all &= GST_RAEH_SINK_PAD (l->data)->eos;
+  GST_OBJECT_UNLOCK (self);
+  return all;
+}
+
+/* At EOS the queued frames still go out, bounded by timeout. */
+static void
+drain (GstRaehSink *self)
+{
+  gint64 deadline;
+  guint timeout;
+
+  GST_OBJECT_LOCK (self);
+  timeout = self->timeout ? self->timeout : 10;
+  GST_OBJECT_UNLOCK (self);
+  deadline = g_get_monotonic_time () + timeout * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&self->lock);
+  while (self->state != CONN_FATAL && self->state != CONN_STOPPING &&
+      self->state != CONN_IDLE) {
+    GstSensorWsClient *client = self->client;
+    gsize pending;
+
+    if (g_queue_is_empty (&self->queue) && client) {
+      g_mutex_unlock (&self->lock);
+      pending = gst_sensor_ws_client_get_pending_bytes (client);
+      g_mutex_lock (&self->lock);
+      if (pending == 0 && g_queue_is_empty (&self->queue))
+        break;
+    }
+    if (!g_cond_wait_until (&self->cond, &self->lock,
+            MIN (deadline,
+                g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND)) &&
+        g_get_monotonic_time () >= deadline) {
+      GST_WARNING_OBJECT (
+          self, "%u frames not sent at EOS", g_queue_get_length (&self->queue));
+      break;
+    }
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+set_pad_caps (GstRaehSink *self, GstRaehSinkPad *pad, GstCaps *caps)
+{
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  const gchar *modality = gst_structure_get_string (s, "modality");
+  gint rn = 0, rd = 1, channels = 0, depth = 0;
+  gchar *mismatch = NULL;
+
+  if (!gst_structure_get_fraction (s, "rate", &rn, &rd) ||
+      !gst_structure_get_int (s, "channels", &channels) ||
+      !gst_structure_get_int (s, "bit-depth", &depth) || rn <= 0) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("pad %s: incomplete caps %" GST_PTR_FORMAT, GST_PAD_NAME (pad), caps));
+    return FALSE;
+  }
+  g_mutex_lock (&self->lock);
+  GST_OBJECT_LOCK (self);
+  pad->modality = g_intern_string (modality);
+  pad->rate_n = rn;
+  pad->rate_d = rd;
+  pad->channels = channels;
+  pad->bit_depth = depth;
+  if (self->last_manifest)
+    mismatch = pad_mismatch (pad, self->last_manifest);
+  pad->have_caps = mismatch == NULL;
+  GST_OBJECT_UNLOCK (self);
+  g_mutex_unlock (&self->lock);
+
+  if (mismatch) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, CORE, NEGOTIATION,
+        ("A stream does not match the Raeh device model"), ("%s", mismatch),
+        ("reason", G_TYPE_STRING, mismatch, NULL));
+    g_free (mismatch);
+    return FALSE;
+  }
+  GST_INFO_OBJECT (pad, "streaming %" GST_PTR_FORMAT, caps);
+  return TRUE;
+}
+
+static gboolean
+gst_raeh_sink_event (GstPad *gpad, GstObject *parent, GstEvent *event)
+{
+  GstRaehSink *self = GST_RAEH_SINK (parent);
+  GstRaehSinkPad *pad = GST_RAEH_SINK_PAD (gpad);
+  gboolean ret = TRUE;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS: {
+      GstCaps *caps;
+
+      gst_event_parse_caps (event, &caps);
+      ret = set_pad_caps (self, pad, caps);
+      break;
+    }
+    case GST_EVENT_SEGMENT:
+      gst_event_copy_segment (event, &pad->segment);
+      break;
+    case GST_EVENT_FLUSH_START:
+      g_mutex_lock (&self->lock);
+      pad->flushing = TRUE;
+      if (pad->clock_id)
+        gst_clock_id_unschedule (pad->clock_id);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      g_mutex_lock (&self->lock);
+      pad->flushing = FALSE;
+      pad->eos = FALSE;
+      g_mutex_unlock (&self->lock);
+      gst_segment_init (&pad->segment, GST_FORMAT_TIME);
+      break;
+    case GST_EVENT_EOS: {
+      guint32 seqnum = gst_event_get_seqnum (event);
+
+      GST_OBJECT_LOCK (self);
+      pad->eos = TRUE;
+      GST_OBJECT_UNLOCK (self);
+      if (all_pads_eos (self)) {
+        GstMessage *msg;
+
+        drain (self);
+        msg = gst_message_new_eos (GST_OBJECT (self));
+        gst_message_set_seqnum (msg, seqnum);
+        gst_element_post_message (GST_ELEMENT (self), msg);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  gst_event_unref (event);
+  return ret;
+}
+
+static gboolean
+gst_raeh_sink_query (GstPad *gpad, GstObject *parent, GstQuery *query)
+{
+  GstRaehSink *self = GST_RAEH_SINK (parent);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
+    GstCaps *filter, *caps, *result;
+
+    gst_query_parse_caps (query, &filter);
+    g_mutex_lock (&self->lock);
+    caps = self->last_manifest ? manifest_caps (self->last_manifest) :
+                                 gst_pad_get_pad_template_caps (gpad);
+    g_mutex_unlock (&self->lock);
+    if (filter) {
+      result = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+      /* A stream the manifest cannot take is let through so that the caps
+       * event fails with a message naming both sides, instead of a bare
+       * not-negotiated upstream. */
+      if (gst_caps_is_empty (result)) {
+        GstCaps *tmpl = gst_pad_get_pad_template_caps (gpad);
+
+        gst_caps_unref (result);
+        result =
+            gst_caps_intersect_full (filter, tmpl, GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (tmpl);
+      }
+      gst_caps_unref (caps);
+    } else {
+      result = caps;
+    }
+    gst_query_set_caps_result (query, result);
+    gst_caps_unref (result);
+    return TRUE;
+  }
+  return gst_pad_query_default (gpad, parent, query);
+}
+
+/* ---- pads ---- */
+
+static GstPad *
+gst_raeh_sink_request_new_pad (GstElement *element, GstPadTemplate *templ,
+    const gchar *name, const GstCaps *caps)
+{
+  GstRaehSink *self = GST_RAEH_SINK (element);
+  GstPad *pad;
+  gchar *pad_name;
+  guint index;
+
+  GST_OBJECT_LOCK (self);
+  if (name && sscanf (name, "sink_%u", &index) == 1) {
+    pad_name = g_strdup (name);
+    self->pad_count = MAX (self->pad_count, index + 1);
+  } else {
+    pad_name = g_strdup_printf ("sink_%u", self->pad_count++);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  pad = g_object_new (GST_TYPE_RAEH_SINK_PAD, "name", pad_name, "direction",
+      GST_PAD_SINK, "template", templ, NULL);
+  g_free (pad_name);
+  gst_pad_set_chain_function (pad, gst_raeh_sink_chain);
+  gst_pad_set_event_function (pad, gst_raeh_sink_event);
+  gst_pad_set_query_function (pad, gst_raeh_sink_query);
+  GST_PAD_SET_PROXY_ALLOCATION (pad);
+  if (!gst_element_add_pad (element, pad)) {
+    gst_object_unref (pad);
+    return NULL;
+  }
+  return pad;
+}
+
+static void
+gst_raeh_sink_release_pad (GstElement *element, GstPad *pad)
+{
+  GstRaehSink *self = GST_RAEH_SINK (element);
+  GstRaehSinkPad *spad = GST_RAEH_SINK_PAD (pad);
+
+  /* wake a streaming thread waiting on the clock or the queue */
+  g_mutex_lock (&self->lock);
+  spad->flushing = TRUE;
+  if (spad->clock_id)
+    gst_clock_id_unschedule (spad->clock_id);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  gst_element_remove_pad (element, pad);
+}
+
+/* ---- connection lifecycle ---- */
+
+static gchar *
+build_uri (GstRaehSink *self)
+{
+  GString *uri;
+  gchar *esc;
+
+  GST_OBJECT_LOCK (self);
+  uri = g_string_new (self->location);
+  g_string_append_c (uri, strchr (self->location, '?') ? '&' : '?');
+  esc =
+      g_uri_escape_string (self->device_id ? self->device_id : "", NULL, FALSE);
+  g_string_append_printf (uri, "device_id=%s", esc);
+  g_free (esc);
+  esc = g_uri_escape_string (
+      self->device_model_id ? self->device_model_id : "", NULL, FALSE);
+  g_string_append_printf (uri, "&device_model_id=%s", esc);
+  g_free (esc);
+  GST_OBJECT_UNLOCK (self);
+  return g_string_free (uri, FALSE);
+}
+
+static const GstSensorWsCallbacks ws_callbacks = {
+  .opened = on_opened,
+  .message = on_message,
+  .closed = on_closed,
+  .reconnecting = on_reconnecting,
+  .gave_up = on_gave_up,
+};
+
+/* Connects and waits for the first handshake, so that caps queries can be
+ * answered from the manifest before data flows. */
+static gboolean
+start_session (GstRaehSink *self)
+{
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  gint64 deadline;
+  guint timeout;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  if (self->device_id == NULL || self->device_model_id == NULL ||
+      self->location == NULL) {
+    GST_OBJECT_UNLOCK (self);
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("device-id, device-model-id and location must be set"), (NULL));
+    return FALSE;
+  }
+  gst_sensor_ws_config_init (&config);
+  config.auth = self->auth == GST_RAEH_SINK_AUTH_HEADER ?
+      GST_SENSOR_WS_AUTH_HEADER :
+      GST_SENSOR_WS_AUTH_QUERY;
+  config.auth_query_name = g_strdup ("api_key");
+  config.secret = g_strdup (self->api_key);
+  config.timeout_s = self->timeout;
+  config.retries = self->retries;
+  config.backoff_factor = self->backoff_factor;
+  config.backoff_max_s = self->backoff_max;
+  config.keepalive_interval_s = self->keepalive_interval;
+  config.pong_timeout_s = self->pong_timeout;
+  config.tls_strict = self->tls_strict;
+  config.ca_file = g_strdup (self->ca_file);
+  config.max_incoming_payload = 1024 * 1024;
+  timeout = self->timeout;
+  GST_OBJECT_UNLOCK (self);
+  config.uri = build_uri (self);
+  GST_INFO_OBJECT (self, "connecting to %s", config.uri);
+
+  g_mutex_lock (&self->lock);
+  self->state = CONN_CONNECTING;
+  self->sessions = 0;
+  self->reconnects = 0;
+  self->frames_sent = self->bytes_sent = self->frames_dropped = 0;
+  self->last_close_code = 0;
+  g_clear_pointer (&self->last_close_reason, g_free);
+  g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->manifest, gst_raeh_manifest_free);
+  g_clear_pointer (&self->last_manifest, gst_raeh_manifest_free);
+  if (self->net_context == NULL)
+    self->net_context = gst_sensor_net_context_ref ();
+  g_mutex_unlock (&self->lock);
+
+  client = gst_sensor_ws_client_new (&config, &ws_callbacks, self, NULL);
+  gst_sensor_ws_config_clear (&config);
+  g_mutex_lock (&self->lock);
+  self->client = client;
+  g_mutex_unlock (&self->lock);
+  gst_sensor_ws_client_start (client);
+
+  deadline = g_get_monotonic_time () + MAX (timeout, 1) * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&self->lock);
+  while (self->state == CONN_CONNECTING) {
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  }
+  ok = self->state == CONN_READY;
+  if (self->state == CONN_CONNECTING) {
+    gchar *why = g_strdup (
+        self->last_error ? self->last_error : "the server sent nothing");
+
+    self->state = CONN_FATAL;
+    g_mutex_unlock (&self->lock);
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
+        ("No handshake from the Raeh server within %u s", MAX (timeout, 1)),
+        ("%s", why), ("reason", G_TYPE_STRING, why, NULL));
+    g_free (why);
+    g_mutex_lock (&self->lock);
+  }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+static void
+stop_session (GstRaehSink *self)
+{
+  GstSensorWsClient *client;
+
+  g_mutex_lock (&self->lock);
+  client = self->client;
+  self->state = CONN_STOPPING;
+  cancel_handshake_timer_locked (self);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  /* callbacks may still run until stop() returns */
+  if (client)
+    gst_sensor_ws_client_stop (
+        client, SOUP_WEBSOCKET_CLOSE_NORMAL, "stream ended");
+
+  g_mutex_lock (&self->lock);
+  self->client = NULL;
+  self->state = CONN_IDLE;
+  g_queue_clear_full (&self->queue, (GDestroyNotify) queued_frame_free);
+  g_clear_pointer (&self->manifest, gst_raeh_manifest_free);
+  g_mutex_unlock (&self->lock);
+  if (client)
+    gst_sensor_ws_client_free (client);
+}
+
+static void
+set_pads_flushing (GstRaehSink *self, gboolean flushing)
+{
+  GList *l;
+
+  g_mutex_lock (&self->lock);
+  GST_OBJECT_LOCK (self);
+  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstRaehSinkPad *pad = l->data;
+
+    pad->flushing = flushing;
+    if (flushing && pad->clock_id)
+      gst_clock_id_unschedule (pad->clock_id);
+    if (!flushing) {
+      pad->eos = FALSE;
+      gst_segment_init (&pad->segment, GST_FORMAT_TIME);
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+set_playing (GstRaehSink *self, gboolean playing)
+{
+  GList *l;
+
+  g_mutex_lock (&self->lock);
+  self->playing = playing;
+  if (!playing) {
+    GST_OBJECT_LOCK (self);
+    for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+      GstRaehSinkPad *pad = l->data;
+
+      if (pad->clock_id)
+        gst_clock_id_unschedule (pad->clock_id);
+    }
+    GST_OBJECT_UNLOCK (self);
+  }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static GstStateChangeReturn
+gst_raeh_sink_change_state (GstElement *element, GstStateChange transition)
+{
+  GstRaehSink *self = GST_RAEH_SINK (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      set_pads_flushing (self, FALSE);
+      if (!start_session (self)) {
+        stop_session (self);
+        return GST_STATE_CHANGE_FAILURE;
+      }
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      set_playing (self, TRUE);
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      set_playing (self, FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      set_pads_flushing (self, TRUE);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (gst_raeh_sink_parent_class)
+            ->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      stop_session (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* ---- properties ---- */
+
+static GstStructure *
+make_stats (GstRaehSink *self)
+{
+  GstStructure *s;
+
+  g_mutex_lock (&self->lock);
+  s = gst_structure_new ("raehsink-stats", "frames-sent", G_TYPE_UINT64,
+      self->frames_sent, "bytes-sent", G_TYPE_UINT64, self->bytes_sent,
+      "frames-dropped", G_TYPE_UINT64, self->frames_dropped, "frames-queued",
+      G_TYPE_UINT, g_queue_get_length (&self->queue), "reconnects", G_TYPE_UINT,
+      self->reconnects, "sessions", G_TYPE_UINT, self->sessions, "connected",
+      G_TYPE_BOOLEAN, self->state == CONN_READY, "session-id", G_TYPE_STRING,
+      self->manifest ? self->manifest->session_id : NULL, "last-close-code",
+      G_TYPE_INT, self->last_close_code, "last-close-reason", G_TYPE_STRING,
+      self->last_close_reason, NULL);
+  g_mutex_unlock (&self->lock);
+  return s;
+}
+
+static void
+gst_raeh_sink_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstRaehSink *self = GST_RAEH_SINK (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_free (self->location);
+      self->location = g_value_dup_string (value);
+      break;
+    case PROP_API_KEY:
+      g_free (self->api_key);
+      self->api_key = g_value_dup_string (value);
+      break;
+    case PROP_DEVICE_ID:
+      g_free (self->device_id);
+      self->device_id = g_value_dup_string (value);
+      break;
+    case PROP_DEVICE_MODEL_ID:
+      g_free (self->device_model_id);
+      self->device_model_id = g_value_dup_string (value);
+      break;
+    case PROP_AUTH:
+      self->auth = g_value_get_enum (value);
+      break;
+    case PROP_TIMEOUT:
+      self->timeout = g_value_get_uint (value);
+      break;
+    case PROP_RETRIES:
+      self->retries = g_value_get_int (value);
+      break;
+    case PROP_RETRY_BACKOFF_FACTOR:
+      self->backoff_factor = g_value_get_double (value);
+      break;
+    case PROP_RETRY_BACKOFF_MAX:
+      self->backoff_max = g_value_get_double (value);
+      break;
+    case PROP_MAX_BUFFER_TIME:
+      self->max_buffer_time = g_value_get_uint64 (value);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      self->keepalive_interval = g_value_get_uint (value);
+      break;
+    case PROP_PONG_TIMEOUT:
+      self->pong_timeout = g_value_get_uint (value);
+      break;
+    case PROP_TLS_STRICT:
+      self->tls_strict = g_value_get_boolean (value);
+      break;
+    case PROP_CA_FILE:
+      g_free (self->ca_file);
+      self->ca_file = g_value_dup_string (value);
+      break;
+    case PROP_SYNC:
+      self->sync = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_raeh_sink_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstRaehSink *self = GST_RAEH_SINK (object);
+
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed (value, make_stats (self));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_value_set_string (value, self->location);
+      break;
+    case PROP_DEVICE_ID:
+      g_value_set_string (value, self->device_id);
+      break;
+    case PROP_DEVICE_MODEL_ID:
+      g_value_set_string (value, self->device_model_id);
+      break;
+    case PROP_AUTH:
+      g_value_set_enum (value, self->auth);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+    case PROP_RETRIES:
+      g_value_set_int (value, self->retries);
+      break;
+    case PROP_RETRY_BACKOFF_FACTOR:
+      g_value_set_double (value, self->backoff_factor);
+      break;
+    case PROP_RETRY_BACKOFF_MAX:
+      g_value_set_double (value, self->backoff_max);
+      break;
+    case PROP_MAX_BUFFER_TIME:
+      g_value_set_uint64 (value, self->max_buffer_time);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      g_value_set_uint (value, self->keepalive_interval);
+      break;
+    case PROP_PONG_TIMEOUT:
+      g_value_set_uint (value, self->pong_timeout);
+      break;
+    case PROP_TLS_STRICT:
+      g_value_set_boolean (value, self->tls_strict);
+      break;
+    case PROP_CA_FILE:
+      g_value_set_string (value, self->ca_file);
+      break;
+    case PROP_SYNC:
+      g_value_set_boolean (value, self->sync);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_raeh_sink_finalize (GObject *object)
+{
+  GstRaehSink *self = GST_RAEH_SINK (object);
+
+  g_free (self->location);
+  if (self->api_key)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_free (self->api_key);
+  g_free (self->device_id);
+  g_free (self->device_model_id);
+  g_free (self->ca_file);
+  g_free (self->last_error);
+  g_free (self->last_close_reason);
+  gst_raeh_manifest_free (self->manifest);
+  gst_raeh_manifest_free (self->last_manifest);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) queued_frame_free);
+  if (self->net_context)
+    gst_sensor_net_context_unref (self->net_context);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (gst_raeh_sink_parent_class)->finalize (object);
+}
+
+static void
+gst_raeh_sink_pad_class_init (GstRaehSinkPadClass *klass)
+{}
+
+static void
+gst_raeh_sink_pad_init (GstRaehSinkPad *pad)
+{
+  gst_segment_init (&pad->segment, GST_FORMAT_TIME);
+}
+
+static void
+gst_raeh_sink_class_init (GstRaehSinkClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags rw =
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
+
+  gobject_class->set_property = gst_raeh_sink_set_property;
+  gobject_class->get_property = gst_raeh_sink_get_property;
+  gobject_class->finalize = gst_raeh_sink_finalize;
+  element_class->change_state = gst_raeh_sink_change_state;
+  element_class->request_new_pad = gst_raeh_sink_request_new_pad;
+  element_class->release_pad = gst_raeh_sink_release_pad;
+
+  g_object_class_install_property (gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "Location",
+          "Raeh ingest WebSocket URL (ws:// or wss://); device_id and "
+          "device_model_id are added as query parameters",
+          DEFAULT_LOCATION, rw));
+  g_object_class_install_property (gobject_class, PROP_API_KEY,
+      g_param_spec_string ("api-key", "API key",
+          "Raeh API key (raeh_...); write-only, never logged", NULL,
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
+      g_param_spec_string ("device-id", "Device ID",
+          "Stable per-unit id of this device (MAC, serial, ...)", NULL, rw));
+  g_object_class_install_property (gobject_class, PROP_DEVICE_MODEL_ID,
+      g_param_spec_string ("device-model-id", "Device model ID",
+          "UUID of the device model registered with Raeh", NULL, rw));
+  g_object_class_install_property (gobject_class, PROP_AUTH,
+      g_param_spec_enum ("auth", "Auth", "Where the API key goes",
+          GST_TYPE_RAEH_SINK_AUTH, DEFAULT_AUTH, rw));
+  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
+      g_param_spec_uint ("timeout", "Timeout",
+          "Seconds to connect and receive the handshake (also bounds the "
+          "drain at EOS)",
+          1, 3600, DEFAULT_TIMEOUT, rw));
+  g_object_class_install_property (gobject_class, PROP_RETRIES,
+      g_param_spec_int ("retries", "Retries",
+          "Reconnect attempts after a connection is lost (-1 = forever, "
+          "0 = never)",
+          -1, G_MAXINT, DEFAULT_RETRIES, rw));
+  g_object_class_install_property (gobject_class, PROP_RETRY_BACKOFF_FACTOR,
+      g_param_spec_double ("retry-backoff-factor", "Retry backoff factor",
+          "Growth of the delay between reconnect attempts (first delay 1 s, "
+          "with jitter)",
+          1.0, 10.0, DEFAULT_BACKOFF_FACTOR, rw));
+  g_object_class_install_property (gobject_class, PROP_RETRY_BACKOFF_MAX,
+      g_param_spec_double ("retry-backoff-max", "Retry backoff max",
+          "Largest delay between reconnect attempts, seconds", 0.0, 3600.0,
+          DEFAULT_BACKOFF_MAX, rw));
+  g_object_class_install_property (gobject_class, PROP_MAX_BUFFER_TIME,
+      g_param_spec_uint64 ("max-buffer-time", "Max buffer time",
+          "Data (ns of frames) kept while disconnected; the oldest frames "
+          "beyond it are dropped and counted",
+          0, G_MAXUINT64, DEFAULT_MAX_BUFFER_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
+      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
+          "Seconds between WebSocket pings (0 = off)", 0, 3600,
+          DEFAULT_KEEPALIVE, rw));
+  g_object_class_install_property (gobject_class, PROP_PONG_TIMEOUT,
+      g_param_spec_uint ("pong-timeout", "Pong timeout",
+          "Seconds without a pong before the connection is dropped and "
+          "re-established (0 = off)",
+          0, 3600, DEFAULT_PONG_TIMEOUT, rw));
+  g_object_class_install_property (gobject_class, PROP_TLS_STRICT,
+      g_param_spec_boolean ("tls-strict", "TLS strict",
+          "Verify the server certificate", DEFAULT_TLS_STRICT, rw));
+  g_object_class_install_property (gobject_class, PROP_CA_FILE,
+      g_param_spec_string ("ca-file", "CA file",
+          "PEM file of extra CA certificates to trust", NULL, rw));
+  g_object_class_install_property (gobject_class, PROP_SYNC,
+      g_param_spec_boolean ("sync", "Sync",
+          "Send each frame when its last sample is due on the clock, so "
+          "non-live sources stream in real time",
+          DEFAULT_SYNC,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "frames-sent, bytes-sent, frames-dropped, frames-queued, "
+          "reconnects, sessions, connected, session-id, last-close-code, "
+          "last-close-reason",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template_with_gtype (
+      element_class, &sink_template, GST_TYPE_RAEH_SINK_PAD);
+  gst_element_class_set_static_metadata (element_class, "Raeh ingest sink",
+      "Sink/Network/Sensor",
+      "Streams Raeh frames of every modality of a device to Raeh "
+      "/stream/ingest over one WebSocket session",
+      "gst-plugins-sensor");
+  gst_type_mark_as_plugin_api (GST_TYPE_RAEH_SINK_AUTH, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RAEH_SINK_PAD, 0);
+  GST_DEBUG_CATEGORY_INIT (raeh_sink_debug, "raehsink", 0, "Raeh ingest sink");
+}
+
+static void
+gst_raeh_sink_init (GstRaehSink *self)
+{
+  self->location = g_strdup (DEFAULT_LOCATION);
+  self->auth = DEFAULT_AUTH;
+  self->timeout = DEFAULT_TIMEOUT;
+  self->retries = DEFAULT_RETRIES;
+  self->backoff_factor = DEFAULT_BACKOFF_FACTOR;
+  self->backoff_max = DEFAULT_BACKOFF_MAX;
+  self->max_buffer_time = DEFAULT_MAX_BUFFER_TIME;
+  self->keepalive_interval = DEFAULT_KEEPALIVE;
+  self->pong_timeout = DEFAULT_PONG_TIMEOUT;
+  self->tls_strict = DEFAULT_TLS_STRICT;
+  self->sync = DEFAULT_SYNC;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->queue);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
+}
