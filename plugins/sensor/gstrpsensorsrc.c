@@ -280,9 +280,7 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
       g_param_spec_uint ("queue-size", "Queue size",
-          /* the bound is per pad (docs/rpsensorsrc.md); blurb unchanged
-           * until docs/plugins.json is refreshed */
-          "Buffers queued per device before the oldest is dropped", 1, G_MAXINT,
+          "Buffers queued per pad before the oldest is dropped", 1, G_MAXINT,
           DEFAULT_QUEUE_SIZE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
@@ -301,8 +299,8 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_MAX_DEVICES,
       g_param_spec_uint ("max-devices", "Maximum devices",
-          "Devices served at once without device-id (each has its pads and a "
-          "streaming thread); posts of further devices get 503 (0 = no "
+          "Devices served at once without device-id (each has its pads, each "
+          "pad a streaming thread); posts of further devices get 503 (0 = no "
           "limit)",
           0, G_MAXINT, DEFAULT_MAX_DEVICES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
