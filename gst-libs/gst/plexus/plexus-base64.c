@@ -9,73 +9,29 @@
 
 G_DEFINE_QUARK (gst - plexus - error - quark, gst_plexus_error);
 
-/* 1 for the 64 symbols of the standard alphabet */
-static const guint8 b64_symbol[256] = {
-  ['A'] = 1,
-  ['B'] = 1,
-  ['C'] = 1,
-  ['D'] = 1,
-  ['E'] = 1,
-  ['F'] = 1,
-  ['G'] = 1,
-  ['H'] = 1,
-  ['I'] = 1,
-  ['J'] = 1,
-  ['K'] = 1,
-  ['L'] = 1,
-  ['M'] = 1,
-  ['N'] = 1,
-  ['O'] = 1,
-  ['P'] = 1,
-  ['Q'] = 1,
-  ['R'] = 1,
-  ['S'] = 1,
-  ['T'] = 1,
-  ['U'] = 1,
-  ['V'] = 1,
-  ['W'] = 1,
-  ['X'] = 1,
-  ['Y'] = 1,
-  ['Z'] = 1,
-  ['a'] = 1,
-  ['b'] = 1,
-  ['c'] = 1,
-  ['d'] = 1,
-  ['e'] = 1,
-  ['f'] = 1,
-  ['g'] = 1,
-  ['h'] = 1,
-  ['i'] = 1,
-  ['j'] = 1,
-  ['k'] = 1,
-  ['l'] = 1,
-  ['m'] = 1,
-  ['n'] = 1,
-  ['o'] = 1,
-  ['p'] = 1,
-  ['q'] = 1,
-  ['r'] = 1,
-  ['s'] = 1,
-  ['t'] = 1,
-  ['u'] = 1,
-  ['v'] = 1,
-  ['w'] = 1,
-  ['x'] = 1,
-  ['y'] = 1,
-  ['z'] = 1,
-  ['0'] = 1,
-  ['1'] = 1,
-  ['2'] = 1,
-  ['3'] = 1,
-  ['4'] = 1,
-  ['5'] = 1,
-  ['6'] = 1,
-  ['7'] = 1,
-  ['8'] = 1,
-  ['9'] = 1,
-  ['+'] = 1,
-  ['/'] = 1,
+/* the value of each symbol of the standard alphabet; B64_BAD (a bit no
+ * symbol has) for every other byte, so four lookups are checked with one OR */
+#define B64_BAD 0x80
+/* clang-format off */
+static const guint8 b64_value[256] = {
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x3e, 0x80, 0x80, 0x80, 0x3f,
+  0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+  0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+  0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+  0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
 };
+/* clang-format on */
 
 gssize
 gst_plexus_base64_validate (const gchar *text, gsize len)
@@ -86,16 +42,17 @@ gst_plexus_base64_validate (const gchar *text, gsize len)
 
   /* the common case first: a run of plain symbols, 8 at a time */
   while (end - p >= 8 &&
-      (b64_symbol[p[0]] & b64_symbol[p[1]] & b64_symbol[p[2]] &
-          b64_symbol[p[3]] & b64_symbol[p[4]] & b64_symbol[p[5]] &
-          b64_symbol[p[6]] & b64_symbol[p[7]])) {
+      !((b64_value[p[0]] | b64_value[p[1]] | b64_value[p[2]] | b64_value[p[3]] |
+            b64_value[p[4]] | b64_value[p[5]] | b64_value[p[6]] |
+            b64_value[p[7]]) &
+          B64_BAD)) {
     p += 8;
     symbols += 8;
   }
   for (; p < end; p++) {
     guchar c = *p;
 
-    if (b64_symbol[c] && pad == 0) {
+    if (b64_value[c] != B64_BAD && pad == 0) {
       symbols++;
     } else if (c == '\\') {
       /* JSON encoders may escape the solidus; nothing else belongs here */
@@ -119,58 +76,117 @@ gst_plexus_base64_validate (const gchar *text, gsize len)
   return symbols;
 }
 
+/* Validates and decodes in one pass, with the rules of
+ * gst_plexus_base64_validate(). Returns the number of bytes written to @out
+ * (at least (len / 4) * 3 + 2 bytes), or -1 when @text is not base64;
+ * @symbols receives the number of symbols. */
+static gssize
+decode_into (const gchar *text, gsize len, guint8 *out, gsize *symbols)
+{
+  const guchar *p = (const guchar *) text;
+  const guchar *end = p + len;
+  guint8 *o = out;
+  guint32 acc = 0;
+  guint n = 0, pad = 0;
+  gsize quads = 0;
+
+  while (p < end) {
+    guint v;
+
+    if (n == 0 && pad == 0) {
+      /* the common case: whole quads of plain symbols */
+      while (end - p >= 4) {
+        guint a = b64_value[p[0]], b = b64_value[p[1]], c = b64_value[p[2]],
+              d = b64_value[p[3]];
+        guint32 q;
+
+        if ((a | b | c | d) & B64_BAD)
+          break;
+        q = a << 18 | b << 12 | c << 6 | d;
+        o[0] = q >> 16;
+        o[1] = q >> 8;
+        o[2] = q;
+        o += 3;
+        p += 4;
+        quads++;
+      }
+      if (p >= end)
+        break;
+    }
+    v = b64_value[*p];
+    if (v != B64_BAD && pad == 0) {
+      p++;
+    } else if (*p == '\\') {
+      /* JSON encoders may escape the solidus; nothing else belongs here */
+      if (end - p < 2 || p[1] != '/' || pad > 0)
+        return -1;
+      v = b64_value['/'];
+      p += 2;
+    } else if (*p == '=') {
+      if (++pad > 2)
+        return -1;
+      p++;
+      continue;
+    } else {
+      return -1;
+    }
+    acc = acc << 6 | v;
+    if (++n == 4) {
+      o[0] = acc >> 16;
+      o[1] = acc >> 8;
+      o[2] = acc;
+      o += 3;
+      quads++;
+      n = 0;
+      acc = 0;
+    }
+  }
+  /* padded input is whole quads; unpadded input may end with 2 or 3
+   * symbols, never 1 */
+  if ((pad > 0 && (n + pad) % 4 != 0) || n == 1)
+    return -1;
+  /* the tail's leftover bits are ignored, as g_base64_decode() does */
+  if (n == 2) {
+    *o++ = acc >> 4;
+  } else if (n == 3) {
+    *o++ = acc >> 10;
+    *o++ = acc >> 2;
+  }
+  *symbols = quads * 4 + n;
+  return o - out;
+}
+
 GstBuffer *
 gst_plexus_base64_decode_to_buffer (
     const gchar *text, gsize len, GError **error)
 {
   GstBuffer *buf;
   GstMapInfo map;
-  gssize symbols;
-  gint state = 0;
-  guint save = 0;
-  gsize out_len, split, rest;
+  gssize out_len;
+  gsize symbols = 0;
 
-  symbols = gst_plexus_base64_validate (text, len);
-  if (symbols <= 0) {
-    g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_BASE64,
-        symbols == 0 ? "frame is empty" : "frame is not valid base64");
+  if (len == 0) {
+    g_set_error (
+        error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_BASE64, "frame is empty");
     return NULL;
   }
-
-  buf = gst_buffer_new_allocate (NULL, (symbols / 4) * 3 + 3, NULL);
+  /* escapes only make the text longer than its symbols */
+  buf = gst_buffer_new_allocate (NULL, (len / 4) * 3 + 3, NULL);
   if (!buf || !gst_buffer_map (buf, &map, GST_MAP_WRITE)) {
     g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_TOO_LARGE,
-        "cannot allocate %" G_GSSIZE_FORMAT " bytes", symbols);
+        "cannot allocate %" G_GSIZE_FORMAT " bytes", len);
     if (buf)
       gst_buffer_unref (buf);
     return NULL;
   }
-  /* the decoder skips characters outside the alphabet, so the '\\' of an
-   * escaped solidus vanishes by itself */
-  rest = text[len - 1] == '=' ? 0 : symbols % 4;
-  split = len;
-  if (rest > 0) {
-    /* g_base64_decode_step() keeps an unpadded tail to itself: decode
-     * whole quads, then the tail padded by hand */
-    gchar quad[4] = { '=', '=', '=', '=' };
-    gsize i, k = rest;
-
-    while (k > 0) {
-      split--;
-      if (text[split] != '\\')
-        quad[--k] = text[split];
-    }
-    out_len = g_base64_decode_step (text, split, map.data, &state, &save);
-    state = 0;
-    save = 0;
-    for (i = rest; i < 4; i++)
-      quad[i] = '=';
-    out_len +=
-        g_base64_decode_step (quad, 4, map.data + out_len, &state, &save);
-  } else {
-    out_len = g_base64_decode_step (text, len, map.data, &state, &save);
-  }
+  out_len = decode_into (text, len, map.data, &symbols);
   gst_buffer_unmap (buf, &map);
+  if (out_len < 0 || symbols == 0) {
+    g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_BASE64,
+        out_len < 0 ? "frame is not valid base64" : "frame is empty");
+    gst_buffer_unref (buf);
+    return NULL;
+  }
   gst_buffer_set_size (buf, out_len);
   return buf;
 }
