@@ -5,6 +5,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "plexus-base64.h"
 
 G_DEFINE_QUARK (gst - plexus - error - quark, gst_plexus_error);
@@ -76,9 +78,27 @@ gst_plexus_base64_validate (const gchar *text, gsize len)
   return symbols;
 }
 
+/* b64_value[] shifted to each position of a quad, B64_BAD_QUAD for bytes
+ * outside the alphabet */
+#define B64_BAD_QUAD 0x01000000u
+static guint32 b64_quad[4][256];
+
+static gpointer
+init_quad_tables (gpointer unused)
+{
+  guint i, k;
+
+  for (i = 0; i < 256; i++)
+    for (k = 0; k < 4; k++)
+      b64_quad[k][i] = b64_value[i] == B64_BAD ?
+          B64_BAD_QUAD :
+          (guint32) b64_value[i] << (18 - 6 * k);
+  return NULL;
+}
+
 /* Validates and decodes in one pass, with the rules of
  * gst_plexus_base64_validate(). Returns the number of bytes written to @out
- * (at least (len / 4) * 3 + 2 bytes), or -1 when @text is not base64;
+ * (at least (len / 4) * 3 + 3 bytes), or -1 when @text is not base64;
  * @symbols receives the number of symbols. */
 static gssize
 decode_into (const gchar *text, gsize len, guint8 *out, gsize *symbols)
@@ -94,15 +114,32 @@ decode_into (const gchar *text, gsize len, guint8 *out, gsize *symbols)
     guint v;
 
     if (n == 0 && pad == 0) {
-      /* the common case: whole quads of plain symbols */
-      while (end - p >= 4) {
-        guint a = b64_value[p[0]], b = b64_value[p[1]], c = b64_value[p[2]],
-              d = b64_value[p[3]];
-        guint32 q;
+      /* the common case: whole quads of plain symbols, each looked up
+       * already shifted into place; a stray byte sets B64_BAD_QUAD. The
+       * 4-byte stores overlap the next quad: the caller's slack covers the
+       * last one */
+      while (end - p >= 8) {
+        guint32 q1 = b64_quad[0][p[0]] | b64_quad[1][p[1]] | b64_quad[2][p[2]] |
+            b64_quad[3][p[3]];
+        guint32 q2 = b64_quad[0][p[4]] | b64_quad[1][p[5]] | b64_quad[2][p[6]] |
+            b64_quad[3][p[7]];
 
-        if ((a | b | c | d) & B64_BAD)
+        if ((q1 | q2) & B64_BAD_QUAD)
           break;
-        q = a << 18 | b << 12 | c << 6 | d;
+        q1 = GUINT32_TO_BE (q1 << 8);
+        q2 = GUINT32_TO_BE (q2 << 8);
+        memcpy (o, &q1, 4);
+        memcpy (o + 3, &q2, 4);
+        o += 6;
+        p += 8;
+        quads += 2;
+      }
+      while (end - p >= 4) {
+        guint32 q = b64_quad[0][p[0]] | b64_quad[1][p[1]] | b64_quad[2][p[2]] |
+            b64_quad[3][p[3]];
+
+        if (q & B64_BAD_QUAD)
+          break;
         o[0] = q >> 16;
         o[1] = q >> 8;
         o[2] = q;
@@ -164,7 +201,9 @@ gst_plexus_base64_decode_to_buffer (
   GstMapInfo map;
   gssize out_len;
   gsize symbols = 0;
+  static GOnce quad_once = G_ONCE_INIT;
 
+  g_once (&quad_once, init_quad_tables, NULL);
   if (len == 0) {
     g_set_error (
         error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_BASE64, "frame is empty");
