@@ -14,7 +14,7 @@ fi
 ninja -C build-fuzz >/dev/null
 status=0
 for fuzzer in build-fuzz/tests/fuzz/fuzz-*; do
-  [ -x "$fuzzer" ] || continue
+  [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
   case "$fuzzer" in *fuzz-regress-*) continue ;; esac
   name=${fuzzer##*/fuzz-}
   mkdir -p "build-fuzz/crashes/$name" "build-fuzz/corpus/$name"
