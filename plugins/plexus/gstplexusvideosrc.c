@@ -338,12 +338,18 @@ release_pool (Output *o)
   }
 }
 
+/* The pool hands buffers out in the order they came back, so every
+ * preallocated buffer takes turns: start with one and let the pool grow only
+ * while downstream holds frames, so that a prompt sink keeps decoding into
+ * the one frame that is still in the cache. */
+#define POOL_MIN_BUFFERS 1
+
 static gboolean
 setup_pool (Output *o, GstCaps *caps)
 {
   GstQuery *query = gst_query_new_allocation (caps, TRUE);
   GstBufferPool *pool = NULL;
-  guint size = o->info.size, min = 2, max = 0;
+  guint size = o->info.size, min = POOL_MIN_BUFFERS, max = 0;
   GstStructure *config;
 
   release_pool (o);
@@ -362,7 +368,8 @@ setup_pool (Output *o, GstCaps *caps)
     gst_object_unref (pool);
     pool = gst_video_buffer_pool_new ();
     config = gst_buffer_pool_get_config (pool);
-    gst_buffer_pool_config_set_params (config, caps, o->info.size, 2, 0);
+    gst_buffer_pool_config_set_params (
+        config, caps, o->info.size, POOL_MIN_BUFFERS, 0);
     if (!gst_buffer_pool_set_config (pool, config)) {
       gst_object_unref (pool);
       return FALSE;
