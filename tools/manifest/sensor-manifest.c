@@ -125,17 +125,27 @@ add_properties (JsonBuilder *b, GstElement *element)
   g_free (specs);
 }
 
+static gint
+compare_template (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (((const GstStaticPadTemplate *) a)->name_template,
+      ((const GstStaticPadTemplate *) b)->name_template);
+}
+
 static void
 add_pads (JsonBuilder *b, GstElementFactory *factory)
 {
-  const GList *l;
+  static const gchar *dirs[] = { "unknown", "src", "sink" };
+  static const gchar *presence[] = { "always", "sometimes", "request" };
+  GList *templates, *l;
 
+  /* sorted: the registry's order depends on how it was loaded */
+  templates = g_list_copy (
+      (GList *) gst_element_factory_get_static_pad_templates (factory));
+  templates = g_list_sort (templates, compare_template);
   json_builder_begin_object (b);
-  for (l = gst_element_factory_get_static_pad_templates (factory); l;
-       l = l->next) {
+  for (l = templates; l; l = l->next) {
     GstStaticPadTemplate *t = l->data;
-    static const gchar *dirs[] = { "unknown", "src", "sink" };
-    static const gchar *presence[] = { "always", "sometimes", "request" };
 
     json_builder_set_member_name (b, t->name_template);
     json_builder_begin_object (b);
@@ -148,6 +158,7 @@ add_pads (JsonBuilder *b, GstElementFactory *factory)
     json_builder_end_object (b);
   }
   json_builder_end_object (b);
+  g_list_free (templates);
 }
 
 static void
