@@ -38,6 +38,7 @@
 
 #include <string.h>
 #include <gst/helios/helios.h>
+#include <gst/net/sensor-net-props.h>
 #include <gst/net/sensor-ws-client.h>
 #include <gst/sensor/sensor.h>
 #include <gst/video/video.h>
@@ -48,14 +49,16 @@ GST_DEBUG_CATEGORY_STATIC (helios_src_debug);
 #define DEFAULT_LOCATION "ws://localhost:5800"
 #define DEFAULT_CHANNEL "device.telemetry"
 #define DEFAULT_KINDS "imu,power,firmware,lighting"
-#define DEFAULT_TIMEOUT 10
-#define DEFAULT_RETRIES -1
-#define DEFAULT_BACKOFF_FACTOR 2.0
-#define DEFAULT_BACKOFF_MAX 30.0
-#define DEFAULT_KEEPALIVE 10
-#define DEFAULT_PONG_TIMEOUT 20
 #define DEFAULT_MAX_QUEUE 32
 #define DEFAULT_MAX_MESSAGE (64 * 1024 * 1024)
+
+/* The timeout also bounds the AsyncAPI document fetch. */
+static const GstSensorNetPropsDefaults net_defaults = {
+  GST_SENSOR_NET_PROPS_FLAG_NONE,
+  10,
+  0,
+  "Connect, upgrade and AsyncAPI fetch timeout in seconds (0 = none)",
+};
 
 enum {
   PROP_0,
@@ -71,16 +74,9 @@ enum {
   PROP_SOURCE,
   PROP_LINES,
   PROP_FOLLOW,
-  PROP_TIMEOUT,
-  PROP_RETRIES,
-  PROP_BACKOFF_FACTOR,
-  PROP_BACKOFF_MAX,
-  PROP_KEEPALIVE,
-  PROP_PONG_TIMEOUT,
-  PROP_TLS_STRICT,
-  PROP_CA_FILE,
   PROP_MAX_QUEUE,
   PROP_STATS,
+  PROP_NET, /* GST_SENSOR_NET_PROPS_N ids from here */
 };
 
 typedef enum {
@@ -123,14 +119,7 @@ struct _GstHeliosSrc
   gchar *source;
   gint lines;
   gboolean follow;
-  guint timeout;
-  gint retries;
-  gdouble backoff_factor;
-  gdouble backoff_max;
-  guint keepalive;
-  guint pong_timeout;
-  gboolean tls_strict;
-  gchar *ca_file;
+  GstSensorNetProps net;
   guint max_queue;
 
   /* session, set in start() */
@@ -698,9 +687,10 @@ fetch_channels (GstHeliosSrc *self, GUri *base)
   gchar **names;
 
   session = soup_session_new_with_options (
-      "timeout", self->timeout, "user-agent", "heliossrc", NULL);
-  if (self->ca_file) {
-    g_autoptr (GTlsDatabase) db = g_tls_file_database_new (self->ca_file, &err);
+      "timeout", self->net.timeout, "user-agent", "heliossrc", NULL);
+  if (self->net.ca_file) {
+    g_autoptr (GTlsDatabase) db =
+        g_tls_file_database_new (self->net.ca_file, &err);
 
     if (db)
       soup_session_set_tls_database (session, db);
@@ -711,7 +701,7 @@ fetch_channels (GstHeliosSrc *self, GUri *base)
   msg = soup_message_new (SOUP_METHOD_GET, uri);
   if (msg == NULL)
     return NULL;
-  if (!self->tls_strict)
+  if (!self->net.tls_strict)
     g_signal_connect (
         msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
   body = soup_session_send_and_read (session, msg, NULL, &err);
@@ -969,14 +959,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
 
   gst_sensor_ws_config_init (&config);
   config.uri = g_strdup (self->uri);
-  config.timeout_s = self->timeout;
-  config.retries = self->retries;
-  config.backoff_factor = self->backoff_factor;
-  config.backoff_max_s = self->backoff_max;
-  config.keepalive_interval_s = self->keepalive;
-  config.pong_timeout_s = self->pong_timeout;
-  config.tls_strict = self->tls_strict;
-  config.ca_file = g_strdup (self->ca_file);
+  gst_sensor_net_props_apply (&self->net, &config);
   config.max_incoming_payload = DEFAULT_MAX_MESSAGE;
   self->client = gst_sensor_ws_client_new (&config, &ws_callbacks, self, NULL);
   gst_sensor_ws_config_clear (&config);
@@ -1267,36 +1250,13 @@ gst_helios_src_set_property (
     case PROP_FOLLOW:
       self->follow = g_value_get_boolean (value);
       break;
-    case PROP_TIMEOUT:
-      self->timeout = g_value_get_uint (value);
-      break;
-    case PROP_RETRIES:
-      self->retries = g_value_get_int (value);
-      break;
-    case PROP_BACKOFF_FACTOR:
-      self->backoff_factor = g_value_get_double (value);
-      break;
-    case PROP_BACKOFF_MAX:
-      self->backoff_max = g_value_get_double (value);
-      break;
-    case PROP_KEEPALIVE:
-      self->keepalive = g_value_get_uint (value);
-      break;
-    case PROP_PONG_TIMEOUT:
-      self->pong_timeout = g_value_get_uint (value);
-      break;
-    case PROP_TLS_STRICT:
-      self->tls_strict = g_value_get_boolean (value);
-      break;
-    case PROP_CA_FILE:
-      g_free (self->ca_file);
-      self->ca_file = g_value_dup_string (value);
-      break;
     case PROP_MAX_QUEUE:
       self->max_queue = g_value_get_uint (value);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!gst_sensor_net_props_set_property (
+              &self->net, PROP_NET, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -1352,35 +1312,13 @@ gst_helios_src_get_property (
     case PROP_FOLLOW:
       g_value_set_boolean (value, self->follow);
       break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout);
-      break;
-    case PROP_RETRIES:
-      g_value_set_int (value, self->retries);
-      break;
-    case PROP_BACKOFF_FACTOR:
-      g_value_set_double (value, self->backoff_factor);
-      break;
-    case PROP_BACKOFF_MAX:
-      g_value_set_double (value, self->backoff_max);
-      break;
-    case PROP_KEEPALIVE:
-      g_value_set_uint (value, self->keepalive);
-      break;
-    case PROP_PONG_TIMEOUT:
-      g_value_set_uint (value, self->pong_timeout);
-      break;
-    case PROP_TLS_STRICT:
-      g_value_set_boolean (value, self->tls_strict);
-      break;
-    case PROP_CA_FILE:
-      g_value_set_string (value, self->ca_file);
-      break;
     case PROP_MAX_QUEUE:
       g_value_set_uint (value, self->max_queue);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!gst_sensor_net_props_get_property (
+              &self->net, PROP_NET, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -1396,7 +1334,7 @@ gst_helios_src_finalize (GObject *object)
   g_free (self->kinds);
   g_free (self->output);
   g_free (self->source);
-  g_free (self->ca_file);
+  gst_sensor_net_props_clear (&self->net);
   g_free (self->open_op);
   clear_queue (self);
   g_mutex_clear (&self->lock);
@@ -1414,13 +1352,7 @@ gst_helios_src_init (GstHeliosSrc *self)
   self->restore = TRUE;
   self->lines = -1;
   self->follow = TRUE;
-  self->timeout = DEFAULT_TIMEOUT;
-  self->retries = DEFAULT_RETRIES;
-  self->backoff_factor = DEFAULT_BACKOFF_FACTOR;
-  self->backoff_max = DEFAULT_BACKOFF_MAX;
-  self->keepalive = DEFAULT_KEEPALIVE;
-  self->pong_timeout = DEFAULT_PONG_TIMEOUT;
-  self->tls_strict = TRUE;
+  gst_sensor_net_props_init (&self->net, &net_defaults);
   self->max_queue = DEFAULT_MAX_QUEUE;
   self->last_pts = GST_CLOCK_TIME_NONE;
   g_mutex_init (&self->lock);
@@ -1516,37 +1448,7 @@ gst_helios_src_class_init (GstHeliosSrcClass *klass)
           "logs.stream: keep streaming new lines; when FALSE the device "
           "sends eof after the backlog, which ends the stream (EOS)",
           TRUE, RW));
-  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
-      g_param_spec_uint ("timeout", "Timeout",
-          "Connect, upgrade and AsyncAPI fetch timeout in seconds (0 = none)",
-          0, 3600, DEFAULT_TIMEOUT, RW));
-  g_object_class_install_property (gobject_class, PROP_RETRIES,
-      g_param_spec_int ("retries", "Retries",
-          "Reconnect attempts after the connection is lost or fails "
-          "(-1 = forever, 0 = never)",
-          -1, G_MAXINT, DEFAULT_RETRIES, RW));
-  g_object_class_install_property (gobject_class, PROP_BACKOFF_FACTOR,
-      g_param_spec_double ("retry-backoff-factor", "Retry backoff factor",
-          "Growth of the reconnect delay per attempt (first delay 1 s)", 1.0,
-          10.0, DEFAULT_BACKOFF_FACTOR, RW));
-  g_object_class_install_property (gobject_class, PROP_BACKOFF_MAX,
-      g_param_spec_double ("retry-backoff-max", "Retry backoff max",
-          "Longest reconnect delay in seconds", 0.0, 3600.0,
-          DEFAULT_BACKOFF_MAX, RW));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE,
-      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
-          "Seconds between WebSocket pings (0 = off)", 0, 3600,
-          DEFAULT_KEEPALIVE, RW));
-  g_object_class_install_property (gobject_class, PROP_PONG_TIMEOUT,
-      g_param_spec_uint ("pong-timeout", "Pong timeout",
-          "Reconnect when no pong came for this many seconds (0 = off)", 0,
-          3600, DEFAULT_PONG_TIMEOUT, RW));
-  g_object_class_install_property (gobject_class, PROP_TLS_STRICT,
-      g_param_spec_boolean ("tls-strict", "TLS strict",
-          "Verify the device's TLS certificate (wss://)", TRUE, RW));
-  g_object_class_install_property (gobject_class, PROP_CA_FILE,
-      g_param_spec_string ("ca-file", "CA file",
-          "Extra CA certificates (PEM) for wss://", NULL, RW));
+  gst_sensor_net_props_install (gobject_class, PROP_NET, &net_defaults);
   g_object_class_install_property (gobject_class, PROP_MAX_QUEUE,
       g_param_spec_uint ("max-queue", "Max queue",
           "Messages held between the network and streaming threads; when "

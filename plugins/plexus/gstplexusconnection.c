@@ -18,13 +18,7 @@
 GST_DEBUG_CATEGORY_STATIC (plexus_conn_debug);
 #define GST_CAT_DEFAULT plexus_conn_debug
 
-#define DEFAULT_RETRIES -1
-#define DEFAULT_BACKOFF_FACTOR 2.0
-#define DEFAULT_BACKOFF_MAX 30.0
-#define DEFAULT_KEEPALIVE 20
-#define DEFAULT_PONG_TIMEOUT 10
 #define DEFAULT_DATA_TIMEOUT 30
-#define DEFAULT_CONNECT_TIMEOUT 10
 
 /* Messages above the parser limit are skipped; the socket only gives up on
  * messages far beyond it, so one oversized frame does not cost the stream. */
@@ -37,14 +31,8 @@ gst_plexus_settings_init (GstPlexusSettings *s)
 {
   memset (s, 0, sizeof (*s));
   s->location = g_strdup (GST_PLEXUS_DEFAULT_LOCATION);
-  s->connect_timeout_s = DEFAULT_CONNECT_TIMEOUT;
-  s->retries = DEFAULT_RETRIES;
-  s->backoff_factor = DEFAULT_BACKOFF_FACTOR;
-  s->backoff_max_s = DEFAULT_BACKOFF_MAX;
-  s->keepalive_s = DEFAULT_KEEPALIVE;
-  s->pong_timeout_s = DEFAULT_PONG_TIMEOUT;
+  gst_sensor_net_props_init (&s->net, NULL);
   s->data_timeout_s = DEFAULT_DATA_TIMEOUT;
-  s->tls_strict = TRUE;
 }
 
 void
@@ -57,7 +45,7 @@ gst_plexus_settings_clear (GstPlexusSettings *s)
   g_free (s->api_key);
   g_strfreev (s->metrics);
   g_strfreev (s->cameras);
-  g_free (s->ca_file);
+  gst_sensor_net_props_clear (&s->net);
   memset (s, 0, sizeof (*s));
 }
 
@@ -70,14 +58,21 @@ gst_plexus_settings_copy (GstPlexusSettings *d, const GstPlexusSettings *s)
   d->api_key = g_strdup (s->api_key);
   d->metrics = g_strdupv (s->metrics);
   d->cameras = g_strdupv (s->cameras);
-  d->ca_file = g_strdup (s->ca_file);
+  gst_sensor_net_props_copy (&d->net, &s->net);
 }
 
 void
-gst_plexus_install_properties (GObjectClass *klass)
+gst_plexus_install_properties (
+    GObjectClass *klass, GstSensorNetPropsFlags net_flags)
 {
   const GParamFlags rw =
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
+  const GstSensorNetPropsDefaults net_defaults = {
+    net_flags,
+    GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT,
+    0,
+    NULL,
+  };
 
   g_object_class_install_property (klass, GST_PLEXUS_PROP_LOCATION,
       g_param_spec_string ("location", "Location",
@@ -91,42 +86,16 @@ gst_plexus_install_properties (GObjectClass *klass)
       g_param_spec_string ("api-key", "API key",
           "Plexus API key (plx_...), sent in the auth frame; write-only", NULL,
           G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (klass, GST_PLEXUS_PROP_RETRIES,
-      g_param_spec_int ("retries", "Retries",
-          "Reconnect attempts after a transient failure (-1 = forever)", -1,
-          G_MAXINT, DEFAULT_RETRIES, rw));
-  g_object_class_install_property (klass, GST_PLEXUS_PROP_BACKOFF_FACTOR,
-      g_param_spec_double ("retry-backoff-factor", "Retry backoff factor",
-          "Growth of the reconnect delay per attempt (first delay 1 s)", 1.0,
-          10.0, DEFAULT_BACKOFF_FACTOR, rw));
-  g_object_class_install_property (klass, GST_PLEXUS_PROP_BACKOFF_MAX,
-      g_param_spec_double ("retry-backoff-max", "Retry backoff maximum",
-          "Largest reconnect delay in seconds", 0.0, 3600.0,
-          DEFAULT_BACKOFF_MAX, rw));
-  g_object_class_install_property (klass, GST_PLEXUS_PROP_KEEPALIVE,
-      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
-          "Seconds between WebSocket pings (0 = off)", 0, 3600,
-          DEFAULT_KEEPALIVE, rw));
-  g_object_class_install_property (klass, GST_PLEXUS_PROP_PONG_TIMEOUT,
-      g_param_spec_uint ("pong-timeout", "Pong timeout",
-          "Reconnect when a ping is not answered within this many seconds "
-          "(0 = off)",
-          0, 3600, DEFAULT_PONG_TIMEOUT, rw));
   g_object_class_install_property (klass, GST_PLEXUS_PROP_DATA_TIMEOUT,
       g_param_spec_uint ("data-timeout", "Data timeout",
           "Post a warning when the server sends nothing for this many "
           "seconds (0 = off)",
           0, 3600, DEFAULT_DATA_TIMEOUT, rw));
-  g_object_class_install_property (klass, GST_PLEXUS_PROP_TLS_STRICT,
-      g_param_spec_boolean ("tls-strict", "Strict TLS",
-          "Verify the server certificate", TRUE, rw));
-  g_object_class_install_property (klass, GST_PLEXUS_PROP_CA_FILE,
-      g_param_spec_string ("ca-file", "CA file",
-          "Extra CA certificates (PEM) to trust", NULL, rw));
   g_object_class_install_property (klass, GST_PLEXUS_PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters: messages, frames, drops by reason, reconnects",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  gst_sensor_net_props_install (klass, GST_PLEXUS_PROP_NET, &net_defaults);
 }
 
 gboolean
@@ -154,33 +123,12 @@ gst_plexus_settings_set_property (
             "the api-key is not plx_ and 36 "
             "characters: the server will refuse it");
       break;
-    case GST_PLEXUS_PROP_RETRIES:
-      s->retries = g_value_get_int (value);
-      break;
-    case GST_PLEXUS_PROP_BACKOFF_FACTOR:
-      s->backoff_factor = g_value_get_double (value);
-      break;
-    case GST_PLEXUS_PROP_BACKOFF_MAX:
-      s->backoff_max_s = g_value_get_double (value);
-      break;
-    case GST_PLEXUS_PROP_KEEPALIVE:
-      s->keepalive_s = g_value_get_uint (value);
-      break;
-    case GST_PLEXUS_PROP_PONG_TIMEOUT:
-      s->pong_timeout_s = g_value_get_uint (value);
-      break;
     case GST_PLEXUS_PROP_DATA_TIMEOUT:
       s->data_timeout_s = g_value_get_uint (value);
       break;
-    case GST_PLEXUS_PROP_TLS_STRICT:
-      s->tls_strict = g_value_get_boolean (value);
-      break;
-    case GST_PLEXUS_PROP_CA_FILE:
-      g_free (s->ca_file);
-      s->ca_file = g_value_dup_string (value);
-      break;
     default:
-      return FALSE;
+      return gst_sensor_net_props_set_property (
+          &s->net, GST_PLEXUS_PROP_NET, prop_id, value);
   }
   return TRUE;
 }
@@ -196,32 +144,12 @@ gst_plexus_settings_get_property (
     case GST_PLEXUS_PROP_SOURCE_ID:
       g_value_set_string (value, s->source_id);
       break;
-    case GST_PLEXUS_PROP_RETRIES:
-      g_value_set_int (value, s->retries);
-      break;
-    case GST_PLEXUS_PROP_BACKOFF_FACTOR:
-      g_value_set_double (value, s->backoff_factor);
-      break;
-    case GST_PLEXUS_PROP_BACKOFF_MAX:
-      g_value_set_double (value, s->backoff_max_s);
-      break;
-    case GST_PLEXUS_PROP_KEEPALIVE:
-      g_value_set_uint (value, s->keepalive_s);
-      break;
-    case GST_PLEXUS_PROP_PONG_TIMEOUT:
-      g_value_set_uint (value, s->pong_timeout_s);
-      break;
     case GST_PLEXUS_PROP_DATA_TIMEOUT:
       g_value_set_uint (value, s->data_timeout_s);
       break;
-    case GST_PLEXUS_PROP_TLS_STRICT:
-      g_value_set_boolean (value, s->tls_strict);
-      break;
-    case GST_PLEXUS_PROP_CA_FILE:
-      g_value_set_string (value, s->ca_file);
-      break;
     default:
-      return FALSE;
+      return gst_sensor_net_props_get_property (
+          &s->net, GST_PLEXUS_PROP_NET, prop_id, value);
   }
   return TRUE;
 }
@@ -693,15 +621,8 @@ gst_plexus_connection_start (GstPlexusConnection *c)
   gst_sensor_ws_config_init (&config);
   config.uri = g_strdup (c->uri);
   config.auth = GST_SENSOR_WS_AUTH_NONE; /* the key goes in a frame */
-  config.timeout_s = c->settings.connect_timeout_s;
-  config.retries = c->settings.retries;
   config.backoff_initial_s = 1.0;
-  config.backoff_factor = c->settings.backoff_factor;
-  config.backoff_max_s = c->settings.backoff_max_s;
-  config.keepalive_interval_s = c->settings.keepalive_s;
-  config.pong_timeout_s = c->settings.pong_timeout_s;
-  config.tls_strict = c->settings.tls_strict;
-  config.ca_file = g_strdup (c->settings.ca_file);
+  gst_sensor_net_props_apply (&c->settings.net, &config);
   config.max_incoming_payload = SOCKET_MAX_PAYLOAD;
   c->client = gst_sensor_ws_client_new (&config, &callbacks, c, NULL);
   gst_sensor_ws_config_clear (&config);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include <gst/net/sensor-net-props.h>
 #include <gst/plexus/plexus.h>
 
 G_BEGIN_DECLS
@@ -17,15 +18,8 @@ typedef struct
   gchar **metrics;        /* metrics stream filter */
   gchar **cameras;        /* video stream */
   guint stream_timeout_s; /* video `timeout` query; 0 = server default */
-  guint connect_timeout_s;
-  gint retries;
-  gdouble backoff_factor;
-  gdouble backoff_max_s;
-  guint keepalive_s;
-  guint pong_timeout_s;
-  guint data_timeout_s; /* warn when nothing arrives this long */
-  gboolean tls_strict;
-  gchar *ca_file;
+  GstSensorNetProps net;  /* net.timeout is the connect timeout */
+  guint data_timeout_s;   /* warn when nothing arrives this long */
   gboolean reconnect_on_timeout;
 } GstPlexusSettings;
 
@@ -39,19 +33,16 @@ enum {
   GST_PLEXUS_PROP_LOCATION = 1,
   GST_PLEXUS_PROP_SOURCE_ID,
   GST_PLEXUS_PROP_API_KEY,
-  GST_PLEXUS_PROP_RETRIES,
-  GST_PLEXUS_PROP_BACKOFF_FACTOR,
-  GST_PLEXUS_PROP_BACKOFF_MAX,
-  GST_PLEXUS_PROP_KEEPALIVE,
-  GST_PLEXUS_PROP_PONG_TIMEOUT,
   GST_PLEXUS_PROP_DATA_TIMEOUT,
-  GST_PLEXUS_PROP_TLS_STRICT,
-  GST_PLEXUS_PROP_CA_FILE,
   GST_PLEXUS_PROP_STATS,
-  GST_PLEXUS_PROP_LAST
+  GST_PLEXUS_PROP_NET, /* GST_SENSOR_NET_PROPS_N ids from here */
+  GST_PLEXUS_PROP_LAST = GST_PLEXUS_PROP_NET + GST_SENSOR_NET_PROPS_N
 };
 
-void gst_plexus_install_properties (GObjectClass *klass);
+/* @net_flags: GST_SENSOR_NET_PROPS_FLAG_NO_TIMEOUT when the element's
+ * `timeout` means something else (it then sets net.timeout itself). */
+void gst_plexus_install_properties (
+    GObjectClass *klass, GstSensorNetPropsFlags net_flags);
 /* TRUE when @prop_id was one of the shared properties. */
 gboolean gst_plexus_settings_set_property (
     GstPlexusSettings *s, GObject *object, guint prop_id, const GValue *value);

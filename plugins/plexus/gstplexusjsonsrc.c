@@ -18,12 +18,10 @@
 GST_DEBUG_CATEGORY_STATIC (plexus_json_src_debug);
 #define GST_CAT_DEFAULT plexus_json_src_debug
 
-#define DEFAULT_TIMEOUT 10
 #define DEFAULT_MAX_QUEUE 1000
 
 enum {
-  PROP_TIMEOUT = GST_PLEXUS_PROP_LAST,
-  PROP_MAX_QUEUE,
+  PROP_MAX_QUEUE = GST_PLEXUS_PROP_LAST,
 };
 
 typedef struct
@@ -444,9 +442,6 @@ gst_plexus_json_src_set_property (
   if (!gst_plexus_settings_set_property (
           &priv->settings, object, prop_id, value)) {
     switch (prop_id) {
-      case PROP_TIMEOUT:
-        priv->settings.connect_timeout_s = g_value_get_uint (value);
-        break;
       case PROP_MAX_QUEUE:
         priv->max_queue = g_value_get_uint (value);
         break;
@@ -471,9 +466,6 @@ gst_plexus_json_src_get_property (
   GST_OBJECT_LOCK (object);
   if (!gst_plexus_settings_get_property (&priv->settings, prop_id, value)) {
     switch (prop_id) {
-      case PROP_TIMEOUT:
-        g_value_set_uint (value, priv->settings.connect_timeout_s);
-        break;
       case PROP_MAX_QUEUE:
         g_value_set_uint (value, priv->max_queue);
         break;
@@ -514,14 +506,7 @@ gst_plexus_json_src_class_init (GstPlexusJsonSrcClass *klass)
   gobject_class->get_property = gst_plexus_json_src_get_property;
   gobject_class->finalize = gst_plexus_json_src_finalize;
 
-  gst_plexus_install_properties (gobject_class);
-  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
-      g_param_spec_uint ("timeout", "Timeout",
-          "Seconds allowed for connecting and the WebSocket upgrade "
-          "(0 = none)",
-          0, 3600, DEFAULT_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
+  gst_plexus_install_properties (gobject_class, GST_SENSOR_NET_PROPS_FLAG_NONE);
   g_object_class_install_property (gobject_class, PROP_MAX_QUEUE,
       g_param_spec_uint ("max-queue", "Maximum queue",
           "Buffers kept while downstream is busy; the oldest is dropped "
@@ -552,7 +537,6 @@ gst_plexus_json_src_init (GstPlexusJsonSrc *self)
   GstPlexusJsonSrcPrivate *priv = PRIV (self);
 
   gst_plexus_settings_init (&priv->settings);
-  priv->settings.connect_timeout_s = DEFAULT_TIMEOUT;
   priv->max_queue = DEFAULT_MAX_QUEUE;
   priv->queue = gst_data_queue_new (queue_full, NULL, NULL, self);
   gst_data_queue_set_flushing (priv->queue, TRUE);

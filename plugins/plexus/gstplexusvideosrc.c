@@ -38,7 +38,7 @@ GST_DEBUG_CATEGORY_STATIC (plexus_video_src_debug);
 
 #define DEFAULT_CAMERA_ID "default"
 #define DEFAULT_TIMEOUT 0
-#define DEFAULT_CONNECT_TIMEOUT 10
+#define DEFAULT_CONNECT_TIMEOUT GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT
 #define DEFAULT_RECONNECT_ON_TIMEOUT FALSE
 #define DEFAULT_MAX_QUEUE 4
 
@@ -927,7 +927,7 @@ gst_plexus_video_src_set_property (
         self->settings.stream_timeout_s = g_value_get_uint (value);
         break;
       case PROP_CONNECT_TIMEOUT:
-        self->settings.connect_timeout_s = g_value_get_uint (value);
+        self->settings.net.timeout = g_value_get_uint (value);
         break;
       case PROP_RECONNECT_ON_TIMEOUT:
         self->settings.reconnect_on_timeout = g_value_get_boolean (value);
@@ -963,7 +963,7 @@ gst_plexus_video_src_get_property (
         g_value_set_uint (value, self->settings.stream_timeout_s);
         break;
       case PROP_CONNECT_TIMEOUT:
-        g_value_set_uint (value, self->settings.connect_timeout_s);
+        g_value_set_uint (value, self->settings.net.timeout);
         break;
       case PROP_RECONNECT_ON_TIMEOUT:
         g_value_set_boolean (value, self->settings.reconnect_on_timeout);
@@ -1006,7 +1006,10 @@ gst_plexus_video_src_class_init (GstPlexusVideoSrcClass *klass)
   gobject_class->get_property = gst_plexus_video_src_get_property;
   gobject_class->finalize = gst_plexus_video_src_finalize;
 
-  gst_plexus_install_properties (gobject_class);
+  /* `timeout` is the stream's wall-clock limit here; connect-timeout sets
+   * the connect timeout instead */
+  gst_plexus_install_properties (
+      gobject_class, GST_SENSOR_NET_PROPS_FLAG_NO_TIMEOUT);
   g_object_class_install_property (gobject_class, PROP_CAMERA_ID,
       g_param_spec_string ("camera-id", "Camera ID",
           "Camera(s) to read, comma-separated; several share one socket and "

@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <gst/raeh/raeh.h>
+#include <gst/net/sensor-net-props.h>
 #include <gst/net/sensor-ws-client.h>
 
 #include "gstraehelements.h"
@@ -56,18 +57,20 @@ GST_DEBUG_CATEGORY_STATIC (raeh_sink_debug);
 
 #define DEFAULT_LOCATION "wss://api.raeh.io/stream/ingest"
 #define DEFAULT_AUTH GST_RAEH_SINK_AUTH_QUERY
-#define DEFAULT_TIMEOUT 10
-#define DEFAULT_RETRIES -1
-#define DEFAULT_BACKOFF_FACTOR 2.0
-#define DEFAULT_BACKOFF_MAX 30.0
 #define DEFAULT_MAX_BUFFER_TIME (60 * GST_SECOND)
-#define DEFAULT_KEEPALIVE 15
-#define DEFAULT_PONG_TIMEOUT 10
-#define DEFAULT_TLS_STRICT TRUE
 #define DEFAULT_SYNC TRUE
 
 /* bytes handed to the client that the socket has not taken yet */
 #define MAX_CLIENT_BACKLOG (32 * 1024)
+
+/* A handshake must come within timeout, so it cannot be 0 (none). */
+static const GstSensorNetPropsDefaults net_defaults = {
+  GST_SENSOR_NET_PROPS_FLAG_NONE,
+  10,
+  1,
+  "Seconds to connect and receive the handshake (also bounds the drain at "
+  "EOS)",
+};
 
 enum {
   PROP_0,
@@ -76,17 +79,10 @@ enum {
   PROP_DEVICE_ID,
   PROP_DEVICE_MODEL_ID,
   PROP_AUTH,
-  PROP_TIMEOUT,
-  PROP_RETRIES,
-  PROP_RETRY_BACKOFF_FACTOR,
-  PROP_RETRY_BACKOFF_MAX,
   PROP_MAX_BUFFER_TIME,
-  PROP_KEEPALIVE_INTERVAL,
-  PROP_PONG_TIMEOUT,
-  PROP_TLS_STRICT,
-  PROP_CA_FILE,
   PROP_SYNC,
   PROP_STATS,
+  PROP_NET, /* GST_SENSOR_NET_PROPS_N ids from here */
 };
 
 typedef enum {
@@ -133,15 +129,8 @@ struct _GstRaehSink
   gchar *device_id;
   gchar *device_model_id;
   GstRaehSinkAuth auth;
-  guint timeout;
-  gint retries;
-  gdouble backoff_factor;
-  gdouble backoff_max;
+  GstSensorNetProps net;
   GstClockTime max_buffer_time;
-  guint keepalive_interval;
-  guint pong_timeout;
-  gboolean tls_strict;
-  gchar *ca_file;
   gboolean sync;
 
   /* everything below: lock */
@@ -353,8 +342,8 @@ on_handshake_timeout (gpointer user_data)
   g_mutex_unlock (&self->lock);
 
   GST_OBJECT_LOCK (self);
-  msg =
-      g_strdup_printf ("no handshake within %u s of connecting", self->timeout);
+  msg = g_strdup_printf (
+      "no handshake within %u s of connecting", self->net.timeout);
   GST_OBJECT_UNLOCK (self);
   fail_handshake (self, msg);
   g_free (msg);
@@ -378,7 +367,7 @@ on_opened (GstSensorWsClient *client, gpointer user_data)
   guint timeout;
 
   GST_OBJECT_LOCK (self);
-  timeout = self->timeout;
+  timeout = self->net.timeout;
   GST_OBJECT_UNLOCK (self);
 
   GST_INFO_OBJECT (self, "connected, waiting for the handshake");
@@ -895,7 +884,7 @@ drain (GstRaehSink *self)
   guint timeout;
 
   GST_OBJECT_LOCK (self);
-  timeout = self->timeout ? self->timeout : 10;
+  timeout = self->net.timeout ? self->net.timeout : 10;
   GST_OBJECT_UNLOCK (self);
   deadline = g_get_monotonic_time () + timeout * G_TIME_SPAN_SECOND;
 
@@ -1162,16 +1151,9 @@ start_session (GstRaehSink *self)
       GST_SENSOR_WS_AUTH_QUERY;
   config.auth_query_name = g_strdup ("api_key");
   config.secret = g_strdup (self->api_key);
-  config.timeout_s = self->timeout;
-  config.retries = self->retries;
-  config.backoff_factor = self->backoff_factor;
-  config.backoff_max_s = self->backoff_max;
-  config.keepalive_interval_s = self->keepalive_interval;
-  config.pong_timeout_s = self->pong_timeout;
-  config.tls_strict = self->tls_strict;
-  config.ca_file = g_strdup (self->ca_file);
+  gst_sensor_net_props_apply (&self->net, &config);
   config.max_incoming_payload = 1024 * 1024;
-  timeout = self->timeout;
+  timeout = self->net.timeout;
   GST_OBJECT_UNLOCK (self);
   config.uri = build_uri (self);
   GST_INFO_OBJECT (self, "connecting to %s", config.uri);
@@ -1361,6 +1343,11 @@ gst_raeh_sink_set_property (
   GstRaehSink *self = GST_RAEH_SINK (object);
 
   GST_OBJECT_LOCK (self);
+  if (gst_sensor_net_props_set_property (
+          &self->net, PROP_NET, prop_id, value)) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_LOCATION:
       g_free (self->location);
@@ -1381,33 +1368,8 @@ gst_raeh_sink_set_property (
     case PROP_AUTH:
       self->auth = g_value_get_enum (value);
       break;
-    case PROP_TIMEOUT:
-      self->timeout = g_value_get_uint (value);
-      break;
-    case PROP_RETRIES:
-      self->retries = g_value_get_int (value);
-      break;
-    case PROP_RETRY_BACKOFF_FACTOR:
-      self->backoff_factor = g_value_get_double (value);
-      break;
-    case PROP_RETRY_BACKOFF_MAX:
-      self->backoff_max = g_value_get_double (value);
-      break;
     case PROP_MAX_BUFFER_TIME:
       self->max_buffer_time = g_value_get_uint64 (value);
-      break;
-    case PROP_KEEPALIVE_INTERVAL:
-      self->keepalive_interval = g_value_get_uint (value);
-      break;
-    case PROP_PONG_TIMEOUT:
-      self->pong_timeout = g_value_get_uint (value);
-      break;
-    case PROP_TLS_STRICT:
-      self->tls_strict = g_value_get_boolean (value);
-      break;
-    case PROP_CA_FILE:
-      g_free (self->ca_file);
-      self->ca_file = g_value_dup_string (value);
       break;
     case PROP_SYNC:
       self->sync = g_value_get_boolean (value);
@@ -1430,6 +1392,11 @@ gst_raeh_sink_get_property (
     return;
   }
   GST_OBJECT_LOCK (self);
+  if (gst_sensor_net_props_get_property (
+          &self->net, PROP_NET, prop_id, value)) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_LOCATION:
       g_value_set_string (value, self->location);
@@ -1443,32 +1410,8 @@ gst_raeh_sink_get_property (
     case PROP_AUTH:
       g_value_set_enum (value, self->auth);
       break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout);
-      break;
-    case PROP_RETRIES:
-      g_value_set_int (value, self->retries);
-      break;
-    case PROP_RETRY_BACKOFF_FACTOR:
-      g_value_set_double (value, self->backoff_factor);
-      break;
-    case PROP_RETRY_BACKOFF_MAX:
-      g_value_set_double (value, self->backoff_max);
-      break;
     case PROP_MAX_BUFFER_TIME:
       g_value_set_uint64 (value, self->max_buffer_time);
-      break;
-    case PROP_KEEPALIVE_INTERVAL:
-      g_value_set_uint (value, self->keepalive_interval);
-      break;
-    case PROP_PONG_TIMEOUT:
-      g_value_set_uint (value, self->pong_timeout);
-      break;
-    case PROP_TLS_STRICT:
-      g_value_set_boolean (value, self->tls_strict);
-      break;
-    case PROP_CA_FILE:
-      g_value_set_string (value, self->ca_file);
       break;
     case PROP_SYNC:
       g_value_set_boolean (value, self->sync);
@@ -1491,7 +1434,7 @@ gst_raeh_sink_finalize (GObject *object)
   g_free (self->api_key);
   g_free (self->device_id);
   g_free (self->device_model_id);
-  g_free (self->ca_file);
+  gst_sensor_net_props_clear (&self->net);
   g_free (self->last_error);
   g_free (self->last_close_reason);
   gst_raeh_manifest_free (self->manifest);
@@ -1547,25 +1490,7 @@ gst_raeh_sink_class_init (GstRaehSinkClass *klass)
   g_object_class_install_property (gobject_class, PROP_AUTH,
       g_param_spec_enum ("auth", "Auth", "Where the API key goes",
           GST_TYPE_RAEH_SINK_AUTH, DEFAULT_AUTH, rw));
-  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
-      g_param_spec_uint ("timeout", "Timeout",
-          "Seconds to connect and receive the handshake (also bounds the "
-          "drain at EOS)",
-          1, 3600, DEFAULT_TIMEOUT, rw));
-  g_object_class_install_property (gobject_class, PROP_RETRIES,
-      g_param_spec_int ("retries", "Retries",
-          "Reconnect attempts after a connection is lost (-1 = forever, "
-          "0 = never)",
-          -1, G_MAXINT, DEFAULT_RETRIES, rw));
-  g_object_class_install_property (gobject_class, PROP_RETRY_BACKOFF_FACTOR,
-      g_param_spec_double ("retry-backoff-factor", "Retry backoff factor",
-          "Growth of the delay between reconnect attempts (first delay 1 s, "
-          "with jitter)",
-          1.0, 10.0, DEFAULT_BACKOFF_FACTOR, rw));
-  g_object_class_install_property (gobject_class, PROP_RETRY_BACKOFF_MAX,
-      g_param_spec_double ("retry-backoff-max", "Retry backoff max",
-          "Largest delay between reconnect attempts, seconds", 0.0, 3600.0,
-          DEFAULT_BACKOFF_MAX, rw));
+  gst_sensor_net_props_install (gobject_class, PROP_NET, &net_defaults);
   g_object_class_install_property (gobject_class, PROP_MAX_BUFFER_TIME,
       g_param_spec_uint64 ("max-buffer-time", "Max buffer time",
           "Data (ns of frames) kept while disconnected; the oldest frames "
@@ -1573,21 +1498,6 @@ gst_raeh_sink_class_init (GstRaehSinkClass *klass)
           0, G_MAXUINT64, DEFAULT_MAX_BUFFER_TIME,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
-      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
-          "Seconds between WebSocket pings (0 = off)", 0, 3600,
-          DEFAULT_KEEPALIVE, rw));
-  g_object_class_install_property (gobject_class, PROP_PONG_TIMEOUT,
-      g_param_spec_uint ("pong-timeout", "Pong timeout",
-          "Seconds without a pong before the connection is dropped and "
-          "re-established (0 = off)",
-          0, 3600, DEFAULT_PONG_TIMEOUT, rw));
-  g_object_class_install_property (gobject_class, PROP_TLS_STRICT,
-      g_param_spec_boolean ("tls-strict", "TLS strict",
-          "Verify the server certificate", DEFAULT_TLS_STRICT, rw));
-  g_object_class_install_property (gobject_class, PROP_CA_FILE,
-      g_param_spec_string ("ca-file", "CA file",
-          "PEM file of extra CA certificates to trust", NULL, rw));
   g_object_class_install_property (gobject_class, PROP_SYNC,
       g_param_spec_boolean ("sync", "Sync",
           "Send each frame when its last sample is due on the clock, so "
@@ -1619,14 +1529,8 @@ gst_raeh_sink_init (GstRaehSink *self)
 {
   self->location = g_strdup (DEFAULT_LOCATION);
   self->auth = DEFAULT_AUTH;
-  self->timeout = DEFAULT_TIMEOUT;
-  self->retries = DEFAULT_RETRIES;
-  self->backoff_factor = DEFAULT_BACKOFF_FACTOR;
-  self->backoff_max = DEFAULT_BACKOFF_MAX;
+  gst_sensor_net_props_init (&self->net, &net_defaults);
   self->max_buffer_time = DEFAULT_MAX_BUFFER_TIME;
-  self->keepalive_interval = DEFAULT_KEEPALIVE;
-  self->pong_timeout = DEFAULT_PONG_TIMEOUT;
-  self->tls_strict = DEFAULT_TLS_STRICT;
   self->sync = DEFAULT_SYNC;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);

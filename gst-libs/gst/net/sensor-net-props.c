@@ -1,0 +1,200 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The WebSocket-client properties shared by every network element, so that
+ * names, ranges, blurbs and defaults are the same everywhere.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "sensor-net-props.h"
+
+#define DEFAULT_TIMEOUT_BLURB                                                  \
+  "Seconds allowed for connecting and the WebSocket upgrade (0 = none)"
+
+static const GstSensorNetPropsDefaults common_defaults = {
+  GST_SENSOR_NET_PROPS_FLAG_NONE,
+  GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT,
+  0,
+  NULL,
+};
+
+void
+gst_sensor_net_props_install (GObjectClass *klass, guint first_prop_id,
+    const GstSensorNetPropsDefaults *defaults)
+{
+  const GParamFlags rw =
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
+
+  if (defaults == NULL)
+    defaults = &common_defaults;
+
+  if (!(defaults->flags & GST_SENSOR_NET_PROPS_FLAG_NO_TIMEOUT))
+    g_object_class_install_property (klass,
+        first_prop_id + GST_SENSOR_NET_PROP_TIMEOUT,
+        g_param_spec_uint ("timeout", "Timeout",
+            defaults->timeout_blurb ? defaults->timeout_blurb :
+                                      DEFAULT_TIMEOUT_BLURB,
+            defaults->timeout_min, 3600, defaults->timeout, rw));
+  g_object_class_install_property (klass,
+      first_prop_id + GST_SENSOR_NET_PROP_RETRIES,
+      g_param_spec_int ("retries", "Retries",
+          "Reconnect attempts after the connection is lost or fails "
+          "(-1 = forever, 0 = never)",
+          -1, G_MAXINT, GST_SENSOR_NET_PROPS_DEFAULT_RETRIES, rw));
+  g_object_class_install_property (klass,
+      first_prop_id + GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR,
+      g_param_spec_double ("retry-backoff-factor", "Retry backoff factor",
+          "Growth of the reconnect delay per attempt (first delay 1 s, "
+          "with jitter)",
+          1.0, 10.0, GST_SENSOR_NET_PROPS_DEFAULT_BACKOFF_FACTOR, rw));
+  g_object_class_install_property (klass,
+      first_prop_id + GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX,
+      g_param_spec_double ("retry-backoff-max", "Retry backoff max",
+          "Longest delay between reconnect attempts, seconds", 0.0, 3600.0,
+          GST_SENSOR_NET_PROPS_DEFAULT_BACKOFF_MAX, rw));
+  g_object_class_install_property (klass,
+      first_prop_id + GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL,
+      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
+          "Seconds between WebSocket pings (0 = off)", 0, 3600,
+          GST_SENSOR_NET_PROPS_DEFAULT_KEEPALIVE_INTERVAL, rw));
+  g_object_class_install_property (klass,
+      first_prop_id + GST_SENSOR_NET_PROP_PONG_TIMEOUT,
+      g_param_spec_uint ("pong-timeout", "Pong timeout",
+          "Seconds without a pong before the connection is dropped and "
+          "re-established (0 = off)",
+          0, 3600, GST_SENSOR_NET_PROPS_DEFAULT_PONG_TIMEOUT, rw));
+  g_object_class_install_property (klass,
+      first_prop_id + GST_SENSOR_NET_PROP_TLS_STRICT,
+      g_param_spec_boolean ("tls-strict", "TLS strict",
+          "Verify the server's TLS certificate (wss://)",
+          GST_SENSOR_NET_PROPS_DEFAULT_TLS_STRICT, rw));
+  g_object_class_install_property (klass,
+      first_prop_id + GST_SENSOR_NET_PROP_CA_FILE,
+      g_param_spec_string ("ca-file", "CA file",
+          "PEM file of extra CA certificates to trust (wss://)", NULL, rw));
+}
+
+void
+gst_sensor_net_props_init (
+    GstSensorNetProps *props, const GstSensorNetPropsDefaults *defaults)
+{
+  if (defaults == NULL)
+    defaults = &common_defaults;
+
+  props->timeout = defaults->timeout;
+  props->retries = GST_SENSOR_NET_PROPS_DEFAULT_RETRIES;
+  props->backoff_factor = GST_SENSOR_NET_PROPS_DEFAULT_BACKOFF_FACTOR;
+  props->backoff_max = GST_SENSOR_NET_PROPS_DEFAULT_BACKOFF_MAX;
+  props->keepalive_interval = GST_SENSOR_NET_PROPS_DEFAULT_KEEPALIVE_INTERVAL;
+  props->pong_timeout = GST_SENSOR_NET_PROPS_DEFAULT_PONG_TIMEOUT;
+  props->tls_strict = GST_SENSOR_NET_PROPS_DEFAULT_TLS_STRICT;
+  props->ca_file = NULL;
+}
+
+void
+gst_sensor_net_props_clear (GstSensorNetProps *props)
+{
+  g_clear_pointer (&props->ca_file, g_free);
+}
+
+void
+gst_sensor_net_props_copy (
+    GstSensorNetProps *dest, const GstSensorNetProps *src)
+{
+  *dest = *src;
+  dest->ca_file = g_strdup (src->ca_file);
+}
+
+gboolean
+gst_sensor_net_props_set_property (GstSensorNetProps *props,
+    guint first_prop_id, guint prop_id, const GValue *value)
+{
+  if (prop_id < first_prop_id)
+    return FALSE;
+
+  switch (prop_id - first_prop_id) {
+    case GST_SENSOR_NET_PROP_TIMEOUT:
+      props->timeout = g_value_get_uint (value);
+      break;
+    case GST_SENSOR_NET_PROP_RETRIES:
+      props->retries = g_value_get_int (value);
+      break;
+    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR:
+      props->backoff_factor = g_value_get_double (value);
+      break;
+    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX:
+      props->backoff_max = g_value_get_double (value);
+      break;
+    case GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL:
+      props->keepalive_interval = g_value_get_uint (value);
+      break;
+    case GST_SENSOR_NET_PROP_PONG_TIMEOUT:
+      props->pong_timeout = g_value_get_uint (value);
+      break;
+    case GST_SENSOR_NET_PROP_TLS_STRICT:
+      props->tls_strict = g_value_get_boolean (value);
+      break;
+    case GST_SENSOR_NET_PROP_CA_FILE:
+      g_free (props->ca_file);
+      props->ca_file = g_value_dup_string (value);
+      break;
+    default:
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+gst_sensor_net_props_get_property (const GstSensorNetProps *props,
+    guint first_prop_id, guint prop_id, GValue *value)
+{
+  if (prop_id < first_prop_id)
+    return FALSE;
+
+  switch (prop_id - first_prop_id) {
+    case GST_SENSOR_NET_PROP_TIMEOUT:
+      g_value_set_uint (value, props->timeout);
+      break;
+    case GST_SENSOR_NET_PROP_RETRIES:
+      g_value_set_int (value, props->retries);
+      break;
+    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR:
+      g_value_set_double (value, props->backoff_factor);
+      break;
+    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX:
+      g_value_set_double (value, props->backoff_max);
+      break;
+    case GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL:
+      g_value_set_uint (value, props->keepalive_interval);
+      break;
+    case GST_SENSOR_NET_PROP_PONG_TIMEOUT:
+      g_value_set_uint (value, props->pong_timeout);
+      break;
+    case GST_SENSOR_NET_PROP_TLS_STRICT:
+      g_value_set_boolean (value, props->tls_strict);
+      break;
+    case GST_SENSOR_NET_PROP_CA_FILE:
+      g_value_set_string (value, props->ca_file);
+      break;
+    default:
+      return FALSE;
+  }
+  return TRUE;
+}
+
+void
+gst_sensor_net_props_apply (
+    const GstSensorNetProps *props, GstSensorWsConfig *config)
+{
+  config->timeout_s = props->timeout;
+  config->retries = props->retries;
+  config->backoff_factor = props->backoff_factor;
+  config->backoff_max_s = props->backoff_max;
+  config->keepalive_interval_s = props->keepalive_interval;
+  config->pong_timeout_s = props->pong_timeout;
+  config->tls_strict = props->tls_strict;
+  g_free (config->ca_file);
+  config->ca_file = g_strdup (props->ca_file);
+}
