@@ -112,7 +112,13 @@ add_properties (JsonBuilder *b, GstElement *element)
     json_builder_add_string_value (b, g_type_name (p->value_type));
     json_builder_set_member_name (b, "blurb");
     json_builder_add_string_value (b, g_param_spec_get_blurb (p));
-    dflt = g_strdup_value_contents (g_param_spec_get_default_value (p));
+    /* a NULL boxed default (the read-only stats structures) has no
+     * contents to serialise */
+    if (G_TYPE_IS_BOXED (p->value_type) &&
+        g_value_get_boxed (g_param_spec_get_default_value (p)) == NULL)
+      dflt = g_strdup ("NULL");
+    else
+      dflt = g_strdup_value_contents (g_param_spec_get_default_value (p));
     json_builder_set_member_name (b, "default");
     json_builder_add_string_value (b, dflt);
     g_free (dflt);
