@@ -12,6 +12,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "../sensor-test-process.h"
+
 #define UUID "0b6f9a52-6d1e-4c3e-9a53-2a3c1b7f0d11"
 
 /* ---- collecting pipeline ---- */
@@ -233,64 +235,16 @@ error_text (Run *run, GError **err)
 
 /* ---- sensor-cloud as a subprocess ---- */
 
-typedef struct
-{
-  GSubprocess *proc;
-  guint port;
-} Peer;
-
-static gboolean
-peer_start (Peer *peer, const gchar *const *argv, const gchar *part)
-{
-  GError *err = NULL;
-  GDataInputStream *in;
-  gchar *line;
-
-  peer->proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err);
-  fail_unless (peer->proc != NULL, "%s: %s", argv[0], err ? err->message : "");
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->proc));
-  while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL))) {
-    JsonParser *parser = json_parser_new ();
-
-    if (json_parser_load_from_data (parser, line, -1, NULL) &&
-        JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-      JsonObject *o = json_node_get_object (json_parser_get_root (parser));
-
-      if (part == NULL ||
-          g_strcmp0 (json_object_get_string_member_with_default (o, "part", ""),
-              part) == 0)
-        peer->port = json_object_get_int_member_with_default (o, "port", 0);
-    }
-    g_object_unref (parser);
-    g_free (line);
-    if (peer->port)
-      break;
-  }
-  g_object_unref (in);
-  fail_unless (peer->port != 0, "%s announced no port", argv[0]);
-  return TRUE;
-}
-
-static void
-peer_stop (Peer *peer)
-{
-  g_subprocess_send_signal (peer->proc, SIGTERM);
-  g_subprocess_wait (peer->proc, NULL, NULL);
-  g_clear_object (&peer->proc);
-}
+typedef SensorTestProcess Peer;
 
 static void
 cloud_start (Peer *peer)
 {
-  gchar *exe = g_build_filename (g_getenv ("SENSOR_BUILD_ROOT"), "tools",
-      "sensor-cloud", "sensor-cloud", NULL);
-  const gchar *argv[] = { exe, "--only", "helios", "--port", "0",
-    "--helios-port", "0", "--helios-resize-after", "5",
-    "--helios-frame-interval-ms", "20", "--helios-imu-interval-ms", "50",
+  const gchar *const extra[] = { "--helios-port", "0", "--helios-resize-after",
+    "5", "--helios-frame-interval-ms", "20", "--helios-imu-interval-ms", "50",
     NULL };
 
-  peer_start (peer, argv, "helios");
-  g_free (exe);
+  sensor_test_cloud_start (peer, "helios", "helios", extra);
 }
 
 static gchar *
@@ -624,7 +578,7 @@ GST_START_TEST (test_telemetry)
   run_free (run);
   g_free (desc);
   g_object_unref (parser);
-  peer_stop (&cloud);
+  sensor_test_process_stop (&cloud);
 }
 
 GST_END_TEST;
@@ -749,7 +703,7 @@ GST_START_TEST (test_json_channels)
     g_free (desc);
   }
   g_object_unref (parser);
-  peer_stop (&cloud);
+  sensor_test_process_stop (&cloud);
 }
 
 GST_END_TEST;
@@ -783,7 +737,7 @@ GST_START_TEST (test_logs_eof)
   run_free (run);
   g_free (desc);
   g_object_unref (parser);
-  peer_stop (&cloud);
+  sensor_test_process_stop (&cloud);
 }
 
 GST_END_TEST;
@@ -858,7 +812,7 @@ GST_START_TEST (test_frames_format_change)
   check_live_timestamps (run);
   run_free (run);
   g_free (desc);
-  peer_stop (&cloud);
+  sensor_test_process_stop (&cloud);
 }
 
 GST_END_TEST;
@@ -1405,7 +1359,7 @@ GST_START_TEST (test_python_peer)
   static const guint8 f2[] = { 200, 201, 202, 203 };
   GstCaps *want;
 
-  peer_start (&peer, argv, NULL);
+  sensor_test_process_start (&peer, argv, NULL);
 
   /* logs: backlog then eof -> EOS, exact bytes */
   desc = g_strdup_printf ("heliossrc location=ws://127.0.0.1:%u "
@@ -1472,7 +1426,7 @@ GST_START_TEST (test_python_peer)
   run_free (run);
   g_free (desc);
 
-  peer_stop (&peer);
+  sensor_test_process_stop (&peer);
   g_free (script);
 }
 

@@ -8,7 +8,6 @@
  */
 #include <stdio.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -17,65 +16,37 @@
 #include <gst/raeh/raeh.h>
 #include <libsoup/soup.h>
 
+#include "../sensor-test-process.h"
+
 #define MODEL "573fdc48-b7a8-40bb-81b7-e96df24fab6d"
 
 typedef struct
 {
-  GSubprocess *proc;
+  SensorTestProcess proc;
   gchar *record;
   guint port;
 } Cloud;
 
 static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static void
 cloud_start_with (Cloud *c, const gchar *const *extra)
 {
-  const gchar *build = g_getenv ("SENSOR_BUILD_ROOT");
-  g_autofree gchar *exe = NULL, *line = NULL, *dir = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
   GError *err = NULL;
+  gchar *dir = g_dir_make_tmp ("raehcloud-XXXXXX", &err);
+  GPtrArray *args = g_ptr_array_new ();
 
-  fail_unless (build != NULL);
-  exe = g_build_filename (build, "tools", "sensor-cloud", "sensor-cloud", NULL);
-  dir = g_dir_make_tmp ("raehcloud-XXXXXX", &err);
-  fail_unless (dir != NULL);
+  fail_unless (dir != NULL, "%s", err ? err->message : "");
   c->record = g_build_filename (dir, "record.json", NULL);
-  {
-    GPtrArray *args = g_ptr_array_new ();
-
-    g_ptr_array_add (args, exe);
-    g_ptr_array_add (args, (gpointer) "--only");
-    g_ptr_array_add (args, (gpointer) "raeh");
-    g_ptr_array_add (args, (gpointer) "--record");
-    g_ptr_array_add (args, c->record);
-    g_ptr_array_add (args, (gpointer) "--raeh-record-frames");
-    while (extra && *extra)
-      g_ptr_array_add (args, (gpointer) *extra++);
-    g_ptr_array_add (args, NULL);
-    GSubprocessLauncher *launcher =
-        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-
-    /* a failed test must not leave the cloud running */
-    g_subprocess_launcher_set_child_setup (
-        launcher, die_with_parent, NULL, NULL);
-    c->proc = g_subprocess_launcher_spawnv (
-        launcher, (const gchar *const *) args->pdata, &err);
-    g_object_unref (launcher);
-    g_ptr_array_free (args, TRUE);
-  }
-  fail_unless (c->proc != NULL, "%s", err ? err->message : "");
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (c->proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &err);
-  fail_unless (line != NULL);
-  fail_unless (strstr (line, "\"http\"") != NULL, "%s", line);
-  fail_unless (
-      sscanf (strstr (line, "\"port\": "), "\"port\": %u", &c->port) == 1, "%s",
-      line);
+  g_free (dir);
+  g_ptr_array_add (args, (gpointer) "--record");
+  g_ptr_array_add (args, c->record);
+  g_ptr_array_add (args, (gpointer) "--raeh-record-frames");
+  while (extra && *extra)
+    g_ptr_array_add (args, (gpointer) *extra++);
+  g_ptr_array_add (args, NULL);
+  sensor_test_cloud_start (
+      &c->proc, "raeh", "http", (const gchar *const *) args->pdata);
+  g_ptr_array_unref (args);
+  c->port = c->proc.port;
 }
 
 static void
@@ -92,9 +63,7 @@ cloud_stop (Cloud *c, JsonParser *parser)
   JsonObject *root;
   gchar *dir;
 
-  g_subprocess_send_signal (c->proc, SIGTERM);
-  fail_unless (g_subprocess_wait (c->proc, NULL, &err));
-  g_object_unref (c->proc);
+  fail_unless (sensor_test_process_stop (&c->proc));
   fail_unless (json_parser_load_from_file (parser, c->record, &err), "%s",
       err ? err->message : "");
   root = json_node_get_object (json_parser_get_root (parser));

@@ -14,96 +14,46 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <json-glib/json-glib.h>
+
+#include "../sensor-test-process.h"
 #include <signal.h>
 #ifdef __linux__
-#include <sys/prctl.h>
 #endif
 
-typedef struct
-{
-  GSubprocess *proc;
-  GDataInputStream *out;
-  guint port;
-} Peer;
-
-/* A failed check leaves the test without its cleanup: the peer must not
- * outlive us (and keep the test runner's pipes open). */
-static void
-die_with_parent (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
-/* Starts a server subprocess and reads its announced port. */
-static Peer *
-peer_start (const gchar *part, const gchar *const *argv)
-{
-  g_autoptr (GError) err = NULL;
-  Peer *peer = g_new0 (Peer, 1);
-  GSubprocessLauncher *launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  gchar *line;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  peer->proc = g_subprocess_launcher_spawnv (launcher, argv, &err);
-  g_object_unref (launcher);
-  fail_unless (peer->proc != NULL, "cannot start %s: %s", argv[0],
-      err ? err->message : "");
-  peer->out =
-      g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->proc));
-  while ((line = g_data_input_stream_read_line (peer->out, NULL, NULL, &err)) !=
-      NULL) {
-    g_autoptr (JsonNode) node = json_from_string (line, NULL);
-
-    g_free (line);
-    if (node && JSON_NODE_HOLDS_OBJECT (node) &&
-        g_strcmp0 (json_object_get_string_member_with_default (
-                       json_node_get_object (node), "part", ""),
-            part) == 0) {
-      peer->port =
-          json_object_get_int_member (json_node_get_object (node), "port");
-      break;
-    }
-  }
-  fail_unless (peer->port > 0, "no port announced by %s", argv[0]);
-  return peer;
-}
+typedef SensorTestProcess Peer;
 
 static Peer *
 cloud_start (const gchar *first_arg, ...)
 {
-  const gchar *root = g_getenv ("SENSOR_BUILD_ROOT");
-  g_autofree gchar *bin = g_build_filename (
-      root ? root : ".", "tools", "sensor-cloud", "sensor-cloud", NULL);
   GPtrArray *args = g_ptr_array_new ();
+  Peer *peer = g_new0 (Peer, 1);
   const gchar *a;
   va_list ap;
-  Peer *peer;
 
-  g_ptr_array_add (args, bin);
-  g_ptr_array_add (args, (gpointer) "--only");
-  g_ptr_array_add (args, (gpointer) "ramen");
-  g_ptr_array_add (args, (gpointer) "--port");
-  g_ptr_array_add (args, (gpointer) "0");
   va_start (ap, first_arg);
   for (a = first_arg; a; a = va_arg (ap, const gchar *))
     g_ptr_array_add (args, (gpointer) a);
   va_end (ap);
   g_ptr_array_add (args, NULL);
-  peer = peer_start ("ramen", (const gchar *const *) args->pdata);
+  sensor_test_cloud_start (
+      peer, "ramen", "ramen", (const gchar *const *) args->pdata);
   g_ptr_array_unref (args);
+  return peer;
+}
+
+static Peer *
+peer_start (const gchar *part, const gchar *const *argv)
+{
+  Peer *peer = g_new0 (Peer, 1);
+
+  sensor_test_process_start (peer, argv, part);
   return peer;
 }
 
 static void
 peer_stop (Peer *peer)
 {
-  g_subprocess_send_signal (peer->proc, SIGTERM);
-  g_subprocess_wait (peer->proc, NULL, NULL);
-  g_object_unref (peer->out);
-  g_object_unref (peer->proc);
+  sensor_test_process_stop (peer);
   g_free (peer);
 }
 
