@@ -167,6 +167,8 @@ struct _GstRpSensorSrc
 
   /* the server thread */
   GThread *thread;
+  GQueue in_flight; /* InFlight, oldest first */
+  GSource *sweep;   /* wakes at the oldest deadline of in_flight */
   GMainContext *context;
   gint stopping; /* atomic; ends the server thread */
   GMutex start_lock;
@@ -1202,56 +1204,93 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
         self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
 }
 
+/* Slow clients: a request must be complete within `timeout` seconds, else
+ * its connection is closed. Other connections are served meanwhile (all I/O
+ * is asynchronous on the server thread). Every request in flight has an
+ * entry in one queue, oldest first (all share one timeout, so that is also
+ * deadline order), and one source wakes at the oldest deadline: a timer
+ * source per request would cost an allocation, two context locks and a
+ * check in every main-loop iteration. */
+typedef struct
+{
+  GList link; /* in self->in_flight while queued */
+  GstRpSensorSrc *self;
+  SoupServerMessage *msg;
+  gint64 deadline;
+  gboolean queued;
+} InFlight;
+
+/* the message's qdata is dropped (request read or done) or it is freed */
+static void
+in_flight_free (InFlight *entry)
+{
+  if (entry->queued)
+    g_queue_unlink (&entry->self->in_flight, &entry->link);
+  g_slice_free (InFlight, entry);
+}
+
 static void
 cancel_timeout (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   g_object_set_qdata (G_OBJECT (msg), timeout_quark, NULL);
 }
 
-typedef struct
-{
-  GstRpSensorSrc *self;
-  SoupServerMessage *msg;
-} TimeoutData;
-
 static gboolean
-on_request_timeout (gpointer user_data)
+sweep_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
-  TimeoutData *td = user_data;
-  GSocket *sock = soup_server_message_get_socket (td->msg);
+  GstRpSensorSrc *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GList *head;
 
-  GST_DEBUG_OBJECT (td->self, "request not complete after %u s: closing",
-      td->self->run_timeout);
-  count (td->self, &td->self->stats.timeouts);
-  if (sock)
-    g_socket_shutdown (sock, TRUE, TRUE, NULL);
-  return G_SOURCE_REMOVE;
+  while ((head = self->in_flight.head) != NULL) {
+    InFlight *entry = head->data;
+    GSocket *sock;
+
+    if (entry->deadline > now)
+      break;
+    g_queue_unlink (&self->in_flight, head);
+    entry->queued = FALSE;
+    GST_DEBUG_OBJECT (
+        self, "request not complete after %u s: closing", self->run_timeout);
+    count (self, &self->stats.timeouts);
+    sock = soup_server_message_get_socket (entry->msg);
+    if (sock)
+      g_socket_shutdown (sock, TRUE, TRUE, NULL);
+  }
+  head = self->in_flight.head;
+  g_source_set_ready_time (
+      source, head ? ((InFlight *) head->data)->deadline : -1);
+  return G_SOURCE_CONTINUE;
 }
 
-static void
-destroy_source (GSource *source)
-{
-  g_source_destroy (source);
-  g_source_unref (source);
-}
+static GSourceFuncs sweep_funcs = {
+  NULL,
+  NULL,
+  sweep_dispatch,
+  NULL,
+  NULL,
+  NULL,
+};
 
-/* Slow clients: a request must be complete within `timeout` seconds, else
- * its connection is closed. Other connections are served meanwhile (all I/O
- * is asynchronous on the server thread). */
 static void
 on_request_started (
     SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   GstRpSensorSrc *self = user_data;
-  GSource *source = g_timeout_source_new (self->run_timeout * 1000);
-  TimeoutData *td = g_new0 (TimeoutData, 1);
+  InFlight *entry = g_slice_new (InFlight);
 
-  td->self = self;
-  td->msg = msg;
-  g_source_set_callback (source, on_request_timeout, td, g_free);
-  g_source_attach (source, self->context);
+  entry->self = self;
+  entry->msg = msg;
+  entry->deadline =
+      g_get_monotonic_time () + (gint64) self->run_timeout * G_USEC_PER_SEC;
+  entry->queued = TRUE;
+  entry->link.data = entry;
+  entry->link.prev = entry->link.next = NULL;
+  g_queue_push_tail_link (&self->in_flight, &entry->link);
+  if (g_source_get_ready_time (self->sweep) == -1)
+    g_source_set_ready_time (self->sweep, entry->deadline);
   g_object_set_qdata_full (
-      G_OBJECT (msg), timeout_quark, source, (GDestroyNotify) destroy_source);
+      G_OBJECT (msg), timeout_quark, entry, (GDestroyNotify) in_flight_free);
 }
 
 static gpointer
@@ -1266,6 +1305,10 @@ server_thread (gpointer user_data)
   gboolean ok;
 
   g_main_context_push_thread_default (self->context);
+  g_queue_init (&self->in_flight);
+  self->sweep = g_source_new (&sweep_funcs, sizeof (GSource));
+  g_source_set_callback (self->sweep, NULL, self, NULL);
+  g_source_attach (self->sweep, self->context);
 
   GST_OBJECT_LOCK (self);
   address = g_strdup (self->address);
@@ -1321,6 +1364,8 @@ server_thread (gpointer user_data)
   g_object_unref (server);
   while (g_main_context_iteration (self->context, FALSE))
     ;
+  g_source_destroy (self->sweep);
+  g_clear_pointer (&self->sweep, g_source_unref);
   g_main_context_pop_thread_default (self->context);
   return NULL;
 }
