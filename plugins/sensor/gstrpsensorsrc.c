@@ -93,6 +93,7 @@ static const Group groups[] = {
 
 #define N_GROUPS G_N_ELEMENTS (groups)
 
+/* Each counter is updated and read atomically (all guint64, in order). */
 typedef struct
 {
   guint64 requests;
@@ -181,7 +182,7 @@ struct _GstRpSensorSrc
   gboolean streaming;
   gboolean eos;
   GHashTable *pads; /* name -> GstPad (ref) */
-  Stats stats;
+  Stats stats;      /* atomic counters, reset at start with @lock held */
 };
 
 #define gst_rp_sensor_src_parent_class parent_class
@@ -382,14 +383,18 @@ gst_rp_sensor_src_finalize (GObject *object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+static void count (GstRpSensorSrc *self, guint64 *counter);
+
 static GstStructure *
 make_stats (GstRpSensorSrc *self)
 {
   Stats s;
-  guint devices;
+  guint devices, i;
 
+  for (i = 0; i < sizeof (s) / sizeof (guint64); i++)
+    ((guint64 *) &s)[i] =
+        __atomic_load_n (&((guint64 *) &self->stats)[i], __ATOMIC_RELAXED);
   g_mutex_lock (&self->lock);
-  s = self->stats;
   devices = self->n_devices;
   g_mutex_unlock (&self->lock);
 
@@ -565,9 +570,7 @@ pad_enqueue (GstRpSensorSrc *self, GstPad *pad, GstMiniObject *obj)
     free_item (item);
 
   if (dropped) {
-    g_mutex_lock (&self->lock);
-    self->stats.dropped++;
-    g_mutex_unlock (&self->lock);
+    count (self, &self->stats.dropped);
     GST_LOG_OBJECT (pad, "queue full: dropped the oldest buffer");
   }
 }
@@ -602,12 +605,10 @@ pad_loop (gpointer user_data)
   }
 
   ret = gst_pad_push (pad, GST_BUFFER (obj));
-  g_mutex_lock (&self->lock);
   if (ret == GST_FLOW_OK)
-    self->stats.pushed++;
+    count (self, &self->stats.pushed);
   else if (ret == GST_FLOW_NOT_LINKED)
-    self->stats.not_linked++;
-  g_mutex_unlock (&self->lock);
+    count (self, &self->stats.not_linked);
 
   switch (ret) {
     case GST_FLOW_OK:
@@ -883,24 +884,24 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
   guint g;
 
   if (self->filtered && strcmp (self->run_device, r->device_id) != 0) {
-    g_mutex_lock (&self->lock);
-    self->stats.filtered++;
-    g_mutex_unlock (&self->lock);
+    count (self, &self->stats.filtered);
     return;
   }
 
   running_and_epoch (self, r, &running, &epoch);
   entry = get_device (self, r->device_id);
 
-  g_mutex_lock (&self->lock);
+  /* announced: server thread only */
   is_new = !entry->announced;
-  entry->announced = TRUE;
-  if (is_new)
+  if (is_new) {
+    entry->announced = TRUE;
+    g_mutex_lock (&self->lock);
     self->n_devices++;
-  self->stats.accepted++;
+    g_mutex_unlock (&self->lock);
+  }
+  count (self, &self->stats.accepted);
   if (fall->detected)
-    self->stats.falls++;
-  g_mutex_unlock (&self->lock);
+    count (self, &self->stats.falls);
 
   for (g = 0; g < N_GROUPS; g++) {
     GstPad *pad;
@@ -920,9 +921,7 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
      * keeps the device's own time) */
     if (pts < pd->last_pts) {
       pts = pd->last_pts;
-      g_mutex_lock (&self->lock);
-      self->stats.clamped++;
-      g_mutex_unlock (&self->lock);
+      count (self, &self->stats.clamped);
     }
     pd->last_pts = pts;
     GST_BUFFER_PTS (buf) = pts;
@@ -966,9 +965,8 @@ respond (SoupServerMessage *msg, guint status, gchar *body)
 static void
 count (GstRpSensorSrc *self, guint64 *counter)
 {
-  g_mutex_lock (&self->lock);
-  (*counter)++;
-  g_mutex_unlock (&self->lock);
+  /* bumped by the server thread and every pad's task: no lock */
+  __atomic_fetch_add (counter, 1, __ATOMIC_RELAXED);
 }
 
 static void
