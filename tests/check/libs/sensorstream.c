@@ -560,6 +560,139 @@ GST_START_TEST (test_batch_shape_errors)
 
 GST_END_TEST;
 
+/* ---- the flat-object reader against json-glib ---- */
+
+static gchar *
+describe_parse (const gchar *body, gsize len, gboolean fast)
+{
+  GstSensorStreamDetails details;
+  GstSensorStreamReading r;
+  GstSensorStreamParseResult res;
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  memset (&r, 0x5a, sizeof (r));
+  gst_sensor_stream_details_init (&details);
+  res = fast ?
+      gst_sensor_stream_parse_reading (body, len, &r, &details) :
+      gst_sensor_stream_parse_reading_json_glib (body, len, &r, &details);
+  g_string_append_printf (s, "res=%d", res);
+  for (i = 0; i < gst_sensor_stream_details_count (&details); i++)
+    g_string_append_printf (s, " [%s: %s]",
+        (gchar *) g_ptr_array_index (details.fields, i),
+        (gchar *) g_ptr_array_index (details.messages, i));
+  if (res == GST_SENSOR_STREAM_PARSE_OK)
+    g_string_append_printf (s,
+        " id=%s a=%a,%a,%a g=%a,%a,%a up=%u present=%x p=%a fsr=%a hr=%d "
+        "spo2=%d bat=%a wifi=%d bt=%d init=%d ts=%" G_GINT64_FORMAT,
+        r.device_id, r.accel[0], r.accel[1], r.accel[2], r.gyro[0], r.gyro[1],
+        r.gyro[2], r.uptime_ms, r.present, r.pressure, r.fsr, r.heart_rate,
+        r.spo2, r.battery_level, r.wifi_connected, r.bluetooth_connected,
+        r.sensors_initialized, r.client_timestamp_us);
+  gst_sensor_stream_details_clear (&details);
+  return g_string_free (s, FALSE);
+}
+
+static void
+check_same_parse (const gchar *body)
+{
+  gchar *fast = describe_parse (body, strlen (body), TRUE);
+  gchar *ref = describe_parse (body, strlen (body), FALSE);
+
+  fail_unless (
+      g_str_equal (fast, ref), "body %s:\n fast %s\n json %s", body, fast, ref);
+  g_free (fast);
+  g_free (ref);
+}
+
+GST_START_TEST (test_flat_reader_matches_json_glib)
+{
+  static const gchar *fields[] = { "device_id", "accel_x", "gyro_z",
+    "uptime_ms", "pressure", "fsr", "heart_rate", "spo2", "battery_level",
+    "wifi_connected", "client_timestamp", "unknown" };
+  static const gchar *values[] = { "0", "-0", "-0.0", "0.0", "1", "-1", "1.5",
+    "1e2", "1E2", "1e+2", "1e-2", "-1e-2", "2.5E1", "40", "200", "201", "39",
+    "70", "100", "100.0", "99.5", "1.0000000000000002", "0.999999999999999999",
+    "4294967295", "4294967296", "-50", "50", "50.000001", "-1000", "1000.5",
+    "1.5e400", "-1.5e400", "1e-400", "123456789012345678",
+    "1234567890123456789", "99999999999999999999", "00", "01", "1.", ".5", "+1",
+    "- 1", "-", "1e", "1e+", "0x10", "NaN", "Infinity", "-Infinity", "true",
+    "false", "null", "nul", "True", "\"1\"", "\"\"", "[]", "[1]", "{}",
+    "{\"a\":1}", "\"AA:BB:CC:DD:EE:FF\"", "\"aabbccddeeff\"",
+    "\"SF-AABBCCDDEEFF\"", "\"AA-BB-CC-DD-EE-FF\"", "\"AA:BB:CC:DD:EE\"",
+    "\"A\\u0041:BB:CC:DD:EE:FF\"", "\"AA:BB:CC:DD:EE:FF\\u0000\"",
+    "\"2026-03-18T10:30:00Z\"", "\"2026-03-18T10:30:00.5+02:00\"",
+    "\"2026-03-18\"", "\"1969-12-31T23:59:59Z\"", "\"\\u00e9\"", "\"\xc3\xa9\"",
+    "\"tab\there\"", "'x'", "1 2", "1,", "\"a\" \"b\"" };
+  /* text around the members: before, after */
+  static const gchar *frames[][2] = { { "{", "}" }, { " {", "} " },
+    { "\t{\n", "\r\n}\n" }, { "{", ",}" }, { "{", "}}" }, { "{", "} x" },
+    { "[{", "}]" }, { "{", ",\"accel_x\":1}" }, { "{\"accel_x\":1,", "}" },
+    { "{", " /* c */}" }, { "{", "}\f" } };
+  static const gchar *base =
+      "\"device_id\":\"AA:BB:CC:DD:EE:FF\",\"accel_x\":0.5,\"accel_y\":0.3,"
+      "\"accel_z\":9.8,\"gyro_x\":0.1,\"gyro_y\":0.2,\"gyro_z\":-0.05,"
+      "\"uptime_ms\":3600000";
+  guint f, v, k;
+
+  check_same_parse (valid_reading);
+  check_same_parse ("{}");
+  check_same_parse ("{ }");
+  check_same_parse ("");
+  check_same_parse (" ");
+  check_same_parse ("[]");
+  check_same_parse ("null");
+  check_same_parse ("{\"\":1}");
+  check_same_parse ("{\"accel_x\" : 1 , \"accel_x\":2}");
+  check_same_parse ("{\"a\\\"b\":1}");
+  check_same_parse ("{\"accel_x\":1 \"accel_y\":2}");
+  check_same_parse ("{\"accel_x\"1}");
+  check_same_parse ("{accel_x:1}");
+  check_same_parse ("{\"accel_x\":1");
+  check_same_parse ("{\"accel_x\":");
+  check_same_parse ("{\"accel_x");
+
+  for (f = 0; f < G_N_ELEMENTS (fields); f++)
+    for (v = 0; v < G_N_ELEMENTS (values); v++) {
+      gchar *member = g_strdup_printf ("\"%s\":%s", fields[f], values[v]);
+      gchar *alone = g_strdup_printf ("{%s}", member);
+      gchar *with = g_strdup_printf ("{%s,%s}", base, member);
+      gchar *first = g_strdup_printf ("{%s,%s}", member, base);
+
+      check_same_parse (alone);
+      check_same_parse (with);
+      check_same_parse (first);
+      g_free (alone);
+      g_free (with);
+      g_free (first);
+      for (k = 0; k < G_N_ELEMENTS (frames); k++) {
+        gchar *inner = g_strdup_printf ("%s,%s", base, member);
+        gchar *body = g_strconcat (frames[k][0], inner, frames[k][1], NULL);
+
+        check_same_parse (body);
+        g_free (body);
+        g_free (inner);
+      }
+      g_free (member);
+    }
+
+  /* many members: more than the flat reader keeps */
+  {
+    GString *big = g_string_new ("{");
+
+    g_string_append (big, base);
+    for (k = 0; k < 40; k++) {
+      g_string_append_printf (big, ",\"extra%u\":%u", k, k);
+      g_string_append (big, "}");
+      check_same_parse (big->str);
+      g_string_truncate (big, big->len - 1);
+    }
+    g_string_free (big, TRUE);
+  }
+}
+
+GST_END_TEST;
+
 /* ---- answers ---- */
 
 GST_START_TEST (test_response_bodies)
@@ -1050,6 +1183,7 @@ sensorstream_suite (void)
   tcase_add_test (tc, test_rate_limit_prunes_idle_devices);
   tcase_add_test (tc, test_batch);
   tcase_add_test (tc, test_batch_shape_errors);
+  tcase_add_test (tc, test_flat_reader_matches_json_glib);
   tcase_add_test (tc, test_response_bodies);
   tcase_add_test (tc, test_iso8601_matches_gdatetime);
   tcase_add_test (tc, test_answers_match_reference);
