@@ -306,8 +306,9 @@ typedef struct
   GMutex lock;
   GCond cond;
   GList *conns;
-  GPtrArray *received; /* client text messages */
-  gchar *last_query;   /* query string of the last upgrade request */
+  GPtrArray *received;   /* client text messages */
+  gchar *last_query;     /* query string of the last upgrade request */
+  GTlsCertificate *cert; /* wss:// and https:// when set */
 } Device;
 
 typedef struct
@@ -459,15 +460,18 @@ device_thread (gpointer data)
   GSList *uris;
 
   g_main_context_push_thread_default (dev->context);
-  dev->server = soup_server_new (NULL, NULL);
+  dev->server = dev->cert ?
+      soup_server_new ("tls-certificate", dev->cert, NULL) :
+      soup_server_new (NULL, NULL);
   soup_server_add_early_handler (
       dev->server, "/v1/ws", device_early, dev, NULL);
   soup_server_add_handler (
       dev->server, "/v1/asyncapi.json", device_http, dev, NULL);
   soup_server_add_websocket_handler (
       dev->server, "/v1/ws", NULL, NULL, device_ws, dev, NULL);
-  fail_unless (soup_server_listen_local (
-      dev->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
+  fail_unless (soup_server_listen_local (dev->server, 0,
+      SOUP_SERVER_LISTEN_IPV4_ONLY | (dev->cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
+      NULL));
   uris = soup_server_get_uris (dev->server);
   g_mutex_lock (&dev->lock);
   dev->port = g_uri_get_port (uris->data);
@@ -488,10 +492,12 @@ device_thread (gpointer data)
 }
 
 static Device *
-device_start (const gchar *ws_path, const Step *first, const Step *second,
-    const gchar *asyncapi)
+device_start_full (const gchar *ws_path, const Step *first, const Step *second,
+    const gchar *asyncapi, GTlsCertificate *cert)
 {
   Device *dev = g_new0 (Device, 1);
+
+  dev->cert = cert ? g_object_ref (cert) : NULL;
 
   dev->ws_path = ws_path;
   dev->scripts[0] = first;
@@ -508,6 +514,13 @@ device_start (const gchar *ws_path, const Step *first, const Step *second,
     g_cond_wait (&dev->cond, &dev->lock);
   g_mutex_unlock (&dev->lock);
   return dev;
+}
+
+static Device *
+device_start (const gchar *ws_path, const Step *first, const Step *second,
+    const gchar *asyncapi)
+{
+  return device_start_full (ws_path, first, second, asyncapi, NULL);
 }
 
 static gboolean
@@ -528,6 +541,7 @@ device_stop (Device *dev)
   g_cond_clear (&dev->cond);
   g_ptr_array_unref (dev->received);
   g_free (dev->last_query);
+  g_clear_object (&dev->cert);
   g_free (dev);
 }
 
@@ -1243,6 +1257,88 @@ GST_START_TEST (test_close_without_code)
 
 GST_END_TEST;
 
+static gchar *
+test_file (const gchar *name)
+{
+  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
+
+  fail_unless (root != NULL);
+  return g_build_filename (root, "tests", "files", name, NULL);
+}
+
+/* wss:// with a self-signed certificate: a TLS failure is an error at once
+ * (no retries: the same certificate would come back); with the certificate
+ * as ca-file, or tls-strict=false, the channel streams. */
+GST_START_TEST (test_tls)
+{
+  static const Step script[] = {
+    TEXT ("{\"timestamp_ms\":5,\"cpu\":{\"usage_percent\":7}}"), WAIT
+  };
+  gchar *cert_file = test_file ("ws-test-cert.pem");
+  gchar *key_file = test_file ("ws-test-key.pem");
+  GError *err = NULL;
+  GTlsCertificate *cert =
+      g_tls_certificate_new_from_files (cert_file, key_file, &err);
+  Device *dev;
+  const GstStructure *details;
+  gchar *desc, *dbg = NULL, *s;
+  Run *run;
+
+  fail_unless (cert != NULL, "%s", err ? err->message : "");
+  dev = device_start_full ("/v1/ws/telemetry", script, NULL, NULL, cert);
+
+  desc = g_strdup_printf ("heliossrc location=wss://127.0.0.1:%u "
+                          "channel=device.telemetry retries=3",
+      dev->port);
+  run = run_new (desc);
+  run_until (run, 1);
+  fail_unless (run->error != NULL);
+  gst_message_parse_error (run->error, &err, &dbg);
+  fail_unless (g_error_matches (
+      err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE));
+  fail_unless (strstr (err->message, "TLS") != NULL, "%s", err->message);
+  gst_message_parse_error_details (run->error, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_string (details, "tls-error") != NULL);
+  g_clear_error (&err);
+  g_free (dbg);
+  fail_unless_equals_int (run_stat (run, "reconnects"), 0);
+  fail_unless_equals_int (run->buffers->len, 0);
+  run_free (run);
+  g_free (desc);
+
+  desc = g_strdup_printf ("heliossrc location=wss://127.0.0.1:%u "
+                          "channel=device.telemetry retries=0 ca-file=%s",
+      dev->port, cert_file);
+  run = run_new (desc);
+  run_until (run, 1);
+  fail_unless (run->error == NULL);
+  fail_unless_equals_int (run->buffers->len, 1);
+  s = buffer_text (g_ptr_array_index (run->buffers, 0));
+  fail_unless_equals_string (
+      s, "{\"timestamp_ms\":5,\"cpu\":{\"usage_percent\":7}}\n");
+  g_free (s);
+  run_free (run);
+  g_free (desc);
+
+  desc = g_strdup_printf ("heliossrc location=wss://127.0.0.1:%u "
+                          "channel=device.telemetry retries=0 tls-strict=false",
+      dev->port);
+  run = run_new (desc);
+  run_until (run, 1);
+  fail_unless (run->error == NULL);
+  fail_unless_equals_int (run->buffers->len, 1);
+  run_free (run);
+  g_free (desc);
+
+  device_stop (dev);
+  g_object_unref (cert);
+  g_free (cert_file);
+  g_free (key_file);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_http_404)
 {
   static const Step script[] = { WAIT };
@@ -1456,6 +1552,7 @@ heliossrc_suite (void)
   tcase_add_test (tc, test_frame_formats);
   tcase_add_test (tc, test_close_without_code);
   tcase_add_test (tc, test_http_404);
+  tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_queue_drops_oldest);
   tcase_add_test (tc, test_unlock_silent_device);
   tcase_add_test (tc, test_python_peer);
