@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../sensor-test-process.h"
+#include "../sensor-test-tls.h"
 
 #define UUID "0b6f9a52-6d1e-4c3e-9a53-2a3c1b7f0d11"
 
@@ -1257,15 +1258,6 @@ GST_START_TEST (test_close_without_code)
 
 GST_END_TEST;
 
-static gchar *
-test_file (const gchar *name)
-{
-  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
-
-  fail_unless (root != NULL);
-  return g_build_filename (root, "tests", "files", name, NULL);
-}
-
 /* wss:// with a self-signed certificate: a TLS failure is an error at once
  * (no retries: the same certificate would come back); with the certificate
  * as ca-file, or tls-strict=false, the channel streams. */
@@ -1274,17 +1266,14 @@ GST_START_TEST (test_tls)
   static const Step script[] = {
     TEXT ("{\"timestamp_ms\":5,\"cpu\":{\"usage_percent\":7}}"), WAIT
   };
-  gchar *cert_file = test_file ("ws-test-cert.pem");
-  gchar *key_file = test_file ("ws-test-key.pem");
+  gchar *cert_file = sensor_test_tls_certificate_file ();
+  GTlsCertificate *cert = sensor_test_tls_certificate ();
   GError *err = NULL;
-  GTlsCertificate *cert =
-      g_tls_certificate_new_from_files (cert_file, key_file, &err);
   Device *dev;
   const GstStructure *details;
   gchar *desc, *dbg = NULL, *s;
   Run *run;
 
-  fail_unless (cert != NULL, "%s", err ? err->message : "");
   dev = device_start_full ("/v1/ws/telemetry", script, NULL, NULL, cert);
 
   desc = g_strdup_printf ("heliossrc location=wss://127.0.0.1:%u "
@@ -1334,7 +1323,6 @@ GST_START_TEST (test_tls)
   device_stop (dev);
   g_object_unref (cert);
   g_free (cert_file);
-  g_free (key_file);
 }
 
 GST_END_TEST;
