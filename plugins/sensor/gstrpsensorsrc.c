@@ -35,7 +35,7 @@
 #include "gstsensorelements.h"
 
 #include <string.h>
-#include <gst/base/gstdataqueue.h>
+#include <gst/base/gstqueuearray.h>
 #include <gst/sensor/sensor.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
@@ -124,9 +124,18 @@ typedef struct
  * pads sharing a thread would wait for each other. */
 typedef struct
 {
+  GMutex lock;
+  GCond cond;
+  GstQueueArray *items; /* GstMiniObject, oldest first */
+  gboolean flushing;
+  gboolean waiting; /* the pad's task waits on cond */
+} PadQueue;
+
+typedef struct
+{
   GstRpSensorSrc *src;
   guint group;
-  GstDataQueue *queue;
+  PadQueue queue;
   /* server thread only */
   GstClockTime last_pts;
   gboolean discont;
@@ -516,21 +525,105 @@ gst_rp_sensor_src_get_property (
 
 /* ---- pads and their streaming threads ---- */
 
-static gboolean
-queue_never_full (GstDataQueue *queue, guint visible, guint bytes, guint64 time,
-    gpointer checkdata)
+/* Each pad's queue. Not a GstDataQueue: that signals its reader while
+ * still holding its lock, so the woken task at once blocks on that lock
+ * and is woken a second time, and it allocates an item per buffer. Here
+ * the reader is signalled after the lock is released, only when it
+ * waits. */
+static void
+pad_queue_init (PadQueue *q)
 {
-  /* the server thread must never block: the bound is enforced by
-   * pad_enqueue(), which drops the oldest buffer instead */
-  return FALSE;
+  g_mutex_init (&q->lock);
+  g_cond_init (&q->cond);
+  q->items = gst_queue_array_new (16);
+  q->flushing = TRUE;
+  q->waiting = FALSE;
 }
 
 static void
-free_item (GstDataQueueItem *item)
+pad_queue_flush_unlocked (PadQueue *q)
 {
-  if (item->object)
-    gst_mini_object_unref (item->object);
-  g_free (item);
+  GstMiniObject *obj;
+
+  while ((obj = gst_queue_array_pop_head (q->items)) != NULL)
+    gst_mini_object_unref (obj);
+}
+
+static void
+pad_queue_clear (PadQueue *q)
+{
+  pad_queue_flush_unlocked (q);
+  gst_queue_array_free (q->items);
+  g_mutex_clear (&q->lock);
+  g_cond_clear (&q->cond);
+}
+
+/* Flushing drops everything queued and wakes the reader. */
+static void
+pad_queue_set_flushing (PadQueue *q, gboolean flushing)
+{
+  g_mutex_lock (&q->lock);
+  q->flushing = flushing;
+  if (flushing)
+    pad_queue_flush_unlocked (q);
+  g_cond_signal (&q->cond);
+  g_mutex_unlock (&q->lock);
+}
+
+/* Takes @obj. With @max items queued, the oldest buffer is dropped first
+ * (events are never dropped). Returns whether a buffer was dropped. */
+static gboolean
+pad_queue_push (PadQueue *q, GstMiniObject *obj, guint max)
+{
+  gboolean dropped = FALSE, wake;
+
+  g_mutex_lock (&q->lock);
+  if (q->flushing) {
+    g_mutex_unlock (&q->lock);
+    gst_mini_object_unref (obj);
+    return FALSE;
+  }
+  if (GST_IS_BUFFER (obj) && gst_queue_array_get_length (q->items) >= max) {
+    guint i, n = gst_queue_array_get_length (q->items);
+
+    for (i = 0; i < n; i++) {
+      GstMiniObject *old = gst_queue_array_peek_nth (q->items, i);
+
+      if (GST_IS_BUFFER (old)) {
+        gst_queue_array_drop_element (q->items, i);
+        gst_mini_object_unref (old);
+        dropped = TRUE;
+        break;
+      }
+    }
+  }
+  gst_queue_array_push_tail (q->items, obj);
+  wake = q->waiting;
+  g_mutex_unlock (&q->lock);
+  /* no lost wakeup: the reader samples the condition before it releases
+   * the lock, and this signal comes after the push took the lock */
+  if (wake)
+    g_cond_signal (&q->cond);
+  return dropped;
+}
+
+/* Blocks until an object is queued (returned, transfer full) or the queue
+ * is flushing (NULL). */
+static GstMiniObject *
+pad_queue_pop (PadQueue *q)
+{
+  GstMiniObject *obj = NULL;
+
+  g_mutex_lock (&q->lock);
+  while (!q->flushing && gst_queue_array_is_empty (q->items)) {
+    q->waiting = TRUE;
+    g_cond_wait (&q->cond, &q->lock);
+    q->waiting = FALSE;
+  }
+  if (!q->flushing)
+    obj = gst_queue_array_pop_head (q->items);
+  g_mutex_unlock (&q->lock);
+  return obj;
 }
 
 static PadData *
@@ -542,7 +635,7 @@ pad_get_data (GstPad *pad)
 static void
 pad_data_free (PadData *pd)
 {
-  g_object_unref (pd->queue);
+  pad_queue_clear (&pd->queue);
   g_free (pd);
 }
 
@@ -551,25 +644,8 @@ static void
 pad_enqueue (GstRpSensorSrc *self, GstPad *pad, GstMiniObject *obj)
 {
   PadData *pd = pad_get_data (pad);
-  GstDataQueueItem *item;
-  GstDataQueueSize level;
-  gboolean dropped = FALSE;
 
-  if (GST_IS_BUFFER (obj)) {
-    gst_data_queue_get_level (pd->queue, &level);
-    if (level.visible >= self->run_queue_size)
-      dropped = gst_data_queue_drop_head (pd->queue, GST_TYPE_BUFFER);
-  }
-
-  item = g_new0 (GstDataQueueItem, 1);
-  item->object = obj;
-  item->visible = TRUE;
-  item->size = GST_IS_BUFFER (obj) ? gst_buffer_get_size (GST_BUFFER (obj)) : 0;
-  item->destroy = (GDestroyNotify) free_item;
-  if (!gst_data_queue_push (pd->queue, item))
-    free_item (item);
-
-  if (dropped) {
+  if (pad_queue_push (&pd->queue, obj, self->run_queue_size)) {
     count (self, &self->stats.dropped);
     GST_LOG_OBJECT (pad, "queue full: dropped the oldest buffer");
   }
@@ -581,19 +657,16 @@ pad_loop (gpointer user_data)
   GstPad *pad = user_data;
   PadData *pd = pad_get_data (pad);
   GstRpSensorSrc *self = pd->src;
-  GstDataQueueItem *item;
   GstMiniObject *obj;
   GstFlowReturn ret;
 
-  if (!gst_data_queue_pop (pd->queue, &item)) {
+  obj = pad_queue_pop (&pd->queue);
+  if (obj == NULL) {
     GST_DEBUG_OBJECT (pad, "queue flushing, pausing");
     /* a no-op once the task was stopped, so it cannot undo that stop */
     gst_pad_pause_task (pad);
     return;
   }
-  obj = item->object;
-  item->object = NULL;
-  free_item (item);
 
   if (GST_IS_EVENT (obj)) {
     gst_pad_push_event (pad, GST_EVENT (obj));
@@ -639,11 +712,10 @@ src_activate_mode (
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
   if (active) {
-    gst_data_queue_set_flushing (pd->queue, FALSE);
+    pad_queue_set_flushing (&pd->queue, FALSE);
     return gst_pad_start_task (pad, pad_loop, pad, NULL);
   }
-  gst_data_queue_set_flushing (pd->queue, TRUE);
-  gst_data_queue_flush (pd->queue);
+  pad_queue_set_flushing (&pd->queue, TRUE);
   return gst_pad_stop_task (pad);
 }
 
@@ -695,7 +767,7 @@ create_pad (
   pd = g_new0 (PadData, 1);
   pd->src = self;
   pd->group = group;
-  pd->queue = gst_data_queue_new (queue_never_full, NULL, NULL, NULL);
+  pad_queue_init (&pd->queue);
   pd->last_pts = 0;
   pd->discont = TRUE;
   g_object_set_qdata_full (
