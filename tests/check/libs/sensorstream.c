@@ -676,6 +676,30 @@ GST_START_TEST (test_flat_reader_matches_json_glib)
       g_free (member);
     }
 
+  /* random decimals: both readers must convert them to the same double */
+  {
+    GRand *rand = g_rand_new_with_seed (7);
+
+    for (k = 0; k < 20000; k++) {
+      GString *num = g_string_new (g_rand_boolean (rand) ? "-" : "");
+      gint digits = g_rand_int_range (rand, 1, 22), d;
+      gchar *body;
+
+      for (d = 0; d < digits; d++) {
+        if (d == 1 && g_rand_int_range (rand, 0, 3) == 0)
+          g_string_append_c (num, '.');
+        g_string_append_c (num, '0' + g_rand_int_range (rand, d ? 0 : 1, 10));
+      }
+      if (g_rand_int_range (rand, 0, 3) == 0)
+        g_string_append_printf (num, "e%d", g_rand_int_range (rand, -30, 30));
+      body = g_strdup_printf ("{%s,\"pressure\":%s}", base, num->str);
+      check_same_parse (body);
+      g_free (body);
+      g_string_free (num, TRUE);
+    }
+    g_rand_free (rand);
+  }
+
   /* many members: more than the flat reader keeps */
   {
     GString *big = g_string_new ("{");
