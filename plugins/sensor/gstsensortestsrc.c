@@ -482,6 +482,183 @@ generate_frame (
   }
 }
 
+/* Integer output without a call per value; the same rounding, saturation
+ * and NaN rule as gst_sensor_sample_write(). */
+typedef struct
+{
+  guint width;
+  gint64 min, max;
+} IntWriter;
+
+static inline void
+int_writer_write (const IntWriter *w, guint8 *data, gdouble value)
+{
+  gint64 iv;
+
+  /* min and max are integers, so saturating before rounding gives what
+   * round() then saturating gives; in range, the conversion truncates
+   * exactly and the remainder is exact, so half-way cases round away from
+   * zero as round() does, without a libm call */
+  if (G_UNLIKELY (isnan (value))) {
+    iv = 0;
+  } else if (value <= (gdouble) w->min) {
+    iv = w->min;
+  } else if (value >= (gdouble) w->max) {
+    iv = w->max;
+  } else {
+    gdouble rest;
+
+    iv = (gint64) value;
+    rest = value - (gdouble) iv;
+    if (rest >= 0.5)
+      iv++;
+    else if (rest <= -0.5)
+      iv--;
+  }
+  switch (w->width) {
+    case 1:
+      data[0] = (guint8) iv;
+      break;
+    case 2:
+      GST_WRITE_UINT16_LE (data, (guint16) iv);
+      break;
+    case 3:
+      GST_WRITE_UINT24_LE (data, (guint32) iv & 0xffffff);
+      break;
+    default:
+      GST_WRITE_UINT32_LE (data, (guint32) iv);
+      break;
+  }
+}
+
+/* One Gaussian term exp(-0.5 x^2) of the pulse shape along x_k = x0 + k dx,
+ * by the exact recurrence g(k+1) = g(k) r(k), r(k+1) = r(k) q with
+ * r(k) = exp(-dx (x0 + (k + 1/2) dx)) and q = exp(-dx^2): two exp() per
+ * run instead of one per sample. */
+typedef struct
+{
+  gdouble g, r, q;
+} GaussRun;
+
+static inline void
+gauss_run_start (GaussRun *run, gdouble x0, gdouble dx, gdouble q)
+{
+  run->g = exp (-0.5 * x0 * x0);
+  run->r = exp (-dx * (x0 + 0.5 * dx));
+  run->q = q;
+}
+
+static inline gdouble
+gauss_run_next (GaussRun *run)
+{
+  gdouble g = run->g;
+
+  run->g *= run->r;
+  run->r *= run->q;
+  return g;
+}
+
+/* Runs are restarted from exp() this often, so the recurrence's rounding
+ * error stays below ~1e-12 of the value: far below one integer code for
+ * any amplitude that fast_ppg_ok() lets through. */
+#define PPG_RUN_MAX 32
+
+/* Whether the incremental PPG synthesis is used: integer output (it
+ * rounds away the recurrence's ~1e-12 relative error, which floats would
+ * keep), a phase step below one beat, and an amplitude at which that error
+ * stays under 1e-3 of a code. */
+static gboolean
+fast_ppg_ok (GstSensorTestSrc *self, gdouble step, gdouble scale)
+{
+  return !gst_sensor_format_is_float (self->info.format) && step > 0 &&
+      step < 1.0 && fabs (self->ppg_amplitude * scale) < 1e9;
+}
+
+/* The ppg waveform into an integer format: the phase advances exactly as
+ * in generate_frame(); the two Gaussians of ppg_shape() follow the phase by
+ * recurrence within runs that end at a beat boundary. Noise is drawn in
+ * the same order as the generic path, so seeded output is unchanged. */
+static void
+fill_ppg_int (GstSensorTestSrc *self, guint8 *data, guint n_samples,
+    gdouble step, gdouble scale)
+{
+  const gint channels = self->info.channels;
+  const gdouble da = step / 0.05, db = step / 0.08;
+  const gdouble qa = exp (-da * da), qb = exp (-db * db);
+  const gboolean noisy = self->noise_level > 0;
+  IntWriter w;
+  GaussRun ga, gb;
+  gdouble phase = self->ppg_phase;
+  guint i = 0, run = 0;
+  gint c;
+
+  w.width = gst_sensor_format_get_width (self->info.format);
+  gst_sensor_format_get_int_range (self->info.format, &w.min, &w.max);
+
+  for (i = 0; i < n_samples; i++) {
+    gdouble v;
+
+    if (run == 0) {
+      gauss_run_start (&ga, (phase - 0.15) / 0.05, da, qa);
+      gauss_run_start (&gb, (phase - 0.42) / 0.08, db, qb);
+      run = PPG_RUN_MAX;
+    }
+    v = gauss_run_next (&ga);
+    v = self->ppg_baseline +
+        self->ppg_amplitude * (v + 0.4 * gauss_run_next (&gb));
+    run--;
+
+    /* fmod (phase + step, 1.0) for 0 <= phase < 1 and 0 < step < 1 */
+    phase += step;
+    if (phase >= 1.0) {
+      phase -= 1.0;
+      run = 0;
+    }
+
+    if (G_LIKELY (!noisy)) {
+      for (c = 0; c < channels; c++) {
+        int_writer_write (&w, data, v * scale);
+        data += w.width;
+      }
+    } else {
+      for (c = 0; c < channels; c++) {
+        gdouble noise =
+            self->noise_level * g_rand_double_range (self->rand, -1, 1);
+
+        int_writer_write (&w, data, (v + noise) * scale);
+        data += w.width;
+      }
+    }
+  }
+  self->ppg_phase = phase;
+}
+
+/* The counter waveform into an integer format: exact integers, no noise,
+ * no scaling, as counter_value(). */
+static void
+fill_counter_int (GstSensorTestSrc *self, guint8 *data, guint n_samples)
+{
+  const gint channels = self->info.channels;
+  IntWriter w;
+  guint64 span;
+  guint i;
+  gint c;
+
+  w.width = gst_sensor_format_get_width (self->info.format);
+  gst_sensor_format_get_int_range (self->info.format, &w.min, &w.max);
+  span = (guint64) (w.max - w.min + 1);
+  for (i = 0; i < n_samples; i++) {
+    gint64 v = (gint64) ((self->next_sample + i) % span);
+
+    if (v > w.max)
+      v -= (gint64) span;
+    for (c = 0; c < channels; c++) {
+      int_writer_write (&w, data, (gdouble) v);
+      data += w.width;
+    }
+  }
+}
+
 static void
 fill_samples (GstSensorTestSrc *self, guint8 *data, guint n_samples)
 {
@@ -498,6 +675,23 @@ fill_samples (GstSensorTestSrc *self, guint8 *data, guint n_samples)
       gst_sensor_format_get_int_range (format, NULL, &max) &&
       self->active_waveform != GST_SENSOR_TEST_SRC_WAVE_COUNTER)
     scale = (gdouble) max / self->active_full_scale;
+
+  if (!gst_sensor_format_is_float (format)) {
+    if (self->active_waveform == GST_SENSOR_TEST_SRC_WAVE_COUNTER) {
+      fill_counter_int (self, data, n_samples);
+      return;
+    }
+    if (self->active_waveform == GST_SENSOR_TEST_SRC_WAVE_PPG) {
+      /* the same step as generate_frame() */
+      gdouble step =
+          self->heart_rate / (60.0 * gst_sensor_info_get_rate (&self->info));
+
+      if (fast_ppg_ok (self, step, scale)) {
+        fill_ppg_int (self, data, n_samples, step, scale);
+        return;
+      }
+    }
+  }
 
   for (i = 0; i < n_samples; i++) {
     generate_frame (self, self->next_sample + i, values, channels);

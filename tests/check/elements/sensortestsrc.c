@@ -387,6 +387,87 @@ GST_START_TEST (test_accel_gravity_and_full_scale)
 
 GST_END_TEST;
 
+/* Integer ppg output is made incrementally; it must match the exact
+ * per-sample formula (taken in F64) rounded and saturated like
+ * gst_sensor_sample_write(), sample for sample. A difference of one code
+ * is only allowed where the exact value sits on a rounding tie. */
+static void
+check_ppg_int_matches_exact (const gchar *props, const gchar *int_format,
+    guint width, gint64 min, gint64 max, guint channels, guint n_buffers)
+{
+  gchar *int_caps = g_strdup_printf (
+      "sensor/x-raw, format=%s, rate=100/1, channels=%u", int_format, channels);
+  gchar *f64_caps = g_strdup_printf (
+      "sensor/x-raw, format=F64LE, rate=100/1, channels=%u", channels);
+  GBytes *ints = pull_all (props, int_caps, n_buffers);
+  GBytes *exact = pull_all (props, f64_caps, n_buffers);
+  const guint8 *p;
+  const gdouble *d;
+  gsize isize, dsize, i;
+
+  p = g_bytes_get_data (ints, &isize);
+  d = g_bytes_get_data (exact, &dsize);
+  fail_unless_equals_int (isize / width, dsize / 8);
+  fail_unless (dsize / 8 >= 1000);
+  for (i = 0; i < dsize / 8; i++) {
+    gdouble want = CLAMP (round (d[i]), (gdouble) min, (gdouble) max);
+    gint64 got;
+
+    switch (width) {
+      case 1:
+        got = min < 0 ? (gint8) p[i] : p[i];
+        break;
+      case 2:
+        got = min < 0 ? (gint16) GST_READ_UINT16_LE (p + 2 * i) :
+                        GST_READ_UINT16_LE (p + 2 * i);
+        break;
+      default:
+        got = (gint32) GST_READ_UINT32_LE (p + 4 * i);
+        break;
+    }
+    if (got != (gint64) want)
+      fail_unless (fabs (got - want) == 1 &&
+              fabs (fabs (d[i] - floor (d[i])) - 0.5) < 1e-6,
+          "%s %s sample %" G_GSIZE_FORMAT ": got %" G_GINT64_FORMAT
+          ", exact %.9f",
+          props, int_format, i, got, d[i]);
+  }
+  g_bytes_unref (ints);
+  g_bytes_unref (exact);
+  g_free (int_caps);
+  g_free (f64_caps);
+}
+
+GST_START_TEST (test_ppg_int_matches_exact)
+{
+  /* defaults, 1 s and 100 ms buffers; 10 min of 72 bpm */
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "samples-per-buffer=100",
+      "S16LE", 2, G_MININT16, G_MAXINT16, 1, 600);
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green", "S16LE", 2,
+      G_MININT16, G_MAXINT16, 1, 300);
+  /* an odd rate of beats, two channels, seeded noise */
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "heart-rate=97.3 noise-level=30 seed=5 "
+                               "samples-per-buffer=37",
+      "S16LE", 2, G_MININT16, G_MAXINT16, 2, 100);
+  /* large amplitude in 32 bits; saturation in 8 bits (unsigned and
+   * signed) */
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "heart-rate=180 ppg-amplitude=1e8 "
+                               "ppg-baseline=-5e7",
+      "S32LE", 4, G_MININT32, G_MAXINT32, 1, 100);
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "ppg-amplitude=300 ppg-baseline=-20",
+      "U8", 1, 0, G_MAXUINT8, 1, 100);
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "ppg-amplitude=300 ppg-baseline=-20 "
+                               "heart-rate=250",
+      "S8", 1, G_MININT8, G_MAXINT8, 1, 100);
+}
+
+GST_END_TEST;
+
 static Suite *
 sensortestsrc_suite (void)
 {
@@ -402,6 +483,7 @@ sensortestsrc_suite (void)
   tcase_add_test (tc, test_sources_share_epoch);
   tcase_add_test (tc, test_noise_is_reproducible);
   tcase_add_test (tc, test_ppg_pulse_rate);
+  tcase_add_test (tc, test_ppg_int_matches_exact);
   tcase_add_test (tc, test_accel_gravity_and_full_scale);
   return s;
 }
