@@ -510,10 +510,8 @@ int_writer_write (const IntWriter *w, guint8 *data, gdouble value)
 
     iv = (gint64) value;
     rest = value - (gdouble) iv;
-    if (rest >= 0.5)
-      iv++;
-    else if (rest <= -0.5)
-      iv--;
+    /* without branches: the remainder of a signal is unpredictable */
+    iv += (rest >= 0.5) - (rest <= -0.5);
   }
   switch (w->width) {
     case 1:
@@ -586,6 +584,7 @@ fill_ppg_int (GstSensorTestSrc *self, guint8 *data, guint n_samples,
   const gdouble da = step / 0.05, db = step / 0.08;
   const gdouble qa = exp (-da * da), qb = exp (-db * db);
   const gboolean noisy = self->noise_level > 0;
+  const gdouble baseline = self->ppg_baseline, amplitude = self->ppg_amplitude;
   IntWriter w;
   GaussRun ga, gb;
   gdouble phase = self->ppg_phase;
@@ -604,8 +603,7 @@ fill_ppg_int (GstSensorTestSrc *self, guint8 *data, guint n_samples,
       run = PPG_RUN_MAX;
     }
     v = gauss_run_next (&ga);
-    v = self->ppg_baseline +
-        self->ppg_amplitude * (v + 0.4 * gauss_run_next (&gb));
+    v = baseline + amplitude * (v + 0.4 * gauss_run_next (&gb));
     run--;
 
     /* fmod (phase + step, 1.0) for 0 <= phase < 1 and 0 < step < 1 */

@@ -326,6 +326,7 @@ struct _GstSensorWsClient
   GSource *pong_source;
   GSource *stable_source;
   GSource *writable_source; /* waiting for the socket to drain */
+  gsize unchecked_bytes; /* handed to libsoup since the socket was writable */
   SoupWebsocketConnection *conn;
   GError *conn_error;
   gint64 last_pong_us;
@@ -893,6 +894,7 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
   const gchar *protocol;
 
   client->conn = conn;
+  client->unchecked_bytes = 0;
   track_live_object (conn);
   g_clear_error (&client->conn_error);
   if (client->config.max_incoming_payload)
@@ -1180,9 +1182,16 @@ on_writable (GObject *stream, gpointer data)
 
   g_source_unref (client->writable_source);
   client->writable_source = NULL;
+  client->unchecked_bytes = 0;
   flush_queue (client);
   return G_SOURCE_REMOVE;
 }
+
+/* Bytes handed to libsoup between two checks that the socket is writable.
+ * A check is a poll() system call, as expensive as sending a small message,
+ * so small messages are checked once per this many bytes; libsoup holds at
+ * most this much (plus one message) beyond what the socket took. */
+#define WRITABLE_CHECK_BYTES (16 * 1024)
 
 /* Hands queued messages to libsoup in order, but only while the socket can
  * take more: libsoup 3.2 would otherwise queue without bound and without
@@ -1201,23 +1210,28 @@ flush_queue (GstSensorWsClient *client)
 
   while (client->conn == conn &&
       soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN) {
-    if (!g_pollable_output_stream_is_writable (output)) {
-      client->writable_source =
-          g_pollable_output_stream_create_source (output, NULL);
-      g_source_set_callback (client->writable_source, (GSourceFunc) on_writable,
-          client_ref (client), client_unref);
-      g_source_attach (
-          client->writable_source, g_main_context_get_thread_default ());
-      return;
+    gsize size;
+
+    if (client->unchecked_bytes >= WRITABLE_CHECK_BYTES) {
+      if (!g_pollable_output_stream_is_writable (output)) {
+        client->writable_source =
+            g_pollable_output_stream_create_source (output, NULL);
+        g_source_set_callback (client->writable_source,
+            (GSourceFunc) on_writable, client_ref (client), client_unref);
+        g_source_attach (
+            client->writable_source, g_main_context_get_thread_default ());
+        return;
+      }
+      client->unchecked_bytes = 0;
     }
     g_mutex_lock (&client->lock);
     m = g_queue_pop_head (&client->outq);
-    if (m)
-      client->pending_bytes -=
-          MIN (client->pending_bytes, g_bytes_get_size (m->payload));
+    size = m ? g_bytes_get_size (m->payload) : 0;
+    client->pending_bytes -= MIN (client->pending_bytes, size);
     g_mutex_unlock (&client->lock);
     if (!m)
       return;
+    client->unchecked_bytes += size;
     soup_websocket_connection_send_message (conn, m->type, m->payload);
     out_message_free (m);
   }
