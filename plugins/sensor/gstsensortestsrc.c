@@ -488,31 +488,43 @@ typedef struct
 {
   guint width;
   gint64 min, max;
+  gdouble dmin, dmax;
 } IntWriter;
 
-static inline void
-int_writer_write (const IntWriter *w, guint8 *data, gdouble value)
+static void
+int_writer_init (IntWriter *w, GstSensorFormat format)
+{
+  w->width = gst_sensor_format_get_width (format);
+  gst_sensor_format_get_int_range (format, &w->min, &w->max);
+  w->dmin = (gdouble) w->min;
+  w->dmax = (gdouble) w->max;
+}
+
+static inline gint64
+int_writer_round (const IntWriter *w, gdouble value)
 {
   gint64 iv;
+  gdouble rest;
 
   /* min and max are integers, so saturating before rounding gives what
    * round() then saturating gives; in range, the conversion truncates
    * exactly and the remainder is exact, so half-way cases round away from
    * zero as round() does, without a libm call */
-  if (G_UNLIKELY (isnan (value))) {
-    iv = 0;
-  } else if (value <= (gdouble) w->min) {
-    iv = w->min;
-  } else if (value >= (gdouble) w->max) {
-    iv = w->max;
-  } else {
-    gdouble rest;
+  if (G_UNLIKELY (isnan (value)))
+    return 0;
+  if (G_UNLIKELY (value <= w->dmin))
+    return w->min;
+  if (G_UNLIKELY (value >= w->dmax))
+    return w->max;
+  iv = (gint64) value;
+  rest = value - (gdouble) iv;
+  /* without branches: the remainder of a signal is unpredictable */
+  return iv + (rest >= 0.5) - (rest <= -0.5);
+}
 
-    iv = (gint64) value;
-    rest = value - (gdouble) iv;
-    /* without branches: the remainder of a signal is unpredictable */
-    iv += (rest >= 0.5) - (rest <= -0.5);
-  }
+static inline void
+int_writer_store (const IntWriter *w, guint8 *data, gint64 iv)
+{
   switch (w->width) {
     case 1:
       data[0] = (guint8) iv;
@@ -529,37 +541,50 @@ int_writer_write (const IntWriter *w, guint8 *data, gdouble value)
   }
 }
 
-/* One Gaussian term exp(-0.5 x^2) of the pulse shape along x_k = x0 + k dx,
- * by the exact recurrence g(k+1) = g(k) r(k), r(k+1) = r(k) q with
- * r(k) = exp(-dx (x0 + (k + 1/2) dx)) and q = exp(-dx^2): two exp() per
- * run instead of one per sample. */
-typedef struct
+/* Writes @n values, each to all @channels, with @scale (and per-channel
+ * noise, drawn in the generic path's order); returns the end of output. */
+static guint8 *
+int_writer_write_run (const IntWriter *w, GstSensorTestSrc *self, guint8 *data,
+    const gdouble *values, guint n, gint channels, gdouble scale)
 {
-  gdouble g, r, q;
-} GaussRun;
+  guint k;
+  gint c;
 
-static inline void
-gauss_run_start (GaussRun *run, gdouble x0, gdouble dx, gdouble q)
-{
-  run->g = exp (-0.5 * x0 * x0);
-  run->r = exp (-dx * (x0 + 0.5 * dx));
-  run->q = q;
+  if (self->noise_level > 0) {
+    for (k = 0; k < n; k++) {
+      for (c = 0; c < channels; c++) {
+        gdouble noise =
+            self->noise_level * g_rand_double_range (self->rand, -1, 1);
+
+        int_writer_store (
+            w, data, int_writer_round (w, (values[k] + noise) * scale));
+        data += w->width;
+      }
+    }
+  } else if (channels == 1 && w->width == 2) {
+    /* the common case, for the compiler to keep in registers */
+    for (k = 0; k < n; k++)
+      GST_WRITE_UINT16_LE (
+          data + 2 * k, (guint16) int_writer_round (w, values[k] * scale));
+    data += 2 * n;
+  } else {
+    for (k = 0; k < n; k++) {
+      gint64 iv = int_writer_round (w, values[k] * scale);
+
+      for (c = 0; c < channels; c++) {
+        int_writer_store (w, data, iv);
+        data += w->width;
+      }
+    }
+  }
+  return data;
 }
 
-static inline gdouble
-gauss_run_next (GaussRun *run)
-{
-  gdouble g = run->g;
-
-  run->g *= run->r;
-  run->r *= run->q;
-  return g;
-}
-
-/* Runs are restarted from exp() this often, so the recurrence's rounding
- * error stays below ~1e-12 of the value: far below one integer code for
- * any amplitude that fast_ppg_ok() lets through. */
-#define PPG_RUN_MAX 32
+/* Runs of the pulse shape are restarted from exp() this often (and at
+ * every beat), so the recurrence's rounding error stays below ~1e-12 of
+ * the value: far below one integer code for any amplitude that
+ * fast_ppg_ok() lets through. */
+#define PPG_RUN_MAX 64
 
 /* Whether the incremental PPG synthesis is used: integer output (it
  * rounds away the recurrence's ~1e-12 relative error, which floats would
@@ -572,61 +597,46 @@ fast_ppg_ok (GstSensorTestSrc *self, gdouble step, gdouble scale)
       step < 1.0 && fabs (self->ppg_amplitude * scale) < 1e9;
 }
 
-/* The ppg waveform into an integer format: the phase advances exactly as
- * in generate_frame(); the two Gaussians of ppg_shape() follow the phase by
- * recurrence within runs that end at a beat boundary. Noise is drawn in
- * the same order as the generic path, so seeded output is unchanged. */
+/* The ppg waveform into an integer format. The phase advances exactly as
+ * in generate_frame(); each Gaussian exp(-x^2 / 2) of ppg_shape() follows
+ * x_k = x_0 + k dx by the exact recurrence g(k+1) = g(k) r(k),
+ * r(k+1) = r(k) q with r(k) = exp(-dx (x_0 + (k + 1/2) dx)), q = exp(-dx^2):
+ * four exp() per run instead of two per sample. */
 static void
 fill_ppg_int (GstSensorTestSrc *self, guint8 *data, guint n_samples,
     gdouble step, gdouble scale)
 {
   const gint channels = self->info.channels;
+  const gdouble baseline = self->ppg_baseline, amplitude = self->ppg_amplitude;
   const gdouble da = step / 0.05, db = step / 0.08;
   const gdouble qa = exp (-da * da), qb = exp (-db * db);
-  const gboolean noisy = self->noise_level > 0;
-  const gdouble baseline = self->ppg_baseline, amplitude = self->ppg_amplitude;
-  IntWriter w;
-  GaussRun ga, gb;
+  gdouble values[PPG_RUN_MAX];
   gdouble phase = self->ppg_phase;
-  guint i = 0, run = 0;
-  gint c;
+  IntWriter w;
+  guint i = 0;
 
-  w.width = gst_sensor_format_get_width (self->info.format);
-  gst_sensor_format_get_int_range (self->info.format, &w.min, &w.max);
+  int_writer_init (&w, self->info.format);
+  while (i < n_samples) {
+    guint len = MIN (n_samples - i, PPG_RUN_MAX), k = 0;
+    gdouble xa = (phase - 0.15) / 0.05, xb = (phase - 0.42) / 0.08;
+    gdouble ga = exp (-0.5 * xa * xa), ra = exp (-da * (xa + 0.5 * da));
+    gdouble gb = exp (-0.5 * xb * xb), rb = exp (-db * (xb + 0.5 * db));
 
-  for (i = 0; i < n_samples; i++) {
-    gdouble v;
-
-    if (run == 0) {
-      gauss_run_start (&ga, (phase - 0.15) / 0.05, da, qa);
-      gauss_run_start (&gb, (phase - 0.42) / 0.08, db, qb);
-      run = PPG_RUN_MAX;
-    }
-    v = gauss_run_next (&ga);
-    v = baseline + amplitude * (v + 0.4 * gauss_run_next (&gb));
-    run--;
-
-    /* fmod (phase + step, 1.0) for 0 <= phase < 1 and 0 < step < 1 */
-    phase += step;
-    if (phase >= 1.0) {
-      phase -= 1.0;
-      run = 0;
-    }
-
-    if (G_LIKELY (!noisy)) {
-      for (c = 0; c < channels; c++) {
-        int_writer_write (&w, data, v * scale);
-        data += w.width;
-      }
-    } else {
-      for (c = 0; c < channels; c++) {
-        gdouble noise =
-            self->noise_level * g_rand_double_range (self->rand, -1, 1);
-
-        int_writer_write (&w, data, (v + noise) * scale);
-        data += w.width;
+    while (k < len) {
+      values[k++] = baseline + amplitude * (ga + 0.4 * gb);
+      ga *= ra;
+      ra *= qa;
+      gb *= rb;
+      rb *= qb;
+      /* fmod (phase + step, 1.0) for 0 <= phase < 1 and 0 < step < 1 */
+      phase += step;
+      if (phase >= 1.0) {
+        phase -= 1.0;
+        break;
       }
     }
+    data = int_writer_write_run (&w, self, data, values, k, channels, scale);
+    i += k;
   }
   self->ppg_phase = phase;
 }
@@ -638,22 +648,28 @@ fill_counter_int (GstSensorTestSrc *self, guint8 *data, guint n_samples)
 {
   const gint channels = self->info.channels;
   IntWriter w;
-  guint64 span;
+  gint64 v;
   guint i;
   gint c;
 
-  w.width = gst_sensor_format_get_width (self->info.format);
-  gst_sensor_format_get_int_range (self->info.format, &w.min, &w.max);
-  span = (guint64) (w.max - w.min + 1);
+  int_writer_init (&w, self->info.format);
+  v = (gint64) (self->next_sample % (guint64) (w.max - w.min + 1));
+  if (v > w.max)
+    v -= w.max - w.min + 1;
+  if (channels == 1 && w.width == 2) {
+    /* the common case, for the compiler to keep in registers */
+    for (i = 0; i < n_samples; i++) {
+      GST_WRITE_UINT16_LE (data + 2 * i, (guint16) v);
+      v = v == w.max ? w.min : v + 1;
+    }
+    return;
+  }
   for (i = 0; i < n_samples; i++) {
-    gint64 v = (gint64) ((self->next_sample + i) % span);
-
-    if (v > w.max)
-      v -= (gint64) span;
     for (c = 0; c < channels; c++) {
-      int_writer_write (&w, data, (gdouble) v);
+      int_writer_store (&w, data, v);
       data += w.width;
     }
+    v = v == w.max ? w.min : v + 1;
   }
 }
 
