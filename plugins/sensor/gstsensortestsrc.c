@@ -114,6 +114,12 @@ struct _GstSensorTestSrc
   gdouble ppg_phase;
   GRand *rand;
   gboolean discont;
+  gboolean live; /* is-live, fixed from start to stop */
+  /* the pipeline's epoch anchor as last read: epoch of running time 0,
+   * valid while the base time stays (anchors only move when it changes) */
+  gboolean have_epoch_zero;
+  GstClockTime epoch_zero;
+  GstClockTime epoch_base_time;
 };
 
 static GstStaticPadTemplate src_template =
@@ -345,7 +351,7 @@ gst_sensor_test_src_get_times (
     GstBaseSrc *src, GstBuffer *buffer, GstClockTime *start, GstClockTime *end)
 {
   /* live: wait until the last sample of the buffer exists */
-  if (gst_base_src_is_live (src) && GST_BUFFER_PTS_IS_VALID (buffer) &&
+  if (GST_SENSOR_TEST_SRC (src)->live && GST_BUFFER_PTS_IS_VALID (buffer) &&
       GST_BUFFER_DURATION_IS_VALID (buffer)) {
     *start = GST_BUFFER_PTS (buffer) + GST_BUFFER_DURATION (buffer);
     *end = GST_CLOCK_TIME_NONE;
@@ -716,6 +722,25 @@ fill_samples (GstSensorTestSrc *self, guint8 *data, guint n_samples)
   }
 }
 
+/* gst_sensor_epoch_for_running_time() finds the pipeline and its clock and
+ * takes a lock; its anchor (epoch of running time 0) only changes with the
+ * base time, so it is read again only then: the same epoch per buffer. */
+static GstClockTime
+epoch_for_running_time (GstSensorTestSrc *self, GstClockTime running_time)
+{
+  GstClockTime base_time = gst_element_get_base_time (GST_ELEMENT (self));
+  GstClockTime epoch;
+
+  if (self->have_epoch_zero && base_time == self->epoch_base_time)
+    return self->epoch_zero + running_time;
+  epoch = gst_sensor_epoch_for_running_time (
+      GST_ELEMENT (self), running_time, self->live);
+  self->have_epoch_zero = epoch >= running_time;
+  self->epoch_zero = epoch - running_time;
+  self->epoch_base_time = base_time;
+  return epoch;
+}
+
 static GstFlowReturn
 gst_sensor_test_src_create (
     GstBaseSrc *src, guint64 offset, guint length, GstBuffer **out)
@@ -756,9 +781,8 @@ gst_sensor_test_src_create (
   running_time =
       gst_segment_to_running_time (&src->segment, GST_FORMAT_TIME, pts);
   if (GST_CLOCK_TIME_IS_VALID (running_time))
-    gst_buffer_add_sensor_epoch (buf,
-        gst_sensor_epoch_for_running_time (
-            GST_ELEMENT (self), running_time, gst_base_src_is_live (src)));
+    gst_buffer_add_sensor_epoch (
+        buf, epoch_for_running_time (self, running_time));
 
   *out = buf;
   return GST_FLOW_OK;
@@ -768,11 +792,14 @@ static gboolean
 gst_sensor_test_src_start (GstBaseSrc *src)
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+  gboolean live = gst_base_src_is_live (src);
 
   GST_OBJECT_LOCK (self);
+  self->live = live;
   self->next_sample = 0;
   self->ppg_phase = 0;
   self->discont = TRUE;
+  self->have_epoch_zero = FALSE;
   g_clear_pointer (&self->rand, g_rand_free);
   self->rand = g_rand_new_with_seed (self->seed);
   gst_sensor_info_clear (&self->info);

@@ -228,6 +228,64 @@ GST_START_TEST (test_live_paced_by_test_clock)
 
 GST_END_TEST;
 
+/* Every buffer's epoch is the pipeline anchor's epoch of its running time,
+ * also after a new base time (as after a pause) moves a live anchor: the
+ * source reads the anchor once and again only when the base time changes. */
+GST_START_TEST (test_epoch_follows_live_anchor)
+{
+  GstHarness *h = make_harness ("name=src is-live=true waveform=counter "
+                                "samples-per-buffer=10",
+      "sensor/x-raw, format=S16LE, rate=100/1, "
+      "channels=1");
+  GstElement *src = gst_bin_get_by_name (GST_BIN (h->element), "src");
+  GstTestClock *clock;
+  GstClockTime zero = GST_CLOCK_TIME_NONE, new_zero;
+  guint i;
+
+  gst_harness_use_testclock (h);
+  clock = gst_harness_get_testclock (h);
+  gst_harness_play (h);
+
+  for (i = 0; i < 8; i++) {
+    GstClockID id;
+    GstBuffer *buf;
+    GstClockTime epoch, pts;
+
+    gst_test_clock_wait_for_next_pending_id (clock, &id);
+    gst_clock_id_unref (id);
+    if (i == 4) {
+      /* buffer 4 is made; buffer 5 is made after this, 2.4 s of running
+       * time later than the clock says, so the anchor moves back 2.4 s */
+      gst_test_clock_set_time (clock, 3400 * GST_MSECOND);
+      gst_element_set_base_time (src, GST_SECOND);
+    }
+    fail_unless (gst_harness_crank_single_clock_wait (h));
+    buf = gst_harness_pull (h);
+    pts = GST_BUFFER_PTS (buf);
+    fail_unless_equals_uint64 (pts, i * 100 * GST_MSECOND);
+    fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+    gst_buffer_unref (buf);
+    if (i == 0)
+      zero = epoch - pts;
+    if (i <= 4) {
+      fail_unless_equals_uint64 (epoch - pts, zero);
+    } else {
+      new_zero = gst_sensor_epoch_for_running_time (src, pts, TRUE) - pts;
+      fail_unless_equals_uint64 (epoch - pts, new_zero);
+      fail_unless (zero - new_zero > 2300 * GST_MSECOND &&
+              zero - new_zero < 2500 * GST_MSECOND,
+          "anchor moved by %" GST_STIME_FORMAT,
+          GST_STIME_ARGS ((GstClockTimeDiff) (new_zero - zero)));
+    }
+  }
+
+  gst_object_unref (clock);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static GstClockTime
 epoch_at_running_time (GstElement *appsink, GstClockTime rt)
 {
@@ -481,6 +539,7 @@ sensortestsrc_suite (void)
   tcase_add_test (tc, test_bad_caps_not_negotiated);
   tcase_add_test (tc, test_live_paced_by_test_clock);
   tcase_add_test (tc, test_sources_share_epoch);
+  tcase_add_test (tc, test_epoch_follows_live_anchor);
   tcase_add_test (tc, test_noise_is_reproducible);
   tcase_add_test (tc, test_ppg_pulse_rate);
   tcase_add_test (tc, test_ppg_int_matches_exact);
