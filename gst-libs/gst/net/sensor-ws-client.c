@@ -18,6 +18,7 @@
 #endif
 
 #include <string.h>
+#include <gio/gnetworking.h>
 
 #include "sensor-backoff.h"
 #include "sensor-ws-client.h"
@@ -327,6 +328,7 @@ struct _GstSensorWsClient
   GSource *stable_source;
   GSource *writable_source; /* waiting for the socket to drain */
   gsize unchecked_bytes; /* handed to libsoup since the socket was writable */
+  GSocket *socket;       /* the TCP socket under conn, for corking */
   SoupWebsocketConnection *conn;
   GError *conn_error;
   gint64 last_pong_us;
@@ -665,6 +667,7 @@ detach_connection (GstSensorWsClient *client)
   SoupWebsocketConnection *conn = client->conn;
 
   client->conn = NULL;
+  g_clear_object (&client->socket);
   clear_source (&client->pong_source);
   clear_source (&client->stable_source);
   clear_source (&client->writable_source);
@@ -888,6 +891,31 @@ on_stable (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The TCP socket under a WebSocket's stream, through libsoup's and TLS
+ * wrappers; NULL when there is none. */
+static GSocket *
+find_socket (GIOStream *io)
+{
+  GSocket *socket = NULL;
+
+  g_object_ref (io);
+  while (io) {
+    GIOStream *base = NULL;
+
+    if (G_IS_SOCKET_CONNECTION (io))
+      socket = g_object_ref (
+          g_socket_connection_get_socket (G_SOCKET_CONNECTION (io)));
+    else if (g_object_class_find_property (
+                 G_OBJECT_GET_CLASS (io), "base-iostream"))
+      g_object_get (io, "base-iostream", &base, NULL);
+    else if (G_IS_TLS_CONNECTION (io))
+      g_object_get (io, "base-io-stream", &base, NULL);
+    g_object_unref (io);
+    io = base;
+  }
+  return socket;
+}
+
 static void
 on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
 {
@@ -895,6 +923,7 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
 
   client->conn = conn;
   client->unchecked_bytes = 0;
+  client->socket = find_socket (soup_websocket_connection_get_io_stream (conn));
   track_live_object (conn);
   g_clear_error (&client->conn_error);
   if (client->config.max_incoming_payload)
@@ -1193,15 +1222,29 @@ on_writable (GObject *stream, gpointer data)
  * most this much (plus one message) beyond what the socket took. */
 #define WRITABLE_CHECK_BYTES (16 * 1024)
 
+/* Corked, the kernel sends only full TCP segments: several small messages
+ * handed over in one go leave in a few segments instead of one segment
+ * (and one trip through the loopback or network stack) each. */
+static void
+set_corked (GstSensorWsClient *client, gboolean corked)
+{
+#ifdef TCP_CORK
+  if (client->socket)
+    g_socket_set_option (client->socket, IPPROTO_TCP, TCP_CORK, corked, NULL);
+#endif
+}
+
 /* Hands queued messages to libsoup in order, but only while the socket can
  * take more: libsoup 3.2 would otherwise queue without bound and without
- * telling anyone, while a backlog kept here shows in get_pending_bytes(). */
+ * telling anyone, while a backlog kept here shows in get_pending_bytes().
+ * A batch of messages goes out corked and is pushed out when the batch
+ * ends, so nothing waits for more data. */
 static void
 flush_queue (GstSensorWsClient *client)
 {
   SoupWebsocketConnection *conn = client->conn;
   GPollableOutputStream *output;
-  OutMessage *m;
+  gboolean corked = FALSE;
 
   if (!conn || client->writable_source)
     return;
@@ -1210,6 +1253,8 @@ flush_queue (GstSensorWsClient *client)
 
   while (client->conn == conn &&
       soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN) {
+    OutMessage *m;
+    gboolean more;
     gsize size;
 
     if (client->unchecked_bytes >= WRITABLE_CHECK_BYTES) {
@@ -1220,7 +1265,7 @@ flush_queue (GstSensorWsClient *client)
             (GSourceFunc) on_writable, client_ref (client), client_unref);
         g_source_attach (
             client->writable_source, g_main_context_get_thread_default ());
-        return;
+        break;
       }
       client->unchecked_bytes = 0;
     }
@@ -1228,13 +1273,21 @@ flush_queue (GstSensorWsClient *client)
     m = g_queue_pop_head (&client->outq);
     size = m ? g_bytes_get_size (m->payload) : 0;
     client->pending_bytes -= MIN (client->pending_bytes, size);
+    more = !g_queue_is_empty (&client->outq);
     g_mutex_unlock (&client->lock);
     if (!m)
-      return;
+      break;
+    if (more && !corked) {
+      set_corked (client, TRUE);
+      corked = TRUE;
+    }
     client->unchecked_bytes += size;
     soup_websocket_connection_send_message (conn, m->type, m->payload);
     out_message_free (m);
   }
+  /* the connection may have gone inside send (its socket with it) */
+  if (corked && client->conn == conn)
+    set_corked (client, FALSE);
 }
 
 static gboolean

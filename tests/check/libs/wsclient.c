@@ -1195,6 +1195,28 @@ GST_START_TEST (test_tls)
   g_bytes_unref (b);
   PROBE_WAIT (p, p->messages == 1);
   fail_unless (bytes_equal_str (p->payloads->pdata[0], "over tls"));
+  /* a burst goes out corked on the TCP socket under TLS: all of it, in
+   * order */
+  {
+    guint i;
+
+    for (i = 0; i < 300; i++) {
+      gchar *s = g_strdup_printf ("tls %u", i);
+
+      b = g_bytes_new_take (s, strlen (s));
+      fail_unless (
+          gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+      g_bytes_unref (b);
+    }
+    PROBE_WAIT (p, p->messages == 301);
+    for (i = 0; i < 300; i++) {
+      gchar *s = g_strdup_printf ("tls %u", i);
+
+      fail_unless (bytes_equal_str (p->payloads->pdata[i + 1], s),
+          "message %u out of order", i);
+      g_free (s);
+    }
+  }
   gst_sensor_ws_client_free (client);
   probe_free (p);
 
