@@ -82,6 +82,15 @@ enum {
   PROP_FULL_SCALE,
 };
 
+/* Where the incremental ppg synthesis left off (see fill_ppg_int()). */
+typedef struct
+{
+  gdouble step, qa, qb;
+  gdouble phase; /* the run goes on only from this phase */
+  guint left;    /* samples before the run restarts from exp() */
+  gdouble ga, ra, gb, rb;
+} PpgRun;
+
 struct _GstSensorTestSrc
 {
   GstBaseSrc parent;
@@ -112,6 +121,7 @@ struct _GstSensorTestSrc
   guint spb;
   guint64 next_sample;
   gdouble ppg_phase;
+  PpgRun ppg_run;
   GRand *rand;
   gboolean discont;
   gboolean live; /* is-live, fixed from start to stop */
@@ -607,7 +617,9 @@ fast_ppg_ok (GstSensorTestSrc *self, gdouble step, gdouble scale)
  * in generate_frame(); each Gaussian exp(-x^2 / 2) of ppg_shape() follows
  * x_k = x_0 + k dx by the exact recurrence g(k+1) = g(k) r(k),
  * r(k+1) = r(k) q with r(k) = exp(-dx (x_0 + (k + 1/2) dx)), q = exp(-dx^2):
- * four exp() per run instead of two per sample. */
+ * four exp() per run instead of two per sample. A run goes on across
+ * buffers when the phase and step are where it left them, so the output
+ * does not depend on the buffer size. */
 static void
 fill_ppg_int (GstSensorTestSrc *self, guint8 *data, guint n_samples,
     gdouble step, gdouble scale)
@@ -615,36 +627,57 @@ fill_ppg_int (GstSensorTestSrc *self, guint8 *data, guint n_samples,
   const gint channels = self->info.channels;
   const gdouble baseline = self->ppg_baseline, amplitude = self->ppg_amplitude;
   const gdouble da = step / 0.05, db = step / 0.08;
-  const gdouble qa = exp (-da * da), qb = exp (-db * db);
+  PpgRun *run = &self->ppg_run;
   gdouble values[PPG_RUN_MAX];
   gdouble phase = self->ppg_phase;
   IntWriter w;
   guint i = 0;
 
   int_writer_init (&w, self->info.format);
-  while (i < n_samples) {
-    guint len = MIN (n_samples - i, PPG_RUN_MAX), k = 0;
-    gdouble xa = (phase - 0.15) / 0.05, xb = (phase - 0.42) / 0.08;
-    gdouble ga = exp (-0.5 * xa * xa), ra = exp (-da * (xa + 0.5 * da));
-    gdouble gb = exp (-0.5 * xb * xb), rb = exp (-db * (xb + 0.5 * db));
+  if (run->step != step) {
+    run->step = step;
+    run->qa = exp (-da * da);
+    run->qb = exp (-db * db);
+    run->left = 0;
+  }
+  if (run->phase != phase)
+    run->left = 0;
 
+  while (i < n_samples) {
+    gdouble ga, ra, gb, rb;
+    guint len, k = 0;
+
+    if (run->left == 0) {
+      gdouble xa = (phase - 0.15) / 0.05, xb = (phase - 0.42) / 0.08;
+
+      run->ga = exp (-0.5 * xa * xa);
+      run->ra = exp (-da * (xa + 0.5 * da));
+      run->gb = exp (-0.5 * xb * xb);
+      run->rb = exp (-db * (xb + 0.5 * db));
+      run->left = PPG_RUN_MAX;
+    }
+    ga = run->ga, ra = run->ra, gb = run->gb, rb = run->rb;
+    len = MIN (n_samples - i, run->left);
     while (k < len) {
       values[k++] = baseline + amplitude * (ga + 0.4 * gb);
       ga *= ra;
-      ra *= qa;
+      ra *= run->qa;
       gb *= rb;
-      rb *= qb;
+      rb *= run->qb;
       /* fmod (phase + step, 1.0) for 0 <= phase < 1 and 0 < step < 1 */
       phase += step;
       if (phase >= 1.0) {
         phase -= 1.0;
+        run->left = k; /* a new beat starts a new run */
         break;
       }
     }
+    run->left -= k;
+    run->ga = ga, run->ra = ra, run->gb = gb, run->rb = rb;
     data = int_writer_write_run (&w, self, data, values, k, channels, scale);
     i += k;
   }
-  self->ppg_phase = phase;
+  self->ppg_phase = run->phase = phase;
 }
 
 /* The counter waveform into an integer format: exact integers, no noise,
@@ -798,6 +831,7 @@ gst_sensor_test_src_start (GstBaseSrc *src)
   self->live = live;
   self->next_sample = 0;
   self->ppg_phase = 0;
+  memset (&self->ppg_run, 0, sizeof (self->ppg_run));
   self->discont = TRUE;
   self->have_epoch_zero = FALSE;
   g_clear_pointer (&self->rand, g_rand_free);

@@ -522,6 +522,22 @@ GST_START_TEST (test_ppg_int_matches_exact)
                                "ppg-amplitude=300 ppg-baseline=-20 "
                                "heart-rate=250",
       "S8", 1, G_MININT8, G_MAXINT8, 1, 100);
+
+  /* the same samples whatever the buffer size */
+  {
+    const gchar *caps = "sensor/x-raw, format=S16LE, rate=100/1, channels=1";
+    GBytes *a = pull_all ("is-live=false samples-per-buffer=10", caps, 300);
+    GBytes *b = pull_all ("is-live=false samples-per-buffer=100", caps, 30);
+    GBytes *c = pull_all ("is-live=false samples-per-buffer=37", caps, 82);
+    GBytes *c3000 = g_bytes_new_from_bytes (c, 0, 3000 * 2);
+
+    fail_unless (g_bytes_equal (a, b));
+    fail_unless (g_bytes_equal (a, c3000));
+    g_bytes_unref (a);
+    g_bytes_unref (b);
+    g_bytes_unref (c);
+    g_bytes_unref (c3000);
+  }
 }
 
 GST_END_TEST;
