@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sensor-test-tls.h"
+
 #define SECRET "Sup3r s3cret&key=/?#"
 #define SECRET_ESCAPED "Sup3r%20s3cret"
 
@@ -188,30 +190,13 @@ server_thread (gpointer data)
   return NULL;
 }
 
-static gchar *
-test_file (const gchar *name)
-{
-  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
-
-  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
-  return g_build_filename (root, "tests", "files", name, NULL);
-}
-
 static TestServer *
 test_server_new_full (gboolean tls)
 {
   TestServer *ts = g_new0 (TestServer, 1);
 
-  if (tls) {
-    gchar *cert = test_file ("ws-test-cert.pem");
-    gchar *key = test_file ("ws-test-key.pem");
-    GError *error = NULL;
-
-    ts->cert = g_tls_certificate_new_from_files (cert, key, &error);
-    fail_unless (ts->cert != NULL, "%s", error ? error->message : "");
-    g_free (cert);
-    g_free (key);
-  }
+  if (tls)
+    ts->cert = sensor_test_tls_certificate ();
 
   g_mutex_init (&ts->lock);
   g_cond_init (&ts->cond);
@@ -1170,7 +1155,7 @@ start_tls_client (
 GST_START_TEST (test_tls)
 {
   TestServer *ts = test_server_new_full (TRUE);
-  gchar *ca = test_file ("ws-test-cert.pem");
+  gchar *ca = sensor_test_tls_certificate_file ();
   Probe *p;
   GstSensorWsClient *client;
   GBytes *b;
