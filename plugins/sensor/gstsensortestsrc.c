@@ -596,21 +596,21 @@ int_writer_write_run (const IntWriter *w, GstSensorTestSrc *self, guint8 *data,
   return data;
 }
 
-/* Runs of the pulse shape are restarted from exp() this often (and at
- * every beat), so the recurrence's rounding error stays below ~1e-12 of
- * the value: far below one integer code for any amplitude that
- * fast_ppg_ok() lets through. */
-#define PPG_RUN_MAX 64
+/* Runs of the pulse shape are restarted from exp() at every beat and at
+ * least this often; over 256 steps the recurrence stays within ~5e-13 of
+ * the exact shape (peak 1), at any step. */
+#define PPG_RUN_MAX 256
 
 /* Whether the incremental PPG synthesis is used: integer output (it
- * rounds away the recurrence's ~1e-12 relative error, which floats would
- * keep), a phase step below one beat, and an amplitude at which that error
- * stays under 1e-3 of a code. */
+ * rounds away the recurrence's ~5e-13 error, which floats would keep), a
+ * phase step below one beat, and an amplitude at which that error stays
+ * under 1e-6 of a code, so only values that lie on a rounding tie (to
+ * 1e-6) could come out one code apart. */
 static gboolean
 fast_ppg_ok (GstSensorTestSrc *self, gdouble step, gdouble scale)
 {
   return !gst_sensor_format_is_float (self->info.format) && step > 0 &&
-      step < 1.0 && fabs (self->ppg_amplitude * scale) < 1e9;
+      step < 1.0 && fabs (self->ppg_amplitude * scale) < 1e6;
 }
 
 /* The ppg waveform into an integer format. The phase advances exactly as

@@ -509,8 +509,13 @@ GST_START_TEST (test_ppg_int_matches_exact)
                                "heart-rate=97.3 noise-level=30 seed=5 "
                                "samples-per-buffer=37",
       "S16LE", 2, G_MININT16, G_MAXINT16, 2, 100);
-  /* large amplitude in 32 bits; saturation in 8 bits (unsigned and
-   * signed) */
+  /* long beats (300 samples), 32 bits */
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "heart-rate=20 ppg-amplitude=9e5 "
+                               "ppg-baseline=-3e5",
+      "S32LE", 4, G_MININT32, G_MAXINT32, 1, 100);
+  /* large amplitude in 32 bits (the per-sample formula); saturation in 8
+   * bits (unsigned and signed) */
   check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
                                "heart-rate=180 ppg-amplitude=1e8 "
                                "ppg-baseline=-5e7",
