@@ -363,6 +363,7 @@ client_unref (gpointer data)
 
   /* Normally released by teardown() on the network thread already; only a
    * network thread that exited before running it leaves them here. */
+  g_clear_object (&client->socket);
   g_clear_object (&client->conn);
   g_clear_object (&client->session);
   g_clear_object (&client->ca_db);
