@@ -1227,11 +1227,10 @@ on_writable (GObject *stream, gpointer data)
  * handed over in one go leave in a few segments instead of one segment
  * (and one trip through the loopback or network stack) each. */
 static void
-set_corked (GstSensorWsClient *client, gboolean corked)
+set_corked (GSocket *socket, gboolean corked)
 {
 #ifdef TCP_CORK
-  if (client->socket)
-    g_socket_set_option (client->socket, IPPROTO_TCP, TCP_CORK, corked, NULL);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, corked, NULL);
 #endif
 }
 
@@ -1245,7 +1244,7 @@ flush_queue (GstSensorWsClient *client)
 {
   SoupWebsocketConnection *conn = client->conn;
   GPollableOutputStream *output;
-  gboolean corked = FALSE;
+  GSocket *corked = NULL;
 
   if (!conn || client->writable_source)
     return;
@@ -1278,17 +1277,20 @@ flush_queue (GstSensorWsClient *client)
     g_mutex_unlock (&client->lock);
     if (!m)
       break;
-    if (more && !corked) {
-      set_corked (client, TRUE);
-      corked = TRUE;
+    if (more && !corked && client->socket) {
+      corked = g_object_ref (client->socket);
+      set_corked (corked, TRUE);
     }
     client->unchecked_bytes += size;
     soup_websocket_connection_send_message (conn, m->type, m->payload);
     out_message_free (m);
   }
-  /* the connection may have gone inside send (its socket with it) */
-  if (corked && client->conn == conn)
-    set_corked (client, FALSE);
+  /* also when the connection went inside send: its close frame must not
+   * wait in the cork */
+  if (corked) {
+    set_corked (corked, FALSE);
+    g_object_unref (corked);
+  }
 }
 
 static gboolean
