@@ -1180,6 +1180,28 @@ GST_START_TEST (test_tls)
   g_bytes_unref (b);
   PROBE_WAIT (p, p->messages == 1);
   fail_unless (bytes_equal_str (p->payloads->pdata[0], "over tls"));
+  /* a burst goes out corked on the TCP socket under TLS: all of it, in
+   * order */
+  {
+    guint i;
+
+    for (i = 0; i < 300; i++) {
+      gchar *s = g_strdup_printf ("tls %u", i);
+
+      b = g_bytes_new_take (s, strlen (s));
+      fail_unless (
+          gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+      g_bytes_unref (b);
+    }
+    PROBE_WAIT (p, p->messages == 301);
+    for (i = 0; i < 300; i++) {
+      gchar *s = g_strdup_printf ("tls %u", i);
+
+      fail_unless (bytes_equal_str (p->payloads->pdata[i + 1], s),
+          "message %u out of order", i);
+      g_free (s);
+    }
+  }
   gst_sensor_ws_client_free (client);
   probe_free (p);
 
@@ -1545,21 +1567,23 @@ GST_START_TEST (test_stop_bounded_with_deaf_peer)
 GST_END_TEST;
 
 /* A peer that stops reading: the backlog stays in the client's queue, where
- * get_pending_bytes() shows it, instead of piling up inside libsoup. */
-GST_START_TEST (test_pending_bytes_backpressure)
+ * get_pending_bytes() shows it, instead of piling up inside libsoup. Small
+ * messages are handed over a few KiB between writability checks; the
+ * backlog must still show. */
+static void
+check_pending_bytes_backpressure (gsize chunk, guint count)
 {
   DeafServer *ds = deaf_server_new ();
   Probe *p = probe_new ();
   gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
   GstSensorWsClient *client = start_client (p, uri, NULL);
-  const gsize chunk = 256 * 1024;
   GBytes *b = g_bytes_new_take (g_malloc0 (chunk), chunk);
   gsize sent = 0, pending = 0;
   guint i;
 
   PROBE_WAIT (p, p->opened == 1);
   /* far more than loopback socket buffers can hold (a few MiB) */
-  for (i = 0; i < 256; i++) {
+  for (i = 0; i < count; i++) {
     fail_unless (
         gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
     sent += chunk;
@@ -1575,8 +1599,9 @@ GST_START_TEST (test_pending_bytes_backpressure)
     pending = now;
   }
   pending = gst_sensor_ws_client_get_pending_bytes (client);
-  GST_INFO (
-      "sent %" G_GSIZE_FORMAT ", pending %" G_GSIZE_FORMAT, sent, pending);
+  GST_INFO ("chunk %" G_GSIZE_FORMAT ": sent %" G_GSIZE_FORMAT
+            ", pending %" G_GSIZE_FORMAT,
+      chunk, sent, pending);
   fail_unless (pending > sent / 2, "pending %" G_GSIZE_FORMAT, pending);
   fail_unless (pending < sent);
   fail_unless (gst_sensor_ws_client_is_connected (client));
@@ -1588,6 +1613,19 @@ GST_START_TEST (test_pending_bytes_backpressure)
   g_free (uri);
   probe_free (p);
   deaf_server_free (ds);
+}
+
+GST_START_TEST (test_pending_bytes_backpressure)
+{
+  check_pending_bytes_backpressure (256 * 1024, 256);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pending_bytes_backpressure_small_messages)
+{
+  /* Raeh-sized frames */
+  check_pending_bytes_backpressure (212, 160 * 1024);
 }
 
 GST_END_TEST;
@@ -1778,6 +1816,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_stop_codes_and_reasons);
   tcase_add_test (tc, test_stop_bounded_with_deaf_peer);
   tcase_add_test (tc, test_pending_bytes_backpressure);
+  tcase_add_test (tc, test_pending_bytes_backpressure_small_messages);
   tcase_add_test (tc, test_python_peer);
   return s;
 }
