@@ -7,7 +7,11 @@
 # N and N/10 frames and taking the difference. Prints the ratio (target
 # <= 1.5x). The cloud's record checks that every frame arrived.
 #
-# Usage: bench/raeh-frames.py [BUILD_DIR] [N]
+# The machine is shared, so the whole measurement is repeated RUNS times;
+# each run's ratios compare runs made back to back, and the median and the
+# spread of the ratios are printed.
+#
+# Usage: bench/raeh-frames.py [BUILD_DIR] [N] [RUNS]
 import json
 import os
 import resource
@@ -19,8 +23,14 @@ import time
 
 build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 model = "573fdc48-b7a8-40bb-81b7-e96df24fab6d"
-env = dict(os.environ, GST_PLUGIN_PATH=os.path.join(build, "plugins"))
+# a registry of this build's own, brought up to date before measuring, so
+# no run pays for a plugin scan
+env = dict(os.environ, GST_PLUGIN_PATH=os.path.join(build, "plugins"),
+           GST_REGISTRY=os.path.join(build, "bench-registry.bin"))
+subprocess.run(["gst-inspect-1.0", "raehsink"], check=True,
+               stdout=subprocess.DEVNULL, env=env)
 
 
 def child_cpu():
@@ -69,36 +79,61 @@ def frames_of(rec, device):
     return sum(s["frames"] for s in rec["sessions"] if s["device_id"] == device)
 
 
+CASES = (
+    # name, samples per buffer, waveform, label
+    ("pipe", 100, "auto", "pipeline, 1 s buffers (ppg)"),
+    ("pipe-default", 10, "auto", "pipeline, default 100 ms buffers (ppg)"),
+    ("pipe-counter", 100, "counter", "pipeline, 1 s buffers, counter"),
+)
+
+
+def median(xs):
+    xs = sorted(xs)
+    m = len(xs) // 2
+    return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+
+
+small = max(1, n // 10)
+base_us = []
+case_us = {name: [] for name, _, _, _ in CASES}
+ratios = {name: [] for name, _, _, _ in CASES}
+missing = []
 with tempfile.TemporaryDirectory() as tmp:
     record = os.path.join(tmp, "record.json")
     cloud, port = start_cloud(record)
-    small = max(1, n // 10)
-    b_big = run_baseline(port, n, "base-big")
-    b_small = run_baseline(port, small, "base-small")
-    p_big = run_pipeline(port, n, "pipe-big", 100)
-    p_small = run_pipeline(port, small, "pipe-small", 100)
-    d_big = run_pipeline(port, n, "pipe-default-big", 10)
-    d_small = run_pipeline(port, small, "pipe-default-small", 10)
-    c_big = run_pipeline(port, n, "pipe-counter-big", 100, "counter")
-    c_small = run_pipeline(port, small, "pipe-counter-small", 100, "counter")
+    for r in range(runs):
+        b = (run_baseline(port, n, "base-big-%d" % r) -
+             run_baseline(port, small, "base-small-%d" % r)) / (n - small)
+        base_us.append(b * 1e6)
+        for name, spb, wave, _ in CASES:
+            p = (run_pipeline(port, n, "%s-big-%d" % (name, r), spb, wave) -
+                 run_pipeline(port, small, "%s-small-%d" % (name, r), spb,
+                              wave)) / (n - small)
+            case_us[name].append(p * 1e6)
+            ratios[name].append(p / b)
     rec = stop_cloud(cloud, record)
 
-base = (b_big - b_small) / (n - small)
-pipe = (p_big - p_small) / (n - small)
-dflt = (d_big - d_small) / (n - small)
-cntr = (c_big - c_small) / (n - small)
-print("frames per run: %d and %d (1 s of ppg_green at 100 Hz each)" % (n, small))
-for dev, want in (("base-big", n), ("pipe-big", n), ("pipe-default-big", n),
-                  ("pipe-counter-big", n)):
-    got = frames_of(rec, dev)
-    print("  %-18s cloud received %d/%d frames" % (dev, got, want))
-print("baseline (bare libsoup loop):           %.2f us CPU per frame" % (base * 1e6))
-print("pipeline, 1 s buffers:                  %.2f us CPU per frame  ratio %.2fx" %
-      (pipe * 1e6, pipe / base))
-print("pipeline, default 100 ms buffers:       %.2f us CPU per frame  ratio %.2fx" %
-      (dflt * 1e6, dflt / base))
-print("pipeline, 1 s buffers, counter waveform: %.2f us CPU per frame  ratio %.2fx" %
-      (cntr * 1e6, cntr / base))
-print("(the ppg waveform's synthesis in sensortestsrc is most of the gap; the\n"
-      " counter waveform shows the framing + sending cost on its own)")
+print("frames per run: %d and %d (1 s of ppg_green at 100 Hz each), %d runs" %
+      (n, small, runs))
+for r in range(runs):
+    for dev in ["base-big-%d" % r] + ["%s-big-%d" % (c[0], r) for c in CASES]:
+        got = frames_of(rec, dev)
+        # the first and last frame of a pipeline run are partial (windows
+        # are aligned to the epoch second)
+        if got < n:
+            missing.append("%s: %d/%d" % (dev, got, n))
+print("cloud received every frame" if not missing else
+      "MISSING FRAMES: " + ", ".join(missing))
+print("per run, us CPU per frame (ratio to the baseline of the same run):")
+for r in range(runs):
+    print("  run %d: baseline %.2f; " % (r + 1, base_us[r]) +
+          "; ".join("%s %.2f (%.2fx)" % (name, case_us[name][r],
+                                         ratios[name][r])
+                    for name, _, _, _ in CASES))
+print("baseline (bare libsoup loop): median %.2f us CPU per frame" %
+      median(base_us))
+for name, _, _, label in CASES:
+    print("%-40s ratio median %.2fx (min %.2fx, max %.2fx)" %
+          (label + ":", median(ratios[name]), min(ratios[name]),
+           max(ratios[name])))
 print("target: ratio <= 1.5x")

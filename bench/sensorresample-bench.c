@@ -10,9 +10,12 @@
  *              (mean 20 ms) -> 100 Hz linear; the baseline feeds the same
  *              values one per call to a 50 -> 100 Hz F32 resampler, the
  *              nearest thing GstAudioResampler has to irregular input.
- *              A third line pushes the same buffers through identity (a
- *              do-nothing GstBaseTransform): the per-buffer cost of the
- *              framework, which bounds what one-sample buffers can reach.
+ *              Two more lines push the same buffers through bare
+ *              GstBaseTransform subclasses defined here: one in place that
+ *              does nothing, one that copies each buffer into a new output
+ *              buffer (as any resampler must). They are the framework's own
+ *              per-buffer cost, which bounds what one-sample buffers can
+ *              reach.
  *
  * The element is driven through its pads directly (a source pad in front, a
  * counting sink pad behind), so the ratio is the element's own overhead.
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <gst/gst.h>
 #include <gst/audio/audio.h>
+#include <gst/base/gstbasetransform.h>
 #include <gst/sensor/sensor.h>
 
 #define RUNS 7
@@ -65,6 +69,73 @@ count_query (GstPad *pad, GstObject *parent, GstQuery *query)
       return gst_pad_query_default (pad, parent, query);
   }
 }
+
+/* Bare GstBaseTransform subclasses: the framework floor. */
+typedef GstBaseTransform BenchBare;
+typedef GstBaseTransformClass BenchBareClass;
+typedef GstBaseTransform BenchBareCopy;
+typedef GstBaseTransformClass BenchBareCopyClass;
+static GType bench_bare_get_type (void);
+static GType bench_bare_copy_get_type (void);
+G_DEFINE_TYPE (BenchBare, bench_bare, GST_TYPE_BASE_TRANSFORM);
+G_DEFINE_TYPE (BenchBareCopy, bench_bare_copy, GST_TYPE_BASE_TRANSFORM);
+
+static GstStaticPadTemplate any_sink = GST_STATIC_PAD_TEMPLATE (
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate any_src = GST_STATIC_PAD_TEMPLATE (
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+static GstFlowReturn
+bare_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+bare_transform (GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf)
+{
+  GstMapInfo in, out;
+
+  gst_buffer_map (inbuf, &in, GST_MAP_READ);
+  gst_buffer_map (outbuf, &out, GST_MAP_WRITE);
+  memcpy (out.data, in.data, MIN (in.size, out.size));
+  gst_buffer_unmap (outbuf, &out);
+  gst_buffer_unmap (inbuf, &in);
+  return GST_FLOW_OK;
+}
+
+static void
+bare_class_init_common (GstElementClass *eclass)
+{
+  gst_element_class_add_static_pad_template (eclass, &any_sink);
+  gst_element_class_add_static_pad_template (eclass, &any_src);
+  gst_element_class_set_static_metadata (eclass, "Bench floor", "Filter",
+      "Does nothing, for the benchmark floor", "gst-plugins-sensor");
+}
+
+static void
+bench_bare_class_init (BenchBareClass *klass)
+{
+  bare_class_init_common (GST_ELEMENT_CLASS (klass));
+  klass->transform_ip = bare_transform_ip;
+}
+
+static void
+bench_bare_init (BenchBare *self)
+{
+  gst_base_transform_set_in_place (self, TRUE);
+}
+
+static void
+bench_bare_copy_class_init (BenchBareCopyClass *klass)
+{
+  bare_class_init_common (GST_ELEMENT_CLASS (klass));
+  klass->transform = bare_transform;
+}
+
+static void
+bench_bare_copy_init (BenchBareCopy *self)
+{}
 
 typedef struct
 {
@@ -247,10 +318,12 @@ bench_irregular (void)
 {
   const guint n = 200000;
   GstBuffer **bufs = g_new (GstBuffer *, n);
-  gdouble best_e = G_MAXDOUBLE, best_b = G_MAXDOUBLE, best_i = G_MAXDOUBLE;
+  gdouble best_e = G_MAXDOUBLE, best_b = G_MAXDOUBLE, best_n = G_MAXDOUBLE,
+          best_c = G_MAXDOUBLE;
   GstClockTime t = 0;
   guint64 out = 0, ign = 0;
   guint i, r;
+  const gchar *irregular = "sensor/x-raw,format=F32LE,rate=0/1,channels=1";
 
   for (i = 0; i < n; i++) {
     GstMapInfo map;
@@ -263,23 +336,24 @@ bench_irregular (void)
     t += g_random_int_range (10, 31) * GST_MSECOND;
   }
   for (r = 0; r <= RUNS; r++) {
-    gdouble te = time_element ("sensorresample",
-        "sensor/x-raw,format=F32LE,rate=0/1,channels=1",
+    gdouble te = time_element ("sensorresample", irregular,
         "sensor/x-raw,format=F32LE,rate=100/1,channels=1", 4, bufs, n, &out);
     gdouble tb = time_baseline (GST_AUDIO_FORMAT_F32LE, 1, 1, 2, 4, bufs, n);
-    /* the floor: a do-nothing GstBaseTransform over the same buffers */
-    gdouble ti = time_element ("identity",
-        "sensor/x-raw,format=F32LE,rate=0/1,channels=1",
-        "sensor/x-raw,format=F32LE,rate=0/1,channels=1", 4, bufs, n, &ign);
+    gdouble tn =
+        time_element ("benchbare", irregular, irregular, 4, bufs, n, &ign);
+    gdouble tc =
+        time_element ("benchbarecopy", irregular, irregular, 4, bufs, n, &ign);
 
     if (r > 0) {
       best_e = MIN (best_e, te);
       best_b = MIN (best_b, tb);
-      best_i = MIN (best_i, ti);
+      best_n = MIN (best_n, tn);
+      best_c = MIN (best_c, tc);
     }
   }
   report ("F32LE 1ch irregular->100 Hz linear", n, out, best_e, best_b);
-  report ("  (floor: identity, same buffers)", n, ign, best_i, best_b);
+  report ("  floor: bare GstBaseTransform", n, ign, best_n, best_b);
+  report ("  floor: same, new buffer per input", n, ign, best_c, best_b);
   for (i = 0; i < n; i++)
     gst_buffer_unref (bufs[i]);
   g_free (bufs);
@@ -289,6 +363,10 @@ int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
+  gst_element_register (
+      NULL, "benchbare", GST_RANK_NONE, bench_bare_get_type ());
+  gst_element_register (
+      NULL, "benchbarecopy", GST_RANK_NONE, bench_bare_copy_get_type ());
   g_random_set_seed (1);
   g_print ("sensorresample throughput vs bare GstAudioResampler "
            "(best of %d runs; target ratio >= 0.8)\n",

@@ -597,6 +597,17 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
             G_TYPE_STRING, self->uri, NULL));
     return GST_SENSOR_WS_CLOSE_STOP;
   }
+  /* a certificate the device will present again: retrying cannot help */
+  if (info->error && info->error->domain == G_TLS_ERROR) {
+    enqueue_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+        g_strdup_printf (
+            "TLS failure talking to the HeliOS device at %s", self->uri),
+        g_strdup_printf (
+            "channel %s: %s", self->chan->name, info->error->message),
+        gst_structure_new ("details", "tls-error", G_TYPE_STRING,
+            info->error->message, "uri", G_TYPE_STRING, self->uri, NULL));
+    return GST_SENSOR_WS_CLOSE_STOP;
+  }
   if (info->error)
     GST_WARNING_OBJECT (
         self, "connection to %s failed: %s", self->uri, info->error->message);

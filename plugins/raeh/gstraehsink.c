@@ -93,14 +93,18 @@ typedef enum {
   CONN_STOPPING,   /* going down */
 } ConnState;
 
-/* One frame waiting for a session. The slot byte is written at send time
- * from the current manifest. */
+/* One frame waiting for a session, in one allocation with its wire bytes.
+ * The slot byte is written at send time from the current manifest. Once
+ * handed to the client, @wire owns the frame and frees it with the last
+ * reference. */
 typedef struct
 {
-  GBytes *data;
+  GBytes *wire;
   const gchar *modality; /* interned */
   gint64 t0_ms;
   gint64 end_ms;
+  gsize size;
+  guint8 data[];
 } QueuedFrame;
 
 struct _GstRaehSinkPad
@@ -185,11 +189,33 @@ gst_raeh_sink_auth_get_type (void)
   return type;
 }
 
+static QueuedFrame *
+queued_frame_new (const guint8 *data, gsize size)
+{
+  QueuedFrame *f = g_malloc (sizeof (QueuedFrame) + size);
+
+  f->wire = NULL;
+  f->size = size;
+  memcpy (f->data, data, size);
+  return f;
+}
+
 static void
 queued_frame_free (QueuedFrame *f)
 {
-  g_bytes_unref (f->data);
-  g_free (f);
+  if (f->wire)
+    g_bytes_unref (f->wire); /* frees f */
+  else
+    g_free (f);
+}
+
+/* The frame's bytes for the client, without a copy. */
+static GBytes *
+queued_frame_get_wire (QueuedFrame *f)
+{
+  if (f->wire == NULL)
+    f->wire = g_bytes_new_with_free_func (f->data, f->size, g_free, f);
+  return f->wire;
 }
 
 static void flush_queue (GstRaehSink *self);
@@ -592,23 +618,23 @@ on_gave_up (GstSensorWsClient *client, gpointer user_data)
 }
 
 /* Sends queued frames in order. Runs on the network thread only, so order
- * is kept; the lock is dropped around send() because the client may report
- * a close from inside it. */
+ * is kept. Frames go in batches of up to the backlog the client may hold,
+ * taken under the lock and handed over without it, because the client may
+ * report a close from inside send(). Producers do not wake this thread
+ * again while it runs (flush_scheduled stays set): it goes on until the
+ * queue is empty under the lock. */
 static void
 flush_queue (GstRaehSink *self)
 {
+  GQueue batch = G_QUEUE_INIT;
   gboolean backlog = FALSE;
 
   g_mutex_lock (&self->lock);
-  self->flush_scheduled = FALSE;
   while (self->state == CONN_READY && !g_queue_is_empty (&self->queue)) {
     GstSensorWsClient *client = self->client;
+    guint64 frames = 0, bytes = 0;
+    gsize pending, taken = 0;
     QueuedFrame *f;
-    const GstRaehSlot *slot;
-    gsize size, pending;
-    guint8 *data;
-    GBytes *wire;
-    gboolean sent;
 
     /* Frames stay here, where a reconnect keeps them, while the client
      * still has a backlog for the socket: a dropped connection then loses
@@ -620,37 +646,52 @@ flush_queue (GstRaehSink *self)
       backlog = TRUE;
       break;
     }
-    if (self->state != CONN_READY || g_queue_is_empty (&self->queue))
+    if (self->state != CONN_READY)
       break;
-    f = g_queue_pop_head (&self->queue);
-    slot = gst_raeh_manifest_find_modality (self->manifest, f->modality);
-    if (slot == NULL) {
-      /* checked at caps and handshake time; cannot happen */
-      self->frames_dropped++;
-      queued_frame_free (f);
-      continue;
+    while ((f = g_queue_peek_head (&self->queue)) != NULL &&
+        (taken == 0 || pending + taken + f->size <= MAX_CLIENT_BACKLOG)) {
+      const GstRaehSlot *slot;
+
+      g_queue_pop_head (&self->queue);
+      slot = gst_raeh_manifest_find_modality (self->manifest, f->modality);
+      if (slot == NULL) {
+        /* checked at caps and handshake time; cannot happen */
+        self->frames_dropped++;
+        queued_frame_free (f);
+        continue;
+      }
+      /* only the queue holds the frame: written in place */
+      f->data[0] = (guint8) slot->slot_id;
+      taken += f->size;
+      g_queue_push_tail (&batch, f);
     }
-    /* the queue held the only reference: the slot byte is written in
-     * place, without a copy */
-    data = g_bytes_unref_to_data (f->data, &size);
-    data[0] = (guint8) slot->slot_id;
-    wire = g_bytes_new_take (data, size);
-    f->data = wire;
     g_mutex_unlock (&self->lock);
 
-    sent = gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, wire);
+    while ((f = g_queue_peek_head (&batch)) != NULL) {
+      gsize size = f->size;
+
+      if (!gst_sensor_ws_client_send (
+              client, SOUP_WEBSOCKET_DATA_BINARY, queued_frame_get_wire (f)))
+        break;
+      g_queue_pop_head (&batch);
+      /* the client holds the frame now */
+      g_bytes_unref (f->wire);
+      frames++;
+      bytes += size;
+    }
 
     g_mutex_lock (&self->lock);
-    if (!sent) {
-      /* not connected after all: keep it first in line */
-      g_queue_push_head (&self->queue, f);
+    self->frames_sent += frames;
+    self->bytes_sent += bytes;
+    if (!g_queue_is_empty (&batch)) {
+      /* not connected after all: keep them first in line, in order */
+      while ((f = g_queue_pop_tail (&batch)) != NULL)
+        g_queue_push_head (&self->queue, f);
       break;
     }
-    self->frames_sent++;
-    self->bytes_sent += size;
-    queued_frame_free (f);
   }
-  if (backlog && !self->flush_scheduled && self->net_context) {
+  self->flush_scheduled = FALSE;
+  if (backlog && self->net_context) {
     /* come back once the socket has taken the last one */
     GSource *src = g_timeout_source_new (1);
 
@@ -850,8 +891,7 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
     g_mutex_unlock (&self->lock);
     return GST_FLOW_OK;
   }
-  f = g_new0 (QueuedFrame, 1);
-  f->data = g_bytes_new (map.data, map.size);
+  f = queued_frame_new (map.data, map.size);
   f->modality = pad->modality;
   f->t0_ms = h.t0_epoch_ms;
   f->end_ms = h.t0_epoch_ms +

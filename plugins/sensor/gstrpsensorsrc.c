@@ -35,7 +35,7 @@
 #include "gstsensorelements.h"
 
 #include <string.h>
-#include <gst/base/gstdataqueue.h>
+#include <gst/base/gstqueuearray.h>
 #include <gst/sensor/sensor.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
@@ -93,6 +93,7 @@ static const Group groups[] = {
 
 #define N_GROUPS G_N_ELEMENTS (groups)
 
+/* Each counter is updated and read atomically (all guint64, in order). */
 typedef struct
 {
   guint64 requests;
@@ -123,9 +124,18 @@ typedef struct
  * pads sharing a thread would wait for each other. */
 typedef struct
 {
+  GMutex lock;
+  GCond cond;
+  GstQueueArray *items; /* GstMiniObject, oldest first */
+  gboolean flushing;
+  gboolean waiting; /* the pad's task waits on cond */
+} PadQueue;
+
+typedef struct
+{
   GstRpSensorSrc *src;
   guint group;
-  GstDataQueue *queue;
+  PadQueue queue;
   /* server thread only */
   GstClockTime last_pts;
   gboolean discont;
@@ -167,6 +177,8 @@ struct _GstRpSensorSrc
 
   /* the server thread */
   GThread *thread;
+  GQueue in_flight; /* InFlight, oldest first */
+  GSource *sweep;   /* wakes at the oldest deadline of in_flight */
   GMainContext *context;
   gint stopping; /* atomic; ends the server thread */
   GMutex start_lock;
@@ -179,7 +191,7 @@ struct _GstRpSensorSrc
   gboolean streaming;
   gboolean eos;
   GHashTable *pads; /* name -> GstPad (ref) */
-  Stats stats;
+  Stats stats;      /* atomic counters, reset at start with @lock held */
 };
 
 #define gst_rp_sensor_src_parent_class parent_class
@@ -380,14 +392,18 @@ gst_rp_sensor_src_finalize (GObject *object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+static void count (GstRpSensorSrc *self, guint64 *counter);
+
 static GstStructure *
 make_stats (GstRpSensorSrc *self)
 {
   Stats s;
-  guint devices;
+  guint devices, i;
 
+  for (i = 0; i < sizeof (s) / sizeof (guint64); i++)
+    ((guint64 *) &s)[i] =
+        __atomic_load_n (&((guint64 *) &self->stats)[i], __ATOMIC_RELAXED);
   g_mutex_lock (&self->lock);
-  s = self->stats;
   devices = self->n_devices;
   g_mutex_unlock (&self->lock);
 
@@ -509,21 +525,105 @@ gst_rp_sensor_src_get_property (
 
 /* ---- pads and their streaming threads ---- */
 
-static gboolean
-queue_never_full (GstDataQueue *queue, guint visible, guint bytes, guint64 time,
-    gpointer checkdata)
+/* Each pad's queue. Not a GstDataQueue: that signals its reader while
+ * still holding its lock, so the woken task at once blocks on that lock
+ * and is woken a second time, and it allocates an item per buffer. Here
+ * the reader is signalled after the lock is released, only when it
+ * waits. */
+static void
+pad_queue_init (PadQueue *q)
 {
-  /* the server thread must never block: the bound is enforced by
-   * pad_enqueue(), which drops the oldest buffer instead */
-  return FALSE;
+  g_mutex_init (&q->lock);
+  g_cond_init (&q->cond);
+  q->items = gst_queue_array_new (16);
+  q->flushing = TRUE;
+  q->waiting = FALSE;
 }
 
 static void
-free_item (GstDataQueueItem *item)
+pad_queue_flush_unlocked (PadQueue *q)
 {
-  if (item->object)
-    gst_mini_object_unref (item->object);
-  g_free (item);
+  GstMiniObject *obj;
+
+  while ((obj = gst_queue_array_pop_head (q->items)) != NULL)
+    gst_mini_object_unref (obj);
+}
+
+static void
+pad_queue_clear (PadQueue *q)
+{
+  pad_queue_flush_unlocked (q);
+  gst_queue_array_free (q->items);
+  g_mutex_clear (&q->lock);
+  g_cond_clear (&q->cond);
+}
+
+/* Flushing drops everything queued and wakes the reader. */
+static void
+pad_queue_set_flushing (PadQueue *q, gboolean flushing)
+{
+  g_mutex_lock (&q->lock);
+  q->flushing = flushing;
+  if (flushing)
+    pad_queue_flush_unlocked (q);
+  g_cond_signal (&q->cond);
+  g_mutex_unlock (&q->lock);
+}
+
+/* Takes @obj. With @max items queued, the oldest buffer is dropped first
+ * (events are never dropped). Returns whether a buffer was dropped. */
+static gboolean
+pad_queue_push (PadQueue *q, GstMiniObject *obj, guint max)
+{
+  gboolean dropped = FALSE, wake;
+
+  g_mutex_lock (&q->lock);
+  if (q->flushing) {
+    g_mutex_unlock (&q->lock);
+    gst_mini_object_unref (obj);
+    return FALSE;
+  }
+  if (GST_IS_BUFFER (obj) && gst_queue_array_get_length (q->items) >= max) {
+    guint i, n = gst_queue_array_get_length (q->items);
+
+    for (i = 0; i < n; i++) {
+      GstMiniObject *old = gst_queue_array_peek_nth (q->items, i);
+
+      if (GST_IS_BUFFER (old)) {
+        gst_queue_array_drop_element (q->items, i);
+        gst_mini_object_unref (old);
+        dropped = TRUE;
+        break;
+      }
+    }
+  }
+  gst_queue_array_push_tail (q->items, obj);
+  wake = q->waiting;
+  g_mutex_unlock (&q->lock);
+  /* no lost wakeup: the reader samples the condition before it releases
+   * the lock, and this signal comes after the push took the lock */
+  if (wake)
+    g_cond_signal (&q->cond);
+  return dropped;
+}
+
+/* Blocks until an object is queued (returned, transfer full) or the queue
+ * is flushing (NULL). */
+static GstMiniObject *
+pad_queue_pop (PadQueue *q)
+{
+  GstMiniObject *obj = NULL;
+
+  g_mutex_lock (&q->lock);
+  while (!q->flushing && gst_queue_array_is_empty (q->items)) {
+    q->waiting = TRUE;
+    g_cond_wait (&q->cond, &q->lock);
+    q->waiting = FALSE;
+  }
+  if (!q->flushing)
+    obj = gst_queue_array_pop_head (q->items);
+  g_mutex_unlock (&q->lock);
+  return obj;
 }
 
 static PadData *
@@ -535,7 +635,7 @@ pad_get_data (GstPad *pad)
 static void
 pad_data_free (PadData *pd)
 {
-  g_object_unref (pd->queue);
+  pad_queue_clear (&pd->queue);
   g_free (pd);
 }
 
@@ -544,28 +644,9 @@ static void
 pad_enqueue (GstRpSensorSrc *self, GstPad *pad, GstMiniObject *obj)
 {
   PadData *pd = pad_get_data (pad);
-  GstDataQueueItem *item;
-  GstDataQueueSize level;
-  gboolean dropped = FALSE;
 
-  if (GST_IS_BUFFER (obj)) {
-    gst_data_queue_get_level (pd->queue, &level);
-    if (level.visible >= self->run_queue_size)
-      dropped = gst_data_queue_drop_head (pd->queue, GST_TYPE_BUFFER);
-  }
-
-  item = g_new0 (GstDataQueueItem, 1);
-  item->object = obj;
-  item->visible = TRUE;
-  item->size = GST_IS_BUFFER (obj) ? gst_buffer_get_size (GST_BUFFER (obj)) : 0;
-  item->destroy = (GDestroyNotify) free_item;
-  if (!gst_data_queue_push (pd->queue, item))
-    free_item (item);
-
-  if (dropped) {
-    g_mutex_lock (&self->lock);
-    self->stats.dropped++;
-    g_mutex_unlock (&self->lock);
+  if (pad_queue_push (&pd->queue, obj, self->run_queue_size)) {
+    count (self, &self->stats.dropped);
     GST_LOG_OBJECT (pad, "queue full: dropped the oldest buffer");
   }
 }
@@ -576,19 +657,16 @@ pad_loop (gpointer user_data)
   GstPad *pad = user_data;
   PadData *pd = pad_get_data (pad);
   GstRpSensorSrc *self = pd->src;
-  GstDataQueueItem *item;
   GstMiniObject *obj;
   GstFlowReturn ret;
 
-  if (!gst_data_queue_pop (pd->queue, &item)) {
+  obj = pad_queue_pop (&pd->queue);
+  if (obj == NULL) {
     GST_DEBUG_OBJECT (pad, "queue flushing, pausing");
     /* a no-op once the task was stopped, so it cannot undo that stop */
     gst_pad_pause_task (pad);
     return;
   }
-  obj = item->object;
-  item->object = NULL;
-  free_item (item);
 
   if (GST_IS_EVENT (obj)) {
     gst_pad_push_event (pad, GST_EVENT (obj));
@@ -600,12 +678,10 @@ pad_loop (gpointer user_data)
   }
 
   ret = gst_pad_push (pad, GST_BUFFER (obj));
-  g_mutex_lock (&self->lock);
   if (ret == GST_FLOW_OK)
-    self->stats.pushed++;
+    count (self, &self->stats.pushed);
   else if (ret == GST_FLOW_NOT_LINKED)
-    self->stats.not_linked++;
-  g_mutex_unlock (&self->lock);
+    count (self, &self->stats.not_linked);
 
   switch (ret) {
     case GST_FLOW_OK:
@@ -636,11 +712,10 @@ src_activate_mode (
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
   if (active) {
-    gst_data_queue_set_flushing (pd->queue, FALSE);
+    pad_queue_set_flushing (&pd->queue, FALSE);
     return gst_pad_start_task (pad, pad_loop, pad, NULL);
   }
-  gst_data_queue_set_flushing (pd->queue, TRUE);
-  gst_data_queue_flush (pd->queue);
+  pad_queue_set_flushing (&pd->queue, TRUE);
   return gst_pad_stop_task (pad);
 }
 
@@ -692,7 +767,7 @@ create_pad (
   pd = g_new0 (PadData, 1);
   pd->src = self;
   pd->group = group;
-  pd->queue = gst_data_queue_new (queue_never_full, NULL, NULL, NULL);
+  pad_queue_init (&pd->queue);
   pd->last_pts = 0;
   pd->discont = TRUE;
   g_object_set_qdata_full (
@@ -881,24 +956,24 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
   guint g;
 
   if (self->filtered && strcmp (self->run_device, r->device_id) != 0) {
-    g_mutex_lock (&self->lock);
-    self->stats.filtered++;
-    g_mutex_unlock (&self->lock);
+    count (self, &self->stats.filtered);
     return;
   }
 
   running_and_epoch (self, r, &running, &epoch);
   entry = get_device (self, r->device_id);
 
-  g_mutex_lock (&self->lock);
+  /* announced: server thread only */
   is_new = !entry->announced;
-  entry->announced = TRUE;
-  if (is_new)
+  if (is_new) {
+    entry->announced = TRUE;
+    g_mutex_lock (&self->lock);
     self->n_devices++;
-  self->stats.accepted++;
+    g_mutex_unlock (&self->lock);
+  }
+  count (self, &self->stats.accepted);
   if (fall->detected)
-    self->stats.falls++;
-  g_mutex_unlock (&self->lock);
+    count (self, &self->stats.falls);
 
   for (g = 0; g < N_GROUPS; g++) {
     GstPad *pad;
@@ -918,9 +993,7 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
      * keeps the device's own time) */
     if (pts < pd->last_pts) {
       pts = pd->last_pts;
-      g_mutex_lock (&self->lock);
-      self->stats.clamped++;
-      g_mutex_unlock (&self->lock);
+      count (self, &self->stats.clamped);
     }
     pd->last_pts = pts;
     GST_BUFFER_PTS (buf) = pts;
@@ -964,9 +1037,8 @@ respond (SoupServerMessage *msg, guint status, gchar *body)
 static void
 count (GstRpSensorSrc *self, guint64 *counter)
 {
-  g_mutex_lock (&self->lock);
-  (*counter)++;
-  g_mutex_unlock (&self->lock);
+  /* bumped by the server thread and every pad's task: no lock */
+  __atomic_fetch_add (counter, 1, __ATOMIC_RELAXED);
 }
 
 static void
@@ -1202,56 +1274,93 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
         self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
 }
 
+/* Slow clients: a request must be complete within `timeout` seconds, else
+ * its connection is closed. Other connections are served meanwhile (all I/O
+ * is asynchronous on the server thread). Every request in flight has an
+ * entry in one queue, oldest first (all share one timeout, so that is also
+ * deadline order), and one source wakes at the oldest deadline: a timer
+ * source per request would cost an allocation, two context locks and a
+ * check in every main-loop iteration. */
+typedef struct
+{
+  GList link; /* in self->in_flight while queued */
+  GstRpSensorSrc *self;
+  SoupServerMessage *msg;
+  gint64 deadline;
+  gboolean queued;
+} InFlight;
+
+/* the message's qdata is dropped (request read or done) or it is freed */
+static void
+in_flight_free (InFlight *entry)
+{
+  if (entry->queued)
+    g_queue_unlink (&entry->self->in_flight, &entry->link);
+  g_slice_free (InFlight, entry);
+}
+
 static void
 cancel_timeout (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   g_object_set_qdata (G_OBJECT (msg), timeout_quark, NULL);
 }
 
-typedef struct
-{
-  GstRpSensorSrc *self;
-  SoupServerMessage *msg;
-} TimeoutData;
-
 static gboolean
-on_request_timeout (gpointer user_data)
+sweep_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
-  TimeoutData *td = user_data;
-  GSocket *sock = soup_server_message_get_socket (td->msg);
+  GstRpSensorSrc *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GList *head;
 
-  GST_DEBUG_OBJECT (td->self, "request not complete after %u s: closing",
-      td->self->run_timeout);
-  count (td->self, &td->self->stats.timeouts);
-  if (sock)
-    g_socket_shutdown (sock, TRUE, TRUE, NULL);
-  return G_SOURCE_REMOVE;
+  while ((head = self->in_flight.head) != NULL) {
+    InFlight *entry = head->data;
+    GSocket *sock;
+
+    if (entry->deadline > now)
+      break;
+    g_queue_unlink (&self->in_flight, head);
+    entry->queued = FALSE;
+    GST_DEBUG_OBJECT (
+        self, "request not complete after %u s: closing", self->run_timeout);
+    count (self, &self->stats.timeouts);
+    sock = soup_server_message_get_socket (entry->msg);
+    if (sock)
+      g_socket_shutdown (sock, TRUE, TRUE, NULL);
+  }
+  head = self->in_flight.head;
+  g_source_set_ready_time (
+      source, head ? ((InFlight *) head->data)->deadline : -1);
+  return G_SOURCE_CONTINUE;
 }
 
-static void
-destroy_source (GSource *source)
-{
-  g_source_destroy (source);
-  g_source_unref (source);
-}
+static GSourceFuncs sweep_funcs = {
+  NULL,
+  NULL,
+  sweep_dispatch,
+  NULL,
+  NULL,
+  NULL,
+};
 
-/* Slow clients: a request must be complete within `timeout` seconds, else
- * its connection is closed. Other connections are served meanwhile (all I/O
- * is asynchronous on the server thread). */
 static void
 on_request_started (
     SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   GstRpSensorSrc *self = user_data;
-  GSource *source = g_timeout_source_new (self->run_timeout * 1000);
-  TimeoutData *td = g_new0 (TimeoutData, 1);
+  InFlight *entry = g_slice_new (InFlight);
 
-  td->self = self;
-  td->msg = msg;
-  g_source_set_callback (source, on_request_timeout, td, g_free);
-  g_source_attach (source, self->context);
+  entry->self = self;
+  entry->msg = msg;
+  entry->deadline =
+      g_get_monotonic_time () + (gint64) self->run_timeout * G_USEC_PER_SEC;
+  entry->queued = TRUE;
+  entry->link.data = entry;
+  entry->link.prev = entry->link.next = NULL;
+  g_queue_push_tail_link (&self->in_flight, &entry->link);
+  if (g_source_get_ready_time (self->sweep) == -1)
+    g_source_set_ready_time (self->sweep, entry->deadline);
   g_object_set_qdata_full (
-      G_OBJECT (msg), timeout_quark, source, (GDestroyNotify) destroy_source);
+      G_OBJECT (msg), timeout_quark, entry, (GDestroyNotify) in_flight_free);
 }
 
 static gpointer
@@ -1266,6 +1375,10 @@ server_thread (gpointer user_data)
   gboolean ok;
 
   g_main_context_push_thread_default (self->context);
+  g_queue_init (&self->in_flight);
+  self->sweep = g_source_new (&sweep_funcs, sizeof (GSource));
+  g_source_set_callback (self->sweep, NULL, self, NULL);
+  g_source_attach (self->sweep, self->context);
 
   GST_OBJECT_LOCK (self);
   address = g_strdup (self->address);
@@ -1321,6 +1434,8 @@ server_thread (gpointer user_data)
   g_object_unref (server);
   while (g_main_context_iteration (self->context, FALSE))
     ;
+  g_source_destroy (self->sweep);
+  g_clear_pointer (&self->sweep, g_source_unref);
   g_main_context_pop_thread_default (self->context);
   return NULL;
 }

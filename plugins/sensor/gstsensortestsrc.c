@@ -82,6 +82,15 @@ enum {
   PROP_FULL_SCALE,
 };
 
+/* Where the incremental ppg synthesis left off (see fill_ppg_int()). */
+typedef struct
+{
+  gdouble step, qa, qb;
+  gdouble phase; /* the run goes on only from this phase */
+  guint left;    /* samples before the run restarts from exp() */
+  gdouble ga, ra, gb, rb;
+} PpgRun;
+
 struct _GstSensorTestSrc
 {
   GstBaseSrc parent;
@@ -112,8 +121,15 @@ struct _GstSensorTestSrc
   guint spb;
   guint64 next_sample;
   gdouble ppg_phase;
+  PpgRun ppg_run;
   GRand *rand;
   gboolean discont;
+  gboolean live; /* is-live, fixed from start to stop */
+  /* the pipeline's epoch anchor as last read: epoch of running time 0,
+   * valid while the base time stays (anchors only move when it changes) */
+  gboolean have_epoch_zero;
+  GstClockTime epoch_zero;
+  GstClockTime epoch_base_time;
 };
 
 static GstStaticPadTemplate src_template =
@@ -345,7 +361,7 @@ gst_sensor_test_src_get_times (
     GstBaseSrc *src, GstBuffer *buffer, GstClockTime *start, GstClockTime *end)
 {
   /* live: wait until the last sample of the buffer exists */
-  if (gst_base_src_is_live (src) && GST_BUFFER_PTS_IS_VALID (buffer) &&
+  if (GST_SENSOR_TEST_SRC (src)->live && GST_BUFFER_PTS_IS_VALID (buffer) &&
       GST_BUFFER_DURATION_IS_VALID (buffer)) {
     *start = GST_BUFFER_PTS (buffer) + GST_BUFFER_DURATION (buffer);
     *end = GST_CLOCK_TIME_NONE;
@@ -482,6 +498,220 @@ generate_frame (
   }
 }
 
+/* Integer output without a call per value; the same rounding, saturation
+ * and NaN rule as gst_sensor_sample_write(). */
+typedef struct
+{
+  guint width;
+  gint64 min, max;
+  gdouble dmin, dmax;
+} IntWriter;
+
+static void
+int_writer_init (IntWriter *w, GstSensorFormat format)
+{
+  w->width = gst_sensor_format_get_width (format);
+  gst_sensor_format_get_int_range (format, &w->min, &w->max);
+  w->dmin = (gdouble) w->min;
+  w->dmax = (gdouble) w->max;
+}
+
+static inline gint64
+int_writer_round (const IntWriter *w, gdouble value)
+{
+  gint64 iv;
+  gdouble rest;
+
+  /* min and max are integers, so saturating before rounding gives what
+   * round() then saturating gives; in range, the conversion truncates
+   * exactly and the remainder is exact, so half-way cases round away from
+   * zero as round() does, without a libm call */
+  if (G_UNLIKELY (isnan (value)))
+    return 0;
+  if (G_UNLIKELY (value <= w->dmin))
+    return w->min;
+  if (G_UNLIKELY (value >= w->dmax))
+    return w->max;
+  iv = (gint64) value;
+  rest = value - (gdouble) iv;
+  /* without branches: the remainder of a signal is unpredictable */
+  return iv + (rest >= 0.5) - (rest <= -0.5);
+}
+
+static inline void
+int_writer_store (const IntWriter *w, guint8 *data, gint64 iv)
+{
+  switch (w->width) {
+    case 1:
+      data[0] = (guint8) iv;
+      break;
+    case 2:
+      GST_WRITE_UINT16_LE (data, (guint16) iv);
+      break;
+    case 3:
+      GST_WRITE_UINT24_LE (data, (guint32) iv & 0xffffff);
+      break;
+    default:
+      GST_WRITE_UINT32_LE (data, (guint32) iv);
+      break;
+  }
+}
+
+/* Writes @n values, each to all @channels, with @scale (and per-channel
+ * noise, drawn in the generic path's order); returns the end of output. */
+static guint8 *
+int_writer_write_run (const IntWriter *w, GstSensorTestSrc *self, guint8 *data,
+    const gdouble *values, guint n, gint channels, gdouble scale)
+{
+  guint k;
+  gint c;
+
+  if (self->noise_level > 0) {
+    for (k = 0; k < n; k++) {
+      for (c = 0; c < channels; c++) {
+        gdouble noise =
+            self->noise_level * g_rand_double_range (self->rand, -1, 1);
+
+        int_writer_store (
+            w, data, int_writer_round (w, (values[k] + noise) * scale));
+        data += w->width;
+      }
+    }
+  } else if (channels == 1 && w->width == 2) {
+    /* the common case, for the compiler to keep in registers */
+    for (k = 0; k < n; k++)
+      GST_WRITE_UINT16_LE (
+          data + 2 * k, (guint16) int_writer_round (w, values[k] * scale));
+    data += 2 * n;
+  } else {
+    for (k = 0; k < n; k++) {
+      gint64 iv = int_writer_round (w, values[k] * scale);
+
+      for (c = 0; c < channels; c++) {
+        int_writer_store (w, data, iv);
+        data += w->width;
+      }
+    }
+  }
+  return data;
+}
+
+/* Runs of the pulse shape are restarted from exp() at every beat and at
+ * least this often; over 256 steps the recurrence stays within ~5e-13 of
+ * the exact shape (peak 1), at any step. */
+#define PPG_RUN_MAX 256
+
+/* Whether the incremental PPG synthesis is used: integer output (it
+ * rounds away the recurrence's ~5e-13 error, which floats would keep), a
+ * phase step below one beat, and an amplitude at which that error stays
+ * under 1e-6 of a code, so only values that lie on a rounding tie (to
+ * 1e-6) could come out one code apart. */
+static gboolean
+fast_ppg_ok (GstSensorTestSrc *self, gdouble step, gdouble scale)
+{
+  return !gst_sensor_format_is_float (self->info.format) && step > 0 &&
+      step < 1.0 && fabs (self->ppg_amplitude * scale) < 1e6;
+}
+
+/* The ppg waveform into an integer format. The phase advances exactly as
+ * in generate_frame(); each Gaussian exp(-x^2 / 2) of ppg_shape() follows
+ * x_k = x_0 + k dx by the exact recurrence g(k+1) = g(k) r(k),
+ * r(k+1) = r(k) q with r(k) = exp(-dx (x_0 + (k + 1/2) dx)), q = exp(-dx^2):
+ * four exp() per run instead of two per sample. A run goes on across
+ * buffers when the phase and step are where it left them, so the output
+ * does not depend on the buffer size. */
+static void
+fill_ppg_int (GstSensorTestSrc *self, guint8 *data, guint n_samples,
+    gdouble step, gdouble scale)
+{
+  const gint channels = self->info.channels;
+  const gdouble baseline = self->ppg_baseline, amplitude = self->ppg_amplitude;
+  const gdouble da = step / 0.05, db = step / 0.08;
+  PpgRun *run = &self->ppg_run;
+  gdouble values[PPG_RUN_MAX];
+  gdouble phase = self->ppg_phase;
+  IntWriter w;
+  guint i = 0;
+
+  int_writer_init (&w, self->info.format);
+  if (run->step != step) {
+    run->step = step;
+    run->qa = exp (-da * da);
+    run->qb = exp (-db * db);
+    run->left = 0;
+  }
+  if (run->phase != phase)
+    run->left = 0;
+
+  while (i < n_samples) {
+    gdouble ga, ra, gb, rb;
+    guint len, k = 0;
+
+    if (run->left == 0) {
+      gdouble xa = (phase - 0.15) / 0.05, xb = (phase - 0.42) / 0.08;
+
+      run->ga = exp (-0.5 * xa * xa);
+      run->ra = exp (-da * (xa + 0.5 * da));
+      run->gb = exp (-0.5 * xb * xb);
+      run->rb = exp (-db * (xb + 0.5 * db));
+      run->left = PPG_RUN_MAX;
+    }
+    ga = run->ga, ra = run->ra, gb = run->gb, rb = run->rb;
+    len = MIN (n_samples - i, run->left);
+    while (k < len) {
+      values[k++] = baseline + amplitude * (ga + 0.4 * gb);
+      ga *= ra;
+      ra *= run->qa;
+      gb *= rb;
+      rb *= run->qb;
+      /* fmod (phase + step, 1.0) for 0 <= phase < 1 and 0 < step < 1 */
+      phase += step;
+      if (phase >= 1.0) {
+        phase -= 1.0;
+        run->left = k; /* a new beat starts a new run */
+        break;
+      }
+    }
+    run->left -= k;
+    run->ga = ga, run->ra = ra, run->gb = gb, run->rb = rb;
+    data = int_writer_write_run (&w, self, data, values, k, channels, scale);
+    i += k;
+  }
+  self->ppg_phase = run->phase = phase;
+}
+
+/* The counter waveform into an integer format: exact integers, no noise,
+ * no scaling, as counter_value(). */
+static void
+fill_counter_int (GstSensorTestSrc *self, guint8 *data, guint n_samples)
+{
+  const gint channels = self->info.channels;
+  IntWriter w;
+  gint64 v;
+  guint i;
+  gint c;
+
+  int_writer_init (&w, self->info.format);
+  v = (gint64) (self->next_sample % (guint64) (w.max - w.min + 1));
+  if (v > w.max)
+    v -= w.max - w.min + 1;
+  if (channels == 1 && w.width == 2) {
+    /* the common case, for the compiler to keep in registers */
+    for (i = 0; i < n_samples; i++) {
+      GST_WRITE_UINT16_LE (data + 2 * i, (guint16) v);
+      v = v == w.max ? w.min : v + 1;
+    }
+    return;
+  }
+  for (i = 0; i < n_samples; i++) {
+    for (c = 0; c < channels; c++) {
+      int_writer_store (&w, data, v);
+      data += w.width;
+    }
+    v = v == w.max ? w.min : v + 1;
+  }
+}
+
 static void
 fill_samples (GstSensorTestSrc *self, guint8 *data, guint n_samples)
 {
@@ -499,6 +729,23 @@ fill_samples (GstSensorTestSrc *self, guint8 *data, guint n_samples)
       self->active_waveform != GST_SENSOR_TEST_SRC_WAVE_COUNTER)
     scale = (gdouble) max / self->active_full_scale;
 
+  if (!gst_sensor_format_is_float (format)) {
+    if (self->active_waveform == GST_SENSOR_TEST_SRC_WAVE_COUNTER) {
+      fill_counter_int (self, data, n_samples);
+      return;
+    }
+    if (self->active_waveform == GST_SENSOR_TEST_SRC_WAVE_PPG) {
+      /* the same step as generate_frame() */
+      gdouble step =
+          self->heart_rate / (60.0 * gst_sensor_info_get_rate (&self->info));
+
+      if (fast_ppg_ok (self, step, scale)) {
+        fill_ppg_int (self, data, n_samples, step, scale);
+        return;
+      }
+    }
+  }
+
   for (i = 0; i < n_samples; i++) {
     generate_frame (self, self->next_sample + i, values, channels);
     for (c = 0; c < channels; c++) {
@@ -506,6 +753,25 @@ fill_samples (GstSensorTestSrc *self, guint8 *data, guint n_samples)
       data += width;
     }
   }
+}
+
+/* gst_sensor_epoch_for_running_time() finds the pipeline and its clock and
+ * takes a lock; its anchor (epoch of running time 0) only changes with the
+ * base time, so it is read again only then: the same epoch per buffer. */
+static GstClockTime
+epoch_for_running_time (GstSensorTestSrc *self, GstClockTime running_time)
+{
+  GstClockTime base_time = gst_element_get_base_time (GST_ELEMENT (self));
+  GstClockTime epoch;
+
+  if (self->have_epoch_zero && base_time == self->epoch_base_time)
+    return self->epoch_zero + running_time;
+  epoch = gst_sensor_epoch_for_running_time (
+      GST_ELEMENT (self), running_time, self->live);
+  self->have_epoch_zero = epoch >= running_time;
+  self->epoch_zero = epoch - running_time;
+  self->epoch_base_time = base_time;
+  return epoch;
 }
 
 static GstFlowReturn
@@ -548,9 +814,8 @@ gst_sensor_test_src_create (
   running_time =
       gst_segment_to_running_time (&src->segment, GST_FORMAT_TIME, pts);
   if (GST_CLOCK_TIME_IS_VALID (running_time))
-    gst_buffer_add_sensor_epoch (buf,
-        gst_sensor_epoch_for_running_time (
-            GST_ELEMENT (self), running_time, gst_base_src_is_live (src)));
+    gst_buffer_add_sensor_epoch (
+        buf, epoch_for_running_time (self, running_time));
 
   *out = buf;
   return GST_FLOW_OK;
@@ -560,11 +825,15 @@ static gboolean
 gst_sensor_test_src_start (GstBaseSrc *src)
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+  gboolean live = gst_base_src_is_live (src);
 
   GST_OBJECT_LOCK (self);
+  self->live = live;
   self->next_sample = 0;
   self->ppg_phase = 0;
+  memset (&self->ppg_run, 0, sizeof (self->ppg_run));
   self->discont = TRUE;
+  self->have_epoch_zero = FALSE;
   g_clear_pointer (&self->rand, g_rand_free);
   self->rand = g_rand_new_with_seed (self->seed);
   gst_sensor_info_clear (&self->info);

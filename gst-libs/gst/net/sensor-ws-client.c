@@ -18,6 +18,7 @@
 #endif
 
 #include <string.h>
+#include <gio/gnetworking.h>
 
 #include "sensor-backoff.h"
 #include "sensor-ws-client.h"
@@ -326,6 +327,8 @@ struct _GstSensorWsClient
   GSource *pong_source;
   GSource *stable_source;
   GSource *writable_source; /* waiting for the socket to drain */
+  gsize unchecked_bytes; /* handed to libsoup since the socket was writable */
+  GSocket *socket;       /* the TCP socket under conn, for corking */
   SoupWebsocketConnection *conn;
   GError *conn_error;
   gint64 last_pong_us;
@@ -360,6 +363,7 @@ client_unref (gpointer data)
 
   /* Normally released by teardown() on the network thread already; only a
    * network thread that exited before running it leaves them here. */
+  g_clear_object (&client->socket);
   g_clear_object (&client->conn);
   g_clear_object (&client->session);
   g_clear_object (&client->ca_db);
@@ -664,6 +668,7 @@ detach_connection (GstSensorWsClient *client)
   SoupWebsocketConnection *conn = client->conn;
 
   client->conn = NULL;
+  g_clear_object (&client->socket);
   clear_source (&client->pong_source);
   clear_source (&client->stable_source);
   clear_source (&client->writable_source);
@@ -887,12 +892,39 @@ on_stable (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The TCP socket under a WebSocket's stream, through libsoup's and TLS
+ * wrappers; NULL when there is none. */
+static GSocket *
+find_socket (GIOStream *io)
+{
+  GSocket *socket = NULL;
+
+  g_object_ref (io);
+  while (io) {
+    GIOStream *base = NULL;
+
+    if (G_IS_SOCKET_CONNECTION (io))
+      socket = g_object_ref (
+          g_socket_connection_get_socket (G_SOCKET_CONNECTION (io)));
+    else if (g_object_class_find_property (
+                 G_OBJECT_GET_CLASS (io), "base-iostream"))
+      g_object_get (io, "base-iostream", &base, NULL);
+    else if (G_IS_TLS_CONNECTION (io))
+      g_object_get (io, "base-io-stream", &base, NULL);
+    g_object_unref (io);
+    io = base;
+  }
+  return socket;
+}
+
 static void
 on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
 {
   const gchar *protocol;
 
   client->conn = conn;
+  client->unchecked_bytes = 0;
+  client->socket = find_socket (soup_websocket_connection_get_io_stream (conn));
   track_live_object (conn);
   g_clear_error (&client->conn_error);
   if (client->config.max_incoming_payload)
@@ -1180,19 +1212,39 @@ on_writable (GObject *stream, gpointer data)
 
   g_source_unref (client->writable_source);
   client->writable_source = NULL;
+  client->unchecked_bytes = 0;
   flush_queue (client);
   return G_SOURCE_REMOVE;
 }
 
+/* Bytes handed to libsoup between two checks that the socket is writable.
+ * A check is a poll() system call, as expensive as sending a small message,
+ * so small messages are checked once per this many bytes; libsoup holds at
+ * most this much (plus one message) beyond what the socket took. */
+#define WRITABLE_CHECK_BYTES (16 * 1024)
+
+/* Corked, the kernel sends only full TCP segments: several small messages
+ * handed over in one go leave in a few segments instead of one segment
+ * (and one trip through the loopback or network stack) each. */
+static void
+set_corked (GSocket *socket, gboolean corked)
+{
+#ifdef TCP_CORK
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, corked, NULL);
+#endif
+}
+
 /* Hands queued messages to libsoup in order, but only while the socket can
  * take more: libsoup 3.2 would otherwise queue without bound and without
- * telling anyone, while a backlog kept here shows in get_pending_bytes(). */
+ * telling anyone, while a backlog kept here shows in get_pending_bytes().
+ * A batch of messages goes out corked and is pushed out when the batch
+ * ends, so nothing waits for more data. */
 static void
 flush_queue (GstSensorWsClient *client)
 {
   SoupWebsocketConnection *conn = client->conn;
   GPollableOutputStream *output;
-  OutMessage *m;
+  GSocket *corked = NULL;
 
   if (!conn || client->writable_source)
     return;
@@ -1201,25 +1253,43 @@ flush_queue (GstSensorWsClient *client)
 
   while (client->conn == conn &&
       soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN) {
-    if (!g_pollable_output_stream_is_writable (output)) {
-      client->writable_source =
-          g_pollable_output_stream_create_source (output, NULL);
-      g_source_set_callback (client->writable_source, (GSourceFunc) on_writable,
-          client_ref (client), client_unref);
-      g_source_attach (
-          client->writable_source, g_main_context_get_thread_default ());
-      return;
+    OutMessage *m;
+    gboolean more;
+    gsize size;
+
+    if (client->unchecked_bytes >= WRITABLE_CHECK_BYTES) {
+      if (!g_pollable_output_stream_is_writable (output)) {
+        client->writable_source =
+            g_pollable_output_stream_create_source (output, NULL);
+        g_source_set_callback (client->writable_source,
+            (GSourceFunc) on_writable, client_ref (client), client_unref);
+        g_source_attach (
+            client->writable_source, g_main_context_get_thread_default ());
+        break;
+      }
+      client->unchecked_bytes = 0;
     }
     g_mutex_lock (&client->lock);
     m = g_queue_pop_head (&client->outq);
-    if (m)
-      client->pending_bytes -=
-          MIN (client->pending_bytes, g_bytes_get_size (m->payload));
+    size = m ? g_bytes_get_size (m->payload) : 0;
+    client->pending_bytes -= MIN (client->pending_bytes, size);
+    more = !g_queue_is_empty (&client->outq);
     g_mutex_unlock (&client->lock);
     if (!m)
-      return;
+      break;
+    if (more && !corked && client->socket) {
+      corked = g_object_ref (client->socket);
+      set_corked (corked, TRUE);
+    }
+    client->unchecked_bytes += size;
     soup_websocket_connection_send_message (conn, m->type, m->payload);
     out_message_free (m);
+  }
+  /* also when the connection went inside send: its close frame must not
+   * wait in the cork */
+  if (corked) {
+    set_corked (corked, FALSE);
+    g_object_unref (corked);
   }
 }
 

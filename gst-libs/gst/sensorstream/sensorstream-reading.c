@@ -129,23 +129,137 @@ add_detail (GstSensorStreamDetails *details, const gchar *prefix,
   g_free (name);
 }
 
-/* JSON numbers only: json-glib keeps integers as gint64 and the rest as
- * double. Strings that look like numbers are not numbers. */
-static gboolean
-node_get_number (JsonNode *node, gdouble *value)
+/* One member's value as the checks see it, from a json-glib node or from
+ * the flat-object reader below. */
+typedef enum {
+  VALUE_MISSING,
+  VALUE_NULL,
+  VALUE_INT,
+  VALUE_DOUBLE,
+  VALUE_BOOLEAN,
+  VALUE_STRING,
+  VALUE_OTHER, /* object, array */
+} ValueType;
+
+typedef struct
+{
+  ValueType type;
+  gint64 i;
+  gdouble d;
+  gboolean b;
+  const gchar *str; /* not NUL-terminated */
+  gsize len;
+} Value;
+
+/* A JSON object of scalar members, read straight from the body. */
+#define FLAT_MAX_MEMBERS 32
+
+typedef struct
+{
+  const gchar *key;
+  gsize key_len;
+  Value value;
+} FlatMember;
+
+typedef struct
+{
+  FlatMember members[FLAT_MAX_MEMBERS];
+  guint n;
+} FlatObject;
+
+/* The members of one reading: a json-glib object or a flat object. */
+typedef struct
+{
+  JsonObject *json;
+  const FlatObject *flat;
+} Members;
+
+static void
+node_to_value (JsonNode *node, Value *v)
 {
   GType type;
 
-  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
-    return FALSE;
+  memset (v, 0, sizeof (*v));
+  if (node == NULL) {
+    v->type = VALUE_MISSING;
+    return;
+  }
+  if (JSON_NODE_HOLDS_NULL (node)) {
+    v->type = VALUE_NULL;
+    return;
+  }
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE) {
+    v->type = VALUE_OTHER;
+    return;
+  }
   type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    *value = (gdouble) json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    *value = json_node_get_double (node);
+  if (type == G_TYPE_INT64) {
+    v->type = VALUE_INT;
+    v->i = json_node_get_int (node);
+  } else if (type == G_TYPE_DOUBLE) {
+    v->type = VALUE_DOUBLE;
+    v->d = json_node_get_double (node);
+  } else if (type == G_TYPE_BOOLEAN) {
+    v->type = VALUE_BOOLEAN;
+    v->b = json_node_get_boolean (node);
+  } else if (type == G_TYPE_STRING) {
+    v->type = VALUE_STRING;
+    v->str = json_node_get_string (node);
+    v->len = strlen (v->str);
+  } else {
+    v->type = VALUE_OTHER;
+  }
+}
+
+static void
+members_get (const Members *m, const gchar *name, Value *v)
+{
+  gsize len;
+  guint i;
+
+  if (m->json) {
+    node_to_value (json_object_get_member (m->json, name), v);
+    return;
+  }
+  len = strlen (name);
+  for (i = 0; i < m->flat->n; i++) {
+    const FlatMember *fm = &m->flat->members[i];
+
+    if (fm->key_len == len && memcmp (fm->key, name, len) == 0) {
+      *v = fm->value;
+      return;
+    }
+  }
+  memset (v, 0, sizeof (*v));
+  v->type = VALUE_MISSING;
+}
+
+/* JSON numbers only: json-glib keeps integers as gint64 and the rest as
+ * double. Strings that look like numbers are not numbers. */
+static gboolean
+value_get_number (const Value *v, gdouble *value)
+{
+  if (v->type == VALUE_INT)
+    *value = (gdouble) v->i;
+  else if (v->type == VALUE_DOUBLE)
+    *value = v->d;
   else
     return FALSE;
   return isfinite (*value);
+}
+
+/* A string value as a C string; longer ones are no MAC address and no
+ * timestamp (both are refused past 64 bytes). */
+#define VALUE_STRING_MAX 64
+
+static gboolean
+value_copy_string (const Value *v, gchar buf[VALUE_STRING_MAX + 1])
+{
+  if (v->type != VALUE_STRING || v->len > VALUE_STRING_MAX)
+    return FALSE;
+  memcpy (buf, v->str, v->len);
+  buf[v->len] = '\0';
+  return TRUE;
 }
 
 /**
@@ -199,14 +313,15 @@ store_value (const FieldRule *rule, GstSensorStreamReading *reading,
 }
 
 static gboolean
-check_rule (const FieldRule *rule, JsonObject *object, const gchar *prefix,
+check_rule (const FieldRule *rule, const Members *members, const gchar *prefix,
     GstSensorStreamReading *reading, GstSensorStreamDetails *details)
 {
-  JsonNode *node = json_object_get_member (object, rule->name);
+  Value v;
   gdouble value = 0;
   gboolean bvalue = FALSE;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+  members_get (members, rule->name, &v);
+  if (v.type == VALUE_MISSING || v.type == VALUE_NULL) {
     /* documented default of optional fields: null */
     if (rule->flag != 0)
       return TRUE;
@@ -216,21 +331,20 @@ check_rule (const FieldRule *rule, JsonObject *object, const gchar *prefix,
 
   switch (rule->kind) {
     case KIND_BOOLEAN:
-      if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-          json_node_get_value_type (node) != G_TYPE_BOOLEAN) {
+      if (v.type != VALUE_BOOLEAN) {
         add_detail (details, prefix, rule->name, MSG_BOOLEAN);
         return FALSE;
       }
-      bvalue = json_node_get_boolean (node);
+      bvalue = v.b;
       break;
     case KIND_INTEGER:
-      if (!node_get_number (node, &value) || value != floor (value)) {
+      if (!value_get_number (&v, &value) || value != floor (value)) {
         add_detail (details, prefix, rule->name, MSG_INTEGER);
         return FALSE;
       }
       break;
     case KIND_NUMBER:
-      if (!node_get_number (node, &value)) {
+      if (!value_get_number (&v, &value)) {
         add_detail (details, prefix, rule->name, MSG_NUMBER);
         return FALSE;
       }
@@ -247,18 +361,19 @@ check_rule (const FieldRule *rule, JsonObject *object, const gchar *prefix,
 }
 
 static gboolean
-check_device_id (JsonObject *object, const gchar *prefix,
+check_device_id (const Members *members, const gchar *prefix,
     const gchar *batch_device_id, GstSensorStreamReading *reading,
     GstSensorStreamDetails *details)
 {
-  JsonNode *node = json_object_get_member (object, "device_id");
-  const gchar *str;
+  gchar str[VALUE_STRING_MAX + 1];
+  Value v;
 
   /* the batch's own device_id was bad: that is reported once, not per
    * reading */
   if (batch_device_id != NULL && *batch_device_id == '\0')
     return TRUE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+  members_get (members, "device_id", &v);
+  if (v.type == VALUE_MISSING || v.type == VALUE_NULL) {
     if (batch_device_id != NULL) {
       g_strlcpy (
           reading->device_id, batch_device_id, GST_SENSOR_STREAM_MAC_LEN);
@@ -267,13 +382,8 @@ check_device_id (JsonObject *object, const gchar *prefix,
     add_detail (details, prefix, "device_id", MSG_REQUIRED);
     return FALSE;
   }
-  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING) {
-    add_detail (details, prefix, "device_id", MSG_MAC);
-    return FALSE;
-  }
-  str = json_node_get_string (node);
-  if (!gst_sensor_stream_normalize_mac (str, reading->device_id)) {
+  if (!value_copy_string (&v, str) ||
+      !gst_sensor_stream_normalize_mac (str, reading->device_id)) {
     add_detail (details, prefix, "device_id", MSG_MAC);
     return FALSE;
   }
@@ -286,22 +396,39 @@ check_device_id (JsonObject *object, const gchar *prefix,
 }
 
 static gboolean
-check_client_timestamp (JsonObject *object, const gchar *prefix,
+check_client_timestamp (const Members *members, const gchar *prefix,
     GstSensorStreamReading *reading, GstSensorStreamDetails *details)
 {
-  JsonNode *node = json_object_get_member (object, "client_timestamp");
+  gchar str[VALUE_STRING_MAX + 1];
+  Value v;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  members_get (members, "client_timestamp", &v);
+  if (v.type == VALUE_MISSING || v.type == VALUE_NULL)
     return TRUE;
-  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING ||
+  if (!value_copy_string (&v, str) ||
       !gst_sensor_stream_parse_client_timestamp (
-          json_node_get_string (node), &reading->client_timestamp_us)) {
+          str, &reading->client_timestamp_us)) {
     add_detail (details, prefix, "client_timestamp", MSG_TIMESTAMP);
     return FALSE;
   }
   reading->present |= GST_SENSOR_STREAM_HAS_CLIENT_TIMESTAMP;
   return TRUE;
+}
+
+static gboolean
+reading_from_members (const Members *members, const gchar *prefix,
+    const gchar *batch_device_id, GstSensorStreamReading *reading,
+    GstSensorStreamDetails *details)
+{
+  gboolean ok = TRUE;
+  guint i;
+
+  memset (reading, 0, sizeof (*reading));
+  ok &= check_device_id (members, prefix, batch_device_id, reading, details);
+  for (i = 0; i < G_N_ELEMENTS (rules); i++)
+    ok &= check_rule (&rules[i], members, prefix, reading, details);
+  ok &= check_client_timestamp (members, prefix, reading, details);
+  return ok;
 }
 
 /**
@@ -324,15 +451,10 @@ gst_sensor_stream_reading_from_object (JsonObject *object, const gchar *prefix,
     const gchar *batch_device_id, GstSensorStreamReading *reading,
     GstSensorStreamDetails *details)
 {
-  gboolean ok = TRUE;
-  guint i;
+  Members members = { object, NULL };
 
-  memset (reading, 0, sizeof (*reading));
-  ok &= check_device_id (object, prefix, batch_device_id, reading, details);
-  for (i = 0; i < G_N_ELEMENTS (rules); i++)
-    ok &= check_rule (&rules[i], object, prefix, reading, details);
-  ok &= check_client_timestamp (object, prefix, reading, details);
-  return ok;
+  return reading_from_members (
+      &members, prefix, batch_device_id, reading, details);
 }
 
 /* json-glib parses recursively; refuse deep nesting up front so that a body
@@ -367,6 +489,8 @@ depth_is_sane (const gchar *data, gsize size)
   return TRUE;
 }
 
+static gboolean body_is_sane (const gchar *data, gsize size);
+
 static GPrivate parser_key = G_PRIVATE_INIT (g_object_unref);
 
 static JsonNode *
@@ -375,10 +499,7 @@ parse_root (const gchar *data, gsize size)
   JsonParser *parser;
   JsonNode *root = NULL;
 
-  if (size == 0 || size > G_MAXSSIZE || !depth_is_sane (data, size))
-    return NULL;
-  /* json-glib wants UTF-8; reject other bytes here with a clear status */
-  if (!g_utf8_validate_len (data, size, NULL))
+  if (!body_is_sane (data, size))
     return NULL;
   /* one parser per thread, reused: a server parses one body after
    * another on the same thread */
@@ -392,19 +513,208 @@ parse_root (const gchar *data, gsize size)
   return root;
 }
 
-/**
- * gst_sensor_stream_parse_reading:
- * @data: request body of POST /api/device/sensor-stream
- * @size: its size
- * @reading: (out): the reading
- * @details: (nullable): per-field messages when invalid
+/* ---- flat objects without json-glib ----
  *
- * Returns: %GST_SENSOR_STREAM_PARSE_INVALID_JSON when @data is not JSON,
- *   %GST_SENSOR_STREAM_PARSE_INVALID when it is not an object or a field is
- *   bad, else %GST_SENSOR_STREAM_PARSE_OK
+ * A reading is one object of numbers, booleans, null and plain strings.
+ * Reading that straight from the body costs a fraction of building a
+ * json-glib tree (a scanner, a hash table and a node per member). Only
+ * strict JSON in that shape is taken: strings without escapes or control
+ * characters, integers of up to 18 digits, distinct keys, at most
+ * FLAT_MAX_MEMBERS members. Anything else (nesting, escapes, duplicate
+ * keys, any syntax error) goes to json-glib, which then decides exactly as
+ * before. */
+
+static const gchar *
+skip_ws (const gchar *p, const gchar *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/* "...": the position after the closing quote, or NULL */
+static const gchar *
+read_plain_string (
+    const gchar *p, const gchar *end, const gchar **str, gsize *len)
+{
+  const gchar *start;
+
+  if (p >= end || *p != '"')
+    return NULL;
+  start = ++p;
+  while (p < end && *p != '"') {
+    if (*p == '\\' || (guchar) *p < 0x20)
+      return NULL;
+    p++;
+  }
+  if (p >= end)
+    return NULL;
+  *str = start;
+  *len = p - start;
+  return p + 1;
+}
+
+static gboolean
+is_digit (const gchar *p, const gchar *end)
+{
+  return p < end && *p >= '0' && *p <= '9';
+}
+
+static const gchar *
+read_number (const gchar *p, const gchar *end, Value *v)
+{
+  const gchar *start = p;
+  gboolean integer = TRUE;
+  gchar buf[64];
+  gint digits = 0;
+
+  if (p < end && *p == '-')
+    p++;
+  if (!is_digit (p, end))
+    return NULL;
+  if (*p == '0') {
+    p++;
+    digits = 1;
+    if (is_digit (p, end))
+      return NULL;
+  } else {
+    while (is_digit (p, end)) {
+      p++;
+      digits++;
+    }
+  }
+  if (p < end && *p == '.') {
+    integer = FALSE;
+    p++;
+    if (!is_digit (p, end))
+      return NULL;
+    while (is_digit (p, end))
+      p++;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    integer = FALSE;
+    p++;
+    if (p < end && (*p == '+' || *p == '-'))
+      p++;
+    if (!is_digit (p, end))
+      return NULL;
+    while (is_digit (p, end))
+      p++;
+  }
+  if (p - start >= (gssize) sizeof (buf) || (integer && digits > 18))
+    return NULL;
+  memcpy (buf, start, p - start);
+  buf[p - start] = '\0';
+  if (integer) {
+    v->type = VALUE_INT;
+    v->i = g_ascii_strtoll (buf, NULL, 10);
+  } else {
+    v->type = VALUE_DOUBLE;
+    v->d = g_ascii_strtod (buf, NULL);
+  }
+  return p;
+}
+
+static const gchar *
+read_literal (const gchar *p, const gchar *end, const gchar *word)
+{
+  gsize len = strlen (word);
+
+  if ((gsize) (end - p) < len || memcmp (p, word, len) != 0)
+    return NULL;
+  return p + len;
+}
+
+static const gchar *
+read_scalar (const gchar *p, const gchar *end, Value *v)
+{
+  memset (v, 0, sizeof (*v));
+  if (p >= end)
+    return NULL;
+  switch (*p) {
+    case '"':
+      v->type = VALUE_STRING;
+      return read_plain_string (p, end, &v->str, &v->len);
+    case 't':
+      v->type = VALUE_BOOLEAN;
+      v->b = TRUE;
+      return read_literal (p, end, "true");
+    case 'f':
+      v->type = VALUE_BOOLEAN;
+      return read_literal (p, end, "false");
+    case 'n':
+      v->type = VALUE_NULL;
+      return read_literal (p, end, "null");
+    default:
+      return read_number (p, end, v);
+  }
+}
+
+static gboolean
+read_flat_object (const gchar *data, gsize size, FlatObject *obj)
+{
+  const gchar *p = data, *end = data + size;
+  guint i;
+
+  obj->n = 0;
+  p = skip_ws (p, end);
+  if (p >= end || *p != '{')
+    return FALSE;
+  p = skip_ws (p + 1, end);
+  if (p < end && *p == '}')
+    return skip_ws (p + 1, end) == end;
+
+  for (;;) {
+    FlatMember *m;
+
+    if (obj->n >= FLAT_MAX_MEMBERS)
+      return FALSE;
+    m = &obj->members[obj->n];
+    p = read_plain_string (p, end, &m->key, &m->key_len);
+    if (p == NULL || m->key_len == 0)
+      return FALSE;
+    for (i = 0; i < obj->n; i++)
+      if (obj->members[i].key_len == m->key_len &&
+          memcmp (obj->members[i].key, m->key, m->key_len) == 0)
+        return FALSE;
+    p = skip_ws (p, end);
+    if (p >= end || *p != ':')
+      return FALSE;
+    p = read_scalar (skip_ws (p + 1, end), end, &m->value);
+    if (p == NULL)
+      return FALSE;
+    obj->n++;
+    p = skip_ws (p, end);
+    if (p < end && *p == ',') {
+      p = skip_ws (p + 1, end);
+      continue;
+    }
+    if (p < end && *p == '}')
+      return skip_ws (p + 1, end) == end;
+    return FALSE;
+  }
+}
+
+/* The checks every body goes through before either parser. */
+static gboolean
+body_is_sane (const gchar *data, gsize size)
+{
+  if (size == 0 || size > G_MAXSSIZE || !depth_is_sane (data, size))
+    return FALSE;
+  /* json-glib wants UTF-8; reject other bytes here with a clear status */
+  return g_utf8_validate_len (data, size, NULL);
+}
+
+/**
+ * gst_sensor_stream_parse_reading_json_glib:
+ *
+ * gst_sensor_stream_parse_reading() through json-glib alone, without the
+ * flat-object reader: the reference the tests hold the fast path to.
+ *
+ * Returns: the parse result
  */
 GstSensorStreamParseResult
-gst_sensor_stream_parse_reading (const gchar *data, gsize size,
+gst_sensor_stream_parse_reading_json_glib (const gchar *data, gsize size,
     GstSensorStreamReading *reading, GstSensorStreamDetails *details)
 {
   JsonNode *root = parse_root (data, size);
@@ -423,6 +733,34 @@ gst_sensor_stream_parse_reading (const gchar *data, gsize size,
   }
   json_node_unref (root);
   return res;
+}
+
+/**
+ * gst_sensor_stream_parse_reading:
+ * @data: request body of POST /api/device/sensor-stream
+ * @size: its size
+ * @reading: (out): the reading
+ * @details: (nullable): per-field messages when invalid
+ *
+ * Returns: %GST_SENSOR_STREAM_PARSE_INVALID_JSON when @data is not JSON,
+ *   %GST_SENSOR_STREAM_PARSE_INVALID when it is not an object or a field is
+ *   bad, else %GST_SENSOR_STREAM_PARSE_OK
+ */
+GstSensorStreamParseResult
+gst_sensor_stream_parse_reading (const gchar *data, gsize size,
+    GstSensorStreamReading *reading, GstSensorStreamDetails *details)
+{
+  FlatObject flat;
+
+  if (body_is_sane (data, size) && read_flat_object (data, size, &flat)) {
+    Members members = { NULL, &flat };
+
+    return reading_from_members (&members, NULL, NULL, reading, details) ?
+        GST_SENSOR_STREAM_PARSE_OK :
+        GST_SENSOR_STREAM_PARSE_INVALID;
+  }
+  return gst_sensor_stream_parse_reading_json_glib (
+      data, size, reading, details);
 }
 
 /**

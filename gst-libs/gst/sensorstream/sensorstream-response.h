@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* strlen ("2026-03-18T10:30:00.123Z") */
+#define GST_SENSOR_STREAM_ISO8601_LEN 24
+
 gchar *gst_sensor_stream_format_iso8601 (gint64 epoch_us);
 
 gchar *gst_sensor_stream_success_body (const gchar *device_id,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../sensor-test-process.h"
+#include "../sensor-test-tls.h"
 
 #define UUID "0b6f9a52-6d1e-4c3e-9a53-2a3c1b7f0d11"
 
@@ -306,8 +307,9 @@ typedef struct
   GMutex lock;
   GCond cond;
   GList *conns;
-  GPtrArray *received; /* client text messages */
-  gchar *last_query;   /* query string of the last upgrade request */
+  GPtrArray *received;   /* client text messages */
+  gchar *last_query;     /* query string of the last upgrade request */
+  GTlsCertificate *cert; /* wss:// and https:// when set */
 } Device;
 
 typedef struct
@@ -459,15 +461,18 @@ device_thread (gpointer data)
   GSList *uris;
 
   g_main_context_push_thread_default (dev->context);
-  dev->server = soup_server_new (NULL, NULL);
+  dev->server = dev->cert ?
+      soup_server_new ("tls-certificate", dev->cert, NULL) :
+      soup_server_new (NULL, NULL);
   soup_server_add_early_handler (
       dev->server, "/v1/ws", device_early, dev, NULL);
   soup_server_add_handler (
       dev->server, "/v1/asyncapi.json", device_http, dev, NULL);
   soup_server_add_websocket_handler (
       dev->server, "/v1/ws", NULL, NULL, device_ws, dev, NULL);
-  fail_unless (soup_server_listen_local (
-      dev->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
+  fail_unless (soup_server_listen_local (dev->server, 0,
+      SOUP_SERVER_LISTEN_IPV4_ONLY | (dev->cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
+      NULL));
   uris = soup_server_get_uris (dev->server);
   g_mutex_lock (&dev->lock);
   dev->port = g_uri_get_port (uris->data);
@@ -488,10 +493,12 @@ device_thread (gpointer data)
 }
 
 static Device *
-device_start (const gchar *ws_path, const Step *first, const Step *second,
-    const gchar *asyncapi)
+device_start_full (const gchar *ws_path, const Step *first, const Step *second,
+    const gchar *asyncapi, GTlsCertificate *cert)
 {
   Device *dev = g_new0 (Device, 1);
+
+  dev->cert = cert ? g_object_ref (cert) : NULL;
 
   dev->ws_path = ws_path;
   dev->scripts[0] = first;
@@ -508,6 +515,13 @@ device_start (const gchar *ws_path, const Step *first, const Step *second,
     g_cond_wait (&dev->cond, &dev->lock);
   g_mutex_unlock (&dev->lock);
   return dev;
+}
+
+static Device *
+device_start (const gchar *ws_path, const Step *first, const Step *second,
+    const gchar *asyncapi)
+{
+  return device_start_full (ws_path, first, second, asyncapi, NULL);
 }
 
 static gboolean
@@ -528,6 +542,7 @@ device_stop (Device *dev)
   g_cond_clear (&dev->cond);
   g_ptr_array_unref (dev->received);
   g_free (dev->last_query);
+  g_clear_object (&dev->cert);
   g_free (dev);
 }
 
@@ -1243,6 +1258,75 @@ GST_START_TEST (test_close_without_code)
 
 GST_END_TEST;
 
+/* wss:// with a self-signed certificate: a TLS failure is an error at once
+ * (no retries: the same certificate would come back); with the certificate
+ * as ca-file, or tls-strict=false, the channel streams. */
+GST_START_TEST (test_tls)
+{
+  static const Step script[] = {
+    TEXT ("{\"timestamp_ms\":5,\"cpu\":{\"usage_percent\":7}}"), WAIT
+  };
+  gchar *cert_file = sensor_test_tls_certificate_file ();
+  GTlsCertificate *cert = sensor_test_tls_certificate ();
+  GError *err = NULL;
+  Device *dev;
+  const GstStructure *details;
+  gchar *desc, *dbg = NULL, *s;
+  Run *run;
+
+  dev = device_start_full ("/v1/ws/telemetry", script, NULL, NULL, cert);
+
+  desc = g_strdup_printf ("heliossrc location=wss://127.0.0.1:%u "
+                          "channel=device.telemetry retries=3",
+      dev->port);
+  run = run_new (desc);
+  run_until (run, 1);
+  fail_unless (run->error != NULL);
+  gst_message_parse_error (run->error, &err, &dbg);
+  fail_unless (g_error_matches (
+      err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE));
+  fail_unless (strstr (err->message, "TLS") != NULL, "%s", err->message);
+  gst_message_parse_error_details (run->error, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_string (details, "tls-error") != NULL);
+  g_clear_error (&err);
+  g_free (dbg);
+  fail_unless_equals_int (run_stat (run, "reconnects"), 0);
+  fail_unless_equals_int (run->buffers->len, 0);
+  run_free (run);
+  g_free (desc);
+
+  desc = g_strdup_printf ("heliossrc location=wss://127.0.0.1:%u "
+                          "channel=device.telemetry retries=0 ca-file=%s",
+      dev->port, cert_file);
+  run = run_new (desc);
+  run_until (run, 1);
+  fail_unless (run->error == NULL);
+  fail_unless_equals_int (run->buffers->len, 1);
+  s = buffer_text (g_ptr_array_index (run->buffers, 0));
+  fail_unless_equals_string (
+      s, "{\"timestamp_ms\":5,\"cpu\":{\"usage_percent\":7}}\n");
+  g_free (s);
+  run_free (run);
+  g_free (desc);
+
+  desc = g_strdup_printf ("heliossrc location=wss://127.0.0.1:%u "
+                          "channel=device.telemetry retries=0 tls-strict=false",
+      dev->port);
+  run = run_new (desc);
+  run_until (run, 1);
+  fail_unless (run->error == NULL);
+  fail_unless_equals_int (run->buffers->len, 1);
+  run_free (run);
+  g_free (desc);
+
+  device_stop (dev);
+  g_object_unref (cert);
+  g_free (cert_file);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_http_404)
 {
   static const Step script[] = { WAIT };
@@ -1456,6 +1540,7 @@ heliossrc_suite (void)
   tcase_add_test (tc, test_frame_formats);
   tcase_add_test (tc, test_close_without_code);
   tcase_add_test (tc, test_http_404);
+  tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_queue_drops_oldest);
   tcase_add_test (tc, test_unlock_silent_device);
   tcase_add_test (tc, test_python_peer);

@@ -31,6 +31,10 @@ make_harness (const gchar *in_caps, const gchar *out_caps)
   return h;
 }
 
+/* When set, push_s16() puts a foreign reference timestamp first and the
+ * epoch in caps of its own (equal, not the shared object). */
+static gboolean foreign_epoch_caps = FALSE;
+
 /* Pushes @n samples of S16 mono whose value is their stream index, in
  * buffers of @chunk, starting at sample @first with epoch @epoch0 of sample
  * 0 of the run. */
@@ -52,7 +56,19 @@ push_s16 (GstHarness *h, guint64 first_index, guint n, guint chunk, gint rate,
           map.data + 2 * i, (guint16) (first_index + done + i));
     gst_buffer_unmap (buf, &map);
     GST_BUFFER_PTS (buf) = pts0 + off;
-    gst_buffer_add_sensor_epoch (buf, epoch0 + off);
+    if (foreign_epoch_caps) {
+      GstCaps *ntp = gst_caps_new_empty_simple ("timestamp/x-ntp");
+      GstCaps *unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
+
+      gst_buffer_add_reference_timestamp_meta (
+          buf, ntp, 42 * GST_SECOND, GST_CLOCK_TIME_NONE);
+      gst_buffer_add_reference_timestamp_meta (
+          buf, unix_caps, epoch0 + off, GST_CLOCK_TIME_NONE);
+      gst_caps_unref (ntp);
+      gst_caps_unref (unix_caps);
+    } else {
+      gst_buffer_add_sensor_epoch (buf, epoch0 + off);
+    }
     fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
     done += take;
   }
@@ -153,6 +169,29 @@ GST_START_TEST (test_pack_gap)
 
   push_s16 (h, 0, 50, 10, 100, EPOCH_MS (1700000000000), 0);
   push_s16 (h, 50, 150, 10, 100, EPOCH_MS (1700000000800), 800 * GST_MSECOND);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  check_frames (h, want, G_N_ELEMENTS (want));
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* The same gap with the epoch in caps objects of the input's own, after
+ * another reference timestamp: the same frames. */
+GST_START_TEST (test_pack_gap_foreign_epoch_caps)
+{
+  GstHarness *h = make_harness (PPG_100, FRAMES_ANY);
+  const ExpectedFrame want[] = {
+    { 0, 50, 1700000000000, 0, GST_SECOND / 2, TRUE },
+    { 50, 20, 1700000000800, 800 * GST_MSECOND, 200 * GST_MSECOND, TRUE },
+    { 70, 100, 1700000001000, GST_SECOND, GST_SECOND, FALSE },
+    { 170, 30, 1700000002000, 2 * GST_SECOND, 300 * GST_MSECOND, FALSE },
+  };
+
+  foreign_epoch_caps = TRUE;
+  push_s16 (h, 0, 50, 10, 100, EPOCH_MS (1700000000000), 0);
+  push_s16 (h, 50, 150, 10, 100, EPOCH_MS (1700000000800), 800 * GST_MSECOND);
+  foreign_epoch_caps = FALSE;
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
   check_frames (h, want, G_N_ELEMENTS (want));
   gst_harness_teardown (h);
@@ -294,6 +333,7 @@ raehframepack_suite (void)
   tcase_add_test (tc, test_pack_100hz_aligned);
   tcase_add_test (tc, test_pack_52hz_unaligned);
   tcase_add_test (tc, test_pack_gap);
+  tcase_add_test (tc, test_pack_gap_foreign_epoch_caps);
   tcase_add_test (tc, test_pack_overlap);
   tcase_add_test (tc, test_pack_small_jitter_is_continuous);
   tcase_add_test (tc, test_pack_3axis_interleaved);

@@ -15,6 +15,8 @@
 #include <gst/raeh/raeh.h>
 #include <libsoup/soup.h>
 
+#include "../sensor-test-tls.h"
+
 #define MODEL "573fdc48-b7a8-40bb-81b7-e96df24fab6d"
 
 /* slots 7 and 3: not 0-based, not in order */
@@ -1033,21 +1035,11 @@ GST_START_TEST (test_burst_connected_no_drops)
 
 GST_END_TEST;
 
-static gchar *
-test_file (const gchar *name)
-{
-  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
-
-  fail_unless (root != NULL);
-  return g_build_filename (root, "tests", "files", name, NULL);
-}
-
 /* wss:// with a self-signed certificate: refused as a TLS failure (fatal,
  * named), accepted with tls-strict and the certificate as ca-file. */
 GST_START_TEST (test_tls)
 {
-  gchar *cert = test_file ("ws-test-cert.pem");
-  gchar *key = test_file ("ws-test-key.pem");
+  gchar *cert = sensor_test_tls_certificate_file ();
   TestServer *srv = test_server_new ();
   GstStateChangeReturn ret;
   GstElement *sink;
@@ -1057,8 +1049,7 @@ GST_START_TEST (test_tls)
   GError *err = NULL;
   gchar *dbg = NULL;
 
-  srv->cert = g_tls_certificate_new_from_files (cert, key, &err);
-  fail_unless (srv->cert != NULL, "%s", err ? err->message : "");
+  srv->cert = sensor_test_tls_certificate ();
   test_server_start (srv);
 
   m = pause_expecting_error (srv, &ret, &sink, &bus);
@@ -1088,7 +1079,6 @@ GST_START_TEST (test_tls)
   teardown_sink (sink, bus, h, NULL);
   test_server_free (srv);
   g_free (cert);
-  g_free (key);
 }
 
 GST_END_TEST;

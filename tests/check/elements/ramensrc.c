@@ -131,14 +131,22 @@ pull_expect_seqs (GstHarness *h, gint64 first_seq, guint n)
   }
 }
 
-static GstMessage *
-wait_error (GstBus *bus)
+/* Gives @h a bus the test reads (errors, warnings, element messages). */
+static GstBus *
+watch_bus (GstHarness *h)
 {
-  GstMessage *msg =
-      gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_ERROR);
+  GstBus *bus = gst_bus_new ();
 
-  fail_unless (msg != NULL, "no error within 20 s");
-  return msg;
+  gst_element_set_bus (h->element, bus);
+  return bus;
+}
+
+static void
+teardown_watched (GstHarness *h, GstBus *bus)
+{
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
 }
 
 static gint
@@ -151,6 +159,24 @@ error_grpc_status (GstMessage *msg)
   fail_unless (details != NULL);
   gst_structure_get_int (details, "grpc-status", &status);
   return status;
+}
+
+/* Waits for the element error: @code of @domain (0: any) with gRPC status
+ * @grpc_status in its details (-1: the server refused without one). */
+static void
+expect_error (GstBus *bus, GQuark domain, gint code, gint grpc_status)
+{
+  GstMessage *msg =
+      gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_ERROR);
+  GError *err = NULL;
+
+  fail_unless (msg != NULL, "no error within 20 s");
+  gst_message_parse_error (msg, &err, NULL);
+  if (domain)
+    fail_unless (g_error_matches (err, domain, code), "%s", err->message);
+  fail_unless_equals_int (error_grpc_status (msg), grpc_status);
+  g_error_free (err);
+  gst_message_unref (msg);
 }
 
 GST_START_TEST (test_ordered_delivery)
@@ -331,12 +357,11 @@ GST_START_TEST (test_heartbeat_timeout_reconnects)
   Peer *peer =
       cloud_start ("--ramen-events", "3", "--ramen-ignore-heartbeats", NULL);
   GstHarness *h = harness_for (peer, "u5");
-  GstBus *bus = gst_bus_new ();
+  GstBus *bus = watch_bus (h);
   GstMessage *msg;
   const GstStructure *st;
   gint64 end, current = -1;
 
-  gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "heartbeat-interval", 50, NULL);
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 3);
@@ -365,9 +390,7 @@ GST_START_TEST (test_heartbeat_timeout_reconnects)
   fail_unless (stat_u64 (h->element, "reconnects") >= 2);
   /* reconnecting delivered nothing twice */
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 
@@ -377,24 +400,13 @@ GST_START_TEST (test_auth_failure_fatal)
 {
   Peer *peer = cloud_start ("--ramen-reject-token", "revoked", NULL);
   GstHarness *h = harness_for (peer, "u6");
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
-  GError *err = NULL;
+  GstBus *bus = watch_bus (h);
 
-  gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "token", "revoked", NULL);
   gst_harness_play (h);
-  msg = wait_error (bus);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (g_error_matches (
-                   err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED),
-      "%s", err->message);
-  g_error_free (err);
-  gst_message_unref (msg);
+  expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED, -1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 
@@ -404,23 +416,12 @@ GST_START_TEST (test_wrong_api_key_unauthenticated)
 {
   Peer *peer = cloud_start ("--ramen-api-key", "right", NULL);
   GstHarness *h = harness_for (peer, "u7");
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
-  GError *err = NULL;
+  GstBus *bus = watch_bus (h);
 
-  gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "api-key", "wrong", NULL);
   gst_harness_play (h);
-  msg = wait_error (bus);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (g_error_matches (
-      err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED));
-  fail_unless_equals_int (error_grpc_status (msg), 16);
-  g_error_free (err);
-  gst_message_unref (msg);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED, 16);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 
@@ -480,17 +481,11 @@ GST_START_TEST (test_oversized_message_error)
   Peer *peer = cloud_start ("--ramen-events", "3", "--ramen-bad-seq", "2",
       "--ramen-bad-kind", "oversized", NULL);
   GstHarness *h = harness_for (peer, "u10");
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
+  GstBus *bus = watch_bus (h);
 
-  gst_element_set_bus (h->element, bus);
   gst_harness_play (h);
-  msg = wait_error (bus);
-  fail_unless_equals_int (error_grpc_status (msg), 8);
-  gst_message_unref (msg);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  expect_error (bus, 0, 0, 8);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 
@@ -518,19 +513,13 @@ GST_START_TEST (test_silent_server_times_out)
 {
   Peer *peer = cloud_start ("--ramen-silent", NULL);
   GstHarness *h = harness_for (peer, "u11");
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
+  GstBus *bus = watch_bus (h);
 
-  gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "timeout", 1, "retries", 1, NULL);
   gst_harness_play (h);
-  msg = wait_error (bus);
-  fail_unless_equals_int (error_grpc_status (msg), 4);
-  gst_message_unref (msg);
+  expect_error (bus, 0, 0, 4);
   fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 2);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 
@@ -541,20 +530,14 @@ GST_START_TEST (test_silent_subscribe_times_out)
   Peer *peer =
       cloud_start ("--ramen-events", "2", "--ramen-silent-subscribe", NULL);
   GstHarness *h = harness_for (peer, "u14");
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
+  GstBus *bus = watch_bus (h);
 
-  gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "timeout", 1, "retries", 1, NULL);
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 2);
-  msg = wait_error (bus);
-  fail_unless_equals_int (error_grpc_status (msg), 4);
-  gst_message_unref (msg);
+  expect_error (bus, 0, 0, 4);
   fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 2);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 
@@ -565,20 +548,14 @@ GST_START_TEST (test_tls_to_plaintext_server_fails)
   Peer *peer = cloud_start ("--ramen-events", "2", NULL);
   GstHarness *h = gst_harness_new ("ramensrc");
   g_autofree gchar *loc = g_strdup_printf ("127.0.0.1:%u", peer->port);
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
+  GstBus *bus = watch_bus (h);
 
   /* no scheme: TLS by default, and this server speaks plaintext */
-  gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "location", loc, "retries", 0, NULL);
   gst_harness_play (h);
-  msg = wait_error (bus);
-  fail_unless_equals_int (error_grpc_status (msg), 14);
-  gst_message_unref (msg);
+  expect_error (bus, 0, 0, 14);
   fail_unless_equals_uint64 (stat_u64 (h->element, "events"), 0);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 
@@ -600,7 +577,6 @@ GST_START_TEST (test_tls_with_ca_file)
   Peer *peer;
   GstHarness *h;
   GstBus *bus;
-  GstMessage *msg;
 
   if (openssl_bin == NULL) {
     g_printerr ("test_tls_with_ca_file: no openssl to make a certificate, "
@@ -626,17 +602,12 @@ GST_START_TEST (test_tls_with_ca_file)
 
   /* the same server is not trusted by the system roots */
   h = gst_harness_new ("ramensrc");
-  bus = gst_bus_new ();
-  gst_element_set_bus (h->element, bus);
+  bus = watch_bus (h);
   g_object_set (
       h->element, "location", loc, "retries", 0, "subject-id", "u18", NULL);
   gst_harness_play (h);
-  msg = wait_error (bus);
-  fail_unless_equals_int (error_grpc_status (msg), 14);
-  gst_message_unref (msg);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  expect_error (bus, 0, 0, 14);
+  teardown_watched (h, bus);
 
   peer_stop (peer);
   g_unlink (cert);
@@ -651,21 +622,15 @@ GST_START_TEST (test_close_before_subscribe_response)
   Peer *peer = cloud_start (
       "--ramen-events", "2", "--ramen-close-before-response", NULL);
   GstHarness *h = harness_for (peer, "u12");
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
+  GstBus *bus = watch_bus (h);
 
-  gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "retries", 3, NULL);
   gst_harness_play (h);
   /* Replay works, so the log arrives; the subscription never does */
   pull_expect_seqs (h, 1, 2);
-  msg = wait_error (bus);
-  fail_unless_equals_int (error_grpc_status (msg), 14);
-  gst_message_unref (msg);
+  expect_error (bus, 0, 0, 14);
   fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 4);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 
@@ -810,10 +775,9 @@ GST_START_TEST (test_cursor_unwritable)
 {
   Peer *peer = cloud_start ("--ramen-events", "5", NULL);
   GstHarness *h = harness_for (peer, "u19");
-  GstBus *bus = gst_bus_new ();
+  GstBus *bus = watch_bus (h);
   GstMessage *msg;
 
-  gst_element_set_bus (h->element, bus);
   g_object_set (
       h->element, "state-location", "/nonexistent-dir/ramen.cursor", NULL);
   gst_harness_play (h);
@@ -842,23 +806,12 @@ GST_START_TEST (test_unimplemented_fatal)
     "--proto", proto, "--no-service", NULL };
   Peer *peer = peer_start ("ramen", argv);
   GstHarness *h = harness_for (peer, "u17");
-  GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
-  GError *err = NULL;
+  GstBus *bus = watch_bus (h);
 
-  gst_element_set_bus (h->element, bus);
   gst_harness_play (h);
-  msg = wait_error (bus);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (
-      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ));
-  fail_unless_equals_int (error_grpc_status (msg), 12);
-  g_error_free (err);
-  gst_message_unref (msg);
+  expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, 12);
   fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  teardown_watched (h, bus);
   peer_stop (peer);
 }
 

@@ -977,6 +977,42 @@ GST_START_TEST (test_full_queue_drops_oldest)
 
 GST_END_TEST;
 
+/* A full queue drops buffers, never the EOS behind them. */
+GST_START_TEST (test_full_queue_keeps_eos)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " queue-size=2");
+  GstElement *sink;
+  Response r;
+  gchar *body;
+  guint64 offset = 0;
+
+  fixture_play (f);
+  sink = fixture_sink (f, "accel");
+  g_object_set (sink, "max-buffers", 1, "drop", FALSE, NULL);
+  body = batch_json (50, -1, (g_get_real_time () / 1000 + 5000) * 1000);
+  r = post (f, BATCH, body);
+  g_free (body);
+  fail_unless_equals_int (r.status, 200);
+  response_clear (&r);
+  fail_unless (gst_element_send_event (f->src, gst_event_new_eos ()));
+
+  while (TRUE) {
+    GstSample *s =
+        gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 5 * GST_SECOND);
+
+    if (s == NULL)
+      break;
+    offset = GST_BUFFER_OFFSET (gst_sample_get_buffer (s));
+    gst_sample_unref (s);
+  }
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
+  fail_unless_equals_uint64 (offset, 5000 + 49 * 10);
+  fail_unless (get_stat (f, "dropped") > 0);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* ---- one streaming thread per pad ---- */
 
 typedef struct
@@ -1380,6 +1416,7 @@ rpsensorsrc_suite (void)
   tcase_add_test (tc, test_fall_detected_message);
   tcase_add_test (tc, test_slow_client_closed_others_served);
   tcase_add_test (tc, test_full_queue_drops_oldest);
+  tcase_add_test (tc, test_full_queue_keeps_eos);
   tcase_add_test (tc, test_live_sync_sinks_no_deadlock);
   tcase_add_test (tc, test_blocked_pad_does_not_stop_others);
   tcase_add_test (tc, test_stop_while_blocked);

@@ -228,6 +228,64 @@ GST_START_TEST (test_live_paced_by_test_clock)
 
 GST_END_TEST;
 
+/* Every buffer's epoch is the pipeline anchor's epoch of its running time,
+ * also after a new base time (as after a pause) moves a live anchor: the
+ * source reads the anchor once and again only when the base time changes. */
+GST_START_TEST (test_epoch_follows_live_anchor)
+{
+  GstHarness *h = make_harness ("name=src is-live=true waveform=counter "
+                                "samples-per-buffer=10",
+      "sensor/x-raw, format=S16LE, rate=100/1, "
+      "channels=1");
+  GstElement *src = gst_bin_get_by_name (GST_BIN (h->element), "src");
+  GstTestClock *clock;
+  GstClockTime zero = GST_CLOCK_TIME_NONE, new_zero;
+  guint i;
+
+  gst_harness_use_testclock (h);
+  clock = gst_harness_get_testclock (h);
+  gst_harness_play (h);
+
+  for (i = 0; i < 8; i++) {
+    GstClockID id;
+    GstBuffer *buf;
+    GstClockTime epoch, pts;
+
+    gst_test_clock_wait_for_next_pending_id (clock, &id);
+    gst_clock_id_unref (id);
+    if (i == 4) {
+      /* buffer 4 is made; buffer 5 is made after this, 2.4 s of running
+       * time later than the clock says, so the anchor moves back 2.4 s */
+      gst_test_clock_set_time (clock, 3400 * GST_MSECOND);
+      gst_element_set_base_time (src, GST_SECOND);
+    }
+    fail_unless (gst_harness_crank_single_clock_wait (h));
+    buf = gst_harness_pull (h);
+    pts = GST_BUFFER_PTS (buf);
+    fail_unless_equals_uint64 (pts, i * 100 * GST_MSECOND);
+    fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+    gst_buffer_unref (buf);
+    if (i == 0)
+      zero = epoch - pts;
+    if (i <= 4) {
+      fail_unless_equals_uint64 (epoch - pts, zero);
+    } else {
+      new_zero = gst_sensor_epoch_for_running_time (src, pts, TRUE) - pts;
+      fail_unless_equals_uint64 (epoch - pts, new_zero);
+      fail_unless (zero - new_zero > 2300 * GST_MSECOND &&
+              zero - new_zero < 2500 * GST_MSECOND,
+          "anchor moved by %" GST_STIME_FORMAT,
+          GST_STIME_ARGS ((GstClockTimeDiff) (new_zero - zero)));
+    }
+  }
+
+  gst_object_unref (clock);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static GstClockTime
 epoch_at_running_time (GstElement *appsink, GstClockTime rt)
 {
@@ -387,6 +445,108 @@ GST_START_TEST (test_accel_gravity_and_full_scale)
 
 GST_END_TEST;
 
+/* Integer ppg output is made incrementally; it must match the exact
+ * per-sample formula (taken in F64) rounded and saturated like
+ * gst_sensor_sample_write(), sample for sample. A difference of one code
+ * is only allowed where the exact value sits on a rounding tie. */
+static void
+check_ppg_int_matches_exact (const gchar *props, const gchar *int_format,
+    guint width, gint64 min, gint64 max, guint channels, guint n_buffers)
+{
+  gchar *int_caps = g_strdup_printf (
+      "sensor/x-raw, format=%s, rate=100/1, channels=%u", int_format, channels);
+  gchar *f64_caps = g_strdup_printf (
+      "sensor/x-raw, format=F64LE, rate=100/1, channels=%u", channels);
+  GBytes *ints = pull_all (props, int_caps, n_buffers);
+  GBytes *exact = pull_all (props, f64_caps, n_buffers);
+  const guint8 *p;
+  const gdouble *d;
+  gsize isize, dsize, i;
+
+  p = g_bytes_get_data (ints, &isize);
+  d = g_bytes_get_data (exact, &dsize);
+  fail_unless_equals_int (isize / width, dsize / 8);
+  fail_unless (dsize / 8 >= 1000);
+  for (i = 0; i < dsize / 8; i++) {
+    gdouble want = CLAMP (round (d[i]), (gdouble) min, (gdouble) max);
+    gint64 got;
+
+    switch (width) {
+      case 1:
+        got = min < 0 ? (gint8) p[i] : p[i];
+        break;
+      case 2:
+        got = min < 0 ? (gint16) GST_READ_UINT16_LE (p + 2 * i) :
+                        GST_READ_UINT16_LE (p + 2 * i);
+        break;
+      default:
+        got = (gint32) GST_READ_UINT32_LE (p + 4 * i);
+        break;
+    }
+    if (got != (gint64) want)
+      fail_unless (fabs (got - want) == 1 &&
+              fabs (fabs (d[i] - floor (d[i])) - 0.5) < 1e-6,
+          "%s %s sample %" G_GSIZE_FORMAT ": got %" G_GINT64_FORMAT
+          ", exact %.9f",
+          props, int_format, i, got, d[i]);
+  }
+  g_bytes_unref (ints);
+  g_bytes_unref (exact);
+  g_free (int_caps);
+  g_free (f64_caps);
+}
+
+GST_START_TEST (test_ppg_int_matches_exact)
+{
+  /* defaults, 1 s and 100 ms buffers; 10 min of 72 bpm */
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "samples-per-buffer=100",
+      "S16LE", 2, G_MININT16, G_MAXINT16, 1, 600);
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green", "S16LE", 2,
+      G_MININT16, G_MAXINT16, 1, 300);
+  /* an odd rate of beats, two channels, seeded noise */
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "heart-rate=97.3 noise-level=30 seed=5 "
+                               "samples-per-buffer=37",
+      "S16LE", 2, G_MININT16, G_MAXINT16, 2, 100);
+  /* long beats (300 samples), 32 bits */
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "heart-rate=20 ppg-amplitude=9e5 "
+                               "ppg-baseline=-3e5",
+      "S32LE", 4, G_MININT32, G_MAXINT32, 1, 100);
+  /* large amplitude in 32 bits (the per-sample formula); saturation in 8
+   * bits (unsigned and signed) */
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "heart-rate=180 ppg-amplitude=1e8 "
+                               "ppg-baseline=-5e7",
+      "S32LE", 4, G_MININT32, G_MAXINT32, 1, 100);
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "ppg-amplitude=300 ppg-baseline=-20",
+      "U8", 1, 0, G_MAXUINT8, 1, 100);
+  check_ppg_int_matches_exact ("is-live=false modality=ppg_green "
+                               "ppg-amplitude=300 ppg-baseline=-20 "
+                               "heart-rate=250",
+      "S8", 1, G_MININT8, G_MAXINT8, 1, 100);
+
+  /* the same samples whatever the buffer size */
+  {
+    const gchar *caps = "sensor/x-raw, format=S16LE, rate=100/1, channels=1";
+    GBytes *a = pull_all ("is-live=false samples-per-buffer=10", caps, 300);
+    GBytes *b = pull_all ("is-live=false samples-per-buffer=100", caps, 30);
+    GBytes *c = pull_all ("is-live=false samples-per-buffer=37", caps, 82);
+    GBytes *c3000 = g_bytes_new_from_bytes (c, 0, 3000 * 2);
+
+    fail_unless (g_bytes_equal (a, b));
+    fail_unless (g_bytes_equal (a, c3000));
+    g_bytes_unref (a);
+    g_bytes_unref (b);
+    g_bytes_unref (c);
+    g_bytes_unref (c3000);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 sensortestsrc_suite (void)
 {
@@ -400,8 +560,10 @@ sensortestsrc_suite (void)
   tcase_add_test (tc, test_bad_caps_not_negotiated);
   tcase_add_test (tc, test_live_paced_by_test_clock);
   tcase_add_test (tc, test_sources_share_epoch);
+  tcase_add_test (tc, test_epoch_follows_live_anchor);
   tcase_add_test (tc, test_noise_is_reproducible);
   tcase_add_test (tc, test_ppg_pulse_rate);
+  tcase_add_test (tc, test_ppg_int_matches_exact);
   tcase_add_test (tc, test_accel_gravity_and_full_scale);
   return s;
 }

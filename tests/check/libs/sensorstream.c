@@ -7,6 +7,7 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/sensorstream/sensorstream.h>
+#include <math.h>
 #include <string.h>
 
 /* ---- validation table ---- */
@@ -559,6 +560,163 @@ GST_START_TEST (test_batch_shape_errors)
 
 GST_END_TEST;
 
+/* ---- the flat-object reader against json-glib ---- */
+
+static gchar *
+describe_parse (const gchar *body, gsize len, gboolean fast)
+{
+  GstSensorStreamDetails details;
+  GstSensorStreamReading r;
+  GstSensorStreamParseResult res;
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  memset (&r, 0x5a, sizeof (r));
+  gst_sensor_stream_details_init (&details);
+  res = fast ?
+      gst_sensor_stream_parse_reading (body, len, &r, &details) :
+      gst_sensor_stream_parse_reading_json_glib (body, len, &r, &details);
+  g_string_append_printf (s, "res=%d", res);
+  for (i = 0; i < gst_sensor_stream_details_count (&details); i++)
+    g_string_append_printf (s, " [%s: %s]",
+        (gchar *) g_ptr_array_index (details.fields, i),
+        (gchar *) g_ptr_array_index (details.messages, i));
+  if (res == GST_SENSOR_STREAM_PARSE_OK)
+    g_string_append_printf (s,
+        " id=%s a=%a,%a,%a g=%a,%a,%a up=%u present=%x p=%a fsr=%a hr=%d "
+        "spo2=%d bat=%a wifi=%d bt=%d init=%d ts=%" G_GINT64_FORMAT,
+        r.device_id, r.accel[0], r.accel[1], r.accel[2], r.gyro[0], r.gyro[1],
+        r.gyro[2], r.uptime_ms, r.present, r.pressure, r.fsr, r.heart_rate,
+        r.spo2, r.battery_level, r.wifi_connected, r.bluetooth_connected,
+        r.sensors_initialized, r.client_timestamp_us);
+  gst_sensor_stream_details_clear (&details);
+  return g_string_free (s, FALSE);
+}
+
+static void
+check_same_parse (const gchar *body)
+{
+  gchar *fast = describe_parse (body, strlen (body), TRUE);
+  gchar *ref = describe_parse (body, strlen (body), FALSE);
+
+  fail_unless (
+      g_str_equal (fast, ref), "body %s:\n fast %s\n json %s", body, fast, ref);
+  g_free (fast);
+  g_free (ref);
+}
+
+GST_START_TEST (test_flat_reader_matches_json_glib)
+{
+  static const gchar *fields[] = { "device_id", "accel_x", "gyro_z",
+    "uptime_ms", "pressure", "fsr", "heart_rate", "spo2", "battery_level",
+    "wifi_connected", "client_timestamp", "unknown" };
+  static const gchar *values[] = { "0", "-0", "-0.0", "0.0", "1", "-1", "1.5",
+    "1e2", "1E2", "1e+2", "1e-2", "-1e-2", "2.5E1", "40", "200", "201", "39",
+    "70", "100", "100.0", "99.5", "1.0000000000000002", "0.999999999999999999",
+    "4294967295", "4294967296", "-50", "50", "50.000001", "-1000", "1000.5",
+    "1.5e400", "-1.5e400", "1e-400", "123456789012345678",
+    "1234567890123456789", "99999999999999999999", "00", "01", "1.", ".5", "+1",
+    "- 1", "-", "1e", "1e+", "0x10", "NaN", "Infinity", "-Infinity", "true",
+    "false", "null", "nul", "True", "\"1\"", "\"\"", "[]", "[1]", "{}",
+    "{\"a\":1}", "\"AA:BB:CC:DD:EE:FF\"", "\"aabbccddeeff\"",
+    "\"SF-AABBCCDDEEFF\"", "\"AA-BB-CC-DD-EE-FF\"", "\"AA:BB:CC:DD:EE\"",
+    "\"A\\u0041:BB:CC:DD:EE:FF\"", "\"AA:BB:CC:DD:EE:FF\\u0000\"",
+    "\"2026-03-18T10:30:00Z\"", "\"2026-03-18T10:30:00.5+02:00\"",
+    "\"2026-03-18\"", "\"1969-12-31T23:59:59Z\"", "\"\\u00e9\"", "\"\xc3\xa9\"",
+    "\"tab\there\"", "'x'", "1 2", "1,", "\"a\" \"b\"" };
+  /* text around the members: before, after */
+  static const gchar *frames[][2] = { { "{", "}" }, { " {", "} " },
+    { "\t{\n", "\r\n}\n" }, { "{", ",}" }, { "{", "}}" }, { "{", "} x" },
+    { "[{", "}]" }, { "{", ",\"accel_x\":1}" }, { "{\"accel_x\":1,", "}" },
+    { "{", " /* c */}" }, { "{", "}\f" } };
+  static const gchar *base =
+      "\"device_id\":\"AA:BB:CC:DD:EE:FF\",\"accel_x\":0.5,\"accel_y\":0.3,"
+      "\"accel_z\":9.8,\"gyro_x\":0.1,\"gyro_y\":0.2,\"gyro_z\":-0.05,"
+      "\"uptime_ms\":3600000";
+  guint f, v, k;
+
+  check_same_parse (valid_reading);
+  check_same_parse ("{}");
+  check_same_parse ("{ }");
+  check_same_parse ("");
+  check_same_parse (" ");
+  check_same_parse ("[]");
+  check_same_parse ("null");
+  check_same_parse ("{\"\":1}");
+  check_same_parse ("{\"accel_x\" : 1 , \"accel_x\":2}");
+  check_same_parse ("{\"a\\\"b\":1}");
+  check_same_parse ("{\"accel_x\":1 \"accel_y\":2}");
+  check_same_parse ("{\"accel_x\"1}");
+  check_same_parse ("{accel_x:1}");
+  check_same_parse ("{\"accel_x\":1");
+  check_same_parse ("{\"accel_x\":");
+  check_same_parse ("{\"accel_x");
+
+  for (f = 0; f < G_N_ELEMENTS (fields); f++)
+    for (v = 0; v < G_N_ELEMENTS (values); v++) {
+      gchar *member = g_strdup_printf ("\"%s\":%s", fields[f], values[v]);
+      gchar *alone = g_strdup_printf ("{%s}", member);
+      gchar *with = g_strdup_printf ("{%s,%s}", base, member);
+      gchar *first = g_strdup_printf ("{%s,%s}", member, base);
+
+      check_same_parse (alone);
+      check_same_parse (with);
+      check_same_parse (first);
+      g_free (alone);
+      g_free (with);
+      g_free (first);
+      for (k = 0; k < G_N_ELEMENTS (frames); k++) {
+        gchar *inner = g_strdup_printf ("%s,%s", base, member);
+        gchar *body = g_strconcat (frames[k][0], inner, frames[k][1], NULL);
+
+        check_same_parse (body);
+        g_free (body);
+        g_free (inner);
+      }
+      g_free (member);
+    }
+
+  /* random decimals: both readers must convert them to the same double */
+  {
+    GRand *rand = g_rand_new_with_seed (7);
+
+    for (k = 0; k < 20000; k++) {
+      GString *num = g_string_new (g_rand_boolean (rand) ? "-" : "");
+      gint digits = g_rand_int_range (rand, 1, 22), d;
+      gchar *body;
+
+      for (d = 0; d < digits; d++) {
+        if (d == 1 && g_rand_int_range (rand, 0, 3) == 0)
+          g_string_append_c (num, '.');
+        g_string_append_c (num, '0' + g_rand_int_range (rand, d ? 0 : 1, 10));
+      }
+      if (g_rand_int_range (rand, 0, 3) == 0)
+        g_string_append_printf (num, "e%d", g_rand_int_range (rand, -30, 30));
+      body = g_strdup_printf ("{%s,\"pressure\":%s}", base, num->str);
+      check_same_parse (body);
+      g_free (body);
+      g_string_free (num, TRUE);
+    }
+    g_rand_free (rand);
+  }
+
+  /* many members: more than the flat reader keeps */
+  {
+    GString *big = g_string_new ("{");
+
+    g_string_append (big, base);
+    for (k = 0; k < 40; k++) {
+      g_string_append_printf (big, ",\"extra%u\":%u", k, k);
+      g_string_append (big, "}");
+      check_same_parse (big->str);
+      g_string_truncate (big, big->len - 1);
+    }
+    g_string_free (big, TRUE);
+  }
+}
+
+GST_END_TEST;
+
 /* ---- answers ---- */
 
 GST_START_TEST (test_response_bodies)
@@ -598,6 +756,225 @@ GST_START_TEST (test_response_bodies)
   fail_unless_equals_string (
       s, "{\"success\":false,\"error\":\"Invalid JSON\"}");
   g_free (s);
+}
+
+GST_END_TEST;
+
+/* The answers as they were built before the direct writers: GDateTime for
+ * the time, printf for the success body, json-glib for the others. The
+ * writers must give the same bytes. */
+static gchar *
+reference_iso8601 (gint64 epoch_us)
+{
+  GDateTime *dt = g_date_time_new_from_unix_utc (epoch_us / G_USEC_PER_SEC);
+  gchar *base, *res;
+
+  fail_unless (dt != NULL);
+  base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+  res = g_strdup_printf (
+      "%s.%03dZ", base, (gint) ((epoch_us % G_USEC_PER_SEC) / 1000));
+  g_free (base);
+  g_date_time_unref (dt);
+  return res;
+}
+
+static gchar *
+reference_confidence (gdouble confidence)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gsize len;
+
+  g_ascii_formatd (buf, sizeof (buf), "%.2f",
+      round (CLAMP (confidence, 0.0, 1.0) * 100.0) / 100.0);
+  len = strlen (buf);
+  while (len > 1 && buf[len - 1] == '0')
+    buf[--len] = '\0';
+  if (len > 0 && buf[len - 1] == '.')
+    buf[--len] = '\0';
+  return g_strdup (buf);
+}
+
+static gchar *
+reference_success_body (const gchar *device_id, gint64 timestamp_us,
+    gboolean fall_detected, gdouble fall_confidence, gint health_score,
+    gint64 next_allowed_us, gint readings)
+{
+  gchar *ts = reference_iso8601 (timestamp_us);
+  gchar *next = reference_iso8601 (next_allowed_us);
+  gchar *id = g_strescape (device_id, NULL);
+  gchar *conf = reference_confidence (fall_confidence);
+  gchar *n = readings > 0 ? g_strdup_printf (",\"readings\":%d", readings) :
+                            g_strdup ("");
+  gchar *s = g_strdup_printf ("{\"success\":true,\"data\":{"
+                              "\"deviceId\":\"%s\",\"timestamp\":\"%s\","
+                              "\"fallDetected\":%s,\"fallConfidence\":%s,"
+                              "\"healthScore\":%d,"
+                              "\"nextAllowedRequest\":\"%s\"%s}}",
+      id, ts, fall_detected ? "true" : "false", conf, health_score, next, n);
+
+  g_free (ts);
+  g_free (next);
+  g_free (id);
+  g_free (conf);
+  g_free (n);
+  return s;
+}
+
+static gchar *
+json_of (JsonBuilder *b)
+{
+  JsonGenerator *gen = json_generator_new ();
+  JsonNode *root = json_builder_get_root (b);
+  gchar *s;
+
+  json_generator_set_root (gen, root);
+  s = json_generator_to_data (gen, NULL);
+  json_node_unref (root);
+  g_object_unref (gen);
+  g_object_unref (b);
+  return s;
+}
+
+static gchar *
+reference_error_body (const gchar *error, gboolean with_retry, gint64 retry)
+{
+  JsonBuilder *b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "success");
+  json_builder_add_boolean_value (b, FALSE);
+  json_builder_set_member_name (b, "error");
+  json_builder_add_string_value (b, error);
+  if (with_retry) {
+    json_builder_set_member_name (b, "retryAfter");
+    json_builder_add_int_value (b, retry);
+  }
+  json_builder_end_object (b);
+  return json_of (b);
+}
+
+static void
+check_iso8601 (gint64 epoch_us)
+{
+  gchar *a = gst_sensor_stream_format_iso8601 (epoch_us);
+  gchar *b = reference_iso8601 (epoch_us);
+
+  fail_unless_equals_string (a, b);
+  g_free (a);
+  g_free (b);
+}
+
+GST_START_TEST (test_iso8601_matches_gdatetime)
+{
+  /* Unix seconds of days around leap days and century years, then
+   * pseudo-random instants over the whole range */
+  static const gint64 days[][3] = {
+    { 1970, 1, 1 },
+    { 1972, 2, 28 },
+    { 1972, 2, 29 },
+    { 1972, 3, 1 },
+    { 1972, 12, 31 },
+    { 1973, 1, 1 },
+    { 1999, 12, 31 },
+    { 2000, 2, 28 },
+    { 2000, 2, 29 },
+    { 2000, 3, 1 },
+    { 2000, 12, 31 },
+    { 2001, 1, 1 },
+    { 2024, 2, 29 },
+    { 2026, 3, 18 },
+    { 2038, 1, 19 },
+    { 2100, 2, 28 },
+    { 2100, 3, 1 },
+    { 2100, 12, 31 },
+    { 2400, 2, 29 },
+    { 2400, 12, 31 },
+    { 9999, 12, 31 },
+  };
+  GRand *rand = g_rand_new_with_seed (4);
+  guint i;
+  gint j;
+
+  for (i = 0; i < G_N_ELEMENTS (days); i++) {
+    GDateTime *dt =
+        g_date_time_new_utc (days[i][0], days[i][1], days[i][2], 0, 0, 0);
+    gint64 day_us = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+
+    g_date_time_unref (dt);
+    for (j = -1; j <= 1; j++) {
+      check_iso8601 (MAX (day_us + j * G_USEC_PER_SEC, 0));
+      check_iso8601 (MAX (day_us + j * 999, 0));
+    }
+    check_iso8601 (day_us + G_GINT64_CONSTANT (86399999999));
+  }
+  for (i = 0; i < 200000; i++) {
+    gint64 t = (gint64) (g_rand_double (rand) * 253402300799999999.0);
+
+    check_iso8601 (t);
+    /* and near now, where real answers are */
+    check_iso8601 (G_GINT64_CONSTANT (1773829800123456) +
+        g_rand_int_range (rand, 0, G_MAXINT32) * G_GINT64_CONSTANT (1000));
+  }
+  g_rand_free (rand);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_answers_match_reference)
+{
+  static const gchar *ids[] = { "AA:BB:CC:DD:EE:FF", "02:00:00:00:00:0A",
+    "not \"safe\"\n", "\xc3\xa9t\xc3\xa9", "" };
+  static const gdouble confidences[] = { 0, 1, 0.3, 0.6, 0.8, 0.12, 0.125,
+    0.004, 0.005, 0.0049999, 0.015, 0.105, 0.5, 0.995, 0.999, 1.5, 7, -0.2,
+    -1e-9, 1e-300, 0.1 + 0.2, -0.0, NAN, INFINITY, -INFINITY };
+  static const gint healths[] = { 100, 0, 55, 90, -5, G_MAXINT, G_MININT };
+  static const gint counts[] = { 0, 1, 3, 100, -1 };
+  static const gint64 times[] = { G_GINT64_CONSTANT (1773829800123456), 0,
+    G_GINT64_CONSTANT (951782400000999), G_GINT64_CONSTANT (253402300799999999),
+    -1, G_GINT64_CONSTANT (-1500000) };
+  static const gint64 retries[] = { 0, 1, 999, 1000, 4999, 123456789,
+    G_MAXINT64, -1, G_MININT64 };
+  static const gchar *errors[] = { "Invalid JSON", "Not found",
+    "Content-Type must be application/json", "quote \" and \\ backslash",
+    "tab\there", "/slash", "\xc3\xa9", "" };
+  guint a, b, c, d, e;
+
+  for (a = 0; a < G_N_ELEMENTS (ids); a++)
+    for (b = 0; b < G_N_ELEMENTS (confidences); b++)
+      for (c = 0; c < G_N_ELEMENTS (healths); c++)
+        for (d = 0; d < G_N_ELEMENTS (counts); d++)
+          for (e = 0; e < G_N_ELEMENTS (times); e++) {
+            gint64 t = times[e], next = t + (b % 3) * G_USEC_PER_SEC;
+            gchar *fast, *ref;
+
+            /* the reference handles what GDateTime does */
+            if (t < 0 || next >= G_GINT64_CONSTANT (253402300800000000))
+              continue;
+            fast = gst_sensor_stream_success_body (ids[a], t, (b + c) % 2,
+                confidences[b], healths[c], next, counts[d]);
+            ref = reference_success_body (ids[a], t, (b + c) % 2,
+                confidences[b], healths[c], next, counts[d]);
+            fail_unless_equals_string (fast, ref);
+            g_free (fast);
+            g_free (ref);
+          }
+
+  for (a = 0; a < G_N_ELEMENTS (retries); a++) {
+    gchar *fast = gst_sensor_stream_rate_limit_body (retries[a]);
+    gchar *ref = reference_error_body ("Rate limit exceeded", TRUE, retries[a]);
+
+    fail_unless_equals_string (fast, ref);
+    g_free (fast);
+    g_free (ref);
+  }
+  for (a = 0; a < G_N_ELEMENTS (errors); a++) {
+    gchar *fast = gst_sensor_stream_error_body (errors[a]);
+    gchar *ref = reference_error_body (errors[a], FALSE, 0);
+
+    fail_unless_equals_string (fast, ref);
+    g_free (fast);
+    g_free (ref);
+  }
 }
 
 GST_END_TEST;
@@ -830,7 +1207,10 @@ sensorstream_suite (void)
   tcase_add_test (tc, test_rate_limit_prunes_idle_devices);
   tcase_add_test (tc, test_batch);
   tcase_add_test (tc, test_batch_shape_errors);
+  tcase_add_test (tc, test_flat_reader_matches_json_glib);
   tcase_add_test (tc, test_response_bodies);
+  tcase_add_test (tc, test_iso8601_matches_gdatetime);
+  tcase_add_test (tc, test_answers_match_reference);
   tcase_add_test (tc, test_health_score);
   tcase_add_test (tc, test_fall_levels);
   tcase_add_test (tc, test_fall_free_fall_and_tumble_detected);

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sensor-test-tls.h"
+
 #define SECRET "Sup3r s3cret&key=/?#"
 #define SECRET_ESCAPED "Sup3r%20s3cret"
 
@@ -188,30 +190,13 @@ server_thread (gpointer data)
   return NULL;
 }
 
-static gchar *
-test_file (const gchar *name)
-{
-  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
-
-  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
-  return g_build_filename (root, "tests", "files", name, NULL);
-}
-
 static TestServer *
 test_server_new_full (gboolean tls)
 {
   TestServer *ts = g_new0 (TestServer, 1);
 
-  if (tls) {
-    gchar *cert = test_file ("ws-test-cert.pem");
-    gchar *key = test_file ("ws-test-key.pem");
-    GError *error = NULL;
-
-    ts->cert = g_tls_certificate_new_from_files (cert, key, &error);
-    fail_unless (ts->cert != NULL, "%s", error ? error->message : "");
-    g_free (cert);
-    g_free (key);
-  }
+  if (tls)
+    ts->cert = sensor_test_tls_certificate ();
 
   g_mutex_init (&ts->lock);
   g_cond_init (&ts->cond);
@@ -1170,7 +1155,7 @@ start_tls_client (
 GST_START_TEST (test_tls)
 {
   TestServer *ts = test_server_new_full (TRUE);
-  gchar *ca = test_file ("ws-test-cert.pem");
+  gchar *ca = sensor_test_tls_certificate_file ();
   Probe *p;
   GstSensorWsClient *client;
   GBytes *b;
@@ -1195,6 +1180,28 @@ GST_START_TEST (test_tls)
   g_bytes_unref (b);
   PROBE_WAIT (p, p->messages == 1);
   fail_unless (bytes_equal_str (p->payloads->pdata[0], "over tls"));
+  /* a burst goes out corked on the TCP socket under TLS: all of it, in
+   * order */
+  {
+    guint i;
+
+    for (i = 0; i < 300; i++) {
+      gchar *s = g_strdup_printf ("tls %u", i);
+
+      b = g_bytes_new_take (s, strlen (s));
+      fail_unless (
+          gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+      g_bytes_unref (b);
+    }
+    PROBE_WAIT (p, p->messages == 301);
+    for (i = 0; i < 300; i++) {
+      gchar *s = g_strdup_printf ("tls %u", i);
+
+      fail_unless (bytes_equal_str (p->payloads->pdata[i + 1], s),
+          "message %u out of order", i);
+      g_free (s);
+    }
+  }
   gst_sensor_ws_client_free (client);
   probe_free (p);
 
@@ -1560,21 +1567,23 @@ GST_START_TEST (test_stop_bounded_with_deaf_peer)
 GST_END_TEST;
 
 /* A peer that stops reading: the backlog stays in the client's queue, where
- * get_pending_bytes() shows it, instead of piling up inside libsoup. */
-GST_START_TEST (test_pending_bytes_backpressure)
+ * get_pending_bytes() shows it, instead of piling up inside libsoup. Small
+ * messages are handed over a few KiB between writability checks; the
+ * backlog must still show. */
+static void
+check_pending_bytes_backpressure (gsize chunk, guint count)
 {
   DeafServer *ds = deaf_server_new ();
   Probe *p = probe_new ();
   gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
   GstSensorWsClient *client = start_client (p, uri, NULL);
-  const gsize chunk = 256 * 1024;
   GBytes *b = g_bytes_new_take (g_malloc0 (chunk), chunk);
   gsize sent = 0, pending = 0;
   guint i;
 
   PROBE_WAIT (p, p->opened == 1);
   /* far more than loopback socket buffers can hold (a few MiB) */
-  for (i = 0; i < 256; i++) {
+  for (i = 0; i < count; i++) {
     fail_unless (
         gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
     sent += chunk;
@@ -1590,8 +1599,9 @@ GST_START_TEST (test_pending_bytes_backpressure)
     pending = now;
   }
   pending = gst_sensor_ws_client_get_pending_bytes (client);
-  GST_INFO (
-      "sent %" G_GSIZE_FORMAT ", pending %" G_GSIZE_FORMAT, sent, pending);
+  GST_INFO ("chunk %" G_GSIZE_FORMAT ": sent %" G_GSIZE_FORMAT
+            ", pending %" G_GSIZE_FORMAT,
+      chunk, sent, pending);
   fail_unless (pending > sent / 2, "pending %" G_GSIZE_FORMAT, pending);
   fail_unless (pending < sent);
   fail_unless (gst_sensor_ws_client_is_connected (client));
@@ -1603,6 +1613,19 @@ GST_START_TEST (test_pending_bytes_backpressure)
   g_free (uri);
   probe_free (p);
   deaf_server_free (ds);
+}
+
+GST_START_TEST (test_pending_bytes_backpressure)
+{
+  check_pending_bytes_backpressure (256 * 1024, 256);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pending_bytes_backpressure_small_messages)
+{
+  /* Raeh-sized frames */
+  check_pending_bytes_backpressure (212, 160 * 1024);
 }
 
 GST_END_TEST;
@@ -1793,6 +1816,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_stop_codes_and_reasons);
   tcase_add_test (tc, test_stop_bounded_with_deaf_peer);
   tcase_add_test (tc, test_pending_bytes_backpressure);
+  tcase_add_test (tc, test_pending_bytes_backpressure_small_messages);
   tcase_add_test (tc, test_python_peer);
   return s;
 }
