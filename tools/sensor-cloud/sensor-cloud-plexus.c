@@ -44,8 +44,8 @@ static const GOptionEntry entries[] = {
   { "plexus-cameras", 0, 0, G_OPTION_ARG_STRING, &opts.cameras,
       "Online cameras, comma-separated (default " DEFAULT_CAMERAS ")", "IDS" },
   { "plexus-fps", 0, 0, G_OPTION_ARG_INT, &opts.fps,
-      "Video frames per second per camera (default 10; 0 = as fast as the loop "
-      "runs, use with --plexus-max-frames)",
+      "Video frames per second per camera (default 10; 0 = as fast as the "
+      "socket takes them, use with --plexus-max-frames)",
       "N" },
   { "plexus-width", 0, 0, G_OPTION_ARG_INT, &opts.width,
       "Test pattern width (default 320)", "W" },
