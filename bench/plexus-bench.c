@@ -10,7 +10,10 @@
  *   3. the same stream read by a Python websockets + base64 + PIL client.
  * Prints fps and CPU per frame for each and the ratios.
  *
- *   plexus-bench SENSOR_CLOUD JPEG_DIR FRAMES PYTHON PYCLIENT
+ *   plexus-bench SENSOR_CLOUD JPEG_DIR FRAMES PYTHON PYCLIENT [ROUNDS]
+ *
+ * With several rounds, each pairs the bare loop with the element (under the
+ * same machine load) and the spread of the per-round ratios is printed.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -202,6 +205,14 @@ python_client (const gchar *python, const gchar *script, guint port,
   return ok;
 }
 
+static gint
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -209,30 +220,33 @@ main (int argc, char **argv)
   GSubprocess *cloud;
   GDataInputStream *out;
   gchar *line, *max;
-  guint port = 0, frames;
-  gdouble b_fps, b_cpu, e_fps = 0, e_cpu = 0, p_fps = 0, p_cpu = 0;
-  guint64 dropped = 0;
+  guint port = 0, frames, rounds, r, done = 0;
+  gdouble p_fps = 0, p_cpu = 0;
+  gdouble sum_b_fps = 0, sum_b_cpu = 0, sum_e_fps = 0, sum_e_cpu = 0;
+  gdouble *ratios;
   GError *error = NULL;
   gboolean have_py;
   gsize total = 0;
   guint i;
 
   gst_init (&argc, &argv);
-  if (argc != 6) {
-    g_printerr (
-        "usage: %s SENSOR_CLOUD JPEG_DIR FRAMES PYTHON PYCLIENT\n", argv[0]);
+  if (argc != 6 && argc != 7) {
+    g_printerr ("usage: %s SENSOR_CLOUD JPEG_DIR FRAMES PYTHON PYCLIENT "
+                "[ROUNDS]\n",
+        argv[0]);
     return 2;
   }
   frames = atoi (argv[3]);
+  rounds = argc == 7 ? MAX (atoi (argv[6]), 1) : 1;
+  ratios = g_new0 (gdouble, rounds);
   jpegs = load_jpegs (argv[2]);
   if (jpegs->len == 0)
     g_error ("no .jpg in %s", argv[2]);
   for (i = 0; i < jpegs->len; i++)
     total += g_bytes_get_size (g_ptr_array_index (jpegs, i));
-  g_print ("%u camera-like JPEGs, %.0f KB on average, %u frames per run\n",
-      jpegs->len, total / 1024.0 / jpegs->len, frames);
-
-  baseline (jpegs, frames, &b_fps, &b_cpu);
+  g_print ("%u camera-like JPEGs, %.0f KB on average, %u frames per run, "
+           "%u round(s)\n",
+      jpegs->len, total / 1024.0 / jpegs->len, frames, rounds);
 
   max = g_strdup_printf ("%u", frames);
   cloud = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, argv[1],
@@ -253,44 +267,73 @@ main (int argc, char **argv)
   if (!port)
     g_error ("sensor-cloud did not announce its port");
 
-  if (!element (port, frames, &e_fps, &e_cpu, &dropped))
-    g_printerr ("plexusvideosrc did not get %u frames\n", frames);
-  {
-    /* the machine is shared: keep the better of two baseline runs, so the
-     * ratio errs on the strict side */
-    gdouble fps2, cpu2;
+  /* each round: the bare loop before and after the element, each
+   * connection getting FRAMES frames from the same server; the machine is
+   * shared, so a ratio only compares runs of one round, and the better
+   * baseline of the two keeps it on the strict side */
+  for (r = 0; r < rounds; r++) {
+    gdouble b_fps, b_cpu, fps2, cpu2, e_fps = 0, e_cpu = 0;
+    guint64 dropped = 0;
 
+    baseline (jpegs, frames, &b_fps, &b_cpu);
+    if (!element (port, frames, &e_fps, &e_cpu, &dropped)) {
+      g_printerr ("plexusvideosrc did not get %u frames\n", frames);
+      continue;
+    }
     baseline (jpegs, frames, &fps2, &cpu2);
     if (fps2 > b_fps) {
       b_fps = fps2;
       b_cpu = cpu2;
     }
+    ratios[done++] = e_fps / b_fps;
+    sum_b_fps += b_fps;
+    sum_b_cpu += b_cpu;
+    sum_e_fps += e_fps;
+    sum_e_cpu += e_cpu;
+    g_print ("round %u: tjDecompress %7.1f fps %5.2f ms CPU/frame, "
+             "plexusvideosrc %7.1f fps %5.2f ms CPU/frame (%" G_GUINT64_FORMAT
+             " dropped), ratio %.2f\n",
+        r + 1, b_fps, b_cpu, e_fps, e_cpu, dropped, e_fps / b_fps);
   }
   have_py = python_client (argv[4], argv[5], port, frames, &p_fps, &p_cpu);
   g_subprocess_send_signal (cloud, SIGTERM);
   g_subprocess_wait (cloud, NULL, NULL);
   g_object_unref (out);
   g_object_unref (cloud);
+  if (done == 0)
+    g_error ("no round completed");
 
   g_print ("tjDecompress loop (1 thread, best of 2): %7.1f fps  %6.2f ms "
            "CPU/frame\n",
-      b_fps, b_cpu);
-  g_print (
-      "plexusvideosrc ! I420 ! fakesink:        %7.1f fps  %6.2f ms CPU/frame"
-      "  (%" G_GUINT64_FORMAT " dropped)\n",
-      e_fps, e_cpu, dropped);
+      sum_b_fps / done, sum_b_cpu / done);
+  g_print ("plexusvideosrc ! I420 ! fakesink:        %7.1f fps  %6.2f ms "
+           "CPU/frame\n",
+      sum_e_fps / done, sum_e_cpu / done);
   if (have_py)
     g_print ("python websockets + base64 + PIL:        %7.1f fps  %6.2f ms "
              "CPU/frame\n",
         p_fps, p_cpu);
-  g_print ("ratio plexusvideosrc / tjDecompress: %.2f (target >= 0.85)\n",
-      e_fps / b_fps);
+  if (done > 1) {
+    gdouble sum = 0;
+
+    for (i = 0; i < done; i++)
+      sum += ratios[i];
+    qsort (ratios, done, sizeof (gdouble), compare_doubles);
+    g_print ("ratio plexusvideosrc / tjDecompress: %.2f (target >= 0.85; "
+             "mean of %u rounds, median %.2f, range %.2f-%.2f)\n",
+        sum / done, done, ratios[done / 2], ratios[0], ratios[done - 1]);
+  } else {
+    g_print ("ratio plexusvideosrc / tjDecompress: %.2f (target >= 0.85)\n",
+        ratios[0]);
+  }
   if (have_py)
     g_print ("ratio plexusvideosrc / python:       %.2f (target >= 1.5)\n",
-        e_fps / p_fps);
-  g_print ("(CPU/frame counts every thread of the process; wall-clock fps "
-           "on a shared machine varies from run to run)\n");
+        sum_e_fps / done / p_fps);
+  g_print ("(averages over the rounds; CPU/frame counts every thread of the "
+           "process; wall-clock fps on a shared machine varies from run to "
+           "run)\n");
   g_ptr_array_unref (jpegs);
+  g_free (ratios);
   g_free (max);
   return 0;
 }

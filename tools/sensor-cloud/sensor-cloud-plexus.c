@@ -44,8 +44,8 @@ static const GOptionEntry entries[] = {
   { "plexus-cameras", 0, 0, G_OPTION_ARG_STRING, &opts.cameras,
       "Online cameras, comma-separated (default " DEFAULT_CAMERAS ")", "IDS" },
   { "plexus-fps", 0, 0, G_OPTION_ARG_INT, &opts.fps,
-      "Video frames per second per camera (default 10; 0 = as fast as the loop "
-      "runs, use with --plexus-max-frames)",
+      "Video frames per second per camera (default 10; 0 = as fast as the "
+      "socket takes them, use with --plexus-max-frames)",
       "N" },
   { "plexus-width", 0, 0, G_OPTION_ARG_INT, &opts.width,
       "Test pattern width (default 320)", "W" },
@@ -203,6 +203,7 @@ typedef struct
   tjhandle tj;
   guint8 *rgb;
   gsize rgb_size;
+  GString *scratch; /* video_frame text, reused: libsoup copies it */
 } PlexusConn;
 
 static GMainContext *part_context;
@@ -236,6 +237,8 @@ conn_free (PlexusConn *c)
   if (c->tj)
     tjDestroy (c->tj);
   g_free (c->rgb);
+  if (c->scratch)
+    g_string_free (c->scratch, TRUE);
   g_free (c);
 }
 
@@ -575,6 +578,39 @@ add_thermal (GBytes *msg, guint64 n)
   return g_string_free_to_bytes (t);
 }
 
+static gboolean on_video (gpointer data);
+
+static gboolean
+on_writable (GObject *stream, gpointer data)
+{
+  PlexusConn *c = data;
+
+  g_source_unref (c->data_timer); /* this source, destroyed on return */
+  c->data_timer = add_timer (0, on_video, c);
+  return G_SOURCE_REMOVE;
+}
+
+/* At full speed, the next frame waits until the socket takes more: then
+ * libsoup's queue holds about one frame instead of all of them, and the
+ * server's memory stays warm instead of growing by one frame each time. */
+static gboolean
+wait_writable (PlexusConn *c)
+{
+  GPollableOutputStream *out =
+      G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (
+          soup_websocket_connection_get_io_stream (c->conn)));
+  GSource *s;
+
+  if (opts.fps > 0 || g_pollable_output_stream_is_writable (out))
+    return FALSE;
+  destroy_source (&c->data_timer);
+  s = g_pollable_output_stream_create_source (out, NULL);
+  g_source_set_callback (s, (GSourceFunc) on_writable, c, NULL);
+  g_source_attach (s, part_context);
+  c->data_timer = s;
+  return TRUE;
+}
+
 static gboolean
 on_video (gpointer data)
 {
@@ -608,17 +644,25 @@ on_video (gpointer data)
       GBytes *msg;
 
       if (jpeg_b64 && jpeg_b64->len > 0) {
-        /* files: their base64 is ready, so full speed costs little here */
-        const gchar *b64 =
+        /* files: their base64 is ready and the text is built in a buffer
+         * the connection keeps, so full speed costs little here beyond the
+         * socket writes */
+        GBytes *b64 =
             g_ptr_array_index (jpeg_b64, (c->frame_no + i) % jpeg_b64->len);
-        GString *t = g_string_sized_new (strlen (b64) + 256);
+        gsize b64_len;
+        const gchar *b64_text = g_bytes_get_data (b64, &b64_len);
 
-        g_string_append_printf (t,
+        if (!c->scratch)
+          c->scratch = g_string_sized_new (b64_len + 256);
+        g_string_printf (c->scratch,
             "{\"type\":\"video_frame\",\"source_id\":\"%s\","
-            "\"camera_id\":\"%s\",\"frame\":\"%s\",\"width\":%d,"
-            "\"height\":%d,\"timestamp\":%" G_GINT64_FORMAT "}",
-            c->source_id, cam, b64, w, h, now_ms ());
-        msg = g_string_free_to_bytes (t);
+            "\"camera_id\":\"%s\",\"frame\":\"",
+            c->source_id, cam);
+        g_string_append_len (c->scratch, b64_text, b64_len);
+        g_string_append_printf (c->scratch,
+            "\",\"width\":%d,\"height\":%d,\"timestamp\":%" G_GINT64_FORMAT "}",
+            w, h, now_ms ());
+        msg = g_bytes_new_static (c->scratch->str, c->scratch->len);
       } else {
         msg = gst_plexus_video_frame_build (
             c->source_id, cam, w, h, now_ms (), d, len);
@@ -636,7 +680,7 @@ on_video (gpointer data)
       return G_SOURCE_REMOVE;
   }
   c->frame_no++;
-  return G_SOURCE_CONTINUE;
+  return wait_writable (c) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -850,6 +894,13 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
   c->auth_timer = add_timer (MAX (opts.auth_timeout_ms, 1), on_auth_timeout, c);
 }
 
+/* g_ptr_array_sort() passes pointers to the elements */
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar *const *) a, *(const gchar *const *) b);
+}
+
 static void
 load_jpeg_dir (const gchar *dir_path)
 {
@@ -859,17 +910,19 @@ load_jpeg_dir (const gchar *dir_path)
   guint i;
 
   jpeg_files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  jpeg_b64 = g_ptr_array_new_with_free_func (g_free);
+  jpeg_b64 = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   while (dir && (name = g_dir_read_name (dir)))
     if (g_str_has_suffix (name, ".jpg") || g_str_has_suffix (name, ".jpeg"))
       g_ptr_array_add (names, g_build_filename (dir_path, name, NULL));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (i = 0; i < names->len; i++) {
     gchar *data;
     gsize len;
 
     if (g_file_get_contents (g_ptr_array_index (names, i), &data, &len, NULL)) {
-      g_ptr_array_add (jpeg_b64, g_base64_encode ((const guchar *) data, len));
+      gchar *b64 = g_base64_encode ((const guchar *) data, len);
+
+      g_ptr_array_add (jpeg_b64, g_bytes_new_take (b64, strlen (b64)));
       g_ptr_array_add (jpeg_files, g_bytes_new_take (data, len));
     }
   }

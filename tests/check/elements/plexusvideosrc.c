@@ -7,6 +7,8 @@
  * reconnecting, corrupt frames, several cameras on one socket.
  */
 #include <string.h>
+#include <glib/gstdio.h>
+#include <turbojpeg.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/app/gstappsink.h>
@@ -339,6 +341,93 @@ check_caps_change (const gchar *sink_caps)
   teardown (h, bus);
   plexus_test_server_stop (server);
 }
+
+/* JPEG files sent at full speed (--plexus-jpeg-dir, --plexus-fps 0), the
+ * way the benchmark runs: every frame arrives, in order, byte-identical to
+ * its file. */
+GST_START_TEST (test_jpeg_files_full_speed)
+{
+  gchar *dir = g_dir_make_tmp ("plexus-jpegs-XXXXXX", NULL);
+  GBytes *files[3];
+  PlexusTestServer *server;
+  GstElement *e;
+  GstBus *bus;
+  GstHarness *h;
+  tjhandle tj = tjInitCompress ();
+  GRand *rand = g_rand_new_with_seed (7);
+  guint8 *rgb = g_malloc (640 * 480 * 3);
+  guint i, k, first = 0;
+
+  fail_unless (dir != NULL);
+  for (i = 0; i < G_N_ELEMENTS (files); i++) {
+    guint8 *jpeg = NULL;
+    unsigned long len = 0;
+    gchar *name = g_strdup_printf ("%s/cam%02u.jpg", dir, i);
+
+    /* noise: large frames (about 300 KB), so that the socket fills and
+     * the server has to wait for it */
+    for (k = 0; k < 640 * 480 * 3; k++)
+      rgb[k] = g_rand_int (rand);
+    fail_unless_equals_int (tjCompress2 (tj, rgb, 640, 640 * 3, 480, TJPF_RGB,
+                                &jpeg, &len, TJSAMP_420, 85, 0),
+        0);
+    files[i] = g_bytes_new (jpeg, len);
+    fail_unless (g_file_set_contents (name, (const gchar *) jpeg, len, NULL));
+    tjFree (jpeg);
+    g_free (name);
+  }
+  tjDestroy (tj);
+  g_free (rgb);
+  g_rand_free (rand);
+
+  sensor_cloud_plexus_options ()->jpeg_dir = g_strdup (dir);
+  sensor_cloud_plexus_options ()->fps = 0;
+  sensor_cloud_plexus_options ()->max_frames = 60;
+  server = plexus_test_server_start ();
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-queue", 1000, NULL);
+  h = make_harness (e, "image/jpeg", &bus);
+  /* a frame that arrives before PLAYING is dropped: the first one pulled
+   * may be any file, the rest follow in turn */
+  for (i = 0; i < 50; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    GstMapInfo map;
+    gsize len;
+    const guint8 *want;
+
+    fail_unless (buf != NULL);
+    gst_buffer_map (buf, &map, GST_MAP_READ);
+    if (i == 0) {
+      for (first = 0; first < G_N_ELEMENTS (files); first++)
+        if (g_bytes_get_size (files[first]) == map.size)
+          break;
+      fail_unless (first < G_N_ELEMENTS (files));
+    }
+    want = g_bytes_get_data (files[(first + i) % 3], &len);
+    fail_unless_equals_uint64 (map.size, len);
+    fail_unless (memcmp (map.data, want, len) == 0, "frame %u differs", i);
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-queue-full"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-corrupt-base64") +
+          stat_u64 (h->element, "dropped-corrupt-jpeg") +
+          stat_u64 (h->element, "dropped-size-mismatch"),
+      0);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+  for (i = 0; i < G_N_ELEMENTS (files); i++) {
+    gchar *name = g_strdup_printf ("%s/cam%02u.jpg", dir, i);
+
+    g_unlink (name);
+    g_free (name);
+    g_bytes_unref (files[i]);
+  }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
 
 GST_START_TEST (test_caps_change_mid_stream)
 {
@@ -986,6 +1075,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_raw_rgb_bgrx_gray);
   tcase_add_test (tc, test_raw_i420_from_444);
   tcase_add_test (tc, test_caps_change_mid_stream);
+  tcase_add_test (tc, test_jpeg_files_full_speed);
   tcase_add_test (tc, test_subsampling_change_mid_stream);
   tcase_add_test (tc, test_corrupt_frames_skipped);
   tcase_add_test (tc, test_unauthorized_4001);
