@@ -497,6 +497,16 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     case GST_PLEXUS_CLOSE_RECONNECT:
       break;
   }
+  /* the server would present the same certificate again */
+  if (info->error && info->error->domain == G_TLS_ERROR) {
+    post_state (c, "closed", 0, reason, 0, 0);
+    GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, OPEN_READ_WRITE,
+        ("TLS failure talking to the Plexus server"),
+        ("%s", info->error->message),
+        ("tls-error", G_TYPE_STRING, info->error->message, NULL));
+    end (c, GST_PLEXUS_END_ERROR);
+    return GST_SENSOR_WS_CLOSE_STOP;
+  }
   if (info->close_code == 1009)
     GST_ELEMENT_WARNING (c->element, STREAM, TOO_LAZY,
         ("The connection closed over a message too large to accept"), (NULL));

@@ -20,6 +20,7 @@ typedef struct
   GMutex lock;
   GCond cond;
   gboolean ready;
+  GTlsCertificate *cert; /* wss:// when set */
 } PlexusTestServer;
 
 static gpointer
@@ -33,9 +34,11 @@ plexus_test_server_thread (gpointer data)
   s->cloud.context = s->context;
   s->cloud.loop = s->loop;
   s->cloud.address = "127.0.0.1";
-  s->cloud.http = soup_server_new ("server-header", "sensor-cloud", NULL);
-  fail_unless (soup_server_listen_local (
-      s->cloud.http, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  s->cloud.http = soup_server_new (
+      "server-header", "sensor-cloud", "tls-certificate", s->cert, NULL);
+  fail_unless (soup_server_listen_local (s->cloud.http, 0,
+      SOUP_SERVER_LISTEN_IPV4_ONLY | (s->cert ? SOUP_SERVER_LISTEN_HTTPS : 0),
+      &error));
   uris = soup_server_get_uris (s->cloud.http);
   s->port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
@@ -58,11 +61,13 @@ plexus_test_server_thread (gpointer data)
   return NULL;
 }
 
+/* @cert: serve wss:// with it, or NULL */
 static PlexusTestServer *
-plexus_test_server_start (void)
+plexus_test_server_start_full (GTlsCertificate *cert)
 {
   PlexusTestServer *s = g_new0 (PlexusTestServer, 1);
 
+  s->cert = cert ? g_object_ref (cert) : NULL;
   g_mutex_init (&s->lock);
   g_cond_init (&s->cond);
   s->context = g_main_context_new ();
@@ -73,6 +78,12 @@ plexus_test_server_start (void)
     g_cond_wait (&s->cond, &s->lock);
   g_mutex_unlock (&s->lock);
   return s;
+}
+
+static PlexusTestServer *
+plexus_test_server_start (void)
+{
+  return plexus_test_server_start_full (NULL);
 }
 
 static gboolean
@@ -95,6 +106,7 @@ plexus_test_server_stop (PlexusTestServer *s)
   g_main_context_unref (s->context);
   g_mutex_clear (&s->lock);
   g_cond_clear (&s->cond);
+  g_clear_object (&s->cert);
   g_free (s);
   sensor_cloud_plexus_options_reset ();
 }
@@ -102,7 +114,7 @@ plexus_test_server_stop (PlexusTestServer *s)
 static inline gchar *
 plexus_test_server_location (PlexusTestServer *s)
 {
-  return g_strdup_printf ("ws://127.0.0.1:%u", s->port);
+  return g_strdup_printf ("%s://127.0.0.1:%u", s->cert ? "wss" : "ws", s->port);
 }
 
 static inline SensorCloudPlexusStats

@@ -16,6 +16,7 @@
 #include <gst/sensor/sensor.h>
 
 #include "plexus-test-server.h"
+#include "../sensor-test-tls.h"
 
 #define KEY SENSOR_CLOUD_PLEXUS_KEY
 
@@ -602,6 +603,53 @@ wait_eos (GstHarness *h, GstClockTime timeout)
   fail ("no EOS");
 }
 
+/* wss:// with a self-signed certificate: a TLS failure is an error at once,
+ * without reconnects; with the certificate as ca-file frames flow. */
+GST_START_TEST (test_tls)
+{
+  GTlsCertificate *cert = sensor_test_tls_certificate ();
+  gchar *ca = sensor_test_tls_certificate_file ();
+  PlexusTestServer *server = plexus_test_server_start_full (cert);
+  const GstStructure *details = NULL;
+  GstElement *src;
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+
+  src = make_src (server, "default", KEY);
+  g_object_set (src, "retries", 3, NULL);
+  h = make_harness (src, NULL, &bus);
+  m = plexus_pop_message (bus, GST_MESSAGE_ERROR, 5 * GST_SECOND);
+  fail_unless (m != NULL, "no error for a self-signed certificate");
+  gst_message_parse_error (m, &err, NULL);
+  fail_unless (g_error_matches (
+                   err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE),
+      "%s", err->message);
+  fail_unless (strstr (err->message, "TLS") != NULL, "%s", err->message);
+  gst_message_parse_error_details (m, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_string (details, "tls-error") != NULL);
+  g_error_free (err);
+  gst_message_unref (m);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  fail_unless_equals_int (plexus_test_server_stats ().connections, 0);
+  teardown (h, bus);
+
+  src = make_src (server, "default", KEY);
+  g_object_set (src, "ca-file", ca, NULL);
+  h = make_harness (src, NULL, &bus);
+  gst_buffer_unref (gst_harness_pull (h));
+  fail_unless_equals_int (plexus_test_server_stats ().connections, 1);
+  teardown (h, bus);
+
+  plexus_test_server_stop (server);
+  g_object_unref (cert);
+  g_free (ca);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_stream_timeout_eos)
 {
   PlexusTestServer *server = plexus_test_server_start ();
@@ -1081,6 +1129,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_unauthorized_4001);
   tcase_add_test (tc, test_payment_required_4002);
   tcase_add_test (tc, test_stream_timeout_eos);
+  tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_reconnect_on_timeout);
   tcase_add_test (tc, test_1011_reconnects);
   tcase_add_test (tc, test_network_loss_reconnects);
