@@ -1362,8 +1362,9 @@ GST_START_TEST (test_decode_threads_caps_change)
   GstHarness *h;
   GstPad *pad;
   CapsAtPush c;
-  guint i, changes = 0;
+  guint i, changes = 0, run = 0;
   gint last_w = 0;
+  GstClockTime last_pts = 0;
 
   /* full speed, size halved every other pair of frames: jobs are in
    * flight whenever the size changes */
@@ -1399,8 +1400,15 @@ GST_START_TEST (test_decode_threads_caps_change)
     fail_unless_equals_int (caps_size & 0xffff, hh);
     gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, w, hh);
     fail_unless_equals_uint64 (gst_buffer_get_size (buf), info.size);
-    if (last_w && w != last_w)
+    /* in order: PTS rise, sizes come in pairs (only the first may be cut) */
+    fail_unless (GST_BUFFER_PTS (buf) > last_pts, "frame %u out of order", i);
+    last_pts = GST_BUFFER_PTS (buf);
+    if (last_w && w != last_w) {
+      fail_unless (changes == 0 || run == 2, "frame %u: a run of %u", i, run);
       changes++;
+      run = 0;
+    }
+    run++;
     last_w = w;
     if (i % 8 == 5) {
       /* and holds the picture of that size */
