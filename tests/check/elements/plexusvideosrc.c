@@ -1434,6 +1434,90 @@ GST_START_TEST (test_decode_threads_caps_change)
 
 GST_END_TEST;
 
+/* Holds the first frame until the server has closed with 4008, so that the
+ * rest of the frames and the EOS wait in the queue behind it. */
+static GstPadProbeReturn
+hold_first_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  gint *held = user_data;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  if ((*held)++ > 0)
+    return GST_PAD_PROBE_OK;
+  while (plexus_test_server_stats ().last_close_code != 4008 &&
+      g_get_monotonic_time () < end)
+    g_usleep (5 * 1000);
+  g_usleep (200 * 1000);
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST (test_decode_threads_eos_after_frames)
+{
+  GstPad *pad;
+  gint held = 0;
+  MtFiles f;
+  PlexusTestServer *server;
+  GstElement *e;
+  GstBus *bus;
+  GstHarness *h;
+  GArray *seq = g_array_new (FALSE, FALSE, sizeof (gint));
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gboolean eos = FALSE;
+  guint64 received, pushed, not_playing;
+  guint n, i;
+
+  /* 4008 right behind a burst of frames, queued while the first frame is
+   * held downstream: EOS waits for the frames still being decoded, so every
+   * decoded frame reaches downstream first */
+  mt_files_make (&f);
+  sensor_cloud_plexus_options ()->jpeg_dir = g_strdup (f.dir);
+  sensor_cloud_plexus_options ()->fps = 0;
+  sensor_cloud_plexus_options ()->close_after = 40;
+  sensor_cloud_plexus_options ()->close_code = 4008;
+  server = plexus_test_server_start ();
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-queue", 1000, "decode-threads", 4, NULL);
+  h = make_harness (e, "video/x-raw, format=I420", &bus);
+  pad = gst_element_get_static_pad (h->element, "src_0");
+  gst_pad_add_probe (
+      pad, GST_PAD_PROBE_TYPE_BUFFER, hold_first_frame, &held, NULL);
+  gst_object_unref (pad);
+  while (!eos && g_get_monotonic_time () < end) {
+    GstEvent *ev = gst_harness_try_pull_event (h);
+
+    if (!ev) {
+      g_usleep (5 * 1000);
+      continue;
+    }
+    eos = GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    gst_event_unref (ev);
+  }
+  fail_unless (eos);
+  received = stat_u64 (h->element, "frames-received");
+  pushed = stat_u64 (h->element, "frames-pushed");
+  not_playing = stat_u64 (h->element, "dropped-not-playing");
+  n = gst_harness_buffers_in_queue (h);
+  fail_unless (n >= 10, "%u frames", n);
+  fail_unless_equals_uint64 (pushed, n);
+  fail_unless_equals_uint64 (received - not_playing, n);
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    gint idx = mt_match (&f, buf);
+
+    fail_unless (idx >= 0);
+    g_array_append_val (seq, idx);
+    gst_buffer_unref (buf);
+  }
+  fail_unless (mt_in_order (seq, 0));
+  fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+  g_array_unref (seq);
+  mt_files_free (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_decode_threads_stop_mid_stream)
 {
   MtFiles f;
@@ -1530,6 +1614,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_decode_threads_identical_output);
   tcase_add_test (tc, test_decode_threads_corrupt_frame);
   tcase_add_test (tc, test_decode_threads_caps_change);
+  tcase_add_test (tc, test_decode_threads_eos_after_frames);
   tcase_add_test (tc, test_decode_threads_stop_mid_stream);
   tcase_add_test (tc, test_properties);
   return s;
