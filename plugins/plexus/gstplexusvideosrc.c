@@ -13,6 +13,10 @@
  * PTS is the running time at which the frame arrived; the frame's own
  * `timestamp` (Unix ms) rides in the epoch meta (`timestamp/x-unix`).
  *
+ * Raw output is decoded on `decode-threads` worker threads per camera, one
+ * frame each; frames still leave in arrival order, and every frame in
+ * flight goes out before a caps change or an event.
+ *
  * |[
  * gst-launch-1.0 plexusvideosrc location=ws://127.0.0.1:8080 \
  *     source-id=robot-01 api-key=plx_... ! video/x-raw,format=I420 ! \
@@ -1326,7 +1330,8 @@ gst_plexus_video_src_class_init (GstPlexusVideoSrcClass *klass)
           "Threads per camera decoding JPEG frames in parallel for raw "
           "output; frames still go out in arrival order (0 = automatic: the "
           "number of processors, at most 4; 1 = decode on the streaming "
-          "thread). 4:2:2/4:4:4 JPEGs to I420 are decoded one at a time",
+          "thread). JPEGs that are not 4:2:0 but go out as I420 are decoded "
+          "one at a time",
           0, MAX_DECODE_THREADS, DEFAULT_DECODE_THREADS, rw));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
