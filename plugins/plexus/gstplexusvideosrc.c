@@ -630,6 +630,8 @@ discard_jobs (Output *o)
 {
   DecodeJob *job;
 
+  if (o->jobs.length > 0)
+    GST_DEBUG_OBJECT (o->pad, "dropping %u frame(s) in flight", o->jobs.length);
   while ((job = g_queue_pop_head (&o->jobs))) {
     wait_job (o, job);
     job_free (job);
