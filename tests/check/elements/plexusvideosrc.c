@@ -1197,12 +1197,32 @@ mt_match (MtFiles *f, GstBuffer *buf)
   return match;
 }
 
+/* Answers the allocation query with a pool of at most @user_data buffers. */
+static GstPadProbeReturn
+propose_small_pool (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+  GstBufferPool *pool;
+  GstCaps *caps;
+  GstVideoInfo vi;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_OK;
+  gst_query_parse_allocation (query, &caps, NULL);
+  fail_unless (gst_video_info_from_caps (&vi, caps));
+  pool = gst_video_buffer_pool_new ();
+  gst_query_add_allocation_pool (
+      query, pool, vi.size, 1, GPOINTER_TO_UINT (user_data));
+  gst_object_unref (pool);
+  return GST_PAD_PROBE_HANDLED;
+}
+
 /* Streams the files at full speed (every @corrupt_every-th frame cut short
  * when set) into raw I420 with @threads decode threads; returns the file
  * index of each of @n frames pulled, checking PTS, metas and caps. */
 static GArray *
-mt_pull (MtFiles *f, guint threads, guint corrupt_every, guint n,
-    guint64 *decode_errors)
+mt_pull (MtFiles *f, guint threads, guint corrupt_every, guint pool_max,
+    guint n, guint64 *decode_errors)
 {
   GArray *seq = g_array_new (FALSE, FALSE, sizeof (gint));
   PlexusTestServer *server;
@@ -1224,6 +1244,16 @@ mt_pull (MtFiles *f, guint threads, guint corrupt_every, guint n,
   g_object_set (e, "max-queue", 1000, "decode-threads", threads, NULL);
   g_object_get (e, "decode-threads", &threads_set, NULL);
   fail_unless_equals_int (threads_set, threads);
+  if (pool_max) {
+    GstPad *pad;
+
+    fail_unless_equals_int (
+        gst_element_set_state (e, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+    pad = gst_element_get_static_pad (e, "src_0");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+        propose_small_pool, GUINT_TO_POINTER (pool_max), NULL);
+    gst_object_unref (pad);
+  }
   h = make_harness (e, "video/x-raw, format=I420", &bus);
   for (i = 0; i < n; i++) {
     GstBuffer *buf = gst_harness_pull (h);
@@ -1294,9 +1324,9 @@ GST_START_TEST (test_decode_threads_identical_output)
   mt_files_make (&f);
   /* 1 = the streaming thread decodes; 4 = workers, pushed in order: the
    * same frames, byte for byte, in the same order, none lost */
-  one = mt_pull (&f, 1, 0, 40, &errors);
+  one = mt_pull (&f, 1, 0, 0, 40, &errors);
   fail_unless_equals_uint64 (errors, 0);
-  four = mt_pull (&f, 4, 0, 40, &errors);
+  four = mt_pull (&f, 4, 0, 0, 40, &errors);
   fail_unless_equals_uint64 (errors, 0);
   fail_unless (mt_in_order (one, 0));
   fail_unless (mt_in_order (four, 0));
@@ -1313,6 +1343,24 @@ GST_START_TEST (test_decode_threads_identical_output)
 
 GST_END_TEST;
 
+GST_START_TEST (test_decode_threads_small_downstream_pool)
+{
+  MtFiles f;
+  GArray *seq;
+  guint64 errors = 0;
+
+  mt_files_make (&f);
+  /* downstream's pool has 2 buffers, 4 threads want 4: frames in flight
+   * go out before the next buffer is waited for, no deadlock */
+  seq = mt_pull (&f, 4, 0, 2, 30, &errors);
+  fail_unless (mt_in_order (seq, 0));
+  fail_unless_equals_uint64 (errors, 0);
+  g_array_unref (seq);
+  mt_files_free (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_decode_threads_corrupt_frame)
 {
   MtFiles f;
@@ -1322,7 +1370,7 @@ GST_START_TEST (test_decode_threads_corrupt_frame)
   mt_files_make (&f);
   /* every 4th JPEG is cut short: it fails in a worker, is dropped and
    * counted, and the good ones around it keep their order */
-  seq = mt_pull (&f, 4, 4, 30, &errors);
+  seq = mt_pull (&f, 4, 4, 0, 30, &errors);
   fail_unless (mt_in_order (seq, 4));
   fail_unless (errors >= 9, "%" G_GUINT64_FORMAT " decode errors", errors);
   g_array_unref (seq);
@@ -1622,6 +1670,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_thermal_meta);
   tcase_add_test (tc, test_no_server_gives_up);
   tcase_add_test (tc, test_decode_threads_identical_output);
+  tcase_add_test (tc, test_decode_threads_small_downstream_pool);
   tcase_add_test (tc, test_decode_threads_corrupt_frame);
   tcase_add_test (tc, test_decode_threads_caps_change);
   tcase_add_test (tc, test_decode_threads_eos_after_frames);
