@@ -14,6 +14,9 @@
  *
  * With several rounds, each pairs the bare loop with the element (under the
  * same machine load) and the spread of the per-round ratios is printed.
+ *
+ * PLEXUS_BENCH_SRC_PROPS (e.g. "decode-threads=1") adds properties to
+ * plexusvideosrc; the baseline stays the single-threaded bare loop.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -134,12 +137,13 @@ static gboolean
 element (
     guint port, guint frames, gdouble *fps, gdouble *cpu_ms, guint64 *dropped)
 {
+  const gchar *props = g_getenv ("PLEXUS_BENCH_SRC_PROPS");
   gchar *desc = g_strdup_printf (
       "plexusvideosrc name=src "
       "location=ws://127.0.0.1:%u source-id=bench api-key=" KEY
-      " max-queue=1000 ! video/x-raw,format=I420 ! fakesink name=sink "
+      " max-queue=1000 %s ! video/x-raw,format=I420 ! fakesink name=sink "
       "sync=false",
-      port);
+      port, props ? props : "");
   GError *error = NULL;
   GstElement *pipe = gst_parse_launch (desc, &error);
   GstElement *sink, *src;
@@ -247,6 +251,8 @@ main (int argc, char **argv)
   g_print ("%u camera-like JPEGs, %.0f KB on average, %u frames per run, "
            "%u round(s)\n",
       jpegs->len, total / 1024.0 / jpegs->len, frames, rounds);
+  if (g_getenv ("PLEXUS_BENCH_SRC_PROPS"))
+    g_print ("plexusvideosrc %s\n", g_getenv ("PLEXUS_BENCH_SRC_PROPS"));
 
   max = g_strdup_printf ("%u", frames);
   cloud = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, argv[1],

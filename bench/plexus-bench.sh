@@ -7,6 +7,8 @@
 #
 # ROUNDS (default 5): bare-loop/element pairs; the ratio is printed per
 # round and as mean, median and range.
+# PLEXUS_BENCH_SRC_PROPS="decode-threads=1" sets plexusvideosrc properties
+# (default: none, i.e. automatic decode threads).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)

@@ -13,6 +13,10 @@
  * PTS is the running time at which the frame arrived; the frame's own
  * `timestamp` (Unix ms) rides in the epoch meta (`timestamp/x-unix`).
  *
+ * Raw output is decoded on `decode-threads` worker threads per camera, one
+ * frame each; frames still leave in arrival order, and every frame in
+ * flight goes out before a caps change or an event.
+ *
  * |[
  * gst-launch-1.0 plexusvideosrc location=ws://127.0.0.1:8080 \
  *     source-id=robot-01 api-key=plx_... ! video/x-raw,format=I420 ! \
@@ -41,6 +45,9 @@ GST_DEBUG_CATEGORY_STATIC (plexus_video_src_debug);
 #define DEFAULT_CONNECT_TIMEOUT GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT
 #define DEFAULT_RECONNECT_ON_TIMEOUT FALSE
 #define DEFAULT_MAX_QUEUE 4
+#define DEFAULT_DECODE_THREADS 0
+#define MAX_DECODE_THREADS 16
+#define AUTO_DECODE_THREADS_CAP 4
 
 #define RAW_FORMATS "{ I420, RGB, BGRx, GRAY8 }"
 
@@ -50,6 +57,7 @@ enum {
   PROP_CONNECT_TIMEOUT,
   PROP_RECONNECT_ON_TIMEOUT,
   PROP_MAX_QUEUE,
+  PROP_DECODE_THREADS,
 };
 
 static GstStaticPadTemplate src_template =
@@ -60,6 +68,16 @@ static GstStaticPadTemplate src_template =
             "video/x-raw, format = (string) " RAW_FORMATS ", "
             "width = (int) [ 1, 65535 ], height = (int) [ 1, 65535 ], "
             "framerate = (fraction) 0/1, pixel-aspect-ratio = (fraction) 1/1"));
+
+/* One frame being decoded off the streaming thread. */
+typedef struct
+{
+  GstBuffer *jpeg;
+  GstBuffer *out; /* acquired from the pool in stream order */
+  gboolean ok;
+  gchar *error;  /* TurboJPEG's message when !ok */
+  gboolean done; /* Output.job_lock */
+} DecodeJob;
 
 typedef struct
 {
@@ -80,6 +98,15 @@ typedef struct
   GstVideoConverter *convert; /* RGB -> I420 for non-4:2:0 JPEGs */
   GstVideoInfo tmp_info;
   GstBuffer *tmp;
+
+  /* frame-parallel decoding: jobs go to the workers and come back out in
+   * order; the streaming thread owns the FIFO, workers only set `done` */
+  guint n_threads; /* fixed while the pad is active */
+  GThreadPool *workers;
+  GQueue jobs;        /* DecodeJob*, oldest first */
+  GstBuffer *pending; /* a JPEG popped while no output buffer was free */
+  GMutex job_lock;
+  GCond job_cond; /* a job is done, or the data queue got an item */
 } Output;
 
 struct _GstPlexusVideoSrc
@@ -89,6 +116,7 @@ struct _GstPlexusVideoSrc
   GstPlexusSettings settings; /* object lock */
   gchar *camera_ids;
   guint max_queue;
+  guint decode_threads;
 
   GPtrArray *outputs; /* of Output*, fixed between READY and NULL */
   GstPlexusConnection *conn;
@@ -187,6 +215,10 @@ queue_object (
   }
   if (!gst_data_queue_push_force (o->queue, item))
     item_destroy (item);
+  /* the streaming thread may be waiting for a job or for more input */
+  g_mutex_lock (&o->job_lock);
+  g_cond_signal (&o->job_cond);
+  g_mutex_unlock (&o->job_lock);
 }
 
 static void
@@ -438,14 +470,13 @@ clear_convert (Output *o)
 }
 
 static gboolean
-decode_into (Output *o, const guint8 *jpeg, gsize len, GstBuffer *out)
+decode_into (
+    Output *o, tjhandle tj, const guint8 *jpeg, gsize len, GstBuffer *out)
 {
   GstVideoFrame frame;
   gboolean ok = TRUE;
   int r;
 
-  if (!o->tj)
-    o->tj = tjInitDecompress ();
   if (!gst_video_frame_map (&frame, &o->info, out, GST_MAP_WRITE))
     return FALSE;
 
@@ -459,7 +490,7 @@ decode_into (Output *o, const guint8 *jpeg, gsize len, GstBuffer *out)
           planes[i] = GST_VIDEO_FRAME_PLANE_DATA (&frame, i);
           strides[i] = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, i);
         }
-        r = tjDecompressToYUVPlanes (o->tj, jpeg, len, planes, o->jpeg_width,
+        r = tjDecompressToYUVPlanes (tj, jpeg, len, planes, o->jpeg_width,
             strides, o->jpeg_height, TJFLAG_FASTDCT);
         ok = r == 0;
       } else {
@@ -469,10 +500,9 @@ decode_into (Output *o, const guint8 *jpeg, gsize len, GstBuffer *out)
           ok = FALSE;
           break;
         }
-        r = tjDecompress2 (o->tj, jpeg, len,
-            GST_VIDEO_FRAME_PLANE_DATA (&tmp, 0), o->jpeg_width,
-            GST_VIDEO_FRAME_PLANE_STRIDE (&tmp, 0), o->jpeg_height, TJPF_RGB,
-            TJFLAG_FASTDCT);
+        r = tjDecompress2 (tj, jpeg, len, GST_VIDEO_FRAME_PLANE_DATA (&tmp, 0),
+            o->jpeg_width, GST_VIDEO_FRAME_PLANE_STRIDE (&tmp, 0),
+            o->jpeg_height, TJPF_RGB, TJFLAG_FASTDCT);
         ok = r == 0;
         if (ok)
           gst_video_converter_frame (o->convert, &tmp, &frame);
@@ -488,10 +518,9 @@ decode_into (Output *o, const guint8 *jpeg, gsize len, GstBuffer *out)
           TJPF_BGRX :
           TJPF_GRAY;
 
-      r = tjDecompress2 (o->tj, jpeg, len,
-          GST_VIDEO_FRAME_PLANE_DATA (&frame, 0), o->jpeg_width,
-          GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), o->jpeg_height, pf,
-          TJFLAG_FASTDCT);
+      r = tjDecompress2 (tj, jpeg, len, GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+          o->jpeg_width, GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+          o->jpeg_height, pf, TJFLAG_FASTDCT);
       ok = r == 0;
       break;
     }
@@ -501,8 +530,173 @@ decode_into (Output *o, const guint8 *jpeg, gsize len, GstBuffer *out)
   }
   gst_video_frame_unmap (&frame);
   if (!ok)
-    GST_DEBUG_OBJECT (o->pad, "TurboJPEG: %s", tjGetErrorStr2 (o->tj));
+    GST_DEBUG_OBJECT (o->pad, "TurboJPEG: %s", tjGetErrorStr2 (tj));
   return ok;
+}
+
+/* Decodes @job into its output buffer and stamps it with the JPEG's PTS and
+ * metas; on the streaming thread or a worker. */
+static void
+decode_job (Output *o, tjhandle tj, DecodeJob *job)
+{
+  GstMapInfo map;
+
+  if (!gst_buffer_map (job->jpeg, &map, GST_MAP_READ)) {
+    job->error = g_strdup ("cannot map the JPEG");
+    return;
+  }
+  job->ok = decode_into (o, tj, map.data, map.size, job->out);
+  gst_buffer_unmap (job->jpeg, &map);
+  if (job->ok)
+    gst_buffer_copy_into (job->out, job->jpeg, GST_BUFFER_COPY_METADATA, 0, -1);
+  else
+    job->error = g_strdup (tjGetErrorStr2 (tj));
+}
+
+static void
+job_free (DecodeJob *job)
+{
+  gst_clear_buffer (&job->jpeg);
+  gst_clear_buffer (&job->out);
+  g_free (job->error);
+  g_free (job);
+}
+
+static void
+worker_tj_free (gpointer tj)
+{
+  tjDestroy (tj);
+}
+
+/* each worker thread decodes with its own handle, freed when it exits */
+static GPrivate worker_tj = G_PRIVATE_INIT (worker_tj_free);
+
+static void
+worker_decode (gpointer data, gpointer user_data)
+{
+  DecodeJob *job = data;
+  Output *o = user_data;
+  tjhandle tj = g_private_get (&worker_tj);
+
+  if (!tj) {
+    tj = tjInitDecompress ();
+    g_private_set (&worker_tj, tj);
+  }
+  decode_job (o, tj, job);
+  g_mutex_lock (&o->job_lock);
+  job->done = TRUE;
+  g_cond_signal (&o->job_cond);
+  g_mutex_unlock (&o->job_lock);
+}
+
+static gboolean
+job_is_done (Output *o, DecodeJob *job)
+{
+  gboolean done;
+
+  g_mutex_lock (&o->job_lock);
+  done = job->done;
+  g_mutex_unlock (&o->job_lock);
+  return done;
+}
+
+static void
+wait_job (Output *o, DecodeJob *job)
+{
+  g_mutex_lock (&o->job_lock);
+  while (!job->done)
+    g_cond_wait (&o->job_cond, &o->job_lock);
+  g_mutex_unlock (&o->job_lock);
+}
+
+/* Waits until the oldest job is done, or until another frame could be
+ * dispatched to an idle worker. */
+static void
+wait_progress (Output *o)
+{
+  DecodeJob *head = g_queue_peek_head (&o->jobs);
+
+  g_mutex_lock (&o->job_lock);
+  while (!head->done &&
+      (o->pending || o->jobs.length >= o->n_threads ||
+          gst_data_queue_is_empty (o->queue)))
+    g_cond_wait (&o->job_cond, &o->job_lock);
+  g_mutex_unlock (&o->job_lock);
+}
+
+/* Stop or flush: the workers finish what they have, nothing is pushed. */
+static void
+discard_jobs (Output *o)
+{
+  DecodeJob *job;
+
+  if (o->jobs.length > 0)
+    GST_DEBUG_OBJECT (o->pad, "dropping %u frame(s) in flight", o->jobs.length);
+  while ((job = g_queue_pop_head (&o->jobs))) {
+    wait_job (o, job);
+    job_free (job);
+  }
+  gst_clear_buffer (&o->pending);
+}
+
+static void
+count_decode_error (Output *o, const gchar *error)
+{
+  GstPlexusVideoSrc *self = o->src;
+  gboolean warn;
+
+  g_mutex_lock (&self->stats_lock);
+  self->dropped_decode++;
+  warn = gst_plexus_rate_limit (&self->last_warn_us);
+  g_mutex_unlock (&self->stats_lock);
+  if (warn)
+    GST_ELEMENT_WARNING (self, STREAM, DECODE,
+        ("Dropped a JPEG of camera \"%s\" that does not decode", o->camera_id),
+        ("%s", GST_STR_NULL (error)));
+}
+
+/* Pushes a finished job; a frame that did not decode is dropped. */
+static GstFlowReturn
+push_job (Output *o, DecodeJob *job)
+{
+  GstBuffer *out;
+
+  if (!job->ok) {
+    count_decode_error (o, job->error);
+    job_free (job);
+    return GST_FLOW_OK;
+  }
+  out = g_steal_pointer (&job->out);
+  job_free (job);
+  STATS_INC (o->src, frames_pushed);
+  return gst_pad_push (o->pad, out);
+}
+
+/* A flow that ends this pad's stream, as opposed to a frame dropped because
+ * one of several cameras is not linked. */
+static gboolean
+flow_stops (Output *o, GstFlowReturn ret)
+{
+  if (ret == GST_FLOW_OK)
+    return FALSE;
+  return !(ret == GST_FLOW_NOT_LINKED && o->src->outputs->len > 1);
+}
+
+/* Pushes every job in flight, in order, before caps or an event. */
+static GstFlowReturn
+drain_jobs (Output *o)
+{
+  DecodeJob *job;
+
+  while ((job = g_queue_pop_head (&o->jobs))) {
+    GstFlowReturn ret;
+
+    wait_job (o, job);
+    ret = push_job (o, job);
+    if (flow_stops (o, ret))
+      return ret;
+  }
+  return GST_FLOW_OK;
 }
 
 static void
@@ -518,8 +712,36 @@ send_stream_start (Output *o)
   o->started = TRUE;
 }
 
+static gboolean
+start_workers (Output *o)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (o->workers)
+    return TRUE;
+  o->workers = g_thread_pool_new (worker_decode, o, o->n_threads, TRUE, &error);
+  if (!o->workers) {
+    GST_WARNING_OBJECT (o->pad, "no decode threads (%s), decoding here",
+        error ? error->message : "?");
+    o->n_threads = 1;
+  }
+  return o->workers != NULL;
+}
+
+static void
+stop_workers (Output *o)
+{
+  if (o->workers) {
+    g_thread_pool_free (o->workers, FALSE, TRUE);
+    o->workers = NULL;
+  }
+}
+
+/* Negotiates for @jpeg when needed, then pushes it (image/jpeg), decodes
+ * and pushes it (one decode thread, or RGB -> I420 through the converter's
+ * shared buffer), or hands it to a worker. */
 static GstFlowReturn
-push_frame (Output *o, GstBuffer *jpeg)
+handle_frame (Output *o, GstBuffer *jpeg)
 {
   GstPlexusVideoSrc *self = o->src;
   GstCustomMeta *meta =
@@ -528,8 +750,12 @@ push_frame (Output *o, GstBuffer *jpeg)
     0,
   };
   gboolean new_segment = !o->have_caps;
+  GstBufferPoolAcquireParams dontwait = {
+    .flags = GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT,
+  };
+  GstFlowReturn ret;
+  DecodeJob *job;
   GstBuffer *out;
-  GstMapInfo map;
 
   {
     GstStructure *s = gst_custom_meta_get_structure (meta);
@@ -550,6 +776,12 @@ push_frame (Output *o, GstBuffer *jpeg)
   if (!o->have_caps || ji.width != o->jpeg_width ||
       ji.height != o->jpeg_height || ji.subsampling != o->subsampling ||
       gst_pad_check_reconfigure (o->pad)) {
+    /* the frames before this one still go out with the caps they had */
+    ret = drain_jobs (o);
+    if (ret != GST_FLOW_OK) {
+      gst_buffer_unref (jpeg);
+      return ret;
+    }
     clear_convert (o);
     if (!negotiate (o, &ji)) {
       gst_buffer_unref (jpeg);
@@ -569,51 +801,90 @@ push_frame (Output *o, GstBuffer *jpeg)
   }
 
   if (!o->raw) {
-    out = jpeg;
-  } else {
-    GstFlowReturn ret = gst_buffer_pool_acquire_buffer (o->pool, &out, NULL);
-    gboolean ok;
-
-    if (ret != GST_FLOW_OK) {
-      gst_buffer_unref (jpeg);
-      return ret;
-    }
-    gst_buffer_map (jpeg, &map, GST_MAP_READ);
-    ok = decode_into (o, map.data, map.size, out);
-    gst_buffer_unmap (jpeg, &map);
-    if (!ok) {
-      gboolean warn;
-
-      gst_buffer_unref (out);
-      gst_buffer_unref (jpeg);
-      g_mutex_lock (&self->stats_lock);
-      self->dropped_decode++;
-      warn = gst_plexus_rate_limit (&self->last_warn_us);
-      g_mutex_unlock (&self->stats_lock);
-      if (warn)
-        GST_ELEMENT_WARNING (self, STREAM, DECODE,
-            ("Dropped a JPEG of camera \"%s\" that does not decode",
-                o->camera_id),
-            ("%s", tjGetErrorStr2 (o->tj)));
-      return GST_FLOW_OK;
-    }
-    gst_buffer_copy_into (out, jpeg, GST_BUFFER_COPY_METADATA, 0, -1);
-    gst_buffer_unref (jpeg);
+    STATS_INC (self, frames_pushed);
+    return gst_pad_push (o->pad, jpeg);
   }
-  STATS_INC (self, frames_pushed);
-  return gst_pad_push (o->pad, out);
+
+  /* while jobs are in flight, a pool at its maximum must not block here:
+   * the buffers it waits for may be the ones being decoded */
+  ret = gst_buffer_pool_acquire_buffer (
+      o->pool, &out, o->jobs.length > 0 ? &dontwait : NULL);
+  if (ret == GST_FLOW_EOS && o->jobs.length > 0) {
+    o->pending = jpeg;
+    return GST_FLOW_OK;
+  }
+  if (ret != GST_FLOW_OK) {
+    gst_buffer_unref (jpeg);
+    return ret;
+  }
+  job = g_new0 (DecodeJob, 1);
+  job->jpeg = jpeg;
+  job->out = out;
+  /* the converter's buffer is shared: that path stays on this thread */
+  if (o->n_threads > 1 && !o->convert && start_workers (o)) {
+    g_queue_push_tail (&o->jobs, job);
+    g_thread_pool_push (o->workers, job, NULL);
+    return GST_FLOW_OK;
+  }
+  if (!o->tj)
+    o->tj = tjInitDecompress ();
+  decode_job (o, o->tj, job);
+  return push_job (o, job);
 }
 
+/* After a push or a drain: go on, or pause the task (with an error for a
+ * fatal flow). */
+static void
+handle_flow (Output *o, GstFlowReturn ret)
+{
+  if (ret == GST_FLOW_OK)
+    return;
+  /* with several cameras, one left unlinked does not stop the others */
+  if (!flow_stops (o, ret)) {
+    GST_LOG_OBJECT (o->pad, "not linked, frame dropped");
+    return;
+  }
+  GST_DEBUG_OBJECT (o->pad, "pausing: %s", gst_flow_get_name (ret));
+  gst_pad_pause_task (o->pad);
+  discard_jobs (o);
+  if (ret == GST_FLOW_EOS || ret == GST_FLOW_FLUSHING)
+    return;
+  if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
+    if (ret != GST_FLOW_NOT_NEGOTIATED)
+      GST_ELEMENT_FLOW_ERROR (o->src, ret);
+    gst_pad_push_event (o->pad, gst_event_new_eos ());
+  }
+}
+
+/* One step: push the oldest job once it is done, dispatch the next frame
+ * while a worker is free, otherwise wait for one of the two. */
 static void
 output_loop (gpointer user_data)
 {
   Output *o = user_data;
+  DecodeJob *head = g_queue_peek_head (&o->jobs);
   GstDataQueueItem *item;
   GstMiniObject *obj;
-  GstFlowReturn ret;
+
+  if (head) {
+    if (job_is_done (o, head)) {
+      handle_flow (o, push_job (o, g_queue_pop_head (&o->jobs)));
+      return;
+    }
+    if (o->pending || o->jobs.length >= o->n_threads ||
+        gst_data_queue_is_empty (o->queue)) {
+      wait_progress (o);
+      return;
+    }
+  }
+  if (o->pending) {
+    handle_flow (o, handle_frame (o, g_steal_pointer (&o->pending)));
+    return;
+  }
 
   if (!gst_data_queue_pop (o->queue, &item)) {
     gst_pad_pause_task (o->pad);
+    discard_jobs (o);
     return;
   }
   obj = item->object;
@@ -625,30 +896,33 @@ output_loop (gpointer user_data)
   if (GST_IS_EVENT (obj)) {
     GstEvent *ev = GST_EVENT (obj);
     gboolean eos = GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    GstFlowReturn ret = drain_jobs (o);
 
+    if (ret != GST_FLOW_OK) {
+      gst_event_unref (ev);
+      handle_flow (o, ret);
+      return;
+    }
     gst_pad_push_event (o->pad, ev);
     if (eos)
       gst_pad_pause_task (o->pad);
     return;
   }
 
-  ret = push_frame (o, GST_BUFFER (obj));
-  if (ret == GST_FLOW_OK)
-    return;
-  /* with several cameras, one left unlinked does not stop the others */
-  if (ret == GST_FLOW_NOT_LINKED && o->src->outputs->len > 1) {
-    GST_LOG_OBJECT (o->pad, "not linked, frame dropped");
-    return;
-  }
-  GST_DEBUG_OBJECT (o->pad, "pausing: %s", gst_flow_get_name (ret));
-  gst_pad_pause_task (o->pad);
-  if (ret == GST_FLOW_EOS || ret == GST_FLOW_FLUSHING)
-    return;
-  if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
-    if (ret != GST_FLOW_NOT_NEGOTIATED)
-      GST_ELEMENT_FLOW_ERROR (o->src, ret);
-    gst_pad_push_event (o->pad, gst_event_new_eos ());
-  }
+  handle_flow (o, handle_frame (o, GST_BUFFER (obj)));
+}
+
+static guint
+decode_threads (GstPlexusVideoSrc *self)
+{
+  guint n;
+
+  GST_OBJECT_LOCK (self);
+  n = self->decode_threads;
+  GST_OBJECT_UNLOCK (self);
+  if (n == 0)
+    n = CLAMP (g_get_num_processors (), 1, AUTO_DECODE_THREADS_CAP);
+  return n;
 }
 
 static gboolean
@@ -662,12 +936,16 @@ output_activate_mode (
   if (active) {
     o->started = FALSE;
     o->have_caps = FALSE;
+    o->n_threads = decode_threads (o->src);
+    GST_DEBUG_OBJECT (pad, "%u decode thread(s)", o->n_threads);
     gst_data_queue_set_flushing (o->queue, FALSE);
     return gst_pad_start_task (pad, output_loop, o, NULL);
   }
   gst_data_queue_set_flushing (o->queue, TRUE);
   gst_data_queue_flush (o->queue);
   gst_pad_stop_task (pad);
+  discard_jobs (o);
+  stop_workers (o);
   release_pool (o);
   clear_convert (o);
   return TRUE;
@@ -706,6 +984,10 @@ output_free (Output *o)
   gst_data_queue_set_flushing (o->queue, TRUE);
   gst_data_queue_flush (o->queue);
   g_object_unref (o->queue);
+  discard_jobs (o);
+  stop_workers (o);
+  g_mutex_clear (&o->job_lock);
+  g_cond_clear (&o->job_cond);
   release_pool (o);
   clear_convert (o);
   if (o->tj)
@@ -755,6 +1037,10 @@ create_outputs (GstPlexusVideoSrc *self)
 
     o->src = self;
     o->camera_id = g_strdup (ids[i]);
+    g_mutex_init (&o->job_lock);
+    g_cond_init (&o->job_cond);
+    g_queue_init (&o->jobs);
+    o->n_threads = 1;
     o->queue = gst_data_queue_new (queue_full, NULL, NULL, o);
     gst_data_queue_set_flushing (o->queue, TRUE);
     o->pad = gst_pad_new_from_static_template (&src_template, name);
@@ -935,6 +1221,9 @@ gst_plexus_video_src_set_property (
       case PROP_MAX_QUEUE:
         self->max_queue = g_value_get_uint (value);
         break;
+      case PROP_DECODE_THREADS:
+        self->decode_threads = g_value_get_uint (value);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         break;
@@ -970,6 +1259,9 @@ gst_plexus_video_src_get_property (
         break;
       case PROP_MAX_QUEUE:
         g_value_set_uint (value, self->max_queue);
+        break;
+      case PROP_DECODE_THREADS:
+        g_value_set_uint (value, self->decode_threads);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1035,6 +1327,14 @@ gst_plexus_video_src_class_init (GstPlexusVideoSrcClass *klass)
           "Frames kept per camera while downstream is busy; the oldest is "
           "dropped beyond this",
           1, 1000, DEFAULT_MAX_QUEUE, rw));
+  g_object_class_install_property (gobject_class, PROP_DECODE_THREADS,
+      g_param_spec_uint ("decode-threads", "Decode threads",
+          "Threads per camera decoding JPEG frames in parallel for raw "
+          "output; frames still go out in arrival order (0 = automatic: the "
+          "number of processors, at most 4; 1 = decode on the streaming "
+          "thread). JPEGs that are not 4:2:0 but go out as I420 are decoded "
+          "one at a time",
+          0, MAX_DECODE_THREADS, DEFAULT_DECODE_THREADS, rw));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -1053,6 +1353,7 @@ gst_plexus_video_src_init (GstPlexusVideoSrc *self)
   gst_plexus_settings_init (&self->settings);
   self->camera_ids = g_strdup (DEFAULT_CAMERA_ID);
   self->max_queue = DEFAULT_MAX_QUEUE;
+  self->decode_threads = DEFAULT_DECODE_THREADS;
   g_mutex_init (&self->stats_lock);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }

@@ -1087,6 +1087,526 @@ GST_START_TEST (test_no_server_gives_up)
 
 GST_END_TEST;
 
+/* ---- decode-threads: frame-parallel decoding keeps output identical ---- */
+
+#define MT_FILES 3
+#define MT_W 320
+#define MT_H 240
+
+typedef struct
+{
+  gchar *dir;
+  GBytes *jpeg[MT_FILES];
+  GstBuffer *i420[MT_FILES]; /* TurboJPEG's own decode, the reference */
+  GstVideoInfo info;
+} MtFiles;
+
+/* Noise JPEGs (every pixel differs between files) and their I420 decode. */
+static void
+mt_files_make (MtFiles *f)
+{
+  tjhandle tjc = tjInitCompress (), tjd = tjInitDecompress ();
+  GRand *rand = g_rand_new_with_seed (11);
+  guint8 *rgb = g_malloc (MT_W * MT_H * 3);
+  guint i, k;
+
+  f->dir = g_dir_make_tmp ("plexus-mt-XXXXXX", NULL);
+  fail_unless (f->dir != NULL);
+  gst_video_info_set_format (&f->info, GST_VIDEO_FORMAT_I420, MT_W, MT_H);
+  for (i = 0; i < MT_FILES; i++) {
+    guint8 *jpeg = NULL;
+    unsigned long len = 0;
+    gchar *name = g_strdup_printf ("%s/cam%02u.jpg", f->dir, i);
+    GstVideoFrame frame;
+    unsigned char *planes[3];
+    int strides[3], p;
+
+    for (k = 0; k < MT_W * MT_H * 3; k++)
+      rgb[k] = g_rand_int (rand);
+    fail_unless_equals_int (tjCompress2 (tjc, rgb, MT_W, MT_W * 3, MT_H,
+                                TJPF_RGB, &jpeg, &len, TJSAMP_420, 85, 0),
+        0);
+    f->jpeg[i] = g_bytes_new (jpeg, len);
+    fail_unless (g_file_set_contents (name, (const gchar *) jpeg, len, NULL));
+    f->i420[i] = gst_buffer_new_allocate (NULL, f->info.size, NULL);
+    fail_unless (
+        gst_video_frame_map (&frame, &f->info, f->i420[i], GST_MAP_WRITE));
+    for (p = 0; p < 3; p++) {
+      planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&frame, p);
+      strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, p);
+    }
+    fail_unless_equals_int (tjDecompressToYUVPlanes (tjd, jpeg, len, planes,
+                                MT_W, strides, MT_H, TJFLAG_FASTDCT),
+        0);
+    gst_video_frame_unmap (&frame);
+    tjFree (jpeg);
+    g_free (name);
+  }
+  tjDestroy (tjc);
+  tjDestroy (tjd);
+  g_free (rgb);
+  g_rand_free (rand);
+}
+
+static void
+mt_files_free (MtFiles *f)
+{
+  guint i;
+
+  for (i = 0; i < MT_FILES; i++) {
+    gchar *name = g_strdup_printf ("%s/cam%02u.jpg", f->dir, i);
+
+    g_unlink (name);
+    g_free (name);
+    g_bytes_unref (f->jpeg[i]);
+    gst_buffer_unref (f->i420[i]);
+  }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+/* Which file @buf is the exact I420 decode of, or -1. */
+static gint
+mt_match (MtFiles *f, GstBuffer *buf)
+{
+  GstVideoFrame got, want;
+  gint i, p, y, match = -1;
+
+  fail_unless (gst_video_frame_map (&got, &f->info, buf, GST_MAP_READ));
+  for (i = 0; i < MT_FILES && match < 0; i++) {
+    gboolean same = TRUE;
+
+    fail_unless (
+        gst_video_frame_map (&want, &f->info, f->i420[i], GST_MAP_READ));
+    for (p = 0; p < 3 && same; p++) {
+      gint rows = GST_VIDEO_FRAME_COMP_HEIGHT (&want, p);
+      gint bytes = GST_VIDEO_FRAME_COMP_WIDTH (&want, p);
+
+      for (y = 0; y < rows && same; y++)
+        same = memcmp ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&got, p) +
+                       y * GST_VIDEO_FRAME_PLANE_STRIDE (&got, p),
+                   (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&want, p) +
+                       y * GST_VIDEO_FRAME_PLANE_STRIDE (&want, p),
+                   bytes) == 0;
+    }
+    gst_video_frame_unmap (&want);
+    if (same)
+      match = i;
+  }
+  gst_video_frame_unmap (&got);
+  return match;
+}
+
+/* Answers the allocation query with a pool of at most @user_data buffers. */
+static GstPadProbeReturn
+propose_small_pool (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+  GstBufferPool *pool;
+  GstCaps *caps;
+  GstVideoInfo vi;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_OK;
+  gst_query_parse_allocation (query, &caps, NULL);
+  fail_unless (gst_video_info_from_caps (&vi, caps));
+  pool = gst_video_buffer_pool_new ();
+  gst_query_add_allocation_pool (
+      query, pool, vi.size, 1, GPOINTER_TO_UINT (user_data));
+  gst_object_unref (pool);
+  return GST_PAD_PROBE_HANDLED;
+}
+
+/* Streams the files at full speed (every @corrupt_every-th frame cut short
+ * when set) into raw I420 with @threads decode threads; returns the file
+ * index of each of @n frames pulled, checking PTS, metas and caps. */
+static GArray *
+mt_pull (MtFiles *f, guint threads, guint corrupt_every, guint pool_max,
+    guint n, guint64 *decode_errors)
+{
+  GArray *seq = g_array_new (FALSE, FALSE, sizeof (gint));
+  PlexusTestServer *server;
+  GstElement *e;
+  GstBus *bus;
+  GstHarness *h;
+  GstClockTime last_pts = 0, last_epoch = 0;
+  guint i, threads_set = 0;
+
+  sensor_cloud_plexus_options ()->jpeg_dir = g_strdup (f->dir);
+  sensor_cloud_plexus_options ()->fps = 0;
+  sensor_cloud_plexus_options ()->max_frames = n * 2 + 20;
+  if (corrupt_every) {
+    sensor_cloud_plexus_options ()->corrupt_every = corrupt_every;
+    sensor_cloud_plexus_options ()->corrupt_kind = g_strdup ("truncated");
+  }
+  server = plexus_test_server_start ();
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-queue", 1000, "decode-threads", threads, NULL);
+  g_object_get (e, "decode-threads", &threads_set, NULL);
+  fail_unless_equals_int (threads_set, threads);
+  if (pool_max) {
+    GstPad *pad;
+
+    fail_unless_equals_int (
+        gst_element_set_state (e, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+    pad = gst_element_get_static_pad (e, "src_0");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+        propose_small_pool, GUINT_TO_POINTER (pool_max), NULL);
+    gst_object_unref (pad);
+  }
+  h = make_harness (e, "video/x-raw, format=I420", &bus);
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    GstClockTime epoch;
+    GstCustomMeta *meta;
+    gint w = 0, hh = 0, idx;
+
+    fail_unless (buf != NULL);
+    idx = mt_match (f, buf);
+    fail_unless (idx >= 0, "frame %u is no file's decode", i);
+    g_array_append_val (seq, idx);
+    /* PTS (arrival) and the frame's own timestamp come with their frame */
+    fail_unless (GST_BUFFER_PTS_IS_VALID (buf));
+    fail_unless (GST_BUFFER_PTS (buf) > last_pts, "frame %u out of order", i);
+    last_pts = GST_BUFFER_PTS (buf);
+    fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+    fail_unless (epoch >= last_epoch);
+    last_epoch = epoch;
+    meta = gst_buffer_get_custom_meta (buf, "GstPlexusFrameMeta");
+    fail_unless (meta != NULL);
+    gst_structure_get_int (gst_custom_meta_get_structure (meta), "width", &w);
+    gst_structure_get_int (gst_custom_meta_get_structure (meta), "height", &hh);
+    fail_unless_equals_int (w, MT_W);
+    fail_unless_equals_int (hh, MT_H);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-queue-full"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-corrupt-base64") +
+          stat_u64 (h->element, "dropped-corrupt-jpeg") +
+          stat_u64 (h->element, "dropped-size-mismatch"),
+      0);
+  *decode_errors = stat_u64 (h->element, "dropped-decode-error");
+  fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+  return seq;
+}
+
+/* The server sends file k % MT_FILES as frame k, frame k cut short when
+ * (k + 1) % corrupt_every == 0: @seq must be a run of that, from any k. */
+static gboolean
+mt_in_order (GArray *seq, guint corrupt_every)
+{
+  guint k0, i;
+
+  for (k0 = 0; k0 < MT_FILES * MAX (corrupt_every, 1); k0++) {
+    guint k = k0;
+    gboolean ok = TRUE;
+
+    for (i = 0; i < seq->len && ok; i++, k++) {
+      while (corrupt_every && (k + 1) % corrupt_every == 0)
+        k++;
+      ok = g_array_index (seq, gint, i) == (gint) (k % MT_FILES);
+    }
+    if (ok)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+GST_START_TEST (test_decode_threads_identical_output)
+{
+  MtFiles f;
+  GArray *one, *four;
+  guint64 errors = 0;
+  guint i;
+
+  mt_files_make (&f);
+  /* 1 = the streaming thread decodes; 4 = workers, pushed in order: the
+   * same frames, byte for byte, in the same order, none lost */
+  one = mt_pull (&f, 1, 0, 0, 40, &errors);
+  fail_unless_equals_uint64 (errors, 0);
+  four = mt_pull (&f, 4, 0, 0, 40, &errors);
+  fail_unless_equals_uint64 (errors, 0);
+  fail_unless (mt_in_order (one, 0));
+  fail_unless (mt_in_order (four, 0));
+  /* the runs may start at another file; after that they agree */
+  for (i = 0; i < 40; i++)
+    fail_unless_equals_int (
+        (g_array_index (one, gint, i) - g_array_index (one, gint, 0) + 3) % 3,
+        (g_array_index (four, gint, i) - g_array_index (four, gint, 0) + 3) %
+            3);
+  g_array_unref (one);
+  g_array_unref (four);
+  mt_files_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_decode_threads_small_downstream_pool)
+{
+  MtFiles f;
+  GArray *seq;
+  guint64 errors = 0;
+
+  mt_files_make (&f);
+  /* downstream's pool has 2 buffers, 4 threads want 4: frames in flight
+   * go out before the next buffer is waited for, no deadlock */
+  seq = mt_pull (&f, 4, 0, 2, 30, &errors);
+  fail_unless (mt_in_order (seq, 0));
+  fail_unless_equals_uint64 (errors, 0);
+  g_array_unref (seq);
+  mt_files_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_decode_threads_corrupt_frame)
+{
+  MtFiles f;
+  GArray *seq;
+  guint64 errors = 0;
+
+  mt_files_make (&f);
+  /* every 4th JPEG is cut short: it fails in a worker, is dropped and
+   * counted, and the good ones around it keep their order */
+  seq = mt_pull (&f, 4, 4, 0, 30, &errors);
+  fail_unless (mt_in_order (seq, 4));
+  fail_unless (errors >= 9, "%" G_GUINT64_FORMAT " decode errors", errors);
+  g_array_unref (seq);
+  mt_files_free (&f);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GMutex lock;
+  GQueue sizes; /* caps width << 16 | height at each push, in order */
+} CapsAtPush;
+
+static GstPadProbeReturn
+record_caps_at_push (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  CapsAtPush *c = user_data;
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  gint w = 0, h = 0;
+
+  gst_structure_get_int (s, "width", &w);
+  gst_structure_get_int (s, "height", &h);
+  gst_caps_unref (caps);
+  g_mutex_lock (&c->lock);
+  g_queue_push_tail (&c->sizes, GUINT_TO_POINTER (w << 16 | h));
+  g_mutex_unlock (&c->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST (test_decode_threads_caps_change)
+{
+  PlexusTestServer *server;
+  GstElement *e;
+  GstBus *bus;
+  GstHarness *h;
+  GstPad *pad;
+  CapsAtPush c;
+  guint i, changes = 0, run = 0;
+  gint last_w = 0;
+  GstClockTime last_pts = 0;
+
+  /* full speed, size halved every other pair of frames: jobs are in
+   * flight whenever the size changes */
+  g_mutex_init (&c.lock);
+  g_queue_init (&c.sizes);
+  sensor_cloud_plexus_options ()->resize_every = 2;
+  sensor_cloud_plexus_options ()->fps = 0;
+  sensor_cloud_plexus_options ()->max_frames = 80;
+  server = plexus_test_server_start ();
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-queue", 1000, "decode-threads", 4, NULL);
+  h = make_harness (e, "video/x-raw, format=I420", &bus);
+  pad = gst_element_get_static_pad (h->element, "src_0");
+  gst_pad_add_probe (
+      pad, GST_PAD_PROBE_TYPE_BUFFER, record_caps_at_push, &c, NULL);
+  gst_object_unref (pad);
+  for (i = 0; i < 40; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    GstCustomMeta *meta =
+        gst_buffer_get_custom_meta (buf, "GstPlexusFrameMeta");
+    GstVideoInfo info;
+    gint w = 0, hh = 0;
+    guint caps_size;
+
+    fail_unless (buf != NULL);
+    gst_structure_get_int (gst_custom_meta_get_structure (meta), "width", &w);
+    gst_structure_get_int (gst_custom_meta_get_structure (meta), "height", &hh);
+    g_mutex_lock (&c.lock);
+    caps_size = GPOINTER_TO_UINT (g_queue_pop_head (&c.sizes));
+    g_mutex_unlock (&c.lock);
+    /* each frame went out under the caps of its own size */
+    fail_unless_equals_int (caps_size >> 16, w);
+    fail_unless_equals_int (caps_size & 0xffff, hh);
+    gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, w, hh);
+    fail_unless_equals_uint64 (gst_buffer_get_size (buf), info.size);
+    /* in order: PTS rise, sizes come in pairs (only the first may be cut) */
+    fail_unless (GST_BUFFER_PTS (buf) > last_pts, "frame %u out of order", i);
+    last_pts = GST_BUFFER_PTS (buf);
+    if (last_w && w != last_w) {
+      fail_unless (changes == 0 || run == 2, "frame %u: a run of %u", i, run);
+      changes++;
+      run = 0;
+    }
+    run++;
+    last_w = w;
+    if (i % 8 == 5) {
+      /* and holds the picture of that size */
+      GstVideoFrame frame;
+      gdouble best = 1e9;
+      guint64 n;
+
+      fail_unless (gst_video_frame_map (&frame, &info, buf, GST_MAP_READ));
+      for (n = 0; n < 80; n++)
+        best = MIN (best, luma_error (&frame, n, 0));
+      gst_video_frame_unmap (&frame);
+      fail_unless (best < 6.0, "frame %u: mean luma error %.2f", i, best);
+    }
+    gst_buffer_unref (buf);
+  }
+  fail_unless (changes >= 15, "%u size changes", changes);
+  fail_unless (stat_u64 (h->element, "negotiations") >= 16);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+  g_queue_clear (&c.sizes);
+  g_mutex_clear (&c.lock);
+}
+
+GST_END_TEST;
+
+/* Holds the first frame until the server has closed with 4008, so that the
+ * rest of the frames and the EOS wait in the queue behind it. */
+static GstPadProbeReturn
+hold_first_frame (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  gint *held = user_data;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  if ((*held)++ > 0)
+    return GST_PAD_PROBE_OK;
+  while (plexus_test_server_stats ().last_close_code != 4008 &&
+      g_get_monotonic_time () < end)
+    g_usleep (5 * 1000);
+  g_usleep (200 * 1000);
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST (test_decode_threads_eos_after_frames)
+{
+  GstPad *pad;
+  gint held = 0;
+  MtFiles f;
+  PlexusTestServer *server;
+  GstElement *e;
+  GstBus *bus;
+  GstHarness *h;
+  GArray *seq = g_array_new (FALSE, FALSE, sizeof (gint));
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gboolean eos = FALSE;
+  guint64 received, pushed, not_playing;
+  guint n, i;
+
+  /* 4008 right behind a burst of frames, queued while the first frame is
+   * held downstream: EOS waits for the frames still being decoded, so every
+   * decoded frame reaches downstream first */
+  mt_files_make (&f);
+  sensor_cloud_plexus_options ()->jpeg_dir = g_strdup (f.dir);
+  sensor_cloud_plexus_options ()->fps = 0;
+  sensor_cloud_plexus_options ()->close_after = 40;
+  sensor_cloud_plexus_options ()->close_code = 4008;
+  server = plexus_test_server_start ();
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-queue", 1000, "decode-threads", 4, NULL);
+  h = make_harness (e, "video/x-raw, format=I420", &bus);
+  pad = gst_element_get_static_pad (h->element, "src_0");
+  gst_pad_add_probe (
+      pad, GST_PAD_PROBE_TYPE_BUFFER, hold_first_frame, &held, NULL);
+  gst_object_unref (pad);
+  while (!eos && g_get_monotonic_time () < end) {
+    GstEvent *ev = gst_harness_try_pull_event (h);
+
+    if (!ev) {
+      g_usleep (5 * 1000);
+      continue;
+    }
+    eos = GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    gst_event_unref (ev);
+  }
+  fail_unless (eos);
+  received = stat_u64 (h->element, "frames-received");
+  pushed = stat_u64 (h->element, "frames-pushed");
+  not_playing = stat_u64 (h->element, "dropped-not-playing");
+  n = gst_harness_buffers_in_queue (h);
+  fail_unless (n >= 10, "%u frames", n);
+  fail_unless_equals_uint64 (pushed, n);
+  fail_unless_equals_uint64 (received - not_playing, n);
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = gst_harness_pull (h);
+    gint idx = mt_match (&f, buf);
+
+    fail_unless (idx >= 0);
+    g_array_append_val (seq, idx);
+    gst_buffer_unref (buf);
+  }
+  fail_unless (mt_in_order (seq, 0));
+  fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+  g_array_unref (seq);
+  mt_files_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_decode_threads_stop_mid_stream)
+{
+  MtFiles f;
+  guint round;
+
+  mt_files_make (&f);
+  /* NULL while frames are being decoded: the workers finish, their
+   * buffers are freed (the leaks tracer checks), nothing hangs */
+  for (round = 0; round < 6; round++) {
+    PlexusTestServer *server;
+    GstElement *e;
+    GstBus *bus;
+    GstHarness *h;
+    guint i;
+
+    sensor_cloud_plexus_options ()->jpeg_dir = g_strdup (f.dir);
+    sensor_cloud_plexus_options ()->fps = 0;
+    /* bounded: an endless full-speed flood keeps the network thread busy
+     * and delays the connection's stop */
+    sensor_cloud_plexus_options ()->max_frames = 150;
+    server = plexus_test_server_start ();
+    e = make_src (server, "default", KEY);
+    g_object_set (e, "max-queue", 1000, "decode-threads", 4, NULL);
+    h = make_harness (e, "video/x-raw, format=I420", &bus);
+    for (i = 0; i < round; i++)
+      gst_buffer_unref (gst_harness_pull (h));
+    /* straight to NULL while linked (the pad deactivates with frames in
+     * flight), or through the harness (which unlinks first: not-linked
+     * stops the stream, then NULL) */
+    if (round % 2 == 0)
+      fail_unless_equals_int (
+          gst_element_set_state (h->element, GST_STATE_NULL),
+          GST_STATE_CHANGE_SUCCESS);
+    teardown (h, bus);
+    plexus_test_server_stop (server);
+  }
+  mt_files_free (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *e = gst_element_factory_make ("plexusvideosrc", NULL);
@@ -1094,6 +1614,9 @@ GST_START_TEST (test_properties)
       g_object_class_find_property (G_OBJECT_GET_CLASS (e), "api-key");
   gchar *loc = NULL, *cam = NULL;
   gboolean rot = TRUE;
+  guint threads = 99;
+  GParamSpec *ts =
+      g_object_class_find_property (G_OBJECT_GET_CLASS (e), "decode-threads");
 
   /* secrets cannot be read back */
   fail_unless (key != NULL);
@@ -1103,6 +1626,11 @@ GST_START_TEST (test_properties)
   fail_unless_equals_string (loc, "wss://api.plexus.company");
   fail_unless_equals_string (cam, "default");
   fail_if (rot);
+  /* decode threads: 0 = automatic, up to 16, fixed from PAUSED on */
+  g_object_get (e, "decode-threads", &threads, NULL);
+  fail_unless_equals_int (threads, 0);
+  fail_unless_equals_int (G_PARAM_SPEC_UINT (ts)->maximum, 16);
+  fail_unless (ts->flags & GST_PARAM_MUTABLE_READY);
   g_free (loc);
   g_free (cam);
   gst_object_unref (e);
@@ -1141,6 +1669,12 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_server_auth_window);
   tcase_add_test (tc, test_thermal_meta);
   tcase_add_test (tc, test_no_server_gives_up);
+  tcase_add_test (tc, test_decode_threads_identical_output);
+  tcase_add_test (tc, test_decode_threads_small_downstream_pool);
+  tcase_add_test (tc, test_decode_threads_corrupt_frame);
+  tcase_add_test (tc, test_decode_threads_caps_change);
+  tcase_add_test (tc, test_decode_threads_eos_after_frames);
+  tcase_add_test (tc, test_decode_threads_stop_mid_stream);
   tcase_add_test (tc, test_properties);
   return s;
 }
