@@ -50,6 +50,36 @@ peer_start (const gchar *part, const gchar *const *argv)
   return peer;
 }
 
+/* The Python grpcio server (tests/peers/ramen_server.py, no code of ours)
+ * with the RAMEN proto and the NULL-terminated options after @first_arg. */
+static Peer *
+python_peer_start (const gchar *first_arg, ...)
+{
+  const gchar *python = g_getenv ("PYTHON");
+  const gchar *src = g_getenv ("SENSOR_SOURCE_ROOT");
+  g_autofree gchar *script = g_build_filename (
+      src ? src : ".", "tests", "peers", "ramen_server.py", NULL);
+  g_autofree gchar *proto = g_build_filename (
+      src ? src : ".", "gst-libs", "gst", "ramen", "ramen.proto", NULL);
+  GPtrArray *args = g_ptr_array_new ();
+  const gchar *a;
+  Peer *peer;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) (python ? python : "/usr/bin/python3"));
+  g_ptr_array_add (args, script);
+  g_ptr_array_add (args, (gpointer) "--proto");
+  g_ptr_array_add (args, proto);
+  va_start (ap, first_arg);
+  for (a = first_arg; a; a = va_arg (ap, const gchar *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  peer = peer_start ("ramen", (const gchar *const *) args->pdata);
+  g_ptr_array_unref (args);
+  return peer;
+}
+
 static void
 peer_stop (Peer *peer)
 {
@@ -699,16 +729,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_python_grpcio_server)
 {
-  const gchar *python = g_getenv ("PYTHON");
-  const gchar *src = g_getenv ("SENSOR_SOURCE_ROOT");
-  g_autofree gchar *script = g_build_filename (
-      src ? src : ".", "tests", "peers", "ramen_server.py", NULL);
-  g_autofree gchar *proto = g_build_filename (
-      src ? src : ".", "gst-libs", "gst", "ramen", "ramen.proto", NULL);
-  const gchar *argv[] = { python ? python : "/usr/bin/python3", script,
-    "--proto", proto, "--events", "5", "--live", "5", "--app-id", "test-app",
-    "--api-key", "k3y", NULL };
-  Peer *peer = peer_start ("ramen", argv);
+  Peer *peer = python_peer_start ("--events", "5", "--live", "5", "--app-id",
+      "test-app", "--api-key", "k3y", NULL);
   GstHarness *h = harness_for (peer, "py-user");
   g_autoptr (GError) err = NULL;
   gboolean acked = FALSE, subscribed = FALSE;
@@ -749,16 +771,8 @@ GST_END_TEST;
 /* A Replay that claims more but gives nothing does not loop forever */
 GST_START_TEST (test_replay_stuck_server)
 {
-  const gchar *python = g_getenv ("PYTHON");
-  const gchar *src = g_getenv ("SENSOR_SOURCE_ROOT");
-  g_autofree gchar *script = g_build_filename (
-      src ? src : ".", "tests", "peers", "ramen_server.py", NULL);
-  g_autofree gchar *proto = g_build_filename (
-      src ? src : ".", "gst-libs", "gst", "ramen", "ramen.proto", NULL);
-  const gchar *argv[] = { python ? python : "/usr/bin/python3", script,
-    "--proto", proto, "--events", "0", "--live", "3", "--replay-stuck",
-    "--app-id", "test-app", NULL };
-  Peer *peer = peer_start ("ramen", argv);
+  Peer *peer = python_peer_start ("--events", "0", "--live", "3",
+      "--replay-stuck", "--app-id", "test-app", NULL);
   GstHarness *h = harness_for (peer, "py-user");
 
   gst_harness_play (h);
@@ -796,15 +810,7 @@ GST_END_TEST;
 /* A gRPC server without the RAMEN service: UNIMPLEMENTED is final */
 GST_START_TEST (test_unimplemented_fatal)
 {
-  const gchar *python = g_getenv ("PYTHON");
-  const gchar *src = g_getenv ("SENSOR_SOURCE_ROOT");
-  g_autofree gchar *script = g_build_filename (
-      src ? src : ".", "tests", "peers", "ramen_server.py", NULL);
-  g_autofree gchar *proto = g_build_filename (
-      src ? src : ".", "gst-libs", "gst", "ramen", "ramen.proto", NULL);
-  const gchar *argv[] = { python ? python : "/usr/bin/python3", script,
-    "--proto", proto, "--no-service", NULL };
-  Peer *peer = peer_start ("ramen", argv);
+  Peer *peer = python_peer_start ("--no-service", NULL);
   GstHarness *h = harness_for (peer, "u17");
   GstBus *bus = watch_bus (h);
 
