@@ -598,7 +598,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     return GST_SENSOR_WS_CLOSE_STOP;
   }
   /* a certificate the device will present again: retrying cannot help */
-  if (info->error && info->error->domain == G_TLS_ERROR) {
+  if (gst_sensor_ws_close_info_is_tls_failure (info)) {
     enqueue_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
         g_strdup_printf (
             "TLS failure talking to the HeliOS device at %s", self->uri),

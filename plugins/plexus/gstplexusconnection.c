@@ -498,7 +498,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
       break;
   }
   /* the server would present the same certificate again */
-  if (info->error && info->error->domain == G_TLS_ERROR) {
+  if (gst_sensor_ws_close_info_is_tls_failure (info)) {
     post_state (c, "closed", 0, reason, 0, 0);
     GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, OPEN_READ_WRITE,
         ("TLS failure talking to the Plexus server"),

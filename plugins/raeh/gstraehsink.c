@@ -549,7 +549,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
 
   if (info->close_code == 4001 || info->close_code == 4004 ||
       info->http_status == 401 || info->http_status == 403 ||
-      (info->error && info->error->domain == G_TLS_ERROR))
+      gst_sensor_ws_close_info_is_tls_failure (info))
     make_fatal (self);
   if (info->close_code == 4001 || info->http_status == 401 ||
       info->http_status == 403) {
@@ -570,7 +570,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
             G_TYPE_STRING, reason, NULL));
     goto fatal;
   }
-  if (info->error && info->error->domain == G_TLS_ERROR) {
+  if (gst_sensor_ws_close_info_is_tls_failure (info)) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
         ("TLS failure talking to the Raeh server"),
         ("%s", info->error->message),

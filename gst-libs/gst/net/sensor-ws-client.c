@@ -1317,6 +1317,12 @@ invoke (GstSensorWsClient *client, GSourceFunc func, gpointer data,
   g_source_unref (source);
 }
 
+gboolean
+gst_sensor_ws_close_info_is_tls_failure (const GstSensorWsCloseInfo *info)
+{
+  return info->error != NULL && info->error->domain == G_TLS_ERROR;
+}
+
 GstSensorWsClient *
 gst_sensor_ws_client_new (const GstSensorWsConfig *config,
     const GstSensorWsCallbacks *callbacks, gpointer user_data,

@@ -71,6 +71,13 @@ typedef struct
   const GError *error;       /* network/TLS/timeout error, or NULL */
 } GstSensorWsCloseInfo;
 
+/* Whether the connection failed on TLS (an untrusted or invalid
+ * certificate, a refused handshake). Retrying would meet the same
+ * certificate again, so elements end with an error instead of
+ * reconnecting. */
+gboolean gst_sensor_ws_close_info_is_tls_failure (
+    const GstSensorWsCloseInfo *info);
+
 typedef enum {
   GST_SENSOR_WS_CLOSE_RECONNECT, /* transient: back off, reconnect */
   GST_SENSOR_WS_CLOSE_STOP,      /* fatal or done: stop, no reconnect */

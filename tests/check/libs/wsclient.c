@@ -322,6 +322,16 @@ probe_notify (gpointer data)
   g_mutex_unlock (&p->lock);
 }
 
+/* A stop or free called from inside a callback came back. */
+static void
+probe_mark_stop_returned (Probe *p)
+{
+  g_mutex_lock (&p->lock);
+  p->stop_returned = TRUE;
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+}
+
 /* Locked; every callback must come from the same (network) thread. */
 static void
 probe_thread (Probe *p)
@@ -346,10 +356,7 @@ probe_opened (GstSensorWsClient *client, gpointer data)
   g_mutex_unlock (&p->lock);
   if (p->stop_in_opened) {
     gst_sensor_ws_client_stop (client, 4000, "stopped in opened");
-    g_mutex_lock (&p->lock);
-    p->stop_returned = TRUE;
-    g_cond_broadcast (&p->cond);
-    g_mutex_unlock (&p->lock);
+    probe_mark_stop_returned (p);
   }
 }
 
@@ -369,10 +376,7 @@ probe_message (GstSensorWsClient *client, SoupWebsocketDataType type,
   g_mutex_unlock (&p->lock);
   if (p->stop_in_message) {
     gst_sensor_ws_client_stop (client, 1000, "stopped in message");
-    g_mutex_lock (&p->lock);
-    p->stop_returned = TRUE;
-    g_cond_broadcast (&p->cond);
-    g_mutex_unlock (&p->lock);
+    probe_mark_stop_returned (p);
   }
 }
 
@@ -400,17 +404,11 @@ probe_closed (
   g_mutex_unlock (&p->lock);
   if (p->free_in_closed) {
     gst_sensor_ws_client_free (client);
-    g_mutex_lock (&p->lock);
-    p->stop_returned = TRUE;
-    g_cond_broadcast (&p->cond);
-    g_mutex_unlock (&p->lock);
+    probe_mark_stop_returned (p);
   }
   if (p->stop_in_closed) {
     gst_sensor_ws_client_stop (client, 1000, NULL);
-    g_mutex_lock (&p->lock);
-    p->stop_returned = TRUE;
-    g_cond_broadcast (&p->cond);
-    g_mutex_unlock (&p->lock);
+    probe_mark_stop_returned (p);
   }
   return action;
 }
@@ -1168,6 +1166,19 @@ GST_START_TEST (test_tls)
   fail_unless (p->error != NULL);
   fail_unless_equals_int (p->error->domain, G_TLS_ERROR);
   fail_unless_equals_int (p->error->code, G_TLS_ERROR_BAD_CERTIFICATE);
+  {
+    GError *refused = g_error_new_literal (
+        G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "refused");
+    GstSensorWsCloseInfo tls = { 0, "", 0, p->error };
+    GstSensorWsCloseInfo net = { 0, "", 0, refused };
+    GstSensorWsCloseInfo clean = { 1000, "bye", 0, NULL };
+
+    /* the policy elements share: only the TLS failure is final */
+    fail_unless (gst_sensor_ws_close_info_is_tls_failure (&tls));
+    fail_if (gst_sensor_ws_close_info_is_tls_failure (&net));
+    fail_if (gst_sensor_ws_close_info_is_tls_failure (&clean));
+    g_error_free (refused);
+  }
   gst_sensor_ws_client_free (client);
   probe_free (p);
 
