@@ -892,29 +892,18 @@ on_stable (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The TCP socket under a WebSocket's stream, through libsoup's and TLS
- * wrappers; NULL when there is none. */
-static GSocket *
-find_socket (GIOStream *io)
+/* The TCP socket of the connection being made, for corking batches:
+ * libsoup reports it (under any TLS layer) when the TCP connect succeeds. */
+static void
+on_network_event (SoupMessage *msg, GSocketClientEvent event,
+    GIOStream *connection, GstSensorWsClient *client)
 {
-  GSocket *socket = NULL;
-
-  g_object_ref (io);
-  while (io) {
-    GIOStream *base = NULL;
-
-    if (G_IS_SOCKET_CONNECTION (io))
-      socket = g_object_ref (
-          g_socket_connection_get_socket (G_SOCKET_CONNECTION (io)));
-    else if (g_object_class_find_property (
-                 G_OBJECT_GET_CLASS (io), "base-iostream"))
-      g_object_get (io, "base-iostream", &base, NULL);
-    else if (G_IS_TLS_CONNECTION (io))
-      g_object_get (io, "base-io-stream", &base, NULL);
-    g_object_unref (io);
-    io = base;
-  }
-  return socket;
+  if (event != G_SOCKET_CLIENT_CONNECTED ||
+      !G_IS_SOCKET_CONNECTION (connection))
+    return;
+  g_clear_object (&client->socket);
+  client->socket = g_object_ref (
+      g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
 }
 
 static void
@@ -924,7 +913,6 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
 
   client->conn = conn;
   client->unchecked_bytes = 0;
-  client->socket = find_socket (soup_websocket_connection_get_io_stream (conn));
   track_live_object (conn);
   g_clear_error (&client->conn_error);
   if (client->config.max_incoming_payload)
@@ -998,6 +986,7 @@ on_connected (GObject *source, GAsyncResult *res, gpointer data)
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
           "No WebSocket handshake within %u s", client->config.timeout_s);
     }
+    g_clear_object (&client->socket);
     GST_WARNING ("client %u (%s): connect failed (HTTP status %u): %s",
         client->id, client->log_uri, status, error->message);
     handle_closed (client, 0, "",
@@ -1126,6 +1115,8 @@ connect_attempt (GstSensorWsClient *client)
   client->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
   g_uri_unref (uri);
   add_request_headers (client, client->msg);
+  g_signal_connect (
+      client->msg, "network-event", G_CALLBACK (on_network_event), client);
   if (!client->config.tls_strict || client->ca_db)
     g_signal_connect (client->msg, "accept-certificate",
         G_CALLBACK (on_accept_certificate), client);
