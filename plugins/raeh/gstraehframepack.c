@@ -188,34 +188,12 @@ start_frame (GstRaehFramePack *self)
     self->frame_end = self->frame_first + 1;
 }
 
-/* gst_buffer_get_sensor_epoch() compares each reference timestamp meta's
- * caps by content; the sources of this project all attach the one shared
- * epoch caps object, so a pointer match answers first. The first matching
- * meta wins either way. */
-static gboolean
-get_epoch (GstBuffer *buf, GstClockTime *epoch)
-{
-  gpointer state = NULL;
-  GstReferenceTimestampMeta *first =
-      (GstReferenceTimestampMeta *) gst_buffer_iterate_meta_filtered (
-          buf, &state, GST_REFERENCE_TIMESTAMP_META_API_TYPE);
-
-  if (first == NULL)
-    return FALSE;
-  if (first->reference == gst_sensor_epoch_get_caps ()) {
-    *epoch = first->timestamp;
-    return TRUE;
-  }
-  /* another reference first, or equal caps in another object */
-  return gst_buffer_get_sensor_epoch (buf, epoch);
-}
-
 static GstClockTime
 buffer_epoch (GstRaehFramePack *self, GstBuffer *buf)
 {
   GstClockTime epoch, rt;
 
-  if (get_epoch (buf, &epoch))
+  if (gst_buffer_get_sensor_epoch (buf, &epoch))
     return epoch;
   if (self->have_anchor)
     return self->anchor_epoch + sample_offset (self, self->n_samples);

@@ -130,6 +130,9 @@ struct _GstSensorTestSrc
   gboolean have_epoch_zero;
   GstClockTime epoch_zero;
   GstClockTime epoch_base_time;
+  /* the pool made here when downstream offered none (its buffers keep their
+   * epoch meta between uses) */
+  GstBufferPool *own_pool;
 };
 
 static GstStaticPadTemplate src_template =
@@ -774,27 +777,86 @@ epoch_for_running_time (GstSensorTestSrc *self, GstClockTime running_time)
   return epoch;
 }
 
+/* Spare buffers our own pool keeps: a buffer is usually freed downstream
+ * before the next is made, and with spares on hand the pool recycles it
+ * without a wake-up (otherwise every buffer is a fresh allocation). */
+#define OWN_POOL_MIN_BUFFERS 4
+
+static gboolean
+gst_sensor_test_src_decide_allocation (GstBaseSrc *src, GstQuery *query)
+{
+  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
+  GstBufferPool *pool = NULL, *own = NULL;
+  guint need = self->spb * self->info.bpf;
+  guint size = 0, min = 0, max = 0;
+  gboolean offered = gst_query_get_n_allocation_pools (query) > 0;
+
+  if (offered)
+    gst_query_parse_nth_allocation_pool (query, 0, &pool, &size, &min, &max);
+  if (pool == NULL) {
+    pool = own = gst_buffer_pool_new ();
+    min = MAX (min, OWN_POOL_MIN_BUFFERS);
+    if (max != 0 && max < min)
+      max = min;
+  }
+  size = MAX (size, need);
+  if (offered)
+    gst_query_set_nth_allocation_pool (query, 0, pool, size, min, max);
+  else
+    gst_query_add_allocation_pool (query, pool, size, min, max);
+  gst_object_unref (pool);
+
+  GST_OBJECT_LOCK (self);
+  gst_object_replace ((GstObject **) &self->own_pool, GST_OBJECT (own));
+  GST_OBJECT_UNLOCK (self);
+  return GST_BASE_SRC_CLASS (parent_class)->decide_allocation (src, query);
+}
+
+/* Sets (or clears) the epoch meta of @buf; on buffers of our own pool the
+ * meta stays across uses and is only updated. */
+static void
+set_buffer_epoch (GstSensorTestSrc *self, GstBuffer *buf, GstClockTime epoch)
+{
+  if (GST_CLOCK_TIME_IS_VALID (epoch)) {
+    GstReferenceTimestampMeta *meta = gst_buffer_set_sensor_epoch (buf, epoch);
+    if (buf->pool != NULL && buf->pool == self->own_pool)
+      GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
+    return;
+  }
+  /* a recycled buffer may still carry the epoch of its last use */
+  gst_buffer_remove_sensor_epoch (buf);
+}
+
 static GstFlowReturn
 gst_sensor_test_src_create (
     GstBaseSrc *src, guint64 offset, guint length, GstBuffer **out)
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
   GstClockTime pts, next, running_time;
-  GstBuffer *buf;
+  GstFlowReturn ret;
+  GstBuffer *buf = NULL;
   GstMapInfo map;
+  gsize size;
   guint n;
 
   if (self->info.format == GST_SENSOR_FORMAT_UNKNOWN)
     return GST_FLOW_NOT_NEGOTIATED;
 
-  GST_OBJECT_LOCK (self);
+  /* spb and the format only change in set_caps, on this thread */
   n = self->spb;
+  size = (gsize) n * self->info.bpf;
+  ret = GST_BASE_SRC_CLASS (parent_class)->alloc (src, offset, size, &buf);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  if (gst_buffer_get_size (buf) != size)
+    gst_buffer_resize (buf, 0, size);
+
+  GST_OBJECT_LOCK (self);
   pts = self->timestamp_offset +
       gst_sensor_info_samples_to_time (&self->info, self->next_sample);
   next = self->timestamp_offset +
       gst_sensor_info_samples_to_time (&self->info, self->next_sample + n);
 
-  buf = gst_buffer_new_allocate (NULL, (gsize) n * self->info.bpf, NULL);
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
   fill_samples (self, map.data, n);
   gst_buffer_unmap (buf, &map);
@@ -813,9 +875,10 @@ gst_sensor_test_src_create (
 
   running_time =
       gst_segment_to_running_time (&src->segment, GST_FORMAT_TIME, pts);
-  if (GST_CLOCK_TIME_IS_VALID (running_time))
-    gst_buffer_add_sensor_epoch (
-        buf, epoch_for_running_time (self, running_time));
+  set_buffer_epoch (self, buf,
+      GST_CLOCK_TIME_IS_VALID (running_time) ?
+          epoch_for_running_time (self, running_time) :
+          GST_CLOCK_TIME_NONE);
 
   *out = buf;
   return GST_FLOW_OK;
@@ -849,6 +912,7 @@ gst_sensor_test_src_stop (GstBaseSrc *src)
   GST_OBJECT_LOCK (self);
   g_clear_pointer (&self->rand, g_rand_free);
   gst_sensor_info_clear (&self->info);
+  gst_clear_object (&self->own_pool);
   GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
@@ -1128,6 +1192,7 @@ gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
   basesrc_class->get_times = gst_sensor_test_src_get_times;
   basesrc_class->is_seekable = gst_sensor_test_src_is_seekable;
   basesrc_class->do_seek = gst_sensor_test_src_do_seek;
+  basesrc_class->decide_allocation = gst_sensor_test_src_decide_allocation;
   basesrc_class->create = gst_sensor_test_src_create;
   basesrc_class->start = gst_sensor_test_src_start;
   basesrc_class->stop = gst_sensor_test_src_stop;

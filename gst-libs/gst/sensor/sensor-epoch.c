@@ -50,6 +50,28 @@ gst_sensor_epoch_get_caps (void)
   return caps;
 }
 
+/* gst_buffer_get_reference_timestamp_meta() compares caps with
+ * gst_caps_is_subset() at every meta, which costs more than the rest of a
+ * small buffer's trip. Epoch metas made here, and their copies, share the one
+ * caps instance, so a pointer match settles the usual case; other metas get
+ * the same subset test as there. */
+static GstReferenceTimestampMeta *
+find_epoch_meta (GstBuffer *buffer)
+{
+  GstCaps *epoch = gst_sensor_epoch_get_caps ();
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (
+              buffer, &state, GST_REFERENCE_TIMESTAMP_META_API_TYPE))) {
+    GstReferenceTimestampMeta *ts = (GstReferenceTimestampMeta *) meta;
+
+    if (ts->reference == epoch || gst_caps_is_subset (ts->reference, epoch))
+      return ts;
+  }
+  return NULL;
+}
+
 /**
  * gst_buffer_add_sensor_epoch:
  * @buffer: a writable buffer
@@ -67,6 +89,53 @@ gst_buffer_add_sensor_epoch (GstBuffer *buffer, GstClockTime epoch_ns)
 }
 
 /**
+ * gst_buffer_set_sensor_epoch:
+ * @buffer: a writable buffer
+ * @epoch_ns: Unix epoch time of the buffer's first sample, in ns
+ *
+ * Like gst_buffer_add_sensor_epoch(), but when @buffer already carries an
+ * epoch meta (a buffer pool keeps metas flagged %GST_META_FLAG_POOLED) that
+ * meta is updated in place instead of a second one being added.
+ *
+ * Returns: (transfer none): the buffer's epoch meta
+ */
+GstReferenceTimestampMeta *
+gst_buffer_set_sensor_epoch (GstBuffer *buffer, GstClockTime epoch_ns)
+{
+  GstReferenceTimestampMeta *meta;
+
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+  g_return_val_if_fail (gst_buffer_is_writable (buffer), NULL);
+  g_return_val_if_fail (GST_CLOCK_TIME_IS_VALID (epoch_ns), NULL);
+  meta = find_epoch_meta (buffer);
+  if (meta == NULL)
+    return gst_buffer_add_reference_timestamp_meta (
+        buffer, gst_sensor_epoch_get_caps (), epoch_ns, GST_CLOCK_TIME_NONE);
+  meta->timestamp = epoch_ns;
+  meta->duration = GST_CLOCK_TIME_NONE;
+  return meta;
+}
+
+/**
+ * gst_buffer_remove_sensor_epoch:
+ * @buffer: a writable buffer
+ *
+ * Removes the epoch meta of @buffer, if it has one.
+ *
+ * Returns: %TRUE when a meta was removed
+ */
+gboolean
+gst_buffer_remove_sensor_epoch (GstBuffer *buffer)
+{
+  GstReferenceTimestampMeta *meta;
+
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), FALSE);
+  g_return_val_if_fail (gst_buffer_is_writable (buffer), FALSE);
+  meta = find_epoch_meta (buffer);
+  return meta != NULL && gst_buffer_remove_meta (buffer, (GstMeta *) meta);
+}
+
+/**
  * gst_buffer_get_sensor_epoch:
  * @buffer: a buffer
  * @epoch_ns: (out): Unix epoch time of the first sample, in ns
@@ -79,8 +148,7 @@ gst_buffer_get_sensor_epoch (GstBuffer *buffer, GstClockTime *epoch_ns)
   GstReferenceTimestampMeta *meta;
 
   g_return_val_if_fail (GST_IS_BUFFER (buffer), FALSE);
-  meta = gst_buffer_get_reference_timestamp_meta (
-      buffer, gst_sensor_epoch_get_caps ());
+  meta = find_epoch_meta (buffer);
   if (meta == NULL)
     return FALSE;
   if (epoch_ns)

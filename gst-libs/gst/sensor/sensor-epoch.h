@@ -18,6 +18,13 @@ GST_SENSOR_API
 void gst_buffer_add_sensor_epoch (GstBuffer *buffer, GstClockTime epoch_ns);
 
 GST_SENSOR_API
+GstReferenceTimestampMeta *gst_buffer_set_sensor_epoch (
+    GstBuffer *buffer, GstClockTime epoch_ns);
+
+GST_SENSOR_API
+gboolean gst_buffer_remove_sensor_epoch (GstBuffer *buffer);
+
+GST_SENSOR_API
 gboolean gst_buffer_get_sensor_epoch (
     GstBuffer *buffer, GstClockTime *epoch_ns);
 

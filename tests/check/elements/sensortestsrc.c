@@ -3,7 +3,7 @@
  *
  * sensortestsrc: sample-counter timestamps, caps defaults and overrides,
  * live pacing on the test clock, epoch meta shared across sources,
- * waveforms.
+ * waveforms, buffers recycled from a pool with their epoch meta.
  */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
@@ -547,6 +547,161 @@ GST_START_TEST (test_ppg_int_matches_exact)
 
 GST_END_TEST;
 
+/* What a synchronous sink saw of each buffer, in order. Checked on the
+ * main thread: a failed check in a streaming thread would hang the test. */
+typedef struct
+{
+  guint n;
+  GstClockTime first_epoch;
+  GHashTable *seen; /* distinct GstBuffer addresses */
+  GstBufferPool *offered;
+  guint from_own_pool;
+  gchar *first_error;
+} HandoffLog;
+
+static guint
+count_epoch_metas (GstBuffer *buf)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+  guint n = 0;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (
+              buf, &state, GST_REFERENCE_TIMESTAMP_META_API_TYPE)))
+    n++;
+  return n;
+}
+
+static const gchar *
+check_buffer (HandoffLog *log, GstBuffer *buf)
+{
+  gpointer state = NULL;
+  GstReferenceTimestampMeta *meta;
+  GstClockTime epoch = GST_CLOCK_TIME_NONE;
+
+  /* one epoch meta, whatever the buffer carried in an earlier use */
+  if (count_epoch_metas (buf) != 1 ||
+      !gst_buffer_get_sensor_epoch (buf, &epoch))
+    return "not exactly one epoch meta";
+  if (log->n == 0)
+    log->first_epoch = epoch;
+  /* non-live: the epoch advances exactly with the PTS */
+  if (epoch - log->first_epoch != GST_BUFFER_PTS (buf))
+    return "epoch does not follow the PTS";
+  if (GST_BUFFER_PTS (buf) !=
+      gst_util_uint64_scale (log->n * 10, GST_SECOND, 100))
+    return "wrong PTS";
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT) != (log->n == 0))
+    return "DISCONT not on the first buffer only";
+  if (gst_buffer_get_size (buf) != 20)
+    return "wrong size";
+  if (buf->pool == NULL)
+    return "not from a pool";
+  meta = (GstReferenceTimestampMeta *) gst_buffer_iterate_meta_filtered (
+      buf, &state, GST_REFERENCE_TIMESTAMP_META_API_TYPE);
+  if (log->offered) {
+    /* a pool that is not ours must not keep our meta between uses */
+    if (buf->pool != log->offered)
+      return "not from the offered pool";
+    if (GST_META_FLAG_IS_SET (meta, GST_META_FLAG_POOLED))
+      return "epoch meta pooled in a pool that is not ours";
+  } else if (GST_META_FLAG_IS_SET (meta, GST_META_FLAG_POOLED)) {
+    log->from_own_pool++;
+  }
+  return NULL;
+}
+
+static void
+on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, HandoffLog *log)
+{
+  const gchar *error = check_buffer (log, buf);
+
+  if (error && !log->first_error)
+    log->first_error = g_strdup_printf ("buffer %u: %s", log->n, error);
+  g_hash_table_add (log->seen, buf);
+  log->n++;
+}
+
+static GstPadProbeReturn
+offer_pool (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_OK;
+  /* larger buffers than the source needs, and few of them */
+  gst_query_add_allocation_pool (query, user_data, 4096, 2, 0);
+  return GST_PAD_PROBE_HANDLED;
+}
+
+static void
+run_handoff_pipeline (HandoffLog *log)
+{
+  GstElement *pipeline, *sink;
+  GstMessage *msg;
+  GstBus *bus;
+  GError *err = NULL;
+
+  pipeline = gst_parse_launch (
+      "sensortestsrc is-live=false waveform=counter samples-per-buffer=10 "
+      "num-buffers=200 ! sensor/x-raw, format=S16LE, rate=100/1, "
+      "channels=1 ! fakesink name=sink sync=false signal-handoffs=true",
+      &err);
+  fail_unless (pipeline != NULL, "%s", err ? err->message : "");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), log);
+  if (log->offered) {
+    GstPad *pad = gst_element_get_static_pad (sink, "sink");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, offer_pool,
+        log->offered, NULL);
+    gst_object_unref (pad);
+  }
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (
+      bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  fail_unless (log->first_error == NULL, "%s", log->first_error);
+  fail_unless_equals_int (log->n, 200);
+}
+
+GST_START_TEST (test_own_pool_recycles_buffers)
+{
+  HandoffLog log = { 0 };
+
+  log.seen = g_hash_table_new (NULL, NULL);
+  run_handoff_pipeline (&log);
+  /* each buffer came back to the pool before the next was made */
+  fail_unless (g_hash_table_size (log.seen) <= 4, "%u distinct buffers",
+      g_hash_table_size (log.seen));
+  /* and its epoch meta stayed on it, updated in place */
+  fail_unless_equals_int (log.from_own_pool, 200);
+  g_hash_table_unref (log.seen);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_downstream_pool_used)
+{
+  HandoffLog log = { 0 };
+
+  log.seen = g_hash_table_new (NULL, NULL);
+  log.offered = gst_buffer_pool_new ();
+  run_handoff_pipeline (&log);
+  fail_unless (g_hash_table_size (log.seen) <= 4);
+  g_hash_table_unref (log.seen);
+  gst_object_unref (log.offered);
+}
+
+GST_END_TEST;
+
 static Suite *
 sensortestsrc_suite (void)
 {
@@ -565,6 +720,8 @@ sensortestsrc_suite (void)
   tcase_add_test (tc, test_ppg_pulse_rate);
   tcase_add_test (tc, test_ppg_int_matches_exact);
   tcase_add_test (tc, test_accel_gravity_and_full_scale);
+  tcase_add_test (tc, test_own_pool_recycles_buffers);
+  tcase_add_test (tc, test_downstream_pool_used);
   return s;
 }
 

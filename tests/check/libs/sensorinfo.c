@@ -272,6 +272,64 @@ GST_START_TEST (test_epoch_meta_and_anchor)
 
 GST_END_TEST;
 
+static guint
+count_reference_metas (GstBuffer *buf)
+{
+  gpointer state = NULL;
+  guint n = 0;
+
+  while (gst_buffer_iterate_meta_filtered (
+      buf, &state, GST_REFERENCE_TIMESTAMP_META_API_TYPE))
+    n++;
+  return n;
+}
+
+GST_START_TEST (test_epoch_meta_set_find_remove)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  GstCaps *ntp = gst_caps_from_string ("timestamp/x-ntp");
+  GstCaps *unix_copy = gst_caps_from_string (GST_SENSOR_EPOCH_CAPS_STRING);
+  GstReferenceTimestampMeta *meta;
+  GstClockTime epoch = 0;
+
+  /* set adds once, then updates in place */
+  meta = gst_buffer_set_sensor_epoch (buf, 5 * GST_SECOND);
+  fail_unless (meta != NULL);
+  fail_unless (gst_buffer_set_sensor_epoch (buf, 7 * GST_SECOND) == meta);
+  fail_unless_equals_int (count_reference_metas (buf), 1);
+  fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+  fail_unless_equals_uint64 (epoch, 7 * GST_SECOND);
+  fail_unless (gst_buffer_remove_sensor_epoch (buf));
+  fail_if (gst_buffer_get_sensor_epoch (buf, NULL));
+  fail_if (gst_buffer_remove_sensor_epoch (buf));
+
+  /* another clock's reference first, then the epoch in caps that are equal
+   * but not the shared object: found by content */
+  gst_buffer_add_reference_timestamp_meta (
+      buf, ntp, 3 * GST_SECOND, GST_CLOCK_TIME_NONE);
+  fail_if (gst_buffer_get_sensor_epoch (buf, NULL));
+  gst_buffer_add_reference_timestamp_meta (
+      buf, unix_copy, 9 * GST_SECOND, GST_CLOCK_TIME_NONE);
+  fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+  fail_unless_equals_uint64 (epoch, 9 * GST_SECOND);
+  gst_buffer_set_sensor_epoch (buf, 11 * GST_SECOND);
+  fail_unless_equals_int (count_reference_metas (buf), 2);
+  fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+  fail_unless_equals_uint64 (epoch, 11 * GST_SECOND);
+  /* the other reference stays */
+  fail_unless (gst_buffer_remove_sensor_epoch (buf));
+  fail_unless_equals_int (count_reference_metas (buf), 1);
+  fail_unless_equals_uint64 (
+      gst_buffer_get_reference_timestamp_meta (buf, ntp)->timestamp,
+      3 * GST_SECOND);
+
+  gst_caps_unref (ntp);
+  gst_caps_unref (unix_copy);
+  gst_buffer_unref (buf);
+}
+
+GST_END_TEST;
+
 static Suite *
 sensorinfo_suite (void)
 {
@@ -286,6 +344,7 @@ sensorinfo_suite (void)
   tcase_add_test (tc, test_convert_int_float);
   tcase_add_test (tc, test_convert_s24);
   tcase_add_test (tc, test_epoch_meta_and_anchor);
+  tcase_add_test (tc, test_epoch_meta_set_find_remove);
   return s;
 }
 
