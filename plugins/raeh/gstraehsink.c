@@ -140,6 +140,8 @@ struct _GstRaehSink
   /* everything below: lock */
   GMutex lock;
   GCond cond;
+  guint cond_waiters; /* threads in cond_wait*(): a broadcast without any
+                       * is a system call for nothing */
   GstSensorWsClient *client;
   GMainContext *net_context;
   ConnState state;
@@ -220,6 +222,25 @@ queued_frame_get_wire (QueuedFrame *f)
 
 static void flush_queue (GstRaehSink *self);
 static gboolean flush_queue_cb (gpointer user_data);
+
+static void
+cond_wait_locked (GstRaehSink *self)
+{
+  self->cond_waiters++;
+  g_cond_wait (&self->cond, &self->lock);
+  self->cond_waiters--;
+}
+
+static gboolean
+cond_wait_until_locked (GstRaehSink *self, gint64 end_time)
+{
+  gboolean signalled;
+
+  self->cond_waiters++;
+  signalled = g_cond_wait_until (&self->cond, &self->lock, end_time);
+  self->cond_waiters--;
+  return signalled;
+}
 
 /* ---- caps from the manifest ---- */
 
@@ -667,17 +688,24 @@ flush_queue (GstRaehSink *self)
     }
     g_mutex_unlock (&self->lock);
 
-    while ((f = g_queue_peek_head (&batch)) != NULL) {
-      gsize size = f->size;
+    if (!g_queue_is_empty (&batch)) {
+      GBytes **wires = g_new (GBytes *, batch.length);
+      guint n = 0;
+      GList *l;
 
-      if (!gst_sensor_ws_client_send (
-              client, SOUP_WEBSOCKET_DATA_BINARY, queued_frame_get_wire (f)))
-        break;
-      g_queue_pop_head (&batch);
-      /* the client holds the frame now */
-      g_bytes_unref (f->wire);
-      frames++;
-      bytes += size;
+      for (l = batch.head; l; l = l->next)
+        wires[n++] = queued_frame_get_wire (l->data);
+      /* all or none; on this thread libsoup has them when it returns */
+      if (gst_sensor_ws_client_send_batch (
+              client, SOUP_WEBSOCKET_DATA_BINARY, wires, n)) {
+        while ((f = g_queue_pop_head (&batch)) != NULL) {
+          frames++;
+          bytes += f->size;
+          /* the client holds the frame now */
+          g_bytes_unref (f->wire);
+        }
+      }
+      g_free (wires);
     }
 
     g_mutex_lock (&self->lock);
@@ -701,7 +729,10 @@ flush_queue (GstRaehSink *self)
     g_source_attach (src, self->net_context);
     g_source_unref (src);
   }
-  g_cond_broadcast (&self->cond);
+  /* runs once per batch: wake only a streaming thread that waits for
+   * room in the queue or for the drain at EOS */
+  if (self->cond_waiters > 0)
+    g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 }
 
@@ -757,7 +788,7 @@ enqueue_frame (GstRaehSink *self, GstRaehSinkPad *pad, QueuedFrame *f)
   while (self->state == CONN_READY && !pad->flushing &&
       queue_over_limit (self, f->end_ms, max_ms)) {
     schedule_flush_locked (self);
-    g_cond_wait (&self->cond, &self->lock);
+    cond_wait_locked (self);
   }
   if (pad->flushing) {
     g_mutex_unlock (&self->lock);
@@ -802,7 +833,7 @@ wait_clock (GstRaehSink *self, GstRaehSinkPad *pad, GstBuffer *buf)
   g_mutex_lock (&self->lock);
   for (;;) {
     while (!self->playing && !pad->flushing && self->state != CONN_FATAL)
-      g_cond_wait (&self->cond, &self->lock);
+      cond_wait_locked (self);
     if (pad->flushing || self->state == CONN_FATAL)
       break;
     clock = gst_element_get_clock (GST_ELEMENT (self));
@@ -941,7 +972,7 @@ drain (GstRaehSink *self)
       if (pending == 0 && g_queue_is_empty (&self->queue))
         break;
     }
-    if (!g_cond_wait_until (&self->cond, &self->lock,
+    if (!cond_wait_until_locked (self,
             MIN (deadline,
                 g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND)) &&
         g_get_monotonic_time () >= deadline) {
@@ -1222,7 +1253,7 @@ start_session (GstRaehSink *self)
   deadline = g_get_monotonic_time () + MAX (timeout, 1) * G_TIME_SPAN_SECOND;
   g_mutex_lock (&self->lock);
   while (self->state == CONN_CONNECTING) {
-    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+    if (!cond_wait_until_locked (self, deadline))
       break;
   }
   ok = self->state == CONN_READY;

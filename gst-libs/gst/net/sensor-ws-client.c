@@ -1308,6 +1308,52 @@ invoke (GstSensorWsClient *client, GSourceFunc func, gpointer data,
   g_source_unref (source);
 }
 
+/* Queues all of @payloads or, when not connected, none. With @now on the
+ * network thread they are handed to libsoup before returning, as one corked
+ * batch; otherwise a flush is scheduled there. */
+static gboolean
+queue_messages (GstSensorWsClient *client, SoupWebsocketDataType type,
+    GBytes *const *payloads, guint n, gboolean now)
+{
+  gboolean schedule;
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    g_return_val_if_fail (payloads[i] != NULL, FALSE);
+    if (type == SOUP_WEBSOCKET_DATA_TEXT && !text_is_valid (payloads[i])) {
+      GST_WARNING (
+          "client %u: refusing text message that is not UTF-8", client->id);
+      return FALSE;
+    }
+  }
+  /* a flush right here saves a trip through the main loop per batch */
+  now = now && g_main_context_is_owner (client->context);
+
+  g_mutex_lock (&client->lock);
+  if (!client->connected || client->stopping) {
+    g_mutex_unlock (&client->lock);
+    return FALSE;
+  }
+  for (i = 0; i < n; i++) {
+    OutMessage *m = g_new (OutMessage, 1);
+
+    m->type = type;
+    m->payload = g_bytes_ref (payloads[i]);
+    g_queue_push_tail (&client->outq, m);
+    client->pending_bytes += g_bytes_get_size (payloads[i]);
+  }
+  schedule = !now && !client->flush_scheduled;
+  if (schedule)
+    client->flush_scheduled = TRUE;
+  g_mutex_unlock (&client->lock);
+
+  if (now)
+    flush_queue (client);
+  else if (schedule)
+    invoke (client, do_flush, client_ref (client), client_unref);
+  return TRUE;
+}
+
 gboolean
 gst_sensor_ws_close_info_is_tls_failure (const GstSensorWsCloseInfo *info)
 {
@@ -1357,35 +1403,20 @@ gboolean
 gst_sensor_ws_client_send (
     GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload)
 {
-  gboolean schedule;
-  OutMessage *m;
-
   g_return_val_if_fail (client != NULL, FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
 
-  if (type == SOUP_WEBSOCKET_DATA_TEXT && !text_is_valid (payload)) {
-    GST_WARNING (
-        "client %u: refusing text message that is not UTF-8", client->id);
-    return FALSE;
-  }
+  return queue_messages (client, type, &payload, 1, FALSE);
+}
 
-  g_mutex_lock (&client->lock);
-  if (!client->connected || client->stopping) {
-    g_mutex_unlock (&client->lock);
-    return FALSE;
-  }
-  m = g_new (OutMessage, 1);
-  m->type = type;
-  m->payload = g_bytes_ref (payload);
-  g_queue_push_tail (&client->outq, m);
-  client->pending_bytes += g_bytes_get_size (payload);
-  schedule = !client->flush_scheduled;
-  client->flush_scheduled = TRUE;
-  g_mutex_unlock (&client->lock);
+gboolean
+gst_sensor_ws_client_send_batch (GstSensorWsClient *client,
+    SoupWebsocketDataType type, GBytes *const *payloads, guint n_payloads)
+{
+  g_return_val_if_fail (client != NULL, FALSE);
+  g_return_val_if_fail (payloads != NULL || n_payloads == 0, FALSE);
 
-  if (schedule)
-    invoke (client, do_flush, client_ref (client), client_unref);
-  return TRUE;
+  return queue_messages (client, type, payloads, n_payloads, TRUE);
 }
 
 gsize

@@ -115,6 +115,14 @@ void gst_sensor_ws_client_start (GstSensorWsClient *client);
 gboolean gst_sensor_ws_client_send (
     GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload);
 
+/* Queues @n_payloads messages in order: all of them, or none (FALSE) when
+ * not connected. Called on the network thread (from a source attached to
+ * the client's context) the batch is handed to libsoup before this returns,
+ * corked as one, and callbacks such as closed() may run inside; anywhere
+ * else it is send() for each, in one go. */
+gboolean gst_sensor_ws_client_send_batch (GstSensorWsClient *client,
+    SoupWebsocketDataType type, GBytes *const *payloads, guint n_payloads);
+
 /* Bytes queued by send() and not yet handed to libsoup. Messages are handed
  * over only while the socket can take more, so this is the backlog of a slow
  * or stalled connection (libsoup itself then holds at most about one more
