@@ -1670,6 +1670,125 @@ GST_START_TEST (test_send_text_validation)
 
 GST_END_TEST;
 
+/* A batch is queued whole or not at all; on the network thread it reaches
+ * libsoup before send_batch() returns. */
+typedef struct
+{
+  GstSensorWsClient *client;
+  GPtrArray *payloads;
+  GMutex lock;
+  GCond cond;
+  gboolean done, queued;
+  gsize pending_after;
+} BatchJob;
+
+static gboolean
+send_batch_on_net_thread (gpointer data)
+{
+  BatchJob *job = data;
+  gboolean queued =
+      gst_sensor_ws_client_send_batch (job->client, SOUP_WEBSOCKET_DATA_BINARY,
+          (GBytes *const *) job->payloads->pdata, job->payloads->len);
+  gsize pending = gst_sensor_ws_client_get_pending_bytes (job->client);
+
+  g_mutex_lock (&job->lock);
+  job->queued = queued;
+  job->pending_after = pending;
+  job->done = TRUE;
+  g_cond_broadcast (&job->cond);
+  g_mutex_unlock (&job->lock);
+  return G_SOURCE_REMOVE;
+}
+
+static GPtrArray *
+numbered_payloads (guint first, guint n)
+{
+  GPtrArray *a =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint i;
+
+  for (i = first; i < first + n; i++) {
+    gchar *s = g_strdup_printf ("%u", i);
+
+    g_ptr_array_add (a, g_bytes_new_take (s, strlen (s)));
+  }
+  return a;
+}
+
+GST_START_TEST (test_send_batch)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GPtrArray *from_test = numbered_payloads (0, 300);
+  GBytes *mixed[2];
+  GMainContext *ctx = gst_sensor_net_context_ref ();
+  BatchJob job = { 0 };
+  GSource *src;
+  guint i;
+
+  PROBE_WAIT (p, p->opened == 1);
+  /* from another thread: queued, flushed on the network thread */
+  fail_unless (gst_sensor_ws_client_send_batch (client,
+      SOUP_WEBSOCKET_DATA_BINARY, (GBytes *const *) from_test->pdata, 300));
+
+  /* on the network thread: handed to libsoup before the call returns */
+  job.client = client;
+  job.payloads = numbered_payloads (300, 300);
+  g_mutex_init (&job.lock);
+  g_cond_init (&job.cond);
+  src = g_idle_source_new ();
+  g_source_set_callback (src, send_batch_on_net_thread, &job, NULL);
+  g_source_attach (src, ctx);
+  g_source_unref (src);
+  g_mutex_lock (&job.lock);
+  while (!job.done)
+    g_cond_wait (&job.cond, &job.lock);
+  g_mutex_unlock (&job.lock);
+  fail_unless (job.queued);
+  fail_unless_equals_int (job.pending_after, 0);
+
+  /* one bad text message refuses the whole batch */
+  mixed[0] = g_bytes_new_static ("ok", 2);
+  mixed[1] = g_bytes_new_static ("\xff", 1);
+  fail_if (gst_sensor_ws_client_send_batch (
+      client, SOUP_WEBSOCKET_DATA_TEXT, mixed, 2));
+  /* an empty batch is fine */
+  fail_unless (gst_sensor_ws_client_send_batch (
+      client, SOUP_WEBSOCKET_DATA_BINARY, NULL, 0));
+
+  PROBE_WAIT (p, p->messages == 600);
+  for (i = 0; i < 600; i++) {
+    gchar *s = g_strdup_printf ("%u", i);
+
+    fail_unless (bytes_equal_str (p->payloads->pdata[i], s),
+        "message %u out of order", i);
+    g_free (s);
+  }
+  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+
+  /* stopped: nothing is queued */
+  gst_sensor_ws_client_stop (client, 1000, "done");
+  fail_if (gst_sensor_ws_client_send_batch (client, SOUP_WEBSOCKET_DATA_BINARY,
+      (GBytes *const *) from_test->pdata, 300));
+  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+
+  gst_sensor_ws_client_free (client);
+  g_bytes_unref (mixed[0]);
+  g_bytes_unref (mixed[1]);
+  g_ptr_array_unref (from_test);
+  g_ptr_array_unref (job.payloads);
+  g_mutex_clear (&job.lock);
+  g_cond_clear (&job.cond);
+  gst_sensor_net_context_unref (ctx);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
 /* Close codes a client may not send are mapped, 0 sends no code, long
  * reasons are cut on a character boundary. */
 GST_START_TEST (test_stop_codes_and_reasons)
@@ -1802,6 +1921,7 @@ wsclient_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_echo_text_binary);
   tcase_add_test (tc, test_send_order);
+  tcase_add_test (tc, test_send_batch);
   tcase_add_test (tc, test_auth_query);
   tcase_add_test (tc, test_auth_header);
   tcase_add_test (tc, test_server_close_code);
