@@ -19,6 +19,11 @@
  * running time through one anchor per pipeline, so several sensortestsrc in
  * one pipeline agree on the epoch of a running time.
  *
+ * Buffers come from the pool downstream offers in the allocation query, or
+ * else from sensortestsrc's own pool, which keeps a few spare buffers with
+ * their epoch meta (updated in place on reuse), so a buffer freed downstream
+ * is recycled instead of allocated again.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 sensortestsrc modality=ppg_green heart-rate=72 num-buffers=50
