@@ -850,7 +850,12 @@ gst_sensor_test_src_create (
   /* spb and the format only change in set_caps, on this thread */
   n = self->spb;
   size = (gsize) n * self->info.bpf;
-  ret = GST_BASE_SRC_CLASS (parent_class)->alloc (src, offset, size, &buf);
+  /* our own pool straight away; anything else through GstBaseSrc, which
+   * takes a lock and a reference per buffer to find it */
+  if (self->own_pool)
+    ret = gst_buffer_pool_acquire_buffer (self->own_pool, &buf, NULL);
+  else
+    ret = GST_BASE_SRC_CLASS (parent_class)->alloc (src, offset, size, &buf);
   if (ret != GST_FLOW_OK)
     return ret;
   if (gst_buffer_get_size (buf) != size)
