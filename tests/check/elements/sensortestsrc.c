@@ -702,6 +702,62 @@ GST_START_TEST (test_downstream_pool_used)
 
 GST_END_TEST;
 
+/* A flushing seek sets the pool flushing and back; the first buffer after
+ * it starts at the seek position from the sample counter, marked DISCONT,
+ * with one epoch meta. */
+GST_START_TEST (test_flushing_seek)
+{
+  GstElement *pipeline, *sink;
+  GstSample *sample;
+  GstBuffer *buf;
+  GError *err = NULL;
+  guint i;
+
+  pipeline = gst_parse_launch (
+      "sensortestsrc is-live=false waveform=counter samples-per-buffer=10 ! "
+      "sensor/x-raw, format=S16LE, rate=100/1, channels=1 ! "
+      "appsink name=sink sync=false max-buffers=4",
+      &err);
+  fail_unless (pipeline != NULL, "%s", err ? err->message : "");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_ASYNC);
+  for (i = 0; i < 20; i++) {
+    g_signal_emit_by_name (sink, "pull-sample", &sample);
+    fail_unless (sample != NULL);
+    gst_sample_unref (sample);
+  }
+
+  fail_unless (gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
+      GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, 5 * GST_SECOND));
+  for (i = 0; i < 20; i++) {
+    guint64 start = 500 + 10 * i;
+
+    g_signal_emit_by_name (sink, "pull-sample", &sample);
+    fail_unless (sample != NULL);
+    buf = gst_sample_get_buffer (sample);
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), start);
+    fail_unless_equals_uint64 (
+        GST_BUFFER_PTS (buf), gst_util_uint64_scale (start, GST_SECOND, 100));
+    fail_unless_equals_int (
+        GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT), i == 0);
+    fail_unless_equals_int (count_epoch_metas (buf), 1);
+    {
+      GstMapInfo map;
+
+      fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+      fail_unless_equals_int (GST_READ_UINT16_LE (map.data), (guint16) start);
+      gst_buffer_unmap (buf, &map);
+    }
+    gst_sample_unref (sample);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 sensortestsrc_suite (void)
 {
@@ -722,6 +778,7 @@ sensortestsrc_suite (void)
   tcase_add_test (tc, test_accel_gravity_and_full_scale);
   tcase_add_test (tc, test_own_pool_recycles_buffers);
   tcase_add_test (tc, test_downstream_pool_used);
+  tcase_add_test (tc, test_flushing_seek);
   return s;
 }
 
