@@ -1742,10 +1742,7 @@ GST_START_TEST (test_send_batch)
   g_source_set_callback (src, send_batch_on_net_thread, &job, NULL);
   g_source_attach (src, ctx);
   g_source_unref (src);
-  g_mutex_lock (&job.lock);
-  while (!job.done)
-    g_cond_wait (&job.cond, &job.lock);
-  g_mutex_unlock (&job.lock);
+  PROBE_WAIT (&job, job.done);
   fail_unless (job.queued);
   fail_unless_equals_int (job.pending_after, 0);
 
@@ -1754,11 +1751,17 @@ GST_START_TEST (test_send_batch)
   mixed[1] = g_bytes_new_static ("\xff", 1);
   fail_if (gst_sensor_ws_client_send_batch (
       client, SOUP_WEBSOCKET_DATA_TEXT, mixed, 2));
+  g_bytes_unref (mixed[0]);
   /* an empty batch is fine */
   fail_unless (gst_sensor_ws_client_send_batch (
       client, SOUP_WEBSOCKET_DATA_BINARY, NULL, 0));
+  /* a marker last: had any of the refused batch gone out, it would stand
+   * before the marker */
+  mixed[0] = g_bytes_new_static ("end", 3);
+  fail_unless (gst_sensor_ws_client_send_batch (
+      client, SOUP_WEBSOCKET_DATA_TEXT, mixed, 1));
 
-  PROBE_WAIT (p, p->messages == 600);
+  PROBE_WAIT (p, p->messages == 601);
   for (i = 0; i < 600; i++) {
     gchar *s = g_strdup_printf ("%u", i);
 
@@ -1766,6 +1769,7 @@ GST_START_TEST (test_send_batch)
         "message %u out of order", i);
     g_free (s);
   }
+  fail_unless (bytes_equal_str (p->payloads->pdata[600], "end"));
   fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
 
   /* stopped: nothing is queued */
