@@ -939,39 +939,50 @@ GST_START_TEST (test_slow_client_closed_others_served)
 
 GST_END_TEST;
 
-GST_START_TEST (test_full_queue_drops_oldest)
+/* Posts a batch of 50 accel readings to a pad queue of 2 whose branch does
+ * not take data (appsink holds one buffer, then blocks its streaming
+ * thread); returns that appsink. */
+static GstElement *
+post_to_stalled_branch (Fixture *f)
 {
-  Fixture *f = fixture_new ("device-id=" DEV " queue-size=2");
   GstElement *sink;
   Response r;
   gchar *body;
-  GstBuffer *buf = NULL;
-  guint64 offset = 0;
 
   fixture_play (f);
   sink = fixture_sink (f, "accel");
-  /* a branch that does not take data: appsink holds one buffer, then
-   * blocks its streaming thread */
   g_object_set (sink, "max-buffers", 1, "drop", FALSE, NULL);
   body = batch_json (50, -1, (g_get_real_time () / 1000 + 5000) * 1000);
   r = post (f, BATCH, body);
   g_free (body);
   fail_unless_equals_int (r.status, 200);
   response_clear (&r);
-  fail_unless (get_stat (f, "dropped") > 0);
+  return sink;
+}
 
-  /* what is left ends with the newest reading */
-  while (TRUE) {
-    GstSample *s =
-        gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 500 * GST_MSECOND);
+/* Pulls until nothing comes within @timeout; the offset of the last. */
+static guint64
+drain_last_offset (GstElement *sink, GstClockTime timeout)
+{
+  guint64 offset = 0;
+  GstSample *s;
 
-    if (s == NULL)
-      break;
+  while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), timeout))) {
     offset = GST_BUFFER_OFFSET (gst_sample_get_buffer (s));
     gst_sample_unref (s);
   }
-  fail_unless_equals_uint64 (offset, 5000 + 49 * 10);
-  (void) buf;
+  return offset;
+}
+
+GST_START_TEST (test_full_queue_drops_oldest)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " queue-size=2");
+  GstElement *sink = post_to_stalled_branch (f);
+
+  fail_unless (get_stat (f, "dropped") > 0);
+  /* what is left ends with the newest reading */
+  fail_unless_equals_uint64 (
+      drain_last_offset (sink, 500 * GST_MSECOND), 5000 + 49 * 10);
   fixture_free (f);
 }
 
@@ -981,32 +992,12 @@ GST_END_TEST;
 GST_START_TEST (test_full_queue_keeps_eos)
 {
   Fixture *f = fixture_new ("device-id=" DEV " queue-size=2");
-  GstElement *sink;
-  Response r;
-  gchar *body;
-  guint64 offset = 0;
+  GstElement *sink = post_to_stalled_branch (f);
 
-  fixture_play (f);
-  sink = fixture_sink (f, "accel");
-  g_object_set (sink, "max-buffers", 1, "drop", FALSE, NULL);
-  body = batch_json (50, -1, (g_get_real_time () / 1000 + 5000) * 1000);
-  r = post (f, BATCH, body);
-  g_free (body);
-  fail_unless_equals_int (r.status, 200);
-  response_clear (&r);
   fail_unless (gst_element_send_event (f->src, gst_event_new_eos ()));
-
-  while (TRUE) {
-    GstSample *s =
-        gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 5 * GST_SECOND);
-
-    if (s == NULL)
-      break;
-    offset = GST_BUFFER_OFFSET (gst_sample_get_buffer (s));
-    gst_sample_unref (s);
-  }
+  fail_unless_equals_uint64 (
+      drain_last_offset (sink, 5 * GST_SECOND), 5000 + 49 * 10);
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
-  fail_unless_equals_uint64 (offset, 5000 + 49 * 10);
   fail_unless (get_stat (f, "dropped") > 0);
   fixture_free (f);
 }
