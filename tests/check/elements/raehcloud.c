@@ -16,6 +16,7 @@
 #include <gst/raeh/raeh.h>
 #include <libsoup/soup.h>
 
+#include "../sensor-test-pipeline.h"
 #include "../sensor-test-process.h"
 
 #define MODEL "573fdc48-b7a8-40bb-81b7-e96df24fab6d"
@@ -99,8 +100,6 @@ GST_START_TEST (test_testsrc_to_cloud)
   GstElement *pipeline, *pack;
   GstCaps *caps, *want;
   GstPad *pad;
-  GstBus *bus;
-  GstMessage *m;
   JsonObject *raeh, *session;
   JsonArray *slots;
   guint i;
@@ -111,14 +110,7 @@ GST_START_TEST (test_testsrc_to_cloud)
       "sensorresample ! raehframepack name=pack ! sink. "
       "sensortestsrc modality=acc_3axis num-buffers=35 ! sensorresample ! "
       "raehframepack ! sink.");
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  bus = gst_element_get_bus (pipeline);
-  m = gst_bus_timed_pop_filtered (
-      bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m != NULL);
-  fail_unless_equals_int (GST_MESSAGE_TYPE (m), GST_MESSAGE_EOS);
-  gst_message_unref (m);
+  sensor_test_play_to_eos (pipeline, 30 * GST_SECOND);
 
   /* 128 Hz in, the device model's 100 Hz S16 out, nobody asked for it */
   pack = gst_bin_get_by_name (GST_BIN (pipeline), "pack");
@@ -132,7 +124,6 @@ GST_START_TEST (test_testsrc_to_cloud)
   gst_object_unref (pad);
   gst_object_unref (pack);
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (pipeline);
 
   /* one hr tick (every 2 s) after the data */

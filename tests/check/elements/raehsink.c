@@ -15,6 +15,7 @@
 #include <gst/raeh/raeh.h>
 #include <libsoup/soup.h>
 
+#include "../sensor-test-pipeline.h"
 #include "../sensor-test-tls.h"
 
 #define MODEL "573fdc48-b7a8-40bb-81b7-e96df24fab6d"
@@ -535,8 +536,6 @@ GST_START_TEST (test_negotiation_through_packer)
   GstElement *pipeline, *src, *pack, *sink;
   GstCaps *caps, *want;
   GstPad *pad;
-  GstBus *bus;
-  GstMessage *m;
   GstBuffer *buf;
   guint i;
   gchar *uri;
@@ -592,16 +591,11 @@ GST_START_TEST (test_negotiation_through_packer)
 
     g_signal_emit_by_name (src, "end-of-stream", &r);
   }
-  bus = gst_element_get_bus (pipeline);
-  m = gst_bus_timed_pop_filtered (
-      bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
-  gst_message_unref (m);
+  sensor_test_wait_eos (pipeline, 10 * GST_SECOND);
   fail_unless (test_server_wait_frames (srv, 3, 5));
   for (i = 0; i < 3; i++)
     check_frame (srv, i, 7, 1700000000000 + i * 1000, 100, 1, i * 100);
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (src);
   gst_object_unref (pack);
   gst_object_unref (sink);

@@ -11,6 +11,8 @@
 #include <gst/check/gstcheck.h>
 #include <gst/sensor/sensor.h>
 
+#include "../sensor-test-pipeline.h"
+
 #define T0_MS G_GINT64_CONSTANT (1700000000000)
 
 static GstFlowReturn
@@ -61,8 +63,6 @@ GST_START_TEST (test_python_peer_checks_every_frame)
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GError) err = NULL;
   GstElement *pipeline, *ppg, *acc, *sink;
-  GstBus *bus;
-  GstMessage *m;
   guint port = 0;
 
   if (python == NULL)
@@ -98,12 +98,7 @@ GST_START_TEST (test_python_peer_checks_every_frame)
   push_samples (ppg, 100, 1, 350);
   push_samples (acc, 50, 3, 175);
 
-  bus = gst_element_get_bus (pipeline);
-  m = gst_bus_timed_pop_filtered (
-      bus, 20 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m != NULL, "no EOS");
-  fail_unless_equals_int (GST_MESSAGE_TYPE (m), GST_MESSAGE_EOS);
-  gst_message_unref (m);
+  sensor_test_wait_eos (pipeline, 20 * GST_SECOND);
 
   summary = g_data_input_stream_read_line (out, NULL, NULL, &err);
   fail_unless (summary != NULL);
@@ -116,7 +111,6 @@ GST_START_TEST (test_python_peer_checks_every_frame)
   fail_unless_equals_int (g_subprocess_get_exit_status (proc), 0);
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (sink);
   gst_object_unref (ppg);
   gst_object_unref (acc);

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../sensor-test-pipeline.h"
+
 #define DEV "AA:BB:CC:DD:EE:FF"
 #define STREAM "/api/device/sensor-stream"
 #define BATCH "/api/device/sensor-stream/batch"
@@ -1236,21 +1238,13 @@ GST_END_TEST;
 GST_START_TEST (test_eos)
 {
   Fixture *f = fixture_new ("device-id=" DEV);
-  GstBus *bus;
-  GstMessage *msg;
 
   fixture_play (f);
   fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
   gst_buffer_unref (pull (fixture_sink (f, "accel")));
   /* only the linked pads matter for the EOS message; link the rest too */
   fail_unless (gst_element_send_event (f->pipeline, gst_event_new_eos ()));
-  bus = gst_element_get_bus (f->pipeline);
-  msg = gst_bus_timed_pop_filtered (
-      bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-  gst_object_unref (bus);
+  sensor_test_wait_eos (f->pipeline, 10 * GST_SECOND);
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (fixture_sink (f, "accel"))));
   fail_unless_equals_int (post_reading (f, DEV, NULL), 503);
   fixture_free (f);

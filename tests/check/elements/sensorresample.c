@@ -11,6 +11,8 @@
 #include <gst/audio/audio.h>
 #include <gst/sensor/sensor.h>
 
+#include "../sensor-test-pipeline.h"
+
 #define MS (GST_MSECOND)
 
 typedef struct
@@ -627,28 +629,18 @@ static GstCaps *
 run_pipeline (const gchar *desc)
 {
   GstElement *pipeline, *sink;
-  GstMessage *msg;
-  GstBus *bus;
   GError *err = NULL;
   GstPad *pad;
   GstCaps *caps;
 
   pipeline = gst_parse_launch (desc, &err);
   fail_unless (pipeline != NULL, "%s", err ? err->message : "");
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  bus = gst_element_get_bus (pipeline);
-  msg = gst_bus_timed_pop_filtered (
-      bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-  gst_message_unref (msg);
+  sensor_test_play_to_eos (pipeline, 10 * GST_SECOND);
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   pad = gst_element_get_static_pad (sink, "sink");
   caps = gst_pad_get_current_caps (pad);
   gst_object_unref (pad);
   gst_object_unref (sink);
-  gst_object_unref (bus);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (pipeline);
   return caps;

@@ -9,6 +9,8 @@
 #include <gst/check/gstharness.h>
 #include <gst/sensor/sensor.h>
 
+#include "../sensor-test-pipeline.h"
+
 static GstHarness *
 make_harness (const gchar *props, const gchar *sink_caps)
 {
@@ -638,8 +640,6 @@ static void
 run_handoff_pipeline (HandoffLog *log)
 {
   GstElement *pipeline, *sink;
-  GstMessage *msg;
-  GstBus *bus;
   GError *err = NULL;
 
   pipeline = gst_parse_launch (
@@ -657,15 +657,8 @@ run_handoff_pipeline (HandoffLog *log)
         log->offered, NULL);
     gst_object_unref (pad);
   }
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bus = gst_element_get_bus (pipeline);
-  msg = gst_bus_timed_pop_filtered (
-      bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-  gst_message_unref (msg);
+  sensor_test_play_to_eos (pipeline, 10 * GST_SECOND);
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
   fail_unless (log->first_error == NULL, "%s", log->first_error);
