@@ -653,7 +653,6 @@ flush_queue (GstRaehSink *self)
   g_mutex_lock (&self->lock);
   while (self->state == CONN_READY && !g_queue_is_empty (&self->queue)) {
     GstSensorWsClient *client = self->client;
-    guint64 frames = 0, bytes = 0;
     gsize pending, taken = 0;
     QueuedFrame *f;
 
@@ -686,6 +685,10 @@ flush_queue (GstRaehSink *self)
       taken += f->size;
       g_queue_push_tail (&batch, f);
     }
+    /* counted before they leave: on this thread libsoup writes them inside
+     * send_batch(), and the stats must not lag what the server has */
+    self->frames_sent += batch.length;
+    self->bytes_sent += taken;
     g_mutex_unlock (&self->lock);
 
     if (!g_queue_is_empty (&batch)) {
@@ -698,21 +701,19 @@ flush_queue (GstRaehSink *self)
       /* all or none; on this thread libsoup has them when it returns */
       if (gst_sensor_ws_client_send_batch (
               client, SOUP_WEBSOCKET_DATA_BINARY, wires, n)) {
-        while ((f = g_queue_pop_head (&batch)) != NULL) {
-          frames++;
-          bytes += f->size;
-          /* the client holds the frame now */
+        /* the client holds the frames now */
+        while ((f = g_queue_pop_head (&batch)) != NULL)
           g_bytes_unref (f->wire);
-        }
       }
       g_free (wires);
     }
 
     g_mutex_lock (&self->lock);
-    self->frames_sent += frames;
-    self->bytes_sent += bytes;
     if (!g_queue_is_empty (&batch)) {
-      /* not connected after all: keep them first in line, in order */
+      /* not connected after all (none went): not sent, and first in line
+       * again, in order */
+      self->frames_sent -= batch.length;
+      self->bytes_sent -= taken;
       while ((f = g_queue_pop_tail (&batch)) != NULL)
         g_queue_push_head (&self->queue, f);
       break;
