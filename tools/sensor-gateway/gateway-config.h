@@ -1,0 +1,65 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define GATEWAY_CONFIG_ERROR (gateway_config_error_quark ())
+GQuark gateway_config_error_quark (void);
+
+typedef enum {
+  GATEWAY_CONFIG_ERROR_SYNTAX,   /* a line that is no group, key or comment */
+  GATEWAY_CONFIG_ERROR_UNSET,    /* ${VAR} not in the environment */
+  GATEWAY_CONFIG_ERROR_KEY,      /* unknown, duplicate or missing key */
+  GATEWAY_CONFIG_ERROR_VALUE,    /* a value of the wrong kind */
+  GATEWAY_CONFIG_ERROR_TEMPLATE, /* a description that does not parse */
+  GATEWAY_CONFIG_ERROR_FILE,     /* the file or a *-file cannot be read */
+} GatewayConfigError;
+
+/* A device source and what each device's data goes through. */
+typedef struct
+{
+  gchar *name;
+  gchar *source;    /* gst-launch description of the device source */
+  gchar *branch;    /* per-device description; {device} and {NAME} vars */
+  GHashTable *vars; /* NAME -> value, from var.NAME / var.NAME-file */
+  guint device_idle_timeout_s;
+  guint64 max_pending_bytes; /* per device, while its branch starts */
+} GatewayRoute;
+
+/* Any gst-launch description, restarted with backoff after an error. */
+typedef struct
+{
+  gchar *name;
+  gchar *description;
+  gdouble restart_delay_s;     /* first delay */
+  gdouble restart_delay_max_s; /* doubling up to this */
+} GatewayPipeline;
+
+typedef struct
+{
+  gchar *path;
+  gchar *metrics_address;
+  guint metrics_port; /* 0 = no metrics endpoint */
+  guint drain_timeout_s;
+  gchar *log_file;      /* NULL = stderr */
+  GPtrArray *routes;    /* GatewayRoute* */
+  GPtrArray *pipelines; /* GatewayPipeline* */
+} GatewayConfig;
+
+GatewayConfig *gateway_config_load (
+    const gchar *path, const gchar *const *envp, GError **error);
+
+GatewayConfig *gateway_config_load_data (const gchar *path, const gchar *data,
+    const gchar *const *envp, GError **error);
+
+gchar *gateway_route_expand (const GatewayRoute *route, const gchar *device);
+
+void gateway_config_free (GatewayConfig *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GatewayConfig, gateway_config_free)
+
+G_END_DECLS
