@@ -300,7 +300,7 @@ read_gateway (
     } else if (g_str_equal (e->key, "metrics-port")) {
       if (!parse_uint (p, g, e, 65535, &v, error))
         return FALSE;
-      config->metrics_port = (guint) v;
+      config->metrics_port = (gint) v;
     } else if (g_str_equal (e->key, "drain-timeout")) {
       if (!parse_uint (p, g, e, 3600, &v, error))
         return FALSE;
@@ -558,6 +558,7 @@ gateway_config_load_data (const gchar *path, const gchar *data,
   config->path = g_strdup (path);
   config->metrics_address = g_strdup (DEFAULT_METRICS_ADDRESS);
   config->drain_timeout_s = DEFAULT_DRAIN_TIMEOUT_S;
+  config->metrics_port = -1;
   config->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
   config->pipelines =
       g_ptr_array_new_with_free_func ((GDestroyNotify) pipeline_free);

@@ -43,7 +43,7 @@ typedef struct
 {
   gchar *path;
   gchar *metrics_address;
-  guint metrics_port; /* 0 = no metrics endpoint */
+  gint metrics_port; /* -1 = no metrics endpoint, 0 = any free port */
   guint drain_timeout_s;
   gchar *log_file;      /* NULL = stderr */
   GPtrArray *routes;    /* GatewayRoute* */

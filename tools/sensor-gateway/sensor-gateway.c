@@ -229,9 +229,9 @@ main (int argc, char **argv)
   gw.supervisors =
       g_ptr_array_new_with_free_func ((GDestroyNotify) gateway_supervisor_free);
 
-  if (gw.config->metrics_port != 0) {
+  if (gw.config->metrics_port >= 0) {
     gw.http = gateway_http_new (gw.config->metrics_address,
-        gw.config->metrics_port, &handlers, NULL, &err);
+        (guint) gw.config->metrics_port, &handlers, NULL, &err);
     if (gw.http == NULL) {
       g_printerr ("sensor-gateway: %s\n", err->message);
       return 1;
