@@ -18,6 +18,7 @@
 #include <string.h>
 #include <turbojpeg.h>
 #include <gst/helios/helios.h>
+#include <gst/sensor/sensor-json.h>
 
 #include "sensor-cloud.h"
 
@@ -476,10 +477,13 @@ sensors_error (Session *s, const gchar *reason)
           reason, now_ms ()));
 }
 
+/* Client requests are small flat objects. */
+static const GstSensorJsonLimits client_limits = { 8, 64 * 1024 };
+
 static void
 sensors_message (Session *s, const gchar *text)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   JsonObject *obj;
   JsonArray *kinds;
   const gchar *op;
@@ -490,12 +494,13 @@ sensors_message (Session *s, const gchar *text)
     stop_timer (s);
     return;
   }
-  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
+  /* strict and bounded: json-glib would recurse into any nesting */
+  root = gst_sensor_json_parse (text, strlen (text), &client_limits, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
     sensors_error (s, "invalid request: not a JSON object");
     return;
   }
-  obj = json_node_get_object (json_parser_get_root (parser));
+  obj = json_node_get_object (root);
   op = json_object_get_string_member_with_default (obj, "op", "");
   if (g_str_equal (op, "unsubscribe")) {
     memset (s->kinds, 0, sizeof (s->kinds));
@@ -550,11 +555,11 @@ on_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
         close_session (s);
       break;
     case GST_HELIOS_CHANNEL_STREAM_METRICS: {
-      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonNode) root =
+          gst_sensor_json_parse (text, strlen (text), &client_limits, NULL);
 
-      if (json_parser_load_from_data (parser, text, -1, NULL) &&
-          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-        JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)) {
+        JsonObject *o = json_node_get_object (root);
         gint64 ms =
             json_object_get_int_member_with_default (o, "interval_ms", 0);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <turbojpeg.h>
 #include <gst/plexus/plexus.h>
+#include <gst/sensor/sensor-json.h>
 
 #include "sensor-cloud-plexus.h"
 
@@ -741,9 +742,10 @@ static void
 on_message (
     SoupWebsocketConnection *conn, gint type, GBytes *message, gpointer data)
 {
+  /* an auth frame is one flat object */
+  static const GstSensorJsonLimits auth_limits = { 8, 64 * 1024 };
   PlexusConn *c = data;
-  g_autoptr (JsonParser) parser = NULL;
-  JsonNode *root;
+  g_autoptr (JsonNode) root = NULL;
   JsonObject *o;
   const gchar *api_key = NULL;
   gsize len;
@@ -754,11 +756,11 @@ on_message (
 
   destroy_source (&c->auth_timer);
   text = g_bytes_get_data (message, &len);
-  parser = json_parser_new ();
+  /* strict and bounded before json-glib, which recurses per level: this
+   * frame comes before any authentication */
   if (type == SOUP_WEBSOCKET_DATA_TEXT &&
-      json_parser_load_from_data (parser, text, len, NULL) &&
-      (root = json_parser_get_root (parser)) && JSON_NODE_HOLDS_OBJECT (root) &&
-      (o = json_node_get_object (root)) &&
+      (root = gst_sensor_json_parse (text, len, &auth_limits, NULL)) &&
+      JSON_NODE_HOLDS_OBJECT (root) && (o = json_node_get_object (root)) &&
       g_strcmp0 (json_object_get_string_member_with_default (o, "type", NULL),
           "auth") == 0)
     api_key = json_object_get_string_member_with_default (o, "api_key", NULL);

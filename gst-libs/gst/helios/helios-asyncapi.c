@@ -11,6 +11,7 @@
 
 #include "helios-asyncapi.h"
 
+#include <gst/sensor/sensor-json.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -36,10 +37,12 @@ gchar **
 gst_helios_asyncapi_parse_channels (
     const gchar *data, gsize len, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  /* AsyncAPI schemas nest a little more than messages do */
+  static const GstSensorJsonLimits limits = { 64, 16 * 1024 * 1024 };
   g_autoptr (GError) err = NULL;
+  g_autoptr (JsonNode) root = NULL;
   GPtrArray *names;
-  JsonNode *root, *chan;
+  JsonNode *chan;
   JsonObject *obj;
   GList *members, *l;
 
@@ -48,13 +51,13 @@ gst_helios_asyncapi_parse_channels (
         "empty AsyncAPI document");
     return NULL;
   }
-  if (!json_parser_load_from_data (parser, data, len, &err)) {
+  root = gst_sensor_json_parse (data, len, &limits, &err);
+  if (root == NULL) {
     g_set_error (error, GST_HELIOS_ERROR, GST_HELIOS_ERROR_PARSE,
         "AsyncAPI document is not JSON: %s", err->message);
     return NULL;
   }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+  if (!JSON_NODE_HOLDS_OBJECT (root) ||
       (chan = json_object_get_member (
            json_node_get_object (root), "channels")) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (chan)) {

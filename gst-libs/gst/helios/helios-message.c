@@ -12,10 +12,18 @@
 
 #include "helios-message.h"
 
+#include <gst/sensor/sensor-json.h>
 #include <string.h>
 
 /* Largest frame side we accept in a format message. */
 #define MAX_DIMENSION 16384
+
+/* Messages are bounded by the WebSocket client (at most 64 MiB) before they
+ * get here; HeliOS messages are a few levels deep, the default leaves room. */
+static const GstSensorJsonLimits message_limits = {
+  GST_SENSOR_JSON_DEFAULT_MAX_DEPTH,
+  64 * 1024 * 1024,
+};
 
 const gchar *
 gst_helios_message_kind_name (GstHeliosMessageKind kind)
@@ -226,7 +234,6 @@ gboolean
 gst_helios_message_parse (GstHeliosChannelId channel, const gchar *text,
     gssize len, GstHeliosMessage *msg, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) err = NULL;
   JsonNode *root;
   JsonObject *obj;
@@ -246,18 +253,22 @@ gst_helios_message_parse (GstHeliosChannelId channel, const gchar *text,
         "empty message or NUL byte in a text message");
     return FALSE;
   }
-  if (!json_parser_load_from_data (parser, text, len, &err)) {
+  /* strict and bounded before json-glib recurses into it */
+  root = gst_sensor_json_parse (text, len, &message_limits, &err);
+  if (root == NULL) {
     g_set_error (error, GST_HELIOS_ERROR, GST_HELIOS_ERROR_PARSE,
         "not JSON: %s", err->message);
     return FALSE;
   }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
+    json_node_unref (root);
     g_set_error (error, GST_HELIOS_ERROR, GST_HELIOS_ERROR_PARSE,
         "message is not a JSON object");
     return FALSE;
   }
-  msg->root = json_node_ref (root);
+  /* shared read-only with whoever keeps the message */
+  json_node_seal (root);
+  msg->root = root;
   obj = json_node_get_object (root);
   msg->type = g_strdup (get_string (obj, "type"));
   if (get_int (obj, "timestamp_ms", &v))

@@ -18,6 +18,8 @@
 
 #include "plexus-frame.h"
 
+#include <gst/sensor/sensor-json.h>
+
 #define MAX_DEPTH 64
 
 typedef struct
@@ -445,9 +447,11 @@ GstPlexusFrame *
 gst_plexus_frame_parse (
     const gchar *data, gsize len, gsize max_size, GError **error)
 {
+  /* the skeleton is no larger than the message, which is bounded above */
+  static const GstSensorJsonLimits limits = { MAX_DEPTH, G_MAXSIZE };
   g_autoptr (GString) skel = NULL;
-  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) json_error = NULL;
+  JsonNode *skel_root;
   GstPlexusFrame *f;
   Scanner s = {
     0,
@@ -482,15 +486,19 @@ gst_plexus_frame_parse (
     return NULL;
   }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, skel->str, skel->len, &json_error)) {
+  /* The scanner copies literals as they are: the strict check refuses what
+   * json-glib would read as something else (072, 0x48, 'x', comments). */
+  skel_root =
+      gst_sensor_json_parse (skel->str, skel->len, &limits, &json_error);
+  if (skel_root == NULL) {
     g_set_error (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_MALFORMED,
-        "malformed JSON: %s", json_error->message);
+        "malformed JSON: %s (without the frame)", json_error->message);
     return NULL;
   }
+  json_node_seal (skel_root);
 
   f = g_new0 (GstPlexusFrame, 1);
-  f->root = json_node_ref (json_parser_get_root (parser));
+  f->root = skel_root;
   f->n_nonfinite = s.nonfinite;
   f->epoch_ns = GST_CLOCK_TIME_NONE;
   f->temp_min = f->temp_max = NAN;

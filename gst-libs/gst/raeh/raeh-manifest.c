@@ -14,11 +14,15 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 #include <gst/sensor/sensor.h>
+#include <gst/sensor/sensor-json.h>
 
 #include "raeh-error.h"
 #include "raeh-manifest.h"
 
 #define MAX_SLOTS 256
+
+/* A manifest is three levels deep and a few KB; room for extensions. */
+static const GstSensorJsonLimits manifest_limits = { 32, 1024 * 1024 };
 
 static void
 slot_clear (gpointer data)
@@ -339,10 +343,10 @@ parse_slot (GstRaehManifest *m, JsonNode *node, guint index, GError **error)
 GstRaehManifest *
 gst_raeh_manifest_parse (const gchar *data, gssize size, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) json_error = NULL;
   g_autoptr (GstRaehManifest) m = NULL;
-  JsonNode *root, *member;
+  g_autoptr (JsonNode) root = NULL;
+  JsonNode *member;
   JsonObject *obj;
   JsonArray *slots;
   guint i;
@@ -353,16 +357,13 @@ gst_raeh_manifest_parse (const gchar *data, gssize size, GError **error)
     handshake_error (error, "handshake is empty");
     return NULL;
   }
-  if (!g_utf8_validate (data, size, NULL)) {
-    handshake_error (error, "handshake is not JSON: not valid UTF-8");
-    return NULL;
-  }
-  if (!json_parser_load_from_data (parser, data, size, &json_error)) {
+  /* strict, bounded JSON only: the handshake comes from the peer */
+  root = gst_sensor_json_parse (data, size, &manifest_limits, &json_error);
+  if (root == NULL) {
     handshake_error (error, "handshake is not JSON: %s", json_error->message);
     return NULL;
   }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
     handshake_error (error, "handshake is not a JSON object");
     return NULL;
   }

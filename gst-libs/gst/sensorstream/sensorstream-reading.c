@@ -7,6 +7,8 @@
 
 #include "sensorstream-reading.h"
 
+#include <gst/sensor/sensor-json.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -457,60 +459,21 @@ gst_sensor_stream_reading_from_object (JsonObject *object, const gchar *prefix,
       &members, prefix, batch_device_id, reading, details);
 }
 
-/* json-glib parses recursively; refuse deep nesting up front so that a body
- * of brackets cannot exhaust the stack. */
-static gboolean
-depth_is_sane (const gchar *data, gsize size)
-{
-  gboolean in_string = FALSE, escaped = FALSE;
-  gint depth = 0;
-  gsize i;
+/* Bodies are bounded by the element (max-body-size, at most 64 MiB) before
+ * they get here; the depth is what a reading (1) and a batch (3) need, with
+ * room to spare. */
+static const GstSensorJsonLimits body_limits = {
+  GST_SENSOR_STREAM_MAX_DEPTH,
+  64 * 1024 * 1024,
+};
 
-  for (i = 0; i < size; i++) {
-    gchar c = data[i];
-
-    if (in_string) {
-      if (escaped)
-        escaped = FALSE;
-      else if (c == '\\')
-        escaped = TRUE;
-      else if (c == '"')
-        in_string = FALSE;
-      continue;
-    }
-    if (c == '"')
-      in_string = TRUE;
-    else if (c == '[' || c == '{') {
-      if (++depth > GST_SENSOR_STREAM_MAX_DEPTH)
-        return FALSE;
-    } else if (c == ']' || c == '}')
-      depth--;
-  }
-  return TRUE;
-}
-
-static gboolean body_is_sane (const gchar *data, gsize size);
-
-static GPrivate parser_key = G_PRIVATE_INIT (g_object_unref);
-
+/* Every body goes through the strict RFC 8259 check first, whichever
+ * reader then takes it: json-glib would recurse into deep nesting and read
+ * 072, 0x48, comments, single quotes or {}{} as if they were JSON. */
 static JsonNode *
 parse_root (const gchar *data, gsize size)
 {
-  JsonParser *parser;
-  JsonNode *root = NULL;
-
-  if (!body_is_sane (data, size))
-    return NULL;
-  /* one parser per thread, reused: a server parses one body after
-   * another on the same thread */
-  parser = g_private_get (&parser_key);
-  if (parser == NULL) {
-    parser = json_parser_new_immutable ();
-    g_private_set (&parser_key, parser);
-  }
-  if (json_parser_load_from_data (parser, data, (gssize) size, NULL))
-    root = json_parser_steal_root (parser);
-  return root;
+  return gst_sensor_json_parse (data, size, &body_limits, NULL);
 }
 
 /* ---- flat objects without json-glib ----
@@ -521,8 +484,9 @@ parse_root (const gchar *data, gsize size)
  * strict JSON in that shape is taken: strings without escapes or control
  * characters, integers of up to 18 digits, distinct keys, at most
  * FLAT_MAX_MEMBERS members. Anything else (nesting, escapes, duplicate
- * keys, any syntax error) goes to json-glib, which then decides exactly as
- * before. */
+ * keys) goes to json-glib, which then decides exactly as before. The body
+ * has passed gst_sensor_json_validate() by then, so syntax errors never
+ * get this far. */
 
 static const gchar *
 skip_ws (const gchar *p, const gchar *end)
@@ -695,16 +659,6 @@ read_flat_object (const gchar *data, gsize size, FlatObject *obj)
   }
 }
 
-/* The checks every body goes through before either parser. */
-static gboolean
-body_is_sane (const gchar *data, gsize size)
-{
-  if (size == 0 || size > G_MAXSSIZE || !depth_is_sane (data, size))
-    return FALSE;
-  /* json-glib wants UTF-8; reject other bytes here with a clear status */
-  return g_utf8_validate_len (data, size, NULL);
-}
-
 /**
  * gst_sensor_stream_parse_reading_json_glib:
  *
@@ -752,7 +706,9 @@ gst_sensor_stream_parse_reading (const gchar *data, gsize size,
 {
   FlatObject flat;
 
-  if (body_is_sane (data, size) && read_flat_object (data, size, &flat)) {
+  if (!gst_sensor_json_validate (data, size, &body_limits, NULL, NULL))
+    return GST_SENSOR_STREAM_PARSE_INVALID_JSON;
+  if (read_flat_object (data, size, &flat)) {
     Members members = { NULL, &flat };
 
     return reading_from_members (&members, NULL, NULL, reading, details) ?

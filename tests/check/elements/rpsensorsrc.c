@@ -1378,6 +1378,82 @@ GST_START_TEST (test_curl_peer)
 
 GST_END_TEST;
 
+/* ---- deep and disguised JSON (strict pre-check) ---- */
+
+/* 100 KB of brackets behind a comment: json-glib recursed once per
+ * bracket, and a quote inside the comment hid them from the old bracket
+ * counter; one unauthenticated POST took the pipeline down. */
+static gchar *
+deep_body (const gchar *prefix, const gchar *suffix)
+{
+  GString *s = g_string_new (prefix);
+  guint i;
+
+  for (i = 0; i < 100000; i++)
+    g_string_append_c (s, '[');
+  g_string_append (s, suffix);
+  return g_string_free (s, FALSE);
+}
+
+static void
+check_deep_bodies_refused (const gchar *props, const gchar *auth)
+{
+  static const gchar *frames[][2] = {
+    { "/*", "*/" },
+    { "/* \" */", "" },
+    { "{\"device_id\":\"" DEV "\",\"readings\":/*\"*/", "" },
+    { "'\"'", "" },
+  };
+  static const gchar *paths[] = { STREAM, BATCH };
+  Fixture *f = fixture_new (props);
+  gchar *body;
+  guint i, j;
+
+  fixture_play (f);
+  for (i = 0; i < G_N_ELEMENTS (paths); i++)
+    for (j = 0; j < G_N_ELEMENTS (frames); j++) {
+      Response r;
+
+      body = deep_body (frames[j][0], frames[j][1]);
+      r = request (f, "POST", paths[i], "application/json", auth, body);
+      fail_unless_equals_int (r.status, 400);
+      fail_unless_equals_string (
+          r.body, "{\"success\":false,\"error\":\"Invalid JSON\"}");
+      response_clear (&r);
+      g_free (body);
+    }
+  fail_unless_equals_uint64 (get_stat (f, "invalid"), 8);
+
+  /* still serving: a valid reading arrives downstream */
+  body = reading_json (DEV, 9.8, NULL);
+  {
+    Response r = request (f, "POST", STREAM, "application/json", auth, body);
+    GstBuffer *buf;
+
+    fail_unless_equals_int (r.status, 200);
+    response_clear (&r);
+    buf = pull (fixture_sink (f, "accel"));
+    gst_buffer_unref (buf);
+  }
+  g_free (body);
+  fixture_free (f);
+}
+
+GST_START_TEST (test_deep_json_refused)
+{
+  check_deep_bodies_refused ("device-id=" DEV, NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_deep_json_refused_with_token)
+{
+  check_deep_bodies_refused (
+      "device-id=" DEV " auth-token=s3cret", "Bearer s3cret");
+}
+
+GST_END_TEST;
+
 static Suite *
 rpsensorsrc_suite (void)
 {
@@ -1407,6 +1483,8 @@ rpsensorsrc_suite (void)
   tcase_add_test (tc, test_stop_while_blocked);
   tcase_add_test (tc, test_eos);
   tcase_add_test (tc, test_curl_peer);
+  tcase_add_test (tc, test_deep_json_refused);
+  tcase_add_test (tc, test_deep_json_refused_with_token);
   return s;
 }
 

@@ -523,6 +523,75 @@ GST_START_TEST (test_asyncapi)
 
 GST_END_TEST;
 
+static gchar *
+brackets_after (const gchar *prefix, guint n, const gchar *suffix)
+{
+  GString *s = g_string_new (prefix);
+
+  while (n-- > 0)
+    g_string_append_c (s, '[');
+  g_string_append (s, suffix);
+  return g_string_free (s, FALSE);
+}
+
+/* json-glib recursed into any depth: deep or disguised nesting is refused
+ * by the strict check before it parses */
+GST_START_TEST (test_strict_json)
+{
+  struct
+  {
+    gchar *text;
+    const gchar *message;
+  } messages[] = {
+    { brackets_after ("", 100000, ""),
+        "not JSON: nesting deeper than 64 at byte 64" },
+    { brackets_after ("{\"type\":\"log\",\"data\":", 100000, ""),
+        "not JSON: nesting deeper than 64 at byte 84" },
+    { brackets_after ("{\"type\":\"log\",/*\"*/\"data\":", 100000, ""),
+        "not JSON: comments are not JSON at byte 14" },
+    { g_strdup ("{\"type\":'log'}"),
+        "not JSON: single-quoted strings are not JSON at byte 8" },
+    { g_strdup ("{\"timestamp_ms\":0x10}"),
+        "not JSON: unexpected 'x' in a number at byte 17" },
+    { g_strdup ("{}{}"),
+        "not JSON: unexpected '{', expected the end after the value at byte "
+        "2" },
+  };
+  gchar *doc;
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (messages); i++) {
+    GstHeliosMessage msg;
+
+    fail_if (gst_helios_message_parse (
+        GST_HELIOS_CHANNEL_LOGS_STREAM, messages[i].text, -1, &msg, &err));
+    fail_unless (
+        g_error_matches (err, GST_HELIOS_ERROR, GST_HELIOS_ERROR_PARSE));
+    fail_unless_equals_string (err->message, messages[i].message);
+    g_clear_error (&err);
+    g_free (messages[i].text);
+  }
+
+  doc = brackets_after ("{\"channels\":{\"/v1/ws/logs\":{\"x\":", 100000, "");
+  fail_unless (
+      gst_helios_asyncapi_parse_channels (doc, strlen (doc), &err) == NULL);
+  fail_unless (g_error_matches (err, GST_HELIOS_ERROR, GST_HELIOS_ERROR_PARSE));
+  fail_unless_equals_string (err->message,
+      "AsyncAPI document is not JSON: nesting deeper than 64 at byte 93");
+  g_clear_error (&err);
+  g_free (doc);
+  doc = brackets_after ("{\"channels\":{/*\"*/", 100000, "");
+  fail_unless (
+      gst_helios_asyncapi_parse_channels (doc, strlen (doc), &err) == NULL);
+  fail_unless_equals_string (err->message,
+      "AsyncAPI document is not JSON: comments are not JSON at byte 13");
+  g_clear_error (&err);
+  g_free (doc);
+}
+
+GST_END_TEST;
+
 static Suite *
 helios_suite (void)
 {
@@ -539,6 +608,7 @@ helios_suite (void)
   tcase_add_test (tc, test_message_line);
   tcase_add_test (tc, test_format_caps);
   tcase_add_test (tc, test_asyncapi);
+  tcase_add_test (tc, test_strict_json);
   return s;
 }
 

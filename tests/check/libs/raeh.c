@@ -280,6 +280,63 @@ GST_START_TEST (test_manifest_bad)
 
 GST_END_TEST;
 
+static gchar *
+brackets_after (const gchar *prefix, guint n)
+{
+  GString *s = g_string_new (prefix);
+
+  while (n-- > 0)
+    g_string_append_c (s, '[');
+  return g_string_free (s, FALSE);
+}
+
+/* json-glib recursed into any depth and took non-JSON (072 as octal 58);
+ * the handshake now passes the strict, bounded check first */
+GST_START_TEST (test_manifest_strict_json)
+{
+  static const gchar *slot = "{\"session_id\":\"s\",\"slots\":[{\"slot_id\":0,"
+                             "\"modality\":\"ppg_green\",\"x\":";
+  struct
+  {
+    gchar *json;
+    const gchar *message;
+  } rows[] = {
+    { brackets_after ("", 100000),
+        "handshake is not JSON: nesting deeper than 32 at byte 32" },
+    { brackets_after (slot, 100000),
+        "handshake is not JSON: nesting deeper than 32 at byte 96" },
+    { brackets_after ("{\"session_id\":\"s\",/*\"*/\"slots\":", 100000),
+        "handshake is not JSON: comments are not JSON at byte 18" },
+    { brackets_after ("{\"session_id\":'\"',\"slots\":", 100000),
+        "handshake is not JSON: single-quoted strings are not JSON at byte "
+        "14" },
+    { g_strdup ("{\"session_id\":\"s\",\"slots\":[{\"slot_id\":072,"
+                "\"modality\":\"ppg_green\"}]}"),
+        "handshake is not JSON: number with a leading zero at byte 38" },
+    { g_strdup ("{\"session_id\":\"s\",\"slots\":[{\"slot_id\":"
+                "18446744073709551617,\"modality\":\"ppg_green\"}]}"),
+        "handshake is not JSON: integer out of the 64-bit range at byte 38" },
+    { g_strdup ("\xef\xbb\xbf{\"session_id\":\"s\",\"slots\":[{\"slot_id\":0,"
+                "\"modality\":\"ppg_green\"}]}"),
+        "handshake is not JSON: byte order mark before the value at byte 0" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    GError *err = NULL;
+    GstRaehManifest *m = gst_raeh_manifest_parse (rows[i].json, -1, &err);
+
+    fail_unless (m == NULL, "row %u parsed", i);
+    fail_unless (
+        g_error_matches (err, GST_RAEH_ERROR, GST_RAEH_ERROR_HANDSHAKE));
+    fail_unless_equals_string (err->message, rows[i].message);
+    g_error_free (err);
+    g_free (rows[i].json);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_manifest_roundtrip)
 {
   g_autoptr (GstRaehManifest) m = NULL, back = NULL, copy = NULL;
@@ -349,6 +406,7 @@ raeh_suite (void)
   tcase_add_test (tc, test_manifest_parse_full);
   tcase_add_test (tc, test_manifest_parse_abbreviated);
   tcase_add_test (tc, test_manifest_bad);
+  tcase_add_test (tc, test_manifest_strict_json);
   tcase_add_test (tc, test_manifest_roundtrip);
   tcase_add_test (tc, test_hr_estimate);
   return s;
