@@ -171,6 +171,29 @@ def post_batch(port, device, first, count, t0):
     return r.status
 
 
+def stream(port, devices, first_batch, batches, t0):
+    """Posts one 50-reading batch per device per second, in real time: batch
+    b covers [t0 + b s, t0 + (b + 1) s) and is sent once that second has
+    passed, as a device would. Returns the HTTP statuses."""
+    statuses = []
+    for b in range(first_batch, first_batch + batches):
+        delay = (t0 + (b + 1) * 1000) / 1000.0 - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        threads = [threading.Thread(
+            target=lambda d=d: statuses.append(
+                post_batch(port, d, b * 50, 50, t0))) for d in devices]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return statuses
+
+
+def next_second_ms():
+    return (int(time.time()) + 1) * 1000
+
+
 def config(raeh_port, idle):
     branch = ("sensorresample name=accel full-scale=156.9064 ! "
               "sensor/x-raw,format=S16LE,rate=50/1 ! raehframepack ! "
@@ -196,19 +219,10 @@ def wait_for(pred, timeout):
 def test_twenty_devices(server):
     gw = Gateway(config(server.port, 60))
     port = gw.ports["route"]
-    t0 = (int(time.time()) - 3) * 1000
+    t0 = next_second_ms()
     devices = [mac(i) for i in range(20)]
     batches = 3
-    statuses = []
-    threads = []
-    for d in devices + [REFUSED]:
-        def run(d=d):
-            for b in range(batches):
-                statuses.append(post_batch(port, d, b * 50, 50, t0))
-        threads.append(threading.Thread(target=run))
-        threads[-1].start()
-    for t in threads:
-        t.join()
+    statuses = stream(port, devices + [REFUSED], 0, batches, t0)
     check(statuses.count(200) == len(statuses),
           "every POST answered 200: %s" % sorted(set(statuses)))
 
@@ -226,8 +240,8 @@ def test_twenty_devices(server):
                     (("route", "wearables"),)), 0)
     check(errors >= 1, "the refused device is counted: %s" % errors)
     accepted = m.get(("sensor_rpsensorsrc_accepted", (("route", "wearables"),)))
-    check(accepted == len(statuses), "accepted %s of %d" % (accepted,
-                                                            len(statuses)))
+    check(accepted == 50 * len(statuses), "readings accepted: %s of %d"
+          % (accepted, 50 * len(statuses)))
     status, _ = gw.get("/readyz")
     check(status == 200, "/readyz 200 while running, got %d" % status)
     status, _ = gw.get("/healthz")
@@ -259,10 +273,9 @@ def test_twenty_devices(server):
 def test_idle_teardown(server):
     gw = Gateway(config(server.port, 1))
     port = gw.ports["route"]
-    t0 = (int(time.time()) - 2) * 1000
+    t0 = next_second_ms()
     devices = [mac(100 + i) for i in range(2)]
-    for d in devices:
-        check(post_batch(port, d, 0, 50, t0) == 200, "post " + d)
+    check(stream(port, devices, 0, 1, t0) == [200, 200], "posts answered")
 
     def closed():
         per = server.by_device()
@@ -277,7 +290,7 @@ def test_idle_teardown(server):
     check(m.get(("sensor_gateway_idle_teardowns_total",
                  (("route", "wearables"),)), 0) == 2, "two idle teardowns")
     # a device that comes back gets a new session
-    check(post_batch(port, devices[0], 50, 50, t0) == 200, "post again")
+    check(stream(port, devices[:1], 4, 1, t0) == [200], "post again")
     check(wait_for(lambda: len(server.by_device()[devices[0]]) == 2, 10),
           "a returning device gets a new session")
     code, _ = gw.terminate()
