@@ -195,16 +195,18 @@ def next_second_ms():
 
 
 def config(raeh_port, idle):
+    # the key comes from a file and the token from the environment, both
+    # set as properties: never inside a description
     branch = ("sensorresample name=accel full-scale=156.9064 ! "
               "sensor/x-raw,format=S16LE,rate=50/1 ! raehframepack ! "
-              "raehsink location=ws://127.0.0.1:%d/stream/ingest "
-              "api-key={key} device-id={device} device-model-id=%s"
-              % (raeh_port, MODEL))
+              "raehsink name=raeh location=ws://127.0.0.1:%d/stream/ingest "
+              "device-id={device} device-model-id={model}" % raeh_port)
     return ("[gateway]\nmetrics-port = 0\ndrain-timeout = 8\n\n"
             "[route wearables]\n"
-            "source = rpsensorsrc port=0 rate-limit=0 auth-token=${GW_TOKEN}\n"
-            "branch = %s\nvar.key-file = %s\ndevice-idle-timeout = %d\n"
-            % (branch, KEYFILE, idle))
+            "source = rpsensorsrc name=src port=0 rate-limit=0\n"
+            "set.src.auth-token = ${GW_TOKEN}\n"
+            "branch = %s\nvar.model = %s\nset.raeh.api-key-file = %s\n"
+            "device-idle-timeout = %d\n" % (branch, MODEL, KEYFILE, idle))
 
 
 def wait_for(pred, timeout):
@@ -308,6 +310,16 @@ def test_bad_config():
         ("[pipeline p]\ndescription = fakesrc ! ${GW_UNSET_VARIABLE}\n",
          ":2: [pipeline p] description: environment variable "
          "GW_UNSET_VARIABLE is not set"),
+        ("[pipeline p]\ndescription = fakesrc ! fakesink name=out\n"
+         "set.out.no-such-property = 1\n",
+         ":3: [pipeline p] set.out.no-such-property: out (GstFakeSink) has "
+         "no writable property \"no-such-property\""),
+        ("[route r]\nsource = rpsensorsrc\nbranch = fakesink name={who}\n",
+         ":3: [route r] branch: unknown name {who}"),
+        ("[gateway]\nmetrics-port = many\n[pipeline p]\n"
+         "description = fakesrc ! fakesink\n",
+         ":2: [gateway] metrics-port: \"many\" is not a whole number"),
+        ("[gateway\n", ":1: a group header must end with ']'"),
     ]
     for text, want in cases:
         path = os.path.join(d, "bad.ini")
@@ -319,6 +331,31 @@ def test_bad_config():
         check(path + want in r.stderr, "error names %r: %s" % (want, r.stderr))
 
 
+def test_port_in_use():
+    import socket
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    d = tempfile.mkdtemp(prefix="gw-port-")
+    for text, want in [
+            ("[route r]\nsource = rpsensorsrc port=%d\nbranch = fakesink "
+             "name=accel\n" % port, "route r: "),
+            ("[gateway]\nmetrics-port = %d\n[pipeline p]\n"
+             "description = fakesrc ! fakesink\n" % port,
+             "cannot serve metrics on 127.0.0.1 port %d" % port)]:
+        path = os.path.join(d, "gw.ini")
+        with open(path, "w") as f:
+            f.write(text)
+        r = subprocess.run([GATEWAY, "--config", path], capture_output=True,
+                           text=True, timeout=20)
+        check(r.returncode == 1, "exit 1 when port %d is in use, got %d"
+              % (port, r.returncode))
+        check(want in r.stderr and "in use" in r.stderr,
+              "the error names the port in use: %s" % r.stderr.strip())
+    busy.close()
+
+
 def main():
     global KEYFILE
     os.environ["GW_TOKEN"] = "gw-token"
@@ -326,6 +363,7 @@ def main():
     os.write(fd, b"raeh_gw_key\n")
     os.close(fd)
     test_bad_config()
+    test_port_in_use()
     server = RaehServer()
     test_twenty_devices(server)
     test_idle_teardown(server)

@@ -41,6 +41,9 @@ typedef struct
   GPtrArray *groups;
 } Parser;
 
+static gboolean read_var_file (const Parser *p, const Group *g, const Entry *e,
+    gchar **value, GError **error);
+
 static void
 entry_free (Entry *e)
 {
@@ -316,7 +319,9 @@ read_gateway (
   return TRUE;
 }
 
-static gboolean
+/* Parses @description once; returns it (a floating ref sunk) or NULL with
+ * the error naming the line and key. */
+static GstElement *
 check_description (const Parser *p, const Group *g, guint line,
     const gchar *key, const gchar *description, gboolean as_bin, GError **error)
 {
@@ -328,14 +333,119 @@ check_description (const Parser *p, const Group *g, guint line,
   else
     e = gst_parse_launch (description, &err);
   if (e != NULL)
-    gst_object_ref_sink (e), gst_object_unref (e);
+    gst_object_ref_sink (e);
   if (err != NULL) {
     set_error (error, GATEWAY_CONFIG_ERROR_TEMPLATE, p, line, g, key, "%s",
         err->message);
     g_error_free (err);
+    gst_clear_object (&e);
+    return NULL;
+  }
+  return e;
+}
+
+static GstElement *
+find_element (GstElement *top, const gchar *name)
+{
+  if (g_strcmp0 (GST_OBJECT_NAME (top), name) == 0)
+    return gst_object_ref (top);
+  if (GST_IS_BIN (top))
+    return gst_bin_get_by_name (GST_BIN (top), name);
+  return NULL;
+}
+
+static void
+setting_free (GatewaySetting *s)
+{
+  g_free (s->element);
+  g_free (s->property);
+  if (s->value)
+    memset (s->value, 0, strlen (s->value));
+  g_free (s->value);
+  g_free (s);
+}
+
+/* set.ELEMENT.PROPERTY[-file]: checked against the parsed descriptions. A
+ * PROPERTY-file key whose element has no such property but has PROPERTY
+ * reads the value from the file (a secret's usual home). */
+static gboolean
+read_setting (const Parser *p, const Group *g, const Entry *e,
+    GstElement *const *tops, GPtrArray *settings, GError **error)
+{
+  const gchar *spec = e->key + 4;
+  const gchar *dot = strchr (spec, '.');
+  GstElement *el = NULL;
+  GParamSpec *pspec;
+  GatewaySetting *s;
+  gchar *element, *property;
+  guint i;
+
+  if (dot == NULL || dot == spec || dot[1] == '\0') {
+    set_error (error, GATEWAY_CONFIG_ERROR_KEY, p, e->line, g, e->key,
+        "expected set.ELEMENT.PROPERTY");
     return FALSE;
   }
+  element = g_strndup (spec, dot - spec);
+  property = g_strdup (dot + 1);
+  for (i = 0; el == NULL && tops[i]; i++)
+    el = find_element (tops[i], element);
+  if (el == NULL) {
+    set_error (error, GATEWAY_CONFIG_ERROR_KEY, p, e->line, g, e->key,
+        "no element named \"%s\" (name it with name=%s)", element, element);
+    g_free (element);
+    g_free (property);
+    return FALSE;
+  }
+  s = g_new0 (GatewaySetting, 1);
+  s->element = element;
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (el), property);
+  if (pspec == NULL && g_str_has_suffix (property, "-file")) {
+    property[strlen (property) - 5] = '\0';
+    pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (el), property);
+    if (pspec != NULL && !read_var_file (p, g, e, &s->value, error)) {
+      gst_object_unref (el);
+      g_free (property);
+      setting_free (s);
+      return FALSE;
+    }
+  } else if (pspec != NULL) {
+    s->value = g_strdup (e->value);
+  }
+  s->property = property;
+  if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE)) {
+    set_error (error, GATEWAY_CONFIG_ERROR_KEY, p, e->line, g, e->key,
+        "%s (%s) has no writable property \"%s\"", element,
+        G_OBJECT_TYPE_NAME (el), property);
+    gst_object_unref (el);
+    setting_free (s);
+    return FALSE;
+  }
+  gst_object_unref (el);
+  g_ptr_array_add (settings, s);
   return TRUE;
+}
+
+/**
+ * gateway_settings_apply:
+ * @settings: (element-type GatewaySetting): from a route or pipeline
+ * @bin: a freshly built source, branch or pipeline
+ *
+ * Sets each setting whose element is in @bin.
+ */
+void
+gateway_settings_apply (GPtrArray *settings, GstBin *bin)
+{
+  guint i;
+
+  for (i = 0; i < settings->len; i++) {
+    GatewaySetting *s = settings->pdata[i];
+    GstElement *el = find_element (GST_ELEMENT (bin), s->element);
+
+    if (el != NULL) {
+      gst_util_set_object_arg (G_OBJECT (el), s->property, s->value);
+      gst_object_unref (el);
+    }
+  }
 }
 
 static gboolean
@@ -363,6 +473,7 @@ route_free (GatewayRoute *r)
   g_free (r->source);
   g_free (r->branch);
   g_hash_table_unref (r->vars);
+  g_ptr_array_unref (r->settings);
   g_free (r);
 }
 
@@ -371,6 +482,7 @@ pipeline_free (GatewayPipeline *pl)
 {
   g_free (pl->name);
   g_free (pl->description);
+  g_ptr_array_unref (pl->settings);
   g_free (pl);
 }
 
@@ -429,9 +541,12 @@ read_route (
   GatewayRoute *r = g_new0 (GatewayRoute, 1);
   guint branch_line = g->line, source_line = g->line, i;
   gchar *bad = NULL, *expanded;
+  GstElement *tops[3] = { NULL, NULL, NULL };
+  gboolean ok;
 
   r->name = g_strdup (g->name);
   r->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  r->settings = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_free);
   r->device_idle_timeout_s = DEFAULT_DEVICE_IDLE_TIMEOUT_S;
   r->max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
   g_ptr_array_add (config->routes, r);
@@ -468,10 +583,10 @@ read_route (
         value = g_strdup (e->value);
       }
       g_hash_table_replace (r->vars, name, value);
-    } else {
+    } else if (!g_str_has_prefix (e->key, "set.")) {
       return unknown_key (p, g, e,
           "source, branch, device-idle-timeout, max-pending-bytes, var.NAME, "
-          "var.NAME-file",
+          "var.NAME-file, set.ELEMENT.PROPERTY, set.ELEMENT.PROPERTY-file",
           error);
     }
   }
@@ -480,21 +595,31 @@ read_route (
         r->source == NULL ? "source" : "branch", "missing (required)");
     return FALSE;
   }
-  if (!check_description (p, g, source_line, "source", r->source, FALSE, error))
+  tops[0] =
+      check_description (p, g, source_line, "source", r->source, FALSE, error);
+  if (tops[0] == NULL)
     return FALSE;
   expanded = expand_template (r, "000000000000", &bad);
   if (expanded == NULL) {
     set_error (error, GATEWAY_CONFIG_ERROR_TEMPLATE, p, branch_line, g,
         "branch", "unknown name {%s} (known: {device} and var.NAME keys)", bad);
     g_free (bad);
+    gst_object_unref (tops[0]);
     return FALSE;
   }
-  if (!check_description (p, g, branch_line, "branch", expanded, TRUE, error)) {
-    g_free (expanded);
-    return FALSE;
-  }
+  tops[1] =
+      check_description (p, g, branch_line, "branch", expanded, TRUE, error);
   g_free (expanded);
-  return TRUE;
+  ok = tops[1] != NULL;
+  for (i = 0; ok && i < g->entries->len; i++) {
+    const Entry *e = g->entries->pdata[i];
+
+    if (g_str_has_prefix (e->key, "set."))
+      ok = read_setting (p, g, e, tops, r->settings, error);
+  }
+  gst_object_unref (tops[0]);
+  gst_clear_object (&tops[1]);
+  return ok;
 }
 
 static gboolean
@@ -503,10 +628,13 @@ read_pipeline (
 {
   GatewayPipeline *pl = g_new0 (GatewayPipeline, 1);
   guint line = g->line, i;
+  GstElement *tops[2] = { NULL, NULL };
+  gboolean ok;
 
   pl->name = g_strdup (g->name);
   pl->restart_delay_s = DEFAULT_RESTART_DELAY_S;
   pl->restart_delay_max_s = DEFAULT_RESTART_DELAY_MAX_S;
+  pl->settings = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_free);
   g_ptr_array_add (config->pipelines, pl);
   for (i = 0; i < g->entries->len; i++) {
     const Entry *e = g->entries->pdata[i];
@@ -520,9 +648,11 @@ read_pipeline (
     } else if (g_str_equal (e->key, "restart-delay-max")) {
       if (!parse_seconds (p, g, e, &pl->restart_delay_max_s, error))
         return FALSE;
-    } else {
-      return unknown_key (
-          p, g, e, "description, restart-delay, restart-delay-max", error);
+    } else if (!g_str_has_prefix (e->key, "set.")) {
+      return unknown_key (p, g, e,
+          "description, restart-delay, restart-delay-max, "
+          "set.ELEMENT.PROPERTY, set.ELEMENT.PROPERTY-file",
+          error);
     }
   }
   if (pl->description == NULL) {
@@ -530,8 +660,17 @@ read_pipeline (
         "missing (required)");
     return FALSE;
   }
-  return check_description (
+  tops[0] = check_description (
       p, g, line, "description", pl->description, FALSE, error);
+  ok = tops[0] != NULL;
+  for (i = 0; ok && i < g->entries->len; i++) {
+    const Entry *e = g->entries->pdata[i];
+
+    if (g_str_has_prefix (e->key, "set."))
+      ok = read_setting (p, g, e, tops, pl->settings, error);
+  }
+  gst_clear_object (&tops[0]);
+  return ok;
 }
 
 /**

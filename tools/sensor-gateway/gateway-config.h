@@ -3,7 +3,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gst/gst.h>
 
 G_BEGIN_DECLS
 
@@ -19,13 +19,24 @@ typedef enum {
   GATEWAY_CONFIG_ERROR_FILE,     /* the file or a *-file cannot be read */
 } GatewayConfigError;
 
+/* set.ELEMENT.PROPERTY = VALUE: a property set on a named element after
+ * its description is parsed, so secrets never appear in a description
+ * (GStreamer logs descriptions at debug level). */
+typedef struct
+{
+  gchar *element;
+  gchar *property;
+  gchar *value;
+} GatewaySetting;
+
 /* A device source and what each device's data goes through. */
 typedef struct
 {
   gchar *name;
-  gchar *source;    /* gst-launch description of the device source */
-  gchar *branch;    /* per-device description; {device} and {NAME} vars */
-  GHashTable *vars; /* NAME -> value, from var.NAME / var.NAME-file */
+  gchar *source;       /* gst-launch description of the device source */
+  gchar *branch;       /* per-device description; {device} and {NAME} vars */
+  GHashTable *vars;    /* NAME -> value, from var.NAME / var.NAME-file */
+  GPtrArray *settings; /* GatewaySetting*, for the source and each branch */
   guint device_idle_timeout_s;
   guint64 max_pending_bytes; /* per device, while its branch starts */
 } GatewayRoute;
@@ -37,6 +48,7 @@ typedef struct
   gchar *description;
   gdouble restart_delay_s;     /* first delay */
   gdouble restart_delay_max_s; /* doubling up to this */
+  GPtrArray *settings;         /* GatewaySetting* */
 } GatewayPipeline;
 
 typedef struct
@@ -57,6 +69,9 @@ GatewayConfig *gateway_config_load_data (const gchar *path, const gchar *data,
     const gchar *const *envp, GError **error);
 
 gchar *gateway_route_expand (const GatewayRoute *route, const gchar *device);
+
+/* Sets every setting whose element is in @bin (by name, recursively). */
+void gateway_settings_apply (GPtrArray *settings, GstBin *bin);
 
 void gateway_config_free (GatewayConfig *config);
 

@@ -62,6 +62,7 @@ struct _GatewayRouter
   gchar *name;
   gchar *source_description;
   GatewayRoute *template_route; /* name, branch and vars for expansion */
+  GPtrArray *settings;          /* set.ELEMENT.PROPERTY of the config */
   guint idle_timeout_s;
 
   GMainContext *context;
@@ -388,6 +389,7 @@ build_branch (GatewayRouter *router, Device *device)
     return;
   }
   gst_object_set_name (GST_OBJECT (bin), device->id);
+  gateway_settings_apply (router->settings, GST_BIN (bin));
   ghost_entry_points (GST_BIN (bin));
   /* the sinks' EOS reaches the bus, so a flush can be waited for */
   g_object_set (bin, "message-forward", TRUE, NULL);
@@ -680,6 +682,7 @@ gateway_router_new (const GatewayRoute *config)
   while (g_hash_table_iter_next (&it, &k, &v))
     g_hash_table_insert (t->vars, g_strdup (k), g_strdup (v));
   router->template_route = t;
+  router->settings = g_ptr_array_ref (config->settings);
   router->context = g_main_context_ref_thread_default ();
   g_mutex_init (&router->lock);
   g_cond_init (&router->cond);
@@ -710,6 +713,7 @@ gateway_router_start (GatewayRouter *router, GError **error)
     gst_bin_add (GST_BIN (p), router->pipeline);
     router->pipeline = gst_object_ref_sink (p);
   }
+  gateway_settings_apply (router->settings, GST_BIN (router->pipeline));
   router->source = find_device_source (router->pipeline);
   if (router->source == NULL) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
@@ -950,6 +954,7 @@ gateway_router_free (GatewayRouter *router)
   g_cond_clear (&router->cond);
   g_free (router->name);
   g_free (router->source_description);
+  g_ptr_array_unref (router->settings);
   g_free (router->template_route->name);
   g_free (router->template_route->branch);
   g_hash_table_unref (router->template_route->vars);

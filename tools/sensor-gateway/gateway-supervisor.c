@@ -17,6 +17,7 @@ struct _GatewaySupervisor
 {
   gchar *name;
   gchar *description;
+  GPtrArray *settings; /* the config's, which outlives us */
   GstSensorBackoff backoff;
   GstElement *pipeline;
   guint bus_watch;
@@ -127,6 +128,8 @@ start_now (gpointer user_data)
     return G_SOURCE_REMOVE;
   }
   gst_object_ref_sink (sup->pipeline);
+  if (GST_IS_BIN (sup->pipeline))
+    gateway_settings_apply (sup->settings, GST_BIN (sup->pipeline));
   bus = gst_element_get_bus (sup->pipeline);
   sup->bus_watch = gst_bus_add_watch (bus, on_bus, sup);
   gst_object_unref (bus);
@@ -163,6 +166,7 @@ gateway_supervisor_new (const GatewayPipeline *config)
 
   sup->name = g_strdup (config->name);
   sup->description = g_strdup (config->description);
+  sup->settings = g_ptr_array_ref (config->settings);
   gst_sensor_backoff_init (&sup->backoff, config->restart_delay_s, 2.0,
       MAX (config->restart_delay_max_s, config->restart_delay_s), 0.1, -1,
       g_random_int ());
@@ -246,5 +250,6 @@ gateway_supervisor_free (GatewaySupervisor *sup)
   gst_sensor_backoff_clear (&sup->backoff);
   g_free (sup->name);
   g_free (sup->description);
+  g_ptr_array_unref (sup->settings);
   g_free (sup);
 }
