@@ -356,6 +356,23 @@ def test_port_in_use():
     busy.close()
 
 
+def test_example_config():
+    example = os.path.join(os.environ["SENSOR_SOURCE_ROOT"], "examples",
+                           "gateway", "smartfall-to-raeh.ini")
+    env = dict(os.environ, SENSOR_STREAM_PORT="3000", SENSOR_STREAM_TOKEN="t",
+               METRICS_PORT="9464", RAEH_LOCATION="ws://127.0.0.1:1/x",
+               RAEH_API_KEY="k", RAEH_DEVICE_MODEL_ID=MODEL)
+    r = subprocess.run([GATEWAY, "--check", "--config", example], env=env,
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 0 and "1 route(s)" in r.stdout,
+          "the shipped example loads: %s%s" % (r.stdout, r.stderr))
+    del env["RAEH_API_KEY"]
+    r = subprocess.run([GATEWAY, "--check", "--config", example], env=env,
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 2 and "RAEH_API_KEY is not set" in r.stderr,
+          "an unset variable is named: %s" % r.stderr)
+
+
 def main():
     global KEYFILE
     os.environ["GW_TOKEN"] = "gw-token"
@@ -364,6 +381,7 @@ def main():
     os.close(fd)
     test_bad_config()
     test_port_in_use()
+    test_example_config()
     server = RaehServer()
     test_twenty_devices(server)
     test_idle_teardown(server)
