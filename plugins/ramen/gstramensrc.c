@@ -41,6 +41,7 @@
 #include <gst/ramen/ramen-heartbeat.h>
 #include <gst/ramen/ramen-proto.h>
 #include <gst/ramen/ramen-seq.h>
+#include <gst/sensor/sensor-secret.h>
 
 GST_DEBUG_CATEGORY_STATIC (ramen_src_debug);
 #define GST_CAT_DEFAULT ramen_src_debug
@@ -182,8 +183,8 @@ gst_ramen_src_finalize (GObject *object)
   g_free (self->app_id);
   g_free (self->subject_id);
   g_free (self->device_id);
-  g_free (self->api_key);
-  g_free (self->token);
+  gst_sensor_secret_clear (&self->api_key);
+  gst_sensor_secret_clear (&self->token);
   g_free (self->providers);
   g_free (self->event_types);
   g_free (self->state_location);
@@ -230,10 +231,14 @@ gst_ramen_src_set_property (
       set_string (self, &self->device_id, value);
       break;
     case PROP_API_KEY:
-      set_string (self, &self->api_key, value);
+      GST_OBJECT_LOCK (self);
+      gst_sensor_secret_replace (&self->api_key, g_value_get_string (value));
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_TOKEN:
-      set_string (self, &self->token, value);
+      GST_OBJECT_LOCK (self);
+      gst_sensor_secret_replace (&self->token, g_value_get_string (value));
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_PROVIDERS:
       set_string (self, &self->providers, value);
@@ -587,6 +592,21 @@ wait_until (GstRamenSrc *self, gint64 deadline_us)
   return ok;
 }
 
+/* Free function of metadata arrays: the x-api-key value is a copy of the
+ * key. */
+static void
+metadata_value_free (gpointer value)
+{
+  gst_sensor_secret_wipe (value);
+  g_free (value);
+}
+
+static GPtrArray *
+metadata_array_new (void)
+{
+  return g_ptr_array_new_with_free_func (metadata_value_free);
+}
+
 static const gchar *const *
 build_metadata (GstRamenSrc *self, GPtrArray *md)
 {
@@ -619,7 +639,7 @@ timeout_us (GstRamenSrc *self)
 static GstFlowReturn
 fetch_page (GstRamenSrc *self)
 {
-  g_autoptr (GPtrArray) md = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) md = metadata_array_new ();
   g_autoptr (GBytes) req_bytes = NULL;
   g_autoptr (GBytes) resp_bytes = NULL;
   g_autofree gchar *details = NULL;
@@ -674,7 +694,7 @@ fetch_page (GstRamenSrc *self)
 static GstFlowReturn
 open_subscribe (GstRamenSrc *self)
 {
-  g_autoptr (GPtrArray) md = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) md = metadata_array_new ();
   Ramen__V1__ClientMessage msg;
   Ramen__V1__SubscribeRequest req;
   gchar **providers, **types;
@@ -699,7 +719,7 @@ open_subscribe (GstRamenSrc *self)
   msg.message_case = RAMEN__V1__CLIENT_MESSAGE__MESSAGE_SUBSCRIBE;
   msg.subscribe = &req;
   send_client_message (self, &msg);
-  g_free (req.token);
+  gst_sensor_secret_clear (&req.token);
   g_free (req.device_id);
   g_free (req.app_id);
   g_free (req.user_id);

@@ -706,7 +706,18 @@ GST_START_TEST (test_secrets_not_logged)
   GstHarness *h = harness_for (peer, "u15");
   GstDebugLevel old = gst_debug_get_default_threshold ();
   guint counts[2] = { 0, 0 }; /* secrets seen, ramensrc lines seen */
+  const gchar *secrets[] = { "api-key", "token" };
+  guint i;
 
+  /* write-only: nothing reads a secret back */
+  for (i = 0; i < G_N_ELEMENTS (secrets); i++) {
+    GParamSpec *pspec = g_object_class_find_property (
+        G_OBJECT_GET_CLASS (h->element), secrets[i]);
+
+    fail_unless (pspec != NULL);
+    fail_if (pspec->flags & G_PARAM_READABLE, "%s is readable", secrets[i]);
+    fail_unless (pspec->flags & G_PARAM_WRITABLE);
+  }
   gst_debug_remove_log_function (gst_debug_log_default);
   gst_debug_add_log_function (find_secret_log, counts, NULL);
   gst_debug_set_threshold_from_string ("*:9", TRUE);
