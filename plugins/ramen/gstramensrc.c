@@ -131,6 +131,7 @@ struct _GstRamenSrc
   gint64 page_start_seq;
   gint replay_limit;
   gboolean cursor_warned;
+  gboolean cursor_ahead_warned;
   GstSensorBackoff backoff;
   gboolean need_backoff;
   gchar *last_reason;
@@ -756,6 +757,18 @@ on_subscribed (GstRamenSrc *self, Ramen__V1__SubscribeResponse *resp)
       ", heartbeat every %" G_GINT64_FORMAT " ms",
       resp->connection_id, (gint64) resp->current_seq,
       self->heartbeat_interval_us / 1000);
+  /* a cursor from another server, or a log that was reset: every event
+   * up to the cursor is dropped as already seen, so say so once */
+  if (resp->current_seq < self->delivered_seq && !self->cursor_ahead_warned) {
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("RAMEN's highest seq is %" G_GINT64_FORMAT
+         ", behind the cursor %" G_GINT64_FORMAT
+         ": events up to %" G_GINT64_FORMAT " will be dropped as already seen",
+            (gint64) resp->current_seq, self->delivered_seq,
+            self->delivered_seq),
+        ("delete the state-location file to start over"));
+    self->cursor_ahead_warned = TRUE;
+  }
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("ramensrc-subscribed", "connection-id",
@@ -1140,7 +1153,23 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
   if (self->state_location) {
     seq = gst_ramen_cursor_load (
         self->state_location, self->app_id, self->subject_id, &err);
-    if (seq < 0) {
+    if (seq < 0 &&
+        g_error_matches (
+            err, GST_RAMEN_CURSOR_ERROR, GST_RAMEN_CURSOR_ERROR_CORRUPT)) {
+      /* it would drop every event as already seen, or stop the element
+       * for good: start over instead (at-least-once allows repeats), and
+       * keep the file for a look */
+      g_autoptr (GError) aside_err = NULL;
+      g_autofree gchar *aside =
+          gst_ramen_cursor_set_aside (self->state_location, &aside_err);
+
+      GST_ELEMENT_WARNING (self, RESOURCE, READ,
+          ("Ignoring the corrupt RAMEN cursor %s: %s", self->state_location,
+              err->message),
+          ("%s%s; starting with no cursor", aside ? "kept as " : "",
+              aside ? aside : aside_err->message));
+      seq = 0;
+    } else if (seq < 0) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not read the cursor"), ("%s", err->message));
       return FALSE;
@@ -1156,6 +1185,7 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
   self->last_status = GST_RAMEN_GRPC_OK;
   self->replay_limit = GST_RAMEN_REPLAY_MAX_LIMIT;
   self->cursor_warned = FALSE;
+  self->cursor_ahead_warned = FALSE;
   GST_OBJECT_LOCK (self);
   self->n_events = self->n_duplicates = self->n_gaps = self->n_replayed = 0;
   self->n_reconnects = self->n_heartbeat_timeouts = self->n_invalid = 0;

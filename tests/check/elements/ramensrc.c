@@ -818,6 +818,95 @@ GST_START_TEST (test_cursor_unwritable)
 
 GST_END_TEST;
 
+/* A cursor no real stream reaches (INT64_MAX) would drop every event as
+ * already seen: it is corrupt, said in a warning naming the file and the
+ * value, set aside, and the stream starts as with no cursor. */
+GST_START_TEST (test_cursor_out_of_range)
+{
+  Peer *peer = cloud_start ("--ramen-events", "3", NULL);
+  g_autofree gchar *dir = g_dir_make_tmp ("ramensrc-XXXXXX", NULL);
+  g_autofree gchar *state = g_build_filename (dir, "cursor", NULL);
+  g_autofree gchar *aside = g_strconcat (state, ".corrupt", NULL);
+  g_autofree gchar *expected = NULL;
+  g_autofree gchar *contents = NULL;
+  const gchar *corrupt = "[ramen]\napp_id=test-app\nuser_id=u20\n"
+                         "last_acknowledged_seq=9223372036854775807\n";
+  GstHarness *h = harness_for (peer, "u20");
+  GstBus *bus = watch_bus (h);
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless (g_file_set_contents (state, corrupt, -1, NULL));
+  g_object_set (h->element, "state-location", state, NULL);
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 3);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no warning");
+  gst_message_parse_warning (msg, &err, &debug);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ));
+  expected = g_strdup_printf ("Ignoring the corrupt RAMEN cursor %s: "
+                              "last_acknowledged_seq 9223372036854775807 is "
+                              "out of range (0..9007199254740991)",
+      state);
+  fail_unless_equals_string (err->message, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("kept as %s; starting with no cursor", aside);
+  /* the debug text starts with the source location */
+  fail_unless (g_str_has_suffix (debug, expected), "%s", debug);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+  teardown_watched (h, bus);
+  /* the corrupt file is kept aside, the cursor is a real one again */
+  fail_unless (g_file_get_contents (aside, &contents, NULL, NULL));
+  fail_unless_equals_string (contents, corrupt);
+  g_free (contents);
+  fail_unless (g_file_get_contents (state, &contents, NULL, NULL));
+  fail_unless (
+      strstr (contents, "last_acknowledged_seq=3\n") != NULL, "%s", contents);
+  g_unlink (state);
+  g_unlink (aside);
+  g_rmdir (dir);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
+/* A real-looking cursor beyond what the server has: said once */
+GST_START_TEST (test_cursor_ahead_of_server)
+{
+  Peer *peer = cloud_start ("--ramen-events", "3", NULL);
+  g_autofree gchar *dir = g_dir_make_tmp ("ramensrc-XXXXXX", NULL);
+  g_autofree gchar *state = g_build_filename (dir, "cursor", NULL);
+  GstHarness *h = harness_for (peer, "u21");
+  GstBus *bus = watch_bus (h);
+  GstMessage *msg;
+  GError *err = NULL;
+
+  fail_unless (g_file_set_contents (state,
+      "[ramen]\napp_id=test-app\nuser_id=u21\nlast_acknowledged_seq=50\n", -1,
+      NULL));
+  g_object_set (h->element, "state-location", state, NULL);
+  gst_harness_play (h);
+  msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no warning");
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless_equals_string (err->message,
+      "RAMEN's highest seq is 3, behind the cursor 50: events up to 50 will "
+      "be dropped as already seen");
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+  teardown_watched (h, bus);
+  g_unlink (state);
+  g_rmdir (dir);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
 /* A gRPC server without the RAMEN service: UNIMPLEMENTED is final */
 GST_START_TEST (test_unimplemented_fatal)
 {
@@ -865,6 +954,8 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_unimplemented_fatal);
   tcase_add_test (tc, test_replay_stuck_server);
   tcase_add_test (tc, test_cursor_unwritable);
+  tcase_add_test (tc, test_cursor_out_of_range);
+  tcase_add_test (tc, test_cursor_ahead_of_server);
   return s;
 }
 
