@@ -15,6 +15,7 @@
 #include <gst/check/gstharness.h>
 #include <json-glib/json-glib.h>
 
+#include "../sensor-test-pipeline.h"
 #include "../sensor-test-process.h"
 #include <signal.h>
 #ifdef __linux__
@@ -907,6 +908,52 @@ GST_START_TEST (test_cursor_ahead_of_server)
 
 GST_END_TEST;
 
+static void
+count_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+}
+
+/* EOS sent to the pipeline reaches the sink within 1 s, both while
+ * ramensrc waits on a quiet stream and while events flow. */
+GST_START_TEST (test_eos_while_playing)
+{
+  const gchar *live[] = { "0", "5" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (live); i++) {
+    Peer *peer = cloud_start (
+        "--ramen-events", "2", "--ramen-live-interval-ms", live[i], NULL);
+    g_autofree gchar *desc = g_strdup_printf (
+        "ramensrc location=http://127.0.0.1:%u app-id=test-app "
+        "subject-id=u22 ! fakesink name=sink signal-handoffs=true",
+        peer->port);
+    GstElement *pipeline = gst_parse_launch (desc, NULL);
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+    gint n = 0;
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    g_signal_connect (sink, "handoff", G_CALLBACK (count_handoff), &n);
+    fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+        GST_STATE_CHANGE_FAILURE);
+    while (g_atomic_int_get (&n) < 2 && g_get_monotonic_time () < end)
+      g_usleep (10000);
+    fail_unless (g_atomic_int_get (&n) >= 2);
+    /* quiet: let it settle into the wait on the stream */
+    if (i == 0)
+      g_usleep (200000);
+    fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
+    sensor_test_wait_eos (pipeline, GST_SECOND);
+    fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    gst_object_unref (sink);
+    gst_object_unref (pipeline);
+    peer_stop (peer);
+  }
+}
+
+GST_END_TEST;
+
 /* A gRPC server without the RAMEN service: UNIMPLEMENTED is final */
 GST_START_TEST (test_unimplemented_fatal)
 {
@@ -956,6 +1003,7 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_cursor_unwritable);
   tcase_add_test (tc, test_cursor_out_of_range);
   tcase_add_test (tc, test_cursor_ahead_of_server);
+  tcase_add_test (tc, test_eos_while_playing);
   return s;
 }
 
