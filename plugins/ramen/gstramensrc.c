@@ -35,6 +35,7 @@
 #include "gstramenelements.h"
 #include "gstramensrc.h"
 #include <gst/net/sensor-backoff.h>
+#include <gst/net/sensor-net-failure.h>
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-event.h>
 #include <gst/ramen/ramen-grpc.h>
@@ -134,8 +135,11 @@ struct _GstRamenSrc
   gboolean cursor_ahead_warned;
   GstSensorBackoff backoff;
   gboolean need_backoff;
-  gchar *last_reason;
+  gchar *last_reason; /* "STATUS: details" of the last failure */
   GstRamenGrpcStatus last_status;
+  gchar *last_details;
+  guint failures;               /* in a row, since the last server message */
+  gchar *uri;                   /* location for messages (holds no secrets) */
   gint64 delivered_seq;         /* last seq returned from create() */
   gint64 acked_seq;             /* last seq acked and saved */
   gboolean delivered_on_stream; /* was delivered_seq a stream event */
@@ -505,17 +509,6 @@ send_heartbeat (GstRamenSrc *self)
 }
 
 static void
-post_reconnecting (GstRamenSrc *self, guint attempt, GstClockTime delay)
-{
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("ramensrc-reconnecting", "attempt", G_TYPE_UINT,
-              attempt, "delay", G_TYPE_UINT64, (guint64) delay, "reason",
-              G_TYPE_STRING, self->last_reason, "grpc-status", G_TYPE_INT,
-              (gint) self->last_status, NULL)));
-}
-
-static void
 disconnect (GstRamenSrc *self)
 {
   g_clear_pointer (&self->stream, gst_ramen_grpc_stream_close);
@@ -534,42 +527,48 @@ static void
 schedule_reconnect (
     GstRamenSrc *self, GstRamenGrpcStatus status, const gchar *reason)
 {
-  GST_INFO_OBJECT (self, "reconnecting: %s (%s)", reason,
-      gst_ramen_grpc_status_name (status));
   disconnect (self);
   g_free (self->last_reason);
-  self->last_reason = g_strdup (reason);
+  self->last_reason = gst_ramen_grpc_status_describe (status, reason);
+  g_free (self->last_details);
+  self->last_details = g_strdup (reason ? reason : "");
   self->last_status = status;
   self->need_backoff = TRUE;
+  self->failures++;
+  /* the shared rule: said on the first failure in a row and every 10th,
+   * so an outage is seen without flooding the bus */
+  if (gst_sensor_net_failure_should_warn (self->failures)) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
+        ("Connection to %s failed: %s; retrying", self->uri, self->last_reason),
+        ("%u failure(s) in a row", self->failures),
+        ("grpc-status", G_TYPE_INT, (gint) status, "grpc-message",
+            G_TYPE_STRING, self->last_details, "failures", G_TYPE_UINT,
+            self->failures, NULL));
+  } else {
+    GST_INFO_OBJECT (self, "connection to %s failed (%u in a row): %s",
+        self->uri, self->failures, self->last_reason);
+  }
   GST_OBJECT_LOCK (self);
   self->n_reconnects++;
   g_clear_pointer (&self->connection_id, g_free);
   GST_OBJECT_UNLOCK (self);
 }
 
-static gboolean
-status_is_fatal (GstRamenGrpcStatus status, const gchar *details)
-{
-  /* RESOURCE_EXHAUSTED is also how servers say "rate limited" (retry);
-   * only our own size limit, which would fail again, is fatal */
-  return status == GST_RAMEN_GRPC_UNAUTHENTICATED ||
-      status == GST_RAMEN_GRPC_UNIMPLEMENTED ||
-      (status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED && details &&
-          strstr (details, "larger than max"));
-}
-
 static GstFlowReturn
 fatal_status (
     GstRamenSrc *self, GstRamenGrpcStatus status, const gchar *details)
 {
+  g_autofree gchar *cause = gst_ramen_grpc_status_describe (status, details);
+
   if (status == GST_RAMEN_GRPC_UNAUTHENTICATED)
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
-        ("RAMEN refused the credentials"),
+        ("RAMEN at %s refused the credentials: %s", self->uri, cause),
         ("gRPC status %s: %s", gst_ramen_grpc_status_name (status), details),
         ("grpc-status", G_TYPE_INT, (gint) status, "grpc-message",
             G_TYPE_STRING, details, NULL));
   else
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ, ("RAMEN call failed"),
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+        ("RAMEN call to %s failed: %s", self->uri, cause),
         ("gRPC status %s: %s", gst_ramen_grpc_status_name (status), details),
         ("grpc-status", G_TYPE_INT, (gint) status, "grpc-message",
             G_TYPE_STRING, details, NULL));
@@ -670,14 +669,14 @@ fetch_page (GstRamenSrc *self)
   if (w != GST_RAMEN_GRPC_WAIT_MESSAGE) {
     /* a page over max-message-size: ask for smaller pages, down to one
      * event, which then is really too large */
-    if (status_is_fatal (status, details) &&
+    if (gst_ramen_grpc_status_is_fatal (status, details) &&
         status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED && self->replay_limit > 1) {
       self->replay_limit /= 2;
       GST_INFO_OBJECT (self, "Replay page too large, asking for %d events",
           self->replay_limit);
       return GST_FLOW_OK;
     }
-    if (status_is_fatal (status, details))
+    if (gst_ramen_grpc_status_is_fatal (status, details))
       return fatal_status (self, status, details);
     schedule_reconnect (self, status, details ? details : "Replay failed");
     return GST_FLOW_OK;
@@ -740,6 +739,7 @@ on_subscribed (GstRamenSrc *self, Ramen__V1__SubscribeResponse *resp)
 {
   guint override_ms;
   gint interval_s = resp->heartbeat_interval_seconds;
+  GstStructure *st;
 
   GST_OBJECT_LOCK (self);
   override_ms = self->heartbeat_interval_ms;
@@ -769,12 +769,12 @@ on_subscribed (GstRamenSrc *self, Ramen__V1__SubscribeResponse *resp)
         ("delete the state-location file to start over"));
     self->cursor_ahead_warned = TRUE;
   }
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("ramensrc-subscribed", "connection-id",
-              G_TYPE_STRING, resp->connection_id, "current-seq", G_TYPE_INT64,
-              (gint64) resp->current_seq, "heartbeat-interval", G_TYPE_UINT64,
-              (guint64) self->heartbeat_interval_us * 1000, NULL)));
+  st = gst_sensor_net_connection_state_new ("connected", self->uri, 0, 0, NULL);
+  gst_structure_set (st, "connection-id", G_TYPE_STRING, resp->connection_id,
+      "current-seq", G_TYPE_INT64, (gint64) resp->current_seq,
+      "heartbeat-interval", G_TYPE_UINT64,
+      (guint64) self->heartbeat_interval_us * 1000, NULL);
+  gst_sensor_net_post_connection_state (GST_ELEMENT (self), st);
 }
 
 /* Turns an event into a buffer, or returns NULL after counting a skip. */
@@ -878,7 +878,7 @@ handle_stream_closed (GstRamenSrc *self)
       gst_ramen_grpc_stream_get_status (self->stream, &details);
   g_autofree gchar *d = g_strdup (details);
 
-  if (status_is_fatal (status, d))
+  if (gst_ramen_grpc_status_is_fatal (status, d))
     return fatal_status (self, status, d);
   schedule_reconnect (self, status,
       *d ? d :
@@ -902,8 +902,9 @@ handle_server_message (GstRamenSrc *self, GBytes *bytes, GstBuffer **out)
         self, GST_RAMEN_GRPC_INTERNAL, "malformed ServerMessage");
     return GST_FLOW_OK;
   }
-  /* the first server message ends the backoff */
+  /* the first server message ends the backoff and the failure run */
   gst_sensor_backoff_reset (&self->backoff);
+  self->failures = 0;
 
   switch (msg->message_case) {
     case RAMEN__V1__SERVER_MESSAGE__MESSAGE_SUBSCRIBE_RESPONSE:
@@ -948,7 +949,9 @@ handle_server_message (GstRamenSrc *self, GBytes *bytes, GstBuffer **out)
           e->fatal, e->message);
       if (e->code == RAMEN__V1__ERROR_CODE__ERROR_CODE_AUTH_FAILED) {
         GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
-            ("RAMEN refused the credentials"), ("AUTH_FAILED: %s", e->message),
+            ("RAMEN at %s refused the credentials: AUTH_FAILED: %s", self->uri,
+                e->message),
+            ("AUTH_FAILED: %s", e->message),
             ("ramen-error-code", G_TYPE_INT, e->code, "grpc-message",
                 G_TYPE_STRING, e->message, NULL));
         disconnect (self);
@@ -969,25 +972,31 @@ static GstFlowReturn
 connect_after_backoff (GstRamenSrc *self)
 {
   gchar *ca = NULL;
+  GstStructure *st;
 
   if (self->need_backoff) {
     GstClockTime delay = gst_sensor_backoff_next (&self->backoff);
 
     if (!GST_CLOCK_TIME_IS_VALID (delay)) {
       GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ,
-          ("Could not reach RAMEN"),
-          ("giving up after %d retries: %s (%s)", self->backoff.retries,
-              self->last_reason,
-              gst_ramen_grpc_status_name (self->last_status)),
+          ("Could not reach RAMEN at %s: %s", self->uri, self->last_reason),
+          ("gave up after %d retries", self->backoff.retries),
           ("grpc-status", G_TYPE_INT, (gint) self->last_status, "grpc-message",
-              G_TYPE_STRING, self->last_reason, NULL));
+              G_TYPE_STRING, self->last_details, NULL));
       return GST_FLOW_ERROR;
     }
-    post_reconnecting (self, self->backoff.attempt, delay);
+    st = gst_sensor_net_connection_state_new ("reconnecting", self->uri,
+        self->backoff.attempt, delay, self->last_reason);
+    gst_structure_set (
+        st, "grpc-status", G_TYPE_INT, (gint) self->last_status, NULL);
+    gst_sensor_net_post_connection_state (GST_ELEMENT (self), st);
     if (!wait_until (self, g_get_monotonic_time () + delay / GST_USECOND))
       return GST_FLOW_FLUSHING;
     self->need_backoff = FALSE;
   }
+  gst_sensor_net_post_connection_state (GST_ELEMENT (self),
+      gst_sensor_net_connection_state_new (
+          "connecting", self->uri, self->backoff.attempt, 0, NULL));
   GST_OBJECT_LOCK (self);
   ca = g_strdup (self->ca_pem);
   GST_OBJECT_UNLOCK (self);
@@ -1103,49 +1112,40 @@ gst_ramen_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
 }
 
 static gboolean
-parse_location (GstRamenSrc *self)
-{
-  const gchar *loc = self->location;
-  gboolean tls = self->tls;
-
-  if (loc == NULL || *loc == '\0')
-    return FALSE;
-  if (g_str_has_prefix (loc, "http://") || g_str_has_prefix (loc, "grpc://")) {
-    loc = strstr (loc, "://") + 3;
-    tls = FALSE;
-  } else if (g_str_has_prefix (loc, "https://") ||
-      g_str_has_prefix (loc, "grpcs://")) {
-    loc = strstr (loc, "://") + 3;
-    tls = TRUE;
-  }
-  self->target = g_strndup (loc, strcspn (loc, "/"));
-  self->use_tls = tls;
-  return *self->target != '\0';
-}
-
-static gboolean
 gst_ramen_src_start (GstBaseSrc *bsrc)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (bsrc);
   g_autoptr (GError) err = NULL;
+  g_autofree gchar *location = NULL;
   gint64 seq = 0;
-  gboolean ok;
+  gboolean tls;
   GstPad *pad;
 
   GST_OBJECT_LOCK (self);
-  ok = parse_location (self);
+  location = g_strdup (self->location);
+  tls = self->tls;
   GST_OBJECT_UNLOCK (self);
-  if (!ok) {
+  if (location == NULL || *location == '\0') {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, ("No RAMEN location set"),
         ("set location=host:port"));
     return FALSE;
   }
+  /* a location that can never work is final, not retried */
+  if (!gst_ramen_grpc_parse_location (
+          location, tls, &self->target, &self->use_tls, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Bad RAMEN location: %s", err->message), (NULL));
+    return FALSE;
+  }
+  self->uri = g_steal_pointer (&location);
   if (self->tls_ca_file) {
     gchar *pem = NULL;
 
     if (!g_file_get_contents (self->tls_ca_file, &pem, NULL, &err)) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not read the CA file"), ("%s", err->message));
+      g_clear_pointer (&self->target, g_free);
+      g_clear_pointer (&self->uri, g_free);
       return FALSE;
     }
     self->ca_pem = pem;
@@ -1172,6 +1172,9 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
     } else if (seq < 0) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not read the cursor"), ("%s", err->message));
+      g_clear_pointer (&self->target, g_free);
+      g_clear_pointer (&self->uri, g_free);
+      g_clear_pointer (&self->ca_pem, g_free);
       return FALSE;
     }
   }
@@ -1183,6 +1186,7 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
   self->state = STATE_IDLE;
   self->need_backoff = FALSE;
   self->last_status = GST_RAMEN_GRPC_OK;
+  self->failures = 0;
   self->replay_limit = GST_RAMEN_REPLAY_MAX_LIMIT;
   self->cursor_warned = FALSE;
   self->cursor_ahead_warned = FALSE;
@@ -1220,6 +1224,8 @@ gst_ramen_src_stop (GstBaseSrc *bsrc)
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->ca_pem, g_free);
   g_clear_pointer (&self->last_reason, g_free);
+  g_clear_pointer (&self->last_details, g_free);
+  g_clear_pointer (&self->uri, g_free);
   return TRUE;
 }
 
