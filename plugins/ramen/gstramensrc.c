@@ -35,12 +35,14 @@
 #include "gstramenelements.h"
 #include "gstramensrc.h"
 #include <gst/net/sensor-backoff.h>
+#include <gst/net/sensor-net-failure.h>
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-event.h>
 #include <gst/ramen/ramen-grpc.h>
 #include <gst/ramen/ramen-heartbeat.h>
 #include <gst/ramen/ramen-proto.h>
 #include <gst/ramen/ramen-seq.h>
+#include <gst/sensor/sensor-secret.h>
 
 GST_DEBUG_CATEGORY_STATIC (ramen_src_debug);
 #define GST_CAT_DEFAULT ramen_src_debug
@@ -130,10 +132,14 @@ struct _GstRamenSrc
   gint64 page_start_seq;
   gint replay_limit;
   gboolean cursor_warned;
+  gboolean cursor_ahead_warned;
   GstSensorBackoff backoff;
   gboolean need_backoff;
-  gchar *last_reason;
+  gchar *last_reason; /* "STATUS: details" of the last failure */
   GstRamenGrpcStatus last_status;
+  gchar *last_details;
+  guint failures;               /* in a row, since the last server message */
+  gchar *uri;                   /* location for messages (holds no secrets) */
   gint64 delivered_seq;         /* last seq returned from create() */
   gint64 acked_seq;             /* last seq acked and saved */
   gboolean delivered_on_stream; /* was delivered_seq a stream event */
@@ -182,8 +188,8 @@ gst_ramen_src_finalize (GObject *object)
   g_free (self->app_id);
   g_free (self->subject_id);
   g_free (self->device_id);
-  g_free (self->api_key);
-  g_free (self->token);
+  gst_sensor_secret_clear (&self->api_key);
+  gst_sensor_secret_clear (&self->token);
   g_free (self->providers);
   g_free (self->event_types);
   g_free (self->state_location);
@@ -230,10 +236,14 @@ gst_ramen_src_set_property (
       set_string (self, &self->device_id, value);
       break;
     case PROP_API_KEY:
-      set_string (self, &self->api_key, value);
+      GST_OBJECT_LOCK (self);
+      gst_sensor_secret_replace (&self->api_key, g_value_get_string (value));
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_TOKEN:
-      set_string (self, &self->token, value);
+      GST_OBJECT_LOCK (self);
+      gst_sensor_secret_replace (&self->token, g_value_get_string (value));
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_PROVIDERS:
       set_string (self, &self->providers, value);
@@ -499,17 +509,6 @@ send_heartbeat (GstRamenSrc *self)
 }
 
 static void
-post_reconnecting (GstRamenSrc *self, guint attempt, GstClockTime delay)
-{
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("ramensrc-reconnecting", "attempt", G_TYPE_UINT,
-              attempt, "delay", G_TYPE_UINT64, (guint64) delay, "reason",
-              G_TYPE_STRING, self->last_reason, "grpc-status", G_TYPE_INT,
-              (gint) self->last_status, NULL)));
-}
-
-static void
 disconnect (GstRamenSrc *self)
 {
   g_clear_pointer (&self->stream, gst_ramen_grpc_stream_close);
@@ -528,42 +527,48 @@ static void
 schedule_reconnect (
     GstRamenSrc *self, GstRamenGrpcStatus status, const gchar *reason)
 {
-  GST_INFO_OBJECT (self, "reconnecting: %s (%s)", reason,
-      gst_ramen_grpc_status_name (status));
   disconnect (self);
   g_free (self->last_reason);
-  self->last_reason = g_strdup (reason);
+  self->last_reason = gst_ramen_grpc_status_describe (status, reason);
+  g_free (self->last_details);
+  self->last_details = g_strdup (reason ? reason : "");
   self->last_status = status;
   self->need_backoff = TRUE;
+  self->failures++;
+  /* the shared rule: said on the first failure in a row and every 10th,
+   * so an outage is seen without flooding the bus */
+  if (gst_sensor_net_failure_should_warn (self->failures)) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
+        ("Connection to %s failed: %s; retrying", self->uri, self->last_reason),
+        ("%u failure(s) in a row", self->failures),
+        ("grpc-status", G_TYPE_INT, (gint) status, "grpc-message",
+            G_TYPE_STRING, self->last_details, "failures", G_TYPE_UINT,
+            self->failures, NULL));
+  } else {
+    GST_INFO_OBJECT (self, "connection to %s failed (%u in a row): %s",
+        self->uri, self->failures, self->last_reason);
+  }
   GST_OBJECT_LOCK (self);
   self->n_reconnects++;
   g_clear_pointer (&self->connection_id, g_free);
   GST_OBJECT_UNLOCK (self);
 }
 
-static gboolean
-status_is_fatal (GstRamenGrpcStatus status, const gchar *details)
-{
-  /* RESOURCE_EXHAUSTED is also how servers say "rate limited" (retry);
-   * only our own size limit, which would fail again, is fatal */
-  return status == GST_RAMEN_GRPC_UNAUTHENTICATED ||
-      status == GST_RAMEN_GRPC_UNIMPLEMENTED ||
-      (status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED && details &&
-          strstr (details, "larger than max"));
-}
-
 static GstFlowReturn
 fatal_status (
     GstRamenSrc *self, GstRamenGrpcStatus status, const gchar *details)
 {
+  g_autofree gchar *cause = gst_ramen_grpc_status_describe (status, details);
+
   if (status == GST_RAMEN_GRPC_UNAUTHENTICATED)
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
-        ("RAMEN refused the credentials"),
+        ("RAMEN at %s refused the credentials: %s", self->uri, cause),
         ("gRPC status %s: %s", gst_ramen_grpc_status_name (status), details),
         ("grpc-status", G_TYPE_INT, (gint) status, "grpc-message",
             G_TYPE_STRING, details, NULL));
   else
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ, ("RAMEN call failed"),
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+        ("RAMEN call to %s failed: %s", self->uri, cause),
         ("gRPC status %s: %s", gst_ramen_grpc_status_name (status), details),
         ("grpc-status", G_TYPE_INT, (gint) status, "grpc-message",
             G_TYPE_STRING, details, NULL));
@@ -585,6 +590,21 @@ wait_until (GstRamenSrc *self, gint64 deadline_us)
   ok = !g_atomic_int_get (&self->flushing);
   g_mutex_unlock (&self->wait_lock);
   return ok;
+}
+
+/* Free function of metadata arrays: the x-api-key value is a copy of the
+ * key. */
+static void
+metadata_value_free (gpointer value)
+{
+  gst_sensor_secret_wipe (value);
+  g_free (value);
+}
+
+static GPtrArray *
+metadata_array_new (void)
+{
+  return g_ptr_array_new_with_free_func (metadata_value_free);
 }
 
 static const gchar *const *
@@ -619,7 +639,7 @@ timeout_us (GstRamenSrc *self)
 static GstFlowReturn
 fetch_page (GstRamenSrc *self)
 {
-  g_autoptr (GPtrArray) md = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) md = metadata_array_new ();
   g_autoptr (GBytes) req_bytes = NULL;
   g_autoptr (GBytes) resp_bytes = NULL;
   g_autofree gchar *details = NULL;
@@ -649,14 +669,14 @@ fetch_page (GstRamenSrc *self)
   if (w != GST_RAMEN_GRPC_WAIT_MESSAGE) {
     /* a page over max-message-size: ask for smaller pages, down to one
      * event, which then is really too large */
-    if (status_is_fatal (status, details) &&
+    if (gst_ramen_grpc_status_is_fatal (status, details) &&
         status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED && self->replay_limit > 1) {
       self->replay_limit /= 2;
       GST_INFO_OBJECT (self, "Replay page too large, asking for %d events",
           self->replay_limit);
       return GST_FLOW_OK;
     }
-    if (status_is_fatal (status, details))
+    if (gst_ramen_grpc_status_is_fatal (status, details))
       return fatal_status (self, status, details);
     schedule_reconnect (self, status, details ? details : "Replay failed");
     return GST_FLOW_OK;
@@ -674,7 +694,7 @@ fetch_page (GstRamenSrc *self)
 static GstFlowReturn
 open_subscribe (GstRamenSrc *self)
 {
-  g_autoptr (GPtrArray) md = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) md = metadata_array_new ();
   Ramen__V1__ClientMessage msg;
   Ramen__V1__SubscribeRequest req;
   gchar **providers, **types;
@@ -699,7 +719,7 @@ open_subscribe (GstRamenSrc *self)
   msg.message_case = RAMEN__V1__CLIENT_MESSAGE__MESSAGE_SUBSCRIBE;
   msg.subscribe = &req;
   send_client_message (self, &msg);
-  g_free (req.token);
+  gst_sensor_secret_clear (&req.token);
   g_free (req.device_id);
   g_free (req.app_id);
   g_free (req.user_id);
@@ -719,6 +739,7 @@ on_subscribed (GstRamenSrc *self, Ramen__V1__SubscribeResponse *resp)
 {
   guint override_ms;
   gint interval_s = resp->heartbeat_interval_seconds;
+  GstStructure *st;
 
   GST_OBJECT_LOCK (self);
   override_ms = self->heartbeat_interval_ms;
@@ -736,12 +757,24 @@ on_subscribed (GstRamenSrc *self, Ramen__V1__SubscribeResponse *resp)
       ", heartbeat every %" G_GINT64_FORMAT " ms",
       resp->connection_id, (gint64) resp->current_seq,
       self->heartbeat_interval_us / 1000);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("ramensrc-subscribed", "connection-id",
-              G_TYPE_STRING, resp->connection_id, "current-seq", G_TYPE_INT64,
-              (gint64) resp->current_seq, "heartbeat-interval", G_TYPE_UINT64,
-              (guint64) self->heartbeat_interval_us * 1000, NULL)));
+  /* a cursor from another server, or a log that was reset: every event
+   * up to the cursor is dropped as already seen, so say so once */
+  if (resp->current_seq < self->delivered_seq && !self->cursor_ahead_warned) {
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("RAMEN's highest seq is %" G_GINT64_FORMAT
+         ", behind the cursor %" G_GINT64_FORMAT
+         ": events up to %" G_GINT64_FORMAT " will be dropped as already seen",
+            (gint64) resp->current_seq, self->delivered_seq,
+            self->delivered_seq),
+        ("delete the state-location file to start over"));
+    self->cursor_ahead_warned = TRUE;
+  }
+  st = gst_sensor_net_connection_state_new ("connected", self->uri, 0, 0, NULL);
+  gst_structure_set (st, "connection-id", G_TYPE_STRING, resp->connection_id,
+      "current-seq", G_TYPE_INT64, (gint64) resp->current_seq,
+      "heartbeat-interval", G_TYPE_UINT64,
+      (guint64) self->heartbeat_interval_us * 1000, NULL);
+  gst_sensor_net_post_connection_state (GST_ELEMENT (self), st);
 }
 
 /* Turns an event into a buffer, or returns NULL after counting a skip. */
@@ -845,7 +878,7 @@ handle_stream_closed (GstRamenSrc *self)
       gst_ramen_grpc_stream_get_status (self->stream, &details);
   g_autofree gchar *d = g_strdup (details);
 
-  if (status_is_fatal (status, d))
+  if (gst_ramen_grpc_status_is_fatal (status, d))
     return fatal_status (self, status, d);
   schedule_reconnect (self, status,
       *d ? d :
@@ -869,8 +902,9 @@ handle_server_message (GstRamenSrc *self, GBytes *bytes, GstBuffer **out)
         self, GST_RAMEN_GRPC_INTERNAL, "malformed ServerMessage");
     return GST_FLOW_OK;
   }
-  /* the first server message ends the backoff */
+  /* the first server message ends the backoff and the failure run */
   gst_sensor_backoff_reset (&self->backoff);
+  self->failures = 0;
 
   switch (msg->message_case) {
     case RAMEN__V1__SERVER_MESSAGE__MESSAGE_SUBSCRIBE_RESPONSE:
@@ -915,7 +949,9 @@ handle_server_message (GstRamenSrc *self, GBytes *bytes, GstBuffer **out)
           e->fatal, e->message);
       if (e->code == RAMEN__V1__ERROR_CODE__ERROR_CODE_AUTH_FAILED) {
         GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
-            ("RAMEN refused the credentials"), ("AUTH_FAILED: %s", e->message),
+            ("RAMEN at %s refused the credentials: AUTH_FAILED: %s", self->uri,
+                e->message),
+            ("AUTH_FAILED: %s", e->message),
             ("ramen-error-code", G_TYPE_INT, e->code, "grpc-message",
                 G_TYPE_STRING, e->message, NULL));
         disconnect (self);
@@ -936,25 +972,31 @@ static GstFlowReturn
 connect_after_backoff (GstRamenSrc *self)
 {
   gchar *ca = NULL;
+  GstStructure *st;
 
   if (self->need_backoff) {
     GstClockTime delay = gst_sensor_backoff_next (&self->backoff);
 
     if (!GST_CLOCK_TIME_IS_VALID (delay)) {
       GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ,
-          ("Could not reach RAMEN"),
-          ("giving up after %d retries: %s (%s)", self->backoff.retries,
-              self->last_reason,
-              gst_ramen_grpc_status_name (self->last_status)),
+          ("Could not reach RAMEN at %s: %s", self->uri, self->last_reason),
+          ("gave up after %d retries", self->backoff.retries),
           ("grpc-status", G_TYPE_INT, (gint) self->last_status, "grpc-message",
-              G_TYPE_STRING, self->last_reason, NULL));
+              G_TYPE_STRING, self->last_details, NULL));
       return GST_FLOW_ERROR;
     }
-    post_reconnecting (self, self->backoff.attempt, delay);
+    st = gst_sensor_net_connection_state_new ("reconnecting", self->uri,
+        self->backoff.attempt, delay, self->last_reason);
+    gst_structure_set (
+        st, "grpc-status", G_TYPE_INT, (gint) self->last_status, NULL);
+    gst_sensor_net_post_connection_state (GST_ELEMENT (self), st);
     if (!wait_until (self, g_get_monotonic_time () + delay / GST_USECOND))
       return GST_FLOW_FLUSHING;
     self->need_backoff = FALSE;
   }
+  gst_sensor_net_post_connection_state (GST_ELEMENT (self),
+      gst_sensor_net_connection_state_new (
+          "connecting", self->uri, self->backoff.attempt, 0, NULL));
   GST_OBJECT_LOCK (self);
   ca = g_strdup (self->ca_pem);
   GST_OBJECT_UNLOCK (self);
@@ -1070,49 +1112,40 @@ gst_ramen_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
 }
 
 static gboolean
-parse_location (GstRamenSrc *self)
-{
-  const gchar *loc = self->location;
-  gboolean tls = self->tls;
-
-  if (loc == NULL || *loc == '\0')
-    return FALSE;
-  if (g_str_has_prefix (loc, "http://") || g_str_has_prefix (loc, "grpc://")) {
-    loc = strstr (loc, "://") + 3;
-    tls = FALSE;
-  } else if (g_str_has_prefix (loc, "https://") ||
-      g_str_has_prefix (loc, "grpcs://")) {
-    loc = strstr (loc, "://") + 3;
-    tls = TRUE;
-  }
-  self->target = g_strndup (loc, strcspn (loc, "/"));
-  self->use_tls = tls;
-  return *self->target != '\0';
-}
-
-static gboolean
 gst_ramen_src_start (GstBaseSrc *bsrc)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (bsrc);
   g_autoptr (GError) err = NULL;
+  g_autofree gchar *location = NULL;
   gint64 seq = 0;
-  gboolean ok;
+  gboolean tls;
   GstPad *pad;
 
   GST_OBJECT_LOCK (self);
-  ok = parse_location (self);
+  location = g_strdup (self->location);
+  tls = self->tls;
   GST_OBJECT_UNLOCK (self);
-  if (!ok) {
+  if (location == NULL || *location == '\0') {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, ("No RAMEN location set"),
         ("set location=host:port"));
     return FALSE;
   }
+  /* a location that can never work is final, not retried */
+  if (!gst_ramen_grpc_parse_location (
+          location, tls, &self->target, &self->use_tls, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Bad RAMEN location: %s", err->message), (NULL));
+    return FALSE;
+  }
+  self->uri = g_steal_pointer (&location);
   if (self->tls_ca_file) {
     gchar *pem = NULL;
 
     if (!g_file_get_contents (self->tls_ca_file, &pem, NULL, &err)) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not read the CA file"), ("%s", err->message));
+      g_clear_pointer (&self->target, g_free);
+      g_clear_pointer (&self->uri, g_free);
       return FALSE;
     }
     self->ca_pem = pem;
@@ -1120,9 +1153,28 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
   if (self->state_location) {
     seq = gst_ramen_cursor_load (
         self->state_location, self->app_id, self->subject_id, &err);
-    if (seq < 0) {
+    if (seq < 0 &&
+        g_error_matches (
+            err, GST_RAMEN_CURSOR_ERROR, GST_RAMEN_CURSOR_ERROR_CORRUPT)) {
+      /* it would drop every event as already seen, or stop the element
+       * for good: start over instead (at-least-once allows repeats), and
+       * keep the file for a look */
+      g_autoptr (GError) aside_err = NULL;
+      g_autofree gchar *aside =
+          gst_ramen_cursor_set_aside (self->state_location, &aside_err);
+
+      GST_ELEMENT_WARNING (self, RESOURCE, READ,
+          ("Ignoring the corrupt RAMEN cursor %s: %s", self->state_location,
+              err->message),
+          ("%s%s; starting with no cursor", aside ? "kept as " : "",
+              aside ? aside : aside_err->message));
+      seq = 0;
+    } else if (seq < 0) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not read the cursor"), ("%s", err->message));
+      g_clear_pointer (&self->target, g_free);
+      g_clear_pointer (&self->uri, g_free);
+      g_clear_pointer (&self->ca_pem, g_free);
       return FALSE;
     }
   }
@@ -1134,8 +1186,10 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
   self->state = STATE_IDLE;
   self->need_backoff = FALSE;
   self->last_status = GST_RAMEN_GRPC_OK;
+  self->failures = 0;
   self->replay_limit = GST_RAMEN_REPLAY_MAX_LIMIT;
   self->cursor_warned = FALSE;
+  self->cursor_ahead_warned = FALSE;
   GST_OBJECT_LOCK (self);
   self->n_events = self->n_duplicates = self->n_gaps = self->n_replayed = 0;
   self->n_reconnects = self->n_heartbeat_timeouts = self->n_invalid = 0;
@@ -1170,6 +1224,8 @@ gst_ramen_src_stop (GstBaseSrc *bsrc)
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->ca_pem, g_free);
   g_clear_pointer (&self->last_reason, g_free);
+  g_clear_pointer (&self->last_details, g_free);
+  g_clear_pointer (&self->uri, g_free);
   return TRUE;
 }
 

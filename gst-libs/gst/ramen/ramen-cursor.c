@@ -6,9 +6,50 @@
 #endif
 
 #include "ramen-cursor.h"
+#include "ramen-seq.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
 
 #define GROUP "ramen"
 #define KEY_SEQ "last_acknowledged_seq"
+
+G_DEFINE_QUARK (gst - ramen - cursor - error - quark, gst_ramen_cursor_error)
+
+/* The stored seq, or -1 with a CORRUPT error naming the value. */
+static gint64
+parse_seq (GKeyFile *kf, GError **error)
+{
+  g_autofree gchar *raw = g_key_file_get_value (kf, GROUP, KEY_SEQ, NULL);
+  g_autofree gchar *shown = NULL;
+  gint64 seq;
+
+  if (raw == NULL) {
+    g_set_error (error, GST_RAMEN_CURSOR_ERROR, GST_RAMEN_CURSOR_ERROR_CORRUPT,
+        "no %s", KEY_SEQ);
+    return -1;
+  }
+  g_strstrip (raw);
+  /* g_key_file_get_int64() takes an overflow for G_MAXINT64 */
+  if (!g_ascii_string_to_signed (raw, 10, G_MININT64, G_MAXINT64, &seq, NULL)) {
+    /* what is shown is bounded and printable whatever the file holds */
+    if (strlen (raw) > 64)
+      raw[64] = '\0';
+    shown = g_strescape (raw, NULL);
+    g_set_error (error, GST_RAMEN_CURSOR_ERROR, GST_RAMEN_CURSOR_ERROR_CORRUPT,
+        "%s \"%s\" is not a number", KEY_SEQ, shown);
+    return -1;
+  }
+  if (seq < 0 || seq > GST_RAMEN_SEQ_MAX) {
+    g_set_error (error, GST_RAMEN_CURSOR_ERROR, GST_RAMEN_CURSOR_ERROR_CORRUPT,
+        "%s %" G_GINT64_FORMAT " is out of range (0..%" G_GINT64_FORMAT ")",
+        KEY_SEQ, seq, GST_RAMEN_SEQ_MAX);
+    return -1;
+  }
+  return seq;
+}
 
 gint64
 gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
@@ -18,12 +59,17 @@ gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
   g_autoptr (GError) err = NULL;
   g_autofree gchar *stored_app = NULL;
   g_autofree gchar *stored_user = NULL;
-  gint64 seq;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &err)) {
     if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
       return 0;
-    g_propagate_error (error, g_steal_pointer (&err));
+    /* read but not parsed: the content is at fault, not the file */
+    if (err->domain == G_KEY_FILE_ERROR)
+      g_set_error (error, GST_RAMEN_CURSOR_ERROR,
+          GST_RAMEN_CURSOR_ERROR_CORRUPT, "not a cursor file: %s",
+          err->message);
+    else
+      g_propagate_error (error, g_steal_pointer (&err));
     return -1;
   }
   stored_app = g_key_file_get_string (kf, GROUP, "app_id", NULL);
@@ -31,13 +77,22 @@ gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
   if (g_strcmp0 (stored_app, app_id ? app_id : "") != 0 ||
       g_strcmp0 (stored_user, user_id ? user_id : "") != 0)
     return 0;
-  seq = g_key_file_get_int64 (kf, GROUP, KEY_SEQ, &err);
-  if (err != NULL || seq < 0) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: no valid %s",
-        path, KEY_SEQ);
-    return -1;
+  return parse_seq (kf, error);
+}
+
+gchar *
+gst_ramen_cursor_set_aside (const gchar *path, GError **error)
+{
+  g_autofree gchar *aside = g_strconcat (path, ".corrupt", NULL);
+
+  if (g_rename (path, aside) != 0) {
+    int errsv = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+        "cannot rename %s to %s: %s", path, aside, g_strerror (errsv));
+    return NULL;
   }
-  return seq;
+  return g_steal_pointer (&aside);
 }
 
 gboolean

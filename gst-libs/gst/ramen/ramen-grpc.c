@@ -64,6 +64,72 @@ gst_ramen_grpc_status_name (GstRamenGrpcStatus status)
   return "UNKNOWN";
 }
 
+gboolean
+gst_ramen_grpc_status_is_fatal (GstRamenGrpcStatus status, const gchar *details)
+{
+  /* only our own size limit, which would fail again, is fatal among the
+   * RESOURCE_EXHAUSTED answers */
+  return status == GST_RAMEN_GRPC_UNAUTHENTICATED ||
+      status == GST_RAMEN_GRPC_UNIMPLEMENTED ||
+      (status == GST_RAMEN_GRPC_RESOURCE_EXHAUSTED && details &&
+          strstr (details, "larger than max"));
+}
+
+gchar *
+gst_ramen_grpc_status_describe (GstRamenGrpcStatus status, const gchar *details)
+{
+  if (details == NULL || *details == '\0')
+    return g_strdup (gst_ramen_grpc_status_name (status));
+  return g_strdup_printf (
+      "%s: %s", gst_ramen_grpc_status_name (status), details);
+}
+
+static gboolean
+valid_port (const gchar *s)
+{
+  guint64 port;
+
+  return g_ascii_string_to_unsigned (s, 10, 1, 65535, &port, NULL);
+}
+
+gboolean
+gst_ramen_grpc_parse_location (const gchar *location, gboolean default_tls,
+    gchar **target, gboolean *tls, GError **error)
+{
+  const gchar *loc = location;
+  g_autofree gchar *t = NULL;
+  const gchar *colon;
+  gboolean ok;
+
+  *tls = default_tls;
+  if (g_str_has_prefix (loc, "http://") || g_str_has_prefix (loc, "grpc://")) {
+    loc = strstr (loc, "://") + 3;
+    *tls = FALSE;
+  } else if (g_str_has_prefix (loc, "https://") ||
+      g_str_has_prefix (loc, "grpcs://")) {
+    loc = strstr (loc, "://") + 3;
+    *tls = TRUE;
+  }
+  t = g_strndup (loc, strcspn (loc, "/"));
+  if (t[0] == '[') {
+    const gchar *end = strchr (t, ']');
+
+    ok = end != NULL && end > t + 1 &&
+        (end[1] == '\0' || (end[1] == ':' && valid_port (end + 2)));
+  } else {
+    colon = strrchr (t, ':');
+    ok = t[0] != '\0' && t[0] != ':' &&
+        (colon == NULL || (strchr (t, ':') == colon && valid_port (colon + 1)));
+  }
+  if (!ok) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "\"%s\" is not host:port (port 1..65535)", location);
+    return FALSE;
+  }
+  *target = g_steal_pointer (&t);
+  return TRUE;
+}
+
 static gpr_timespec
 deadline_from_monotonic (gint64 deadline_us)
 {

@@ -3,7 +3,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -38,6 +38,26 @@ typedef enum {
 } GstRamenGrpcStatus;
 
 const gchar *gst_ramen_grpc_status_name (GstRamenGrpcStatus status);
+
+/* The failure rule of RAMEN calls: TRUE when retrying meets the same
+ * answer (UNAUTHENTICATED, UNIMPLEMENTED, a message over our own size
+ * limit); everything else is transient. RESOURCE_EXHAUSTED is also how
+ * servers say "rate limited", which is transient. */
+gboolean gst_ramen_grpc_status_is_fatal (
+    GstRamenGrpcStatus status, const gchar *details);
+
+/* "UNAVAILABLE: failed to connect ...": the status name and the details,
+ * or the name alone when @details is NULL or empty. */
+gchar *gst_ramen_grpc_status_describe (
+    GstRamenGrpcStatus status, const gchar *details);
+
+/* Splits a ramensrc location into a gRPC target and the TLS choice: an
+ * http:// or grpc:// prefix means plaintext, https:// or grpcs:// TLS,
+ * none @default_tls; a path after the authority is ignored. The target
+ * must be host, host:port or [v6]:port with a port 1..65535. FALSE with
+ * @error (G_IO_ERROR_INVALID_ARGUMENT) otherwise. */
+gboolean gst_ramen_grpc_parse_location (const gchar *location,
+    gboolean default_tls, gchar **target, gboolean *tls, GError **error);
 
 /* Holds the gRPC runtime up between calls (reference counted). Channels
  * and servers hold it too; an element holds it from start to stop so that

@@ -7,6 +7,12 @@
 
 G_BEGIN_DECLS
 
+/* The largest seq taken as real: 2^53 - 1, the largest integer a JSON
+ * number holds exactly in the many readers that parse numbers as doubles
+ * (ramensrc writes seq into every event line). A stream doing a million
+ * events a second reaches it in 285 years; a cursor beyond it is corrupt. */
+#define GST_RAMEN_SEQ_MAX G_GINT64_CONSTANT (9007199254740991)
+
 /* What to do with an incoming event, given the last seq we delivered.
  * seq is monotonic and gap-free per user stream, delivery at-least-once. */
 typedef enum {

@@ -15,6 +15,7 @@
 #include <gst/check/gstharness.h>
 #include <json-glib/json-glib.h>
 
+#include "../sensor-test-pipeline.h"
 #include "../sensor-test-process.h"
 #include <signal.h>
 #ifdef __linux__
@@ -169,6 +170,29 @@ watch_bus (GstHarness *h)
 
   gst_element_set_bus (h->element, bus);
   return bus;
+}
+
+/* Pops element messages until a sensor-connection-state one in @state. */
+static GstMessage *
+pop_connection_state (GstBus *bus, const gchar *state)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (
+        bus, 100 * GST_MSECOND, GST_MESSAGE_ELEMENT);
+    const GstStructure *st;
+
+    if (msg == NULL)
+      continue;
+    st = gst_message_get_structure (msg);
+    if (gst_structure_has_name (st, "sensor-connection-state") &&
+        g_str_equal (gst_structure_get_string (st, "state"), state))
+      return msg;
+    gst_message_unref (msg);
+  }
+  fail ("no sensor-connection-state %s within 20 s", state);
+  return NULL;
 }
 
 static void
@@ -396,21 +420,17 @@ GST_START_TEST (test_heartbeat_timeout_reconnects)
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 3);
   /* subscribed, then two heartbeats go unanswered: reconnecting */
-  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ELEMENT);
-  fail_unless (msg != NULL);
+  msg = pop_connection_state (bus, "connected");
   st = gst_message_get_structure (msg);
-  fail_unless (gst_structure_has_name (st, "ramensrc-subscribed"));
   fail_unless_equals_string (
       gst_structure_get_string (st, "connection-id"), "conn-1");
   fail_unless (gst_structure_get_int64 (st, "current-seq", &current));
   fail_unless_equals_int64 (current, 3);
   gst_message_unref (msg);
-  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ELEMENT);
-  fail_unless (msg != NULL);
+  msg = pop_connection_state (bus, "reconnecting");
   st = gst_message_get_structure (msg);
-  fail_unless (gst_structure_has_name (st, "ramensrc-reconnecting"));
-  fail_unless_equals_string (
-      gst_structure_get_string (st, "reason"), "heartbeats not acknowledged");
+  fail_unless_equals_string (gst_structure_get_string (st, "reason"),
+      "DEADLINE_EXCEEDED: heartbeats not acknowledged");
   gst_message_unref (msg);
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (stat_u64 (h->element, "heartbeat-timeouts") < 2 &&
@@ -706,7 +726,18 @@ GST_START_TEST (test_secrets_not_logged)
   GstHarness *h = harness_for (peer, "u15");
   GstDebugLevel old = gst_debug_get_default_threshold ();
   guint counts[2] = { 0, 0 }; /* secrets seen, ramensrc lines seen */
+  const gchar *secrets[] = { "api-key", "token" };
+  guint i;
 
+  /* write-only: nothing reads a secret back */
+  for (i = 0; i < G_N_ELEMENTS (secrets); i++) {
+    GParamSpec *pspec = g_object_class_find_property (
+        G_OBJECT_GET_CLASS (h->element), secrets[i]);
+
+    fail_unless (pspec != NULL);
+    fail_if (pspec->flags & G_PARAM_READABLE, "%s is readable", secrets[i]);
+    fail_unless (pspec->flags & G_PARAM_WRITABLE);
+  }
   gst_debug_remove_log_function (gst_debug_log_default);
   gst_debug_add_log_function (find_secret_log, counts, NULL);
   gst_debug_set_threshold_from_string ("*:9", TRUE);
@@ -807,6 +838,304 @@ GST_START_TEST (test_cursor_unwritable)
 
 GST_END_TEST;
 
+/* A cursor no real stream reaches (INT64_MAX) would drop every event as
+ * already seen: it is corrupt, said in a warning naming the file and the
+ * value, set aside, and the stream starts as with no cursor. */
+GST_START_TEST (test_cursor_out_of_range)
+{
+  Peer *peer = cloud_start ("--ramen-events", "3", NULL);
+  g_autofree gchar *dir = g_dir_make_tmp ("ramensrc-XXXXXX", NULL);
+  g_autofree gchar *state = g_build_filename (dir, "cursor", NULL);
+  g_autofree gchar *aside = g_strconcat (state, ".corrupt", NULL);
+  g_autofree gchar *expected = NULL;
+  g_autofree gchar *contents = NULL;
+  const gchar *corrupt = "[ramen]\napp_id=test-app\nuser_id=u20\n"
+                         "last_acknowledged_seq=9223372036854775807\n";
+  GstHarness *h = harness_for (peer, "u20");
+  GstBus *bus = watch_bus (h);
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless (g_file_set_contents (state, corrupt, -1, NULL));
+  g_object_set (h->element, "state-location", state, NULL);
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 3);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no warning");
+  gst_message_parse_warning (msg, &err, &debug);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ));
+  expected = g_strdup_printf ("Ignoring the corrupt RAMEN cursor %s: "
+                              "last_acknowledged_seq 9223372036854775807 is "
+                              "out of range (0..9007199254740991)",
+      state);
+  fail_unless_equals_string (err->message, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("kept as %s; starting with no cursor", aside);
+  /* the debug text starts with the source location */
+  fail_unless (g_str_has_suffix (debug, expected), "%s", debug);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+  teardown_watched (h, bus);
+  /* the corrupt file is kept aside, the cursor is a real one again */
+  fail_unless (g_file_get_contents (aside, &contents, NULL, NULL));
+  fail_unless_equals_string (contents, corrupt);
+  g_free (contents);
+  fail_unless (g_file_get_contents (state, &contents, NULL, NULL));
+  fail_unless (
+      strstr (contents, "last_acknowledged_seq=3\n") != NULL, "%s", contents);
+  g_unlink (state);
+  g_unlink (aside);
+  g_rmdir (dir);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
+/* A real-looking cursor beyond what the server has: said once */
+GST_START_TEST (test_cursor_ahead_of_server)
+{
+  Peer *peer = cloud_start ("--ramen-events", "3", NULL);
+  g_autofree gchar *dir = g_dir_make_tmp ("ramensrc-XXXXXX", NULL);
+  g_autofree gchar *state = g_build_filename (dir, "cursor", NULL);
+  GstHarness *h = harness_for (peer, "u21");
+  GstBus *bus = watch_bus (h);
+  GstMessage *msg;
+  GError *err = NULL;
+
+  fail_unless (g_file_set_contents (state,
+      "[ramen]\napp_id=test-app\nuser_id=u21\nlast_acknowledged_seq=50\n", -1,
+      NULL));
+  g_object_set (h->element, "state-location", state, NULL);
+  gst_harness_play (h);
+  msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no warning");
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless_equals_string (err->message,
+      "RAMEN's highest seq is 3, behind the cursor 50: events up to 50 will "
+      "be dropped as already seen");
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+  teardown_watched (h, bus);
+  g_unlink (state);
+  g_rmdir (dir);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
+static void
+count_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+}
+
+/* EOS sent to the pipeline reaches the sink within 1 s, both while
+ * ramensrc waits on a quiet stream and while events flow. */
+GST_START_TEST (test_eos_while_playing)
+{
+  const gchar *live[] = { "0", "5" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (live); i++) {
+    Peer *peer = cloud_start (
+        "--ramen-events", "2", "--ramen-live-interval-ms", live[i], NULL);
+    g_autofree gchar *desc = g_strdup_printf (
+        "ramensrc location=http://127.0.0.1:%u app-id=test-app "
+        "subject-id=u22 ! fakesink name=sink signal-handoffs=true",
+        peer->port);
+    GstElement *pipeline = gst_parse_launch (desc, NULL);
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+    gint n = 0;
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    g_signal_connect (sink, "handoff", G_CALLBACK (count_handoff), &n);
+    fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+        GST_STATE_CHANGE_FAILURE);
+    while (g_atomic_int_get (&n) < 2 && g_get_monotonic_time () < end)
+      g_usleep (10000);
+    fail_unless (g_atomic_int_get (&n) >= 2);
+    /* quiet: let it settle into the wait on the stream */
+    if (i == 0)
+      g_usleep (200000);
+    fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
+    sensor_test_wait_eos (pipeline, GST_SECOND);
+    fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    gst_object_unref (sink);
+    gst_object_unref (pipeline);
+    peer_stop (peer);
+  }
+}
+
+GST_END_TEST;
+
+/* A loopback port nobody listens on. */
+static guint
+refused_port (void)
+{
+  GSocket *sock = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0);
+  GSocketAddress *bound;
+  guint port;
+
+  fail_unless (g_socket_bind (sock, addr, FALSE, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  g_socket_close (sock, NULL);
+  g_object_unref (sock);
+  return port;
+}
+
+/* Checks a failure warning: text, gRPC status and failure count. */
+static void
+expect_failure_warning (
+    GstBus *bus, const gchar *loc, guint failures, GstClockTime within)
+{
+  GstMessage *msg;
+  GError *err = NULL;
+  const GstStructure *details = NULL;
+  g_autofree gchar *prefix =
+      g_strdup_printf ("Connection to %s failed: UNAVAILABLE: ", loc);
+  guint n = 0;
+  gint status = -1;
+
+  /* earlier warnings (other counts) are skipped */
+  for (;;) {
+    msg = gst_bus_timed_pop_filtered (bus, within, GST_MESSAGE_WARNING);
+    fail_unless (msg != NULL, "no warning for failure %u", failures);
+    gst_message_parse_warning_details (msg, &details);
+    fail_unless (details != NULL);
+    fail_unless (gst_structure_get_uint (details, "failures", &n));
+    if (n == failures)
+      break;
+    gst_message_unref (msg);
+  }
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless (g_error_matches (
+      err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE));
+  fail_unless (g_str_has_prefix (err->message, prefix), "%s", err->message);
+  fail_unless (
+      g_str_has_suffix (err->message, "; retrying"), "%s", err->message);
+  /* the real cause, from the gRPC core */
+  fail_unless (strstr (err->message, "onnect") != NULL, "%s", err->message);
+  fail_unless (gst_structure_get_int (details, "grpc-status", &status));
+  fail_unless_equals_int (status, 14);
+  fail_unless (gst_structure_get_string (details, "grpc-message") != NULL);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+}
+
+/* A refused port: a warning naming the cause at once (and at the 10th
+ * failure in a row), connection-state messages, and retrying goes on. */
+GST_START_TEST (test_refused_port_warns_and_retries)
+{
+  GstHarness *h = gst_harness_new ("ramensrc");
+  g_autofree gchar *loc =
+      g_strdup_printf ("http://127.0.0.1:%u", refused_port ());
+  GstBus *bus = watch_bus (h);
+  GstMessage *msg;
+  const GstStructure *st;
+  guint attempt = 0;
+  gint status = -1;
+
+  g_object_set (h->element, "location", loc, "subject-id", "u23",
+      "retry-backoff-initial", 0.001, "retry-backoff-max", 0.01, NULL);
+  gst_harness_play (h);
+  expect_failure_warning (bus, loc, 1, 2 * GST_SECOND);
+  msg = pop_connection_state (bus, "reconnecting");
+  st = gst_message_get_structure (msg);
+  fail_unless_equals_string (gst_structure_get_string (st, "uri"), loc);
+  fail_unless (gst_structure_get_uint (st, "attempt", &attempt));
+  fail_unless (attempt >= 1);
+  fail_unless (g_str_has_prefix (
+      gst_structure_get_string (st, "reason"), "UNAVAILABLE: "));
+  fail_unless (gst_structure_get_int (st, "grpc-status", &status));
+  fail_unless_equals_int (status, 14);
+  gst_message_unref (msg);
+  /* still retrying: the 10th failure in a row is said again */
+  expect_failure_warning (bus, loc, 10, 20 * GST_SECOND);
+  fail_if (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) != NULL);
+  teardown_watched (h, bus);
+}
+
+GST_END_TEST;
+
+/* retries=1: one retry, then an error naming the cause */
+GST_START_TEST (test_refused_port_retries_exhausted)
+{
+  GstHarness *h = gst_harness_new ("ramensrc");
+  g_autofree gchar *loc =
+      g_strdup_printf ("http://127.0.0.1:%u", refused_port ());
+  g_autofree gchar *prefix =
+      g_strdup_printf ("Could not reach RAMEN at %s: UNAVAILABLE: ", loc);
+  GstBus *bus = watch_bus (h);
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_object_set (h->element, "location", loc, "subject-id", "u24", "retries", 1,
+      "retry-backoff-initial", 0.001, NULL);
+  gst_harness_play (h);
+  /* the first failure is said, then the error (popping one type drops
+   * the others) */
+  expect_failure_warning (bus, loc, 1, 20 * GST_SECOND);
+  msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (error_grpc_status (msg), 14);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ));
+  fail_unless (g_str_has_prefix (err->message, prefix), "%s", err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 2);
+  teardown_watched (h, bus);
+}
+
+GST_END_TEST;
+
+/* A location that cannot be a gRPC target is final at start */
+GST_START_TEST (test_bad_location_fatal)
+{
+  const gchar *bad[] = { "http://", "127.0.0.1:99999", "127.0.0.1:port",
+    "grpc://:50051" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GstElement *src = gst_element_factory_make ("ramensrc", NULL);
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    GError *err = NULL;
+
+    gst_element_set_bus (src, bus);
+    g_object_set (src, "location", bad[i], NULL);
+    fail_unless_equals_int (gst_element_set_state (src, GST_STATE_PAUSED),
+        GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL, "%s", bad[i]);
+    gst_message_parse_error (msg, &err, NULL);
+    fail_unless (
+        g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
+        "%s: %s", bad[i], err->message);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+    gst_element_set_state (src, GST_STATE_NULL);
+    gst_element_set_bus (src, NULL);
+    gst_object_unref (bus);
+    gst_object_unref (src);
+  }
+}
+
+GST_END_TEST;
+
 /* A gRPC server without the RAMEN service: UNIMPLEMENTED is final */
 GST_START_TEST (test_unimplemented_fatal)
 {
@@ -854,6 +1183,12 @@ ramensrc_suite (void)
   tcase_add_test (tc, test_unimplemented_fatal);
   tcase_add_test (tc, test_replay_stuck_server);
   tcase_add_test (tc, test_cursor_unwritable);
+  tcase_add_test (tc, test_cursor_out_of_range);
+  tcase_add_test (tc, test_cursor_ahead_of_server);
+  tcase_add_test (tc, test_eos_while_playing);
+  tcase_add_test (tc, test_refused_port_warns_and_retries);
+  tcase_add_test (tc, test_refused_port_retries_exhausted);
+  tcase_add_test (tc, test_bad_location_fatal);
   return s;
 }
 

@@ -9,6 +9,7 @@
 #endif
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <gst/check/gstcheck.h>
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-event.h>
@@ -333,6 +334,96 @@ GST_START_TEST (test_proto_field_numbers)
 
 GST_END_TEST;
 
+/* Values no real stream reaches are corrupt, named in the error, and the
+ * file can be set aside for inspection. */
+GST_START_TEST (test_cursor_bounds)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("ramen-cursor-XXXXXX", NULL);
+  g_autofree gchar *path = g_build_filename (dir, "cursor", NULL);
+  g_autofree gchar *aside = g_strconcat (path, ".corrupt", NULL);
+  struct
+  {
+    const gchar *file;
+    gint64 seq;         /* -1: corrupt */
+    const gchar *error; /* message, for corrupt ones */
+  } rows[] = {
+    { "last_acknowledged_seq=9007199254740991\n",
+        G_GINT64_CONSTANT (9007199254740991), NULL },
+    { "last_acknowledged_seq=0\n", 0, NULL },
+    { "last_acknowledged_seq=9223372036854775807\n", -1,
+        "last_acknowledged_seq 9223372036854775807 is out of range "
+        "(0..9007199254740991)" },
+    { "last_acknowledged_seq=9007199254740992\n", -1,
+        "last_acknowledged_seq 9007199254740992 is out of range "
+        "(0..9007199254740991)" },
+    { "last_acknowledged_seq=-1\n", -1,
+        "last_acknowledged_seq -1 is out of range (0..9007199254740991)" },
+    { "last_acknowledged_seq=99999999999999999999999\n", -1,
+        "last_acknowledged_seq \"99999999999999999999999\" is not a number" },
+    { "last_acknowledged_seq=12abc\n", -1,
+        "last_acknowledged_seq \"12abc\" is not a number" },
+    { "", -1, "no last_acknowledged_seq" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    g_autofree gchar *contents =
+        g_strconcat ("[ramen]\napp_id=a\nuser_id=u\n", rows[i].file, NULL);
+    GError *err = NULL;
+
+    fail_unless (g_file_set_contents (path, contents, -1, NULL));
+    fail_unless_equals_int64 (
+        gst_ramen_cursor_load (path, "a", "u", &err), rows[i].seq);
+    if (rows[i].error) {
+      fail_unless (err != NULL, "row %u", i);
+      fail_unless (g_error_matches (err, GST_RAMEN_CURSOR_ERROR,
+                       GST_RAMEN_CURSOR_ERROR_CORRUPT),
+          "row %u: %s", i, err->message);
+      fail_unless_equals_string (err->message, rows[i].error);
+      g_clear_error (&err);
+    } else {
+      fail_unless (err == NULL, "row %u: %s", i, err->message);
+    }
+  }
+  /* not a key file at all: corrupt too */
+  {
+    GError *err = NULL;
+    g_autofree gchar *kept = NULL;
+    g_autofree gchar *contents = NULL;
+
+    fail_unless (g_file_set_contents (path, "\xff\xfe garbage", -1, NULL));
+    fail_unless_equals_int64 (gst_ramen_cursor_load (path, "a", "u", &err), -1);
+    fail_unless (g_error_matches (
+        err, GST_RAMEN_CURSOR_ERROR, GST_RAMEN_CURSOR_ERROR_CORRUPT));
+    g_clear_error (&err);
+    /* set aside: renamed to PATH.corrupt, the old copy replaced */
+    fail_unless (g_file_set_contents (aside, "older", -1, NULL));
+    kept = gst_ramen_cursor_set_aside (path, &err);
+    fail_unless (err == NULL);
+    fail_unless_equals_string (kept, aside);
+    fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+    fail_unless (g_file_get_contents (aside, &contents, NULL, NULL));
+    fail_unless_equals_string (contents, "\xff\xfe garbage");
+    /* then it loads as no cursor */
+    fail_unless_equals_int64 (gst_ramen_cursor_load (path, "a", "u", &err), 0);
+  }
+  /* unreadable is not corrupt: the caller must not set it aside */
+  if (getuid () != 0) {
+    GError *err = NULL;
+
+    fail_unless (g_file_set_contents (path, "[ramen]\n", -1, NULL));
+    g_chmod (path, 0);
+    fail_unless_equals_int64 (gst_ramen_cursor_load (path, "a", "u", &err), -1);
+    fail_unless (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_ACCES));
+    g_clear_error (&err);
+  }
+  g_unlink (path);
+  g_unlink (aside);
+  g_rmdir (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 ramen_suite (void)
 {
@@ -342,6 +433,7 @@ ramen_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_seq_policy);
   tcase_add_test (tc, test_cursor_store);
+  tcase_add_test (tc, test_cursor_bounds);
   tcase_add_test (tc, test_event_json);
   tcase_add_test (tc, test_timestamps);
   tcase_add_test (tc, test_payload_kind);

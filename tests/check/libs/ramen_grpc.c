@@ -204,6 +204,90 @@ GST_START_TEST (test_stream)
 
 GST_END_TEST;
 
+GST_START_TEST (test_parse_location)
+{
+  struct
+  {
+    const gchar *location;
+    gboolean default_tls;
+    const gchar *target; /* NULL: rejected */
+    gboolean tls;
+  } rows[] = {
+    { "127.0.0.1:50051", TRUE, "127.0.0.1:50051", TRUE },
+    { "http://127.0.0.1:50051", TRUE, "127.0.0.1:50051", FALSE },
+    { "grpc://h:1/ignored/path", TRUE, "h:1", FALSE },
+    { "https://ramen.example.com", FALSE, "ramen.example.com", TRUE },
+    { "grpcs://[::1]:443", FALSE, "[::1]:443", TRUE },
+    { "[::1]", FALSE, "[::1]", FALSE },
+    { "http://", TRUE, NULL, FALSE },
+    { "h:0", TRUE, NULL, FALSE },
+    { "h:65536", TRUE, NULL, FALSE },
+    { "h:port", TRUE, NULL, FALSE },
+    { "h:", TRUE, NULL, FALSE },
+    { ":50051", TRUE, NULL, FALSE },
+    { "a:b:1", TRUE, NULL, FALSE },
+    { "[]:1", TRUE, NULL, FALSE },
+    { "[::1]x", TRUE, NULL, FALSE },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    gchar *target = NULL;
+    gboolean tls = !rows[i].tls;
+    GError *err = NULL;
+    gboolean ok = gst_ramen_grpc_parse_location (
+        rows[i].location, rows[i].default_tls, &target, &tls, &err);
+
+    if (rows[i].target) {
+      fail_unless (ok, "%s: %s", rows[i].location, err ? err->message : "");
+      fail_unless_equals_string (target, rows[i].target);
+      fail_unless_equals_int (tls, rows[i].tls);
+      g_free (target);
+    } else {
+      g_autofree gchar *msg = g_strdup_printf (
+          "\"%s\" is not host:port (port 1..65535)", rows[i].location);
+
+      fail_if (ok, "%s accepted", rows[i].location);
+      fail_unless (target == NULL);
+      fail_unless (
+          g_error_matches (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
+      fail_unless_equals_string (err->message, msg);
+      g_clear_error (&err);
+    }
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_status_rule)
+{
+  gchar *d;
+
+  fail_unless (
+      gst_ramen_grpc_status_is_fatal (GST_RAMEN_GRPC_UNAUTHENTICATED, NULL));
+  fail_unless (
+      gst_ramen_grpc_status_is_fatal (GST_RAMEN_GRPC_UNIMPLEMENTED, ""));
+  fail_unless (
+      gst_ramen_grpc_status_is_fatal (GST_RAMEN_GRPC_RESOURCE_EXHAUSTED,
+          "Received message larger than max (5 vs. 4)"));
+  fail_if (gst_ramen_grpc_status_is_fatal (
+      GST_RAMEN_GRPC_RESOURCE_EXHAUSTED, "rate limited"));
+  fail_if (gst_ramen_grpc_status_is_fatal (GST_RAMEN_GRPC_UNAVAILABLE, "x"));
+  fail_if (
+      gst_ramen_grpc_status_is_fatal (GST_RAMEN_GRPC_DEADLINE_EXCEEDED, NULL));
+  fail_if (
+      gst_ramen_grpc_status_is_fatal (GST_RAMEN_GRPC_PERMISSION_DENIED, NULL));
+  d = gst_ramen_grpc_status_describe (
+      GST_RAMEN_GRPC_UNAVAILABLE, "failed to connect");
+  fail_unless_equals_string (d, "UNAVAILABLE: failed to connect");
+  g_free (d);
+  d = gst_ramen_grpc_status_describe (GST_RAMEN_GRPC_DEADLINE_EXCEEDED, "");
+  fail_unless_equals_string (d, "DEADLINE_EXCEEDED");
+  g_free (d);
+}
+
+GST_END_TEST;
+
 static Suite *
 ramen_grpc_suite (void)
 {
@@ -213,6 +297,8 @@ ramen_grpc_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_unary);
   tcase_add_test (tc, test_stream);
+  tcase_add_test (tc, test_parse_location);
+  tcase_add_test (tc, test_status_rule);
   return s;
 }
 
