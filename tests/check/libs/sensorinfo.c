@@ -152,6 +152,64 @@ GST_START_TEST (test_modality_table)
 
 GST_END_TEST;
 
+GST_START_TEST (test_modality_full_scale)
+{
+  static const struct
+  {
+    const gchar *name;
+    gdouble full_scale;
+  } rows[] = {
+    /* +-16 g in m/s^2 and +-2000 deg/s, as MEMS parts are set up */
+    { "acc_3axis", 16 * 9.80665 },
+    { "gyro_3axis", 2000 },
+    { "pressure", 1100 },
+    { "fsr", 1 },
+    { "heart_rate", 300 },
+    { "spo2", 100 },
+    { "battery_level", 100 },
+    { "temperature", 128 },
+    /* ADC counts: kept as they are */
+    { "ppg_green", 0 },
+    { "ppg_red", 0 },
+    { "ppg_ir", 0 },
+  };
+  const GstSensorModality *all;
+  guint i, n = 0;
+  gdouble fs;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    fs = -1;
+    fail_unless (gst_sensor_modality_get_full_scale (rows[i].name, NULL, &fs),
+        "%s", rows[i].name);
+    fail_unless (
+        fabs (fs - rows[i].full_scale) < 1e-9, "%s: %f", rows[i].name, fs);
+    fail_unless_equals_float (
+        gst_sensor_modality_lookup (rows[i].name)->full_scale,
+        rows[i].full_scale);
+  }
+  fail_unless (fabs (16 * 9.80665 - 156.9064) < 1e-9);
+
+  /* every row of the table is decided and covered above */
+  all = gst_sensor_modality_get_all (&n);
+  fail_unless_equals_int (n, G_N_ELEMENTS (rows));
+  for (i = 0; i < n; i++)
+    fail_unless (all[i].full_scale >= 0, "%s", all[i].name);
+
+  /* the unit of the table row, spelled out, is the same */
+  fail_unless (gst_sensor_modality_get_full_scale ("acc_3axis", "m/s^2", &fs));
+  fail_unless (fabs (fs - 156.9064) < 1e-9);
+  /* another unit, or a modality not in the table: no scale, @fs untouched */
+  fs = -1;
+  fail_if (gst_sensor_modality_get_full_scale ("acc_3axis", "g", &fs));
+  fail_if (gst_sensor_modality_get_full_scale ("ecg_lead_ii", NULL, &fs));
+  fail_if (gst_sensor_modality_get_full_scale (NULL, NULL, &fs));
+  fail_unless_equals_float (fs, -1);
+  /* @full_scale may be NULL */
+  fail_unless (gst_sensor_modality_get_full_scale ("spo2", "%", NULL));
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_convert_int_float)
 {
   const gint16 in[] = { 0, 16384, -32768, 32767 };
@@ -341,6 +399,7 @@ sensorinfo_suite (void)
   tcase_add_test (tc, test_info_caps_roundtrip);
   tcase_add_test (tc, test_info_rejects_bad_caps);
   tcase_add_test (tc, test_modality_table);
+  tcase_add_test (tc, test_modality_full_scale);
   tcase_add_test (tc, test_convert_int_float);
   tcase_add_test (tc, test_convert_s24);
   tcase_add_test (tc, test_epoch_meta_and_anchor);
