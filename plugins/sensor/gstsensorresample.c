@@ -13,9 +13,11 @@
  * - Irregular input (rate 0/1, one sample per buffer, PTS = sample time)
  *   becomes regular with `method` linear or hold. Output samples lie at
  *   t0 + k / rate, t0 being the first input time.
- * - Integer <-> float formats are converted with `full-scale` (see
- *   gst_sensor_convert_samples()); out-of-range values saturate and are
- *   counted in `stats`.
+ * - Integer <-> float formats are converted with `full-scale`, or without
+ *   it with the modality table's full scale (see
+ *   gst_sensor_modality_get_full_scale() and gst_sensor_convert_samples());
+ *   a stream with neither keeps its values and posts one warning.
+ *   Out-of-range values saturate and are counted in `stats`.
  *
  * Downstream caps decide the output rate and format; without a constraint a
  * regular stream keeps its rate (and the element is passthrough) and an
@@ -109,6 +111,7 @@ struct _GstSensorResample
 
   gboolean warned_non_monotonic;
   gboolean warned_bad_size;
+  gboolean warned_full_scale;
   guint64 pend_in, pend_out, pend_clipped; /* not yet in the stats */
 
   /* object lock */
@@ -368,6 +371,44 @@ value_scale_for (GstSensorFormat in, GstSensorFormat out, gdouble full_scale)
   return in_float ? (gdouble) max / full_scale : full_scale / (gdouble) max;
 }
 
+/* The full scale of a float <-> integer conversion: the property when set,
+ * else the modality table's (0 for counts such as PPG, kept as they are).
+ * Without either, values are kept as they are too, but that loses the
+ * fraction of every float silently, so say it once. */
+static gdouble
+choose_full_scale (GstSensorResample *self, gdouble explicit_full_scale)
+{
+  const GstSensorInfo *in = &self->in_info;
+  gdouble full_scale = 0;
+  gchar *what;
+
+  if (explicit_full_scale > 0 ||
+      gst_sensor_format_is_float (in->format) ==
+          gst_sensor_format_is_float (self->out_info.format))
+    return explicit_full_scale;
+  if (gst_sensor_modality_get_full_scale (in->modality, in->unit, &full_scale))
+    return full_scale;
+  if (self->warned_full_scale)
+    return 0;
+  self->warned_full_scale = TRUE;
+  if (in->modality == NULL)
+    what = g_strdup ("a stream without modality");
+  else if (gst_sensor_modality_lookup (in->modality) == NULL)
+    what = g_strdup_printf ("modality \"%s\"", in->modality);
+  else
+    what = g_strdup_printf (
+        "modality \"%s\" in unit \"%s\"", in->modality, in->unit);
+  GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+      ("No full scale for %s: %s -> %s keeps the values as they are.", what,
+          gst_sensor_format_to_string (in->format),
+          gst_sensor_format_to_string (self->out_info.format)),
+      ("set the full-scale property (the value of the largest integer code) "
+       "to scale them; the modality table has full scales for its modalities "
+       "in their own units"));
+  g_free (what);
+  return 0;
+}
+
 static void
 free_resampler (GstSensorResample *self)
 {
@@ -472,6 +513,7 @@ gst_sensor_resample_set_caps (
 {
   GstSensorResample *self = GST_SENSOR_RESAMPLE (trans);
   gboolean passthrough;
+  gdouble full_scale;
   gint quality;
 
   free_resampler (self);
@@ -479,7 +521,7 @@ gst_sensor_resample_set_caps (
   GST_OBJECT_LOCK (self);
   quality = self->quality;
   self->cur_method = self->method;
-  self->cur_full_scale = self->full_scale;
+  full_scale = self->full_scale;
   self->latency = 0;
   GST_OBJECT_UNLOCK (self);
 
@@ -502,6 +544,7 @@ gst_sensor_resample_set_caps (
     GST_WARNING_OBJECT (self, "output must have a regular rate");
     return FALSE;
   }
+  self->cur_full_scale = choose_full_scale (self, full_scale);
 
   if (GST_SENSOR_INFO_IS_IRREGULAR (&self->in_info)) {
     self->value_scale = value_scale_for (
@@ -1117,6 +1160,7 @@ gst_sensor_resample_start (GstBaseTransform *trans)
   self->started = FALSE;
   self->warned_bad_size = FALSE;
   self->warned_non_monotonic = FALSE;
+  self->warned_full_scale = FALSE;
   GST_OBJECT_LOCK (self);
   self->stat_in = self->stat_out = self->stat_clipped = 0;
   self->stat_non_monotonic = self->stat_bad_size = 0;
@@ -1258,8 +1302,10 @@ gst_sensor_resample_class_init (GstSensorResampleClass *klass)
       g_param_spec_double ("full-scale", "Full scale",
           "Physical value of the largest integer code, used when converting "
           "between integer and float formats (e.g. 156.9 for a +-16 g "
-          "accelerometer in m/s^2); 0 keeps values as they are. Values out "
-          "of the output range saturate and are counted in stats",
+          "accelerometer in m/s^2); 0 = the modality table's (acc_3axis "
+          "156.9064, gyro_3axis 2000, PPG counts kept as they are, ...), or "
+          "values kept as they are with a warning when it has none. Values "
+          "out of the output range saturate and are counted in stats",
           0, G_MAXDOUBLE, DEFAULT_FULL_SCALE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));

@@ -10,7 +10,16 @@
  * with gravity on z plus periodic motion, a gyroscope, and plain sine,
  * square, seeded noise, constant and counter signals. The modality picks the
  * default rate, channels, format and waveform; downstream caps can override
- * them.
+ * them. Integer formats carry codes at the modality table's full scale
+ * (gst_sensor_modality_get_full_scale()), the scale sensorresample converts
+ * them back with. A modality not in the table still works (100 Hz, one
+ * channel, S16LE, no unit, no full scale) and posts one warning per run
+ * naming the known ones.
+ *
+ * An EOS event sent to the pipeline ends the stream promptly: a live source
+ * leaves its clock wait at once. A non-live source behind a syncing sink
+ * ends after the buffer the sink is waiting for, up to one buffer duration
+ * (a minute at battery_level's one sample a minute).
  *
  * Timestamps come from a sample counter: the PTS of a buffer is
  * timestamp-offset + n / rate where n is the index of its first sample, and
@@ -209,16 +218,30 @@ auto_waveform (const gchar *modality)
   return GST_SENSOR_TEST_SRC_WAVE_CONSTANT;
 }
 
-/* Integer full scale of modalities in physical units: a +-16 g accelerometer
- * and a +-2000 deg/s gyroscope, as common MEMS parts are configured. */
+/* Integer full scale of a modality in its physical unit: the modality
+ * table's, so that sensorresample converts the codes back to the same
+ * values. A name not in the table has none, in sensorresample too. */
 static gdouble
 auto_full_scale (const gchar *modality)
 {
-  if (g_str_has_prefix (modality, "acc"))
-    return 16 * STANDARD_GRAVITY;
-  if (g_str_has_prefix (modality, "gyro"))
-    return 2000.0;
-  return 0.0;
+  gdouble full_scale = 0;
+
+  gst_sensor_modality_get_full_scale (modality, NULL, &full_scale);
+  return full_scale;
+}
+
+/* "ppg_green, ppg_red, ..., temperature": the modality table's names. */
+static gchar *
+known_modalities (void)
+{
+  GString *names = g_string_new (NULL);
+  const GstSensorModality *all;
+  guint i, n = 0;
+
+  all = gst_sensor_modality_get_all (&n);
+  for (i = 0; i < n; i++)
+    g_string_append_printf (names, "%s%s", i ? ", " : "", all[i].name);
+  return g_string_free (names, FALSE);
 }
 
 static GstCaps *
@@ -899,8 +922,11 @@ gst_sensor_test_src_start (GstBaseSrc *src)
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
   gboolean live = gst_base_src_is_live (src);
+  gchar *unknown = NULL;
 
   GST_OBJECT_LOCK (self);
+  if (gst_sensor_modality_lookup (self->modality) == NULL)
+    unknown = g_strdup (self->modality);
   self->live = live;
   self->next_sample = 0;
   self->ppg_phase = 0;
@@ -911,6 +937,20 @@ gst_sensor_test_src_start (GstBaseSrc *src)
   self->rand = g_rand_new_with_seed (self->seed);
   gst_sensor_info_clear (&self->info);
   GST_OBJECT_UNLOCK (self);
+
+  /* Any name works (a new sensor need not wait for the table), but a typo
+   * would silently give the defaults: say so once per run, where
+   * gst-launch and applications see it. */
+  if (unknown != NULL) {
+    gchar *known = known_modalities ();
+
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Unknown modality \"%s\"; the modality table has %s.", unknown, known),
+        ("not in the modality table: no unit and no full scale; unless "
+         "downstream or the properties decide, 100 Hz, 1 channel, S16LE"));
+    g_free (known);
+    g_free (unknown);
+  }
   return TRUE;
 }
 
@@ -952,6 +992,9 @@ gst_sensor_test_src_set_property (
       self->modality = g_value_dup_string (value);
       if (self->modality == NULL)
         self->modality = g_strdup (DEFAULT_MODALITY);
+      if (gst_sensor_modality_lookup (self->modality) == NULL)
+        GST_WARNING_OBJECT (
+            self, "modality \"%s\" is not in the table", self->modality);
       break;
     case PROP_WAVEFORM:
       self->waveform = g_value_get_enum (value);
@@ -1102,6 +1145,7 @@ gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
   const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
   const GParamFlags rw_ready = rw | GST_PARAM_MUTABLE_READY;
   const GParamFlags rw_play = rw | GST_PARAM_MUTABLE_PLAYING;
+  gchar *known, *blurb;
 
   GST_DEBUG_CATEGORY_INIT (
       sensor_test_src_debug, "sensortestsrc", 0, "Synthetic sensor samples");
@@ -1110,12 +1154,18 @@ gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
   gobject_class->get_property = gst_sensor_test_src_get_property;
   gobject_class->finalize = gst_sensor_test_src_finalize;
 
+  /* the blurb lists the table, so gst-inspect shows the known names */
+  known = known_modalities ();
+  blurb = g_strdup_printf ("Sensor modality: %s, or another name (warns; no "
+                           "unit, no full scale). Picks the default rate, "
+                           "channels, format, unit, full scale and waveform",
+      known);
   g_object_class_install_property (gobject_class, PROP_MODALITY,
-      g_param_spec_string ("modality", "Modality",
-          "Sensor modality (ppg_green, acc_3axis, gyro_3axis, pressure, fsr, "
-          "heart_rate, spo2, battery_level, ...); picks the default rate, "
-          "channels, format, unit and waveform",
-          DEFAULT_MODALITY, rw_ready));
+      g_param_spec_string ("modality", "Modality", blurb, DEFAULT_MODALITY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_NAME | G_PARAM_STATIC_NICK |
+              GST_PARAM_MUTABLE_READY));
+  g_free (blurb);
+  g_free (known);
   g_object_class_install_property (gobject_class, PROP_WAVEFORM,
       g_param_spec_enum ("waveform", "Waveform", "Signal to produce",
           GST_TYPE_SENSOR_TEST_SRC_WAVEFORM, DEFAULT_WAVEFORM, rw_ready));
@@ -1183,8 +1233,9 @@ gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
   g_object_class_install_property (gobject_class, PROP_FULL_SCALE,
       g_param_spec_double ("full-scale", "Full scale",
           "Physical value of the largest integer code for integer formats "
-          "(-1 = modality default: 16 g for accel, 2000 deg/s for gyro, "
-          "otherwise 0 = values written as they are)",
+          "(-1 = the modality table's: 16 g for acc_3axis, 2000 deg/s for "
+          "gyro_3axis, 300 bpm for heart_rate, ...; 0 = values written as "
+          "they are, as for PPG counts and names not in the table)",
           -1, G_MAXDOUBLE, DEFAULT_FULL_SCALE, rw_ready));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
