@@ -6,6 +6,7 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/sensor/sensor.h>
+#include <gst/sensor/sensor-waveform.h>
 
 GST_START_TEST (test_format_table)
 {
@@ -295,6 +296,78 @@ GST_START_TEST (test_convert_s24)
 
 GST_END_TEST;
 
+/* The synthesis does not depend on how the stream is cut into calls, is
+ * the same for the same seed, and writes codes at the full scale. */
+GST_START_TEST (test_waveform_fill)
+{
+  GstSensorWaveformParams p = {
+    .kind = GST_SENSOR_WAVEFORM_PPG,
+    .heart_rate = 72,
+    .ppg_amplitude = 500,
+    .ppg_baseline = 2048,
+    .motion_frequency = 1.8,
+    .noise_level = 3,
+  };
+  GstSensorInfo info;
+  GstSensorWaveform *a, *b;
+  gint16 whole[250], parts[250];
+  gint8 counter[2 * 300];
+
+  gst_sensor_info_init (&info);
+  gst_sensor_info_set_format (
+      &info, GST_SENSOR_FORMAT_S16LE, 100, 1, 1, "ppg_green", "adc");
+  a = gst_sensor_waveform_new (7);
+  b = gst_sensor_waveform_new (7);
+  gst_sensor_waveform_fill (a, &p, &info, 0, (guint8 *) whole, 250);
+  gst_sensor_waveform_fill (b, &p, &info, 0, (guint8 *) parts, 33);
+  gst_sensor_waveform_fill (b, &p, &info, 33, (guint8 *) (parts + 33), 217);
+  fail_unless (memcmp (whole, parts, sizeof (whole)) == 0);
+  /* a beat of 72 bpm at 100 Hz peaks near 2048 + 500 */
+  {
+    gint16 peak = 0;
+    guint i;
+
+    for (i = 0; i < 83; i++)
+      peak = MAX (peak, whole[i]);
+    fail_unless (peak > 2530 && peak < 2560, "%d", peak);
+  }
+
+  /* after a seek the wave goes on where the counter says */
+  p.noise_level = 0;
+  gst_sensor_waveform_seek (a, &p, &info, 100);
+  gst_sensor_waveform_fill (a, &p, &info, 100, (guint8 *) parts, 50);
+  gst_sensor_waveform_seek (b, &p, &info, 0);
+  gst_sensor_waveform_fill (b, &p, &info, 0, (guint8 *) whole, 150);
+  fail_unless (memcmp (whole + 100, parts, 50 * 2) == 0);
+
+  /* accelerometer at the acc_3axis full scale: 1 g on z is 2048 codes */
+  p.kind = GST_SENSOR_WAVEFORM_ACCEL;
+  p.motion = 0;
+  p.full_scale = 16 * 9.80665;
+  gst_sensor_info_set_format (
+      &info, GST_SENSOR_FORMAT_S16LE, 50, 1, 3, "acc_3axis", "m/s^2");
+  gst_sensor_waveform_fill (a, &p, &info, 0, (guint8 *) whole, 2);
+  fail_unless_equals_int (whole[0], 0);
+  fail_unless_equals_int (whole[2], 2048);
+  fail_unless_equals_int (whole[5], 2048);
+
+  /* the counter wraps like hardware and is never scaled */
+  p.kind = GST_SENSOR_WAVEFORM_COUNTER;
+  gst_sensor_info_set_format (
+      &info, GST_SENSOR_FORMAT_S8, 100, 1, 2, NULL, NULL);
+  gst_sensor_waveform_fill (a, &p, &info, 100, (guint8 *) counter, 300);
+  fail_unless_equals_int (counter[2 * 27], 127);
+  fail_unless_equals_int (counter[2 * 28 + 1], -128);
+  fail_unless_equals_int (counter[2 * 299], (gint8) (399 - 512));
+
+  gst_sensor_waveform_free (a);
+  gst_sensor_waveform_free (b);
+  gst_sensor_waveform_free (NULL);
+  gst_sensor_info_clear (&info);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_epoch_meta_and_anchor)
 {
   GstBuffer *buf = gst_buffer_new ();
@@ -402,6 +475,7 @@ sensorinfo_suite (void)
   tcase_add_test (tc, test_modality_full_scale);
   tcase_add_test (tc, test_convert_int_float);
   tcase_add_test (tc, test_convert_s24);
+  tcase_add_test (tc, test_waveform_fill);
   tcase_add_test (tc, test_epoch_meta_and_anchor);
   tcase_add_test (tc, test_epoch_meta_set_find_remove);
   return s;
