@@ -49,6 +49,7 @@
 #include <string.h>
 #include <gst/audio/audio.h>
 #include <gst/sensor/sensor.h>
+#include <gst/sensor/sensor-interpolate.h>
 
 #include "gstsensorresample.h"
 #include "gstsensorelements.h"
@@ -97,9 +98,7 @@ struct _GstSensorResample
   gsize pre_size, post_size;
 
   /* irregular -> regular */
-  gdouble value_scale; /* input value -> output value */
-  gdouble *prev_values, *next_values;
-  GstClockTime prev_pts;
+  GstSensorInterpolator *interp;
 
   /* the current timeline, since the last (re)start */
   gboolean started;
@@ -356,21 +355,6 @@ choose_work_format (GstSensorFormat in, GstSensorFormat out)
   }
 }
 
-/* Scale applied to a value going from @in to @out with @full_scale, the way
- * gst_sensor_convert_samples() does it. */
-static gdouble
-value_scale_for (GstSensorFormat in, GstSensorFormat out, gdouble full_scale)
-{
-  gboolean in_float = gst_sensor_format_is_float (in);
-  gboolean out_float = gst_sensor_format_is_float (out);
-  gint64 max = 0;
-
-  if (full_scale <= 0 || in_float == out_float)
-    return 1.0;
-  gst_sensor_format_get_int_range (in_float ? out : in, NULL, &max);
-  return in_float ? (gdouble) max / full_scale : full_scale / (gdouble) max;
-}
-
 /* The full scale of a float <-> integer conversion: the property when set,
  * else the modality table's (0 for counts such as PPG, kept as they are).
  * Without either, values are kept as they are too, but that loses the
@@ -415,8 +399,7 @@ free_resampler (GstSensorResample *self)
   g_clear_pointer (&self->resampler, gst_audio_resampler_free);
   g_clear_pointer (&self->pre_buf, g_free);
   g_clear_pointer (&self->post_buf, g_free);
-  g_clear_pointer (&self->prev_values, g_free);
-  g_clear_pointer (&self->next_values, g_free);
+  g_clear_pointer (&self->interp, gst_sensor_interpolator_free);
   self->pre_size = self->post_size = 0;
 }
 
@@ -547,10 +530,13 @@ gst_sensor_resample_set_caps (
   self->cur_full_scale = choose_full_scale (self, full_scale);
 
   if (GST_SENSOR_INFO_IS_IRREGULAR (&self->in_info)) {
-    self->value_scale = value_scale_for (
-        self->in_info.format, self->out_info.format, self->cur_full_scale);
-    self->prev_values = g_new0 (gdouble, self->in_info.channels);
-    self->next_values = g_new0 (gdouble, self->in_info.channels);
+    self->interp = gst_sensor_interpolator_new (&self->in_info, &self->out_info,
+        self->cur_method == GST_SENSOR_RESAMPLE_METHOD_HOLD ?
+            GST_SENSOR_INTERPOLATE_HOLD :
+            GST_SENSOR_INTERPOLATE_LINEAR,
+        self->cur_full_scale);
+    if (self->interp == NULL)
+      return FALSE;
     passthrough = FALSE;
   } else {
     if (!configure_regular (self, quality))
@@ -584,7 +570,8 @@ restart (GstSensorResample *self, GstBuffer *inbuf)
   self->epoch0 = GST_CLOCK_TIME_NONE;
   self->in_count = 0;
   self->out_count = 0;
-  self->prev_pts = GST_CLOCK_TIME_NONE;
+  if (self->interp)
+    gst_sensor_interpolator_reset (self->interp, self->t0);
   self->out_discont = TRUE;
   self->started = TRUE;
   if (self->resampler)
@@ -738,57 +725,22 @@ drain_regular (GstSensorResample *self)
   return push_downstream (self, outbuf);
 }
 
-static void
-read_values (GstSensorResample *self, const guint8 *data, gdouble *values)
-{
-  guint w = gst_sensor_format_get_width (self->in_info.format);
-  gint c;
-
-  for (c = 0; c < self->in_info.channels; c++)
-    values[c] = gst_sensor_sample_read (self->in_info.format, data + c * w) *
-        self->value_scale;
-}
-
-static guint64
-write_values (GstSensorResample *self, guint8 *data, const gdouble *a,
-    const gdouble *b, gdouble frac)
-{
-  guint w = gst_sensor_format_get_width (self->out_info.format);
-  guint64 clipped = 0;
-  gint c;
-
-  for (c = 0; c < self->out_info.channels; c++) {
-    gdouble v = b ? a[c] + (b[c] - a[c]) * frac : a[c];
-
-    clipped += gst_sensor_sample_write (self->out_info.format, data + c * w, v);
-  }
-  return clipped;
-}
-
 /* Irregular input: emits the samples up to and including the last input
  * time, holding the last value. */
 static GstFlowReturn
 drain_irregular (GstSensorResample *self)
 {
-  guint64 end, n, k, clipped = 0;
   GstBuffer *outbuf;
   GstMapInfo map;
+  guint64 n;
 
-  if (!self->started || !GST_CLOCK_TIME_IS_VALID (self->prev_pts))
+  if (!self->started || self->interp == NULL ||
+      (n = gst_sensor_interpolator_n_drain (self->interp)) == 0)
     return GST_FLOW_OK;
-  end = gst_util_uint64_scale (self->prev_pts - self->t0, self->out_info.rate_n,
-            (guint64) GST_SECOND * self->out_info.rate_d) +
-      1;
-  if (end <= self->out_count)
-    return GST_FLOW_OK;
-  n = end - self->out_count;
   outbuf = gst_buffer_new_allocate (NULL, n * self->out_info.bpf, NULL);
   gst_buffer_map (outbuf, &map, GST_MAP_WRITE);
-  for (k = 0; k < n; k++)
-    clipped += write_values (
-        self, map.data + k * self->out_info.bpf, self->prev_values, NULL, 0);
+  count_clipped (self, gst_sensor_interpolator_drain (self->interp, map.data));
   gst_buffer_unmap (outbuf, &map);
-  count_clipped (self, clipped);
   stamp_output (self, outbuf, n);
   return push_downstream (self, outbuf);
 }
@@ -833,19 +785,21 @@ skip_bad_size (GstSensorResample *self, GstBuffer *inbuf, gsize size)
 static void
 skip_non_monotonic (GstSensorResample *self, GstClockTime pts)
 {
+  GstClockTime prev = gst_sensor_interpolator_get_last_time (self->interp);
+
   GST_OBJECT_LOCK (self);
   self->stat_non_monotonic++;
   GST_OBJECT_UNLOCK (self);
   GST_DEBUG_OBJECT (self,
       "dropping sample at %" GST_TIME_FORMAT ", previous at %" GST_TIME_FORMAT,
-      GST_TIME_ARGS (pts), GST_TIME_ARGS (self->prev_pts));
+      GST_TIME_ARGS (pts), GST_TIME_ARGS (prev));
   if (!self->warned_non_monotonic) {
     self->warned_non_monotonic = TRUE;
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("Dropping irregular samples whose time does not increase."),
         ("sample at %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT "; "
          "counted in stats dropped-non-monotonic",
-            GST_TIME_ARGS (pts), GST_TIME_ARGS (self->prev_pts)));
+            GST_TIME_ARGS (pts), GST_TIME_ARGS (prev)));
   }
 }
 
@@ -951,12 +905,10 @@ static GstFlowReturn
 process_irregular (
     GstSensorResample *self, GstBuffer *inbuf, GstBuffer **outbuf)
 {
-  GstClockTime pts = GST_BUFFER_PTS (inbuf);
+  GstClockTime pts = GST_BUFFER_PTS (inbuf), prev;
   GstFlowReturn ret = GST_FLOW_OK;
   GstMapInfo imap, omap;
-  guint64 end, n, k, clipped = 0;
-  gdouble *tmp;
-  gboolean hold = self->cur_method == GST_SENSOR_RESAMPLE_METHOD_HOLD;
+  guint64 n, clipped;
 
   if (gst_buffer_get_size (inbuf) != (gsize) self->in_info.bpf) {
     skip_bad_size (self, inbuf, gst_buffer_get_size (inbuf));
@@ -969,23 +921,21 @@ process_irregular (
     if (ret != GST_FLOW_OK)
       return ret;
   }
+  prev = self->started ? gst_sensor_interpolator_get_last_time (self->interp) :
+                         GST_CLOCK_TIME_NONE;
   if (!GST_CLOCK_TIME_IS_VALID (pts) ||
-      (self->started && GST_CLOCK_TIME_IS_VALID (self->prev_pts) &&
-          pts <= self->prev_pts)) {
+      (GST_CLOCK_TIME_IS_VALID (prev) && pts <= prev)) {
     skip_non_monotonic (self, pts);
     return GST_FLOW_OK;
   }
-  if (self->started && GST_CLOCK_TIME_IS_VALID (self->prev_pts) &&
-      gst_util_uint64_scale_ceil (pts - self->t0, self->out_info.rate_n,
-          (guint64) GST_SECOND * self->out_info.rate_d) -
-              self->out_count >
-          MAX_GAP_SAMPLES) {
+  if (self->started &&
+      gst_sensor_interpolator_n_before (self->interp, pts) > MAX_GAP_SAMPLES) {
     /* interpolating across this would need an absurd buffer: a new
      * timeline starts at this sample instead */
     GST_DEBUG_OBJECT (self,
         "%" GST_TIME_FORMAT " after the previous sample "
         "is too long to fill",
-        GST_TIME_ARGS (pts - self->prev_pts));
+        GST_TIME_ARGS (pts - prev));
     ret = drain_irregular (self);
     count_discont (self);
     self->started = FALSE;
@@ -997,36 +947,21 @@ process_irregular (
   learn_epoch (self, inbuf);
   count_input (self, 1);
 
+  /* output sample k lies at t0 + k/rate; emit those before this sample */
+  n = gst_sensor_interpolator_n_before (self->interp, pts);
   gst_buffer_map (inbuf, &imap, GST_MAP_READ);
-  read_values (self, imap.data, self->next_values);
-  gst_buffer_unmap (inbuf, &imap);
-
-  if (GST_CLOCK_TIME_IS_VALID (self->prev_pts)) {
-    /* output sample k lies at t0 + k/rate; emit those before this sample */
-    end = gst_util_uint64_scale_ceil (pts - self->t0, self->out_info.rate_n,
-        (guint64) GST_SECOND * self->out_info.rate_d);
-    if (end > self->out_count) {
-      gdouble span = (gdouble) (pts - self->prev_pts);
-
-      n = end - self->out_count;
-      *outbuf = gst_buffer_new_allocate (NULL, n * self->out_info.bpf, NULL);
-      gst_buffer_map (*outbuf, &omap, GST_MAP_WRITE);
-      for (k = 0; k < n; k++) {
-        GstClockTime t = out_time (self, self->out_count + k);
-        gdouble frac = (gdouble) (t - self->prev_pts) / span;
-
-        clipped += write_values (self, omap.data + k * self->out_info.bpf,
-            self->prev_values, hold ? NULL : self->next_values, frac);
-      }
-      gst_buffer_unmap (*outbuf, &omap);
-      count_clipped (self, clipped);
-      stamp_output (self, *outbuf, n);
-    }
+  if (n > 0) {
+    *outbuf = gst_buffer_new_allocate (NULL, n * self->out_info.bpf, NULL);
+    gst_buffer_map (*outbuf, &omap, GST_MAP_WRITE);
+    clipped =
+        gst_sensor_interpolator_push (self->interp, pts, imap.data, omap.data);
+    gst_buffer_unmap (*outbuf, &omap);
+    count_clipped (self, clipped);
+    stamp_output (self, *outbuf, n);
+  } else {
+    gst_sensor_interpolator_push (self->interp, pts, imap.data, NULL);
   }
-  tmp = self->prev_values;
-  self->prev_values = self->next_values;
-  self->next_values = tmp;
-  self->prev_pts = pts;
+  gst_buffer_unmap (inbuf, &imap);
   return GST_FLOW_OK;
 }
 
@@ -1356,7 +1291,6 @@ gst_sensor_resample_init (GstSensorResample *self)
   self->full_scale = DEFAULT_FULL_SCALE;
   self->t0 = GST_CLOCK_TIME_NONE;
   self->epoch0 = GST_CLOCK_TIME_NONE;
-  self->prev_pts = GST_CLOCK_TIME_NONE;
   gst_sensor_info_init (&self->in_info);
   gst_sensor_info_init (&self->out_info);
 }

@@ -7,6 +7,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/sensor/sensor.h>
 #include <gst/sensor/sensor-waveform.h>
+#include <gst/sensor/sensor-interpolate.h>
 
 GST_START_TEST (test_format_table)
 {
@@ -368,6 +369,82 @@ GST_START_TEST (test_waveform_fill)
 
 GST_END_TEST;
 
+/* Irregular samples to a 100 Hz grid from t0: output k is released by the
+ * first input at or after t0 + k * 10 ms, linear or held, converted with
+ * the full scale; the drain ends at the last input time inclusive. */
+GST_START_TEST (test_interpolator)
+{
+  GstSensorInfo in, out;
+  GstSensorInterpolator *ip;
+  gfloat v;
+  gint16 o[8];
+
+  gst_sensor_info_init (&in);
+  gst_sensor_info_init (&out);
+  gst_sensor_info_set_format (
+      &in, GST_SENSOR_FORMAT_F32LE, 0, 1, 1, NULL, NULL);
+  gst_sensor_info_set_format (
+      &out, GST_SENSOR_FORMAT_S16LE, 100, 1, 1, NULL, NULL);
+  ip = gst_sensor_interpolator_new (
+      &in, &out, GST_SENSOR_INTERPOLATE_LINEAR, 2.0);
+  fail_unless (ip != NULL);
+  gst_sensor_interpolator_reset (ip, 5 * GST_MSECOND);
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_get_last_time (ip), GST_CLOCK_TIME_NONE);
+
+  /* the first input releases nothing */
+  v = 0;
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_n_before (ip, 5 * GST_MSECOND), 0);
+  gst_sensor_interpolator_push (ip, 5 * GST_MSECOND, (guint8 *) &v, NULL);
+  /* 2.0 at 45 ms releases 5, 15, 25 and 35 ms: 0, 0.5, 1.0, 1.5 of 2.0 */
+  v = 2.0f;
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_n_before (ip, 45 * GST_MSECOND), 4);
+  fail_unless_equals_uint64 (gst_sensor_interpolator_push (ip, 45 * GST_MSECOND,
+                                 (guint8 *) &v, (guint8 *) o),
+      0);
+  fail_unless_equals_int (o[0], 0);
+  fail_unless_equals_int (o[1], 8192);
+  fail_unless_equals_int (o[2], 16384);
+  fail_unless_equals_int (o[3], 24575);
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_get_last_time (ip), 45 * GST_MSECOND);
+  /* the drain holds 2.0 (32767) at 45 ms */
+  fail_unless_equals_uint64 (gst_sensor_interpolator_n_drain (ip), 1);
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_drain (ip, (guint8 *) o), 0);
+  fail_unless_equals_int (o[0], 32767);
+  fail_unless_equals_uint64 (gst_sensor_interpolator_n_drain (ip), 0);
+  gst_sensor_interpolator_free (ip);
+
+  /* hold: the earlier value until the next input; out of range clips */
+  ip =
+      gst_sensor_interpolator_new (&in, &out, GST_SENSOR_INTERPOLATE_HOLD, 1.0);
+  v = 3.0f;
+  gst_sensor_interpolator_push (ip, 0, (guint8 *) &v, NULL);
+  v = 0;
+  fail_unless_equals_uint64 (gst_sensor_interpolator_push (ip, 20 * GST_MSECOND,
+                                 (guint8 *) &v, (guint8 *) o),
+      2);
+  fail_unless_equals_int (o[0], 32767);
+  fail_unless_equals_int (o[1], 32767);
+  gst_sensor_interpolator_free (ip);
+  gst_sensor_interpolator_free (NULL);
+
+  /* an irregular output or another channel count has no grid */
+  fail_unless (gst_sensor_interpolator_new (
+                   &in, &in, GST_SENSOR_INTERPOLATE_HOLD, 0) == NULL);
+  gst_sensor_info_set_format (
+      &out, GST_SENSOR_FORMAT_S16LE, 100, 1, 2, NULL, NULL);
+  fail_unless (gst_sensor_interpolator_new (
+                   &in, &out, GST_SENSOR_INTERPOLATE_HOLD, 0) == NULL);
+  gst_sensor_info_clear (&in);
+  gst_sensor_info_clear (&out);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_epoch_meta_and_anchor)
 {
   GstBuffer *buf = gst_buffer_new ();
@@ -476,6 +553,7 @@ sensorinfo_suite (void)
   tcase_add_test (tc, test_convert_int_float);
   tcase_add_test (tc, test_convert_s24);
   tcase_add_test (tc, test_waveform_fill);
+  tcase_add_test (tc, test_interpolator);
   tcase_add_test (tc, test_epoch_meta_and_anchor);
   tcase_add_test (tc, test_epoch_meta_set_find_remove);
   return s;
