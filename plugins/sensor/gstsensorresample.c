@@ -13,9 +13,11 @@
  * - Irregular input (rate 0/1, one sample per buffer, PTS = sample time)
  *   becomes regular with `method` linear or hold. Output samples lie at
  *   t0 + k / rate, t0 being the first input time.
- * - Integer <-> float formats are converted with `full-scale` (see
- *   gst_sensor_convert_samples()); out-of-range values saturate and are
- *   counted in `stats`.
+ * - Integer <-> float formats are converted with `full-scale`, or without
+ *   it with the modality table's full scale (see
+ *   gst_sensor_modality_get_full_scale() and gst_sensor_convert_samples());
+ *   a stream with neither keeps its values and posts one warning.
+ *   Out-of-range values saturate and are counted in `stats`.
  *
  * Downstream caps decide the output rate and format; without a constraint a
  * regular stream keeps its rate (and the element is passthrough) and an
@@ -47,6 +49,7 @@
 #include <string.h>
 #include <gst/audio/audio.h>
 #include <gst/sensor/sensor.h>
+#include <gst/sensor/sensor-interpolate.h>
 
 #include "gstsensorresample.h"
 #include "gstsensorelements.h"
@@ -95,9 +98,7 @@ struct _GstSensorResample
   gsize pre_size, post_size;
 
   /* irregular -> regular */
-  gdouble value_scale; /* input value -> output value */
-  gdouble *prev_values, *next_values;
-  GstClockTime prev_pts;
+  GstSensorInterpolator *interp;
 
   /* the current timeline, since the last (re)start */
   gboolean started;
@@ -109,6 +110,7 @@ struct _GstSensorResample
 
   gboolean warned_non_monotonic;
   gboolean warned_bad_size;
+  gboolean warned_full_scale;
   guint64 pend_in, pend_out, pend_clipped; /* not yet in the stats */
 
   /* object lock */
@@ -353,19 +355,42 @@ choose_work_format (GstSensorFormat in, GstSensorFormat out)
   }
 }
 
-/* Scale applied to a value going from @in to @out with @full_scale, the way
- * gst_sensor_convert_samples() does it. */
+/* The full scale of a float <-> integer conversion: the property when set,
+ * else the modality table's (0 for counts such as PPG, kept as they are).
+ * Without either, values are kept as they are too, but that loses the
+ * fraction of every float silently, so say it once. */
 static gdouble
-value_scale_for (GstSensorFormat in, GstSensorFormat out, gdouble full_scale)
+choose_full_scale (GstSensorResample *self, gdouble explicit_full_scale)
 {
-  gboolean in_float = gst_sensor_format_is_float (in);
-  gboolean out_float = gst_sensor_format_is_float (out);
-  gint64 max = 0;
+  const GstSensorInfo *in = &self->in_info;
+  gdouble full_scale = 0;
+  gchar *what;
 
-  if (full_scale <= 0 || in_float == out_float)
-    return 1.0;
-  gst_sensor_format_get_int_range (in_float ? out : in, NULL, &max);
-  return in_float ? (gdouble) max / full_scale : full_scale / (gdouble) max;
+  if (explicit_full_scale > 0 ||
+      gst_sensor_format_is_float (in->format) ==
+          gst_sensor_format_is_float (self->out_info.format))
+    return explicit_full_scale;
+  if (gst_sensor_modality_get_full_scale (in->modality, in->unit, &full_scale))
+    return full_scale;
+  if (self->warned_full_scale)
+    return 0;
+  self->warned_full_scale = TRUE;
+  if (in->modality == NULL)
+    what = g_strdup ("a stream without modality");
+  else if (gst_sensor_modality_lookup (in->modality) == NULL)
+    what = g_strdup_printf ("modality \"%s\"", in->modality);
+  else
+    what = g_strdup_printf (
+        "modality \"%s\" in unit \"%s\"", in->modality, in->unit);
+  GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+      ("No full scale for %s: %s -> %s keeps the values as they are.", what,
+          gst_sensor_format_to_string (in->format),
+          gst_sensor_format_to_string (self->out_info.format)),
+      ("set the full-scale property (the value of the largest integer code) "
+       "to scale them; the modality table has full scales for its modalities "
+       "in their own units"));
+  g_free (what);
+  return 0;
 }
 
 static void
@@ -374,8 +399,7 @@ free_resampler (GstSensorResample *self)
   g_clear_pointer (&self->resampler, gst_audio_resampler_free);
   g_clear_pointer (&self->pre_buf, g_free);
   g_clear_pointer (&self->post_buf, g_free);
-  g_clear_pointer (&self->prev_values, g_free);
-  g_clear_pointer (&self->next_values, g_free);
+  g_clear_pointer (&self->interp, gst_sensor_interpolator_free);
   self->pre_size = self->post_size = 0;
 }
 
@@ -472,6 +496,7 @@ gst_sensor_resample_set_caps (
 {
   GstSensorResample *self = GST_SENSOR_RESAMPLE (trans);
   gboolean passthrough;
+  gdouble full_scale;
   gint quality;
 
   free_resampler (self);
@@ -479,7 +504,7 @@ gst_sensor_resample_set_caps (
   GST_OBJECT_LOCK (self);
   quality = self->quality;
   self->cur_method = self->method;
-  self->cur_full_scale = self->full_scale;
+  full_scale = self->full_scale;
   self->latency = 0;
   GST_OBJECT_UNLOCK (self);
 
@@ -502,12 +527,16 @@ gst_sensor_resample_set_caps (
     GST_WARNING_OBJECT (self, "output must have a regular rate");
     return FALSE;
   }
+  self->cur_full_scale = choose_full_scale (self, full_scale);
 
   if (GST_SENSOR_INFO_IS_IRREGULAR (&self->in_info)) {
-    self->value_scale = value_scale_for (
-        self->in_info.format, self->out_info.format, self->cur_full_scale);
-    self->prev_values = g_new0 (gdouble, self->in_info.channels);
-    self->next_values = g_new0 (gdouble, self->in_info.channels);
+    self->interp = gst_sensor_interpolator_new (&self->in_info, &self->out_info,
+        self->cur_method == GST_SENSOR_RESAMPLE_METHOD_HOLD ?
+            GST_SENSOR_INTERPOLATE_HOLD :
+            GST_SENSOR_INTERPOLATE_LINEAR,
+        self->cur_full_scale);
+    if (self->interp == NULL)
+      return FALSE;
     passthrough = FALSE;
   } else {
     if (!configure_regular (self, quality))
@@ -541,7 +570,8 @@ restart (GstSensorResample *self, GstBuffer *inbuf)
   self->epoch0 = GST_CLOCK_TIME_NONE;
   self->in_count = 0;
   self->out_count = 0;
-  self->prev_pts = GST_CLOCK_TIME_NONE;
+  if (self->interp)
+    gst_sensor_interpolator_reset (self->interp, self->t0);
   self->out_discont = TRUE;
   self->started = TRUE;
   if (self->resampler)
@@ -695,57 +725,22 @@ drain_regular (GstSensorResample *self)
   return push_downstream (self, outbuf);
 }
 
-static void
-read_values (GstSensorResample *self, const guint8 *data, gdouble *values)
-{
-  guint w = gst_sensor_format_get_width (self->in_info.format);
-  gint c;
-
-  for (c = 0; c < self->in_info.channels; c++)
-    values[c] = gst_sensor_sample_read (self->in_info.format, data + c * w) *
-        self->value_scale;
-}
-
-static guint64
-write_values (GstSensorResample *self, guint8 *data, const gdouble *a,
-    const gdouble *b, gdouble frac)
-{
-  guint w = gst_sensor_format_get_width (self->out_info.format);
-  guint64 clipped = 0;
-  gint c;
-
-  for (c = 0; c < self->out_info.channels; c++) {
-    gdouble v = b ? a[c] + (b[c] - a[c]) * frac : a[c];
-
-    clipped += gst_sensor_sample_write (self->out_info.format, data + c * w, v);
-  }
-  return clipped;
-}
-
 /* Irregular input: emits the samples up to and including the last input
  * time, holding the last value. */
 static GstFlowReturn
 drain_irregular (GstSensorResample *self)
 {
-  guint64 end, n, k, clipped = 0;
   GstBuffer *outbuf;
   GstMapInfo map;
+  guint64 n;
 
-  if (!self->started || !GST_CLOCK_TIME_IS_VALID (self->prev_pts))
+  if (!self->started || self->interp == NULL ||
+      (n = gst_sensor_interpolator_n_drain (self->interp)) == 0)
     return GST_FLOW_OK;
-  end = gst_util_uint64_scale (self->prev_pts - self->t0, self->out_info.rate_n,
-            (guint64) GST_SECOND * self->out_info.rate_d) +
-      1;
-  if (end <= self->out_count)
-    return GST_FLOW_OK;
-  n = end - self->out_count;
   outbuf = gst_buffer_new_allocate (NULL, n * self->out_info.bpf, NULL);
   gst_buffer_map (outbuf, &map, GST_MAP_WRITE);
-  for (k = 0; k < n; k++)
-    clipped += write_values (
-        self, map.data + k * self->out_info.bpf, self->prev_values, NULL, 0);
+  count_clipped (self, gst_sensor_interpolator_drain (self->interp, map.data));
   gst_buffer_unmap (outbuf, &map);
-  count_clipped (self, clipped);
   stamp_output (self, outbuf, n);
   return push_downstream (self, outbuf);
 }
@@ -790,19 +785,21 @@ skip_bad_size (GstSensorResample *self, GstBuffer *inbuf, gsize size)
 static void
 skip_non_monotonic (GstSensorResample *self, GstClockTime pts)
 {
+  GstClockTime prev = gst_sensor_interpolator_get_last_time (self->interp);
+
   GST_OBJECT_LOCK (self);
   self->stat_non_monotonic++;
   GST_OBJECT_UNLOCK (self);
   GST_DEBUG_OBJECT (self,
       "dropping sample at %" GST_TIME_FORMAT ", previous at %" GST_TIME_FORMAT,
-      GST_TIME_ARGS (pts), GST_TIME_ARGS (self->prev_pts));
+      GST_TIME_ARGS (pts), GST_TIME_ARGS (prev));
   if (!self->warned_non_monotonic) {
     self->warned_non_monotonic = TRUE;
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("Dropping irregular samples whose time does not increase."),
         ("sample at %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT "; "
          "counted in stats dropped-non-monotonic",
-            GST_TIME_ARGS (pts), GST_TIME_ARGS (self->prev_pts)));
+            GST_TIME_ARGS (pts), GST_TIME_ARGS (prev)));
   }
 }
 
@@ -908,12 +905,10 @@ static GstFlowReturn
 process_irregular (
     GstSensorResample *self, GstBuffer *inbuf, GstBuffer **outbuf)
 {
-  GstClockTime pts = GST_BUFFER_PTS (inbuf);
+  GstClockTime pts = GST_BUFFER_PTS (inbuf), prev;
   GstFlowReturn ret = GST_FLOW_OK;
   GstMapInfo imap, omap;
-  guint64 end, n, k, clipped = 0;
-  gdouble *tmp;
-  gboolean hold = self->cur_method == GST_SENSOR_RESAMPLE_METHOD_HOLD;
+  guint64 n, clipped;
 
   if (gst_buffer_get_size (inbuf) != (gsize) self->in_info.bpf) {
     skip_bad_size (self, inbuf, gst_buffer_get_size (inbuf));
@@ -926,23 +921,21 @@ process_irregular (
     if (ret != GST_FLOW_OK)
       return ret;
   }
+  prev = self->started ? gst_sensor_interpolator_get_last_time (self->interp) :
+                         GST_CLOCK_TIME_NONE;
   if (!GST_CLOCK_TIME_IS_VALID (pts) ||
-      (self->started && GST_CLOCK_TIME_IS_VALID (self->prev_pts) &&
-          pts <= self->prev_pts)) {
+      (GST_CLOCK_TIME_IS_VALID (prev) && pts <= prev)) {
     skip_non_monotonic (self, pts);
     return GST_FLOW_OK;
   }
-  if (self->started && GST_CLOCK_TIME_IS_VALID (self->prev_pts) &&
-      gst_util_uint64_scale_ceil (pts - self->t0, self->out_info.rate_n,
-          (guint64) GST_SECOND * self->out_info.rate_d) -
-              self->out_count >
-          MAX_GAP_SAMPLES) {
+  if (self->started &&
+      gst_sensor_interpolator_n_before (self->interp, pts) > MAX_GAP_SAMPLES) {
     /* interpolating across this would need an absurd buffer: a new
      * timeline starts at this sample instead */
     GST_DEBUG_OBJECT (self,
         "%" GST_TIME_FORMAT " after the previous sample "
         "is too long to fill",
-        GST_TIME_ARGS (pts - self->prev_pts));
+        GST_TIME_ARGS (pts - prev));
     ret = drain_irregular (self);
     count_discont (self);
     self->started = FALSE;
@@ -954,36 +947,21 @@ process_irregular (
   learn_epoch (self, inbuf);
   count_input (self, 1);
 
+  /* output sample k lies at t0 + k/rate; emit those before this sample */
+  n = gst_sensor_interpolator_n_before (self->interp, pts);
   gst_buffer_map (inbuf, &imap, GST_MAP_READ);
-  read_values (self, imap.data, self->next_values);
-  gst_buffer_unmap (inbuf, &imap);
-
-  if (GST_CLOCK_TIME_IS_VALID (self->prev_pts)) {
-    /* output sample k lies at t0 + k/rate; emit those before this sample */
-    end = gst_util_uint64_scale_ceil (pts - self->t0, self->out_info.rate_n,
-        (guint64) GST_SECOND * self->out_info.rate_d);
-    if (end > self->out_count) {
-      gdouble span = (gdouble) (pts - self->prev_pts);
-
-      n = end - self->out_count;
-      *outbuf = gst_buffer_new_allocate (NULL, n * self->out_info.bpf, NULL);
-      gst_buffer_map (*outbuf, &omap, GST_MAP_WRITE);
-      for (k = 0; k < n; k++) {
-        GstClockTime t = out_time (self, self->out_count + k);
-        gdouble frac = (gdouble) (t - self->prev_pts) / span;
-
-        clipped += write_values (self, omap.data + k * self->out_info.bpf,
-            self->prev_values, hold ? NULL : self->next_values, frac);
-      }
-      gst_buffer_unmap (*outbuf, &omap);
-      count_clipped (self, clipped);
-      stamp_output (self, *outbuf, n);
-    }
+  if (n > 0) {
+    *outbuf = gst_buffer_new_allocate (NULL, n * self->out_info.bpf, NULL);
+    gst_buffer_map (*outbuf, &omap, GST_MAP_WRITE);
+    clipped =
+        gst_sensor_interpolator_push (self->interp, pts, imap.data, omap.data);
+    gst_buffer_unmap (*outbuf, &omap);
+    count_clipped (self, clipped);
+    stamp_output (self, *outbuf, n);
+  } else {
+    gst_sensor_interpolator_push (self->interp, pts, imap.data, NULL);
   }
-  tmp = self->prev_values;
-  self->prev_values = self->next_values;
-  self->next_values = tmp;
-  self->prev_pts = pts;
+  gst_buffer_unmap (inbuf, &imap);
   return GST_FLOW_OK;
 }
 
@@ -1117,6 +1095,7 @@ gst_sensor_resample_start (GstBaseTransform *trans)
   self->started = FALSE;
   self->warned_bad_size = FALSE;
   self->warned_non_monotonic = FALSE;
+  self->warned_full_scale = FALSE;
   GST_OBJECT_LOCK (self);
   self->stat_in = self->stat_out = self->stat_clipped = 0;
   self->stat_non_monotonic = self->stat_bad_size = 0;
@@ -1258,8 +1237,10 @@ gst_sensor_resample_class_init (GstSensorResampleClass *klass)
       g_param_spec_double ("full-scale", "Full scale",
           "Physical value of the largest integer code, used when converting "
           "between integer and float formats (e.g. 156.9 for a +-16 g "
-          "accelerometer in m/s^2); 0 keeps values as they are. Values out "
-          "of the output range saturate and are counted in stats",
+          "accelerometer in m/s^2); 0 = the modality table's (acc_3axis "
+          "156.9064, gyro_3axis 2000, PPG counts kept as they are, ...), or "
+          "values kept as they are with a warning when it has none. Values "
+          "out of the output range saturate and are counted in stats",
           0, G_MAXDOUBLE, DEFAULT_FULL_SCALE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
@@ -1310,7 +1291,6 @@ gst_sensor_resample_init (GstSensorResample *self)
   self->full_scale = DEFAULT_FULL_SCALE;
   self->t0 = GST_CLOCK_TIME_NONE;
   self->epoch0 = GST_CLOCK_TIME_NONE;
-  self->prev_pts = GST_CLOCK_TIME_NONE;
   gst_sensor_info_init (&self->in_info);
   gst_sensor_info_init (&self->out_info);
 }

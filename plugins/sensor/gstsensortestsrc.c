@@ -10,7 +10,16 @@
  * with gravity on z plus periodic motion, a gyroscope, and plain sine,
  * square, seeded noise, constant and counter signals. The modality picks the
  * default rate, channels, format and waveform; downstream caps can override
- * them.
+ * them. Integer formats carry codes at the modality table's full scale
+ * (gst_sensor_modality_get_full_scale()), the scale sensorresample converts
+ * them back with. A modality not in the table still works (100 Hz, one
+ * channel, S16LE, no unit, no full scale) and posts one warning per run
+ * naming the known ones.
+ *
+ * An EOS event sent to the pipeline ends the stream promptly: a live source
+ * leaves its clock wait at once. A non-live source behind a syncing sink
+ * ends after the buffer the sink is waiting for, up to one buffer duration
+ * (a minute at battery_level's one sample a minute).
  *
  * Timestamps come from a sample counter: the PTS of a buffer is
  * timestamp-offset + n / rate where n is the index of its first sample, and
@@ -38,13 +47,13 @@
 #include <math.h>
 #include <string.h>
 
+#include <gst/sensor/sensor-waveform.h>
+
 #include "gstsensorelements.h"
 #include "gstsensortestsrc.h"
 
 GST_DEBUG_CATEGORY_STATIC (sensor_test_src_debug);
 #define GST_CAT_DEFAULT sensor_test_src_debug
-
-#define STANDARD_GRAVITY 9.80665
 
 #define DEFAULT_MODALITY "ppg_green"
 #define DEFAULT_WAVEFORM GST_SENSOR_TEST_SRC_WAVE_AUTO
@@ -87,15 +96,6 @@ enum {
   PROP_FULL_SCALE,
 };
 
-/* Where the incremental ppg synthesis left off (see fill_ppg_int()). */
-typedef struct
-{
-  gdouble step, qa, qb;
-  gdouble phase; /* the run goes on only from this phase */
-  guint left;    /* samples before the run restarts from exp() */
-  gdouble ga, ra, gb, rb;
-} PpgRun;
-
 struct _GstSensorTestSrc
 {
   GstBaseSrc parent;
@@ -125,9 +125,7 @@ struct _GstSensorTestSrc
   gdouble active_full_scale;
   guint spb;
   guint64 next_sample;
-  gdouble ppg_phase;
-  PpgRun ppg_run;
-  GRand *rand;
+  GstSensorWaveform *synth; /* from start to stop */
   gboolean discont;
   gboolean live; /* is-live, fixed from start to stop */
   /* the pipeline's epoch anchor as last read: epoch of running time 0,
@@ -209,16 +207,58 @@ auto_waveform (const gchar *modality)
   return GST_SENSOR_TEST_SRC_WAVE_CONSTANT;
 }
 
-/* Integer full scale of modalities in physical units: a +-16 g accelerometer
- * and a +-2000 deg/s gyroscope, as common MEMS parts are configured. */
+/* Integer full scale of a modality in its physical unit: the modality
+ * table's, so that sensorresample converts the codes back to the same
+ * values. A name not in the table has none, in sensorresample too. */
 static gdouble
 auto_full_scale (const gchar *modality)
 {
-  if (g_str_has_prefix (modality, "acc"))
-    return 16 * STANDARD_GRAVITY;
-  if (g_str_has_prefix (modality, "gyro"))
-    return 2000.0;
-  return 0.0;
+  gdouble full_scale = 0;
+
+  gst_sensor_modality_get_full_scale (modality, NULL, &full_scale);
+  return full_scale;
+}
+
+/* "ppg_green, ppg_red, ..., temperature": the modality table's names. */
+static gchar *
+known_modalities (void)
+{
+  GString *names = g_string_new (NULL);
+  const GstSensorModality *all;
+  guint i, n = 0;
+
+  all = gst_sensor_modality_get_all (&n);
+  for (i = 0; i < n; i++)
+    g_string_append_printf (names, "%s%s", i ? ", " : "", all[i].name);
+  return g_string_free (names, FALSE);
+}
+
+/* The element's waveform enum is the library's plus AUTO = 0. */
+G_STATIC_ASSERT (
+    (gint) GST_SENSOR_TEST_SRC_WAVE_PPG == (gint) GST_SENSOR_WAVEFORM_PPG);
+G_STATIC_ASSERT ((gint) GST_SENSOR_TEST_SRC_WAVE_COUNTER ==
+    (gint) GST_SENSOR_WAVEFORM_COUNTER);
+
+/* The synthesis parameters as the properties say now, object lock held. */
+static void
+waveform_params (GstSensorTestSrc *self, GstSensorWaveformParams *p)
+{
+  p->kind = (GstSensorWaveformKind) self->active_waveform;
+  p->heart_rate = self->heart_rate;
+  p->ppg_amplitude = self->ppg_amplitude;
+  p->ppg_baseline = self->ppg_baseline;
+  p->motion = self->motion;
+  p->motion_frequency = self->motion_frequency;
+  p->gyro_amplitude = self->gyro_amplitude;
+  p->frequency = self->frequency;
+  p->amplitude = self->amplitude;
+  /* the auto waveform of a constant modality sits at its typical value */
+  p->offset = self->offset +
+      (self->waveform == GST_SENSOR_TEST_SRC_WAVE_AUTO ?
+              modality_typical_value (self, self->modality) :
+              0);
+  p->noise_level = self->noise_level;
+  p->full_scale = self->active_full_scale;
 }
 
 static GstCaps *
@@ -396,371 +436,16 @@ gst_sensor_test_src_do_seek (GstBaseSrc *src, GstSegment *segment)
 
     self->next_sample = gst_sensor_info_time_to_samples (
         &self->info, pos > offset ? pos - offset : 0);
+    GstSensorWaveformParams params;
+
     /* restart the pulse phase where the counter says it is */
-    self->ppg_phase = fmod ((gdouble) self->next_sample * self->heart_rate /
-            (60.0 * gst_sensor_info_get_rate (&self->info)),
-        1.0);
+    waveform_params (self, &params);
+    gst_sensor_waveform_seek (
+        self->synth, &params, &self->info, self->next_sample);
   }
   segment->time = segment->start;
   self->discont = TRUE;
   return TRUE;
-}
-
-static gdouble
-ppg_shape (gdouble phase)
-{
-  /* systolic peak, then the diastolic wave; the dip between them is the
-   * dicrotic notch */
-  gdouble a = (phase - 0.15) / 0.05, b = (phase - 0.42) / 0.08;
-
-  return exp (-0.5 * a * a) + 0.4 * exp (-0.5 * b * b);
-}
-
-static gdouble
-counter_value (GstSensorFormat format, guint64 n)
-{
-  gint64 min, max, span, v;
-
-  if (!gst_sensor_format_get_int_range (format, &min, &max))
-    return (gdouble) n;
-  span = max - min + 1;
-  v = (gint64) (n % (guint64) span);
-  if (v > max)
-    v -= span;
-  return (gdouble) v;
-}
-
-static void
-generate_frame (
-    GstSensorTestSrc *self, guint64 n, gdouble *values, gint channels)
-{
-  gdouble rate = gst_sensor_info_get_rate (&self->info);
-  gdouble t = (gdouble) n / rate;
-  gdouble w = 2 * G_PI * self->motion_frequency * t;
-  gdouble noise = 0, v = 0;
-  gint c;
-
-  for (c = 0; c < channels; c++)
-    values[c] = 0;
-
-  switch (self->active_waveform) {
-    case GST_SENSOR_TEST_SRC_WAVE_PPG:
-      v = self->ppg_baseline +
-          self->ppg_amplitude * ppg_shape (self->ppg_phase);
-      self->ppg_phase =
-          fmod (self->ppg_phase + self->heart_rate / (60.0 * rate), 1.0);
-      for (c = 0; c < channels; c++)
-        values[c] = v;
-      break;
-    case GST_SENSOR_TEST_SRC_WAVE_ACCEL:
-      values[0] = self->motion * sin (w);
-      if (channels > 1)
-        values[1] = 0.5 * self->motion * sin (w + G_PI / 3);
-      if (channels > 2)
-        values[2] = STANDARD_GRAVITY + 0.3 * self->motion * sin (2 * w);
-      break;
-    case GST_SENSOR_TEST_SRC_WAVE_GYRO:
-      values[0] = self->gyro_amplitude * sin (w);
-      if (channels > 1)
-        values[1] = 0.6 * self->gyro_amplitude * cos (w);
-      if (channels > 2)
-        values[2] = 0.3 * self->gyro_amplitude * sin (2 * w);
-      break;
-    case GST_SENSOR_TEST_SRC_WAVE_SINE:
-      v = self->offset + self->amplitude * sin (2 * G_PI * self->frequency * t);
-      for (c = 0; c < channels; c++)
-        values[c] = v;
-      break;
-    case GST_SENSOR_TEST_SRC_WAVE_SQUARE:
-      v = sin (2 * G_PI * self->frequency * t) >= 0 ? 1 : -1;
-      for (c = 0; c < channels; c++)
-        values[c] = self->offset + self->amplitude * v;
-      break;
-    case GST_SENSOR_TEST_SRC_WAVE_NOISE:
-      for (c = 0; c < channels; c++)
-        values[c] = self->offset +
-            self->amplitude * g_rand_double_range (self->rand, -1, 1);
-      break;
-    case GST_SENSOR_TEST_SRC_WAVE_CONSTANT:
-      v = self->offset +
-          (self->waveform == GST_SENSOR_TEST_SRC_WAVE_AUTO ?
-                  modality_typical_value (self, self->modality) :
-                  0);
-      for (c = 0; c < channels; c++)
-        values[c] = v;
-      break;
-    case GST_SENSOR_TEST_SRC_WAVE_COUNTER:
-      v = counter_value (self->info.format, n);
-      for (c = 0; c < channels; c++)
-        values[c] = v;
-      return; /* exact: no noise, no scaling */
-    default:
-      g_assert_not_reached ();
-  }
-
-  if (self->noise_level > 0) {
-    for (c = 0; c < channels; c++) {
-      noise = self->noise_level * g_rand_double_range (self->rand, -1, 1);
-      values[c] += noise;
-    }
-  }
-}
-
-/* Integer output without a call per value; the same rounding, saturation
- * and NaN rule as gst_sensor_sample_write(). */
-typedef struct
-{
-  guint width;
-  gint64 min, max;
-  gdouble dmin, dmax;
-} IntWriter;
-
-static void
-int_writer_init (IntWriter *w, GstSensorFormat format)
-{
-  w->width = gst_sensor_format_get_width (format);
-  gst_sensor_format_get_int_range (format, &w->min, &w->max);
-  w->dmin = (gdouble) w->min;
-  w->dmax = (gdouble) w->max;
-}
-
-static inline gint64
-int_writer_round (const IntWriter *w, gdouble value)
-{
-  gint64 iv;
-  gdouble rest;
-
-  /* min and max are integers, so saturating before rounding gives what
-   * round() then saturating gives; in range, the conversion truncates
-   * exactly and the remainder is exact, so half-way cases round away from
-   * zero as round() does, without a libm call */
-  if (G_UNLIKELY (isnan (value)))
-    return 0;
-  if (G_UNLIKELY (value <= w->dmin))
-    return w->min;
-  if (G_UNLIKELY (value >= w->dmax))
-    return w->max;
-  iv = (gint64) value;
-  rest = value - (gdouble) iv;
-  /* without branches: the remainder of a signal is unpredictable */
-  return iv + (rest >= 0.5) - (rest <= -0.5);
-}
-
-static inline void
-int_writer_store (const IntWriter *w, guint8 *data, gint64 iv)
-{
-  switch (w->width) {
-    case 1:
-      data[0] = (guint8) iv;
-      break;
-    case 2:
-      GST_WRITE_UINT16_LE (data, (guint16) iv);
-      break;
-    case 3:
-      GST_WRITE_UINT24_LE (data, (guint32) iv & 0xffffff);
-      break;
-    default:
-      GST_WRITE_UINT32_LE (data, (guint32) iv);
-      break;
-  }
-}
-
-/* Writes @n values, each to all @channels, with @scale (and per-channel
- * noise, drawn in the generic path's order); returns the end of output. */
-static guint8 *
-int_writer_write_run (const IntWriter *w, GstSensorTestSrc *self, guint8 *data,
-    const gdouble *values, guint n, gint channels, gdouble scale)
-{
-  guint k;
-  gint c;
-
-  if (self->noise_level > 0) {
-    for (k = 0; k < n; k++) {
-      for (c = 0; c < channels; c++) {
-        gdouble noise =
-            self->noise_level * g_rand_double_range (self->rand, -1, 1);
-
-        int_writer_store (
-            w, data, int_writer_round (w, (values[k] + noise) * scale));
-        data += w->width;
-      }
-    }
-  } else if (channels == 1 && w->width == 2) {
-    /* the common case, for the compiler to keep in registers */
-    for (k = 0; k < n; k++)
-      GST_WRITE_UINT16_LE (
-          data + 2 * k, (guint16) int_writer_round (w, values[k] * scale));
-    data += 2 * n;
-  } else {
-    for (k = 0; k < n; k++) {
-      gint64 iv = int_writer_round (w, values[k] * scale);
-
-      for (c = 0; c < channels; c++) {
-        int_writer_store (w, data, iv);
-        data += w->width;
-      }
-    }
-  }
-  return data;
-}
-
-/* Runs of the pulse shape are restarted from exp() at every beat and at
- * least this often; over 256 steps the recurrence stays within ~5e-13 of
- * the exact shape (peak 1), at any step. */
-#define PPG_RUN_MAX 256
-
-/* Whether the incremental PPG synthesis is used: integer output (it
- * rounds away the recurrence's ~5e-13 error, which floats would keep), a
- * phase step below one beat, and an amplitude at which that error stays
- * under 1e-6 of a code, so only values that lie on a rounding tie (to
- * 1e-6) could come out one code apart. */
-static gboolean
-fast_ppg_ok (GstSensorTestSrc *self, gdouble step, gdouble scale)
-{
-  return !gst_sensor_format_is_float (self->info.format) && step > 0 &&
-      step < 1.0 && fabs (self->ppg_amplitude * scale) < 1e6;
-}
-
-/* The ppg waveform into an integer format. The phase advances exactly as
- * in generate_frame(); each Gaussian exp(-x^2 / 2) of ppg_shape() follows
- * x_k = x_0 + k dx by the exact recurrence g(k+1) = g(k) r(k),
- * r(k+1) = r(k) q with r(k) = exp(-dx (x_0 + (k + 1/2) dx)), q = exp(-dx^2):
- * four exp() per run instead of two per sample. A run goes on across
- * buffers when the phase and step are where it left them, so the output
- * does not depend on the buffer size. */
-static void
-fill_ppg_int (GstSensorTestSrc *self, guint8 *data, guint n_samples,
-    gdouble step, gdouble scale)
-{
-  const gint channels = self->info.channels;
-  const gdouble baseline = self->ppg_baseline, amplitude = self->ppg_amplitude;
-  const gdouble da = step / 0.05, db = step / 0.08;
-  PpgRun *run = &self->ppg_run;
-  gdouble values[PPG_RUN_MAX];
-  gdouble phase = self->ppg_phase;
-  IntWriter w;
-  guint i = 0;
-
-  int_writer_init (&w, self->info.format);
-  if (run->step != step) {
-    run->step = step;
-    run->qa = exp (-da * da);
-    run->qb = exp (-db * db);
-    run->left = 0;
-  }
-  if (run->phase != phase)
-    run->left = 0;
-
-  while (i < n_samples) {
-    gdouble ga, ra, gb, rb;
-    guint len, k = 0;
-
-    if (run->left == 0) {
-      gdouble xa = (phase - 0.15) / 0.05, xb = (phase - 0.42) / 0.08;
-
-      run->ga = exp (-0.5 * xa * xa);
-      run->ra = exp (-da * (xa + 0.5 * da));
-      run->gb = exp (-0.5 * xb * xb);
-      run->rb = exp (-db * (xb + 0.5 * db));
-      run->left = PPG_RUN_MAX;
-    }
-    ga = run->ga, ra = run->ra, gb = run->gb, rb = run->rb;
-    len = MIN (n_samples - i, run->left);
-    while (k < len) {
-      values[k++] = baseline + amplitude * (ga + 0.4 * gb);
-      ga *= ra;
-      ra *= run->qa;
-      gb *= rb;
-      rb *= run->qb;
-      /* fmod (phase + step, 1.0) for 0 <= phase < 1 and 0 < step < 1 */
-      phase += step;
-      if (phase >= 1.0) {
-        phase -= 1.0;
-        run->left = k; /* a new beat starts a new run */
-        break;
-      }
-    }
-    run->left -= k;
-    run->ga = ga, run->ra = ra, run->gb = gb, run->rb = rb;
-    data = int_writer_write_run (&w, self, data, values, k, channels, scale);
-    i += k;
-  }
-  self->ppg_phase = run->phase = phase;
-}
-
-/* The counter waveform into an integer format: exact integers, no noise,
- * no scaling, as counter_value(). */
-static void
-fill_counter_int (GstSensorTestSrc *self, guint8 *data, guint n_samples)
-{
-  const gint channels = self->info.channels;
-  IntWriter w;
-  gint64 v;
-  guint i;
-  gint c;
-
-  int_writer_init (&w, self->info.format);
-  v = (gint64) (self->next_sample % (guint64) (w.max - w.min + 1));
-  if (v > w.max)
-    v -= w.max - w.min + 1;
-  if (channels == 1 && w.width == 2) {
-    /* the common case, for the compiler to keep in registers */
-    for (i = 0; i < n_samples; i++) {
-      GST_WRITE_UINT16_LE (data + 2 * i, (guint16) v);
-      v = v == w.max ? w.min : v + 1;
-    }
-    return;
-  }
-  for (i = 0; i < n_samples; i++) {
-    for (c = 0; c < channels; c++) {
-      int_writer_store (&w, data, v);
-      data += w.width;
-    }
-    v = v == w.max ? w.min : v + 1;
-  }
-}
-
-static void
-fill_samples (GstSensorTestSrc *self, guint8 *data, guint n_samples)
-{
-  GstSensorFormat format = self->info.format;
-  gint channels = self->info.channels;
-  guint width = gst_sensor_format_get_width (format);
-  gdouble values[GST_SENSOR_MAX_CHANNELS];
-  gdouble scale = 1.0;
-  gint64 max = 0;
-  guint i;
-  gint c;
-
-  if (self->active_full_scale > 0 &&
-      gst_sensor_format_get_int_range (format, NULL, &max) &&
-      self->active_waveform != GST_SENSOR_TEST_SRC_WAVE_COUNTER)
-    scale = (gdouble) max / self->active_full_scale;
-
-  if (!gst_sensor_format_is_float (format)) {
-    if (self->active_waveform == GST_SENSOR_TEST_SRC_WAVE_COUNTER) {
-      fill_counter_int (self, data, n_samples);
-      return;
-    }
-    if (self->active_waveform == GST_SENSOR_TEST_SRC_WAVE_PPG) {
-      /* the same step as generate_frame() */
-      gdouble step =
-          self->heart_rate / (60.0 * gst_sensor_info_get_rate (&self->info));
-
-      if (fast_ppg_ok (self, step, scale)) {
-        fill_ppg_int (self, data, n_samples, step, scale);
-        return;
-      }
-    }
-  }
-
-  for (i = 0; i < n_samples; i++) {
-    generate_frame (self, self->next_sample + i, values, channels);
-    for (c = 0; c < channels; c++) {
-      gst_sensor_sample_write (format, data, values[c] * scale);
-      data += width;
-    }
-  }
 }
 
 /* gst_sensor_epoch_for_running_time() finds the pipeline and its clock and
@@ -840,6 +525,7 @@ gst_sensor_test_src_create (
   GstClockTime pts, next, running_time;
   GstFlowReturn ret;
   GstBuffer *buf = NULL;
+  GstSensorWaveformParams params;
   GstMapInfo map;
   gsize size;
   guint n;
@@ -867,8 +553,10 @@ gst_sensor_test_src_create (
   next = self->timestamp_offset +
       gst_sensor_info_samples_to_time (&self->info, self->next_sample + n);
 
+  waveform_params (self, &params);
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  fill_samples (self, map.data, n);
+  gst_sensor_waveform_fill (
+      self->synth, &params, &self->info, self->next_sample, map.data, n);
   gst_buffer_unmap (buf, &map);
 
   GST_BUFFER_PTS (buf) = pts;
@@ -899,18 +587,33 @@ gst_sensor_test_src_start (GstBaseSrc *src)
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
   gboolean live = gst_base_src_is_live (src);
+  gchar *unknown = NULL;
 
   GST_OBJECT_LOCK (self);
+  if (gst_sensor_modality_lookup (self->modality) == NULL)
+    unknown = g_strdup (self->modality);
   self->live = live;
   self->next_sample = 0;
-  self->ppg_phase = 0;
-  memset (&self->ppg_run, 0, sizeof (self->ppg_run));
   self->discont = TRUE;
   self->have_epoch_zero = FALSE;
-  g_clear_pointer (&self->rand, g_rand_free);
-  self->rand = g_rand_new_with_seed (self->seed);
+  g_clear_pointer (&self->synth, gst_sensor_waveform_free);
+  self->synth = gst_sensor_waveform_new (self->seed);
   gst_sensor_info_clear (&self->info);
   GST_OBJECT_UNLOCK (self);
+
+  /* Any name works (a new sensor need not wait for the table), but a typo
+   * would silently give the defaults: say so once per run, where
+   * gst-launch and applications see it. */
+  if (unknown != NULL) {
+    gchar *known = known_modalities ();
+
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("Unknown modality \"%s\"; the modality table has %s.", unknown, known),
+        ("not in the modality table: no unit and no full scale; unless "
+         "downstream or the properties decide, 100 Hz, 1 channel, S16LE"));
+    g_free (known);
+    g_free (unknown);
+  }
   return TRUE;
 }
 
@@ -920,7 +623,7 @@ gst_sensor_test_src_stop (GstBaseSrc *src)
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
 
   GST_OBJECT_LOCK (self);
-  g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->synth, gst_sensor_waveform_free);
   gst_sensor_info_clear (&self->info);
   gst_clear_object (&self->own_pool);
   GST_OBJECT_UNLOCK (self);
@@ -952,6 +655,9 @@ gst_sensor_test_src_set_property (
       self->modality = g_value_dup_string (value);
       if (self->modality == NULL)
         self->modality = g_strdup (DEFAULT_MODALITY);
+      if (gst_sensor_modality_lookup (self->modality) == NULL)
+        GST_WARNING_OBJECT (
+            self, "modality \"%s\" is not in the table", self->modality);
       break;
     case PROP_WAVEFORM:
       self->waveform = g_value_get_enum (value);
@@ -1088,7 +794,7 @@ gst_sensor_test_src_finalize (GObject *object)
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (object);
 
   g_free (self->modality);
-  g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->synth, gst_sensor_waveform_free);
   gst_sensor_info_clear (&self->info);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1102,6 +808,7 @@ gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
   const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
   const GParamFlags rw_ready = rw | GST_PARAM_MUTABLE_READY;
   const GParamFlags rw_play = rw | GST_PARAM_MUTABLE_PLAYING;
+  gchar *known, *blurb;
 
   GST_DEBUG_CATEGORY_INIT (
       sensor_test_src_debug, "sensortestsrc", 0, "Synthetic sensor samples");
@@ -1110,12 +817,18 @@ gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
   gobject_class->get_property = gst_sensor_test_src_get_property;
   gobject_class->finalize = gst_sensor_test_src_finalize;
 
+  /* the blurb lists the table, so gst-inspect shows the known names */
+  known = known_modalities ();
+  blurb = g_strdup_printf ("Sensor modality: %s, or another name (warns; no "
+                           "unit, no full scale). Picks the default rate, "
+                           "channels, format, unit, full scale and waveform",
+      known);
   g_object_class_install_property (gobject_class, PROP_MODALITY,
-      g_param_spec_string ("modality", "Modality",
-          "Sensor modality (ppg_green, acc_3axis, gyro_3axis, pressure, fsr, "
-          "heart_rate, spo2, battery_level, ...); picks the default rate, "
-          "channels, format, unit and waveform",
-          DEFAULT_MODALITY, rw_ready));
+      g_param_spec_string ("modality", "Modality", blurb, DEFAULT_MODALITY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_NAME | G_PARAM_STATIC_NICK |
+              GST_PARAM_MUTABLE_READY));
+  g_free (blurb);
+  g_free (known);
   g_object_class_install_property (gobject_class, PROP_WAVEFORM,
       g_param_spec_enum ("waveform", "Waveform", "Signal to produce",
           GST_TYPE_SENSOR_TEST_SRC_WAVEFORM, DEFAULT_WAVEFORM, rw_ready));
@@ -1183,8 +896,9 @@ gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
   g_object_class_install_property (gobject_class, PROP_FULL_SCALE,
       g_param_spec_double ("full-scale", "Full scale",
           "Physical value of the largest integer code for integer formats "
-          "(-1 = modality default: 16 g for accel, 2000 deg/s for gyro, "
-          "otherwise 0 = values written as they are)",
+          "(-1 = the modality table's: 16 g for acc_3axis, 2000 deg/s for "
+          "gyro_3axis, 300 bpm for heart_rate, ...; 0 = values written as "
+          "they are, as for PPG counts and names not in the table)",
           -1, G_MAXDOUBLE, DEFAULT_FULL_SCALE, rw_ready));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -1021,6 +1021,269 @@ GST_START_TEST (test_clipping)
 
 GST_END_TEST;
 
+/* A harness with a bus of its own attached before negotiation, so that
+ * warnings posted at set_caps are seen. @full_scale < 0 leaves the
+ * property at its default. */
+static GstHarness *
+harness_with_bus (const gchar *in_caps, const gchar *out_caps,
+    gdouble full_scale, GstBus **bus)
+{
+  GstHarness *h = gst_harness_new ("sensorresample");
+
+  *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, *bus);
+  if (full_scale >= 0)
+    g_object_set (h->element, "full-scale", full_scale, NULL);
+  gst_harness_set_caps_str (h, in_caps, out_caps);
+  return h;
+}
+
+static void
+harness_with_bus_free (GstHarness *h, GstBus *bus)
+{
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+/* Pushes one buffer of @n samples of @value at PTS 0, returns sample 0 of
+ * the output. */
+static gdouble
+convert_value (GstHarness *h, GstSensorFormat in_format,
+    GstSensorFormat out_format, gdouble value)
+{
+  GstBuffer *b = make_sample (in_format, 0, value);
+  gdouble v;
+
+  fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
+  b = gst_harness_pull (h);
+  fail_unless (b != NULL);
+  v = sample_at (b, out_format, 0);
+  gst_buffer_unref (b);
+  return v;
+}
+
+/* Without full-scale, float <-> integer uses the modality's full scale:
+ * acc_3axis +-16 g = 156.9064 m/s^2, so 9.81 m/s^2 is not rounded to 10. */
+GST_START_TEST (test_modality_full_scale)
+{
+  const gdouble lsb = 156.9064 / 32767;
+  GstHarness *h;
+  GstBus *bus;
+  GPtrArray *bufs;
+  gdouble v;
+  guint i, n;
+
+  /* round (9.81 / 156.9064 * 32767) = round (2048.63) */
+  h = harness_with_bus (
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1,modality=acc_3axis",
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1", -1, &bus);
+  fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
+                              GST_SENSOR_FORMAT_S16LE, 9.81),
+      2049);
+  fail_unless_equals_uint64 (stats_get (h, "clipped"), 0);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+  harness_with_bus_free (h, bus);
+
+  /* and back, within one LSB; the unit of the table may be spelled out */
+  h = harness_with_bus ("sensor/x-raw,format=S16LE,rate=50/1,channels=1,"
+                        "modality=acc_3axis,unit=\"m/s^2\"",
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1", -1, &bus);
+  v = convert_value (h, GST_SENSOR_FORMAT_S16LE, GST_SENSOR_FORMAT_F32LE, 2049);
+  fail_unless (fabs (v - 9.81) <= lsb, "got %f", v);
+  fail_unless (fabs (v - 2049 * lsb) < 1e-5, "got %f", v);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+  harness_with_bus_free (h, bus);
+
+  /* +-2000 deg/s: 1000 deg/s is half of 32767, rounded away from 0 */
+  h = harness_with_bus (
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1,modality=gyro_3axis",
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1", -1, &bus);
+  fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
+                              GST_SENSOR_FORMAT_S16LE, 1000),
+      16384);
+  harness_with_bus_free (h, bus);
+
+  /* irregular input: the same scale */
+  h = harness_with_bus (
+      "sensor/x-raw,format=F32LE,rate=0/1,channels=1,modality=acc_3axis",
+      "sensor/x-raw,format=S16LE,rate=100/1,channels=1", -1, &bus);
+  gst_harness_push (h, make_sample (GST_SENSOR_FORMAT_F32LE, 0, 9.81));
+  gst_harness_push (h, make_sample (GST_SENSOR_FORMAT_F32LE, 20 * MS, 9.81));
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  bufs = pull_all (h);
+  fail_unless_equals_int (total_frames (bufs, 2), 3);
+  for (i = 0; i < bufs->len; i++) {
+    GstBuffer *b = g_ptr_array_index (bufs, i);
+
+    for (n = 0; n < gst_buffer_get_size (b) / 2; n++)
+      fail_unless_equals_int (
+          (gint) sample_at (b, GST_SENSOR_FORMAT_S16LE, n), 2049);
+  }
+  g_ptr_array_unref (bufs);
+  harness_with_bus_free (h, bus);
+
+  /* through the resampler (100 -> 50 Hz): a constant stays 2049 +- 1 away
+   * from the ends */
+  h = harness_with_bus (
+      "sensor/x-raw,format=F32LE,rate=100/1,channels=1,modality=acc_3axis",
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1", -1, &bus);
+  {
+    GstBuffer *b = gst_buffer_new_allocate (NULL, 200 * 4, NULL);
+    GstMapInfo map;
+    guint k = 0;
+
+    gst_buffer_map (b, &map, GST_MAP_WRITE);
+    for (i = 0; i < 200; i++)
+      GST_WRITE_FLOAT_LE (map.data + 4 * i, 9.81f);
+    gst_buffer_unmap (b, &map);
+    GST_BUFFER_PTS (b) = 0;
+    gst_harness_push (h, b);
+    fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+    bufs = pull_all (h);
+    n = total_frames (bufs, 2);
+    fail_unless_equals_int (n, 100);
+    for (i = 0; i < bufs->len; i++) {
+      GstBuffer *ob = g_ptr_array_index (bufs, i);
+      guint j;
+
+      for (j = 0; j < gst_buffer_get_size (ob) / 2; j++, k++) {
+        if (k >= 30 && k < n - 30)
+          fail_unless (abs ((gint) sample_at (ob, GST_SENSOR_FORMAT_S16LE, j) -
+                           2049) <= 1,
+              "sample %u: %d", k,
+              (gint) sample_at (ob, GST_SENSOR_FORMAT_S16LE, j));
+      }
+    }
+    g_ptr_array_unref (bufs);
+  }
+  harness_with_bus_free (h, bus);
+}
+
+GST_END_TEST;
+
+/* An explicit full-scale wins over the modality's. */
+GST_START_TEST (test_full_scale_explicit_overrides)
+{
+  GstHarness *h;
+  GstBus *bus;
+
+  h = harness_with_bus (
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1,modality=acc_3axis",
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1", 1.0, &bus);
+  fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
+                              GST_SENSOR_FORMAT_S16LE, 0.5),
+      16384);
+  fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
+                              GST_SENSOR_FORMAT_S16LE, 9.81),
+      32767);
+  fail_unless_equals_uint64 (stats_get (h, "clipped"), 1);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+  harness_with_bus_free (h, bus);
+
+  h = harness_with_bus (
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1,modality=acc_3axis",
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1", 2.0, &bus);
+  fail_unless_equals_float (convert_value (h, GST_SENSOR_FORMAT_S16LE,
+                                GST_SENSOR_FORMAT_F32LE, 32767),
+      2.0);
+  harness_with_bus_free (h, bus);
+}
+
+GST_END_TEST;
+
+static void
+check_full_scale_warning (GstBus *bus, const gchar *text)
+{
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless (msg != NULL, "no warning");
+  gst_message_parse_warning (msg, &err, &debug);
+  fail_unless (g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT),
+      "%s", err->message);
+  fail_unless_equals_string (err->message, text);
+  fail_unless (debug != NULL && strstr (debug, "full-scale") != NULL, "%s",
+      GST_STR_NULL (debug));
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (msg);
+  /* once */
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+}
+
+/* A modality without a full scale (not in the table, no modality, or another
+ * unit than the table's) warns once and keeps the values as they are. PPG
+ * values are counts: no scale and no warning. */
+GST_START_TEST (test_full_scale_missing_warns_once)
+{
+  GstHarness *h;
+  GstBus *bus;
+
+  h = harness_with_bus (
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1,modality=unheard_of",
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1", -1, &bus);
+  fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
+                              GST_SENSOR_FORMAT_S16LE, 9.81),
+      10);
+  check_full_scale_warning (bus,
+      "No full scale for modality \"unheard_of\": "
+      "F32LE -> S16LE keeps the values as they are.");
+  /* new caps, the other way: converted the same way, no second warning */
+  gst_harness_set_caps_str (h,
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1,modality=unheard_of",
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1");
+  fail_unless_equals_float (
+      convert_value (h, GST_SENSOR_FORMAT_S16LE, GST_SENSOR_FORMAT_F32LE, 10),
+      10.0);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+  harness_with_bus_free (h, bus);
+
+  h = harness_with_bus ("sensor/x-raw,format=S16LE,rate=50/1,channels=1",
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1", -1, &bus);
+  fail_unless_equals_float (
+      convert_value (h, GST_SENSOR_FORMAT_S16LE, GST_SENSOR_FORMAT_F32LE, 10),
+      10.0);
+  check_full_scale_warning (bus,
+      "No full scale for a stream without modality: "
+      "S16LE -> F32LE keeps the values as they are.");
+  harness_with_bus_free (h, bus);
+
+  h = harness_with_bus ("sensor/x-raw,format=F32LE,rate=50/"
+                        "1,channels=1,modality=acc_3axis,unit=g",
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1", -1, &bus);
+  fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
+                              GST_SENSOR_FORMAT_S16LE, 1.4),
+      1);
+  check_full_scale_warning (bus,
+      "No full scale for modality \"acc_3axis\" in unit \"g\": "
+      "F32LE -> S16LE keeps the values as they are.");
+  harness_with_bus_free (h, bus);
+
+  /* PPG: ADC counts stay counts */
+  h = harness_with_bus (
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1,modality=ppg_green",
+      "sensor/x-raw,format=S16LE,rate=50/1,channels=1", -1, &bus);
+  fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
+                              GST_SENSOR_FORMAT_S16LE, 2047.6),
+      2048);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+  harness_with_bus_free (h, bus);
+
+  /* no float <-> integer step: nothing to warn about */
+  h = harness_with_bus (
+      "sensor/x-raw,format=F32LE,rate=50/1,channels=1,modality=unheard_of",
+      "sensor/x-raw,format=F64LE,rate=50/1,channels=1", -1, &bus);
+  fail_unless_equals_float (
+      convert_value (h, GST_SENSOR_FORMAT_F32LE, GST_SENSOR_FORMAT_F64LE, 0.5),
+      0.5);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+  harness_with_bus_free (h, bus);
+}
+
+GST_END_TEST;
+
 /* S8 has no resampler format: it runs in F32 and comes back rounded. */
 GST_START_TEST (test_s8_constant_through_resampler)
 {
@@ -1185,6 +1448,9 @@ sensorresample_suite (void)
   tcase_add_test (tc, test_gap);
   tcase_add_test (tc, test_eos_drain_counts);
   tcase_add_test (tc, test_clipping);
+  tcase_add_test (tc, test_modality_full_scale);
+  tcase_add_test (tc, test_full_scale_explicit_overrides);
+  tcase_add_test (tc, test_full_scale_missing_warns_once);
   tcase_add_test (tc, test_s8_constant_through_resampler);
   tcase_add_test (tc, test_latency_and_epoch);
   tcase_add_test (tc, test_sine_accuracy_128_to_100);

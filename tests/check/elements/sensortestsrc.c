@@ -5,6 +5,8 @@
  * live pacing on the test clock, epoch meta shared across sources,
  * waveforms, buffers recycled from a pool with their epoch meta.
  */
+#include <math.h>
+#include <string.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/sensor/sensor.h>
@@ -447,6 +449,173 @@ GST_START_TEST (test_accel_gravity_and_full_scale)
 
 GST_END_TEST;
 
+/* Integer codes use the modality table's full scale, the one sensorresample
+ * converts back with: 72.4 bpm survives S16LE (300 bpm full scale). */
+GST_START_TEST (test_full_scale_from_table)
+{
+  GBytes *data = pull_all (
+      "is-live=false modality=heart_rate waveform=constant offset=72.4",
+      "sensor/x-raw, format=S16LE", 1);
+  const gint16 *s;
+  GstElement *pipeline, *sink;
+  GstSample *sample;
+  GstMapInfo map;
+  gsize size;
+
+  /* round (72.4 / 300 * 32767) */
+  s = g_bytes_get_data (data, &size);
+  fail_unless_equals_int (s[0], 7908);
+  g_bytes_unref (data);
+
+  pipeline = gst_parse_launch (
+      "sensortestsrc is-live=false modality=heart_rate waveform=constant "
+      "offset=72.4 "
+      "num-buffers=1 ! sensor/x-raw,format=S16LE ! sensorresample ! "
+      "sensor/x-raw,format=F32LE ! appsink name=sink sync=false",
+      NULL);
+  fail_unless (pipeline != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  g_signal_emit_by_name (sink, "pull-sample", &sample);
+  fail_unless (sample != NULL);
+  gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+  fail_unless (fabs (GST_READ_FLOAT_LE (map.data) - 72.4) <= 300.0 / 32767,
+      "got %f", GST_READ_FLOAT_LE (map.data));
+  gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+  gst_sample_unref (sample);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* Returns the warnings @pipeline posted until its EOS, in order. */
+static GList *
+run_collecting_warnings (GstElement *pipeline)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GList *warnings = NULL;
+  GstMessage *msg;
+
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  while ((msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+              GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+    GstMessageType type = GST_MESSAGE_TYPE (msg);
+
+    fail_if (type == GST_MESSAGE_ERROR);
+    if (type == GST_MESSAGE_WARNING) {
+      warnings = g_list_append (warnings, msg);
+      continue;
+    }
+    gst_message_unref (msg);
+    break;
+  }
+  fail_unless (msg != NULL, "no EOS");
+  gst_object_unref (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return warnings;
+}
+
+/* A modality not in the table works (100 Hz, one channel, S16LE, no unit)
+ * but says so once, naming the ones that are; known names are quiet, and
+ * gst-inspect lists them in the property blurb. */
+GST_START_TEST (test_unknown_modality_warns)
+{
+  GstElement *pipeline;
+  GList *warnings;
+  GError *err = NULL;
+  gchar *debug = NULL;
+  const GstSensorModality *all;
+  GParamSpec *pspec;
+  GstElement *src;
+  guint i, n;
+
+  pipeline =
+      gst_parse_launch ("sensortestsrc is-live=false modality=ecg_lead_ii "
+                        "num-buffers=3 ! fakesink sync=false",
+          NULL);
+  fail_unless (pipeline != NULL);
+  warnings = run_collecting_warnings (pipeline);
+  fail_unless_equals_int (g_list_length (warnings), 1);
+  gst_message_parse_warning (warnings->data, &err, &debug);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
+      "%s", err->message);
+  fail_unless_equals_string (err->message,
+      "Unknown modality \"ecg_lead_ii\"; the modality table has ppg_green, "
+      "ppg_red, ppg_ir, acc_3axis, gyro_3axis, pressure, fsr, heart_rate, "
+      "spo2, battery_level, temperature.");
+  fail_unless (debug != NULL && strstr (debug, "100 Hz") != NULL, "%s",
+      GST_STR_NULL (debug));
+  g_error_free (err);
+  g_free (debug);
+  g_list_free_full (warnings, (GDestroyNotify) gst_message_unref);
+  /* once per run, again on the next */
+  warnings = run_collecting_warnings (pipeline);
+  fail_unless_equals_int (g_list_length (warnings), 1);
+  g_list_free_full (warnings, (GDestroyNotify) gst_message_unref);
+  gst_object_unref (pipeline);
+
+  pipeline = gst_parse_launch ("sensortestsrc is-live=false modality=spo2 "
+                               "num-buffers=3 ! fakesink sync=false",
+      NULL);
+  warnings = run_collecting_warnings (pipeline);
+  fail_unless (warnings == NULL);
+  gst_object_unref (pipeline);
+
+  src = gst_element_factory_make ("sensortestsrc", NULL);
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (src), "modality");
+  all = gst_sensor_modality_get_all (&n);
+  for (i = 0; i < n; i++)
+    fail_unless (strstr (g_param_spec_get_blurb (pspec), all[i].name) != NULL,
+        "%s not in \"%s\"", all[i].name, g_param_spec_get_blurb (pspec));
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* An EOS event sent to the pipeline ends a live and a non-live source
+ * promptly. */
+static void
+check_eos_when_asked (const gchar *desc)
+{
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstBus *bus;
+  GstMessage *msg;
+
+  fail_unless (pipeline != NULL);
+  bus = gst_element_get_bus (pipeline);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  /* let it run a moment; a live sink may still wait for its first buffer
+   * (a minute at one sample a minute), the source runs */
+  fail_if (gst_element_get_state (pipeline, NULL, NULL, 200 * GST_MSECOND) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
+  msg = gst_bus_timed_pop_filtered (
+      bus, GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no EOS within 1 s: %s", desc);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+}
+
+GST_START_TEST (test_eos_when_asked)
+{
+  check_eos_when_asked ("sensortestsrc is-live=true ! fakesink");
+  /* one sample a minute: the source's own clock wait is interrupted */
+  check_eos_when_asked (
+      "sensortestsrc is-live=true modality=battery_level ! fakesink");
+  check_eos_when_asked ("sensortestsrc is-live=false ! fakesink sync=false");
+  check_eos_when_asked ("sensortestsrc is-live=false ! fakesink sync=true");
+}
+
+GST_END_TEST;
+
 /* Integer ppg output is made incrementally; it must match the exact
  * per-sample formula (taken in F64) rounded and saturated like
  * gst_sensor_sample_write(), sample for sample. A difference of one code
@@ -769,6 +938,9 @@ sensortestsrc_suite (void)
   tcase_add_test (tc, test_ppg_pulse_rate);
   tcase_add_test (tc, test_ppg_int_matches_exact);
   tcase_add_test (tc, test_accel_gravity_and_full_scale);
+  tcase_add_test (tc, test_full_scale_from_table);
+  tcase_add_test (tc, test_unknown_modality_warns);
+  tcase_add_test (tc, test_eos_when_asked);
   tcase_add_test (tc, test_own_pool_recycles_buffers);
   tcase_add_test (tc, test_downstream_pool_used);
   tcase_add_test (tc, test_flushing_seek);

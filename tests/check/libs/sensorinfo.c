@@ -6,6 +6,8 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/sensor/sensor.h>
+#include <gst/sensor/sensor-waveform.h>
+#include <gst/sensor/sensor-interpolate.h>
 
 GST_START_TEST (test_format_table)
 {
@@ -152,6 +154,64 @@ GST_START_TEST (test_modality_table)
 
 GST_END_TEST;
 
+GST_START_TEST (test_modality_full_scale)
+{
+  static const struct
+  {
+    const gchar *name;
+    gdouble full_scale;
+  } rows[] = {
+    /* +-16 g in m/s^2 and +-2000 deg/s, as MEMS parts are set up */
+    { "acc_3axis", 16 * 9.80665 },
+    { "gyro_3axis", 2000 },
+    { "pressure", 1100 },
+    { "fsr", 1 },
+    { "heart_rate", 300 },
+    { "spo2", 100 },
+    { "battery_level", 100 },
+    { "temperature", 128 },
+    /* ADC counts: kept as they are */
+    { "ppg_green", 0 },
+    { "ppg_red", 0 },
+    { "ppg_ir", 0 },
+  };
+  const GstSensorModality *all;
+  guint i, n = 0;
+  gdouble fs;
+
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    fs = -1;
+    fail_unless (gst_sensor_modality_get_full_scale (rows[i].name, NULL, &fs),
+        "%s", rows[i].name);
+    fail_unless (
+        fabs (fs - rows[i].full_scale) < 1e-9, "%s: %f", rows[i].name, fs);
+    fail_unless_equals_float (
+        gst_sensor_modality_lookup (rows[i].name)->full_scale,
+        rows[i].full_scale);
+  }
+  fail_unless (fabs (16 * 9.80665 - 156.9064) < 1e-9);
+
+  /* every row of the table is decided and covered above */
+  all = gst_sensor_modality_get_all (&n);
+  fail_unless_equals_int (n, G_N_ELEMENTS (rows));
+  for (i = 0; i < n; i++)
+    fail_unless (all[i].full_scale >= 0, "%s", all[i].name);
+
+  /* the unit of the table row, spelled out, is the same */
+  fail_unless (gst_sensor_modality_get_full_scale ("acc_3axis", "m/s^2", &fs));
+  fail_unless (fabs (fs - 156.9064) < 1e-9);
+  /* another unit, or a modality not in the table: no scale, @fs untouched */
+  fs = -1;
+  fail_if (gst_sensor_modality_get_full_scale ("acc_3axis", "g", &fs));
+  fail_if (gst_sensor_modality_get_full_scale ("ecg_lead_ii", NULL, &fs));
+  fail_if (gst_sensor_modality_get_full_scale (NULL, NULL, &fs));
+  fail_unless_equals_float (fs, -1);
+  /* @full_scale may be NULL */
+  fail_unless (gst_sensor_modality_get_full_scale ("spo2", "%", NULL));
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_convert_int_float)
 {
   const gint16 in[] = { 0, 16384, -32768, 32767 };
@@ -233,6 +293,154 @@ GST_START_TEST (test_convert_s24)
     fail_unless_equals_int (narrow[1], -5);
     fail_unless_equals_int (narrow[2], -32768);
   }
+}
+
+GST_END_TEST;
+
+/* The synthesis does not depend on how the stream is cut into calls, is
+ * the same for the same seed, and writes codes at the full scale. */
+GST_START_TEST (test_waveform_fill)
+{
+  GstSensorWaveformParams p = {
+    .kind = GST_SENSOR_WAVEFORM_PPG,
+    .heart_rate = 72,
+    .ppg_amplitude = 500,
+    .ppg_baseline = 2048,
+    .motion_frequency = 1.8,
+    .noise_level = 3,
+  };
+  GstSensorInfo info;
+  GstSensorWaveform *a, *b;
+  gint16 whole[250], parts[250];
+  gint8 counter[2 * 300];
+
+  gst_sensor_info_init (&info);
+  gst_sensor_info_set_format (
+      &info, GST_SENSOR_FORMAT_S16LE, 100, 1, 1, "ppg_green", "adc");
+  a = gst_sensor_waveform_new (7);
+  b = gst_sensor_waveform_new (7);
+  gst_sensor_waveform_fill (a, &p, &info, 0, (guint8 *) whole, 250);
+  gst_sensor_waveform_fill (b, &p, &info, 0, (guint8 *) parts, 33);
+  gst_sensor_waveform_fill (b, &p, &info, 33, (guint8 *) (parts + 33), 217);
+  fail_unless (memcmp (whole, parts, sizeof (whole)) == 0);
+  /* a beat of 72 bpm at 100 Hz peaks near 2048 + 500 */
+  {
+    gint16 peak = 0;
+    guint i;
+
+    for (i = 0; i < 83; i++)
+      peak = MAX (peak, whole[i]);
+    fail_unless (peak > 2530 && peak < 2560, "%d", peak);
+  }
+
+  /* after a seek the wave goes on where the counter says */
+  p.noise_level = 0;
+  gst_sensor_waveform_seek (a, &p, &info, 100);
+  gst_sensor_waveform_fill (a, &p, &info, 100, (guint8 *) parts, 50);
+  gst_sensor_waveform_seek (b, &p, &info, 0);
+  gst_sensor_waveform_fill (b, &p, &info, 0, (guint8 *) whole, 150);
+  fail_unless (memcmp (whole + 100, parts, 50 * 2) == 0);
+
+  /* accelerometer at the acc_3axis full scale: 1 g on z is 2048 codes */
+  p.kind = GST_SENSOR_WAVEFORM_ACCEL;
+  p.motion = 0;
+  p.full_scale = 16 * 9.80665;
+  gst_sensor_info_set_format (
+      &info, GST_SENSOR_FORMAT_S16LE, 50, 1, 3, "acc_3axis", "m/s^2");
+  gst_sensor_waveform_fill (a, &p, &info, 0, (guint8 *) whole, 2);
+  fail_unless_equals_int (whole[0], 0);
+  fail_unless_equals_int (whole[2], 2048);
+  fail_unless_equals_int (whole[5], 2048);
+
+  /* the counter wraps like hardware and is never scaled */
+  p.kind = GST_SENSOR_WAVEFORM_COUNTER;
+  gst_sensor_info_set_format (
+      &info, GST_SENSOR_FORMAT_S8, 100, 1, 2, NULL, NULL);
+  gst_sensor_waveform_fill (a, &p, &info, 100, (guint8 *) counter, 300);
+  fail_unless_equals_int (counter[2 * 27], 127);
+  fail_unless_equals_int (counter[2 * 28 + 1], -128);
+  fail_unless_equals_int (counter[2 * 299], (gint8) (399 - 512));
+
+  gst_sensor_waveform_free (a);
+  gst_sensor_waveform_free (b);
+  gst_sensor_waveform_free (NULL);
+  gst_sensor_info_clear (&info);
+}
+
+GST_END_TEST;
+
+/* Irregular samples to a 100 Hz grid from t0: output k is released by the
+ * first input at or after t0 + k * 10 ms, linear or held, converted with
+ * the full scale; the drain ends at the last input time inclusive. */
+GST_START_TEST (test_interpolator)
+{
+  GstSensorInfo in, out;
+  GstSensorInterpolator *ip;
+  gfloat v;
+  gint16 o[8];
+
+  gst_sensor_info_init (&in);
+  gst_sensor_info_init (&out);
+  gst_sensor_info_set_format (
+      &in, GST_SENSOR_FORMAT_F32LE, 0, 1, 1, NULL, NULL);
+  gst_sensor_info_set_format (
+      &out, GST_SENSOR_FORMAT_S16LE, 100, 1, 1, NULL, NULL);
+  ip = gst_sensor_interpolator_new (
+      &in, &out, GST_SENSOR_INTERPOLATE_LINEAR, 2.0);
+  fail_unless (ip != NULL);
+  gst_sensor_interpolator_reset (ip, 5 * GST_MSECOND);
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_get_last_time (ip), GST_CLOCK_TIME_NONE);
+
+  /* the first input releases nothing */
+  v = 0;
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_n_before (ip, 5 * GST_MSECOND), 0);
+  gst_sensor_interpolator_push (ip, 5 * GST_MSECOND, (guint8 *) &v, NULL);
+  /* 2.0 at 45 ms releases 5, 15, 25 and 35 ms: 0, 0.5, 1.0, 1.5 of 2.0 */
+  v = 2.0f;
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_n_before (ip, 45 * GST_MSECOND), 4);
+  fail_unless_equals_uint64 (gst_sensor_interpolator_push (ip, 45 * GST_MSECOND,
+                                 (guint8 *) &v, (guint8 *) o),
+      0);
+  fail_unless_equals_int (o[0], 0);
+  fail_unless_equals_int (o[1], 8192);
+  fail_unless_equals_int (o[2], 16384);
+  fail_unless_equals_int (o[3], 24575);
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_get_last_time (ip), 45 * GST_MSECOND);
+  /* the drain holds 2.0 (32767) at 45 ms */
+  fail_unless_equals_uint64 (gst_sensor_interpolator_n_drain (ip), 1);
+  fail_unless_equals_uint64 (
+      gst_sensor_interpolator_drain (ip, (guint8 *) o), 0);
+  fail_unless_equals_int (o[0], 32767);
+  fail_unless_equals_uint64 (gst_sensor_interpolator_n_drain (ip), 0);
+  gst_sensor_interpolator_free (ip);
+
+  /* hold: the earlier value until the next input; out of range clips */
+  ip =
+      gst_sensor_interpolator_new (&in, &out, GST_SENSOR_INTERPOLATE_HOLD, 1.0);
+  v = 3.0f;
+  gst_sensor_interpolator_push (ip, 0, (guint8 *) &v, NULL);
+  v = 0;
+  fail_unless_equals_uint64 (gst_sensor_interpolator_push (ip, 20 * GST_MSECOND,
+                                 (guint8 *) &v, (guint8 *) o),
+      2);
+  fail_unless_equals_int (o[0], 32767);
+  fail_unless_equals_int (o[1], 32767);
+  gst_sensor_interpolator_free (ip);
+  gst_sensor_interpolator_free (NULL);
+
+  /* an irregular output or another channel count has no grid */
+  fail_unless (gst_sensor_interpolator_new (
+                   &in, &in, GST_SENSOR_INTERPOLATE_HOLD, 0) == NULL);
+  gst_sensor_info_set_format (
+      &out, GST_SENSOR_FORMAT_S16LE, 100, 1, 2, NULL, NULL);
+  fail_unless (gst_sensor_interpolator_new (
+                   &in, &out, GST_SENSOR_INTERPOLATE_HOLD, 0) == NULL);
+  gst_sensor_info_clear (&in);
+  gst_sensor_info_clear (&out);
 }
 
 GST_END_TEST;
@@ -341,8 +549,11 @@ sensorinfo_suite (void)
   tcase_add_test (tc, test_info_caps_roundtrip);
   tcase_add_test (tc, test_info_rejects_bad_caps);
   tcase_add_test (tc, test_modality_table);
+  tcase_add_test (tc, test_modality_full_scale);
   tcase_add_test (tc, test_convert_int_float);
   tcase_add_test (tc, test_convert_s24);
+  tcase_add_test (tc, test_waveform_fill);
+  tcase_add_test (tc, test_interpolator);
   tcase_add_test (tc, test_epoch_meta_and_anchor);
   tcase_add_test (tc, test_epoch_meta_set_find_remove);
   return s;
