@@ -104,6 +104,10 @@ main (int argc, char **argv)
   cloud.address = address ? address : "127.0.0.1";
   cloud.context = g_main_context_default ();
   cloud.loop = g_main_loop_new (cloud.context, FALSE);
+  /* Before the first port is announced: whoever read it may stop us at once
+   * and expects the record to be written. */
+  g_unix_signal_add (SIGINT, on_signal, cloud.loop);
+  g_unix_signal_add (SIGTERM, on_signal, cloud.loop);
   cloud.http = soup_server_new ("server-header", "sensor-cloud", NULL);
   {
     g_autoptr (GInetAddress) inet =
@@ -141,8 +145,6 @@ main (int argc, char **argv)
     }
   }
 
-  g_unix_signal_add (SIGINT, on_signal, cloud.loop);
-  g_unix_signal_add (SIGTERM, on_signal, cloud.loop);
   g_main_loop_run (cloud.loop);
 
   if (cloud.record_path)
