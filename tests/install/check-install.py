@@ -132,8 +132,9 @@ try:
         res = run(['/usr/bin/python3', '-c',
                    "import gi; gi.require_version('GstSensor', '1.0'); "
                    "from gi.repository import GstSensor; "
-                   "print(GstSensor.__file__, GstSensor.format_to_string("
-                   "GstSensor.Format.S24LE))"], pyenv)
+                   "print(gi.Repository.get_default().get_typelib_path("
+                   "'GstSensor'), GstSensor.sensor_format_to_string("
+                   "GstSensor.SensorFormat.S24LE))"], pyenv)
         if res.returncode != 0 or 'S24LE' not in res.stdout or typelib not in res.stdout:
             fail('python GstSensor from the install: %s' % res.stdout)
         else:
