@@ -5,8 +5,29 @@
 # for every cloud endpoint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One line per step, so a first run (packages, a full build: minutes on a
+# small machine) does not look stuck.
+step() { echo "-- $(date +%H:%M:%S) $*"; }
+step "checking packages (scripts/install-deps.sh; apt-get only for what is missing)"
 bash scripts/install-deps.sh
-bash scripts/build.sh >/dev/null
+if [ -f build/build.ninja ]; then
+  step "building in build/ (ninja; only what changed)"
+else
+  step "configuring and building in build/ (meson + ninja; the first build takes a few minutes)"
+fi
+# ninja's progress, one line per 20 build steps; the full log on failure
+buildlog=$(mktemp)
+if ! bash scripts/build.sh 2>&1 | tee "$buildlog" | awk '
+    /^\[[0-9]+\/[0-9]+\]/ {
+      gsub(/[][]/, "", $1); split($1, a, "/")
+      if (a[1] > 0 && (a[1] % 20 == 0 || a[1] == a[2])) { print "   built " a[1] " of " a[2]; fflush() }
+    }'; then
+  tail -n 40 "$buildlog" >&2
+  echo "build failed (full log: $buildlog)" >&2
+  exit 1
+fi
+rm -f "$buildlog"
+step "build done"
 build=$(pwd)/build
 export GST_PLUGIN_PATH_1_0=$build/plugins
 export GST_REGISTRY_1_0=$build/demo-registry.bin

@@ -9,7 +9,10 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libsoup-3.0-dev libjson-glib-dev libturbojpeg0-dev
   libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
-  python3 python3-websockets python3-grpcio python3-grpc-tools python3-pil python3-prometheus-client
+  python3 python3-websockets python3-grpcio python3-grpc-tools python3-pil
+  python3-prometheus-client
+  gobject-introspection libgirepository1.0-dev gir1.2-gstreamer-1.0
+  python3-gi python3-gst-1.0
   curl procps openssl
 )
 if [ "${1:-}" = "--bench" ]; then

@@ -596,7 +596,8 @@ static const GstRamenGrpcServerFuncs funcs = {
 static gboolean
 ramen_start (SensorCloud *cloud, GError **error)
 {
-  g_autofree gchar *address = g_strdup_printf ("%s:0", cloud->address);
+  g_autofree gchar *address = g_strdup_printf (
+      "%s:%u", cloud->address, sensor_cloud_get_port (cloud, "ramen"));
   g_autofree gchar *cert = NULL;
   g_autofree gchar *key = NULL;
   guint port = 0;

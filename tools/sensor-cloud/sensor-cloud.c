@@ -16,6 +16,64 @@
 
 static const SensorCloudPart *const parts[] = { SENSOR_CLOUD_PARTS };
 
+/* --raeh-port, --plexus-port, --ramen-port: a fixed port per service, so
+ * that documented command lines work as pasted. Raeh and Plexus are paths of
+ * the shared HTTP server, which then listens on their port as well; RAMEN
+ * (gRPC) opens its own. HeliOS has --helios-port in its part. 0: none (Raeh,
+ * Plexus) or ephemeral (RAMEN). */
+static gint fixed_ports[] = { 0, 0, 0 };
+static const gchar *const fixed_port_parts[] = { "raeh", "plexus", "ramen" };
+
+guint
+sensor_cloud_get_port (SensorCloud *cloud, const gchar *part)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (fixed_port_parts); i++) {
+    if (g_str_equal (part, fixed_port_parts[i]))
+      return (guint) fixed_ports[i];
+  }
+  return 0;
+}
+
+static gboolean
+part_selected (const gchar *only, const gchar *name)
+{
+  g_auto (GStrv) names = NULL;
+
+  if (only == NULL)
+    return TRUE;
+  names = g_strsplit (only, ",", -1);
+  return g_strv_contains ((const gchar *const *) names, name);
+}
+
+static gboolean
+part_built (const gchar *name)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (parts); i++) {
+    if (parts[i] && g_str_equal (parts[i]->name, name))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Adds a listening port to the shared HTTP server. */
+static gboolean
+listen_http (SensorCloud *cloud, GInetAddress *inet, gint port)
+{
+  g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (inet, port);
+  g_autoptr (GError) error = NULL;
+
+  if (!soup_server_listen (cloud->http, sa, 0, &error)) {
+    g_printerr ("sensor-cloud: cannot listen on %s:%d: %s\n", cloud->address,
+        port, error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 void
 sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port)
 {
@@ -81,6 +139,12 @@ main (int argc, char **argv)
         "On exit, write what was received as JSON to FILE", "FILE" },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only,
         "Comma-separated parts to run (default: all)", "PARTS" },
+    { "raeh-port", 0, 0, G_OPTION_ARG_INT, &fixed_ports[0],
+        "Also serve HTTP/WebSocket (Raeh's /stream/...) on PORT", "PORT" },
+    { "plexus-port", 0, 0, G_OPTION_ARG_INT, &fixed_ports[1],
+        "Also serve HTTP/WebSocket (Plexus' /v1/sources/...) on PORT", "PORT" },
+    { "ramen-port", 0, 0, G_OPTION_ARG_INT, &fixed_ports[2],
+        "RAMEN gRPC port (default 0 = ephemeral, printed)", "PORT" },
     { NULL }
   };
 
@@ -104,36 +168,47 @@ main (int argc, char **argv)
   cloud.address = address ? address : "127.0.0.1";
   cloud.context = g_main_context_default ();
   cloud.loop = g_main_loop_new (cloud.context, FALSE);
+  /* Before the first port is announced: whoever read it may stop us at once
+   * and expects the record to be written. */
+  g_unix_signal_add (SIGINT, on_signal, cloud.loop);
+  g_unix_signal_add (SIGTERM, on_signal, cloud.loop);
+  for (i = 0; i < G_N_ELEMENTS (fixed_ports); i++) {
+    if (fixed_ports[i] < 0 || fixed_ports[i] > G_MAXUINT16) {
+      g_printerr ("sensor-cloud: --%s-port: %d is not a port\n",
+          fixed_port_parts[i], fixed_ports[i]);
+      return 2;
+    }
+  }
   cloud.http = soup_server_new ("server-header", "sensor-cloud", NULL);
   {
     g_autoptr (GInetAddress) inet =
         g_inet_address_new_from_string (cloud.address);
-    g_autoptr (GSocketAddress) sa = NULL;
 
     if (inet == NULL) {
       g_printerr ("sensor-cloud: not an IP address: %s\n", cloud.address);
       return 2;
     }
-    sa = g_inet_socket_address_new (inet, port);
-    if (!soup_server_listen (cloud.http, sa, 0, &error)) {
-      g_printerr ("sensor-cloud: cannot listen on %s:%d: %s\n", cloud.address,
-          port, error->message);
+    if (!listen_http (&cloud, inet, port))
       return 1;
+    uris = soup_server_get_uris (cloud.http);
+    sensor_cloud_announce (&cloud, "http", g_uri_get_port (uris->data));
+    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+    /* Raeh and Plexus on their fixed ports of the shared server */
+    for (i = 0; i < 2; i++) {
+      if (fixed_ports[i] == 0 || fixed_ports[i] == port ||
+          !part_built (fixed_port_parts[i]) ||
+          !part_selected (only, fixed_port_parts[i]))
+        continue;
+      if (!listen_http (&cloud, inet, fixed_ports[i]))
+        return 1;
+      sensor_cloud_announce (&cloud, fixed_port_parts[i], fixed_ports[i]);
     }
   }
-  uris = soup_server_get_uris (cloud.http);
-  sensor_cloud_announce (&cloud, "http", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   for (i = 0; i < G_N_ELEMENTS (parts); i++) {
-    if (parts[i] == NULL)
+    if (parts[i] == NULL || !part_selected (only, parts[i]->name))
       continue;
-    if (only) {
-      g_auto (GStrv) names = g_strsplit (only, ",", -1);
-
-      if (!g_strv_contains ((const gchar *const *) names, parts[i]->name))
-        continue;
-    }
     if (parts[i]->start && !parts[i]->start (&cloud, &error)) {
       g_printerr ("sensor-cloud: %s: %s\n", parts[i]->name, error->message);
       ret = 1;
@@ -141,8 +216,6 @@ main (int argc, char **argv)
     }
   }
 
-  g_unix_signal_add (SIGINT, on_signal, cloud.loop);
-  g_unix_signal_add (SIGTERM, on_signal, cloud.loop);
   g_main_loop_run (cloud.loop);
 
   if (cloud.record_path)

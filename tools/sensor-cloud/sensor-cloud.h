@@ -40,6 +40,10 @@ typedef struct
  * scripts and tests can find ephemeral ports. */
 void sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port);
 
+/* The fixed port given for @part on the command line (--ramen-port ...), or
+ * 0 for an ephemeral one. */
+guint sensor_cloud_get_port (SensorCloud *cloud, const gchar *part);
+
 extern const SensorCloudPart sensor_cloud_raeh_part;
 extern const SensorCloudPart sensor_cloud_plexus_part;
 extern const SensorCloudPart sensor_cloud_helios_part;

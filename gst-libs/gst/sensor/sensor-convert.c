@@ -11,9 +11,12 @@
 #include "sensor-convert.h"
 
 /**
- * gst_sensor_sample_read:
+ * gst_sensor_sample_read: (skip)
  * @format: sample format of @data
  * @data: one little-endian sample
+ *
+ * Not in the introspection data: it reads raw memory whose size depends on
+ * @format; bindings convert whole buffers with their own array tools.
  *
  * Returns: the numeric value of the sample (integers as counts)
  */
@@ -47,7 +50,7 @@ gst_sensor_sample_read (GstSensorFormat format, const guint8 *data)
 }
 
 /**
- * gst_sensor_sample_write:
+ * gst_sensor_sample_write: (skip)
  * @format: sample format of @data
  * @data: where to write one little-endian sample
  * @value: the value; rounded to nearest for integer formats
@@ -125,7 +128,7 @@ int_full_scale_count (GstSensorFormat format)
 }
 
 /**
- * gst_sensor_convert_samples:
+ * gst_sensor_convert_samples: (skip)
  * @in_format: format of @in
  * @in: @n_values little-endian samples
  * @out_format: format of @out

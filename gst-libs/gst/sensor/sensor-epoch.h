@@ -7,8 +7,12 @@
 
 G_BEGIN_DECLS
 
-/** Caps of the #GstReferenceTimestampMeta that carries the Unix epoch time
- * (nanoseconds) of a buffer's first sample. */
+/**
+ * GST_SENSOR_EPOCH_CAPS_STRING:
+ *
+ * Caps of the #GstReferenceTimestampMeta that carries the Unix epoch time
+ * (nanoseconds) of a buffer's first sample.
+ */
 #define GST_SENSOR_EPOCH_CAPS_STRING "timestamp/x-unix"
 
 GST_SENSOR_API

@@ -33,16 +33,33 @@ typedef enum {
   GST_SENSOR_FORMAT_F64LE,
 } GstSensorFormat;
 
+/**
+ * GST_SENSOR_FORMAT_LAST:
+ *
+ * One more than the largest #GstSensorFormat, for tables indexed by format.
+ */
 #define GST_SENSOR_FORMAT_LAST (GST_SENSOR_FORMAT_F64LE + 1)
 
-/** The `format` list of `sensor/x-raw`, for caps strings. */
+/**
+ * GST_SENSOR_FORMATS_ALL:
+ *
+ * The `format` list of `sensor/x-raw`, for caps strings.
+ */
 #define GST_SENSOR_FORMATS_ALL                                                 \
   "{ S8, U8, S16LE, U16LE, S24LE, S32LE, F32LE, F64LE }"
 
-/** The media type of numeric sensor samples. */
+/**
+ * GST_SENSOR_MEDIA_TYPE:
+ *
+ * The media type of numeric sensor samples.
+ */
 #define GST_SENSOR_MEDIA_TYPE "sensor/x-raw"
 
-/** Maximum channel count of `sensor/x-raw`. */
+/**
+ * GST_SENSOR_MAX_CHANNELS:
+ *
+ * Maximum channel count of `sensor/x-raw`.
+ */
 #define GST_SENSOR_MAX_CHANNELS 64
 
 /**

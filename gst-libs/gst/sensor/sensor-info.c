@@ -22,9 +22,89 @@ ensure_debug_category (void)
   }
 }
 
+G_DEFINE_BOXED_TYPE (GstSensorInfo, gst_sensor_info,
+    (GBoxedCopyFunc) gst_sensor_info_copy,
+    (GBoxedFreeFunc) gst_sensor_info_free)
+
+/**
+ * gst_sensor_info_new:
+ *
+ * Allocates an info set to an unknown format, as gst_sensor_info_init()
+ * does. Free with gst_sensor_info_free().
+ *
+ * Returns: (transfer full): a new #GstSensorInfo
+ */
+GstSensorInfo *
+gst_sensor_info_new (void)
+{
+  GstSensorInfo *info = g_new (GstSensorInfo, 1);
+
+  gst_sensor_info_init (info);
+  return info;
+}
+
+/**
+ * gst_sensor_info_new_from_caps:
+ * @caps: fixed `sensor/x-raw` caps
+ *
+ * Parses @caps into a newly allocated info, like gst_audio_info_new_from_caps()
+ * does for audio.
+ *
+ * Returns: (transfer full) (nullable): a new #GstSensorInfo, or %NULL when
+ *   @caps do not describe a valid sensor stream (see
+ *   gst_sensor_info_from_caps())
+ */
+GstSensorInfo *
+gst_sensor_info_new_from_caps (const GstCaps *caps)
+{
+  GstSensorInfo *info;
+
+  g_return_val_if_fail (GST_IS_CAPS (caps), NULL);
+  info = gst_sensor_info_new ();
+  if (!gst_sensor_info_from_caps (info, caps)) {
+    gst_sensor_info_free (info);
+    return NULL;
+  }
+  return info;
+}
+
+/**
+ * gst_sensor_info_copy:
+ * @info: a #GstSensorInfo
+ *
+ * Returns: (transfer full): a deep copy of @info
+ */
+GstSensorInfo *
+gst_sensor_info_copy (const GstSensorInfo *info)
+{
+  GstSensorInfo *copy;
+
+  g_return_val_if_fail (info != NULL, NULL);
+  copy = gst_sensor_info_new ();
+  gst_sensor_info_copy_into (copy, info);
+  return copy;
+}
+
+/**
+ * gst_sensor_info_free:
+ * @info: (nullable) (transfer full): a #GstSensorInfo from
+ *   gst_sensor_info_new(), gst_sensor_info_new_from_caps() or
+ *   gst_sensor_info_copy()
+ *
+ * Frees @info and its strings.
+ */
+void
+gst_sensor_info_free (GstSensorInfo *info)
+{
+  if (info == NULL)
+    return;
+  gst_sensor_info_clear (info);
+  g_free (info);
+}
+
 /**
  * gst_sensor_info_init:
- * @info: a #GstSensorInfo
+ * @info: (out caller-allocates): a #GstSensorInfo
  *
  * Sets @info to an unknown format. Call gst_sensor_info_clear() when done.
  */
@@ -38,7 +118,7 @@ gst_sensor_info_init (GstSensorInfo *info)
 
 /**
  * gst_sensor_info_clear:
- * @info: a #GstSensorInfo
+ * @info: an initialised #GstSensorInfo
  *
  * Frees the strings of @info and resets it.
  */
@@ -55,6 +135,8 @@ gst_sensor_info_clear (GstSensorInfo *info)
  * gst_sensor_info_copy_into:
  * @dest: an initialised #GstSensorInfo
  * @src: the info to copy
+ *
+ * Replaces the fields of @dest with a deep copy of those of @src.
  */
 void
 gst_sensor_info_copy_into (GstSensorInfo *dest, const GstSensorInfo *src)
@@ -75,6 +157,8 @@ gst_sensor_info_copy_into (GstSensorInfo *dest, const GstSensorInfo *src)
  * @channels: channel count
  * @modality: (nullable): modality name
  * @unit: (nullable): unit name
+ *
+ * Sets every field of @info (the strings are copied) and computes its bpf.
  */
 void
 gst_sensor_info_set_format (GstSensorInfo *info, GstSensorFormat format,
@@ -102,7 +186,8 @@ gst_sensor_info_set_format (GstSensorInfo *info, GstSensorFormat format,
  * Parses @caps. Unknown formats, channel counts outside 1..64 and negative
  * rates are rejected with a debug message saying which field was wrong.
  *
- * Returns: %TRUE when @caps described a valid sensor stream
+ * Returns: %TRUE when @caps described a valid sensor stream; @info is
+ *   left as it was otherwise
  */
 gboolean
 gst_sensor_info_from_caps (GstSensorInfo *info, const GstCaps *caps)
@@ -152,7 +237,8 @@ gst_sensor_info_from_caps (GstSensorInfo *info, const GstCaps *caps)
  * gst_sensor_info_to_caps:
  * @info: a #GstSensorInfo with a known format
  *
- * Returns: (transfer full) (nullable): fixed `sensor/x-raw` caps
+ * Returns: (transfer full) (nullable): fixed `sensor/x-raw` caps, %NULL when
+ *   the format of @info is unknown
  */
 GstCaps *
 gst_sensor_info_to_caps (const GstSensorInfo *info)

@@ -29,9 +29,35 @@ typedef struct
   gint bpf;
   gchar *modality;
   gchar *unit;
+
+  /*< private >*/
+  gpointer _gst_reserved[GST_PADDING];
 } GstSensorInfo;
 
+/**
+ * GST_SENSOR_INFO_IS_IRREGULAR:
+ * @info: a #GstSensorInfo
+ *
+ * Whether @info describes an irregular stream (rate 0/1).
+ */
 #define GST_SENSOR_INFO_IS_IRREGULAR(info) ((info)->rate_n == 0)
+
+#define GST_TYPE_SENSOR_INFO (gst_sensor_info_get_type ())
+
+GST_SENSOR_API
+GType gst_sensor_info_get_type (void);
+
+GST_SENSOR_API
+GstSensorInfo *gst_sensor_info_new (void);
+
+GST_SENSOR_API
+GstSensorInfo *gst_sensor_info_new_from_caps (const GstCaps *caps);
+
+GST_SENSOR_API
+GstSensorInfo *gst_sensor_info_copy (const GstSensorInfo *info);
+
+GST_SENSOR_API
+void gst_sensor_info_free (GstSensorInfo *info);
 
 GST_SENSOR_API
 void gst_sensor_info_init (GstSensorInfo *info);
@@ -67,5 +93,7 @@ GstClockTime gst_sensor_info_samples_to_time (
 GST_SENSOR_API
 guint64 gst_sensor_info_time_to_samples (
     const GstSensorInfo *info, GstClockTime time);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstSensorInfo, gst_sensor_info_free)
 
 G_END_DECLS

@@ -44,7 +44,8 @@ static const GstSensorModality modalities[] = {
  * gst_sensor_modality_lookup:
  * @name: a modality name
  *
- * Returns: (nullable): the table row for @name, %NULL when not known
+ * Returns: (transfer none) (nullable): the table row for @name, valid for
+ *   the life of the process; %NULL when not known
  */
 const GstSensorModality *
 gst_sensor_modality_lookup (const gchar *name)
@@ -64,7 +65,10 @@ gst_sensor_modality_lookup (const gchar *name)
  * gst_sensor_modality_get_all:
  * @n_modalities: (out): number of rows
  *
- * Returns: (array length=n_modalities): the whole modality table
+ * The table of known modalities.
+ *
+ * Returns: (transfer none) (array length=n_modalities): the whole modality
+ *   table, valid for the life of the process
  */
 const GstSensorModality *
 gst_sensor_modality_get_all (guint *n_modalities)
