@@ -971,7 +971,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   gst_sensor_ws_config_init (&config);
   config.uri = g_strdup (self->uri);
   gst_sensor_net_props_apply (&self->net, &config);
-  config.max_incoming_payload = DEFAULT_MAX_MESSAGE;
+  config.max_message_size = DEFAULT_MAX_MESSAGE;
   self->client = gst_sensor_ws_client_new (&config, &ws_callbacks, self, NULL);
   gst_sensor_ws_config_clear (&config);
   g_mutex_lock (&self->client_lock);

@@ -633,7 +633,7 @@ gst_plexus_connection_start (GstPlexusConnection *c)
   config.auth = GST_SENSOR_WS_AUTH_NONE; /* the key goes in a frame */
   config.backoff_initial_s = 1.0;
   gst_sensor_net_props_apply (&c->settings.net, &config);
-  config.max_incoming_payload = SOCKET_MAX_PAYLOAD;
+  config.max_message_size = SOCKET_MAX_PAYLOAD;
   c->client = gst_sensor_ws_client_new (&config, &callbacks, c, NULL);
   gst_sensor_ws_config_clear (&config);
 

@@ -1224,7 +1224,7 @@ start_session (GstRaehSink *self)
   config.auth_query_name = g_strdup ("api_key");
   config.secret = g_strdup (self->api_key);
   gst_sensor_net_props_apply (&self->net, &config);
-  config.max_incoming_payload = 1024 * 1024;
+  config.max_message_size = 1024 * 1024;
   timeout = self->net.timeout;
   GST_OBJECT_UNLOCK (self);
   config.uri = build_uri (self);
