@@ -127,6 +127,13 @@ forbidden_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
   soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
 }
 
+static void
+unauthorized_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+}
+
 static gpointer
 server_thread (gpointer data)
 {
@@ -149,6 +156,8 @@ server_thread (gpointer data)
   soup_server_add_websocket_handler (
       ts->server, "/close1011", NULL, NULL, ws_close_1011_cb, ts, NULL);
   soup_server_add_handler (ts->server, "/forbidden", forbidden_cb, ts, NULL);
+  soup_server_add_handler (
+      ts->server, "/unauthorized", unauthorized_cb, ts, NULL);
   /* Our own socket: GSocket's default listen backlog of 10 would drop the
    * SYNs of many clients connecting at once (1 s SYN retries). */
   lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -877,6 +886,36 @@ GST_START_TEST (test_upgrade_refused_403)
   gst_sensor_ws_client_free (client);
   g_free (uri);
   probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* The status of a refused upgrade reaches the element as it did through
+ * libsoup's own upgrade: 401 and 404 (an unknown path). */
+GST_START_TEST (test_upgrade_refused_401_404)
+{
+  TestServer *ts = test_server_new ();
+  const gchar *paths[] = { "/unauthorized", "/nothing-here" };
+  const guint statuses[] = { 401, 404 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (paths); i++) {
+    Probe *p = probe_new ();
+    gchar *uri = test_server_uri (ts, paths[i]);
+    GstSensorWsClient *client = start_client (p, uri, NULL);
+
+    PROBE_WAIT (p, p->gave_up == 1);
+    fail_unless_equals_int (p->opened, 0);
+    fail_unless_equals_int (p->http_status, statuses[i]);
+    fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
+                     SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET),
+        "%s", p->error ? p->error->message : "no error");
+    fail_unless_equals_int (p->close_code, 0);
+    gst_sensor_ws_client_free (client);
+    g_free (uri);
+    probe_free (p);
+  }
   test_server_free (ts);
 }
 
@@ -2276,6 +2315,68 @@ GST_START_TEST (test_python_peer)
 
 GST_END_TEST;
 
+/* A hostile peer sharing none of our code (raw asyncio sockets): a message
+ * that never ends is cut at the limit with 1009, whatever the peer sends
+ * after it. */
+GST_START_TEST (test_python_hostile_peer)
+{
+  const gchar *python = g_getenv ("PYTHON");
+  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
+  GError *error = NULL;
+  GSubprocess *proc;
+  GDataInputStream *out;
+  gchar *script, *line, *uri;
+  Probe *p = probe_new ();
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+
+  if (!python)
+    python = "/usr/bin/python3";
+  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
+  script =
+      g_build_filename (root, "tests", "peers", "ws_hostile_server.py", NULL);
+  proc = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python, script, "64", NULL);
+  fail_unless (proc != NULL, "spawn: %s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  fail_unless (line != NULL, "peer printed no port");
+  uri = g_strdup_printf ("ws://127.0.0.1:%s/", g_strstrip (line));
+  g_free (line);
+
+  config_for (&config, uri);
+  config.max_message_size = 100000;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->opened, 1);
+  fail_unless_equals_int (p->messages, 0);
+  fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
+                   SOUP_WEBSOCKET_CLOSE_TOO_BIG),
+      "%s", p->error ? p->error->message : "no error");
+  fail_unless_equals_uint64 (
+      gst_sensor_ws_client_get_oversized_count (client), 1);
+  /* what the peer saw: our close frame */
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  fail_unless (line != NULL, "peer printed no result");
+  fail_unless (strstr (line,
+                   "\"close\": 1009, \"reason\": \"Message larger "
+                   "than 100000 bytes\"") != NULL,
+      "peer saw %s", line);
+  gst_sensor_ws_client_free (client);
+
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+  g_object_unref (out);
+  g_object_unref (proc);
+  g_free (line);
+  g_free (uri);
+  g_free (script);
+  probe_free (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 wsclient_suite (void)
 {
@@ -2294,6 +2395,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_reconnect_forever_with_jitter);
   tcase_add_test (tc, test_refused_retries_exhausted);
   tcase_add_test (tc, test_upgrade_refused_403);
+  tcase_add_test (tc, test_upgrade_refused_401_404);
   tcase_add_test (tc, test_silent_server_times_out);
   tcase_add_test (tc, test_stop_inside_callbacks);
   tcase_add_test (tc, test_stop_never_started);
@@ -2316,6 +2418,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_pending_bytes_backpressure);
   tcase_add_test (tc, test_pending_bytes_backpressure_small_messages);
   tcase_add_test (tc, test_python_peer);
+  tcase_add_test (tc, test_python_hostile_peer);
   return s;
 }
 
