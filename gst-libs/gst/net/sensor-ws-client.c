@@ -1158,7 +1158,9 @@ static gchar *
 build_request (GstSensorWsClient *client, Handshake *hs)
 {
   GUri *uri = hs->uri;
-  GString *req = g_string_new (NULL);
+  /* sized once: a reallocation would leave a copy of the secret behind */
+  GString *req = g_string_sized_new (
+      4096 + (client->config.secret ? 2 * strlen (client->config.secret) : 0));
   const gchar *path = g_uri_get_path (uri), *query = g_uri_get_query (uri);
   const gchar *host = g_uri_get_host (uri);
   gint port = g_uri_get_port (uri);

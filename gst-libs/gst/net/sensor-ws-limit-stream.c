@@ -41,7 +41,6 @@ typedef struct
   GInputStream parent;
   GInputStream *base;
   GBytes *initial; /* bytes read past the HTTP head, filtered first */
-  gsize initial_off;
   guint64 limit;
   GByteArray *pending; /* filtered bytes the caller had no room for */
 
@@ -212,7 +211,7 @@ limit_input_read_internal (LimitInput *self, void *buffer, gsize count,
       gsize size;
       const guint8 *data = g_bytes_get_data (self->initial, &size);
 
-      filter (self, data + self->initial_off, size - self->initial_off, &out);
+      filter (self, data, size, &out);
       g_clear_pointer (&self->initial, g_bytes_unref);
     } else {
       gsize want = self->overflowed ? SCRATCH_SIZE : MIN (count, SCRATCH_SIZE);
@@ -739,12 +738,14 @@ on_wrote_informational (SoupServerMessage *msg, gpointer data)
 {
   Upgrade *up = data;
   ServerHandler *h = up->handler;
+  SoupServer *server = up->server;
   GUri *uri = soup_server_message_get_uri (msg);
   SoupWebsocketConnection *conn;
   GIOStream *stream;
 
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
+  /* frees @up */
   g_signal_handlers_disconnect_by_func (msg, on_wrote_informational, data);
   g_object_ref (msg);
   stream = soup_server_message_steal_connection (msg);
@@ -757,7 +758,7 @@ on_wrote_informational (SoupServerMessage *msg, gpointer data)
           "Sec-WebSocket-Protocol"),
       h->max_message_size, server_oversized_cb, NULL, NULL);
   g_object_unref (stream);
-  h->callback (up->server, msg, g_uri_get_path (uri), conn, h->user_data);
+  h->callback (server, msg, g_uri_get_path (uri), conn, h->user_data);
   g_object_unref (conn);
   g_object_unref (msg);
 }

@@ -1496,6 +1496,8 @@ typedef enum {
   HOSTILE_FLOOD, /* a non-FIN frame, then continuation frames without end */
   HOSTILE_EXACT, /* a message of exactly `limit` bytes in 3 frames, then one
                   * frame of limit + 1 */
+  HOSTILE_HEAD_AND_FRAME, /* the 101 and a text frame in one write */
+  HOSTILE_BAD_ACCEPT,     /* a 101 with a wrong Sec-WebSocket-Accept */
 } HostileMode;
 
 typedef struct
@@ -1516,9 +1518,11 @@ typedef struct
   gboolean done;
 } Hostile;
 
-/* Reads the upgrade request and answers 101 with the right accept key. */
+/* Reads the upgrade request and answers 101 with the right accept key
+ * (or a wrong one), followed by @extra in the same write. */
 static gboolean
-raw_upgrade (GSocket *conn, GCancellable *cancel)
+raw_upgrade_full (GSocket *conn, GCancellable *cancel, gboolean bad_accept,
+    const gchar *extra)
 {
   GString *req = g_string_new (NULL);
   gchar buf[1024], *lower, *key, *end, *accept, *resp;
@@ -1549,10 +1553,12 @@ raw_upgrade (GSocket *conn, GCancellable *cancel)
       sha, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
   g_checksum_get_digest (sha, digest, &dlen);
   accept = g_base64_encode (digest, dlen);
+  if (bad_accept)
+    accept[0] = accept[0] == 'A' ? 'B' : 'A';
   resp = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Accept: %s\r\n\r\n",
-      accept);
+                          "Sec-WebSocket-Accept: %s\r\n\r\n%s",
+      accept, extra ? extra : "");
   n = g_socket_send (conn, resp, strlen (resp), NULL, NULL);
   g_free (resp);
   g_free (accept);
@@ -1659,7 +1665,9 @@ hostile_thread (gpointer data)
   chunk = g_malloc (MAX (chunk_len, h->limit + 1));
   memset (chunk, 'x', MAX (chunk_len, h->limit + 1));
   conn = g_socket_accept (h->listener, h->cancel, NULL);
-  if (!conn || !raw_upgrade (conn, h->cancel))
+  if (!conn ||
+      !raw_upgrade_full (conn, h->cancel, h->mode == HOSTILE_BAD_ACCEPT,
+          h->mode == HOSTILE_HEAD_AND_FRAME ? "\x81\x05hello" : NULL))
     goto out;
   g_socket_set_timeout (conn, 20);
   if (h->mode == HOSTILE_FLOOD) {
@@ -1670,7 +1678,7 @@ hostile_thread (gpointer data)
         break;
       hostile_poll_close (h, conn, in);
     }
-  } else {
+  } else if (h->mode == HOSTILE_EXACT) {
     gsize third = h->limit / 3;
 
     if (send_frame (h, conn, FALSE, 0x2, chunk, third) &&
@@ -1799,6 +1807,42 @@ GST_START_TEST (test_endless_message_closed_1009)
       "%s", p->error ? p->error->message : "no error");
   fail_unless_equals_uint64 (
       gst_sensor_ws_client_get_oversized_count (client), 1);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  hostile_free (h);
+}
+
+GST_END_TEST;
+
+/* Frames that come in the same read as the 101 are not lost; a wrong
+ * Sec-WebSocket-Accept is refused. */
+GST_START_TEST (test_upgrade_by_hand)
+{
+  Hostile *h = hostile_new (HOSTILE_HEAD_AND_FRAME, 0, 0);
+  Probe *p = probe_new ();
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+
+  PROBE_WAIT (p, p->messages == 1);
+  fail_unless (bytes_equal_str (p->payloads->pdata[0], "hello"));
+  fail_unless_equals_int (
+      g_array_index (p->types, gint, 0), SOUP_WEBSOCKET_DATA_TEXT);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  hostile_free (h);
+
+  h = hostile_new (HOSTILE_BAD_ACCEPT, 0, 0);
+  p = probe_new ();
+  uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
+  client = start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->gave_up == 1);
+  fail_unless_equals_int (p->opened, 0);
+  fail_unless_equals_int (p->http_status, 0);
+  fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
+                   SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE),
+      "%s", p->error ? p->error->message : "no error");
   gst_sensor_ws_client_free (client);
   g_free (uri);
   probe_free (p);
@@ -2409,6 +2453,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_max_incoming_payload);
   tcase_add_test (tc, test_endless_message_closed_1009);
   tcase_add_test (tc, test_message_at_limit);
+  tcase_add_test (tc, test_upgrade_by_hand);
   tcase_add_test (tc, test_free_inside_callback);
   tcase_add_test (tc, test_send_from_threads);
   tcase_add_test (tc, test_restart_after_give_up);
