@@ -58,6 +58,7 @@ static const GstSensorNetPropsDefaults net_defaults = {
   10,
   0,
   "Connect, upgrade and AsyncAPI fetch timeout in seconds (0 = none)",
+  DEFAULT_MAX_MESSAGE,
 };
 
 enum {
@@ -159,6 +160,7 @@ struct _GstHeliosSrc
   guint64 device_errors;
   guint64 notices;
   guint64 reconnects;
+  guint64 oversized; /* messages over max-message-size (closed 1009) */
   guint64 format_changes;
 
   /* streaming thread */
@@ -566,6 +568,8 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
 
   g_mutex_lock (&self->lock);
   self->connected = FALSE;
+  if (g_error_matches (info->error, SOUP_WEBSOCKET_ERROR, 1009))
+    self->oversized++;
   finished = self->finished;
   g_mutex_unlock (&self->lock);
 
@@ -971,7 +975,6 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   gst_sensor_ws_config_init (&config);
   config.uri = g_strdup (self->uri);
   gst_sensor_net_props_apply (&self->net, &config);
-  config.max_incoming_payload = DEFAULT_MAX_MESSAGE;
   self->client = gst_sensor_ws_client_new (&config, &ws_callbacks, self, NULL);
   gst_sensor_ws_config_clear (&config);
   g_mutex_lock (&self->client_lock);
@@ -1200,7 +1203,8 @@ make_stats (GstHeliosSrc *self)
       "skipped-frames", G_TYPE_UINT64, self->skipped_frames, "device-errors",
       G_TYPE_UINT64, self->device_errors, "notices", G_TYPE_UINT64,
       self->notices, "reconnects", G_TYPE_UINT64, self->reconnects,
-      "format-changes", G_TYPE_UINT64, self->format_changes, NULL);
+      "format-changes", G_TYPE_UINT64, self->format_changes,
+      "oversized-messages", G_TYPE_UINT64, self->oversized, NULL);
   g_mutex_unlock (&self->lock);
   return s;
 }

@@ -32,6 +32,7 @@ gst_plexus_settings_init (GstPlexusSettings *s)
   memset (s, 0, sizeof (*s));
   s->location = g_strdup (GST_PLEXUS_DEFAULT_LOCATION);
   gst_sensor_net_props_init (&s->net, NULL);
+  s->net.max_message_size = SOCKET_MAX_PAYLOAD;
   s->data_timeout_s = DEFAULT_DATA_TIMEOUT;
 }
 
@@ -72,6 +73,7 @@ gst_plexus_install_properties (
     GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT,
     0,
     NULL,
+    SOCKET_MAX_PAYLOAD,
   };
 
   g_object_class_install_property (klass, GST_PLEXUS_PROP_LOCATION,
@@ -444,6 +446,8 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   c->last_http_status = info->http_status;
   g_free (c->last_error);
   c->last_error = info->error ? g_strdup (info->error->message) : NULL;
+  if (g_error_matches (info->error, SOUP_WEBSOCKET_ERROR, 1009))
+    c->oversized++; /* over max-message-size: closed */
   if (c->ended) {
     g_mutex_unlock (&c->lock);
     return GST_SENSOR_WS_CLOSE_STOP;
@@ -633,7 +637,6 @@ gst_plexus_connection_start (GstPlexusConnection *c)
   config.auth = GST_SENSOR_WS_AUTH_NONE; /* the key goes in a frame */
   config.backoff_initial_s = 1.0;
   gst_sensor_net_props_apply (&c->settings.net, &config);
-  config.max_incoming_payload = SOCKET_MAX_PAYLOAD;
   c->client = gst_sensor_ws_client_new (&config, &callbacks, c, NULL);
   gst_sensor_ws_config_clear (&config);
 

@@ -157,6 +157,7 @@ struct _GstRaehSink
   /* stats */
   guint64 frames_sent, bytes_sent, frames_dropped;
   guint reconnects;
+  guint64 oversized; /* messages over max-message-size (closed 1009) */
   guint sessions;
   gint last_close_code;
   gchar *last_close_reason;
@@ -528,6 +529,8 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   gboolean had_session, stopping;
 
   g_mutex_lock (&self->lock);
+  if (g_error_matches (info->error, SOUP_WEBSOCKET_ERROR, 1009))
+    self->oversized++;
   cancel_handshake_timer_locked (self);
   had_session = self->manifest != NULL;
   if (self->manifest)
@@ -1224,7 +1227,6 @@ start_session (GstRaehSink *self)
   config.auth_query_name = g_strdup ("api_key");
   config.secret = g_strdup (self->api_key);
   gst_sensor_net_props_apply (&self->net, &config);
-  config.max_incoming_payload = 1024 * 1024;
   timeout = self->net.timeout;
   GST_OBJECT_UNLOCK (self);
   config.uri = build_uri (self);
@@ -1403,7 +1405,8 @@ make_stats (GstRaehSink *self)
       G_TYPE_BOOLEAN, self->state == CONN_READY, "session-id", G_TYPE_STRING,
       self->manifest ? self->manifest->session_id : NULL, "last-close-code",
       G_TYPE_INT, self->last_close_code, "last-close-reason", G_TYPE_STRING,
-      self->last_close_reason, NULL);
+      self->last_close_reason, "oversized-messages", G_TYPE_UINT64,
+      self->oversized, NULL);
   g_mutex_unlock (&self->lock);
   return s;
 }

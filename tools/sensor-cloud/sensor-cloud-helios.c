@@ -18,6 +18,7 @@
 #include <string.h>
 #include <turbojpeg.h>
 #include <gst/helios/helios.h>
+#include <gst/net/sensor-ws-limit-stream.h>
 #include <gst/sensor/sensor-json.h>
 
 #include "sensor-cloud.h"
@@ -812,8 +813,8 @@ helios_start (SensorCloud *cloud, GError **error)
   }
   hc.server = soup_server_new ("server-header", "sensor-cloud-helios", NULL);
   soup_server_add_early_handler (hc.server, "/v1/ws", early_cb, NULL, NULL);
-  soup_server_add_websocket_handler (
-      hc.server, "/v1/ws", NULL, NULL, websocket_cb, NULL, NULL);
+  gst_sensor_ws_server_add_handler (hc.server, "/v1/ws", NULL, NULL,
+      SENSOR_CLOUD_WS_MAX_MESSAGE, websocket_cb, NULL, NULL);
   soup_server_add_handler (
       hc.server, "/v1/asyncapi.json", asyncapi_cb, NULL, NULL);
   soup_server_add_handler (

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 #include <gst/raeh/raeh.h>
+#include <gst/net/sensor-ws-limit-stream.h>
 
 #include "sensor-cloud.h"
 
@@ -497,8 +498,6 @@ on_ingest (SoupServer *server, SoupServerMessage *msg, const char *path,
     close_with (old->conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
         "replaced by a newer session of the same device");
 
-  soup_websocket_connection_set_max_incoming_payload_size (conn,
-      GST_RAEH_FRAME_HEADER_SIZE + (gsize) GST_RAEH_FRAME_MAX_SAMPLES * 4 * 64);
   g_signal_connect (conn, "message", G_CALLBACK (on_ingest_message), s);
   g_signal_connect (conn, "closed", G_CALLBACK (on_ingest_closed), s);
   handshake = gst_raeh_manifest_serialise (s->manifest);
@@ -645,10 +644,13 @@ raeh_start (SensorCloud *cloud, GError **error)
   }
   if (opt_hr_window < 2)
     opt_hr_window = 2;
-  soup_server_add_websocket_handler (
-      cloud->http, "/stream/ingest", NULL, NULL, on_ingest, NULL, NULL);
-  soup_server_add_websocket_handler (
-      cloud->http, "/stream/subscribe", NULL, NULL, on_subscribe, NULL, NULL);
+  /* whole messages: the largest frame a device may send; subscribers send
+   * nothing big (libsoup's default frame limit) */
+  gst_sensor_ws_server_add_handler (cloud->http, "/stream/ingest", NULL, NULL,
+      GST_RAEH_FRAME_HEADER_SIZE + (gsize) GST_RAEH_FRAME_MAX_SAMPLES * 4 * 64,
+      on_ingest, NULL, NULL);
+  gst_sensor_ws_server_add_handler (cloud->http, "/stream/subscribe", NULL,
+      NULL, SENSOR_CLOUD_WS_MAX_MESSAGE, on_subscribe, NULL, NULL);
   raeh->hr_timer = g_timeout_add (HR_INTERVAL_MS, on_hr_tick, NULL);
   return TRUE;
 }

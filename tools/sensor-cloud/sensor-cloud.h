@@ -36,6 +36,11 @@ typedef struct
   void (*stop) (SensorCloud *cloud);
 } SensorCloudPart;
 
+/* The largest message a WebSocket client may send to an endpoint that
+ * expects only small ones (libsoup's default frame limit, now applied to
+ * whole messages): a bigger one closes the connection with 1009. */
+#define SENSOR_CLOUD_WS_MAX_MESSAGE (128 * 1024)
+
 /* Prints {"part": "...", "port": N} on stdout, one line, flushed, so that
  * scripts and tests can find ephemeral ports. */
 void sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port);

@@ -18,7 +18,16 @@ static const GstSensorNetPropsDefaults common_defaults = {
   GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT,
   0,
   NULL,
+  GST_SENSOR_NET_PROPS_DEFAULT_MAX_MESSAGE_SIZE,
 };
+
+static guint
+default_max_message_size (const GstSensorNetPropsDefaults *defaults)
+{
+  return defaults->max_message_size ?
+      defaults->max_message_size :
+      GST_SENSOR_NET_PROPS_DEFAULT_MAX_MESSAGE_SIZE;
+}
 
 void
 gst_sensor_net_props_install (GObjectClass *klass, guint first_prop_id,
@@ -74,6 +83,14 @@ gst_sensor_net_props_install (GObjectClass *klass, guint first_prop_id,
       first_prop_id + GST_SENSOR_NET_PROP_CA_FILE,
       g_param_spec_string ("ca-file", "CA file",
           "PEM file of extra CA certificates to trust (wss://)", NULL, rw));
+  g_object_class_install_property (klass,
+      first_prop_id + GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE,
+      g_param_spec_uint ("max-message-size", "Max message size",
+          "Largest message accepted from the server in bytes, however many "
+          "WebSocket frames it comes in; a bigger one closes the connection "
+          "with 1009 (counted as oversized-messages in stats) and reconnects",
+          1024, GST_SENSOR_NET_PROPS_MAX_MESSAGE_SIZE_MAX,
+          default_max_message_size (defaults), rw));
 }
 
 void
@@ -91,6 +108,7 @@ gst_sensor_net_props_init (
   props->pong_timeout = GST_SENSOR_NET_PROPS_DEFAULT_PONG_TIMEOUT;
   props->tls_strict = GST_SENSOR_NET_PROPS_DEFAULT_TLS_STRICT;
   props->ca_file = NULL;
+  props->max_message_size = default_max_message_size (defaults);
 }
 
 void
@@ -140,6 +158,9 @@ gst_sensor_net_props_set_property (GstSensorNetProps *props,
       g_free (props->ca_file);
       props->ca_file = g_value_dup_string (value);
       break;
+    case GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE:
+      props->max_message_size = g_value_get_uint (value);
+      break;
     default:
       return FALSE;
   }
@@ -178,6 +199,9 @@ gst_sensor_net_props_get_property (const GstSensorNetProps *props,
     case GST_SENSOR_NET_PROP_CA_FILE:
       g_value_set_string (value, props->ca_file);
       break;
+    case GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE:
+      g_value_set_uint (value, props->max_message_size);
+      break;
     default:
       return FALSE;
   }
@@ -197,4 +221,5 @@ gst_sensor_net_props_apply (
   config->tls_strict = props->tls_strict;
   g_free (config->ca_file);
   config->ca_file = g_strdup (props->ca_file);
+  config->max_message_size = props->max_message_size;
 }

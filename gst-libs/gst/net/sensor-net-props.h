@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  *
  * The WebSocket-client settings every network element exposes as
  * properties (timeout, retries, retry-backoff-factor, retry-backoff-max,
- * keepalive-interval, pong-timeout, tls-strict, ca-file), with one set of
+ * keepalive-interval, pong-timeout, tls-strict, ca-file, max-message-size),
+ * with one set of
  * blurbs and defaults. The element keeps the struct in its instance,
  * protected by its object lock, and copies it into a #GstSensorWsConfig with
  * gst_sensor_net_props_apply() when it connects.
@@ -28,6 +29,7 @@ typedef struct
   guint pong_timeout;
   gboolean tls_strict;
   gchar *ca_file;
+  guint max_message_size; /* bytes, whole messages from the server */
 } GstSensorNetProps;
 
 /* Offsets from the first property id passed to install(); the properties
@@ -41,6 +43,7 @@ enum {
   GST_SENSOR_NET_PROP_PONG_TIMEOUT,
   GST_SENSOR_NET_PROP_TLS_STRICT,
   GST_SENSOR_NET_PROP_CA_FILE,
+  GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE,
   GST_SENSOR_NET_PROPS_N
 };
 
@@ -58,6 +61,8 @@ typedef struct
   guint timeout;              /* default of `timeout` (common: 10) */
   guint timeout_min;          /* lower bound of `timeout` (common: 0) */
   const gchar *timeout_blurb; /* NULL = the common blurb */
+  /* default of `max-message-size`; 0 = the common 1 MiB */
+  guint max_message_size;
 } GstSensorNetPropsDefaults;
 
 #define GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT 10
@@ -67,6 +72,8 @@ typedef struct
 #define GST_SENSOR_NET_PROPS_DEFAULT_KEEPALIVE_INTERVAL 15
 #define GST_SENSOR_NET_PROPS_DEFAULT_PONG_TIMEOUT 10
 #define GST_SENSOR_NET_PROPS_DEFAULT_TLS_STRICT TRUE
+#define GST_SENSOR_NET_PROPS_DEFAULT_MAX_MESSAGE_SIZE (1024 * 1024)
+#define GST_SENSOR_NET_PROPS_MAX_MESSAGE_SIZE_MAX (1024 * 1024 * 1024)
 
 /* Installs the properties at ids @first_prop_id + GST_SENSOR_NET_PROP_*,
  * readable, writable and GST_PARAM_MUTABLE_READY. */

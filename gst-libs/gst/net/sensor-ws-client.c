@@ -8,10 +8,9 @@
  * created, used and released on that thread only; public functions called
  * from other threads hand work over with sources attached to that context.
  *
- * Each client has its own SoupSession: sessions are cheap next to the
- * sockets, a WebSocket takes its connection out of the pool anyway (so a
- * shared session would share nothing useful), and per-client sessions keep
- * per-client TLS settings (CA file, strictness) and teardown independent.
+ * Each client makes its own TCP/TLS connection and HTTP upgrade (see "The
+ * upgrade, by hand") and runs a SoupWebsocketConnection over the
+ * whole-message limit of sensor-ws-limit-stream.c.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,6 +21,7 @@
 
 #include "sensor-backoff.h"
 #include "sensor-ws-client.h"
+#include "sensor-ws-limit-stream.h"
 
 GST_DEBUG_CATEGORY_STATIC (sensor_ws_debug);
 #define GST_CAT_DEFAULT sensor_ws_debug
@@ -313,14 +313,13 @@ struct _GstSensorWsClient
   GQueue outq; /* OutMessage, send order */
   gsize pending_bytes;
   gboolean flush_scheduled;
-  gchar *protocol; /* negotiated subprotocol of the last open */
+  gchar *protocol;   /* negotiated subprotocol of the last open */
+  guint64 oversized; /* messages over max_message_size */
 
   /* network thread only */
   gboolean active; /* started, not given up, not stopped */
-  SoupSession *session;
   GTlsDatabase *ca_db;
-  GCancellable *cancellable;
-  SoupMessage *msg;
+  GCancellable *cancellable; /* of the connect attempt in progress */
   gboolean timed_out;
   GSource *timeout_source;
   GSource *retry_source;
@@ -365,7 +364,6 @@ client_unref (gpointer data)
    * network thread that exited before running it leaves them here. */
   g_clear_object (&client->socket);
   g_clear_object (&client->conn);
-  g_clear_object (&client->session);
   g_clear_object (&client->ca_db);
   g_queue_clear_full (&client->outq, out_message_free);
   g_clear_error (&client->conn_error);
@@ -384,6 +382,14 @@ auth_query_name (GstSensorWsClient *client)
   return client->config.auth_query_name && *client->config.auth_query_name ?
       client->config.auth_query_name :
       "api_key";
+}
+
+static gsize
+max_message_size (GstSensorWsClient *client)
+{
+  return client->config.max_message_size ?
+      client->config.max_message_size :
+      GST_SENSOR_WS_DEFAULT_MAX_MESSAGE_SIZE;
 }
 
 /* Drops every query parameter named @name from an encoded query. */
@@ -892,18 +898,34 @@ on_stable (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The TCP socket of the connection being made, for corking batches:
- * libsoup reports it (under any TLS layer) when the TCP connect succeeds. */
+/* The peer sent a message over max_message_size (from an idle source, not
+ * from inside the read): drop the connection as a pong timeout does, with
+ * 1009, and report it. */
 static void
-on_network_event (SoupMessage *msg, GSocketClientEvent event,
-    GIOStream *connection, GstSensorWsClient *client)
+on_oversized (SoupWebsocketConnection *conn, guint64 size, gpointer data)
 {
-  if (event != G_SOCKET_CLIENT_CONNECTED ||
-      !G_IS_SOCKET_CONNECTION (connection))
+  GstSensorWsClient *client = data;
+  GError *error;
+  gchar *reason;
+
+  if (conn != client->conn)
     return;
-  g_clear_object (&client->socket);
-  client->socket = g_object_ref (
-      g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+  g_mutex_lock (&client->lock);
+  client->oversized++;
+  g_mutex_unlock (&client->lock);
+  reason = g_strdup_printf ("Message larger than %" G_GSIZE_FORMAT " bytes",
+      max_message_size (client));
+  error = g_error_new (SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG,
+      "%s from the server (%" G_GUINT64_FORMAT " bytes and more)", reason,
+      size);
+  GST_WARNING (
+      "client %u (%s): %s", client->id, client->log_uri, error->message);
+  g_clear_error (&client->conn_error);
+  conn = detach_connection (client);
+  bury_connection (conn, SOUP_WEBSOCKET_CLOSE_TOO_BIG, reason, NULL);
+  handle_closed (client, 0, "", 0, error);
+  g_error_free (error);
+  g_free (reason);
 }
 
 static void
@@ -915,9 +937,6 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
   client->unchecked_bytes = 0;
   track_live_object (conn);
   g_clear_error (&client->conn_error);
-  if (client->config.max_incoming_payload)
-    soup_websocket_connection_set_max_incoming_payload_size (
-        conn, client->config.max_incoming_payload);
   g_signal_connect (conn, "message", G_CALLBACK (on_ws_message), client);
   g_signal_connect (conn, "error", G_CALLBACK (on_ws_error), client);
   g_signal_connect (conn, "closed", G_CALLBACK (on_ws_closed), client);
@@ -953,51 +972,6 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
   }
 }
 
-static void
-on_connected (GObject *source, GAsyncResult *res, gpointer data)
-{
-  GstSensorWsClient *client = data;
-  SoupWebsocketConnection *conn;
-  GError *error = NULL;
-  guint status;
-
-  conn = soup_session_websocket_connect_finish (
-      SOUP_SESSION (source), res, &error);
-  if (client_is_stopping (client) || !client->active) {
-    /* stop() already cleaned up; just release what arrived late. */
-    if (conn)
-      bury_connection (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL, NULL);
-    g_clear_error (&error);
-    client_unref (client);
-    return;
-  }
-
-  clear_source (&client->timeout_source);
-  status = soup_message_get_status (client->msg);
-  g_clear_object (&client->msg);
-  g_clear_object (&client->cancellable);
-
-  if (conn) {
-    on_opened (client, conn);
-  } else {
-    if (client->timed_out &&
-        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      g_clear_error (&error);
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-          "No WebSocket handshake within %u s", client->config.timeout_s);
-    }
-    g_clear_object (&client->socket);
-    GST_WARNING ("client %u (%s): connect failed (HTTP status %u): %s",
-        client->id, client->log_uri, status, error->message);
-    handle_closed (client, 0, "",
-        (status >= 100 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) ? status :
-                                                                       0,
-        error);
-    g_error_free (error);
-  }
-  client_unref (client);
-}
-
 static gboolean
 on_connect_timeout (gpointer data)
 {
@@ -1011,92 +985,465 @@ on_connect_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_accept_certificate (SoupMessage *msg, GTlsCertificate *cert,
-    GTlsCertificateFlags errors, gpointer data)
+/* ---------------------------------------------------------------------- */
+/* The upgrade, by hand                                                    */
+/* ---------------------------------------------------------------------- */
+
+/* libsoup 3.2 gives no way to put a stream of ours under the connection
+ * soup_session_websocket_connect_async() makes, and the whole-message limit
+ * needs one, so the client makes the TCP/TLS connection and the HTTP/1.1
+ * upgrade itself (RFC 6455 section 4.1). No proxies, no extensions. */
+
+/* The response head is read into this much memory at most. */
+#define HEAD_MAX (16 * 1024)
+#define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+typedef struct
 {
-  GstSensorWsClient *client = data;
-  GSocketConnectable *identity;
-  GTlsCertificateFlags flags;
+  GstSensorWsClient *client;
+  GCancellable *cancellable; /* the attempt's; stale when replaced */
   GUri *uri;
+  GSocketClient *sock_client;
+  GSocketConnection *conn;
+  gchar *key;
+  gchar *request;
+  guint8 *head;
+  gsize head_len;
+} Handshake;
 
-  if (!client->config.tls_strict) {
-    GST_DEBUG ("client %u: accepting certificate (flags 0x%x), TLS is not "
-               "strict",
-        client->id, errors);
-    return TRUE;
+/* accept-certificate on the TLS connection: the client's TLS settings. */
+typedef struct
+{
+  guint id;
+  gboolean strict;
+  GTlsDatabase *ca_db;
+  gchar *ca_file;
+} TlsCheck;
+
+static void
+tls_check_free (gpointer data, GClosure *closure)
+{
+  TlsCheck *check = data;
+
+  g_clear_object (&check->ca_db);
+  g_free (check->ca_file);
+  g_free (check);
+}
+
+static void
+handshake_free (Handshake *hs)
+{
+  if (hs->request) {
+    /* it holds the secret */
+    memset (hs->request, 0, strlen (hs->request));
+    g_free (hs->request);
   }
-  if (!client->ca_db)
-    return FALSE;
+  g_clear_object (&hs->conn);
+  g_clear_object (&hs->sock_client);
+  g_clear_object (&hs->cancellable);
+  g_clear_pointer (&hs->uri, g_uri_unref);
+  g_free (hs->key);
+  g_free (hs->head);
+  client_unref (hs->client);
+  g_free (hs);
+}
 
-  /* The system store refused it; try the extra CA bundle. */
-  uri = soup_message_get_uri (msg);
-  identity = g_network_address_new (g_uri_get_host (uri),
-      g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443);
-  flags = g_tls_database_verify_chain (client->ca_db, cert,
-      G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, NULL,
-      G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
-  g_object_unref (identity);
-  GST_DEBUG ("client %u: certificate against %s: flags 0x%x", client->id,
-      client->config.ca_file, flags);
-  return flags == 0;
+/* FALSE when stop() or a newer attempt made this one obsolete. */
+static gboolean
+handshake_is_current (Handshake *hs)
+{
+  GstSensorWsClient *client = hs->client;
+
+  return !client_is_stopping (client) && client->active &&
+      client->cancellable == hs->cancellable;
+}
+
+static void
+handshake_failed (Handshake *hs, GError *error, guint http_status)
+{
+  GstSensorWsClient *client = hs->client;
+
+  client_ref (client);
+  clear_source (&client->timeout_source);
+  g_clear_object (&client->cancellable);
+  if (client->timed_out &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_clear_error (&error);
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+        "No WebSocket handshake within %u s", client->config.timeout_s);
+  }
+  GST_WARNING ("client %u (%s): connect failed (HTTP status %u): %s",
+      client->id, client->log_uri, http_status, error->message);
+  handshake_free (hs);
+  handle_closed (client, 0, "", http_status, error);
+  g_error_free (error);
+  client_unref (client);
 }
 
 static gboolean
-ensure_session (GstSensorWsClient *client, GError **error)
+on_accept_certificate (GTlsConnection *conn, GTlsCertificate *cert,
+    GTlsCertificateFlags errors, gpointer data)
 {
-  if (client->session)
-    return TRUE;
+  TlsCheck *check = data;
+  GSocketConnectable *identity;
+  GTlsCertificateFlags flags;
 
+  if (!check->strict) {
+    GST_DEBUG ("client %u: accepting certificate (flags 0x%x), TLS is not "
+               "strict",
+        check->id, errors);
+    return TRUE;
+  }
+  if (!check->ca_db)
+    return FALSE;
+
+  /* The system store refused it; try the extra CA bundle. */
+  identity = g_tls_client_connection_get_server_identity (
+      G_TLS_CLIENT_CONNECTION (conn));
+  flags = g_tls_database_verify_chain (check->ca_db, cert,
+      G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, NULL,
+      G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+  GST_DEBUG ("client %u: certificate against %s: flags 0x%x", check->id,
+      check->ca_file, flags);
+  return flags == 0;
+}
+
+static void
+on_socket_event (GSocketClient *sc, GSocketClientEvent event,
+    GSocketConnectable *connectable, GIOStream *connection, gpointer data)
+{
+  Handshake *hs = data;
+  GstSensorWsClient *client = hs->client;
+  TlsCheck *check;
+
+  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKING ||
+      !G_IS_TLS_CLIENT_CONNECTION (connection) ||
+      (client->config.tls_strict && !client->ca_db))
+    return;
+  check = g_new0 (TlsCheck, 1);
+  check->id = client->id;
+  check->strict = client->config.tls_strict;
+  check->ca_db = client->ca_db ? g_object_ref (client->ca_db) : NULL;
+  check->ca_file = g_strdup (client->config.ca_file);
+  g_signal_connect_data (connection, "accept-certificate",
+      G_CALLBACK (on_accept_certificate), check, tls_check_free, 0);
+}
+
+static gboolean
+ensure_ca_db (GstSensorWsClient *client, GError **error)
+{
   if (client->config.ca_file && !client->ca_db) {
     client->ca_db = g_tls_file_database_new (client->config.ca_file, error);
     if (!client->ca_db)
       return FALSE;
   }
-  client->session = soup_session_new_with_options (
-      "user-agent", "gst-plugins-sensor/" VERSION, NULL);
-  track_live_object (client->session);
   return TRUE;
 }
 
-static void
-add_request_headers (GstSensorWsClient *client, SoupMessage *msg)
+static gboolean
+uri_is_tls (GUri *uri)
 {
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  return g_strcmp0 (g_uri_get_scheme (uri), "wss") == 0 ||
+      g_strcmp0 (g_uri_get_scheme (uri), "https") == 0;
+}
+
+/* A header value or name that would end the line early is not sent. */
+static gboolean
+header_is_clean (const gchar *s)
+{
+  return strpbrk (s, "\r\n") == NULL;
+}
+
+static gchar *
+build_request (GstSensorWsClient *client, Handshake *hs)
+{
+  GUri *uri = hs->uri;
+  /* sized once: a reallocation would leave a copy of the secret behind */
+  GString *req = g_string_sized_new (
+      4096 + (client->config.secret ? 2 * strlen (client->config.secret) : 0));
+  const gchar *path = g_uri_get_path (uri), *query = g_uri_get_query (uri);
+  const gchar *host = g_uri_get_host (uri);
+  gint port = g_uri_get_port (uri);
+  guint8 nonce[16];
   gchar **h;
+  guint i;
 
-  if (client->config.auth == GST_SENSOR_WS_AUTH_HEADER &&
-      client->config.secret) {
-    gchar *value = g_strconcat ("Bearer ", client->config.secret, NULL);
+  for (i = 0; i < sizeof (nonce); i += 4) {
+    guint32 r = g_random_int ();
 
-    soup_message_headers_replace (headers, "Authorization", value);
-    memset (value, 0, strlen (value));
-    g_free (value);
+    memcpy (nonce + i, &r, 4);
   }
+  hs->key = g_base64_encode (nonce, sizeof (nonce));
+
+  g_string_append_printf (req, "GET %s%s%s HTTP/1.1\r\n",
+      path && *path ? path : "/", query ? "?" : "", query ? query : "");
+  g_string_append_printf (req, "Host: %s%s%s", strchr (host, ':') ? "[" : "",
+      host, strchr (host, ':') ? "]" : "");
+  if (port > 0 && port != (uri_is_tls (uri) ? 443 : 80))
+    g_string_append_printf (req, ":%d", port);
+  g_string_append_printf (req,
+      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
+      "User-Agent: gst-plugins-sensor/" VERSION "\r\n",
+      hs->key);
+  if (client->config.protocols && client->config.protocols[0]) {
+    gchar *list = g_strjoinv (", ", client->config.protocols);
+
+    if (header_is_clean (list))
+      g_string_append_printf (req, "Sec-WebSocket-Protocol: %s\r\n", list);
+    g_free (list);
+  }
+  if (client->config.auth == GST_SENSOR_WS_AUTH_HEADER &&
+      client->config.secret && header_is_clean (client->config.secret))
+    g_string_append_printf (
+        req, "Authorization: Bearer %s\r\n", client->config.secret);
   for (h = client->config.extra_headers; h && *h; h++) {
     const gchar *colon = strchr (*h, ':');
     gchar *name, *value;
 
-    if (!colon || colon == *h) {
-      GST_WARNING (
-          "client %u: ignoring malformed header (no \"Name:\")", client->id);
+    if (!colon || colon == *h || !header_is_clean (*h)) {
+      GST_WARNING ("client %u: ignoring malformed header (no \"Name:\" or a "
+                   "line break)",
+          client->id);
       continue;
     }
     name = g_strstrip (g_strndup (*h, colon - *h));
     value = g_strstrip (g_strdup (colon + 1));
-    soup_message_headers_append (headers, name, value);
+    if (*name && !strpbrk (name, " \t"))
+      g_string_append_printf (req, "%s: %s\r\n", name, value);
     g_free (name);
     g_free (value);
   }
+  g_string_append (req, "\r\n");
+  return g_string_free (req, FALSE);
+}
+
+static GError *
+bad_handshake (const gchar *why)
+{
+  return g_error_new (SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE,
+      "Server rejected WebSocket "
+      "handshake: %s",
+      why);
+}
+
+/* The 101 response: checks as RFC 6455 section 4.1 asks. NULL when fine. */
+static GError *
+check_response (GstSensorWsClient *client, Handshake *hs,
+    SoupMessageHeaders *headers, const gchar **protocol)
+{
+  const gchar *accept, *proto;
+  GChecksum *sha;
+  guint8 digest[20];
+  gsize dlen = sizeof (digest);
+  gchar *expected;
+  gboolean ok;
+
+  if (!soup_message_headers_header_equals (headers, "Upgrade", "websocket"))
+    return bad_handshake ("no Upgrade: websocket");
+  if (!soup_message_headers_header_contains (headers, "Connection", "upgrade"))
+    return bad_handshake ("no Connection: Upgrade");
+  accept = soup_message_headers_get_one (headers, "Sec-WebSocket-Accept");
+  sha = g_checksum_new (G_CHECKSUM_SHA1);
+  g_checksum_update (sha, (const guchar *) hs->key, -1);
+  g_checksum_update (sha, (const guchar *) WS_GUID, -1);
+  g_checksum_get_digest (sha, digest, &dlen);
+  g_checksum_free (sha);
+  expected = g_base64_encode (digest, dlen);
+  ok = accept != NULL;
+  if (ok) {
+    gchar *trimmed = g_strstrip (g_strdup (accept));
+
+    ok = g_str_equal (trimmed, expected);
+    g_free (trimmed);
+  }
+  g_free (expected);
+  if (!ok)
+    return bad_handshake ("wrong Sec-WebSocket-Accept");
+  if (soup_message_headers_get_one (headers, "Sec-WebSocket-Extensions"))
+    return bad_handshake ("an extension was not offered");
+  proto = soup_message_headers_get_one (headers, "Sec-WebSocket-Protocol");
+  if (proto &&
+      (!client->config.protocols ||
+          !g_strv_contains (
+              (const gchar *const *) client->config.protocols, proto)))
+    return bad_handshake ("a subprotocol was not offered");
+  *protocol = proto;
+  return NULL;
+}
+
+/* The head is complete (@end bytes): parse, check, open. */
+static void
+handshake_finish (Handshake *hs, gsize end)
+{
+  GstSensorWsClient *client = hs->client;
+  SoupMessageHeaders *headers =
+      soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  gchar *head = g_strndup ((const gchar *) hs->head, end);
+  const gchar *protocol = NULL;
+  SoupWebsocketConnection *conn;
+  GError *error;
+  GBytes *rest;
+  guint status = 0;
+
+  if (!soup_headers_parse_response (head, end, headers, NULL, &status, NULL)) {
+    error = g_error_new_literal (SOUP_WEBSOCKET_ERROR,
+        SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET, "Invalid HTTP response");
+    status = 0;
+  } else if (status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
+    error = g_error_new_literal (SOUP_WEBSOCKET_ERROR,
+        SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET,
+        "The server did not accept the WebSocket handshake.");
+  } else {
+    error = check_response (client, hs, headers, &protocol);
+    status = 0;
+  }
+  g_free (head);
+  if (error) {
+    soup_message_headers_unref (headers);
+    handshake_failed (hs, error, status);
+    return;
+  }
+
+  clear_source (&client->timeout_source);
+  g_clear_object (&client->cancellable);
+  g_clear_object (&client->socket);
+  client->socket = g_object_ref (g_socket_connection_get_socket (hs->conn));
+  /* bytes past the head are the first frames */
+  rest = g_bytes_new (hs->head + end, hs->head_len - end);
+  conn = gst_sensor_ws_connection_new (G_IO_STREAM (hs->conn), rest, hs->uri,
+      SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, protocol,
+      max_message_size (client), on_oversized, client_ref (client),
+      client_unref);
+  g_bytes_unref (rest);
+  soup_message_headers_unref (headers);
+  client_ref (client);
+  handshake_free (hs);
+  on_opened (client, conn);
+  client_unref (client);
+}
+
+static void read_head (Handshake *hs);
+
+/* The end of the head ("\r\n\r\n") at or after @from, or 0. */
+static gsize
+find_head_end (Handshake *hs, gsize from)
+{
+  gsize i;
+
+  for (i = from; i + 4 <= hs->head_len; i++)
+    if (memcmp (hs->head + i, "\r\n\r\n", 4) == 0)
+      return i + 4;
+  return 0;
+}
+
+static void
+on_head_read (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Handshake *hs = data;
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
+  gsize before = hs->head_len, end;
+
+  if (!handshake_is_current (hs)) {
+    g_clear_error (&error);
+    handshake_free (hs);
+    return;
+  }
+  if (n < 0) {
+    handshake_failed (hs, error, 0);
+    return;
+  }
+  if (n == 0) {
+    handshake_failed (hs,
+        g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+            "Connection closed during the WebSocket handshake"),
+        0);
+    return;
+  }
+  hs->head_len += n;
+  end = find_head_end (hs, before >= 3 ? before - 3 : 0);
+  if (end) {
+    handshake_finish (hs, end);
+  } else if (hs->head_len == HEAD_MAX) {
+    handshake_failed (hs,
+        g_error_new (SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE,
+            "HTTP response head larger than %u bytes", HEAD_MAX),
+        0);
+  } else {
+    read_head (hs);
+  }
+}
+
+static void
+read_head (Handshake *hs)
+{
+  g_input_stream_read_async (
+      g_io_stream_get_input_stream (G_IO_STREAM (hs->conn)),
+      hs->head + hs->head_len, HEAD_MAX - hs->head_len, G_PRIORITY_DEFAULT,
+      hs->cancellable, on_head_read, hs);
+}
+
+static void
+on_request_written (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Handshake *hs = data;
+  GError *error = NULL;
+  gboolean ok = g_output_stream_write_all_finish (
+      G_OUTPUT_STREAM (source), res, NULL, &error);
+
+  memset (hs->request, 0, strlen (hs->request));
+  g_clear_pointer (&hs->request, g_free);
+  if (!handshake_is_current (hs)) {
+    g_clear_error (&error);
+    handshake_free (hs);
+    return;
+  }
+  if (!ok) {
+    handshake_failed (hs, error, 0);
+    return;
+  }
+  hs->head = g_malloc (HEAD_MAX);
+  read_head (hs);
+}
+
+static void
+on_tcp_connected (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Handshake *hs = data;
+  GError *error = NULL;
+  GSocketConnection *conn =
+      g_socket_client_connect_finish (G_SOCKET_CLIENT (source), res, &error);
+
+  g_signal_handlers_disconnect_by_data (source, hs);
+  if (!handshake_is_current (hs)) {
+    g_clear_object (&conn);
+    g_clear_error (&error);
+    handshake_free (hs);
+    return;
+  }
+  if (!conn) {
+    handshake_failed (hs, error, 0);
+    return;
+  }
+  hs->conn = conn;
+  hs->request = build_request (hs->client, hs);
+  g_output_stream_write_all_async (
+      g_io_stream_get_output_stream (G_IO_STREAM (conn)), hs->request,
+      strlen (hs->request), G_PRIORITY_DEFAULT, hs->cancellable,
+      on_request_written, hs);
 }
 
 static void
 connect_attempt (GstSensorWsClient *client)
 {
   GError *error = NULL;
+  GSocketConnectable *address;
+  Handshake *hs;
   GUri *uri;
+  gint port;
 
-  if (!ensure_session (client, &error)) {
+  if (!ensure_ca_db (client, &error)) {
     GST_WARNING (
         "client %u: cannot load CA file: %s", client->id, error->message);
     handle_closed (client, 0, "", 0, error);
@@ -1112,23 +1459,28 @@ connect_attempt (GstSensorWsClient *client)
 
   GST_DEBUG ("client %u: connecting to %s (auth %d)", client->id,
       client->log_uri, client->config.auth);
-  client->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  g_uri_unref (uri);
-  add_request_headers (client, client->msg);
-  g_signal_connect (
-      client->msg, "network-event", G_CALLBACK (on_network_event), client);
-  if (!client->config.tls_strict || client->ca_db)
-    g_signal_connect (client->msg, "accept-certificate",
-        G_CALLBACK (on_accept_certificate), client);
-
   client->cancellable = g_cancellable_new ();
   client->timed_out = FALSE;
   if (client->config.timeout_s)
     client->timeout_source = attach_timeout (
         client->config.timeout_s * 1000, on_connect_timeout, client);
-  soup_session_websocket_connect_async (client->session, client->msg, NULL,
-      client->config.protocols, G_PRIORITY_DEFAULT, client->cancellable,
-      on_connected, client_ref (client));
+
+  hs = g_new0 (Handshake, 1);
+  hs->client = client_ref (client);
+  hs->cancellable = g_object_ref (client->cancellable);
+  hs->uri = uri;
+  hs->sock_client = g_socket_client_new ();
+  track_live_object (hs->sock_client);
+  /* the hand-made upgrade speaks to the server itself: no proxy */
+  g_socket_client_set_enable_proxy (hs->sock_client, FALSE);
+  g_socket_client_set_tls (hs->sock_client, uri_is_tls (uri));
+  g_signal_connect (hs->sock_client, "event", G_CALLBACK (on_socket_event), hs);
+  port = g_uri_get_port (uri);
+  address = g_network_address_new (
+      g_uri_get_host (uri), port > 0 ? port : (uri_is_tls (uri) ? 443 : 80));
+  g_socket_client_connect_async (
+      hs->sock_client, address, hs->cancellable, on_tcp_connected, hs);
+  g_object_unref (address);
 }
 
 static gboolean
@@ -1164,10 +1516,8 @@ teardown (GstSensorWsClient *client, gushort code, const gchar *reason)
   if (client->cancellable)
     g_cancellable_cancel (client->cancellable);
   g_clear_object (&client->cancellable);
-  g_clear_object (&client->msg);
   g_clear_error (&client->conn_error);
   conn = detach_connection (client);
-  g_clear_object (&client->session);
   g_clear_object (&client->ca_db);
   if (conn)
     bury_connection (conn, code, reason, client);
@@ -1530,4 +1880,17 @@ gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client)
   protocol = client->connected ? g_strdup (client->protocol) : NULL;
   g_mutex_unlock (&client->lock);
   return protocol;
+}
+
+guint64
+gst_sensor_ws_client_get_oversized_count (GstSensorWsClient *client)
+{
+  guint64 count;
+
+  g_return_val_if_fail (client != NULL, 0);
+
+  g_mutex_lock (&client->lock);
+  count = client->oversized;
+  g_mutex_unlock (&client->lock);
+  return count;
 }

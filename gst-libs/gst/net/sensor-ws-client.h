@@ -47,7 +47,11 @@ typedef struct
   guint pong_timeout_s;       /* close + reconnect when no pong; 0 = off */
   gboolean tls_strict;        /* verify certificates (default TRUE) */
   gchar *ca_file;             /* extra CA bundle, or NULL for system */
-  gsize max_incoming_payload; /* bytes; 0 = libsoup default */
+  /* Largest message accepted from the peer, in bytes, however many
+   * frames it comes in (0 = GST_SENSOR_WS_DEFAULT_MAX_MESSAGE_SIZE, 1 MiB).
+   * A bigger one is discarded and the connection closed with 1009; the
+   * closed callback gets SOUP_WEBSOCKET_ERROR / 1009. */
+  gsize max_message_size;
   /* Added after the first version of this header: */
   gdouble backoff_jitter; /* 0..1 fraction of each delay; default 0.1 */
   /* A connection that stays open this long resets the backoff (and the
@@ -148,6 +152,10 @@ gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient *client);
 /* Added: the subprotocol the server chose from config->protocols, or NULL
  * (none chosen, or not connected). Any thread; g_free() the result. */
 gchar *gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client);
+
+/* Added: messages from the peer that went over max_message_size (each
+ * closed its connection with 1009), over the client's life. Any thread. */
+guint64 gst_sensor_ws_client_get_oversized_count (GstSensorWsClient *client);
 
 /* The shared network thread's context, for timers that must run beside the
  * client's callbacks. The reference is the caller's. */

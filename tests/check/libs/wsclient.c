@@ -127,6 +127,13 @@ forbidden_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
   soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
 }
 
+static void
+unauthorized_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+}
+
 static gpointer
 server_thread (gpointer data)
 {
@@ -149,6 +156,8 @@ server_thread (gpointer data)
   soup_server_add_websocket_handler (
       ts->server, "/close1011", NULL, NULL, ws_close_1011_cb, ts, NULL);
   soup_server_add_handler (ts->server, "/forbidden", forbidden_cb, ts, NULL);
+  soup_server_add_handler (
+      ts->server, "/unauthorized", unauthorized_cb, ts, NULL);
   /* Our own socket: GSocket's default listen backlog of 10 would drop the
    * SYNs of many clients connecting at once (1 s SYN retries). */
   lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -882,6 +891,36 @@ GST_START_TEST (test_upgrade_refused_403)
 
 GST_END_TEST;
 
+/* The status of a refused upgrade reaches the element as it did through
+ * libsoup's own upgrade: 401 and 404 (an unknown path). */
+GST_START_TEST (test_upgrade_refused_401_404)
+{
+  TestServer *ts = test_server_new ();
+  const gchar *paths[] = { "/unauthorized", "/nothing-here" };
+  const guint statuses[] = { 401, 404 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (paths); i++) {
+    Probe *p = probe_new ();
+    gchar *uri = test_server_uri (ts, paths[i]);
+    GstSensorWsClient *client = start_client (p, uri, NULL);
+
+    PROBE_WAIT (p, p->gave_up == 1);
+    fail_unless_equals_int (p->opened, 0);
+    fail_unless_equals_int (p->http_status, statuses[i]);
+    fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
+                     SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET),
+        "%s", p->error ? p->error->message : "no error");
+    fail_unless_equals_int (p->close_code, 0);
+    gst_sensor_ws_client_free (client);
+    g_free (uri);
+    probe_free (p);
+  }
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
 /* The kernel accepts the TCP connection (listen backlog) but nobody ever
  * reads the upgrade request. */
 GST_START_TEST (test_silent_server_times_out)
@@ -1424,7 +1463,7 @@ GST_START_TEST (test_max_incoming_payload)
   GBytes *small, *big;
 
   config_for (&config, uri);
-  config.max_incoming_payload = 1000;
+  config.max_message_size = 1000;
   client = start_client (p, NULL, &config);
   gst_sensor_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
@@ -1445,6 +1484,411 @@ GST_START_TEST (test_max_incoming_payload)
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* Hostile raw server: frames written by hand                              */
+/* ---------------------------------------------------------------------- */
+
+typedef enum {
+  HOSTILE_FLOOD, /* a non-FIN frame, then continuation frames without end */
+  HOSTILE_EXACT, /* a message of exactly `limit` bytes in 3 frames, then one
+                  * frame of limit + 1 */
+  HOSTILE_HEAD_AND_FRAME, /* the 101 and a text frame in one write */
+  HOSTILE_BAD_ACCEPT,     /* a 101 with a wrong Sec-WebSocket-Accept */
+} HostileMode;
+
+typedef struct
+{
+  GSocket *listener;
+  guint port;
+  GThread *thread;
+  GCancellable *cancel;
+  HostileMode mode;
+  gsize limit;
+  guint64 target; /* FLOOD: stop after offering this much */
+
+  GMutex lock;
+  GCond cond;
+  guint64 offered;
+  gushort close_code; /* from the client's close frame */
+  gchar *close_reason;
+  gboolean done;
+} Hostile;
+
+/* Reads the upgrade request and answers 101 with the right accept key
+ * (or a wrong one), followed by @extra in the same write. */
+static gboolean
+raw_upgrade_full (GSocket *conn, GCancellable *cancel, gboolean bad_accept,
+    const gchar *extra)
+{
+  GString *req = g_string_new (NULL);
+  gchar buf[1024], *lower, *key, *end, *accept, *resp;
+  GChecksum *sha;
+  guint8 digest[20];
+  gsize dlen = sizeof (digest);
+  gssize n;
+
+  while (!strstr (req->str, "\r\n\r\n")) {
+    n = g_socket_receive (conn, buf, sizeof (buf), cancel, NULL);
+    if (n <= 0) {
+      g_string_free (req, TRUE);
+      return FALSE;
+    }
+    g_string_append_len (req, buf, n);
+  }
+  lower = g_ascii_strdown (req->str, -1);
+  key = strstr (lower, "sec-websocket-key:");
+  fail_unless (key != NULL);
+  key = req->str + (key - lower) + strlen ("sec-websocket-key:");
+  while (*key == ' ')
+    key++;
+  end = strstr (key, "\r\n");
+  key = g_strndup (key, end - key);
+  sha = g_checksum_new (G_CHECKSUM_SHA1);
+  g_checksum_update (sha, (const guchar *) key, -1);
+  g_checksum_update (
+      sha, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
+  g_checksum_get_digest (sha, digest, &dlen);
+  accept = g_base64_encode (digest, dlen);
+  if (bad_accept)
+    accept[0] = accept[0] == 'A' ? 'B' : 'A';
+  resp = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
+                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Accept: %s\r\n\r\n%s",
+      accept, extra ? extra : "");
+  n = g_socket_send (conn, resp, strlen (resp), NULL, NULL);
+  g_free (resp);
+  g_free (accept);
+  g_checksum_free (sha);
+  g_free (key);
+  g_free (lower);
+  g_string_free (req, TRUE);
+  return n > 0;
+}
+
+/* A frame header (server frames are not masked) into @hdr; its length. */
+static gsize
+frame_header (guint8 *hdr, gboolean fin, guint8 opcode, guint64 len)
+{
+  guint i;
+
+  hdr[0] = (fin ? 0x80 : 0) | opcode;
+  if (len < 126) {
+    hdr[1] = len;
+    return 2;
+  }
+  if (len <= G_MAXUINT16) {
+    hdr[1] = 126;
+    hdr[2] = len >> 8;
+    hdr[3] = len & 0xff;
+    return 4;
+  }
+  hdr[1] = 127;
+  for (i = 0; i < 8; i++)
+    hdr[2 + i] = (len >> (56 - 8 * i)) & 0xff;
+  return 10;
+}
+
+static gboolean
+send_frame (Hostile *h, GSocket *conn, gboolean fin, guint8 opcode,
+    const guint8 *payload, gsize len)
+{
+  guint8 hdr[10];
+  gsize hlen = frame_header (hdr, fin, opcode, len);
+  GOutputVector v[2] = { { hdr, hlen }, { payload, len } };
+  gsize total = hlen + len, sent = 0;
+
+  while (sent < total) {
+    gssize n;
+
+    if (sent >= hlen) {
+      n = g_socket_send (conn, (const gchar *) payload + (sent - hlen),
+          total - sent, NULL, NULL);
+    } else {
+      n = g_socket_send_message (conn, NULL, v, 2, NULL, 0, 0, NULL, NULL);
+      if (n > 0 && (gsize) n < hlen)
+        n = -1; /* never with a 10-byte header on a fresh socket */
+    }
+    if (n <= 0)
+      return FALSE;
+    sent += n;
+  }
+  g_mutex_lock (&h->lock);
+  h->offered += len;
+  g_mutex_unlock (&h->lock);
+  return TRUE;
+}
+
+/* Reads what the client sent without blocking; records its close frame. */
+static void
+hostile_poll_close (Hostile *h, GSocket *conn, GByteArray *in)
+{
+  guint8 buf[256];
+  gssize n;
+
+  while ((n = g_socket_receive_with_blocking (
+              conn, (gchar *) buf, sizeof (buf), FALSE, NULL, NULL)) > 0)
+    g_byte_array_append (in, buf, n);
+  /* client frames are masked: 0x88, 0x80 | len, mask[4], payload */
+  while (in->len >= 6) {
+    guint len = in->data[1] & 0x7f;
+    guint i;
+
+    if (in->len < 6 + len)
+      break;
+    for (i = 0; i < len; i++)
+      in->data[6 + i] ^= in->data[2 + (i % 4)];
+    if ((in->data[0] & 0x0f) == 0x08 && len >= 2) {
+      g_mutex_lock (&h->lock);
+      h->close_code = (in->data[6] << 8) | in->data[7];
+      g_free (h->close_reason);
+      h->close_reason = g_strndup ((gchar *) in->data + 8, len - 2);
+      g_cond_broadcast (&h->cond);
+      g_mutex_unlock (&h->lock);
+    }
+    g_byte_array_remove_range (in, 0, 6 + len);
+  }
+}
+
+static gpointer
+hostile_thread (gpointer data)
+{
+  Hostile *h = data;
+  GSocket *conn;
+  GByteArray *in = g_byte_array_new ();
+  guint8 *chunk;
+  gsize chunk_len = 60000;
+
+  chunk = g_malloc (MAX (chunk_len, h->limit + 1));
+  memset (chunk, 'x', MAX (chunk_len, h->limit + 1));
+  conn = g_socket_accept (h->listener, h->cancel, NULL);
+  if (!conn ||
+      !raw_upgrade_full (conn, h->cancel, h->mode == HOSTILE_BAD_ACCEPT,
+          h->mode == HOSTILE_HEAD_AND_FRAME ? "\x81\x05hello" : NULL))
+    goto out;
+  g_socket_set_timeout (conn, 20);
+  if (h->mode == HOSTILE_FLOOD) {
+    if (!send_frame (h, conn, FALSE, 0x2, chunk, 1024))
+      goto out;
+    while (h->offered < h->target && !g_cancellable_is_cancelled (h->cancel)) {
+      if (!send_frame (h, conn, FALSE, 0x0, chunk, chunk_len))
+        break;
+      hostile_poll_close (h, conn, in);
+    }
+  } else if (h->mode == HOSTILE_EXACT) {
+    gsize third = h->limit / 3;
+
+    if (send_frame (h, conn, FALSE, 0x2, chunk, third) &&
+        send_frame (h, conn, FALSE, 0x0, chunk, third) &&
+        send_frame (h, conn, TRUE, 0x0, chunk, h->limit - 2 * third))
+      send_frame (h, conn, TRUE, 0x2, chunk, h->limit + 1);
+  }
+  /* wait for the client's close frame (or its drop) */
+  {
+    gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+    while (h->close_code == 0 && g_get_monotonic_time () < end &&
+        !g_cancellable_is_cancelled (h->cancel)) {
+      hostile_poll_close (h, conn, in);
+      g_usleep (10000);
+    }
+  }
+out:
+  g_mutex_lock (&h->lock);
+  h->done = TRUE;
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  g_clear_object (&conn);
+  g_byte_array_unref (in);
+  g_free (chunk);
+  return NULL;
+}
+
+static Hostile *
+hostile_new (HostileMode mode, gsize limit, guint64 target)
+{
+  Hostile *h = g_new0 (Hostile, 1);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0), *bound;
+
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->cond);
+  h->mode = mode;
+  h->limit = limit;
+  h->target = target;
+  h->listener = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  fail_unless (g_socket_bind (h->listener, addr, FALSE, NULL));
+  fail_unless (g_socket_listen (h->listener, NULL));
+  bound = g_socket_get_local_address (h->listener, NULL);
+  h->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  h->cancel = g_cancellable_new ();
+  h->thread = g_thread_new ("hostile-server", hostile_thread, h);
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return h;
+}
+
+static void
+hostile_free (Hostile *h)
+{
+  g_cancellable_cancel (h->cancel);
+  g_thread_join (h->thread);
+  g_object_unref (h->cancel);
+  g_object_unref (h->listener);
+  g_free (h->close_reason);
+  g_mutex_clear (&h->lock);
+  g_cond_clear (&h->cond);
+  g_free (h);
+}
+
+/* VmRSS of this process in bytes. */
+static guint64
+rss_bytes (void)
+{
+  gchar *status = NULL, *line;
+  guint64 kb = 0;
+
+  fail_unless (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  fail_unless (line != NULL);
+  kb = g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+  g_free (status);
+  return kb * 1024;
+}
+
+#define MIB (1024 * 1024)
+
+/* A message that never ends: closed with 1009 at the limit, counted, and
+ * memory stays flat however much the peer offers. */
+GST_START_TEST (test_endless_message_closed_1009)
+{
+  Hostile *h = hostile_new (HOSTILE_FLOOD, 0, 320 * (guint64) MIB);
+  Probe *p = probe_new ();
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
+  guint64 rss0, peak = 0;
+  gboolean done = FALSE;
+
+  config_for (&config, uri);
+  config.max_message_size = MIB;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->opened == 1);
+  rss0 = rss_bytes ();
+  while (!done) {
+    guint64 rss = rss_bytes ();
+
+    peak = MAX (peak, rss);
+    g_mutex_lock (&h->lock);
+    g_cond_wait_until (&h->cond, &h->lock, g_get_monotonic_time () + 20 * 1000);
+    done = h->done;
+    g_mutex_unlock (&h->lock);
+  }
+  GST_INFO ("offered %" G_GUINT64_FORMAT " MiB, RSS growth %" G_GINT64_FORMAT
+            " KiB",
+      h->offered / MIB, (gint64) (peak - rss0) / 1024);
+  fail_unless (peak < rss0 + 100 * MIB,
+      "RSS grew by %" G_GUINT64_FORMAT " MiB after %" G_GUINT64_FORMAT
+      " MiB offered",
+      (peak - rss0) / MIB, h->offered / MIB);
+  fail_unless_equals_int (h->close_code, 1009);
+  fail_unless_equals_string (
+      h->close_reason, "Message larger than 1048576 bytes");
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->messages, 0);
+  fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
+                   SOUP_WEBSOCKET_CLOSE_TOO_BIG),
+      "%s", p->error ? p->error->message : "no error");
+  fail_unless_equals_uint64 (
+      gst_sensor_ws_client_get_oversized_count (client), 1);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  hostile_free (h);
+}
+
+GST_END_TEST;
+
+/* Frames that come in the same read as the 101 are not lost; a wrong
+ * Sec-WebSocket-Accept is refused. */
+GST_START_TEST (test_upgrade_by_hand)
+{
+  Hostile *h = hostile_new (HOSTILE_HEAD_AND_FRAME, 0, 0);
+  Probe *p = probe_new ();
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
+  GstSensorWsClient *client = start_client (p, uri, NULL);
+
+  PROBE_WAIT (p, p->messages == 1);
+  fail_unless (bytes_equal_str (p->payloads->pdata[0], "hello"));
+  fail_unless_equals_int (
+      g_array_index (p->types, gint, 0), SOUP_WEBSOCKET_DATA_TEXT);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  hostile_free (h);
+
+  h = hostile_new (HOSTILE_BAD_ACCEPT, 0, 0);
+  p = probe_new ();
+  uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
+  client = start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->gave_up == 1);
+  fail_unless_equals_int (p->opened, 0);
+  fail_unless_equals_int (p->http_status, 0);
+  fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
+                   SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE),
+      "%s", p->error ? p->error->message : "no error");
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  hostile_free (h);
+}
+
+GST_END_TEST;
+
+/* A fragmented message of exactly the limit arrives whole; one frame of
+ * limit + 1 bytes closes with 1009. */
+GST_START_TEST (test_message_at_limit)
+{
+  const gsize limit = 200000;
+  Hostile *h = hostile_new (HOSTILE_EXACT, limit, 0);
+  Probe *p = probe_new ();
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+  gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
+  gsize len;
+  const guint8 *data;
+  gsize i;
+
+  config_for (&config, uri);
+  config.max_message_size = limit;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->messages, 1);
+  data = g_bytes_get_data (p->payloads->pdata[0], &len);
+  fail_unless_equals_uint64 (len, limit);
+  for (i = 0; i < len && data[i] == 'x'; i++)
+    ;
+  fail_unless_equals_uint64 (i, limit);
+  fail_unless_equals_int (
+      g_array_index (p->types, gint, 0), SOUP_WEBSOCKET_DATA_BINARY);
+  fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
+                   SOUP_WEBSOCKET_CLOSE_TOO_BIG),
+      "%s", p->error ? p->error->message : "no error");
+  SERVER_WAIT (h, h->done);
+  fail_unless_equals_int (h->close_code, 1009);
+  fail_unless_equals_uint64 (
+      gst_sensor_ws_client_get_oversized_count (client), 1);
+  gst_sensor_ws_client_free (client);
+  g_free (uri);
+  probe_free (p);
+  hostile_free (h);
 }
 
 GST_END_TEST;
@@ -1915,6 +2359,68 @@ GST_START_TEST (test_python_peer)
 
 GST_END_TEST;
 
+/* A hostile peer sharing none of our code (raw asyncio sockets): a message
+ * that never ends is cut at the limit with 1009, whatever the peer sends
+ * after it. */
+GST_START_TEST (test_python_hostile_peer)
+{
+  const gchar *python = g_getenv ("PYTHON");
+  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
+  GError *error = NULL;
+  GSubprocess *proc;
+  GDataInputStream *out;
+  gchar *script, *line, *uri;
+  Probe *p = probe_new ();
+  GstSensorWsConfig config;
+  GstSensorWsClient *client;
+
+  if (!python)
+    python = "/usr/bin/python3";
+  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
+  script =
+      g_build_filename (root, "tests", "peers", "ws_hostile_server.py", NULL);
+  proc = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python, script, "64", NULL);
+  fail_unless (proc != NULL, "spawn: %s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  fail_unless (line != NULL, "peer printed no port");
+  uri = g_strdup_printf ("ws://127.0.0.1:%s/", g_strstrip (line));
+  g_free (line);
+
+  config_for (&config, uri);
+  config.max_message_size = 100000;
+  client = start_client (p, NULL, &config);
+  gst_sensor_ws_config_clear (&config);
+  PROBE_WAIT (p, p->closed == 1);
+  fail_unless_equals_int (p->opened, 1);
+  fail_unless_equals_int (p->messages, 0);
+  fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
+                   SOUP_WEBSOCKET_CLOSE_TOO_BIG),
+      "%s", p->error ? p->error->message : "no error");
+  fail_unless_equals_uint64 (
+      gst_sensor_ws_client_get_oversized_count (client), 1);
+  /* what the peer saw: our close frame */
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  fail_unless (line != NULL, "peer printed no result");
+  fail_unless (strstr (line,
+                   "\"close\": 1009, \"reason\": \"Message larger "
+                   "than 100000 bytes\"") != NULL,
+      "peer saw %s", line);
+  gst_sensor_ws_client_free (client);
+
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+  g_object_unref (out);
+  g_object_unref (proc);
+  g_free (line);
+  g_free (uri);
+  g_free (script);
+  probe_free (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 wsclient_suite (void)
 {
@@ -1933,6 +2439,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_reconnect_forever_with_jitter);
   tcase_add_test (tc, test_refused_retries_exhausted);
   tcase_add_test (tc, test_upgrade_refused_403);
+  tcase_add_test (tc, test_upgrade_refused_401_404);
   tcase_add_test (tc, test_silent_server_times_out);
   tcase_add_test (tc, test_stop_inside_callbacks);
   tcase_add_test (tc, test_stop_never_started);
@@ -1944,6 +2451,9 @@ wsclient_suite (void)
   tcase_add_test (tc, test_pong_timeout);
   tcase_add_test (tc, test_keepalive_answered);
   tcase_add_test (tc, test_max_incoming_payload);
+  tcase_add_test (tc, test_endless_message_closed_1009);
+  tcase_add_test (tc, test_message_at_limit);
+  tcase_add_test (tc, test_upgrade_by_hand);
   tcase_add_test (tc, test_free_inside_callback);
   tcase_add_test (tc, test_send_from_threads);
   tcase_add_test (tc, test_restart_after_give_up);
@@ -1953,6 +2463,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_pending_bytes_backpressure);
   tcase_add_test (tc, test_pending_bytes_backpressure_small_messages);
   tcase_add_test (tc, test_python_peer);
+  tcase_add_test (tc, test_python_hostile_peer);
   return s;
 }
 
