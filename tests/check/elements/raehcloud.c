@@ -197,10 +197,11 @@ GST_START_TEST (test_cloud_refuses_bad_key)
   pipeline = launch (&cloud, "not-a-raeh-key",
       "sensortestsrc modality=ppg_green num-buffers=5 ! raehframepack ! "
       "sink.");
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+  /* the session is refused after the state change: an error, no retry */
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE);
   bus = gst_element_get_bus (pipeline);
-  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
   fail_unless (m != NULL);
   gst_message_parse_error (m, &err, NULL);
   fail_unless (g_error_matches (
@@ -223,6 +224,59 @@ GST_START_TEST (test_cloud_refuses_bad_key)
   rej = json_array_get_object_element (
       json_object_get_array_member (raeh, "rejected"), 0);
   fail_unless_equals_int (json_object_get_int_member (rej, "close_code"), 4001);
+}
+
+GST_END_TEST;
+
+/* A path the cloud does not serve: HTTP 404 to the upgrade is fatal at once
+ * (no retry, no wait for a handshake), named, with the status in the
+ * details. */
+GST_START_TEST (test_cloud_404_path)
+{
+  Cloud cloud = {
+    0,
+  };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree gchar *loc = NULL;
+  GstElement *pipeline, *sink;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+  const GstStructure *details;
+  guint status = 0;
+  gint64 start;
+
+  cloud_start (&cloud);
+  pipeline = launch (&cloud, "raeh_test",
+      "sensortestsrc modality=ppg_green num-buffers=5 ! sensorresample ! "
+      "raehframepack ! sink.");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  loc = g_strdup_printf ("ws://127.0.0.1:%u/stream/nope", cloud.port);
+  g_object_set (sink, "location", loc, NULL);
+  start = g_get_monotonic_time ();
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  bus = gst_element_get_bus (pipeline);
+  m = gst_bus_timed_pop_filtered (bus, 2 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (m != NULL, "no error within 2 s");
+  fail_unless (g_get_monotonic_time () - start < 2 * G_TIME_SPAN_SECOND);
+  gst_message_parse_error (m, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND),
+      "%s", err->message);
+  fail_unless (strstr (err->message, "HTTP 404") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, loc) != NULL, "%s", err->message);
+  gst_message_parse_error_details (m, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_uint (details, "http-status", &status));
+  fail_unless_equals_int (status, 404);
+  g_error_free (err);
+  gst_message_unref (m);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  json_object_unref (json_object_ref (cloud_stop (&cloud, parser)));
 }
 
 GST_END_TEST;
@@ -432,6 +486,7 @@ raehcloud_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_testsrc_to_cloud);
   tcase_add_test (tc, test_cloud_refuses_bad_key);
+  tcase_add_test (tc, test_cloud_404_path);
   tcase_add_test (tc, test_cloud_ingest_rules);
   return s;
 }
