@@ -599,7 +599,7 @@ GST_START_TEST (test_negotiation_through_packer)
 {
   TestServer *srv = test_server_new ();
   GstElement *pipeline, *src, *pack, *sink;
-  GstCaps *caps, *want;
+  GstCaps *caps, *want, *filter;
   GstPad *pad;
   GstBuffer *buf;
   guint i;
@@ -622,7 +622,9 @@ GST_START_TEST (test_negotiation_through_packer)
       GST_STATE_CHANGE_SUCCESS);
 
   pad = gst_element_get_static_pad (pack, "sink");
-  caps = gst_pad_query_caps (pad, NULL);
+  filter = gst_caps_from_string ("sensor/x-raw");
+  caps = gst_pad_query_caps (pad, filter);
+  gst_caps_unref (filter);
   want = gst_caps_from_string (
       "sensor/x-raw, format=S16LE, rate=100/1, "
       "channels=1, modality=ppg_green; sensor/x-raw, format=S16LE, "
