@@ -17,8 +17,12 @@
  *
  * The input must be the signed integer format that carries the bit depth
  * downstream asks for (S16LE for 9..16 bits); put sensorresample in front to
- * convert rate and format. The slot byte is left 0: raehsink writes the slot
- * id of the current session.
+ * convert rate and format. Input it cannot pack (float, unsigned, an
+ * irregular rate) still links, and fails negotiation with one error naming
+ * what upstream offers and the fix, e.g. "raehframepack takes integer
+ * samples; upstream offers F32LE: add sensorresample (it converts float to
+ * integer with a full scale)". The slot byte is left 0: raehsink writes the
+ * slot id of the current session.
  *
  * ## Example
  * |[
@@ -49,12 +53,18 @@ enum {
 
 #define INT_FORMATS "{ S8, S16LE, S24LE, S32LE }"
 
+/* What can be packed, and what caps queries offer upstream. */
+static GstStaticCaps packable_caps = GST_STATIC_CAPS (
+    GST_SENSOR_MEDIA_TYPE ", format = (string) " INT_FORMATS
+                          ", rate = (fraction) [ 1/2147483647, 2147483647/1 ], "
+                          "channels = (int) [ 1, 64 ]");
+
+/* Any sensor/x-raw links, so that input that cannot be packed (float,
+ * irregular) fails negotiation with an error saying what to put in front,
+ * not at link time with "can't handle caps". */
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-        GST_STATIC_CAPS (GST_SENSOR_MEDIA_TYPE
-            ", format = (string) " INT_FORMATS
-            ", rate = (fraction) [ 1/2147483647, 2147483647/1 ], "
-            "channels = (int) [ 1, 64 ]"));
+        GST_STATIC_CAPS (GST_SENSOR_CAPS_MAKE (GST_SENSOR_FORMATS_ALL)));
 
 static GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
@@ -298,38 +308,84 @@ frame_caps_for_info (const GstSensorInfo *info)
   return caps;
 }
 
+/* Why raehframepack cannot pack @caps and what to put in front, or NULL
+ * when it can. */
+static gchar *
+input_problem (GstCaps *caps, const GstSensorInfo *info, gboolean parsed)
+{
+  const gchar *format;
+
+  if (!parsed) {
+    gchar *str = gst_caps_to_string (caps);
+    gchar *msg = g_strdup_printf ("raehframepack takes sensor/x-raw with a "
+                                  "format, rate and channels; upstream offers "
+                                  "%s",
+        str);
+
+    g_free (str);
+    return msg;
+  }
+  format = gst_sensor_format_to_string (info->format);
+  if (gst_sensor_format_is_float (info->format))
+    return g_strdup_printf ("raehframepack takes integer samples; upstream "
+                            "offers %s: add sensorresample (it converts float "
+                            "to integer with a full scale)",
+        format);
+  if (!gst_sensor_format_is_signed (info->format))
+    return g_strdup_printf ("raehframepack takes signed integer samples; "
+                            "upstream offers %s: add sensorresample (it "
+                            "converts to %s)",
+        format,
+        gst_sensor_format_to_string (gst_sensor_format_for_bit_depth (
+            gst_sensor_format_get_width (info->format) * 8)));
+  if (GST_SENSOR_INFO_IS_IRREGULAR (info))
+    return g_strdup ("raehframepack takes a regular rate; upstream offers an "
+                     "irregular stream (rate 0/1): add sensorresample and a "
+                     "rate, e.g. sensorresample ! sensor/x-raw,rate=50/1");
+  return NULL;
+}
+
+/* Returns FALSE, after one error naming both sides and the fix, when the
+ * input cannot be packed or downstream refuses the frames. */
 static gboolean
 set_caps (GstRaehFramePack *self, GstCaps *caps)
 {
   GstSensorInfo info;
   GstCaps *want, *peer, *out;
   GstStructure *s;
+  gchar *problem;
   gint depth;
   guint width;
 
   gst_sensor_info_init (&info);
-  if (!gst_sensor_info_from_caps (&info, caps) ||
-      GST_SENSOR_INFO_IS_IRREGULAR (&info) ||
-      gst_sensor_format_is_float (info.format) ||
-      !gst_sensor_format_is_signed (info.format)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("raehframepack needs regular-rate signed integer samples, got "
-         "%" GST_PTR_FORMAT " (put sensorresample in front)",
-            caps));
+  problem =
+      input_problem (caps, &info, gst_sensor_info_from_caps (&info, caps));
+  if (problem) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("%s", problem),
+        ("caps %" GST_PTR_FORMAT, caps));
+    g_free (problem);
     gst_sensor_info_clear (&info);
     return FALSE;
   }
   width = gst_sensor_format_get_width (info.format);
   want = frame_caps_for_info (&info);
   peer = gst_pad_peer_query_caps (self->srcpad, want);
-  gst_caps_unref (want);
   if (gst_caps_is_empty (peer)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("downstream accepts no Raeh frames for %" GST_PTR_FORMAT, caps));
+    GstCaps *offers = gst_pad_peer_query_caps (self->srcpad, NULL);
+
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Downstream of raehframepack takes no Raeh frames of this input; "
+         "it takes %" GST_PTR_FORMAT,
+            offers),
+        ("upstream offers %" GST_PTR_FORMAT ", packed as %" GST_PTR_FORMAT,
+            caps, want));
+    gst_caps_unref (offers);
+    gst_caps_unref (want);
     gst_caps_unref (peer);
     gst_sensor_info_clear (&info);
     return FALSE;
   }
+  gst_caps_unref (want);
   out = gst_caps_truncate (peer);
   out = gst_caps_make_writable (out);
   s = gst_caps_get_structure (out, 0);
@@ -337,6 +393,16 @@ set_caps (GstRaehFramePack *self, GstCaps *caps)
   out = gst_caps_fixate (out);
   s = gst_caps_get_structure (out, 0);
   gst_structure_get_int (s, "bit-depth", &depth);
+
+  /* downstream (raehsink) says why when it refuses: the caps event fails */
+  GST_INFO_OBJECT (self, "packing %" GST_PTR_FORMAT, out);
+  if (!gst_pad_push_event (self->srcpad, gst_event_new_caps (out))) {
+    GST_DEBUG_OBJECT (self, "downstream refused %" GST_PTR_FORMAT, out);
+    gst_caps_unref (out);
+    gst_sensor_info_clear (&info);
+    return FALSE;
+  }
+  gst_caps_unref (out);
 
   /* a new format closes the frame of the old one */
   if (self->have_info && !gst_sensor_info_is_equal (&self->info, &info)) {
@@ -347,9 +413,6 @@ set_caps (GstRaehFramePack *self, GstCaps *caps)
   self->info = info;
   self->have_info = TRUE;
   self->bit_depth = depth;
-  GST_INFO_OBJECT (self, "packing %" GST_PTR_FORMAT, out);
-  gst_pad_push_event (self->srcpad, gst_event_new_caps (out));
-  gst_caps_unref (out);
   return TRUE;
 }
 
@@ -477,12 +540,14 @@ gst_raeh_frame_pack_query (GstPad *pad, GstObject *parent, GstQuery *query)
       /* negotiated frames stay as they are */
       peer = gst_caps_ref (result);
     } else if (gst_caps_is_any (peer = gst_pad_peer_query_caps (other, NULL))) {
-      result = gst_pad_get_pad_template_caps (pad);
+      result = sink ? gst_static_caps_get (&packable_caps) :
+                      gst_pad_get_pad_template_caps (pad);
     } else {
       GstCaps *conv =
           sink ? raw_caps_for_frames (peer) : frame_caps_for_raw (peer);
 
-      tmpl = gst_pad_get_pad_template_caps (pad);
+      tmpl = sink ? gst_static_caps_get (&packable_caps) :
+                    gst_pad_get_pad_template_caps (pad);
       result = gst_caps_intersect_full (conv, tmpl, GST_CAPS_INTERSECT_FIRST);
       gst_caps_unref (conv);
       gst_caps_unref (tmpl);
@@ -494,6 +559,22 @@ gst_raeh_frame_pack_query (GstPad *pad, GstObject *parent, GstQuery *query)
 
       gst_caps_unref (result);
       result = tmp;
+      /* Input that cannot be packed (float, another rate than the Raeh
+       * manifest, ...) is let through, so that the caps event fails with
+       * an error naming both sides and the fix, instead of a bare
+       * not-negotiated in the source. */
+      if (sink && gst_caps_is_empty (result)) {
+        GstCaps *any = gst_caps_new_empty_simple (GST_SENSOR_MEDIA_TYPE);
+
+        gst_caps_unref (result);
+        result =
+            gst_caps_intersect_full (filter, any, GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (any);
+      }
+    } else if (sink) {
+      /* Unfiltered (a link check): any sensor/x-raw, last, for the same
+       * reason. Filtered queries, which decide the format, never see it. */
+      result = gst_caps_merge (result, gst_pad_get_pad_template_caps (pad));
     }
     gst_query_set_caps_result (query, result);
     gst_caps_unref (result);

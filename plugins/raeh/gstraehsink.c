@@ -9,22 +9,32 @@
  * WebSocket session per device for all of its modalities, one request pad
  * (`sink_%u`) per modality.
  *
- * The sink connects and reads the handshake while going from READY to
- * PAUSED (bounded by #GstRaehSink:timeout), and answers caps queries from
- * the handshake manifest, so that upstream negotiates the rate, channels and
- * bit depth the device model declares. Slot ids come from the manifest of
- * the current session and are re-read after every reconnect.
+ * Going from READY to PAUSED starts connecting and returns at once: the
+ * first connection follows #GstRaehSink:retries like every later one, so a
+ * gateway that boots before its network waits for it. Caps queries and caps
+ * events wait for the first handshake and are answered from its manifest,
+ * so that upstream negotiates the rate, channels and bit depth the device
+ * model declares. Slot ids come from the manifest of the current session
+ * and are re-read after every reconnect. #GstRaehSink:timeout bounds each
+ * attempt (connect, upgrade, then the handshake), not the whole start.
  *
  * Close codes 4001 and 4004 are fatal: an element error carries the close
  * code and the server's reason verbatim (details `close-code`,
- * `close-reason`). Any other close or a network loss reconnects with
- * backoff and jitter; frames are kept meanwhile (up to
+ * `close-reason`). Then the shared failure rule: a location that is no
+ * ws:// or wss:// URL fails the state change (RESOURCE/SETTINGS); HTTP
+ * 401/403/404 and TLS failures are errors at once naming the cause (details
+ * `http-status`). Refused, reset, timed out, 5xx or any other close are
+ * transient: a warning on the first failure and every tenth in a row, and a
+ * reconnect with backoff and jitter; frames are kept meanwhile (up to
  * #GstRaehSink:max-buffer-time, oldest dropped and counted) and sent in
- * order after the new handshake.
+ * order after the new handshake. When `retries` run out: an error naming
+ * the last cause.
  *
  * Element messages: `raeh-session-start` (session-id, slots),
- * `raeh-session-end` (session-id, close-code, close-reason, error) and
- * `raeh-reconnecting` (attempt, delay).
+ * `raeh-session-end` (session-id, close-code, close-reason, error) and the
+ * shared `sensor-connection-state` (state connecting, connected,
+ * disconnected, reconnecting or closed; uri, attempt, delay, reason,
+ * close-code, http-status).
  *
  * All raehsink instances of a process share one network thread.
  *
@@ -45,6 +55,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <gst/raeh/raeh.h>
+#include <gst/net/sensor-net-failure.h>
 #include <gst/net/sensor-net-props.h>
 #include <gst/net/sensor-ws-client.h>
 
@@ -117,6 +128,7 @@ struct _GstRaehSinkPad
   const gchar *modality; /* interned */
   gint rate_n, rate_d, channels, bit_depth;
   gboolean have_caps;
+  gboolean mismatch_posted; /* one negotiation error per pad */
   /* element lock */
   gboolean flushing;
   gboolean eos;
@@ -152,6 +164,9 @@ struct _GstRaehSink
   gboolean flush_scheduled;
   GSource *handshake_timer;
   gchar *last_error; /* why the last connection attempt ended */
+  gchar *log_uri;    /* location without secrets, for messages */
+  guint failures;    /* transient failures in a row; 0 after a handshake */
+  guint attempts;    /* connection attempts since the last handshake */
   guint pad_count;
 
   /* stats */
@@ -161,6 +176,7 @@ struct _GstRaehSink
   guint sessions;
   gint last_close_code;
   gchar *last_close_reason;
+  guint last_http_status;
 };
 
 G_DEFINE_TYPE (GstRaehSinkPad, gst_raeh_sink_pad, GST_TYPE_PAD);
@@ -280,27 +296,77 @@ slot_matches_pad (const GstRaehSlot *slot, GstRaehSinkPad *pad)
       (gint) slot->bit_depth == pad->bit_depth;
 }
 
-/* Checks a pad against a manifest; a message naming both sides if not. */
+static gchar *
+describe_slot (const GstRaehSlot *slot)
+{
+  return g_strdup_printf ("%s at %g Hz, %u channel%s, %u bit", slot->modality,
+      slot->sample_rate_hz, slot->num_channels,
+      slot->num_channels == 1 ? "" : "s", slot->bit_depth);
+}
+
+/* Checks a pad against a manifest. If it does not fit: one sentence naming
+ * what the manifest declares, what upstream offers and the fix, e.g. "The
+ * Raeh manifest declares acc_3axis at 50 Hz, 3 channels, 16 bit; upstream
+ * offers 52 Hz: add sensorresample before raehframepack". */
 static gchar *
 pad_mismatch (GstRaehSinkPad *pad, const GstRaehManifest *m)
 {
   const GstRaehSlot *slot = gst_raeh_manifest_find_modality (m, pad->modality);
-  g_autofree gchar *slots = NULL;
+  g_autofree gchar *declared = NULL, *slots = NULL, *offered = NULL;
+  g_autofree gchar *fixes = NULL;
+  GString *offer, *fix;
+  gint n, d;
 
   if (slot == NULL) {
     slots = gst_raeh_manifest_describe_slots (m);
-    return g_strdup_printf ("pad %s: modality \"%s\" is not in the session "
-                            "manifest (slots %s)",
-        GST_PAD_NAME (pad), pad->modality ? pad->modality : "(none)", slots);
-  }
-  if (!slot_matches_pad (slot, pad))
+    if (pad->modality == NULL)
+      return g_strdup_printf ("Upstream offers Raeh frames without a modality "
+                              "on pad %s; the Raeh manifest declares slots %s: "
+                              "set modality in the caps (sensortestsrc and "
+                              "rpsensorsrc do)",
+          GST_PAD_NAME (pad), slots);
     return g_strdup_printf (
-        "pad %s: %s at %g Hz, %d channel(s), %d-bit does "
-        "not match manifest slot %u: %s at %g Hz, %u channel(s), %u-bit",
-        GST_PAD_NAME (pad), pad->modality, (gdouble) pad->rate_n / pad->rate_d,
-        pad->channels, pad->bit_depth, slot->slot_id, slot->modality,
-        slot->sample_rate_hz, slot->num_channels, slot->bit_depth);
-  return NULL;
+        "The Raeh manifest declares no %s stream (slots %s); upstream offers "
+        "%s on pad %s: stream only the modalities of the device model, or "
+        "register %s with it",
+        pad->modality, slots, pad->modality, GST_PAD_NAME (pad), pad->modality);
+  }
+  if (slot_matches_pad (slot, pad))
+    return NULL;
+
+  declared = describe_slot (slot);
+  offer = g_string_new (NULL);
+  fix = g_string_new (NULL);
+  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
+  if (gst_util_fraction_compare (n, d, pad->rate_n, pad->rate_d) != 0)
+    g_string_append_printf (
+        offer, "%g Hz", (gdouble) pad->rate_n / pad->rate_d);
+  if ((gint) slot->bit_depth != pad->bit_depth)
+    g_string_append_printf (
+        offer, "%s%d bit", offer->len ? ", " : "", pad->bit_depth);
+  if (offer->len) {
+    guint width = (slot->bit_depth + 7) / 8 * 8;
+
+    g_string_append (fix, "add sensorresample before raehframepack");
+    if ((gint) slot->bit_depth != pad->bit_depth)
+      g_string_append_printf (fix, " (it converts to %s)",
+          gst_sensor_format_to_string (
+              gst_sensor_format_for_bit_depth (width)));
+  }
+  if ((gint) slot->num_channels != pad->channels) {
+    g_string_append_printf (offer, "%s%d channel%s", offer->len ? ", " : "",
+        pad->channels, pad->channels == 1 ? "" : "s");
+    g_string_append_printf (fix,
+        "%ssend the %u channel%s the device model declares (sensorresample "
+        "keeps the channel count)",
+        fix->len ? "; " : "", slot->num_channels,
+        slot->num_channels == 1 ? "" : "s");
+  }
+  offered = g_string_free (offer, FALSE);
+  fixes = g_string_free (fix, FALSE);
+  return g_strdup_printf ("The Raeh manifest declares %s (slot %u); upstream "
+                          "offers %s on pad %s: %s",
+      declared, slot->slot_id, offered, GST_PAD_NAME (pad), fixes);
 }
 
 /* ---- messages and errors ---- */
@@ -370,6 +436,25 @@ fail_handshake (GstRaehSink *self, const gchar *what)
   GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
       ("Bad handshake from the Raeh server"), ("%s", what),
       ("reason", G_TYPE_STRING, what, NULL));
+}
+
+/* The one connection-state message (GST_SENSOR_NET_CONNECTION_STATE),
+ * with the close code and HTTP status of @info when there is one. */
+static void
+post_state (GstRaehSink *self, const gchar *state, guint attempt,
+    GstClockTime delay, const gchar *reason, const GstSensorWsCloseInfo *info)
+{
+  g_autofree gchar *uri = NULL;
+  GstStructure *s;
+
+  g_mutex_lock (&self->lock);
+  uri = g_strdup (self->log_uri);
+  g_mutex_unlock (&self->lock);
+  s = gst_sensor_net_connection_state_new (state, uri, attempt, delay, reason);
+  if (info)
+    gst_structure_set (s, "close-code", G_TYPE_UINT, (guint) info->close_code,
+        "http-status", G_TYPE_UINT, info->http_status, NULL);
+  gst_sensor_net_post_connection_state (GST_ELEMENT (self), s);
 }
 
 /* ---- network thread ---- */
@@ -466,6 +551,8 @@ on_handshake (GstRaehSink *self, GBytes *payload)
   self->sessions++;
   if (self->sessions > 1)
     self->reconnects++;
+  if (!mismatch)
+    self->failures = 0;
   gst_raeh_manifest_free (self->manifest);
   gst_raeh_manifest_free (self->last_manifest);
   self->manifest = m;
@@ -476,6 +563,8 @@ on_handshake (GstRaehSink *self, GBytes *payload)
   g_mutex_unlock (&self->lock);
 
   GST_INFO_OBJECT (self, "session %s", m->session_id);
+  if (!mismatch)
+    post_state (self, "connected", 0, 0, NULL, NULL);
   post_session_start (self, self->last_manifest);
   if (mismatch) {
     make_fatal (self);
@@ -519,15 +608,21 @@ on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
       g_bytes_get_size (payload));
 }
 
+/* Close codes 4001 and 4004 first (fatal, the server's reason verbatim),
+ * then the shared rule: fatal failures are an error at once, transient ones
+ * a warning on the first and every tenth failure in a row and a retry per
+ * `retries`, also before the first session. */
 static GstSensorWsCloseAction
 on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     gpointer user_data)
 {
   GstRaehSink *self = user_data;
-  g_autofree gchar *session_id = NULL;
+  g_autofree gchar *session_id = NULL, *uri = NULL, *cause = NULL;
   const gchar *reason = info->close_reason ? info->close_reason : "";
   gboolean had_session, stopping;
+  guint failures = 0;
 
+  cause = gst_sensor_net_failure_describe (info);
   g_mutex_lock (&self->lock);
   if (g_error_matches (info->error, SOUP_WEBSOCKET_ERROR, 1009))
     self->oversized++;
@@ -544,14 +639,10 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     g_free (self->last_close_reason);
     self->last_close_reason = g_strdup (reason);
   }
+  self->last_http_status = info->http_status;
   g_free (self->last_error);
-  if (info->error)
-    self->last_error = g_strdup (info->error->message);
-  else if (info->http_status)
-    self->last_error = g_strdup_printf ("HTTP status %u", info->http_status);
-  else
-    self->last_error = g_strdup_printf (
-        "closed with code %u \"%s\"", info->close_code, reason);
+  self->last_error = g_strdup (cause);
+  uri = g_strdup (self->log_uri);
   g_mutex_unlock (&self->lock);
 
   GST_INFO_OBJECT (self,
@@ -571,22 +662,17 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
                 info->error ? info->error->message : NULL, NULL)));
   }
 
-  if (info->close_code == 4001 || info->close_code == 4004 ||
-      info->http_status == 401 || info->http_status == 403 ||
-      gst_sensor_ws_close_info_is_tls_failure (info))
+  if (info->close_code == 4001) {
     make_fatal (self);
-  if (info->close_code == 4001 || info->http_status == 401 ||
-      info->http_status == 403) {
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
-        ("Raeh rejected the API key"),
-        ("close code %u: %s", info->close_code,
-            info->close_code ? reason : "upgrade refused"),
+        ("Raeh rejected the API key"), ("close code 4001: %s", reason),
         ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
             G_TYPE_STRING, reason, "http-status", G_TYPE_UINT,
             info->http_status, NULL));
     goto fatal;
   }
   if (info->close_code == 4004) {
+    make_fatal (self);
     GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_FOUND,
         ("Raeh refused the device model or a frame"),
         ("close code 4004: %s", reason),
@@ -594,16 +680,22 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
             G_TYPE_STRING, reason, NULL));
     goto fatal;
   }
-  if (gst_sensor_ws_close_info_is_tls_failure (info)) {
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
-        ("TLS failure talking to the Raeh server"),
-        ("%s", info->error->message),
-        ("tls-error", G_TYPE_STRING, info->error->message, NULL));
+  if (gst_sensor_net_failure_classify (info) == GST_SENSOR_NET_FAILURE_FATAL ||
+      gst_sensor_ws_close_info_is_tls_failure (info)) {
+    make_fatal (self);
+    gst_sensor_net_post_fatal (GST_ELEMENT (self), info, uri);
     goto fatal;
   }
+
+  g_mutex_lock (&self->lock);
+  failures = ++self->failures;
+  g_mutex_unlock (&self->lock);
+  post_state (self, "disconnected", 0, 0, cause, info);
+  gst_sensor_net_post_transient (GST_ELEMENT (self), info, uri, failures);
   return GST_SENSOR_WS_CLOSE_RECONNECT;
 
 fatal:
+  post_state (self, "closed", 0, 0, cause, info);
   return GST_SENSOR_WS_CLOSE_STOP;
 }
 
@@ -612,33 +704,43 @@ on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
     gpointer user_data)
 {
   GstRaehSink *self = user_data;
+  g_autofree gchar *why = NULL;
 
   GST_INFO_OBJECT (self, "reconnect attempt %u in %" GST_TIME_FORMAT, attempt,
       GST_TIME_ARGS (delay));
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("raeh-reconnecting", "attempt", G_TYPE_UINT,
-              attempt, "delay", G_TYPE_UINT64, delay, NULL)));
+  g_mutex_lock (&self->lock);
+  why = g_strdup (self->last_error);
+  g_mutex_unlock (&self->lock);
+  post_state (self, "reconnecting", attempt, delay, why, NULL);
 }
 
+/* `retries` ran out: an error naming the last cause. */
 static void
 on_gave_up (GstSensorWsClient *client, gpointer user_data)
 {
   GstRaehSink *self = user_data;
-  g_autofree gchar *why = NULL;
+  g_autofree gchar *why = NULL, *uri = NULL;
   gboolean report;
+  guint failures, http_status;
 
   g_mutex_lock (&self->lock);
   report = self->state != CONN_FATAL && self->state != CONN_STOPPING;
   why = g_strdup (self->last_error ? self->last_error : "unknown");
+  uri = g_strdup (self->log_uri);
+  failures = self->failures;
+  http_status = self->last_http_status;
   g_mutex_unlock (&self->lock);
   if (!report)
     return;
 
   make_fatal (self);
   GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
-      ("Could not keep a session with the Raeh server"),
-      ("gave up reconnecting: %s", why), ("reason", G_TYPE_STRING, why, NULL));
+      ("Could not connect to %s: %s; gave up after %u attempts", uri, why,
+          failures),
+      ("retries exhausted"),
+      ("reason", G_TYPE_STRING, why, "failures", G_TYPE_UINT, failures,
+          "http-status", G_TYPE_UINT, http_status, NULL));
+  post_state (self, "closed", 0, 0, why, NULL);
 }
 
 /* Sends queued frames in order. Runs on the network thread only, so order
@@ -748,6 +850,19 @@ flush_queue_cb (gpointer user_data)
 }
 
 /* ---- streaming threads ---- */
+
+/* Caps come from the manifest: while the first session is being set up
+ * (however many retries that takes), caps queries and caps events wait for
+ * it. A flush, PAUSED->READY or a fatal error ends the wait. Returns the
+ * manifest to check against, or NULL. */
+static const GstRaehManifest *
+wait_first_session_locked (GstRaehSink *self, GstRaehSinkPad *pad)
+{
+  while (self->last_manifest == NULL && self->state == CONN_CONNECTING &&
+      !pad->flushing)
+    cond_wait_locked (self);
+  return self->last_manifest;
+}
 
 static void
 schedule_flush_locked (GstRaehSink *self)
@@ -995,6 +1110,7 @@ set_pad_caps (GstRaehSink *self, GstRaehSinkPad *pad, GstCaps *caps)
   const gchar *modality = gst_structure_get_string (s, "modality");
   gint rn = 0, rd = 1, channels = 0, depth = 0;
   gchar *mismatch = NULL;
+  gboolean post;
 
   if (!gst_structure_get_fraction (s, "rate", &rn, &rd) ||
       !gst_structure_get_int (s, "channels", &channels) ||
@@ -1004,6 +1120,12 @@ set_pad_caps (GstRaehSink *self, GstRaehSinkPad *pad, GstCaps *caps)
     return FALSE;
   }
   g_mutex_lock (&self->lock);
+  if (wait_first_session_locked (self, pad) == NULL &&
+      (pad->flushing || self->state == CONN_FATAL)) {
+    /* flushing, or the error is posted already */
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
   GST_OBJECT_LOCK (self);
   pad->modality = g_intern_string (modality);
   pad->rate_n = rn;
@@ -1013,13 +1135,17 @@ set_pad_caps (GstRaehSink *self, GstRaehSinkPad *pad, GstCaps *caps)
   if (self->last_manifest)
     mismatch = pad_mismatch (pad, self->last_manifest);
   pad->have_caps = mismatch == NULL;
+  post = mismatch && !pad->mismatch_posted;
+  if (mismatch)
+    pad->mismatch_posted = TRUE;
   GST_OBJECT_UNLOCK (self);
   g_mutex_unlock (&self->lock);
 
-  if (mismatch) {
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, CORE, NEGOTIATION,
-        ("A stream does not match the Raeh device model"), ("%s", mismatch),
+  if (post)
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, CORE, NEGOTIATION, ("%s", mismatch),
+        ("pad %s: %" GST_PTR_FORMAT, GST_PAD_NAME (pad), caps),
         ("reason", G_TYPE_STRING, mismatch, NULL));
+  if (mismatch) {
     g_free (mismatch);
     return FALSE;
   }
@@ -1091,10 +1217,12 @@ gst_raeh_sink_query (GstPad *gpad, GstObject *parent, GstQuery *query)
   if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
     GstCaps *filter, *caps, *result;
 
+    const GstRaehManifest *m;
+
     gst_query_parse_caps (query, &filter);
     g_mutex_lock (&self->lock);
-    caps = self->last_manifest ? manifest_caps (self->last_manifest) :
-                                 gst_pad_get_pad_template_caps (gpad);
+    m = wait_first_session_locked (self, GST_RAEH_SINK_PAD (gpad));
+    caps = m ? manifest_caps (m) : gst_pad_get_pad_template_caps (gpad);
     g_mutex_unlock (&self->lock);
     if (filter) {
       result = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
@@ -1201,16 +1329,52 @@ static const GstSensorWsCallbacks ws_callbacks = {
   .gave_up = on_gave_up,
 };
 
-/* Connects and waits for the first handshake, so that caps queries can be
- * answered from the manifest before data flows. */
+/* @location as it may appear in messages: no user info, no query (the key
+ * may ride in either). */
+static gchar *
+location_for_log (const gchar *location)
+{
+  GUri *uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
+  gchar *out;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      *g_uri_get_host (uri) == '\0') {
+    g_clear_pointer (&uri, g_uri_unref);
+    return g_strndup (location, strcspn (location, "?#"));
+  }
+  out = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
+      g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri), NULL,
+      NULL);
+  g_uri_unref (uri);
+  return out;
+}
+
+static gboolean
+location_is_valid (const gchar *location)
+{
+  GUri *uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
+  gboolean ok;
+
+  if (uri == NULL)
+    return FALSE;
+  ok = (g_str_equal (g_uri_get_scheme (uri), "ws") ||
+           g_str_equal (g_uri_get_scheme (uri), "wss")) &&
+      g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+  g_uri_unref (uri);
+  return ok;
+}
+
+/* Starts connecting and returns at once: the first connection follows
+ * `retries` like every later one, so a gateway that boots before its network
+ * waits for it. Caps queries and caps events wait for the first handshake
+ * (see wait_first_session_locked()). Settings that can never work fail the
+ * state change. */
 static gboolean
 start_session (GstRaehSink *self)
 {
   GstSensorWsConfig config;
   GstSensorWsClient *client;
-  gint64 deadline;
-  guint timeout;
-  gboolean ok;
+  gchar *log_uri;
 
   GST_OBJECT_LOCK (self);
   if (self->device_id == NULL || self->device_model_id == NULL ||
@@ -1220,6 +1384,18 @@ start_session (GstRaehSink *self)
         ("device-id, device-model-id and location must be set"), (NULL));
     return FALSE;
   }
+  log_uri = location_for_log (self->location);
+  if (!location_is_valid (self->location)) {
+    GError *err = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "not a ws:// or wss:// URL with a host");
+    GstSensorWsCloseInfo info = { 0, "", 0, err };
+
+    GST_OBJECT_UNLOCK (self);
+    gst_sensor_net_post_fatal (GST_ELEMENT (self), &info, log_uri);
+    g_error_free (err);
+    g_free (log_uri);
+    return FALSE;
+  }
   gst_sensor_ws_config_init (&config);
   config.auth = self->auth == GST_RAEH_SINK_AUTH_HEADER ?
       GST_SENSOR_WS_AUTH_HEADER :
@@ -1227,62 +1403,47 @@ start_session (GstRaehSink *self)
   config.auth_query_name = g_strdup ("api_key");
   config.secret = g_strdup (self->api_key);
   gst_sensor_net_props_apply (&self->net, &config);
-  timeout = self->net.timeout;
   GST_OBJECT_UNLOCK (self);
   config.uri = build_uri (self);
-  GST_INFO_OBJECT (self, "connecting to %s", config.uri);
+  GST_INFO_OBJECT (self, "connecting to %s", log_uri);
 
   g_mutex_lock (&self->lock);
   self->state = CONN_CONNECTING;
   self->sessions = 0;
   self->reconnects = 0;
+  self->failures = 0;
   self->frames_sent = self->bytes_sent = self->frames_dropped = 0;
   self->last_close_code = 0;
+  self->last_http_status = 0;
   g_clear_pointer (&self->last_close_reason, g_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->manifest, gst_raeh_manifest_free);
   g_clear_pointer (&self->last_manifest, gst_raeh_manifest_free);
+  g_free (self->log_uri);
+  self->log_uri = log_uri;
   if (self->net_context == NULL)
     self->net_context = gst_sensor_net_context_ref ();
   g_mutex_unlock (&self->lock);
 
+  post_state (self, "connecting", 0, 0, NULL, NULL);
   client = gst_sensor_ws_client_new (&config, &ws_callbacks, self, NULL);
   gst_sensor_ws_config_clear (&config);
   g_mutex_lock (&self->lock);
   self->client = client;
   g_mutex_unlock (&self->lock);
   gst_sensor_ws_client_start (client);
-
-  deadline = g_get_monotonic_time () + MAX (timeout, 1) * G_TIME_SPAN_SECOND;
-  g_mutex_lock (&self->lock);
-  while (self->state == CONN_CONNECTING) {
-    if (!cond_wait_until_locked (self, deadline))
-      break;
-  }
-  ok = self->state == CONN_READY;
-  if (self->state == CONN_CONNECTING) {
-    gchar *why = g_strdup (
-        self->last_error ? self->last_error : "the server sent nothing");
-
-    self->state = CONN_FATAL;
-    g_mutex_unlock (&self->lock);
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
-        ("No handshake from the Raeh server within %u s", MAX (timeout, 1)),
-        ("%s", why), ("reason", G_TYPE_STRING, why, NULL));
-    g_free (why);
-    g_mutex_lock (&self->lock);
-  }
-  g_mutex_unlock (&self->lock);
-  return ok;
+  return TRUE;
 }
 
 static void
 stop_session (GstRaehSink *self)
 {
   GstSensorWsClient *client;
+  gboolean closed;
 
   g_mutex_lock (&self->lock);
   client = self->client;
+  closed = self->state == CONN_FATAL || client == NULL;
   self->state = CONN_STOPPING;
   cancel_handshake_timer_locked (self);
   g_cond_broadcast (&self->cond);
@@ -1301,6 +1462,9 @@ stop_session (GstRaehSink *self)
   g_mutex_unlock (&self->lock);
   if (client)
     gst_sensor_ws_client_free (client);
+  /* a fatal failure said "closed" already */
+  if (!closed)
+    post_state (self, "closed", 0, 0, "stopped", NULL);
 }
 
 static void
@@ -1318,6 +1482,7 @@ set_pads_flushing (GstRaehSink *self, gboolean flushing)
       gst_clock_id_unschedule (pad->clock_id);
     if (!flushing) {
       pad->eos = FALSE;
+      pad->mismatch_posted = FALSE;
       gst_segment_init (&pad->segment, GST_FORMAT_TIME);
     }
   }
@@ -1511,6 +1676,7 @@ gst_raeh_sink_finalize (GObject *object)
   g_free (self->device_model_id);
   gst_sensor_net_props_clear (&self->net);
   g_free (self->last_error);
+  g_free (self->log_uri);
   g_free (self->last_close_reason);
   gst_raeh_manifest_free (self->manifest);
   gst_raeh_manifest_free (self->last_manifest);

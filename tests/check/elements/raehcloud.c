@@ -197,10 +197,11 @@ GST_START_TEST (test_cloud_refuses_bad_key)
   pipeline = launch (&cloud, "not-a-raeh-key",
       "sensortestsrc modality=ppg_green num-buffers=5 ! raehframepack ! "
       "sink.");
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+  /* the session is refused after the state change: an error, no retry */
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE);
   bus = gst_element_get_bus (pipeline);
-  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
   fail_unless (m != NULL);
   gst_message_parse_error (m, &err, NULL);
   fail_unless (g_error_matches (
@@ -223,6 +224,123 @@ GST_START_TEST (test_cloud_refuses_bad_key)
   rej = json_array_get_object_element (
       json_object_get_array_member (raeh, "rejected"), 0);
   fail_unless_equals_int (json_object_get_int_member (rej, "close_code"), 4001);
+}
+
+GST_END_TEST;
+
+/* A path the cloud does not serve: HTTP 404 to the upgrade is fatal at once
+ * (no retry, no wait for a handshake), named, with the status in the
+ * details. */
+GST_START_TEST (test_cloud_404_path)
+{
+  Cloud cloud = {
+    0,
+  };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree gchar *loc = NULL;
+  GstElement *pipeline, *sink;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+  const GstStructure *details;
+  guint status = 0;
+  gint64 start;
+
+  cloud_start (&cloud);
+  pipeline = launch (&cloud, "raeh_test",
+      "sensortestsrc modality=ppg_green num-buffers=5 ! sensorresample ! "
+      "raehframepack ! sink.");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  loc = g_strdup_printf ("ws://127.0.0.1:%u/stream/nope", cloud.port);
+  g_object_set (sink, "location", loc, NULL);
+  start = g_get_monotonic_time ();
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  bus = gst_element_get_bus (pipeline);
+  m = gst_bus_timed_pop_filtered (bus, 2 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (m != NULL, "no error within 2 s");
+  fail_unless (g_get_monotonic_time () - start < 2 * G_TIME_SPAN_SECOND);
+  gst_message_parse_error (m, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND),
+      "%s", err->message);
+  fail_unless (strstr (err->message, "HTTP 404") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, loc) != NULL, "%s", err->message);
+  gst_message_parse_error_details (m, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_uint (details, "http-status", &status));
+  fail_unless_equals_int (status, 404);
+  g_error_free (err);
+  gst_message_unref (m);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  cloud_stop (&cloud, parser);
+}
+
+GST_END_TEST;
+
+/* Negotiation failures against the cloud's device model say both sides
+ * and the fix, and that error comes first on the bus. */
+GST_START_TEST (test_cloud_negotiation_errors)
+{
+  struct
+  {
+    const gchar *branch;
+    const gchar *element;
+    const gchar *text;
+  } rows[] = {
+    { "sensortestsrc modality=acc_3axis num-buffers=5 ! "
+      "sensor/x-raw,format=S16LE,rate=52/1 ! raehframepack ! sink.",
+        "sink",
+        "The Raeh manifest declares acc_3axis at 50 Hz, 3 channels, 16 bit "
+        "(slot 1); upstream offers 52 Hz on pad sink_0: add sensorresample "
+        "before raehframepack" },
+    { "sensortestsrc modality=gyro_3axis num-buffers=5 ! sensorresample ! "
+      "raehframepack ! sink.",
+        "sink",
+        "The Raeh manifest declares no gyro_3axis stream (slots 0: ppg_green "
+        "100 Hz 16-bit x1, 1: acc_3axis 50 Hz 16-bit x3); upstream offers "
+        "gyro_3axis on pad sink_0: stream only the modalities of the device "
+        "model, or register gyro_3axis with it" },
+    { "sensortestsrc modality=acc_3axis num-buffers=5 ! "
+      "sensor/x-raw,format=F32LE ! raehframepack name=pack ! sink.",
+        "pack",
+        "raehframepack takes integer samples; upstream offers F32LE: add "
+        "sensorresample (it converts float to integer with a full scale)" },
+  };
+  Cloud cloud = {
+    0,
+  };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  guint i;
+
+  cloud_start (&cloud);
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    GstElement *pipeline = launch (&cloud, "raeh_test", rows[i].branch);
+    GstBus *bus = gst_element_get_bus (pipeline);
+    GstMessage *m;
+    GError *err = NULL;
+
+    fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+        GST_STATE_CHANGE_FAILURE);
+    m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+    fail_unless (m != NULL, "row %u: no error", i);
+    gst_message_parse_error (m, &err, NULL);
+    fail_unless (
+        g_error_matches (err, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION),
+        "row %u: %s", i, err->message);
+    fail_unless_equals_string (err->message, rows[i].text);
+    fail_unless_equals_string (
+        GST_OBJECT_NAME (GST_MESSAGE_SRC (m)), rows[i].element);
+    g_error_free (err);
+    gst_message_unref (m);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (bus);
+    gst_object_unref (pipeline);
+  }
+  cloud_stop (&cloud, parser);
 }
 
 GST_END_TEST;
@@ -432,6 +550,8 @@ raehcloud_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_testsrc_to_cloud);
   tcase_add_test (tc, test_cloud_refuses_bad_key);
+  tcase_add_test (tc, test_cloud_404_path);
+  tcase_add_test (tc, test_cloud_negotiation_errors);
   tcase_add_test (tc, test_cloud_ingest_rules);
   return s;
 }

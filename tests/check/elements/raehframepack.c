@@ -275,15 +275,25 @@ GST_END_TEST;
 GST_START_TEST (test_pack_caps_from_downstream)
 {
   GstHarness *h = gst_harness_new ("raehframepack");
-  GstCaps *caps, *want, *cur;
+  GstCaps *caps, *want, *cur, *filter;
 
   gst_harness_set_sink_caps_str (h,
       "application/x-raeh-frame, "
       "modality=ppg_green, rate=100/1, channels=1, bit-depth=12");
-  caps = gst_pad_peer_query_caps (h->srcpad, NULL);
+  /* asked as upstream asks, with what it can offer */
+  filter = gst_caps_from_string ("sensor/x-raw");
+  caps = gst_pad_peer_query_caps (h->srcpad, filter);
   want = gst_caps_from_string ("sensor/x-raw, format=S16LE, rate=100/1, "
                                "channels=1, modality=ppg_green");
   fail_unless (gst_caps_is_equal (caps, want), "%" GST_PTR_FORMAT, caps);
+  gst_caps_unref (caps);
+  gst_caps_unref (filter);
+  /* unfiltered (a link check): that first, then any sensor/x-raw, so that
+   * input it cannot pack links and fails with words at negotiation */
+  caps = gst_pad_peer_query_caps (h->srcpad, NULL);
+  fail_unless_equals_int (gst_caps_get_size (caps), 2);
+  fail_unless (gst_structure_is_equal (
+      gst_caps_get_structure (caps, 0), gst_caps_get_structure (want, 0)));
   gst_caps_unref (caps);
   gst_caps_unref (want);
 
@@ -300,19 +310,93 @@ GST_START_TEST (test_pack_caps_from_downstream)
 
 GST_END_TEST;
 
-/* Float samples are not packed: caps are refused with a pointer to
- * sensorresample. */
+/* Input raehframepack cannot pack is let through the caps query and the
+ * accept-caps check, so that the caps event fails with one error naming
+ * what upstream offers and the fix, instead of a bare not-negotiated. */
 GST_START_TEST (test_pack_refuses_float)
 {
-  GstHarness *h = gst_harness_new ("raehframepack");
-  GstCaps *caps;
+  struct
+  {
+    const gchar *caps;
+    const gchar *text;
+  } rows[] = {
+    { "sensor/x-raw, format=F32LE, rate=50/1, channels=3, "
+      "modality=acc_3axis",
+        "raehframepack takes integer samples; upstream offers F32LE: add "
+        "sensorresample (it converts float to integer with a full scale)" },
+    { "sensor/x-raw, format=U16LE, rate=50/1, channels=3, "
+      "modality=acc_3axis",
+        "raehframepack takes signed integer samples; upstream offers U16LE: "
+        "add sensorresample (it converts to S16LE)" },
+    { "sensor/x-raw, format=S16LE, rate=0/1, channels=1, "
+      "modality=heart_rate",
+        "raehframepack takes a regular rate; upstream offers an irregular "
+        "stream (rate 0/1): add sensorresample and a rate, e.g. "
+        "sensorresample ! sensor/x-raw,rate=50/1" },
+  };
+  guint i;
 
-  gst_harness_set_sink_caps_str (h, FRAMES_ANY);
-  caps = gst_caps_from_string ("sensor/x-raw, format=F32LE, rate=100/1, "
-                               "channels=1, modality=ppg_green");
-  fail_unless (gst_pad_peer_query_accept_caps (h->srcpad, caps) == FALSE);
-  gst_caps_unref (caps);
-  gst_harness_teardown (h);
+  for (i = 0; i < G_N_ELEMENTS (rows); i++) {
+    GstHarness *h = gst_harness_new ("raehframepack");
+    GstBus *bus = gst_bus_new ();
+    GstCaps *caps = gst_caps_from_string (rows[i].caps), *got;
+    GstMessage *m;
+    GError *err = NULL;
+
+    gst_element_set_bus (h->element, bus);
+    gst_harness_set_sink_caps_str (h, FRAMES_ANY);
+    got = gst_pad_peer_query_caps (h->srcpad, caps);
+    fail_unless (gst_caps_is_equal (got, caps), "%" GST_PTR_FORMAT, got);
+    gst_caps_unref (got);
+    fail_unless (gst_pad_peer_query_accept_caps (h->srcpad, caps));
+    fail_unless (gst_harness_push_event (h, gst_event_new_stream_start ("s")));
+    /* a sticky event: the push may still report success */
+    gst_harness_push_event (h, gst_event_new_caps (caps));
+    m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (m != NULL, "row %u: no error", i);
+    gst_message_parse_error (m, &err, NULL);
+    fail_unless (
+        g_error_matches (err, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION));
+    fail_unless_equals_string (err->message, rows[i].text);
+    g_error_free (err);
+    gst_message_unref (m);
+    fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) == NULL);
+    gst_caps_unref (caps);
+    gst_element_set_bus (h->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+/* In a pipeline, the first error is raehframepack's, not the source's
+ * "not-negotiated". */
+GST_START_TEST (test_pack_float_pipeline_error_first)
+{
+  GstElement *p = gst_parse_launch (
+      "sensortestsrc modality=acc_3axis num-buffers=3 ! "
+      "sensor/x-raw,format=F32LE ! raehframepack name=pack ! fakesink",
+      NULL);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *m;
+  GError *err = NULL;
+
+  fail_unless (p != NULL);
+  fail_if (
+      gst_element_set_state (p, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (m != NULL);
+  fail_unless_equals_string (GST_OBJECT_NAME (GST_MESSAGE_SRC (m)), "pack");
+  gst_message_parse_error (m, &err, NULL);
+  fail_unless_equals_string (err->message,
+      "raehframepack takes integer samples; upstream offers F32LE: add "
+      "sensorresample (it converts float to integer with a full scale)");
+  g_error_free (err);
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
 }
 
 GST_END_TEST;
@@ -333,6 +417,7 @@ raehframepack_suite (void)
   tcase_add_test (tc, test_pack_3axis_interleaved);
   tcase_add_test (tc, test_pack_caps_from_downstream);
   tcase_add_test (tc, test_pack_refuses_float);
+  tcase_add_test (tc, test_pack_float_pipeline_error_first);
   return s;
 }
 
