@@ -163,10 +163,11 @@ struct _GstRaehSink
   GQueue queue;                   /* QueuedFrame */
   gboolean flush_scheduled;
   GSource *handshake_timer;
-  gchar *last_error; /* why the last connection attempt ended */
-  gchar *log_uri;    /* location without secrets, for messages */
-  guint failures;    /* transient failures in a row; 0 after a handshake */
-  guint attempts;    /* connection attempts since the last handshake */
+  gchar *last_error;      /* why the last connection attempt ended */
+  gchar *log_uri;         /* location without secrets, for messages */
+  guint failures;         /* transient failures in a row; 0 after a handshake */
+  gboolean closed_at_eos; /* EOS on every pad closed the session */
+  guint attempts;         /* connection attempts since the last handshake */
   guint pad_count;
 
   /* stats */
@@ -1067,6 +1068,9 @@ all_pads_eos (GstRaehSink *self)
 }
 
 /* At EOS the queued frames still go out, bounded by timeout. */
+static gboolean start_session (GstRaehSink *self);
+static void stop_session (GstRaehSink *self);
+
 static void
 drain (GstRaehSink *self)
 {
@@ -1179,13 +1183,23 @@ gst_raeh_sink_event (GstPad *gpad, GstObject *parent, GstEvent *event)
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       break;
-    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_FLUSH_STOP: {
+      gboolean reopen;
+
       g_mutex_lock (&self->lock);
       pad->flushing = FALSE;
       pad->eos = FALSE;
+      reopen = self->closed_at_eos;
+      self->closed_at_eos = FALSE;
       g_mutex_unlock (&self->lock);
+      /* data after an EOS and a flush goes on a new session */
+      if (reopen) {
+        stop_session (self);
+        start_session (self);
+      }
       gst_segment_init (&pad->segment, GST_FORMAT_TIME);
       break;
+    }
     case GST_EVENT_EOS: {
       guint32 seqnum = gst_event_get_seqnum (event);
 
@@ -1194,8 +1208,20 @@ gst_raeh_sink_event (GstPad *gpad, GstObject *parent, GstEvent *event)
       GST_OBJECT_UNLOCK (self);
       if (all_pads_eos (self)) {
         GstMessage *msg;
+        GstSensorWsClient *client;
 
         drain (self);
+        /* The stream has ended: close with 1000 now, without waiting, so
+         * that many sinks ending together (a gateway draining) close their
+         * sessions in parallel rather than one after another at NULL. */
+        g_mutex_lock (&self->lock);
+        client = self->client;
+        if (client && !self->closed_at_eos) {
+          self->closed_at_eos = TRUE;
+          gst_sensor_ws_client_close (
+              client, SOUP_WEBSOCKET_CLOSE_NORMAL, "stream ended");
+        }
+        g_mutex_unlock (&self->lock);
         msg = gst_message_new_eos (GST_OBJECT (self));
         gst_message_set_seqnum (msg, seqnum);
         gst_element_post_message (GST_ELEMENT (self), msg);

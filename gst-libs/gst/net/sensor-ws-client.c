@@ -1795,14 +1795,12 @@ gst_sensor_ws_client_is_connected (GstSensorWsClient *client)
   return connected;
 }
 
-void
-gst_sensor_ws_client_stop (
-    GstSensorWsClient *client, gushort code, const gchar *reason)
+/* Marks the client stopping and asks the network thread to close; TRUE
+ * when called on the network thread (nothing left to wait for). */
+static gboolean
+request_stop (GstSensorWsClient *client, gushort code, const gchar *reason)
 {
   gboolean first;
-  gint64 deadline;
-
-  g_return_if_fail (client != NULL);
 
   g_mutex_lock (&client->lock);
   first = !client->stopping;
@@ -1820,7 +1818,7 @@ gst_sensor_ws_client_stop (
      * of this client can start after this one. */
     if (first)
       teardown (client, code, reason);
-    return;
+    return TRUE;
   }
 
   if (first) {
@@ -1831,6 +1829,40 @@ gst_sensor_ws_client_stop (
     req->reason = g_strdup (reason);
     invoke (client, do_stop, req, stop_request_free);
   }
+  return FALSE;
+}
+
+/**
+ * gst_sensor_ws_client_close:
+ * @client: a client
+ * @code: the close code (as for gst_sensor_ws_client_stop())
+ * @reason: (nullable): the close reason
+ *
+ * Starts closing like gst_sensor_ws_client_stop() and never reconnects,
+ * but returns at once: the close handshake runs on the network thread, so
+ * a thousand sessions close in parallel instead of one after another.
+ * Callbacks may still run until stop() or free(), which then return as
+ * soon as the connection is gone. Any thread.
+ */
+void
+gst_sensor_ws_client_close (
+    GstSensorWsClient *client, gushort code, const gchar *reason)
+{
+  g_return_if_fail (client != NULL);
+
+  request_stop (client, code, reason);
+}
+
+void
+gst_sensor_ws_client_stop (
+    GstSensorWsClient *client, gushort code, const gchar *reason)
+{
+  gint64 deadline;
+
+  g_return_if_fail (client != NULL);
+
+  if (request_stop (client, code, reason))
+    return;
 
   g_mutex_lock (&client->lock);
   /* A callback already running finishes first: after stop() returns no

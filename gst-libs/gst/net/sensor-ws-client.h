@@ -144,6 +144,12 @@ gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client);
 void gst_sensor_ws_client_stop (
     GstSensorWsClient *client, gushort code, const gchar *reason);
 
+/* Starts closing with @code/@reason and never reconnects, like stop(), but
+ * returns at once: the close handshake runs on the network thread. A later
+ * stop() or free() returns as soon as the connection is gone. Any thread. */
+void gst_sensor_ws_client_close (
+    GstSensorWsClient *client, gushort code, const gchar *reason);
+
 /* Stops (code 1001) if not stopped yet, calls notify(user_data), frees. */
 void gst_sensor_ws_client_free (GstSensorWsClient *client);
 

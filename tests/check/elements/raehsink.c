@@ -70,6 +70,8 @@ typedef struct
   GPtrArray *conns;
   SoupWebsocketConnection *held;
   gint held_index;
+  guint closes;            /* connections closed */
+  gushort last_close_code; /* the code the sink sent last */
 } TestServer;
 
 typedef struct
@@ -129,6 +131,18 @@ on_server_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
 }
 
 static void
+on_server_closed (SoupWebsocketConnection *conn, gpointer user_data)
+{
+  TestServer *s = user_data;
+
+  g_mutex_lock (&s->lock);
+  s->last_close_code = soup_websocket_connection_get_close_code (conn);
+  s->closes++;
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+static void
 on_ingest (SoupServer *server, SoupServerMessage *msg, const char *path,
     SoupWebsocketConnection *conn, gpointer user_data)
 {
@@ -157,6 +171,7 @@ on_ingest (SoupServer *server, SoupServerMessage *msg, const char *path,
 
   g_signal_connect_data (conn, "message", G_CALLBACK (on_server_message), cd,
       (GClosureNotify) g_free, 0);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_server_closed), s);
   if (s->reject_code) {
     soup_websocket_connection_close (conn, s->reject_code, s->reject_reason);
     return;
@@ -566,6 +581,42 @@ GST_START_TEST (test_handshake_slots_and_caps)
   fail_if (g_object_class_find_property (G_OBJECT_GET_CLASS (sink), "api-key")
                ->flags &
       G_PARAM_READABLE);
+
+  teardown_sink (sink, bus, hp, ha);
+  test_server_free (srv);
+}
+
+GST_END_TEST;
+
+/* EOS on every pad closes the session with 1000 at once (sinks ending
+ * together close in parallel), before any state change. */
+GST_START_TEST (test_eos_closes_session)
+{
+  TestServer *srv = test_server_new ();
+  GstElement *sink;
+  GstHarness *hp, *ha;
+  GstBus *bus;
+  GstMessage *m;
+
+  test_server_start (srv);
+  sink = make_sink (srv, &bus);
+  hp = gst_harness_new_with_element (sink, "sink_%u", NULL);
+  ha = gst_harness_new_with_element (sink, "sink_%u", NULL);
+  m = wait_message (bus, "raeh-session-start", 5);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+  push_start (hp, PPG_CAPS);
+  push_start (ha, ACC_CAPS);
+  fail_unless_equals_int (
+      gst_harness_push (hp, make_frame (1700000000000, 100, 1, 0)),
+      GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (hp, gst_event_new_eos ()));
+  fail_unless (gst_harness_push_event (ha, gst_event_new_eos ()));
+  fail_unless (test_server_wait_frames (srv, 1, 5));
+  fail_unless (test_server_wait (srv, &srv->closes, 1, 5),
+      "the session was not closed at EOS");
+  fail_unless_equals_int (srv->last_close_code, 1000);
+  fail_unless_equals_int (srv->connections, 1);
 
   teardown_sink (sink, bus, hp, ha);
   test_server_free (srv);
@@ -1472,6 +1523,7 @@ raehsink_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_handshake_slots_and_caps);
   tcase_add_test (tc, test_auth_header);
+  tcase_add_test (tc, test_eos_closes_session);
   tcase_add_test (tc, test_request_release_pads);
   tcase_add_test (tc, test_sinks_share_one_network_thread);
   tcase_add_test (tc, test_negotiation_through_packer);
