@@ -9,3 +9,4 @@
 #include <gst/sensor/sensor-modality.h>
 #include <gst/sensor/sensor-epoch.h>
 #include <gst/sensor/sensor-convert.h>
+#include <gst/sensor/sensor-handoff-queue.h>
