@@ -410,7 +410,7 @@ GST_START_TEST (test_jpeg_files_full_speed)
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
   }
-  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-queue-full"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped"), 0);
   fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-corrupt-base64") +
           stat_u64 (h->element, "dropped-corrupt-jpeg") +
           stat_u64 (h->element, "dropped-size-mismatch"),
@@ -1280,7 +1280,7 @@ mt_pull (MtFiles *f, guint threads, guint corrupt_every, guint pool_max,
     fail_unless_equals_int (hh, MT_H);
     gst_buffer_unref (buf);
   }
-  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-queue-full"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped"), 0);
   fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-corrupt-base64") +
           stat_u64 (h->element, "dropped-corrupt-jpeg") +
           stat_u64 (h->element, "dropped-size-mismatch"),
