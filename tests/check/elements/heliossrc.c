@@ -1363,6 +1363,41 @@ GST_START_TEST (test_http_404)
 
 GST_END_TEST;
 
+/* Nothing listens: each refusal is transient, the first one is said as a
+ * warning naming the cause, and after retries=2 the element gives up with
+ * an error that names it too. */
+GST_START_TEST (test_refused_warns_then_gives_up)
+{
+  Run *run = run_new ("heliossrc location=ws://127.0.0.1:1 "
+                      "channel=device.telemetry retries=2 "
+                      "retry-backoff-max=0.1 timeout=2");
+  GError *err = NULL;
+
+  run_until (run, 1);
+  fail_unless (run->warnings->len >= 1);
+  gst_message_parse_warning (g_ptr_array_index (run->warnings, 0), &err, NULL);
+  fail_unless (g_error_matches (
+      err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE));
+  fail_unless_equals_string (err->message,
+      "Connection to ws://127.0.0.1:1/v1/ws/telemetry failed: Could not "
+      "connect to 127.0.0.1: Connection refused; retrying");
+  g_clear_error (&err);
+  error_text (run, &err);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ));
+  fail_unless_equals_string (err->message,
+      "Lost the HeliOS channel device.telemetry and gave up reconnecting "
+      "after 3 failure(s): Could not connect to 127.0.0.1: Connection "
+      "refused");
+  g_clear_error (&err);
+  fail_unless_equals_int (run_stat (run, "reconnects"), 2);
+  fail_unless (run_saw_state (run, "reconnecting"));
+  fail_unless (run_saw_state (run, "closed"));
+  run_free (run);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_queue_drops_oldest)
 {
   static const Step script[] = { TEXT ("{\"type\":\"line\",\"line\":\"0\"}"),
@@ -1550,6 +1585,7 @@ heliossrc_suite (void)
   tcase_add_test (tc, test_frame_formats);
   tcase_add_test (tc, test_close_without_code);
   tcase_add_test (tc, test_http_404);
+  tcase_add_test (tc, test_refused_warns_then_gives_up);
   tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_queue_drops_oldest);
   tcase_add_test (tc, test_unlock_silent_device);
