@@ -828,8 +828,14 @@ handle_flow (Output *o, GstFlowReturn ret)
   GST_DEBUG_OBJECT (o->pad, "pausing: %s", gst_flow_get_name (ret));
   gst_pad_pause_task (o->pad);
   discard_jobs (o);
-  if (ret == GST_FLOW_EOS || ret == GST_FLOW_FLUSHING)
+  if (ret == GST_FLOW_FLUSHING)
     return;
+  /* downstream is done (pngenc snapshot=true, a sink's num-buffers):
+   * tell the rest of the pipeline so that it ends too */
+  if (ret == GST_FLOW_EOS) {
+    gst_pad_push_event (o->pad, gst_event_new_eos ());
+    return;
+  }
   if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
     if (ret != GST_FLOW_NOT_NEGOTIATED)
       GST_ELEMENT_FLOW_ERROR (o->src, ret);
@@ -880,6 +886,19 @@ output_loop (gpointer user_data)
       gst_event_unref (ev);
       handle_flow (o, ret);
       return;
+    }
+    /* an EOS before any frame still follows a segment */
+    if (eos && !gst_pad_has_current_caps (o->pad)) {
+      GstEvent *seg = gst_pad_get_sticky_event (o->pad, GST_EVENT_SEGMENT, 0);
+
+      if (seg) {
+        gst_event_unref (seg);
+      } else {
+        GstSegment segment;
+
+        gst_segment_init (&segment, GST_FORMAT_TIME);
+        gst_pad_push_event (o->pad, gst_event_new_segment (&segment));
+      }
     }
     gst_pad_push_event (o->pad, ev);
     if (eos)
@@ -1145,6 +1164,31 @@ gst_plexus_video_src_change_state (
   return ret;
 }
 
+/* An application EOS (gst-launch-1.0 -e, gst_element_send_event()): each
+ * camera sends what is queued and in flight, then EOS. */
+static gboolean
+gst_plexus_video_src_send_event (GstElement *element, GstEvent *event)
+{
+  GstPlexusVideoSrc *self = GST_PLEXUS_VIDEO_SRC (element);
+  gboolean ret = FALSE;
+  guint i;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (gst_plexus_video_src_parent_class)
+        ->send_event (element, event);
+
+  GST_INFO_OBJECT (self, "EOS asked for: draining every camera");
+  GST_OBJECT_LOCK (self);
+  for (i = 0; self->outputs && i < self->outputs->len; i++) {
+    queue_object (g_ptr_array_index (self->outputs, i),
+        GST_MINI_OBJECT (gst_event_ref (event)));
+    ret = TRUE;
+  }
+  GST_OBJECT_UNLOCK (self);
+  gst_event_unref (event);
+  return ret;
+}
+
 static GstStructure *
 make_stats (GstPlexusVideoSrc *self)
 {
@@ -1353,6 +1397,8 @@ gst_plexus_video_src_class_init (GstPlexusVideoSrcClass *klass)
       "gst-plugins-sensor");
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_plexus_video_src_change_state);
+  element_class->send_event =
+      GST_DEBUG_FUNCPTR (gst_plexus_video_src_send_event);
   register_frame_meta ();
 }
 

@@ -14,6 +14,7 @@
 
 #include "../sensor-test-process.h"
 #include "../sensor-test-tls.h"
+#include "../sensor-test-pipeline.h"
 
 #define UUID "0b6f9a52-6d1e-4c3e-9a53-2a3c1b7f0d11"
 
@@ -1363,6 +1364,30 @@ GST_START_TEST (test_http_404)
 
 GST_END_TEST;
 
+/* An EOS sent to the pipeline (gst-launch-1.0 -e, Ctrl-C) ends it. */
+GST_START_TEST (test_eos_on_request)
+{
+  Peer cloud = {
+    0,
+  };
+  gchar *desc;
+  Run *run;
+
+  cloud_start (&cloud);
+  desc = cloud_src (&cloud, "channel=device.telemetry interval-ms=250");
+  run = run_new (desc);
+  run_until (run, 1);
+  fail_unless (run->error == NULL);
+  fail_unless (run->buffers->len >= 1);
+  fail_unless (gst_element_send_event (run->pipeline, gst_event_new_eos ()));
+  sensor_test_wait_eos (run->pipeline, 5 * GST_SECOND);
+  run_free (run);
+  g_free (desc);
+  sensor_test_process_stop (&cloud);
+}
+
+GST_END_TEST;
+
 /* Nothing listens: each refusal is transient, the first one is said as a
  * warning naming the cause, and after retries=2 the element gives up with
  * an error that names it too. */
@@ -1586,6 +1611,7 @@ heliossrc_suite (void)
   tcase_add_test (tc, test_close_without_code);
   tcase_add_test (tc, test_http_404);
   tcase_add_test (tc, test_refused_warns_then_gives_up);
+  tcase_add_test (tc, test_eos_on_request);
   tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_queue_drops_oldest);
   tcase_add_test (tc, test_unlock_silent_device);

@@ -1049,6 +1049,40 @@ GST_START_TEST (test_thermal_meta)
 
 GST_END_TEST;
 
+GST_START_TEST (test_eos_on_request)
+{
+  PlexusTestServer *server;
+
+  sensor_cloud_plexus_options ()->fps = 20;
+  server = plexus_test_server_start ();
+  plexus_test_eos_on_request (server, "plexusvideosrc", NULL, 5 * GST_SECOND);
+  /* raw, with frames in flight on the decode threads */
+  plexus_test_eos_on_request (
+      server, "plexusvideosrc decode-threads=2", "video/x-raw", 5 * GST_SECOND);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
+/* The README's snapshot line: pngenc returns EOS after its frame, the
+ * source passes EOS on and the pipeline ends by itself. */
+GST_START_TEST (test_snapshot_ends_with_eos)
+{
+  PlexusTestServer *server;
+  GstElement *p;
+
+  sensor_cloud_plexus_options ()->fps = 20;
+  server = plexus_test_server_start ();
+  p = plexus_test_pipeline (
+      server, "plexusvideosrc", "pngenc snapshot=true ! fakesink");
+  sensor_test_wait_eos (p, 10 * GST_SECOND);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
 /* The URI the element builds for camera "default" of robot-01 at @loc. */
 static gchar *
 video_uri (const gchar *loc)
@@ -1783,6 +1817,8 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_silent_server_warns);
   tcase_add_test (tc, test_server_auth_window);
   tcase_add_test (tc, test_thermal_meta);
+  tcase_add_test (tc, test_eos_on_request);
+  tcase_add_test (tc, test_snapshot_ends_with_eos);
   tcase_add_test (tc, test_refused_warns_and_retries);
   tcase_add_test (tc, test_404_is_fatal);
   tcase_add_test (tc, test_no_server_gives_up);
