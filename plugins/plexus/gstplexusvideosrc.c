@@ -46,6 +46,7 @@ GST_DEBUG_CATEGORY_STATIC (plexus_video_src_debug);
 #define DEFAULT_MAX_QUEUE 4
 #define DEFAULT_MAX_QUEUE_BYTES (G_GUINT64_CONSTANT (64) << 20)
 #define DEFAULT_DECODE_THREADS 0
+#define DEFAULT_MAX_PIXELS (4096 * 4096)
 #define MAX_DECODE_THREADS 16
 #define AUTO_DECODE_THREADS_CAP 4
 
@@ -59,6 +60,7 @@ enum {
   PROP_MAX_QUEUE,
   PROP_DECODE_THREADS,
   PROP_MAX_QUEUE_BYTES,
+  PROP_MAX_PIXELS,
 };
 
 static GstStaticPadTemplate src_template =
@@ -119,6 +121,7 @@ struct _GstPlexusVideoSrc
   guint max_queue;
   guint64 max_queue_bytes;
   guint decode_threads;
+  guint64 max_pixels; /* object lock */
 
   GPtrArray *outputs; /* of Output*, fixed between READY and NULL */
   GstPlexusConnection *conn;
@@ -136,6 +139,8 @@ struct _GstPlexusVideoSrc
   guint64 dropped_not_playing;
   guint64 unknown_camera;
   guint64 negotiations;
+  guint64 oversized_frames;
+  gboolean oversized_warned;
 };
 
 static GType frame_meta_api;
@@ -240,6 +245,7 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
   GstBuffer *buf;
   Output *o;
   gboolean warn;
+  guint64 max_pixels;
 
   if (f->type != GST_PLEXUS_FRAME_VIDEO)
     return;
@@ -278,6 +284,28 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
           ("Dropped a corrupt frame of camera \"%s\"", o->camera_id),
           ("%s (further drops are counted in stats, warned every 5 s)",
               error->message));
+    return;
+  }
+
+  /* a tiny JPEG can declare a huge frame: its header says the size, so skip
+   * it before TurboJPEG allocates and decodes it */
+  GST_OBJECT_LOCK (self);
+  max_pixels = self->max_pixels;
+  GST_OBJECT_UNLOCK (self);
+  if (max_pixels > 0 && (guint64) ji.width * ji.height > max_pixels) {
+    g_mutex_lock (&self->stats_lock);
+    self->oversized_frames++;
+    warn = !self->oversized_warned;
+    self->oversized_warned = TRUE;
+    g_mutex_unlock (&self->stats_lock);
+    if (warn)
+      GST_ELEMENT_WARNING (self, STREAM, DECODE,
+          ("Skipping %ux%u frames of camera \"%s\": %" G_GUINT64_FORMAT
+           " pixels is more than max-pixels (%" G_GUINT64_FORMAT ")",
+              ji.width, ji.height, o->camera_id, (guint64) ji.width * ji.height,
+              max_pixels),
+          ("further ones are counted in stats as oversized-frames"));
+    gst_buffer_unref (buf);
     return;
   }
 
@@ -1079,6 +1107,8 @@ start_connection (GstPlexusVideoSrc *self)
   self->dropped_base64 = self->dropped_jpeg = self->dropped_size = 0;
   self->dropped_decode = self->dropped_not_playing = 0;
   self->unknown_camera = self->negotiations = 0;
+  self->oversized_frames = 0;
+  self->oversized_warned = FALSE;
   g_mutex_unlock (&self->stats_lock);
 
   GST_OBJECT_LOCK (self);
@@ -1220,7 +1250,7 @@ make_stats (GstPlexusVideoSrc *self)
       sum.dropped_bytes, "dropped-not-playing", G_TYPE_UINT64,
       self->dropped_not_playing, "unknown-camera", G_TYPE_UINT64,
       self->unknown_camera, "negotiations", G_TYPE_UINT64, self->negotiations,
-      NULL);
+      "oversized-frames", G_TYPE_UINT64, self->oversized_frames, NULL);
   g_mutex_unlock (&self->stats_lock);
   GST_OBJECT_LOCK (self);
   if (self->conn)
@@ -1265,6 +1295,9 @@ gst_plexus_video_src_set_property (
       case PROP_MAX_QUEUE_BYTES:
         self->max_queue_bytes = g_value_get_uint64 (value);
         break;
+      case PROP_MAX_PIXELS:
+        self->max_pixels = g_value_get_uint64 (value);
+        break;
       case PROP_DECODE_THREADS:
         self->decode_threads = g_value_get_uint (value);
         break;
@@ -1306,6 +1339,9 @@ gst_plexus_video_src_get_property (
         break;
       case PROP_MAX_QUEUE_BYTES:
         g_value_set_uint64 (value, self->max_queue_bytes);
+        break;
+      case PROP_MAX_PIXELS:
+        g_value_set_uint64 (value, self->max_pixels);
         break;
       case PROP_DECODE_THREADS:
         g_value_set_uint (value, self->decode_threads);
@@ -1380,6 +1416,12 @@ gst_plexus_video_src_class_init (GstPlexusVideoSrcClass *klass)
           "oldest are dropped beyond this (counted in stats as dropped, "
           "dropped-bytes)",
           1, G_MAXUINT64, DEFAULT_MAX_QUEUE_BYTES, rw));
+  g_object_class_install_property (gobject_class, PROP_MAX_PIXELS,
+      g_param_spec_uint64 ("max-pixels", "Maximum pixels",
+          "Frames whose JPEG header declares more pixels (width x height) "
+          "are skipped before decoding, counted in stats as "
+          "oversized-frames and warned once (0 = no limit)",
+          0, G_MAXUINT64, DEFAULT_MAX_PIXELS, rw));
   g_object_class_install_property (gobject_class, PROP_DECODE_THREADS,
       g_param_spec_uint ("decode-threads", "Decode threads",
           "Threads per camera decoding JPEG frames in parallel for raw "
@@ -1409,6 +1451,7 @@ gst_plexus_video_src_init (GstPlexusVideoSrc *self)
   self->camera_ids = g_strdup (DEFAULT_CAMERA_ID);
   self->max_queue = DEFAULT_MAX_QUEUE;
   self->max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES;
+  self->max_pixels = DEFAULT_MAX_PIXELS;
   self->decode_threads = DEFAULT_DECODE_THREADS;
   g_mutex_init (&self->stats_lock);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);

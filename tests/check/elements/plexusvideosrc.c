@@ -1049,6 +1049,59 @@ GST_START_TEST (test_thermal_meta)
 
 GST_END_TEST;
 
+/* Frames whose header declares more than max-pixels are skipped before
+ * decoding, counted, and warned once with the size and the limit. */
+GST_START_TEST (test_max_pixels)
+{
+  PlexusTestServer *server;
+  GstElement *e;
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+  gint64 end;
+
+  sensor_cloud_plexus_options ()->fps = 30;
+  sensor_cloud_plexus_options ()->width = 320;
+  sensor_cloud_plexus_options ()->height = 240;
+  server = plexus_test_server_start ();
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-pixels", (guint64) 320 * 240 - 1, NULL);
+  h = make_harness (e, NULL, &bus);
+  m = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND, GST_MESSAGE_WARNING);
+  fail_unless (m != NULL, "no warning for oversized frames");
+  gst_message_parse_warning (m, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE));
+  fail_unless_equals_string (err->message,
+      "Skipping 320x240 frames of camera \"default\": 76800 pixels is more "
+      "than max-pixels (76799)");
+  g_clear_error (&err);
+  gst_message_unref (m);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (stat_u64 (h->element, "oversized-frames") < 3 &&
+      g_get_monotonic_time () < end)
+    g_usleep (10 * 1000);
+  fail_unless (stat_u64 (h->element, "oversized-frames") >= 3);
+  /* warned once, nothing went out */
+  fail_unless (
+      gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_WARNING) == NULL);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "frames-pushed"), 0);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+  teardown (h, bus);
+
+  /* at the limit frames flow */
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-pixels", (guint64) 320 * 240, NULL);
+  h = make_harness (e, NULL, &bus);
+  gst_buffer_unref (gst_harness_pull (h));
+  fail_unless_equals_uint64 (stat_u64 (h->element, "oversized-frames"), 0);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_eos_on_request)
 {
   PlexusTestServer *server;
@@ -1817,6 +1870,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_silent_server_warns);
   tcase_add_test (tc, test_server_auth_window);
   tcase_add_test (tc, test_thermal_meta);
+  tcase_add_test (tc, test_max_pixels);
   tcase_add_test (tc, test_eos_on_request);
   tcase_add_test (tc, test_snapshot_ends_with_eos);
   tcase_add_test (tc, test_refused_warns_and_retries);
