@@ -162,7 +162,7 @@ element (
   g_timeout_add_seconds (120, on_timeout, c.loop);
   g_main_loop_run (c.loop);
   g_object_get (src, "stats", &stats, NULL);
-  gst_structure_get_uint64 (stats, "dropped-queue-full", dropped);
+  gst_structure_get_uint64 (stats, "dropped", dropped);
   gst_structure_free (stats);
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (pad);

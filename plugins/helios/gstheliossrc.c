@@ -16,11 +16,12 @@
  * arrived and carry the epoch time as a timestamp/x-unix reference meta.
  *
  * Messages go from the network thread to the streaming thread through a
- * bounded queue (max-queue messages). When it is full the oldest queued
- * record or frame is dropped (counted in stats as "dropped", the buffer
- * after the gap flagged DISCONT): for a live device the newest data matters
- * most, as on the device itself ("latest frame wins"). Format changes, EOS
- * and errors are never dropped.
+ * bounded queue (max-queue messages and max-queue-bytes bytes). When it is
+ * full the oldest queued record or frame is dropped (counted in stats as
+ * "dropped" and "dropped-bytes", the buffer after the gap flagged
+ * DISCONT): for a live device the newest data matters most, as on the
+ * device itself ("latest frame wins"). Format changes, EOS and errors are
+ * never dropped.
  *
  * ## Example launch lines
  * |[
@@ -38,6 +39,7 @@
 
 #include <string.h>
 #include <gst/helios/helios.h>
+#include <gst/net/sensor-net-failure.h>
 #include <gst/net/sensor-net-props.h>
 #include <gst/net/sensor-ws-client.h>
 #include <gst/sensor/sensor.h>
@@ -50,6 +52,7 @@ GST_DEBUG_CATEGORY_STATIC (helios_src_debug);
 #define DEFAULT_CHANNEL "device.telemetry"
 #define DEFAULT_KINDS "imu,power,firmware,lighting"
 #define DEFAULT_MAX_QUEUE 32
+#define DEFAULT_MAX_QUEUE_BYTES (G_GUINT64_CONSTANT (64) << 20)
 #define DEFAULT_MAX_MESSAGE (64 * 1024 * 1024)
 
 /* The timeout also bounds the AsyncAPI document fetch. */
@@ -77,31 +80,17 @@ enum {
   PROP_FOLLOW,
   PROP_MAX_QUEUE,
   PROP_STATS,
+  PROP_MAX_QUEUE_BYTES,
   PROP_NET, /* GST_SENSOR_NET_PROPS_N ids from here */
 };
 
-typedef enum {
-  ITEM_DATA, /* a buffer to push */
-  ITEM_CAPS, /* frames: the caps of the following data */
-  ITEM_EOS,
-  ITEM_ERROR,
-} ItemType;
-
-typedef struct
-{
-  ItemType type;
-  GBytes *payload;      /* DATA */
-  GstClockTime arrival; /* DATA: clock time, or NONE */
-  gboolean discont;     /* DATA: first after a (re)connect */
-  GstCaps *caps;        /* CAPS */
-  gboolean raw;         /* CAPS: video/x-raw, with @layout */
-  GstHeliosFrameLayout layout;
-  GQuark domain; /* ERROR */
-  gint code;
-  gchar *text;
-  gchar *debug;
-  GstStructure *details;
-} Item;
+/* What the network thread hands over besides buffers, as custom downstream
+ * events that create() consumes: the caps of the frames that follow, and
+ * the end of the session with an error (posted by the network thread when
+ * "text" is absent). A buffer's PTS holds the clock time of its arrival
+ * until create() turns it into running time. */
+#define FORMAT_EVENT "helios-format"
+#define ERROR_EVENT "helios-error"
 
 struct _GstHeliosSrc
 {
@@ -122,6 +111,7 @@ struct _GstHeliosSrc
   gboolean follow;
   GstSensorNetProps net;
   guint max_queue;
+  guint64 max_queue_bytes;
 
   /* session, set in start() */
   const GstHeliosChannel *chan;
@@ -140,13 +130,12 @@ struct _GstHeliosSrc
   gushort last_close_code;
   guint last_http_status;
   gchar *last_close_reason;
+  guint failures; /* in a row, reset when a connection opens */
 
-  /* queue and stats, under lock */
+  GstSensorHandoffQueue *queue;
+
+  /* stats, under lock */
   GMutex lock;
-  GCond cond;
-  GQueue queue;
-  guint queued_data;
-  gboolean flushing;
   gboolean finished; /* EOS or fatal error queued: ignore input */
   gboolean connected;
   guint64 messages;
@@ -185,82 +174,36 @@ GST_ELEMENT_REGISTER_DEFINE (
 /* ---- queue ---- */
 
 static void
-item_free (Item *item)
-{
-  g_clear_pointer (&item->payload, g_bytes_unref);
-  gst_clear_caps (&item->caps);
-  g_free (item->text);
-  g_free (item->debug);
-  if (item->details)
-    gst_structure_free (item->details);
-  g_free (item);
-}
-
-/* Queues @item; with the lock held. Data beyond max-queue drops the oldest
- * queued data item. */
-static void
-enqueue_locked (GstHeliosSrc *self, Item *item)
-{
-  if (item->type == ITEM_DATA) {
-    if (self->queued_data >= self->max_queue) {
-      GList *l;
-
-      for (l = self->queue.head; l; l = l->next) {
-        Item *old = l->data;
-
-        if (old->type == ITEM_DATA) {
-          GList *next;
-          Item *after = item;
-
-          /* a gap: the next buffer out is a discontinuity */
-          for (next = l->next; next; next = next->next) {
-            if (((Item *) next->data)->type == ITEM_DATA) {
-              after = next->data;
-              break;
-            }
-          }
-          after->discont = TRUE;
-          g_queue_delete_link (&self->queue, l);
-          item_free (old);
-          self->queued_data--;
-          self->dropped++;
-          GST_LOG_OBJECT (self, "queue full: dropped the oldest message");
-          break;
-        }
-      }
-    }
-    self->queued_data++;
-  }
-  g_queue_push_tail (&self->queue, item);
-  g_cond_signal (&self->cond);
-}
-
-static void
 enqueue_error (GstHeliosSrc *self, GQuark domain, gint code, gchar *text,
     gchar *debug, GstStructure *details)
 {
-  Item *item = g_new0 (Item, 1);
+  GstStructure *s = gst_structure_new (ERROR_EVENT, "domain", G_TYPE_UINT,
+      (guint) domain, "code", G_TYPE_INT, code, "text", G_TYPE_STRING, text,
+      "debug", G_TYPE_STRING, debug, NULL);
 
-  item->type = ITEM_ERROR;
-  item->domain = domain;
-  item->code = code;
-  item->text = text;
-  item->debug = debug;
-  item->details = details;
+  if (details) {
+    gst_structure_set (s, "details", GST_TYPE_STRUCTURE, details, NULL);
+    gst_structure_free (details);
+  }
+  g_free (text);
+  g_free (debug);
   g_mutex_lock (&self->lock);
   self->finished = TRUE;
-  enqueue_locked (self, item);
   g_mutex_unlock (&self->lock);
+  gst_sensor_handoff_queue_push (self->queue,
+      GST_MINI_OBJECT (gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s)));
 }
 
+/* The error was posted already: the stream ends after what is queued. */
 static void
-clear_queue (GstHeliosSrc *self)
+enqueue_posted_error (GstHeliosSrc *self)
 {
-  Item *item;
-
-  while ((item = g_queue_pop_head (&self->queue)))
-    item_free (item);
-  self->queued_data = 0;
+  g_mutex_lock (&self->lock);
+  self->finished = TRUE;
+  g_mutex_unlock (&self->lock);
+  gst_sensor_handoff_queue_push (self->queue,
+      GST_MINI_OBJECT (gst_event_new_custom (
+          GST_EVENT_CUSTOM_DOWNSTREAM, gst_structure_new_empty (ERROR_EVENT))));
 }
 
 /* ---- connection state messages ---- */
@@ -272,20 +215,22 @@ copy_field (GQuark field, const GValue *value, gpointer user_data)
   return TRUE;
 }
 
+/* The shared connection-state message, with the channel and @extra's
+ * fields (attempt and delay replace the defaults). */
 static void
-post_state (GstHeliosSrc *self, const gchar *state, GstStructure *extra)
+post_state (GstHeliosSrc *self, const gchar *state, const gchar *reason,
+    GstStructure *extra)
 {
-  GstStructure *s = gst_structure_new ("helios-connection-state", "state",
-      G_TYPE_STRING, state, "uri", G_TYPE_STRING, self->uri, "channel",
-      G_TYPE_STRING, self->chan ? self->chan->name : "", NULL);
+  GstStructure *s =
+      gst_sensor_net_connection_state_new (state, self->uri, 0, 0, reason);
 
+  gst_structure_set (
+      s, "channel", G_TYPE_STRING, self->chan ? self->chan->name : "", NULL);
   if (extra) {
     gst_structure_foreach (extra, copy_field, s);
     gst_structure_free (extra);
   }
-  GST_INFO_OBJECT (self, "connection %s", state);
-  gst_element_post_message (
-      GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
+  gst_sensor_net_post_connection_state (GST_ELEMENT (self), s);
 }
 
 /* ---- network thread: WebSocket callbacks ---- */
@@ -315,7 +260,8 @@ on_opened (GstSensorWsClient *client, gpointer user_data)
   /* every socket starts over: the device sends `format` first again */
   self->net_have_format = FALSE;
   self->net_discont = TRUE;
-  post_state (self, "connected", NULL);
+  self->failures = 0;
+  post_state (self, "connected", NULL, NULL);
 
   /* sensors: the subscribe op; metrics: a rate changed while playing */
   g_mutex_lock (&self->lock);
@@ -334,19 +280,21 @@ on_opened (GstSensorWsClient *client, gpointer user_data)
 static void
 queue_data (GstHeliosSrc *self, GBytes *payload)
 {
-  Item *item = g_new0 (Item, 1);
+  GstBuffer *buf = gst_buffer_new_wrapped_bytes (payload);
+  gboolean finished;
 
-  item->type = ITEM_DATA;
-  item->payload = payload;
-  item->arrival = clock_now (self);
-  item->discont = self->net_discont;
+  g_bytes_unref (payload);
+  GST_BUFFER_PTS (buf) = clock_now (self);
+  if (self->net_discont)
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
   self->net_discont = FALSE;
   g_mutex_lock (&self->lock);
-  if (self->finished)
-    item_free (item);
-  else
-    enqueue_locked (self, item);
+  finished = self->finished;
   g_mutex_unlock (&self->lock);
+  if (finished)
+    gst_buffer_unref (buf);
+  else
+    gst_sensor_handoff_queue_push (self->queue, GST_MINI_OBJECT (buf));
 }
 
 static void
@@ -371,7 +319,7 @@ handle_format (GstHeliosSrc *self, GstHeliosMessage *msg)
 {
   GError *err = NULL;
   GstCaps *caps;
-  Item *item;
+  GstStructure *s;
 
   if (self->net_have_format && g_strcmp0 (self->net_fourcc, msg->fourcc) == 0 &&
       self->net_width == msg->width && self->net_height == msg->height) {
@@ -404,15 +352,15 @@ handle_format (GstHeliosSrc *self, GstHeliosMessage *msg)
   GST_INFO_OBJECT (self, "format %s %ux%u -> %" GST_PTR_FORMAT, msg->fourcc,
       msg->width, msg->height, caps);
 
-  item = g_new0 (Item, 1);
-  item->type = ITEM_CAPS;
-  item->caps = caps;
-  item->raw = gst_helios_format_frame_layout (
-      msg->fourcc, msg->width, msg->height, &item->layout);
+  s = gst_structure_new (FORMAT_EVENT, "caps", GST_TYPE_CAPS, caps, "fourcc",
+      G_TYPE_STRING, msg->fourcc, "width", G_TYPE_UINT, msg->width, "height",
+      G_TYPE_UINT, msg->height, NULL);
+  gst_caps_unref (caps);
   g_mutex_lock (&self->lock);
   self->format_changes++;
-  enqueue_locked (self, item);
   g_mutex_unlock (&self->lock);
+  gst_sensor_handoff_queue_push (self->queue,
+      GST_MINI_OBJECT (gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s)));
 }
 
 static void
@@ -465,7 +413,7 @@ handle_text (GstHeliosSrc *self, GBytes *payload)
       g_autofree gchar *line = json_to_string (msg.root, FALSE);
 
       count (self, &self->notices);
-      post_state (self, "ready",
+      post_state (self, "ready", NULL,
           gst_structure_new ("extra", "message", G_TYPE_STRING, line, NULL));
       break;
     }
@@ -476,17 +424,14 @@ handle_text (GstHeliosSrc *self, GBytes *payload)
     case GST_HELIOS_MESSAGE_ERROR:
       handle_device_error (self, &msg, text, len);
       break;
-    case GST_HELIOS_MESSAGE_EOF: {
-      Item *item = g_new0 (Item, 1);
-
+    case GST_HELIOS_MESSAGE_EOF:
       GST_INFO_OBJECT (self, "device sent eof: end of stream");
-      item->type = ITEM_EOS;
       g_mutex_lock (&self->lock);
       self->finished = TRUE;
-      enqueue_locked (self, item);
       g_mutex_unlock (&self->lock);
+      gst_sensor_handoff_queue_push (
+          self->queue, GST_MINI_OBJECT (gst_event_new_eos ()));
       break;
-    }
     case GST_HELIOS_MESSAGE_FORMAT:
       handle_format (self, &msg);
       break;
@@ -563,6 +508,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     gpointer user_data)
 {
   GstHeliosSrc *self = user_data;
+  g_autofree gchar *cause = gst_sensor_net_failure_describe (info);
   GstStructure *extra;
   gboolean finished;
 
@@ -576,9 +522,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   self->last_close_code = info->close_code;
   self->last_http_status = info->http_status;
   g_free (self->last_close_reason);
-  self->last_close_reason = g_strdup (info->error ? info->error->message :
-          info->close_reason                      ? info->close_reason :
-                                                    "");
+  self->last_close_reason = g_strdup (cause);
 
   extra = gst_structure_new ("extra", "close-code", G_TYPE_UINT,
       (guint) info->close_code, "close-reason", G_TYPE_STRING,
@@ -587,40 +531,23 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   if (info->error)
     gst_structure_set (
         extra, "error", G_TYPE_STRING, info->error->message, NULL);
-  post_state (self, "disconnected", extra);
+  post_state (self, "disconnected", cause, extra);
 
   if (finished)
     return GST_SENSOR_WS_CLOSE_STOP;
 
-  if (info->http_status == 404) {
-    enqueue_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-        g_strdup_printf (
-            "HeliOS device has no WebSocket at %s (HTTP 404)", self->uri),
-        g_strdup_printf ("channel %s", self->chan->name),
-        gst_structure_new ("details", "http-status", G_TYPE_UINT, 404, "uri",
-            G_TYPE_STRING, self->uri, NULL));
+  /* HeliOS has no close codes of its own: the shared rule decides. A 404
+   * (no such channel), a TLS failure or a bad URI meets the same answer
+   * again: an error at once. */
+  if (gst_sensor_net_failure_classify (info) == GST_SENSOR_NET_FAILURE_FATAL) {
+    gst_sensor_net_post_fatal (GST_ELEMENT (self), info, self->uri);
+    post_state (self, "closed", cause, NULL);
+    enqueue_posted_error (self);
     return GST_SENSOR_WS_CLOSE_STOP;
   }
-  /* a certificate the device will present again: retrying cannot help */
-  if (gst_sensor_ws_close_info_is_tls_failure (info)) {
-    enqueue_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
-        g_strdup_printf (
-            "TLS failure talking to the HeliOS device at %s", self->uri),
-        g_strdup_printf (
-            "channel %s: %s", self->chan->name, info->error->message),
-        gst_structure_new ("details", "tls-error", G_TYPE_STRING,
-            info->error->message, "uri", G_TYPE_STRING, self->uri, NULL));
-    return GST_SENSOR_WS_CLOSE_STOP;
-  }
-  if (info->error)
-    GST_WARNING_OBJECT (
-        self, "connection to %s failed: %s", self->uri, info->error->message);
-  else if (info->close_code == 0 || info->close_code == 1005)
-    GST_WARNING_OBJECT (
-        self, "device closed %s without a close code", self->chan->name);
-  else
-    GST_WARNING_OBJECT (self, "device closed %s: %u '%s'", self->chan->name,
-        info->close_code, GST_STR_NULL (info->close_reason));
+  self->failures++;
+  gst_sensor_net_post_transient (
+      GST_ELEMENT (self), info, self->uri, self->failures);
   return GST_SENSOR_WS_CLOSE_RECONNECT;
 }
 
@@ -631,7 +558,7 @@ on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
   GstHeliosSrc *self = user_data;
 
   count (self, &self->reconnects);
-  post_state (self, "reconnecting",
+  post_state (self, "reconnecting", self->last_close_reason,
       gst_structure_new ("extra", "attempt", G_TYPE_UINT, attempt, "delay",
           G_TYPE_UINT64, delay, NULL));
 }
@@ -648,16 +575,18 @@ on_gave_up (GstSensorWsClient *client, gpointer user_data)
   /* after EOS, an error or stop() this is the expected end */
   if (finished)
     return;
-  post_state (self, "failed", NULL);
-  enqueue_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-      g_strdup_printf ("Lost the HeliOS channel %s and gave up reconnecting",
-          self->chan->name),
-      g_strdup_printf ("%s: last close code %u, HTTP status %u: %s", self->uri,
-          self->last_close_code, self->last_http_status,
+  post_state (self, "closed", self->last_close_reason, NULL);
+  GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+      ("Lost the HeliOS channel %s and gave up reconnecting after %u "
+       "failure(s): %s",
+          self->chan->name, self->failures,
           GST_STR_NULL (self->last_close_reason)),
-      gst_structure_new ("details", "close-code", G_TYPE_UINT,
-          (guint) self->last_close_code, "http-status", G_TYPE_UINT,
-          self->last_http_status, "uri", G_TYPE_STRING, self->uri, NULL));
+      ("%s: last close code %u, HTTP status %u", self->uri,
+          self->last_close_code, self->last_http_status),
+      ("close-code", G_TYPE_UINT, (guint) self->last_close_code, "http-status",
+          G_TYPE_UINT, self->last_http_status, "uri", G_TYPE_STRING, self->uri,
+          "failures", G_TYPE_UINT, self->failures, NULL));
+  enqueue_posted_error (self);
 }
 
 static const GstSensorWsCallbacks ws_callbacks = {
@@ -958,11 +887,18 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   }
   GST_INFO_OBJECT (self, "channel %s at %s", self->chan->name, self->uri);
 
+  GST_OBJECT_LOCK (self);
+  gst_sensor_handoff_queue_set_limits (
+      self->queue, self->max_queue, self->max_queue_bytes);
+  GST_OBJECT_UNLOCK (self);
+  gst_sensor_handoff_queue_flush (self->queue);
+  gst_sensor_handoff_queue_reset_stats (self->queue);
+  gst_sensor_handoff_queue_set_flushing (self->queue, FALSE);
+  self->failures = 0;
   g_mutex_lock (&self->lock);
-  clear_queue (self);
   self->finished = FALSE;
   self->connected = FALSE;
-  self->messages = self->bytes = self->pushed = self->dropped = 0;
+  self->messages = self->bytes = self->pushed = 0;
   self->skipped_unknown = self->skipped_invalid = 0;
   self->skipped_wrong_type = self->skipped_frames = 0;
   self->device_errors = self->notices = self->reconnects = 0;
@@ -981,7 +917,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   self->live_client = self->client;
   g_mutex_unlock (&self->client_lock);
 
-  post_state (self, "connecting", NULL);
+  post_state (self, "connecting", NULL, NULL);
   gst_sensor_ws_client_start (self->client);
   return TRUE;
 }
@@ -1002,8 +938,9 @@ gst_helios_src_stop (GstBaseSrc *bsrc)
     gst_sensor_ws_client_free (self->client);
     self->client = NULL;
   }
+  gst_sensor_handoff_queue_set_flushing (self->queue, TRUE);
+  gst_sensor_handoff_queue_flush (self->queue);
   g_mutex_lock (&self->lock);
-  clear_queue (self);
   self->connected = FALSE;
   g_mutex_unlock (&self->lock);
   g_clear_pointer (&self->uri, g_free);
@@ -1069,15 +1006,78 @@ gst_helios_src_negotiate (GstBaseSrc *bsrc)
   return ret;
 }
 
+/* An error event from the network thread: post it unless it was posted
+ * already; the stream ends either way. */
 static GstFlowReturn
-post_queued_error (GstHeliosSrc *self, Item *item)
+post_queued_error (GstHeliosSrc *self, const GstStructure *s)
 {
+  const GstStructure *details = NULL;
+  const GValue *v = gst_structure_get_value (s, "details");
+  guint domain = 0;
+  gint code = 0;
+
+  if (!gst_structure_has_field (s, "text"))
+    return GST_FLOW_ERROR;
+  if (v)
+    details = gst_value_get_structure (v);
+  gst_structure_get_uint (s, "domain", &domain);
+  gst_structure_get_int (s, "code", &code);
   gst_element_message_full_with_details (GST_ELEMENT (self), GST_MESSAGE_ERROR,
-      item->domain, item->code, g_steal_pointer (&item->text),
-      g_steal_pointer (&item->debug), __FILE__, GST_FUNCTION, __LINE__,
-      item->details ? g_steal_pointer (&item->details) :
-                      gst_structure_new_empty ("details"));
+      (GQuark) domain, code, g_strdup (gst_structure_get_string (s, "text")),
+      g_strdup (gst_structure_get_string (s, "debug")), __FILE__, GST_FUNCTION,
+      __LINE__,
+      details ? gst_structure_copy (details) :
+                gst_structure_new_empty ("details"));
   return GST_FLOW_ERROR;
+}
+
+static GstFlowReturn
+apply_format (GstHeliosSrc *self, const GstStructure *s)
+{
+  GstCaps *caps = NULL;
+  guint width = 0, height = 0;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  gst_structure_get (s, "caps", GST_TYPE_CAPS, &caps, "width", G_TYPE_UINT,
+      &width, "height", G_TYPE_UINT, &height, NULL);
+  self->raw =
+      gst_helios_format_frame_layout (gst_structure_get_string (s, "fourcc"),
+          width, height, &self->layout) &&
+      gst_video_info_from_caps (&self->vinfo, caps);
+  GST_OBJECT_LOCK (self);
+  gst_caps_replace (&self->caps, caps);
+  GST_OBJECT_UNLOCK (self);
+  if (!gst_base_src_set_caps (GST_BASE_SRC (self), caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Downstream does not accept the new frame format"),
+        ("caps %" GST_PTR_FORMAT, caps));
+    ret = GST_FLOW_NOT_NEGOTIATED;
+  }
+  gst_caps_unref (caps);
+  return ret;
+}
+
+/* Running time of arrival on a buffer whose PTS holds its clock time. */
+static void
+stamp (GstHeliosSrc *self, GstBuffer *buf)
+{
+  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
+  GstClockTime at = GST_BUFFER_PTS (buf), rt;
+
+  GST_BUFFER_PTS (buf) = GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
+  /* items that arrived before PLAYING get the time they are taken */
+  if (!GST_CLOCK_TIME_IS_VALID (at))
+    at = clock_now (self);
+  if (!GST_CLOCK_TIME_IS_VALID (at))
+    return;
+  rt = at > base ? at - base : 0;
+  if (GST_CLOCK_TIME_IS_VALID (self->last_pts) && rt < self->last_pts)
+    rt = self->last_pts;
+  GST_BUFFER_PTS (buf) = rt;
+  GST_BUFFER_DTS (buf) = rt;
+  self->last_pts = rt;
+  gst_buffer_add_sensor_epoch (
+      buf, gst_sensor_epoch_for_running_time (GST_ELEMENT (self), rt, TRUE));
 }
 
 static GstFlowReturn
@@ -1088,77 +1088,38 @@ gst_helios_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
 
   *outbuf = NULL;
   while (*outbuf == NULL && ret == GST_FLOW_OK) {
-    Item *item;
+    GstMiniObject *obj = gst_sensor_handoff_queue_pop (self->queue);
 
-    g_mutex_lock (&self->lock);
-    while (g_queue_is_empty (&self->queue) && !self->flushing)
-      g_cond_wait (&self->cond, &self->lock);
-    if (self->flushing) {
-      g_mutex_unlock (&self->lock);
+    if (obj == NULL)
       return GST_FLOW_FLUSHING;
-    }
-    item = g_queue_pop_head (&self->queue);
-    if (item->type == ITEM_DATA)
-      self->queued_data--;
-    g_mutex_unlock (&self->lock);
+    if (GST_IS_BUFFER (obj)) {
+      GstBuffer *buf = GST_BUFFER (obj);
 
-    switch (item->type) {
-      case ITEM_DATA: {
-        GstBuffer *buf = gst_buffer_new_wrapped_bytes (item->payload);
-        GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-        GstClockTime at = item->arrival, rt;
-
-        /* running time at arrival; items that arrived before PLAYING get
-         * the time they are taken */
-        if (!GST_CLOCK_TIME_IS_VALID (at))
-          at = clock_now (self);
-        if (GST_CLOCK_TIME_IS_VALID (at)) {
-          rt = at > base ? at - base : 0;
-          if (GST_CLOCK_TIME_IS_VALID (self->last_pts) && rt < self->last_pts)
-            rt = self->last_pts;
-          GST_BUFFER_PTS (buf) = rt;
-          GST_BUFFER_DTS (buf) = rt;
-          self->last_pts = rt;
-          gst_buffer_add_sensor_epoch (buf,
-              gst_sensor_epoch_for_running_time (GST_ELEMENT (self), rt, TRUE));
-        }
-        if (item->discont)
-          GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
-        /* the device packs rows tightly: say where the planes are */
-        if (self->raw)
-          gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
-              GST_VIDEO_INFO_FORMAT (&self->vinfo),
-              GST_VIDEO_INFO_WIDTH (&self->vinfo),
-              GST_VIDEO_INFO_HEIGHT (&self->vinfo), self->layout.n_planes,
-              self->layout.offset, self->layout.stride);
-        g_mutex_lock (&self->lock);
-        self->pushed++;
-        g_mutex_unlock (&self->lock);
-        *outbuf = buf;
-        break;
-      }
-      case ITEM_CAPS:
-        self->raw =
-            item->raw && gst_video_info_from_caps (&self->vinfo, item->caps);
-        self->layout = item->layout;
-        GST_OBJECT_LOCK (self);
-        gst_caps_replace (&self->caps, item->caps);
-        GST_OBJECT_UNLOCK (self);
-        if (!gst_base_src_set_caps (GST_BASE_SRC (self), item->caps)) {
-          GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-              ("Downstream does not accept the new frame format"),
-              ("caps %" GST_PTR_FORMAT, item->caps));
-          ret = GST_FLOW_NOT_NEGOTIATED;
-        }
-        break;
-      case ITEM_EOS:
-        ret = GST_FLOW_EOS;
-        break;
-      case ITEM_ERROR:
-        ret = post_queued_error (self, item);
-        break;
+      stamp (self, buf);
+      /* the device packs rows tightly: say where the planes are */
+      if (self->raw)
+        gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+            GST_VIDEO_INFO_FORMAT (&self->vinfo),
+            GST_VIDEO_INFO_WIDTH (&self->vinfo),
+            GST_VIDEO_INFO_HEIGHT (&self->vinfo), self->layout.n_planes,
+            self->layout.offset, self->layout.stride);
+      g_mutex_lock (&self->lock);
+      self->pushed++;
+      g_mutex_unlock (&self->lock);
+      *outbuf = buf;
+      break;
     }
-    item_free (item);
+    if (GST_EVENT_TYPE (obj) == GST_EVENT_EOS) {
+      ret = GST_FLOW_EOS;
+    } else {
+      const GstStructure *s = gst_event_get_structure (GST_EVENT (obj));
+
+      if (gst_structure_has_name (s, FORMAT_EVENT))
+        ret = apply_format (self, s);
+      else if (gst_structure_has_name (s, ERROR_EVENT))
+        ret = post_queued_error (self, s);
+    }
+    gst_mini_object_unref (obj);
   }
   return ret;
 }
@@ -1166,37 +1127,31 @@ gst_helios_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
 static gboolean
 gst_helios_src_unlock (GstBaseSrc *bsrc)
 {
-  GstHeliosSrc *self = GST_HELIOS_SRC (bsrc);
-
-  g_mutex_lock (&self->lock);
-  self->flushing = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  gst_sensor_handoff_queue_set_flushing (GST_HELIOS_SRC (bsrc)->queue, TRUE);
   return TRUE;
 }
 
 static gboolean
 gst_helios_src_unlock_stop (GstBaseSrc *bsrc)
 {
-  GstHeliosSrc *self = GST_HELIOS_SRC (bsrc);
-
-  g_mutex_lock (&self->lock);
-  self->flushing = FALSE;
-  g_mutex_unlock (&self->lock);
+  gst_sensor_handoff_queue_set_flushing (GST_HELIOS_SRC (bsrc)->queue, FALSE);
   return TRUE;
 }
 
 static GstStructure *
 make_stats (GstHeliosSrc *self)
 {
+  GstSensorHandoffQueueStats q;
   GstStructure *s;
 
+  gst_sensor_handoff_queue_get_stats (self->queue, &q);
   g_mutex_lock (&self->lock);
   s = gst_structure_new ("application/x-helios-stats", "connected",
       G_TYPE_BOOLEAN, self->connected, "messages-received", G_TYPE_UINT64,
       self->messages, "bytes-received", G_TYPE_UINT64, self->bytes,
       "buffers-pushed", G_TYPE_UINT64, self->pushed, "queued", G_TYPE_UINT,
-      self->queued_data, "dropped", G_TYPE_UINT64, self->dropped,
+      q.buffers, "queued-bytes", G_TYPE_UINT64, q.bytes, "dropped",
+      G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64, q.dropped_bytes,
       "skipped-unknown", G_TYPE_UINT64, self->skipped_unknown,
       "skipped-invalid", G_TYPE_UINT64, self->skipped_invalid,
       "skipped-wrong-type", G_TYPE_UINT64, self->skipped_wrong_type,
@@ -1268,6 +1223,9 @@ gst_helios_src_set_property (
     case PROP_MAX_QUEUE:
       self->max_queue = g_value_get_uint (value);
       break;
+    case PROP_MAX_QUEUE_BYTES:
+      self->max_queue_bytes = g_value_get_uint64 (value);
+      break;
     default:
       if (!gst_sensor_net_props_set_property (
               &self->net, PROP_NET, prop_id, value))
@@ -1330,6 +1288,9 @@ gst_helios_src_get_property (
     case PROP_MAX_QUEUE:
       g_value_set_uint (value, self->max_queue);
       break;
+    case PROP_MAX_QUEUE_BYTES:
+      g_value_set_uint64 (value, self->max_queue_bytes);
+      break;
     default:
       if (!gst_sensor_net_props_get_property (
               &self->net, PROP_NET, prop_id, value))
@@ -1351,10 +1312,9 @@ gst_helios_src_finalize (GObject *object)
   g_free (self->source);
   gst_sensor_net_props_clear (&self->net);
   g_free (self->open_op);
-  clear_queue (self);
+  gst_sensor_handoff_queue_free (self->queue);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->client_lock);
-  g_cond_clear (&self->cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1369,11 +1329,13 @@ gst_helios_src_init (GstHeliosSrc *self)
   self->follow = TRUE;
   gst_sensor_net_props_init (&self->net, &net_defaults);
   self->max_queue = DEFAULT_MAX_QUEUE;
+  self->max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES;
+  self->queue =
+      gst_sensor_handoff_queue_new (self->max_queue, self->max_queue_bytes);
+  gst_sensor_handoff_queue_set_flushing (self->queue, TRUE);
   self->last_pts = GST_CLOCK_TIME_NONE;
   g_mutex_init (&self->lock);
   g_mutex_init (&self->client_lock);
-  g_cond_init (&self->cond);
-  g_queue_init (&self->queue);
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }
@@ -1469,10 +1431,17 @@ gst_helios_src_class_init (GstHeliosSrcClass *klass)
           "Messages held between the network and streaming threads; when "
           "full the oldest is dropped (counted as 'dropped' in stats)",
           1, 100000, DEFAULT_MAX_QUEUE, RW));
+  g_object_class_install_property (gobject_class, PROP_MAX_QUEUE_BYTES,
+      g_param_spec_uint64 ("max-queue-bytes", "Max queue bytes",
+          "Bytes of messages held between the network and streaming "
+          "threads; beyond this the oldest are dropped (counted as 'dropped' "
+          "and 'dropped-bytes' in stats)",
+          1, G_MAXUINT64, DEFAULT_MAX_QUEUE_BYTES, RW));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters: messages-received, bytes-received, buffers-pushed, "
-          "queued, dropped, skipped-unknown, skipped-invalid, "
+          "queued, queued-bytes, dropped, dropped-bytes, skipped-unknown, "
+          "skipped-invalid, "
           "skipped-wrong-type, skipped-frames, device-errors, notices, "
           "reconnects, format-changes, connected",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));

@@ -11,6 +11,7 @@
 #endif
 
 #include <string.h>
+#include <gst/net/sensor-net-failure.h>
 #include <gst/net/sensor-ws-client.h>
 
 #include "gstplexusconnection.h"
@@ -201,6 +202,8 @@ struct _GstPlexusConnection
   gchar *last_close_reason;
   guint last_http_status;
   gchar *last_error;
+  gchar *last_cause;
+  guint failures; /* in a row; a successful open resets it */
 };
 
 GstPlexusConnection *
@@ -224,22 +227,21 @@ gst_plexus_connection_new (GstElement *element, GstPlexusStream stream,
   return c;
 }
 
+/* The shared connection-state message plus the stream and, after a close,
+ * its code and verbatim reason. @why: the cause, or NULL. */
 static void
 post_state (GstPlexusConnection *c, const gchar *state, guint code,
-    const gchar *reason, guint attempt, GstClockTime delay)
+    const gchar *reason, guint attempt, GstClockTime delay, const gchar *why)
 {
-  GstStructure *s = gst_structure_new ("plexus-connection", "state",
-      G_TYPE_STRING, state, "stream", G_TYPE_STRING,
-      gst_plexus_stream_name (c->stream), "uri", G_TYPE_STRING, c->uri, NULL);
+  GstStructure *s =
+      gst_sensor_net_connection_state_new (state, c->uri, attempt, delay, why);
 
+  gst_structure_set (
+      s, "stream", G_TYPE_STRING, gst_plexus_stream_name (c->stream), NULL);
   if (code)
     gst_structure_set (s, "close-code", G_TYPE_UINT, code, "close-reason",
         G_TYPE_STRING, reason ? reason : "", NULL);
-  if (attempt)
-    gst_structure_set (s, "attempt", G_TYPE_UINT, attempt, "delay",
-        G_TYPE_UINT64, delay, NULL);
-  gst_element_post_message (
-      c->element, gst_message_new_element (GST_OBJECT (c->element), s));
+  gst_sensor_net_post_connection_state (c->element, s);
 }
 
 /* Ends the session once: EOS, or an error already posted. */
@@ -283,11 +285,12 @@ on_opened (GstSensorWsClient *client, gpointer user_data)
   g_bytes_unref (auth);
   g_mutex_lock (&c->lock);
   c->connects++;
+  c->failures = 0;
   c->last_message_us = g_get_monotonic_time ();
   c->idle_warned = FALSE;
   g_mutex_unlock (&c->lock);
   GST_INFO_OBJECT (c->element, "connected to %s", c->uri);
-  post_state (c, "connected", 0, NULL, 0, 0);
+  post_state (c, "connected", 0, NULL, 0, 0, NULL);
 }
 
 static void
@@ -438,8 +441,12 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   GstPlexusConnection *c = user_data;
   GstPlexusCloseAction action;
   const gchar *reason = info->close_reason ? info->close_reason : "";
+  g_autofree gchar *cause = gst_sensor_net_failure_describe (info);
+  guint failures;
 
   g_mutex_lock (&c->lock);
+  g_free (c->last_cause);
+  c->last_cause = g_strdup (cause);
   c->last_close_code = info->close_code;
   g_free (c->last_close_reason);
   c->last_close_reason = g_strdup (reason);
@@ -467,7 +474,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
 
   switch (action) {
     case GST_PLEXUS_CLOSE_UNAUTHORIZED:
-      post_state (c, "closed", info->close_code, reason, 0, 0);
+      post_state (c, "closed", info->close_code, reason, 0, 0, cause);
       GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, NOT_AUTHORIZED,
           ("Plexus refused the stream as unauthorised (close code %u, \"%s\")",
               info->close_code, reason),
@@ -479,7 +486,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
       end (c, GST_PLEXUS_END_ERROR);
       return GST_SENSOR_WS_CLOSE_STOP;
     case GST_PLEXUS_CLOSE_PAYMENT_REQUIRED:
-      post_state (c, "closed", info->close_code, reason, 0, 0);
+      post_state (c, "closed", info->close_code, reason, 0, 0, cause);
       GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, NOT_AUTHORIZED,
           ("Plexus requires payment: the plan has no API access (close code "
            "%u, \"%s\")",
@@ -492,7 +499,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
       return GST_SENSOR_WS_CLOSE_STOP;
     case GST_PLEXUS_CLOSE_STREAM_TIMEOUT:
       if (!c->settings.reconnect_on_timeout) {
-        post_state (c, "closed", info->close_code, reason, 0, 0);
+        post_state (c, "closed", info->close_code, reason, 0, 0, cause);
         GST_INFO_OBJECT (c->element, "stream timeout: end of stream");
         end (c, GST_PLEXUS_END_EOS);
         return GST_SENSOR_WS_CLOSE_STOP;
@@ -501,20 +508,22 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     case GST_PLEXUS_CLOSE_RECONNECT:
       break;
   }
-  /* the server would present the same certificate again */
-  if (gst_sensor_ws_close_info_is_tls_failure (info)) {
-    post_state (c, "closed", 0, reason, 0, 0);
-    GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, OPEN_READ_WRITE,
-        ("TLS failure talking to the Plexus server"),
-        ("%s", info->error->message),
-        ("tls-error", G_TYPE_STRING, info->error->message, NULL));
+  /* then the shared rule: a wrong path (404), a TLS failure, a bad URI meet
+   * the same answer again; everything else may pass */
+  if (gst_sensor_net_failure_classify (info) == GST_SENSOR_NET_FAILURE_FATAL) {
+    post_state (c, "closed", info->close_code, reason, 0, 0, cause);
+    gst_sensor_net_post_fatal (c->element, info, c->uri);
     end (c, GST_PLEXUS_END_ERROR);
     return GST_SENSOR_WS_CLOSE_STOP;
   }
   if (info->close_code == 1009)
     GST_ELEMENT_WARNING (c->element, STREAM, TOO_LAZY,
         ("The connection closed over a message too large to accept"), (NULL));
-  post_state (c, "disconnected", info->close_code, reason, 0, 0);
+  g_mutex_lock (&c->lock);
+  failures = ++c->failures;
+  g_mutex_unlock (&c->lock);
+  post_state (c, "disconnected", info->close_code, reason, 0, 0, cause);
+  gst_sensor_net_post_transient (c->element, info, c->uri, failures);
   return GST_SENSOR_WS_CLOSE_RECONNECT;
 }
 
@@ -523,21 +532,26 @@ on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
     gpointer user_data)
 {
   GstPlexusConnection *c = user_data;
+  gchar *why;
 
   g_mutex_lock (&c->lock);
   c->reconnects++;
   g_mutex_unlock (&c->lock);
   GST_INFO_OBJECT (c->element, "reconnecting, attempt %u in %" GST_TIME_FORMAT,
       attempt, GST_TIME_ARGS (delay));
-  post_state (c, "reconnecting", 0, NULL, attempt, delay);
+  g_mutex_lock (&c->lock);
+  why = g_strdup (c->last_cause);
+  g_mutex_unlock (&c->lock);
+  post_state (c, "reconnecting", 0, NULL, attempt, delay, why);
+  g_free (why);
 }
 
 static void
 on_gave_up (GstSensorWsClient *client, gpointer user_data)
 {
   GstPlexusConnection *c = user_data;
-  guint code, http;
-  gchar *reason, *err;
+  guint code, http, failures;
+  gchar *reason, *err, *cause;
 
   g_mutex_lock (&c->lock);
   if (c->ended) {
@@ -548,15 +562,22 @@ on_gave_up (GstSensorWsClient *client, gpointer user_data)
   http = c->last_http_status;
   reason = g_strdup (c->last_close_reason ? c->last_close_reason : "");
   err = g_strdup (c->last_error ? c->last_error : "");
+  cause = g_strdup (c->last_cause ? c->last_cause : "");
+  failures = c->failures;
   g_mutex_unlock (&c->lock);
+  post_state (c, "closed", code, reason, 0, 0, cause);
   GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, OPEN_READ,
-      ("Could not keep a connection to %s (retries exhausted)", c->uri),
+      ("Could not keep a connection to %s (retries exhausted after %u "
+       "failure(s)): %s",
+          c->uri, failures, cause),
       ("last close code %u \"%s\", HTTP status %u, %s", code, reason, http,
           *err ? err : "no network error"),
       ("close-code", G_TYPE_UINT, code, "close-reason", G_TYPE_STRING, reason,
-          "http-status", G_TYPE_UINT, http, NULL));
+          "http-status", G_TYPE_UINT, http, "failures", G_TYPE_UINT, failures,
+          NULL));
   g_free (reason);
   g_free (err);
+  g_free (cause);
   end (c, GST_PLEXUS_END_ERROR);
 }
 
@@ -580,7 +601,7 @@ on_watchdog (gpointer user_data)
     GST_ELEMENT_WARNING (c->element, RESOURCE, READ,
         ("The server sent nothing for %u s", c->settings.data_timeout_s),
         ("connected to %s", c->uri));
-    post_state (c, "idle", 0, NULL, 0, 0);
+    post_state (c, "idle", 0, NULL, 0, 0, "the server sent nothing");
   }
   return G_SOURCE_CONTINUE;
 }
@@ -689,6 +710,7 @@ gst_plexus_connection_free (GstPlexusConnection *c)
   g_free (c->uri);
   g_free (c->last_close_reason);
   g_free (c->last_error);
+  g_free (c->last_cause);
   g_mutex_clear (&c->lock);
   g_cond_clear (&c->watchdog_cond);
   g_free (c);

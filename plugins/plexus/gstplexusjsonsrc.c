@@ -19,24 +19,28 @@ GST_DEBUG_CATEGORY_STATIC (plexus_json_src_debug);
 #define GST_CAT_DEFAULT plexus_json_src_debug
 
 #define DEFAULT_MAX_QUEUE 1000
+#define DEFAULT_MAX_QUEUE_BYTES (G_GUINT64_CONSTANT (64) << 20)
 
 enum {
   PROP_MAX_QUEUE = GST_PLEXUS_PROP_LAST,
+  PROP_MAX_QUEUE_BYTES,
 };
 
 typedef struct
 {
   GstPlexusSettings settings; /* object lock */
   guint max_queue;
+  guint64 max_queue_bytes;
 
-  GstDataQueue *queue;
+  GstSensorHandoffQueue *queue;
   GstPlexusConnection *conn;
   GstStructure *last_conn_stats; /* of the last session, object lock */
   gboolean f64;                  /* sensor/x-raw output */
   /* sensor/x-raw: one channel per metric, each the latest value */
   gchar **channels;
   gdouble *latest;
-  guint64 known; /* bit per channel that has a value */
+  guint64 known;            /* bit per channel that has a value */
+  gboolean discont_pending; /* a gap before a skipped point */
 
   GMutex lock;
   GstClockTime last_pts;
@@ -44,7 +48,6 @@ typedef struct
   guint64 points;
   guint64 pushed;
   guint64 filtered;
-  guint64 dropped_queue;
   guint64 not_numeric;
   guint64 incomplete;
   guint64 dropped_not_playing;
@@ -80,40 +83,12 @@ gst_plexus_json_src_dup_metrics (GstPlexusJsonSrc *src)
   return m;
 }
 
-static void
-item_destroy (GstDataQueueItem *item)
-{
-  if (item->object)
-    gst_mini_object_unref (item->object);
-  g_free (item);
-}
-
-static gboolean
-queue_full (GstDataQueue *q, guint visible, guint bytes, guint64 time,
-    gpointer user_data)
-{
-  return visible >= PRIV (user_data)->max_queue;
-}
-
+/* Bounded in buffers and bytes: when downstream stalls the oldest points
+ * go (counted by the queue), the EOS of a 4008 always stays. */
 static void
 enqueue (GstPlexusJsonSrc *self, GstMiniObject *obj)
 {
-  GstPlexusJsonSrcPrivate *priv = PRIV (self);
-  GstDataQueueItem *item = g_new0 (GstDataQueueItem, 1);
-
-  item->object = obj;
-  item->visible = TRUE;
-  item->destroy = (GDestroyNotify) item_destroy;
-  /* bounded: when downstream stalls the oldest points go */
-  while (gst_data_queue_is_full (priv->queue)) {
-    if (!gst_data_queue_drop_head (priv->queue, GST_TYPE_BUFFER))
-      break;
-    g_mutex_lock (&priv->lock);
-    priv->dropped_queue++;
-    g_mutex_unlock (&priv->lock);
-  }
-  if (!gst_data_queue_push_force (priv->queue, item))
-    item_destroy (item);
+  gst_sensor_handoff_queue_push (PRIV (self)->queue, obj);
 }
 
 static gboolean
@@ -207,7 +182,7 @@ on_end (GstPlexusEnd how, gpointer user_data)
   if (how == GST_PLEXUS_END_EOS)
     enqueue (user_data, GST_MINI_OBJECT (gst_event_new_eos ()));
   else
-    gst_data_queue_set_flushing (PRIV (user_data)->queue, TRUE);
+    gst_sensor_handoff_queue_set_flushing (PRIV (user_data)->queue, TRUE);
 }
 
 static gboolean
@@ -220,14 +195,19 @@ gst_plexus_json_src_start (GstBaseSrc *bsrc)
   g_mutex_lock (&priv->lock);
   priv->last_pts = GST_CLOCK_TIME_NONE;
   priv->points = priv->pushed = priv->filtered = 0;
-  priv->dropped_queue = priv->not_numeric = priv->dropped_not_playing = 0;
+  priv->not_numeric = priv->dropped_not_playing = 0;
   priv->incomplete = 0;
+  priv->discont_pending = FALSE;
   g_mutex_unlock (&priv->lock);
-  gst_data_queue_set_flushing (priv->queue, FALSE);
 
   GST_OBJECT_LOCK (self);
   gst_plexus_settings_copy (&s, &priv->settings);
+  gst_sensor_handoff_queue_set_limits (
+      priv->queue, priv->max_queue, priv->max_queue_bytes);
   GST_OBJECT_UNLOCK (self);
+  gst_sensor_handoff_queue_flush (priv->queue);
+  gst_sensor_handoff_queue_reset_stats (priv->queue);
+  gst_sensor_handoff_queue_set_flushing (priv->queue, FALSE);
   priv->conn = gst_plexus_connection_new (GST_ELEMENT (self),
       GST_PLEXUS_JSON_SRC_GET_CLASS (self)->stream, &s, on_frame, on_end, self);
   gst_plexus_settings_clear (&s);
@@ -256,22 +236,22 @@ gst_plexus_json_src_stop (GstBaseSrc *bsrc)
     GST_OBJECT_UNLOCK (bsrc);
     gst_plexus_connection_free (conn);
   }
-  gst_data_queue_set_flushing (priv->queue, TRUE);
-  gst_data_queue_flush (priv->queue);
+  gst_sensor_handoff_queue_set_flushing (priv->queue, TRUE);
+  gst_sensor_handoff_queue_flush (priv->queue);
   return TRUE;
 }
 
 static gboolean
 gst_plexus_json_src_unlock (GstBaseSrc *bsrc)
 {
-  gst_data_queue_set_flushing (PRIV (bsrc)->queue, TRUE);
+  gst_sensor_handoff_queue_set_flushing (PRIV (bsrc)->queue, TRUE);
   return TRUE;
 }
 
 static gboolean
 gst_plexus_json_src_unlock_stop (GstBaseSrc *bsrc)
 {
-  gst_data_queue_set_flushing (PRIV (bsrc)->queue, FALSE);
+  gst_sensor_handoff_queue_set_flushing (PRIV (bsrc)->queue, FALSE);
   return TRUE;
 }
 
@@ -308,7 +288,6 @@ gst_plexus_json_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
   GstPlexusJsonSrcPrivate *priv = PRIV (self);
 
   for (;;) {
-    GstDataQueueItem *item;
     GstMiniObject *obj;
     GstBuffer *buf;
     GstCustomMeta *meta;
@@ -316,11 +295,9 @@ gst_plexus_json_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
     GstClockTime epoch;
     gboolean warn;
 
-    if (!gst_data_queue_pop (priv->queue, &item))
+    obj = gst_sensor_handoff_queue_pop (priv->queue);
+    if (!obj)
       return GST_FLOW_FLUSHING;
-    obj = item->object;
-    item->object = NULL;
-    item->destroy (item);
     if (GST_IS_EVENT (obj)) {
       gst_mini_object_unref (obj);
       return GST_FLOW_EOS;
@@ -334,6 +311,9 @@ gst_plexus_json_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
       return GST_FLOW_OK;
     }
 
+    /* a gap before points that make no sample still is a gap */
+    if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT))
+      priv->discont_pending = TRUE;
     meta = (GstCustomMeta *) gst_buffer_get_meta (buf, point_meta_api);
     if (meta &&
         gst_structure_get_double (
@@ -370,6 +350,9 @@ gst_plexus_json_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
       GST_BUFFER_PTS (out) = GST_BUFFER_PTS (buf);
       if (gst_buffer_get_sensor_epoch (buf, &epoch))
         gst_buffer_add_sensor_epoch (out, epoch);
+      if (priv->discont_pending)
+        GST_BUFFER_FLAG_SET (out, GST_BUFFER_FLAG_DISCONT);
+      priv->discont_pending = FALSE;
       gst_buffer_unref (buf);
       g_mutex_lock (&priv->lock);
       priv->pushed++;
@@ -414,12 +397,15 @@ make_stats (GstPlexusJsonSrc *self)
 {
   GstPlexusJsonSrcPrivate *priv = PRIV (self);
   GstStructure *s = gst_structure_new_empty ("plexus-stream-stats");
+  GstSensorHandoffQueueStats q;
 
+  gst_sensor_handoff_queue_get_stats (priv->queue, &q);
   g_mutex_lock (&priv->lock);
   gst_structure_set (s, "points", G_TYPE_UINT64, priv->points, "pushed",
       G_TYPE_UINT64, priv->pushed, "filtered", G_TYPE_UINT64, priv->filtered,
-      "dropped-queue-full", G_TYPE_UINT64, priv->dropped_queue,
-      "dropped-not-numeric", G_TYPE_UINT64, priv->not_numeric,
+      "queued", G_TYPE_UINT, q.buffers, "queued-bytes", G_TYPE_UINT64, q.bytes,
+      "dropped", G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64,
+      q.dropped_bytes, "dropped-not-numeric", G_TYPE_UINT64, priv->not_numeric,
       "waiting-for-channels", G_TYPE_UINT64, priv->incomplete,
       "dropped-not-playing", G_TYPE_UINT64, priv->dropped_not_playing, NULL);
   g_mutex_unlock (&priv->lock);
@@ -445,6 +431,9 @@ gst_plexus_json_src_set_property (
       case PROP_MAX_QUEUE:
         priv->max_queue = g_value_get_uint (value);
         break;
+      case PROP_MAX_QUEUE_BYTES:
+        priv->max_queue_bytes = g_value_get_uint64 (value);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         break;
@@ -469,6 +458,9 @@ gst_plexus_json_src_get_property (
       case PROP_MAX_QUEUE:
         g_value_set_uint (value, priv->max_queue);
         break;
+      case PROP_MAX_QUEUE_BYTES:
+        g_value_set_uint64 (value, priv->max_queue_bytes);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         break;
@@ -486,9 +478,7 @@ gst_plexus_json_src_finalize (GObject *object)
   g_clear_pointer (&priv->last_conn_stats, gst_structure_free);
   g_clear_pointer (&priv->channels, g_strfreev);
   g_clear_pointer (&priv->latest, g_free);
-  gst_data_queue_set_flushing (priv->queue, TRUE);
-  gst_data_queue_flush (priv->queue);
-  g_object_unref (priv->queue);
+  gst_sensor_handoff_queue_free (priv->queue);
   g_mutex_clear (&priv->lock);
   G_OBJECT_CLASS (gst_plexus_json_src_parent_class)->finalize (object);
 }
@@ -512,6 +502,13 @@ gst_plexus_json_src_class_init (GstPlexusJsonSrcClass *klass)
           "Buffers kept while downstream is busy; the oldest is dropped "
           "beyond this",
           1, 1000000, DEFAULT_MAX_QUEUE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_QUEUE_BYTES,
+      g_param_spec_uint64 ("max-queue-bytes", "Maximum queue bytes",
+          "Bytes of buffers kept while downstream is busy; the oldest are "
+          "dropped beyond this (counted in stats as dropped, dropped-bytes)",
+          1, G_MAXUINT64, DEFAULT_MAX_QUEUE_BYTES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
 
@@ -538,8 +535,10 @@ gst_plexus_json_src_init (GstPlexusJsonSrc *self)
 
   gst_plexus_settings_init (&priv->settings);
   priv->max_queue = DEFAULT_MAX_QUEUE;
-  priv->queue = gst_data_queue_new (queue_full, NULL, NULL, self);
-  gst_data_queue_set_flushing (priv->queue, TRUE);
+  priv->max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES;
+  priv->queue =
+      gst_sensor_handoff_queue_new (priv->max_queue, priv->max_queue_bytes);
+  gst_sensor_handoff_queue_set_flushing (priv->queue, TRUE);
   g_mutex_init (&priv->lock);
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);

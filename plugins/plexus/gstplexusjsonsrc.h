@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gst/base/gstpushsrc.h>
-#include <gst/base/gstdataqueue.h>
 #include <gst/plexus/plexus.h>
 
 #include "gstplexusconnection.h"

@@ -29,7 +29,6 @@
 
 #include <string.h>
 #include <turbojpeg.h>
-#include <gst/base/gstdataqueue.h>
 #include <gst/video/video.h>
 #include <gst/sensor/sensor.h>
 
@@ -45,7 +44,9 @@ GST_DEBUG_CATEGORY_STATIC (plexus_video_src_debug);
 #define DEFAULT_CONNECT_TIMEOUT GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT
 #define DEFAULT_RECONNECT_ON_TIMEOUT FALSE
 #define DEFAULT_MAX_QUEUE 4
+#define DEFAULT_MAX_QUEUE_BYTES (G_GUINT64_CONSTANT (64) << 20)
 #define DEFAULT_DECODE_THREADS 0
+#define DEFAULT_MAX_PIXELS (4096 * 4096)
 #define MAX_DECODE_THREADS 16
 #define AUTO_DECODE_THREADS_CAP 4
 
@@ -58,6 +59,8 @@ enum {
   PROP_RECONNECT_ON_TIMEOUT,
   PROP_MAX_QUEUE,
   PROP_DECODE_THREADS,
+  PROP_MAX_QUEUE_BYTES,
+  PROP_MAX_PIXELS,
 };
 
 static GstStaticPadTemplate src_template =
@@ -84,7 +87,7 @@ typedef struct
   GstPlexusVideoSrc *src;
   GstPad *pad;
   gchar *camera_id;
-  GstDataQueue *queue;
+  GstSensorHandoffQueue *queue;
 
   /* streaming thread only */
   gboolean started;
@@ -116,7 +119,9 @@ struct _GstPlexusVideoSrc
   GstPlexusSettings settings; /* object lock */
   gchar *camera_ids;
   guint max_queue;
+  guint64 max_queue_bytes;
   guint decode_threads;
+  guint64 max_pixels; /* object lock */
 
   GPtrArray *outputs; /* of Output*, fixed between READY and NULL */
   GstPlexusConnection *conn;
@@ -131,10 +136,11 @@ struct _GstPlexusVideoSrc
   guint64 dropped_jpeg;
   guint64 dropped_size;
   guint64 dropped_decode;
-  guint64 dropped_queue;
   guint64 dropped_not_playing;
   guint64 unknown_camera;
   guint64 negotiations;
+  guint64 oversized_frames;
+  gboolean oversized_warned;
 };
 
 static GType frame_meta_api;
@@ -189,32 +195,12 @@ find_output (GstPlexusVideoSrc *self, const gchar *camera_id)
   return NULL;
 }
 
+/* Live video: when downstream is slower, the oldest frame goes (counted by
+ * the queue); events always stay. */
 static void
-item_destroy (GstDataQueueItem *item)
+queue_object (Output *o, GstMiniObject *obj)
 {
-  if (item->object)
-    gst_mini_object_unref (item->object);
-  g_free (item);
-}
-
-static void
-queue_object (
-    GstPlexusVideoSrc *self, Output *o, GstMiniObject *obj, gboolean droppable)
-{
-  GstDataQueueItem *item = g_new0 (GstDataQueueItem, 1);
-
-  item->object = obj;
-  item->size = GST_IS_BUFFER (obj) ? gst_buffer_get_size (GST_BUFFER (obj)) : 0;
-  item->visible = TRUE;
-  item->destroy = (GDestroyNotify) item_destroy;
-  /* live video: when downstream is slower, the oldest frame goes */
-  while (droppable && gst_data_queue_is_full (o->queue)) {
-    if (!gst_data_queue_drop_head (o->queue, GST_TYPE_BUFFER))
-      break;
-    STATS_INC (self, dropped_queue);
-  }
-  if (!gst_data_queue_push_force (o->queue, item))
-    item_destroy (item);
+  gst_sensor_handoff_queue_push (o->queue, obj);
   /* the streaming thread may be waiting for a job or for more input */
   g_mutex_lock (&o->job_lock);
   g_cond_signal (&o->job_cond);
@@ -259,6 +245,7 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
   GstBuffer *buf;
   Output *o;
   gboolean warn;
+  guint64 max_pixels;
 
   if (f->type != GST_PLEXUS_FRAME_VIDEO)
     return;
@@ -300,6 +287,28 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
     return;
   }
 
+  /* a tiny JPEG can declare a huge frame: its header says the size, so skip
+   * it before TurboJPEG allocates and decodes it */
+  GST_OBJECT_LOCK (self);
+  max_pixels = self->max_pixels;
+  GST_OBJECT_UNLOCK (self);
+  if (max_pixels > 0 && (guint64) ji.width * ji.height > max_pixels) {
+    g_mutex_lock (&self->stats_lock);
+    self->oversized_frames++;
+    warn = !self->oversized_warned;
+    self->oversized_warned = TRUE;
+    g_mutex_unlock (&self->stats_lock);
+    if (warn)
+      GST_ELEMENT_WARNING (self, STREAM, DECODE,
+          ("Skipping %ux%u frames of camera \"%s\": %" G_GUINT64_FORMAT
+           " pixels is more than max-pixels (%" G_GUINT64_FORMAT ")",
+              ji.width, ji.height, o->camera_id, (guint64) ji.width * ji.height,
+              max_pixels),
+          ("further ones are counted in stats as oversized-frames"));
+    gst_buffer_unref (buf);
+    return;
+  }
+
   GST_BUFFER_PTS (buf) = arrival;
   GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
   gst_buffer_add_sensor_epoch (buf,
@@ -307,7 +316,7 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
                          gst_sensor_epoch_for_running_time (
                              GST_ELEMENT (self), arrival, TRUE));
   add_frame_meta (buf, f, &ji);
-  queue_object (self, o, GST_MINI_OBJECT (buf), TRUE);
+  queue_object (o, GST_MINI_OBJECT (buf));
 }
 
 static void
@@ -321,7 +330,7 @@ on_end (GstPlexusEnd how, gpointer user_data)
   for (i = 0; i < self->outputs->len; i++) {
     Output *o = g_ptr_array_index (self->outputs, i);
 
-    queue_object (self, o, GST_MINI_OBJECT (gst_event_new_eos ()), FALSE);
+    queue_object (o, GST_MINI_OBJECT (gst_event_new_eos ()));
   }
 }
 
@@ -619,7 +628,7 @@ wait_progress (Output *o)
   g_mutex_lock (&o->job_lock);
   while (!head->done &&
       (o->pending || o->jobs.length >= o->n_threads ||
-          gst_data_queue_is_empty (o->queue)))
+          gst_sensor_handoff_queue_is_empty (o->queue)))
     g_cond_wait (&o->job_cond, &o->job_lock);
   g_mutex_unlock (&o->job_lock);
 }
@@ -847,8 +856,14 @@ handle_flow (Output *o, GstFlowReturn ret)
   GST_DEBUG_OBJECT (o->pad, "pausing: %s", gst_flow_get_name (ret));
   gst_pad_pause_task (o->pad);
   discard_jobs (o);
-  if (ret == GST_FLOW_EOS || ret == GST_FLOW_FLUSHING)
+  if (ret == GST_FLOW_FLUSHING)
     return;
+  /* downstream is done (pngenc snapshot=true, a sink's num-buffers):
+   * tell the rest of the pipeline so that it ends too */
+  if (ret == GST_FLOW_EOS) {
+    gst_pad_push_event (o->pad, gst_event_new_eos ());
+    return;
+  }
   if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
     if (ret != GST_FLOW_NOT_NEGOTIATED)
       GST_ELEMENT_FLOW_ERROR (o->src, ret);
@@ -863,7 +878,6 @@ output_loop (gpointer user_data)
 {
   Output *o = user_data;
   DecodeJob *head = g_queue_peek_head (&o->jobs);
-  GstDataQueueItem *item;
   GstMiniObject *obj;
 
   if (head) {
@@ -872,7 +886,7 @@ output_loop (gpointer user_data)
       return;
     }
     if (o->pending || o->jobs.length >= o->n_threads ||
-        gst_data_queue_is_empty (o->queue)) {
+        gst_sensor_handoff_queue_is_empty (o->queue)) {
       wait_progress (o);
       return;
     }
@@ -882,14 +896,12 @@ output_loop (gpointer user_data)
     return;
   }
 
-  if (!gst_data_queue_pop (o->queue, &item)) {
+  obj = gst_sensor_handoff_queue_pop (o->queue);
+  if (!obj) {
     gst_pad_pause_task (o->pad);
     discard_jobs (o);
     return;
   }
-  obj = item->object;
-  item->object = NULL;
-  item->destroy (item);
 
   if (!o->started)
     send_stream_start (o);
@@ -902,6 +914,19 @@ output_loop (gpointer user_data)
       gst_event_unref (ev);
       handle_flow (o, ret);
       return;
+    }
+    /* an EOS before any frame still follows a segment */
+    if (eos && !gst_pad_has_current_caps (o->pad)) {
+      GstEvent *seg = gst_pad_get_sticky_event (o->pad, GST_EVENT_SEGMENT, 0);
+
+      if (seg) {
+        gst_event_unref (seg);
+      } else {
+        GstSegment segment;
+
+        gst_segment_init (&segment, GST_FORMAT_TIME);
+        gst_pad_push_event (o->pad, gst_event_new_segment (&segment));
+      }
     }
     gst_pad_push_event (o->pad, ev);
     if (eos)
@@ -938,11 +963,15 @@ output_activate_mode (
     o->have_caps = FALSE;
     o->n_threads = decode_threads (o->src);
     GST_DEBUG_OBJECT (pad, "%u decode thread(s)", o->n_threads);
-    gst_data_queue_set_flushing (o->queue, FALSE);
+    GST_OBJECT_LOCK (o->src);
+    gst_sensor_handoff_queue_set_limits (
+        o->queue, o->src->max_queue, o->src->max_queue_bytes);
+    GST_OBJECT_UNLOCK (o->src);
+    gst_sensor_handoff_queue_set_flushing (o->queue, FALSE);
     return gst_pad_start_task (pad, output_loop, o, NULL);
   }
-  gst_data_queue_set_flushing (o->queue, TRUE);
-  gst_data_queue_flush (o->queue);
+  gst_sensor_handoff_queue_set_flushing (o->queue, TRUE);
+  gst_sensor_handoff_queue_flush (o->queue);
   gst_pad_stop_task (pad);
   discard_jobs (o);
   stop_workers (o);
@@ -969,21 +998,10 @@ output_query (GstPad *pad, GstObject *parent, GstQuery *query)
   }
 }
 
-static gboolean
-queue_full (GstDataQueue *q, guint visible, guint bytes, guint64 time,
-    gpointer user_data)
-{
-  Output *o = user_data;
-
-  return visible >= o->src->max_queue;
-}
-
 static void
 output_free (Output *o)
 {
-  gst_data_queue_set_flushing (o->queue, TRUE);
-  gst_data_queue_flush (o->queue);
-  g_object_unref (o->queue);
+  gst_sensor_handoff_queue_free (o->queue);
   discard_jobs (o);
   stop_workers (o);
   g_mutex_clear (&o->job_lock);
@@ -1024,13 +1042,14 @@ static void
 create_outputs (GstPlexusVideoSrc *self)
 {
   g_auto (GStrv) ids = NULL;
+  GPtrArray *outputs = g_ptr_array_new ();
   guint i;
 
   GST_OBJECT_LOCK (self);
   ids = split_cameras (self->camera_ids);
+  self->outputs = outputs;
   GST_OBJECT_UNLOCK (self);
 
-  self->outputs = g_ptr_array_new ();
   for (i = 0; ids[i]; i++) {
     Output *o = g_new0 (Output, 1);
     gchar *name = g_strdup_printf ("src_%u", i);
@@ -1041,15 +1060,17 @@ create_outputs (GstPlexusVideoSrc *self)
     g_cond_init (&o->job_cond);
     g_queue_init (&o->jobs);
     o->n_threads = 1;
-    o->queue = gst_data_queue_new (queue_full, NULL, NULL, o);
-    gst_data_queue_set_flushing (o->queue, TRUE);
+    o->queue = gst_sensor_handoff_queue_new (DEFAULT_MAX_QUEUE, 0);
+    gst_sensor_handoff_queue_set_flushing (o->queue, TRUE);
     o->pad = gst_pad_new_from_static_template (&src_template, name);
     g_free (name);
     gst_pad_set_element_private (o->pad, o);
     gst_pad_set_activatemode_function (o->pad, output_activate_mode);
     gst_pad_set_query_function (o->pad, output_query);
     gst_pad_use_fixed_caps (o->pad);
-    g_ptr_array_add (self->outputs, o);
+    GST_OBJECT_LOCK (self);
+    g_ptr_array_add (outputs, o);
+    GST_OBJECT_UNLOCK (self);
     gst_element_add_pad (GST_ELEMENT (self), o->pad);
   }
   gst_element_no_more_pads (GST_ELEMENT (self));
@@ -1058,17 +1079,21 @@ create_outputs (GstPlexusVideoSrc *self)
 static void
 remove_outputs (GstPlexusVideoSrc *self)
 {
+  GPtrArray *outputs;
   guint i;
 
-  if (!self->outputs)
+  GST_OBJECT_LOCK (self);
+  outputs = g_steal_pointer (&self->outputs);
+  GST_OBJECT_UNLOCK (self);
+  if (!outputs)
     return;
-  for (i = 0; i < self->outputs->len; i++) {
-    Output *o = g_ptr_array_index (self->outputs, i);
+  for (i = 0; i < outputs->len; i++) {
+    Output *o = g_ptr_array_index (outputs, i);
 
     gst_element_remove_pad (GST_ELEMENT (self), o->pad);
     output_free (o);
   }
-  g_clear_pointer (&self->outputs, g_ptr_array_unref);
+  g_ptr_array_unref (outputs);
 }
 
 static gboolean
@@ -1080,14 +1105,19 @@ start_connection (GstPlexusVideoSrc *self)
   g_mutex_lock (&self->stats_lock);
   self->frames_received = self->frames_pushed = 0;
   self->dropped_base64 = self->dropped_jpeg = self->dropped_size = 0;
-  self->dropped_decode = self->dropped_queue = self->dropped_not_playing = 0;
+  self->dropped_decode = self->dropped_not_playing = 0;
   self->unknown_camera = self->negotiations = 0;
+  self->oversized_frames = 0;
+  self->oversized_warned = FALSE;
   g_mutex_unlock (&self->stats_lock);
 
   GST_OBJECT_LOCK (self);
   gst_plexus_settings_copy (&s, &self->settings);
   GST_OBJECT_UNLOCK (self);
   g_strfreev (s.cameras);
+  for (i = 0; i < self->outputs->len; i++)
+    gst_sensor_handoff_queue_reset_stats (
+        ((Output *) g_ptr_array_index (self->outputs, i))->queue);
   s.cameras = g_new0 (gchar *, self->outputs->len + 1);
   for (i = 0; i < self->outputs->len; i++)
     s.cameras[i] =
@@ -1164,22 +1194,63 @@ gst_plexus_video_src_change_state (
   return ret;
 }
 
+/* An application EOS (gst-launch-1.0 -e, gst_element_send_event()): each
+ * camera sends what is queued and in flight, then EOS. */
+static gboolean
+gst_plexus_video_src_send_event (GstElement *element, GstEvent *event)
+{
+  GstPlexusVideoSrc *self = GST_PLEXUS_VIDEO_SRC (element);
+  gboolean ret = FALSE;
+  guint i;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (gst_plexus_video_src_parent_class)
+        ->send_event (element, event);
+
+  GST_INFO_OBJECT (self, "EOS asked for: draining every camera");
+  GST_OBJECT_LOCK (self);
+  for (i = 0; self->outputs && i < self->outputs->len; i++) {
+    queue_object (g_ptr_array_index (self->outputs, i),
+        GST_MINI_OBJECT (gst_event_ref (event)));
+    ret = TRUE;
+  }
+  GST_OBJECT_UNLOCK (self);
+  gst_event_unref (event);
+  return ret;
+}
+
 static GstStructure *
 make_stats (GstPlexusVideoSrc *self)
 {
   GstStructure *s = gst_structure_new_empty ("plexus-video-stats");
+  GstSensorHandoffQueueStats sum = { 0, }, q;
+  guint i;
 
+  /* the pads exist between READY and NULL: the object lock guards the
+   * list's coming and going */
+  GST_OBJECT_LOCK (self);
+  for (i = 0; self->outputs && i < self->outputs->len; i++) {
+    gst_sensor_handoff_queue_get_stats (
+        ((Output *) g_ptr_array_index (self->outputs, i))->queue, &q);
+    sum.buffers += q.buffers;
+    sum.bytes += q.bytes;
+    sum.dropped += q.dropped;
+    sum.dropped_bytes += q.dropped_bytes;
+  }
+  GST_OBJECT_UNLOCK (self);
   g_mutex_lock (&self->stats_lock);
   gst_structure_set (s, "frames-received", G_TYPE_UINT64, self->frames_received,
       "frames-pushed", G_TYPE_UINT64, self->frames_pushed,
       "dropped-corrupt-base64", G_TYPE_UINT64, self->dropped_base64,
       "dropped-corrupt-jpeg", G_TYPE_UINT64, self->dropped_jpeg,
       "dropped-size-mismatch", G_TYPE_UINT64, self->dropped_size,
-      "dropped-decode-error", G_TYPE_UINT64, self->dropped_decode,
-      "dropped-queue-full", G_TYPE_UINT64, self->dropped_queue,
-      "dropped-not-playing", G_TYPE_UINT64, self->dropped_not_playing,
-      "unknown-camera", G_TYPE_UINT64, self->unknown_camera, "negotiations",
-      G_TYPE_UINT64, self->negotiations, NULL);
+      "dropped-decode-error", G_TYPE_UINT64, self->dropped_decode, "queued",
+      G_TYPE_UINT, sum.buffers, "queued-bytes", G_TYPE_UINT64, sum.bytes,
+      "dropped", G_TYPE_UINT64, sum.dropped, "dropped-bytes", G_TYPE_UINT64,
+      sum.dropped_bytes, "dropped-not-playing", G_TYPE_UINT64,
+      self->dropped_not_playing, "unknown-camera", G_TYPE_UINT64,
+      self->unknown_camera, "negotiations", G_TYPE_UINT64, self->negotiations,
+      "oversized-frames", G_TYPE_UINT64, self->oversized_frames, NULL);
   g_mutex_unlock (&self->stats_lock);
   GST_OBJECT_LOCK (self);
   if (self->conn)
@@ -1221,6 +1292,12 @@ gst_plexus_video_src_set_property (
       case PROP_MAX_QUEUE:
         self->max_queue = g_value_get_uint (value);
         break;
+      case PROP_MAX_QUEUE_BYTES:
+        self->max_queue_bytes = g_value_get_uint64 (value);
+        break;
+      case PROP_MAX_PIXELS:
+        self->max_pixels = g_value_get_uint64 (value);
+        break;
       case PROP_DECODE_THREADS:
         self->decode_threads = g_value_get_uint (value);
         break;
@@ -1259,6 +1336,12 @@ gst_plexus_video_src_get_property (
         break;
       case PROP_MAX_QUEUE:
         g_value_set_uint (value, self->max_queue);
+        break;
+      case PROP_MAX_QUEUE_BYTES:
+        g_value_set_uint64 (value, self->max_queue_bytes);
+        break;
+      case PROP_MAX_PIXELS:
+        g_value_set_uint64 (value, self->max_pixels);
         break;
       case PROP_DECODE_THREADS:
         g_value_set_uint (value, self->decode_threads);
@@ -1327,6 +1410,18 @@ gst_plexus_video_src_class_init (GstPlexusVideoSrcClass *klass)
           "Frames kept per camera while downstream is busy; the oldest is "
           "dropped beyond this",
           1, 1000, DEFAULT_MAX_QUEUE, rw));
+  g_object_class_install_property (gobject_class, PROP_MAX_QUEUE_BYTES,
+      g_param_spec_uint64 ("max-queue-bytes", "Maximum queue bytes",
+          "Bytes of JPEG frames kept per camera while downstream is busy; the "
+          "oldest are dropped beyond this (counted in stats as dropped, "
+          "dropped-bytes)",
+          1, G_MAXUINT64, DEFAULT_MAX_QUEUE_BYTES, rw));
+  g_object_class_install_property (gobject_class, PROP_MAX_PIXELS,
+      g_param_spec_uint64 ("max-pixels", "Maximum pixels",
+          "Frames whose JPEG header declares more pixels (width x height) "
+          "are skipped before decoding, counted in stats as "
+          "oversized-frames and warned once (0 = no limit)",
+          0, G_MAXUINT64, DEFAULT_MAX_PIXELS, rw));
   g_object_class_install_property (gobject_class, PROP_DECODE_THREADS,
       g_param_spec_uint ("decode-threads", "Decode threads",
           "Threads per camera decoding JPEG frames in parallel for raw "
@@ -1344,6 +1439,8 @@ gst_plexus_video_src_class_init (GstPlexusVideoSrcClass *klass)
       "gst-plugins-sensor");
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_plexus_video_src_change_state);
+  element_class->send_event =
+      GST_DEBUG_FUNCPTR (gst_plexus_video_src_send_event);
   register_frame_meta ();
 }
 
@@ -1353,6 +1450,8 @@ gst_plexus_video_src_init (GstPlexusVideoSrc *self)
   gst_plexus_settings_init (&self->settings);
   self->camera_ids = g_strdup (DEFAULT_CAMERA_ID);
   self->max_queue = DEFAULT_MAX_QUEUE;
+  self->max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES;
+  self->max_pixels = DEFAULT_MAX_PIXELS;
   self->decode_threads = DEFAULT_DECODE_THREADS;
   g_mutex_init (&self->stats_lock);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);

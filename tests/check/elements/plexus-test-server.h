@@ -9,6 +9,7 @@
 
 #include <gst/check/gstcheck.h>
 #include "sensor-cloud-plexus.h"
+#include "../sensor-test-pipeline.h"
 
 typedef struct
 {
@@ -155,4 +156,54 @@ plexus_pop_element_message (
       return m;
     gst_message_unref (m);
   }
+}
+
+/* Launches "@src_desc location=... source-id=robot-01 api-key=KEY ! @rest",
+ * PLAYING. Unref with gst_object_unref() after setting it to NULL. */
+static inline GstElement *
+plexus_test_pipeline (
+    PlexusTestServer *server, const gchar *src_desc, const gchar *rest)
+{
+  gchar *loc = plexus_test_server_location (server);
+  gchar *desc = g_strdup_printf ("%s location=%s source-id=robot-01 "
+                                 "api-key=%s ! %s",
+      src_desc, loc, SENSOR_CLOUD_PLEXUS_KEY, rest);
+  GError *err = NULL;
+  GstElement *p = gst_parse_launch (desc, &err);
+
+  fail_unless (p != NULL, "%s: %s", desc, err ? err->message : "");
+  fail_if (
+      gst_element_set_state (p, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  g_free (desc);
+  g_free (loc);
+  return p;
+}
+
+/* `gst-launch-1.0 -e` and Ctrl-C: once data reaches the sink, an EOS sent
+ * to the pipeline "@src_desc ! @filter ! fakesink" (@filter may be NULL)
+ * ends it with EOS on the bus within @bound. */
+static inline void
+plexus_test_eos_on_request (PlexusTestServer *server, const gchar *src_desc,
+    const gchar *filter, GstClockTime bound)
+{
+  gchar *rest = g_strdup_printf (
+      "%s%sfakesink name=sink", filter ? filter : "", filter ? " ! " : "");
+  GstElement *p = plexus_test_pipeline (server, src_desc, rest);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (p), "sink");
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GstSample *sample = NULL;
+
+  while (!sample && g_get_monotonic_time () < end) {
+    g_object_get (sink, "last-sample", &sample, NULL);
+    if (!sample)
+      g_usleep (10 * 1000);
+  }
+  fail_unless (sample != NULL, "no data reached the sink");
+  gst_sample_unref (sample);
+  fail_unless (gst_element_send_event (p, gst_event_new_eos ()));
+  sensor_test_wait_eos (p, bound);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+  g_free (rest);
 }

@@ -154,6 +154,19 @@ GST_START_TEST (test_network_loss_reconnects)
 
 GST_END_TEST;
 
+/* An EOS sent to the pipeline (gst-launch-1.0 -e, Ctrl-C) ends it. */
+GST_START_TEST (test_eos_on_request)
+{
+  PlexusTestServer *server;
+
+  sensor_cloud_plexus_options ()->events_interval_ms = 20;
+  server = plexus_test_server_start ();
+  plexus_test_eos_on_request (server, "plexuslogsrc", NULL, 5 * GST_SECOND);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
 static Suite *
 plexuslogsrc_suite (void)
 {
@@ -161,6 +174,7 @@ plexuslogsrc_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_eos_on_request);
   tcase_add_test (tc, test_events_as_json);
   tcase_add_test (tc, test_unauthorized_4401);
   tcase_add_test (tc, test_payment_required_4402);

@@ -470,6 +470,19 @@ GST_START_TEST (test_resample_pipeline)
 
 GST_END_TEST;
 
+/* An EOS sent to the pipeline (gst-launch-1.0 -e, Ctrl-C) ends it. */
+GST_START_TEST (test_eos_on_request)
+{
+  PlexusTestServer *server;
+
+  sensor_cloud_plexus_options ()->metrics_interval_ms = 20;
+  server = plexus_test_server_start ();
+  plexus_test_eos_on_request (server, "plexusmetricssrc", NULL, 5 * GST_SECOND);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
 static Suite *
 plexusmetricssrc_suite (void)
 {
@@ -477,6 +490,7 @@ plexusmetricssrc_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_eos_on_request);
   tcase_add_test (tc, test_json_points_filtered);
   tcase_add_test (tc, test_float_timestamps);
   tcase_add_test (tc, test_points_of_one_frame_spread_by_timestamp);

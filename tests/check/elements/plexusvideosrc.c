@@ -410,7 +410,7 @@ GST_START_TEST (test_jpeg_files_full_speed)
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
   }
-  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-queue-full"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped"), 0);
   fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-corrupt-base64") +
           stat_u64 (h->element, "dropped-corrupt-jpeg") +
           stat_u64 (h->element, "dropped-size-mismatch"),
@@ -629,7 +629,8 @@ GST_START_TEST (test_tls)
   fail_unless (strstr (err->message, "TLS") != NULL, "%s", err->message);
   gst_message_parse_error_details (m, &details);
   fail_unless (details != NULL);
-  fail_unless (gst_structure_get_string (details, "tls-error") != NULL);
+  fail_unless_equals_string (gst_structure_get_string (details, "error-domain"),
+      g_quark_to_string (G_TLS_ERROR));
   g_error_free (err);
   gst_message_unref (m);
   fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
@@ -735,8 +736,11 @@ check_reconnect_after_close (gint code)
   wait_connections (3, 10 * GST_SECOND);
   for (i = 0; i < 3; i++)
     gst_buffer_unref (gst_harness_pull (h));
-  m = plexus_pop_element_message (bus, "plexus-connection", GST_SECOND);
+  m = plexus_pop_element_message (bus, "sensor-connection-state", GST_SECOND);
   fail_unless (m != NULL);
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (m), "stream"),
+      "video");
   gst_message_unref (m);
   fail_unless (stat_u64 (h->element, "reconnects") >= 2);
   fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
@@ -1045,6 +1049,195 @@ GST_START_TEST (test_thermal_meta)
 
 GST_END_TEST;
 
+/* Frames whose header declares more than max-pixels are skipped before
+ * decoding, counted, and warned once with the size and the limit. */
+GST_START_TEST (test_max_pixels)
+{
+  PlexusTestServer *server;
+  GstElement *e;
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+  gint64 end;
+
+  sensor_cloud_plexus_options ()->fps = 30;
+  sensor_cloud_plexus_options ()->width = 320;
+  sensor_cloud_plexus_options ()->height = 240;
+  server = plexus_test_server_start ();
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-pixels", (guint64) 320 * 240 - 1, NULL);
+  h = make_harness (e, NULL, &bus);
+  m = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND, GST_MESSAGE_WARNING);
+  fail_unless (m != NULL, "no warning for oversized frames");
+  gst_message_parse_warning (m, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE));
+  fail_unless_equals_string (err->message,
+      "Skipping 320x240 frames of camera \"default\": 76800 pixels is more "
+      "than max-pixels (76799)");
+  g_clear_error (&err);
+  gst_message_unref (m);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (stat_u64 (h->element, "oversized-frames") < 3 &&
+      g_get_monotonic_time () < end)
+    g_usleep (10 * 1000);
+  fail_unless (stat_u64 (h->element, "oversized-frames") >= 3);
+  /* warned once, nothing went out */
+  fail_unless (
+      gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_WARNING) == NULL);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "frames-pushed"), 0);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+  teardown (h, bus);
+
+  /* at the limit frames flow */
+  e = make_src (server, "default", KEY);
+  g_object_set (e, "max-pixels", (guint64) 320 * 240, NULL);
+  h = make_harness (e, NULL, &bus);
+  gst_buffer_unref (gst_harness_pull (h));
+  fail_unless_equals_uint64 (stat_u64 (h->element, "oversized-frames"), 0);
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_eos_on_request)
+{
+  PlexusTestServer *server;
+
+  sensor_cloud_plexus_options ()->fps = 20;
+  server = plexus_test_server_start ();
+  plexus_test_eos_on_request (server, "plexusvideosrc", NULL, 5 * GST_SECOND);
+  /* raw, with frames in flight on the decode threads */
+  plexus_test_eos_on_request (
+      server, "plexusvideosrc decode-threads=2", "video/x-raw", 5 * GST_SECOND);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
+/* The README's snapshot line: pngenc returns EOS after its frame, the
+ * source passes EOS on and the pipeline ends by itself. */
+GST_START_TEST (test_snapshot_ends_with_eos)
+{
+  PlexusTestServer *server;
+  GstElement *p;
+
+  sensor_cloud_plexus_options ()->fps = 20;
+  server = plexus_test_server_start ();
+  p = plexus_test_pipeline (
+      server, "plexusvideosrc", "pngenc snapshot=true ! fakesink");
+  sensor_test_wait_eos (p, 10 * GST_SECOND);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  plexus_test_server_stop (server);
+}
+
+GST_END_TEST;
+
+/* The URI the element builds for camera "default" of robot-01 at @loc. */
+static gchar *
+video_uri (const gchar *loc)
+{
+  return g_strdup_printf (
+      "%s/v1/sources/robot-01/video/stream?camera_id=default", loc);
+}
+
+/* A refused port is transient: a warning naming the cause on the first
+ * failure, then retries without end (and without an error). */
+GST_START_TEST (test_refused_warns_and_retries)
+{
+  GstElement *e = gst_element_factory_make ("plexusvideosrc", NULL);
+  GstBus *bus = gst_bus_new ();
+  gchar *uri = video_uri ("ws://127.0.0.1:1"), *want;
+  GstMessage *m;
+  GError *err = NULL;
+  gint64 end;
+
+  g_object_set (e, "location", "ws://127.0.0.1:1", "source-id", "robot-01",
+      "api-key", KEY, "retries", -1, "retry-backoff-max", 0.1, NULL);
+  gst_element_set_bus (e, bus);
+  gst_element_set_state (e, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_WARNING);
+  fail_unless (m != NULL, "no warning for a refused connection");
+  gst_message_parse_warning (m, &err, NULL);
+  fail_unless (g_error_matches (
+                   err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE),
+      "%s", err->message);
+  want = g_strdup_printf (
+      "Connection to %s failed: Could not connect to 127.0.0.1: Connection "
+      "refused; retrying",
+      uri);
+  fail_unless_equals_string (err->message, want);
+  g_free (want);
+  g_clear_error (&err);
+  gst_message_unref (m);
+
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (stat_u64 (e, "reconnects") < 3 && g_get_monotonic_time () < end)
+    g_usleep (20 * 1000);
+  fail_unless (stat_u64 (e, "reconnects") >= 3);
+  fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
+/* A wrong path answers 404 every time: an error at once, no retries, even
+ * with retries=-1. */
+GST_START_TEST (test_404_is_fatal)
+{
+  PlexusTestServer *server = plexus_test_server_start ();
+  gchar *base = plexus_test_server_location (server);
+  gchar *loc = g_strdup_printf ("%s/nowhere", base);
+  gchar *uri = video_uri (loc), *want;
+  GstElement *e = gst_element_factory_make ("plexusvideosrc", NULL);
+  GstBus *bus = gst_bus_new ();
+  const GstStructure *details = NULL;
+  GstMessage *m;
+  GError *err = NULL;
+  guint status = 0;
+
+  g_object_set (e, "location", loc, "source-id", "robot-01", "api-key", KEY,
+      "retries", -1, "retry-backoff-max", 0.1, NULL);
+  gst_element_set_bus (e, bus);
+  gst_element_set_state (e, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (m != NULL, "no error for a 404");
+  gst_message_parse_error (m, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND),
+      "%s", err->message);
+  want = g_strdup_printf ("Could not connect to %s: HTTP 404 Not Found", uri);
+  fail_unless_equals_string (err->message, want);
+  g_free (want);
+  gst_message_parse_error_details (m, &details);
+  fail_unless (gst_structure_get_uint (details, "http-status", &status));
+  fail_unless_equals_int (status, 404);
+  g_clear_error (&err);
+  gst_message_unref (m);
+  /* no warning before it, no retry after it */
+  fail_unless (
+      gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_WARNING) == NULL);
+  g_usleep (300 * 1000);
+  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 0);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+  plexus_test_server_stop (server);
+  g_free (uri);
+  g_free (loc);
+  g_free (base);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_no_server_gives_up)
 {
   GstElement *e = gst_element_factory_make ("plexusvideosrc", NULL);
@@ -1053,9 +1246,11 @@ GST_START_TEST (test_no_server_gives_up)
   GError *err = NULL;
   gint64 t0;
 
-  /* nothing listens on port 1: one retry, then an error */
+  gchar *uri = video_uri ("ws://127.0.0.1:1"), *want;
+
+  /* nothing listens on port 1: two retries, then an error */
   g_object_set (e, "location", "ws://127.0.0.1:1", "source-id", "robot-01",
-      "api-key", KEY, "retries", 1, "retry-backoff-max", 0.1, NULL);
+      "api-key", KEY, "retries", 2, "retry-backoff-max", 0.1, NULL);
   gst_element_set_bus (e, bus);
   gst_element_set_state (e, GST_STATE_PLAYING);
   m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
@@ -1064,13 +1259,20 @@ GST_START_TEST (test_no_server_gives_up)
   fail_unless (
       g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ),
       "%s", err->message);
+  want = g_strdup_printf (
+      "Could not keep a connection to %s (retries exhausted after 3 "
+      "failure(s)): Could not connect to 127.0.0.1: Connection refused",
+      uri);
+  fail_unless_equals_string (err->message, want);
+  g_free (want);
+  g_free (uri);
   g_error_free (err);
   gst_message_unref (m);
-  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 1);
+  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 2);
 
   /* the counters outlive the session */
   gst_element_set_state (e, GST_STATE_NULL);
-  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 1);
+  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 2);
 
   /* and with endless retries, going down is still prompt */
   g_object_set (e, "retries", -1, NULL);
@@ -1280,7 +1482,7 @@ mt_pull (MtFiles *f, guint threads, guint corrupt_every, guint pool_max,
     fail_unless_equals_int (hh, MT_H);
     gst_buffer_unref (buf);
   }
-  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-queue-full"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped"), 0);
   fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-corrupt-base64") +
           stat_u64 (h->element, "dropped-corrupt-jpeg") +
           stat_u64 (h->element, "dropped-size-mismatch"),
@@ -1668,6 +1870,11 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_silent_server_warns);
   tcase_add_test (tc, test_server_auth_window);
   tcase_add_test (tc, test_thermal_meta);
+  tcase_add_test (tc, test_max_pixels);
+  tcase_add_test (tc, test_eos_on_request);
+  tcase_add_test (tc, test_snapshot_ends_with_eos);
+  tcase_add_test (tc, test_refused_warns_and_retries);
+  tcase_add_test (tc, test_404_is_fatal);
   tcase_add_test (tc, test_no_server_gives_up);
   tcase_add_test (tc, test_decode_threads_identical_output);
   tcase_add_test (tc, test_decode_threads_small_downstream_pool);
