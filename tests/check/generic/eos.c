@@ -1,0 +1,217 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every source of ours stops when asked: PLAYING against the local cloud,
+ * then an application EOS (what gst-launch-1.0 -e sends on Ctrl-C) must
+ * reach the sink and the bus promptly.
+ */
+#include <gst/check/gstcheck.h>
+
+#include "../sensor-test-process.h"
+
+/* Generous against a loaded machine or a sanitizer build; the contract is
+ * "promptly", a source that ignores the EOS never gets there. */
+#define EOS_WAIT (5 * GST_SECOND)
+#define FIRST_BUFFER_WAIT (20 * GST_SECOND)
+
+#define PLEXUS_KEY "plx_0123456789abcdef0123456789abcdef"
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint buffers;
+} SinkCount;
+
+static void
+on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer user_data)
+{
+  SinkCount *c = user_data;
+
+  g_mutex_lock (&c->lock);
+  c->buffers++;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+static gboolean
+wait_first_buffer (SinkCount *c)
+{
+  gint64 end =
+      g_get_monotonic_time () + (gint64) (FIRST_BUFFER_WAIT / GST_USECOND);
+  gboolean got;
+
+  g_mutex_lock (&c->lock);
+  while (c->buffers == 0 && g_cond_wait_until (&c->cond, &c->lock, end))
+    ;
+  got = c->buffers > 0;
+  g_mutex_unlock (&c->lock);
+  return got;
+}
+
+/* Runs @description (its sink named "sink"), waits for data when
+ * @wait_data, sends EOS and expects EOS on the bus, no error first. */
+static void
+check_eos (const gchar *description, gboolean wait_data)
+{
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (description, &err);
+  GstElement *sink;
+  GstBus *bus;
+  GstMessage *msg;
+  SinkCount count = { 0 };
+
+  fail_unless (
+      pipeline != NULL, "%s: %s", description, err ? err->message : "");
+  g_clear_error (&err);
+  g_mutex_init (&count.lock);
+  g_cond_init (&count.cond);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  fail_unless (sink != NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), &count);
+
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+          GST_STATE_CHANGE_FAILURE,
+      "%s: PLAYING failed", description);
+  if (wait_data)
+    fail_unless (wait_first_buffer (&count), "%s: no data", description);
+  else
+    fail_if (gst_element_get_state (pipeline, NULL, NULL, 10 * GST_SECOND) ==
+        GST_STATE_CHANGE_FAILURE);
+
+  fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()),
+      "%s: EOS event refused", description);
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (
+      bus, EOS_WAIT, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (
+      msg != NULL, "%s: no EOS on the bus after sending EOS", description);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    gchar *debug = NULL;
+
+    gst_message_parse_error (msg, &err, &debug);
+    fail ("%s: error instead of EOS: %s (%s)", description, err->message,
+        GST_STR_NULL (debug));
+  }
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_mutex_clear (&count.lock);
+  g_cond_clear (&count.cond);
+}
+
+GST_START_TEST (test_sensortestsrc)
+{
+  check_eos ("sensortestsrc is-live=true ! fakesink name=sink", TRUE);
+  check_eos ("sensortestsrc modality=acc_3axis ! fakesink name=sink", TRUE);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rpsensorsrc)
+{
+  /* no device has posted: no pad, yet the pipeline must end */
+  check_eos ("rpsensorsrc port=0 ! fakesink name=sink", FALSE);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_plexus)
+{
+  SensorTestProcess cloud = { 0 };
+  gchar *d;
+
+  sensor_test_cloud_start (&cloud, "plexus", "http", NULL);
+  d = g_strdup_printf ("plexusvideosrc location=ws://127.0.0.1:%u "
+                       "source-id=robot-01 api-key=" PLEXUS_KEY
+                       " ! fakesink name=sink",
+      cloud.port);
+  check_eos (d, TRUE);
+  g_free (d);
+  d = g_strdup_printf ("plexusvideosrc location=ws://127.0.0.1:%u "
+                       "source-id=robot-01 api-key=" PLEXUS_KEY
+                       " ! video/x-raw,format=I420 ! fakesink name=sink",
+      cloud.port);
+  check_eos (d, TRUE);
+  g_free (d);
+  d = g_strdup_printf ("plexusmetricssrc location=ws://127.0.0.1:%u "
+                       "source-id=robot-01 api-key=" PLEXUS_KEY
+                       " ! fakesink name=sink",
+      cloud.port);
+  check_eos (d, TRUE);
+  g_free (d);
+  d = g_strdup_printf ("plexuslogsrc location=ws://127.0.0.1:%u "
+                       "source-id=robot-01 api-key=" PLEXUS_KEY
+                       " ! fakesink name=sink",
+      cloud.port);
+  check_eos (d, TRUE);
+  g_free (d);
+  fail_unless (sensor_test_process_stop (&cloud));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_heliossrc)
+{
+  SensorTestProcess cloud = { 0 };
+  gchar *d;
+
+  sensor_test_cloud_start (&cloud, "helios", "helios", NULL);
+  d = g_strdup_printf ("heliossrc location=ws://127.0.0.1:%u "
+                       "channel=device.telemetry interval-ms=100 "
+                       "! fakesink name=sink",
+      cloud.port);
+  check_eos (d, TRUE);
+  g_free (d);
+  fail_unless (sensor_test_process_stop (&cloud));
+}
+GST_END_TEST;
+
+GST_START_TEST (test_ramensrc)
+{
+  SensorTestProcess cloud = { 0 };
+  gchar *d;
+
+  sensor_test_cloud_start (&cloud, "ramen", "ramen", NULL);
+  d = g_strdup_printf ("ramensrc location=http://127.0.0.1:%u app-id=demo "
+                       "subject-id=user-1 ! fakesink name=sink",
+      cloud.port);
+  check_eos (d, TRUE);
+  g_free (d);
+  fail_unless (sensor_test_process_stop (&cloud));
+}
+GST_END_TEST;
+
+static gboolean
+have_element (const gchar *name)
+{
+  GstPluginFeature *f = gst_registry_lookup_feature (gst_registry_get (), name);
+
+  if (f == NULL)
+    return FALSE;
+  gst_object_unref (f);
+  return TRUE;
+}
+
+static Suite *
+eos_suite (void)
+{
+  Suite *s = suite_create ("eos");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_sensortestsrc);
+  tcase_add_test (tc, test_rpsensorsrc);
+  if (have_element ("plexusvideosrc"))
+    tcase_add_test (tc, test_plexus);
+  if (have_element ("heliossrc"))
+    tcase_add_test (tc, test_heliossrc);
+  if (have_element ("ramensrc"))
+    tcase_add_test (tc, test_ramensrc);
+  return s;
+}
+
+GST_CHECK_MAIN (eos);
