@@ -347,8 +347,8 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
       g_param_spec_uint ("idle-timeout", "Idle timeout",
-          "Seconds a connection may stay silent (e.g. keep-alive between "
-          "requests) before it is closed (0 = never)",
+          "Seconds a keep-alive connection may wait for its next request "
+          "before it is closed (0 = never)",
           0, 86400, DEFAULT_IDLE_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));

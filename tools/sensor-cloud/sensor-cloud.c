@@ -14,6 +14,7 @@
 #include "sensor-cloud.h"
 #include "sensor-cloud-parts.h"
 
+
 static const SensorCloudPart *const parts[] = { SENSOR_CLOUD_PARTS };
 
 void
@@ -22,6 +23,50 @@ sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port)
   g_print ("{\"part\": \"%s\", \"address\": \"%s\", \"port\": %u}\n", part,
       cloud->address, port);
   fflush (stdout);
+}
+
+/* Seconds a keep-alive connection may wait for its next request. */
+#define SENSOR_CLOUD_IDLE_TIMEOUT 60
+
+static void
+on_listener_state (GstSensorHttpListener *listener, gboolean accepting,
+    const GError *error, gpointer user_data)
+{
+  if (!accepting)
+    g_printerr ("sensor-cloud: %s: not accepting connections: %s; "
+                "retrying\n",
+        (const gchar *) user_data, error->message);
+  else
+    g_printerr ("sensor-cloud: %s: accepting connections again\n",
+        (const gchar *) user_data);
+}
+
+/**
+ * sensor_cloud_listen:
+ * @server: the server
+ * @address: where
+ * @part: the name in warnings
+ * @error: where a bind or listen error goes
+ *
+ * Listens for @server through the shared listener (it survives running out
+ * of descriptors, caps connections and closes idle keep-alive ones) rather
+ * than soup_server_listen(), whose listener stops for good on the first
+ * accept error.
+ *
+ * Returns: (transfer full) (nullable): the listener, freed with
+ *   gst_sensor_http_listener_free() before the server
+ */
+GstSensorHttpListener *
+sensor_cloud_listen (SoupServer *server, GSocketAddress *address,
+    const gchar *part, GError **error)
+{
+  GstSensorHttpListener *listener = gst_sensor_http_listener_new (
+      server, address, 0, SENSOR_CLOUD_IDLE_TIMEOUT, error);
+
+  if (listener)
+    gst_sensor_http_listener_set_state_func (
+        listener, on_listener_state, (gpointer) part);
+  return listener;
 }
 
 static gboolean
@@ -69,7 +114,7 @@ main (int argc, char **argv)
   g_autofree gchar *address = NULL;
   g_autofree gchar *only = NULL;
   gint port = 0;
-  GSList *uris;
+  GstSensorHttpListener *listener;
   guint i;
   int ret = 0;
   const GOptionEntry entries[] = {
@@ -115,15 +160,15 @@ main (int argc, char **argv)
       return 2;
     }
     sa = g_inet_socket_address_new (inet, port);
-    if (!soup_server_listen (cloud.http, sa, 0, &error)) {
+    listener = sensor_cloud_listen (cloud.http, sa, "http", &error);
+    if (listener == NULL) {
       g_printerr ("sensor-cloud: cannot listen on %s:%d: %s\n", cloud.address,
           port, error->message);
       return 1;
     }
   }
-  uris = soup_server_get_uris (cloud.http);
-  sensor_cloud_announce (&cloud, "http", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  sensor_cloud_announce (
+      &cloud, "http", gst_sensor_http_listener_get_port (listener));
 
   for (i = 0; i < G_N_ELEMENTS (parts); i++) {
     if (parts[i] == NULL)
@@ -153,6 +198,7 @@ done:
     if (parts[i] && parts[i]->stop)
       parts[i]->stop (&cloud);
   }
+  gst_sensor_http_listener_free (listener);
   g_object_unref (cloud.http);
   g_main_loop_unref (cloud.loop);
   g_free (cloud.record_path);

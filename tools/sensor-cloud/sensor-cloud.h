@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
+#include <gst/net/sensor-http-listener.h>
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,9 @@ typedef struct
 /* Prints {"part": "...", "port": N} on stdout, one line, flushed, so that
  * scripts and tests can find ephemeral ports. */
 void sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port);
+
+GstSensorHttpListener *sensor_cloud_listen (SoupServer *server,
+    GSocketAddress *address, const gchar *part, GError **error);
 
 extern const SensorCloudPart sensor_cloud_raeh_part;
 extern const SensorCloudPart sensor_cloud_plexus_part;

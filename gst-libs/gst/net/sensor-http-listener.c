@@ -22,15 +22,14 @@
  * - caps the connections open at once: one over the cap is answered with
  *   the refusal bytes, if any, and closed at once (counted), so that the
  *   connections already served keep a descriptor in reserve;
- * - closes idle connections. Every accepted socket gets a #GSocket
- *   timeout, which libsoup's pollable reads and writes honour (a wait that
- *   lasts longer fails with %G_IO_ERROR_TIMED_OUT and libsoup drops the
- *   connection): a client silent from the start, or one that stops sending
- *   or reading mid-request, is closed after that long without progress.
- *   libsoup's wait for the next request of a keep-alive connection does not
- *   time out that way, so the listener also follows the server's
- *   request-started and request-finished signals and, once a second, shuts
- *   down connections with no request in progress for that long.
+ * - closes idle connections: it follows the server's request-started and
+ *   request-finished signals and, once a second, shuts down connections
+ *   that had no request in progress for the idle timeout. A connection is
+ *   busy from its first request-started on (libsoup emits the first one at
+ *   accept, the next ones at a keep-alive request's first byte), so a
+ *   connection silent from the start or stuck mid-request is left to the
+ *   owner's request deadline, and a connection taken over by a WebSocket
+ *   handler (no request-finished) is never idle here.
  *
  * libsoup 3.2 keeps a connection alive after a response only while the
  * server has a listener of its own, so the server gets a placeholder: one
@@ -229,8 +228,6 @@ hand_over (GstSensorHttpListener *self, GSocket *client)
     return;
   }
   g_socket_set_option (client, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-  if (self->idle_timeout > 0)
-    g_socket_set_timeout (client, self->idle_timeout);
   conn = g_socket_connection_factory_create_connection (client);
   g_object_unref (client);
 
@@ -398,8 +395,8 @@ add_placeholder (
  * @address: where to listen (port 0 picks a free one)
  * @max_connections: connections open at once; one more is refused and
  *   closed (0: gst_sensor_http_listener_default_max_connections())
- * @idle_timeout: seconds a connection may wait for its peer before it is
- *   closed (0: never)
+ * @idle_timeout: seconds a connection may stay without a request in
+ *   progress (keep-alive between requests) before it is closed (0: never)
  * @error: (nullable): where to put a bind or listen error
  *
  * Binds, listens and starts accepting on the thread-default main context.
