@@ -1204,6 +1204,8 @@ refuse_now (GstRpSensorSrc *self, SoupServerMessage *msg, guint status,
 
   g_bytes_unref (bytes);
   if (taken) {
+    /* libsoup dropped the message: its deadline no longer applies */
+    g_object_set_qdata (G_OBJECT (msg), timeout_quark, NULL);
     count (self,
         status == SOUP_STATUS_BAD_REQUEST ? &self->stats.invalid :
                                             &self->stats.refused);
@@ -1848,6 +1850,7 @@ static gboolean
 gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
 {
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (element);
+  GMainContext *context;
   EosJob *job;
 
   if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
@@ -1865,12 +1868,17 @@ gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
     return ok;
   }
   self->eos = TRUE;
+  context = g_main_context_ref (self->context);
+  g_mutex_unlock (&self->lock);
+
   job = g_new0 (EosJob, 1);
   job->self = gst_object_ref (self);
   job->event = event;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-      eos_on_server_thread, job, (GDestroyNotify) eos_job_free);
-  g_mutex_unlock (&self->lock);
+  /* runs at once when called from the server thread itself (e.g. from a
+   * pad-added handler), hence outside the lock */
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, eos_on_server_thread,
+      job, (GDestroyNotify) eos_job_free);
+  g_main_context_unref (context);
   return TRUE;
 }
 

@@ -1776,6 +1776,7 @@ GST_START_TEST (test_eos_while_posting)
   Fixture *f = fixture_new ("rate-limit=0");
   Poster p = { 0, 0, 0 };
   GThread *threads[2];
+  gint64 end;
   GHashTableIter iter;
   gpointer value;
   guint i;
@@ -1784,8 +1785,10 @@ GST_START_TEST (test_eos_while_posting)
   p.port = f->port;
   for (i = 0; i < G_N_ELEMENTS (threads); i++)
     threads[i] = g_thread_new ("poster", poster_thread, &p);
-  while (g_atomic_int_get (&p.posted) < 20)
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_atomic_int_get (&p.posted) < 20 && g_get_monotonic_time () < end)
     g_usleep (1000);
+  fail_unless (g_atomic_int_get (&p.posted) >= 20);
   fail_unless (gst_element_send_event (f->pipeline, gst_event_new_eos ()));
   sensor_test_wait_eos (f->pipeline, 10 * GST_SECOND);
   g_atomic_int_set (&p.stop, 1);
