@@ -267,6 +267,14 @@ accept_cb (GSocket *socket, GIOCondition condition, gpointer data)
         g_error_free (error);
         return G_SOURCE_CONTINUE;
       }
+      /* that one client went away before it was accepted: not the
+       * listener's problem */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)) {
+        GST_DEBUG ("accept: %s", error->message);
+        g_error_free (error);
+        continue;
+      }
       pause_accepting (self, error);
       g_error_free (error);
       /* the source was destroyed: returning REMOVE is harmless */
@@ -274,7 +282,7 @@ accept_cb (GSocket *socket, GIOCondition condition, gpointer data)
     }
     if (self->paused) {
       self->paused = FALSE;
-      GST_WARNING ("accepting connections again");
+      GST_INFO ("accepting connections again");
       if (self->state_func)
         self->state_func (self, TRUE, NULL, self->state_data);
     }
