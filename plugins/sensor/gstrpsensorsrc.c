@@ -37,6 +37,8 @@
 #include <string.h>
 #include <gst/base/gstqueuearray.h>
 #include <gst/sensor/sensor.h>
+#include <gst/net/sensor-http-listener.h>
+#include <gst/sensorstream/sensorstream-clock.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
 #define GST_CAT_DEFAULT gst_rp_sensor_src_debug
@@ -53,6 +55,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
 #define DEFAULT_MAX_DEVICES 256
 #define DEFAULT_RATE_LIMIT GST_SENSOR_STREAM_RATE_PER_SECOND
 #define DEFAULT_RATE_BURST GST_SENSOR_STREAM_RATE_BURST
+#define DEFAULT_MAX_CONNECTIONS 0
+#define DEFAULT_IDLE_TIMEOUT 60
+#define DEFAULT_MAX_CLOCK_SKEW GST_SENSOR_STREAM_DEFAULT_MAX_CLOCK_SKEW_S
+#define DEFAULT_MAX_READING_AGE GST_SENSOR_STREAM_DEFAULT_MAX_READING_AGE_S
 
 enum {
   PROP_0,
@@ -67,6 +73,10 @@ enum {
   PROP_RATE_LIMIT,
   PROP_RATE_BURST,
   PROP_MAX_DEVICES,
+  PROP_MAX_CONNECTIONS,
+  PROP_IDLE_TIMEOUT,
+  PROP_MAX_CLOCK_SKEW,
+  PROP_MAX_READING_AGE,
   PROP_STATS,
 };
 
@@ -159,6 +169,10 @@ struct _GstRpSensorSrc
   gdouble rate_limit;
   guint rate_burst;
   guint max_devices;
+  guint max_connections;
+  guint idle_timeout;
+  guint max_clock_skew;
+  guint max_reading_age;
   gint bound_port;
 
   /* copied at start, read by the server thread only */
@@ -169,6 +183,10 @@ struct _GstRpSensorSrc
   guint run_timeout;
   guint run_queue_size;
   guint run_max_devices;
+  guint run_max_connections;
+  guint run_idle_timeout;
+  guint run_max_clock_skew;
+  guint run_max_reading_age;
   GstSensorStreamRateLimiter *limiter;
   GstSensorStreamFallDetector *falls;
   GHashTable *devices; /* device id -> DeviceEntry, server thread */
@@ -177,8 +195,11 @@ struct _GstRpSensorSrc
 
   /* the server thread */
   GThread *thread;
-  GQueue in_flight; /* InFlight, oldest first */
-  GSource *sweep;   /* wakes at the oldest deadline of in_flight */
+  /* created and freed by the server thread; the pointer @lock for stats */
+  GstSensorHttpListener *listener;
+  GstSensorHttpListenerStats last_listener_stats; /* @lock, after stop */
+  GQueue in_flight;                               /* InFlight, oldest first */
+  GSource *sweep; /* wakes at the oldest deadline of in_flight */
   GMainContext *context;
   gint stopping; /* atomic; ends the server thread */
   GMutex start_lock;
@@ -317,11 +338,40 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           0, G_MAXINT, DEFAULT_MAX_DEVICES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_CONNECTIONS,
+      g_param_spec_uint ("max-connections", "Maximum connections",
+          "Connections open at once; one more is answered 503 and closed "
+          "(0 = three quarters of the process's descriptor limit)",
+          0, G_MAXINT, DEFAULT_MAX_CONNECTIONS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
+      g_param_spec_uint ("idle-timeout", "Idle timeout",
+          "Seconds a keep-alive connection may wait for its next request "
+          "before it is closed (0 = never)",
+          0, 86400, DEFAULT_IDLE_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_CLOCK_SKEW,
+      g_param_spec_uint ("max-clock-skew", "Maximum clock skew",
+          "Seconds a client_timestamp may be ahead of this host's clock; "
+          "readings further ahead get 400 (0 = no limit)",
+          0, G_MAXINT, DEFAULT_MAX_CLOCK_SKEW,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_READING_AGE,
+      g_param_spec_uint ("max-reading-age", "Maximum reading age",
+          "Seconds a client_timestamp may be behind this host's clock; "
+          "older readings get 400 (0 = no limit)",
+          0, G_MAXINT, DEFAULT_MAX_READING_AGE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Request and reading counters: requests, accepted, invalid, "
           "unauthorized, rate-limited, refused, timeouts, filtered, pushed, "
-          "dropped, not-linked, clamped, falls, devices",
+          "dropped, not-linked, clamped, falls, devices, connections, "
+          "connections-accepted, connections-refused, accept-errors",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   for (i = 0; i < N_GROUPS; i++) {
@@ -364,6 +414,10 @@ gst_rp_sensor_src_init (GstRpSensorSrc *self)
   self->rate_limit = DEFAULT_RATE_LIMIT;
   self->rate_burst = DEFAULT_RATE_BURST;
   self->max_devices = DEFAULT_MAX_DEVICES;
+  self->max_connections = DEFAULT_MAX_CONNECTIONS;
+  self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
+  self->max_clock_skew = DEFAULT_MAX_CLOCK_SKEW;
+  self->max_reading_age = DEFAULT_MAX_READING_AGE;
   g_mutex_init (&self->lock);
   g_mutex_init (&self->start_lock);
   g_cond_init (&self->start_cond);
@@ -398,6 +452,7 @@ static GstStructure *
 make_stats (GstRpSensorSrc *self)
 {
   Stats s;
+  GstSensorHttpListenerStats ls;
   guint devices, i;
 
   for (i = 0; i < sizeof (s) / sizeof (guint64); i++)
@@ -405,6 +460,10 @@ make_stats (GstRpSensorSrc *self)
         __atomic_load_n (&((guint64 *) &self->stats)[i], __ATOMIC_RELAXED);
   g_mutex_lock (&self->lock);
   devices = self->n_devices;
+  if (self->listener)
+    gst_sensor_http_listener_get_stats (self->listener, &ls);
+  else
+    ls = self->last_listener_stats;
   g_mutex_unlock (&self->lock);
 
   return gst_structure_new ("rpsensorsrc-stats", "requests", G_TYPE_UINT64,
@@ -415,7 +474,10 @@ make_stats (GstRpSensorSrc *self)
       G_TYPE_UINT64, s.filtered, "pushed", G_TYPE_UINT64, s.pushed, "dropped",
       G_TYPE_UINT64, s.dropped, "not-linked", G_TYPE_UINT64, s.not_linked,
       "clamped", G_TYPE_UINT64, s.clamped, "falls", G_TYPE_UINT64, s.falls,
-      "devices", G_TYPE_UINT, devices, NULL);
+      "devices", G_TYPE_UINT, devices, "connections", G_TYPE_UINT64, ls.open,
+      "connections-accepted", G_TYPE_UINT64, ls.accepted, "connections-refused",
+      G_TYPE_UINT64, ls.refused, "accept-errors", G_TYPE_UINT64,
+      ls.accept_errors, NULL);
 }
 
 static void
@@ -464,6 +526,18 @@ gst_rp_sensor_src_set_property (
       break;
     case PROP_MAX_DEVICES:
       self->max_devices = g_value_get_uint (value);
+      break;
+    case PROP_MAX_CONNECTIONS:
+      self->max_connections = g_value_get_uint (value);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      self->idle_timeout = g_value_get_uint (value);
+      break;
+    case PROP_MAX_CLOCK_SKEW:
+      self->max_clock_skew = g_value_get_uint (value);
+      break;
+    case PROP_MAX_READING_AGE:
+      self->max_reading_age = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -515,6 +589,18 @@ gst_rp_sensor_src_get_property (
       break;
     case PROP_MAX_DEVICES:
       g_value_set_uint (value, self->max_devices);
+      break;
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
+    case PROP_MAX_CLOCK_SKEW:
+      g_value_set_uint (value, self->max_clock_skew);
+      break;
+    case PROP_MAX_READING_AGE:
+      g_value_set_uint (value, self->max_reading_age);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -893,7 +979,7 @@ running_and_epoch (GstRpSensorSrc *self, const GstSensorStreamReading *r,
   if (r->present & GST_SENSOR_STREAM_HAS_CLIENT_TIMESTAMP) {
     /* the device's own time is ground truth; map it through the
      * pipeline's anchor */
-    *epoch = (GstClockTime) r->client_timestamp_us * GST_USECOND;
+    *epoch = gst_sensor_stream_epoch_us_to_ns (r->client_timestamp_us);
     *running = *epoch > anchor ? *epoch - anchor : 0;
   } else {
     *running = now > base ? now - base : 0;
@@ -1090,6 +1176,81 @@ refuse (GstRpSensorSrc *self, SoupServerMessage *msg, guint status,
 static void on_got_chunk (
     SoupServerMessage *msg, GBytes *chunk, gpointer user_data);
 
+/* A whole response that closes its connection, written past libsoup. */
+static GBytes *
+raw_response (guint status, const gchar *error, const gchar *extra_headers)
+{
+  gchar *body = gst_sensor_stream_error_body (error);
+  gchar *text = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                 "Content-Type: application/json\r\n"
+                                 "Content-Length: %u\r\n%s"
+                                 "Connection: close\r\n\r\n%s",
+      status, soup_status_get_phrase (status), (guint) strlen (body),
+      extra_headers ? extra_headers : "", body);
+
+  g_free (body);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+/* Answers @msg at once and closes its connection, without reading the rest
+ * of its body (libsoup answers only after the body). */
+static void
+refuse_now (GstRpSensorSrc *self, SoupServerMessage *msg, guint status,
+    const gchar *error)
+{
+  GBytes *bytes = raw_response (status, error, NULL);
+  gboolean taken =
+      gst_sensor_http_listener_reply_and_close (self->listener, msg, bytes);
+
+  g_bytes_unref (bytes);
+  if (taken) {
+    /* libsoup dropped the message: its deadline no longer applies */
+    g_object_set_qdata (G_OBJECT (msg), timeout_quark, NULL);
+    count (self,
+        status == SOUP_STATUS_BAD_REQUEST ? &self->stats.invalid :
+                                            &self->stats.refused);
+    return;
+  }
+  /* not our connection: libsoup answers after the body */
+  soup_message_headers_replace (
+      soup_server_message_get_response_headers (msg), "Connection", "close");
+  if (status == SOUP_STATUS_BAD_REQUEST) {
+    count (self, &self->stats.invalid);
+    respond (msg, status, gst_sensor_stream_error_body (error));
+  } else {
+    refuse (self, msg, status, error);
+  }
+}
+
+/* Content-Length must be one decimal number, however many times it is
+ * sent; libsoup would read "abc" as 0 and "-5" as a huge length and wait
+ * for that body. */
+static gboolean
+content_length_valid (SoupMessageHeaders *headers)
+{
+  const gchar *list = soup_message_headers_get_list (headers, "Content-Length");
+  gchar **values;
+  guint64 first = 0, v;
+  gboolean ok = TRUE;
+  guint i;
+
+  if (list == NULL)
+    return TRUE;
+  values = g_strsplit (list, ",", -1);
+  for (i = 0; ok && values[i]; i++) {
+    gchar *t = g_strstrip (values[i]);
+
+    ok = *t != '\0' && strspn (t, "0123456789") == strlen (t) &&
+        g_ascii_string_to_unsigned (t, 10, 0, G_MAXINT64, &v, NULL) &&
+        (i == 0 || v == first);
+    if (i == 0)
+      first = v;
+  }
+  ok &= i > 0;
+  g_strfreev (values);
+  return ok;
+}
+
 /* Everything that can be decided from the headers, before the body is read
  * (and, with Expect: 100-continue, before it is even sent). */
 static void
@@ -1126,6 +1287,10 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
       g_ascii_strcasecmp (content_type, "application/json") != 0) {
     refuse (self, msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
         "Content-Type must be application/json");
+    return;
+  }
+  if (!content_length_valid (headers)) {
+    refuse_now (self, msg, SOUP_STATUS_BAD_REQUEST, "Invalid Content-Length");
     return;
   }
   if (soup_message_headers_get_encoding (headers) !=
@@ -1182,6 +1347,14 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path,
     }
   }
   g_bytes_unref (bytes);
+
+  /* a device clock far off would hold a syncing branch (or overflow) */
+  if (res == GST_SENSOR_STREAM_PARSE_OK &&
+      !gst_sensor_stream_check_clock (readings, batch, g_get_real_time (),
+          self->run_max_clock_skew, self->run_max_reading_age, &details)) {
+    res = GST_SENSOR_STREAM_PARSE_INVALID;
+    g_clear_pointer (&readings, g_array_unref);
+  }
 
   if (res != GST_SENSOR_STREAM_PARSE_OK) {
     count (self, &self->stats.invalid);
@@ -1270,7 +1443,7 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 
   if (soup_server_message_get_status (msg) == 0 &&
       body->length > (goffset) self->run_max_body)
-    refuse (
+    refuse_now (
         self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
 }
 
@@ -1326,6 +1499,8 @@ sweep_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
     sock = soup_server_message_get_socket (entry->msg);
     if (sock)
       g_socket_shutdown (sock, TRUE, TRUE, NULL);
+    else if (self->listener)
+      gst_sensor_http_listener_close_connection (self->listener, entry->msg);
   }
   head = self->in_flight.head;
   g_source_set_ready_time (
@@ -1361,6 +1536,25 @@ on_request_started (
     g_source_set_ready_time (self->sweep, entry->deadline);
   g_object_set_qdata_full (
       G_OBJECT (msg), timeout_quark, entry, (GDestroyNotify) in_flight_free);
+}
+
+/* Accepting stopped (descriptors exhausted) or resumed: the application
+ * hears of both, as nothing else would show why devices get no answer. */
+static void
+on_listener_state (GstSensorHttpListener *listener, gboolean accepting,
+    const GError *error, gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
+  GstSensorHttpListenerStats stats;
+
+  gst_sensor_http_listener_get_stats (listener, &stats);
+  if (!accepting)
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+        ("Not accepting connections: %s", error->message),
+        ("retrying; %" G_GUINT64_FORMAT " connections open", stats.open));
+  else
+    GST_ELEMENT_WARNING (
+        self, RESOURCE, OPEN_READ, ("Accepting connections again"), (NULL));
 }
 
 static gpointer
@@ -1402,17 +1596,28 @@ server_thread (gpointer user_data)
       server, "request-aborted", G_CALLBACK (cancel_timeout), NULL);
 
   addr = g_inet_socket_address_new_from_string (address, port);
-  ok = addr != NULL && soup_server_listen (server, addr, 0, &error);
-  if (addr == NULL)
+  if (addr == NULL) {
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
         "Invalid address '%s'", address);
-  if (ok) {
-    GSList *uris = soup_server_get_uris (server);
+  } else {
+    GstSensorHttpListener *listener = gst_sensor_http_listener_new (server,
+        addr, self->run_max_connections, self->run_idle_timeout, &error);
 
-    if (uris)
-      bound = g_uri_get_port (uris->data);
-    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    if (listener) {
+      GBytes *refusal = raw_response (SOUP_STATUS_SERVICE_UNAVAILABLE,
+          "Too many connections", "Retry-After: 1\r\n");
+
+      gst_sensor_http_listener_set_refusal (listener, refusal);
+      g_bytes_unref (refusal);
+      gst_sensor_http_listener_set_state_func (
+          listener, on_listener_state, self);
+      bound = gst_sensor_http_listener_get_port (listener);
+      g_mutex_lock (&self->lock);
+      self->listener = listener;
+      g_mutex_unlock (&self->lock);
+    }
   }
+  ok = self->listener != NULL;
   g_clear_object (&addr);
   g_free (address);
 
@@ -1430,6 +1635,17 @@ server_thread (gpointer user_data)
   while (ok && !g_atomic_int_get (&self->stopping))
     g_main_context_iteration (self->context, TRUE);
 
+  if (self->listener) {
+    GstSensorHttpListener *listener = self->listener;
+
+    g_mutex_lock (&self->lock);
+    gst_sensor_http_listener_get_stats (listener, &self->last_listener_stats);
+    /* soup_server_disconnect() closes them */
+    self->last_listener_stats.open = 0;
+    self->listener = NULL;
+    g_mutex_unlock (&self->lock);
+    gst_sensor_http_listener_free (listener);
+  }
   soup_server_disconnect (server);
   g_object_unref (server);
   while (g_main_context_iteration (self->context, FALSE))
@@ -1443,13 +1659,21 @@ server_thread (gpointer user_data)
 static void
 stop_server (GstRpSensorSrc *self)
 {
+  GMainContext *context;
+
   if (self->thread) {
     g_atomic_int_set (&self->stopping, 1);
     g_main_context_wakeup (self->context);
     g_thread_join (self->thread);
     self->thread = NULL;
   }
-  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_lock (&self->lock);
+  context = self->context;
+  self->context = NULL;
+  g_mutex_unlock (&self->lock);
+  /* destroys an EOS job the thread did not run */
+  if (context)
+    g_main_context_unref (context);
   g_clear_error (&self->start_error);
   g_clear_pointer (&self->limiter, gst_sensor_stream_rate_limiter_free);
   g_clear_pointer (&self->falls, gst_sensor_stream_fall_detector_free);
@@ -1510,6 +1734,10 @@ start_server (GstRpSensorSrc *self)
   self->run_timeout = self->timeout;
   self->run_queue_size = self->queue_size;
   self->run_max_devices = self->max_devices;
+  self->run_max_connections = self->max_connections;
+  self->run_idle_timeout = self->idle_timeout;
+  self->run_max_clock_skew = self->max_clock_skew;
+  self->run_max_reading_age = self->max_reading_age;
   sensitivity = self->sensitivity;
   rate = self->rate_limit;
   burst = self->rate_burst;
@@ -1538,7 +1766,9 @@ start_server (GstRpSensorSrc *self)
       NULL;
   self->falls = gst_sensor_stream_fall_detector_new (sensitivity);
   self->group_id = gst_util_group_id_next ();
+  g_mutex_lock (&self->lock);
   self->context = g_main_context_new ();
+  g_mutex_unlock (&self->lock);
   g_atomic_int_set (&self->stopping, 0);
   self->start_done = FALSE;
   self->thread = g_thread_new ("rpsensorsrc", server_thread, self);
@@ -1561,33 +1791,94 @@ start_server (GstRpSensorSrc *self)
   return TRUE;
 }
 
-static gboolean
-gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
+typedef struct
 {
-  GstRpSensorSrc *self = GST_RP_SENSOR_SRC (element);
+  GstRpSensorSrc *self;
+  GstEvent *event;
+} EosJob;
+
+static void
+eos_job_free (EosJob *job)
+{
+  gst_event_unref (job->event);
+  gst_object_unref (job->self);
+  g_free (job);
+}
+
+/* On the server thread, the only one that makes pads and queues readings,
+ * so no pad can appear after the EOS went to the others. */
+static gboolean
+eos_on_server_thread (gpointer data)
+{
+  EosJob *job = data;
+  GstRpSensorSrc *self = job->self;
   GHashTableIter iter;
   gpointer value;
+  guint n = 0;
 
-  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
-    return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
-
-  /* EOS after the readings already queued, on every pad; later posts get
-   * 503. The pad queues are only enqueued to with the lock held here, or
-   * by the server thread, which takes no new readings once eos is set. */
   g_mutex_lock (&self->lock);
-  self->eos = TRUE;
   g_hash_table_iter_init (&iter, self->devices);
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     DeviceEntry *entry = value;
     guint g;
 
     for (g = 0; g < N_GROUPS; g++)
-      if (entry->pads[g])
-        pad_enqueue (
-            self, entry->pads[g], GST_MINI_OBJECT (gst_event_copy (event)));
+      if (entry->pads[g]) {
+        pad_enqueue (self, entry->pads[g],
+            GST_MINI_OBJECT (gst_event_copy (job->event)));
+        n++;
+      }
   }
   g_mutex_unlock (&self->lock);
-  gst_event_unref (event);
+
+  if (n == 0) {
+    GstMessage *msg = gst_message_new_eos (GST_OBJECT (self));
+
+    /* No pad to carry it (a gateway before its first device): the element
+     * stands in for the sinks it would have fed. A bin posts EOS once every
+     * sink did, and knows sinks by this flag; it is cleared when the
+     * element stops. */
+    GST_INFO_OBJECT (self, "EOS without pads: posting it");
+    GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
+    gst_message_set_seqnum (msg, gst_event_get_seqnum (job->event));
+    gst_element_post_message (GST_ELEMENT (self), msg);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
+{
+  GstRpSensorSrc *self = GST_RP_SENSOR_SRC (element);
+  GMainContext *context;
+  EosJob *job;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+
+  /* EOS after the readings already accepted, on every pad; later posts get
+   * 503 */
+  g_mutex_lock (&self->lock);
+  if (self->context == NULL || self->eos) {
+    gboolean ok = self->eos;
+
+    g_mutex_unlock (&self->lock);
+    GST_DEBUG_OBJECT (self, "EOS while %s", ok ? "at EOS" : "stopped");
+    gst_event_unref (event);
+    return ok;
+  }
+  self->eos = TRUE;
+  context = g_main_context_ref (self->context);
+  g_mutex_unlock (&self->lock);
+
+  job = g_new0 (EosJob, 1);
+  job->self = gst_object_ref (self);
+  job->event = event;
+  /* runs at once when called from the server thread itself (e.g. from a
+   * pad-added handler), hence outside the lock */
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, eos_on_server_thread,
+      job, (GDestroyNotify) eos_job_free);
+  g_main_context_unref (context);
   return TRUE;
 }
 
@@ -1603,6 +1894,8 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
       g_mutex_lock (&self->lock);
       self->eos = FALSE;
       memset (&self->stats, 0, sizeof (self->stats));
+      memset (
+          &self->last_listener_stats, 0, sizeof (self->last_listener_stats));
       g_mutex_unlock (&self->lock);
       if (!start_server (self))
         return GST_STATE_CHANGE_FAILURE;
@@ -1650,6 +1943,7 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       remove_pads (self);
+      GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_SINK);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       gst_sensor_epoch_reset (element);

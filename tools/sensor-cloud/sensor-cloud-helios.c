@@ -58,6 +58,8 @@ typedef struct
 } HeliosCloud;
 
 static HeliosCloud hc;
+/* accepts for hc.server; freed before it */
+static GstSensorHttpListener *helios_listener;
 
 typedef struct
 {
@@ -800,7 +802,6 @@ helios_start (SensorCloud *cloud, GError **error)
   g_autoptr (GInetAddress) inet =
       g_inet_address_new_from_string (cloud->address);
   g_autoptr (GSocketAddress) sa = NULL;
-  GSList *uris;
 
   hc.cloud = cloud;
   hc.connections = g_hash_table_new (g_str_hash, g_str_equal);
@@ -822,7 +823,8 @@ helios_start (SensorCloud *cloud, GError **error)
 
   sa = g_inet_socket_address_new (
       inet, opt_port < 0 ? GST_HELIOS_DEFAULT_PORT : opt_port);
-  if (!soup_server_listen (hc.server, sa, 0, error)) {
+  helios_listener = sensor_cloud_listen (hc.server, sa, "helios", error);
+  if (helios_listener == NULL) {
     if (opt_port >= 0)
       return FALSE;
     g_printerr ("sensor-cloud: helios: port %d: %s; using an ephemeral "
@@ -831,12 +833,12 @@ helios_start (SensorCloud *cloud, GError **error)
     g_clear_error (error);
     g_clear_object (&sa);
     sa = g_inet_socket_address_new (inet, 0);
-    if (!soup_server_listen (hc.server, sa, 0, error))
+    helios_listener = sensor_cloud_listen (hc.server, sa, "helios", error);
+    if (helios_listener == NULL)
       return FALSE;
   }
-  uris = soup_server_get_uris (hc.server);
-  sensor_cloud_announce (cloud, "helios", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  sensor_cloud_announce (
+      cloud, "helios", gst_sensor_http_listener_get_port (helios_listener));
   return TRUE;
 }
 
@@ -874,6 +876,7 @@ helios_stop (SensorCloud *cloud)
     hc.sessions = g_list_delete_link (hc.sessions, hc.sessions);
     session_free (s);
   }
+  g_clear_pointer (&helios_listener, gst_sensor_http_listener_free);
   if (hc.server) {
     soup_server_disconnect (hc.server);
     g_clear_object (&hc.server);

@@ -14,6 +14,7 @@
 #include "sensor-cloud.h"
 #include "sensor-cloud-parts.h"
 
+
 static const SensorCloudPart *const parts[] = { SENSOR_CLOUD_PARTS };
 
 /* --raeh-port, --plexus-port, --ramen-port: a fixed port per service, so
@@ -60,18 +61,26 @@ part_built (const gchar *name)
 }
 
 /* Adds a listening port to the shared HTTP server. */
-static gboolean
+/* The shared HTTP server's listeners: the main port and the fixed ones. */
+static GPtrArray *http_listeners;
+
+
+/* Listens on @port (0: any free one); returns the bound port or 0. */
+static guint
 listen_http (SensorCloud *cloud, GInetAddress *inet, gint port)
 {
   g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (inet, port);
   g_autoptr (GError) error = NULL;
+  GstSensorHttpListener *listener =
+      sensor_cloud_listen (cloud->http, sa, "http", &error);
 
-  if (!soup_server_listen (cloud->http, sa, 0, &error)) {
+  if (listener == NULL) {
     g_printerr ("sensor-cloud: cannot listen on %s:%d: %s\n", cloud->address,
         port, error->message);
-    return FALSE;
+    return 0;
   }
-  return TRUE;
+  g_ptr_array_add (http_listeners, listener);
+  return gst_sensor_http_listener_get_port (listener);
 }
 
 void
@@ -80,6 +89,50 @@ sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port)
   g_print ("{\"part\": \"%s\", \"address\": \"%s\", \"port\": %u}\n", part,
       cloud->address, port);
   fflush (stdout);
+}
+
+/* Seconds a keep-alive connection may wait for its next request. */
+#define SENSOR_CLOUD_IDLE_TIMEOUT 60
+
+static void
+on_listener_state (GstSensorHttpListener *listener, gboolean accepting,
+    const GError *error, gpointer user_data)
+{
+  if (!accepting)
+    g_printerr ("sensor-cloud: %s: not accepting connections: %s; "
+                "retrying\n",
+        (const gchar *) user_data, error->message);
+  else
+    g_printerr ("sensor-cloud: %s: accepting connections again\n",
+        (const gchar *) user_data);
+}
+
+/**
+ * sensor_cloud_listen:
+ * @server: the server
+ * @address: where
+ * @part: the name in warnings
+ * @error: where a bind or listen error goes
+ *
+ * Listens for @server through the shared listener (it survives running out
+ * of descriptors, caps connections and closes idle keep-alive ones) rather
+ * than soup_server_listen(), whose listener stops for good on the first
+ * accept error.
+ *
+ * Returns: (transfer full) (nullable): the listener, freed with
+ *   gst_sensor_http_listener_free() before the server
+ */
+GstSensorHttpListener *
+sensor_cloud_listen (SoupServer *server, GSocketAddress *address,
+    const gchar *part, GError **error)
+{
+  GstSensorHttpListener *listener = gst_sensor_http_listener_new (
+      server, address, 0, SENSOR_CLOUD_IDLE_TIMEOUT, error);
+
+  if (listener)
+    gst_sensor_http_listener_set_state_func (
+        listener, on_listener_state, (gpointer) part);
+  return listener;
 }
 
 static gboolean
@@ -127,7 +180,6 @@ main (int argc, char **argv)
   g_autofree gchar *address = NULL;
   g_autofree gchar *only = NULL;
   gint port = 0;
-  GSList *uris;
   guint i;
   int ret = 0;
   const GOptionEntry entries[] = {
@@ -188,11 +240,14 @@ main (int argc, char **argv)
       g_printerr ("sensor-cloud: not an IP address: %s\n", cloud.address);
       return 2;
     }
-    if (!listen_http (&cloud, inet, port))
+    guint bound;
+
+    http_listeners = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) gst_sensor_http_listener_free);
+    bound = listen_http (&cloud, inet, port);
+    if (bound == 0)
       return 1;
-    uris = soup_server_get_uris (cloud.http);
-    sensor_cloud_announce (&cloud, "http", g_uri_get_port (uris->data));
-    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    sensor_cloud_announce (&cloud, "http", bound);
 
     /* Raeh and Plexus on their fixed ports of the shared server */
     for (i = 0; i < 2; i++) {
@@ -226,6 +281,7 @@ done:
     if (parts[i] && parts[i]->stop)
       parts[i]->stop (&cloud);
   }
+  g_clear_pointer (&http_listeners, g_ptr_array_unref);
   g_object_unref (cloud.http);
   g_main_loop_unref (cloud.loop);
   g_free (cloud.record_path);

@@ -15,6 +15,11 @@
 #include <libsoup/soup.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <poll.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "../sensor-test-pipeline.h"
 
@@ -1252,6 +1257,580 @@ GST_START_TEST (test_eos)
 
 GST_END_TEST;
 
+/* ---- the listener: descriptors, idle and surplus connections, framing ---- */
+
+/* A client that shares none of our code: libc sockets. */
+static gint
+raw_connect (gint port)
+{
+  struct sockaddr_in sa;
+  gint fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    return -1;
+  memset (&sa, 0, sizeof (sa));
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons (port);
+  sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  if (connect (fd, (struct sockaddr *) &sa, sizeof (sa)) != 0) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+static void
+raw_send (gint fd, const gchar *data, gsize len)
+{
+  while (len > 0) {
+    gssize n = send (fd, data, len, MSG_NOSIGNAL);
+
+    fail_unless (n > 0, "send: %s", g_strerror (errno));
+    data += n;
+    len -= n;
+  }
+}
+
+/* Reads until the peer closes or @until (if not NULL) has arrived, for at
+ * most @timeout_ms; *closed tells whether the peer closed. */
+static gchar *
+raw_read (gint fd, const gchar *until, gint timeout_ms, gboolean *closed)
+{
+  GString *s = g_string_new (NULL);
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  *closed = FALSE;
+  while (until == NULL || strstr (s->str, until) == NULL) {
+    struct pollfd p = { fd, POLLIN, 0 };
+    gint left = (gint) ((end - g_get_monotonic_time ()) / 1000);
+    gchar buf[4096];
+    gssize n;
+
+    if (left <= 0 || poll (&p, 1, left) <= 0)
+      break;
+    n = recv (fd, buf, sizeof (buf), 0);
+    if (n <= 0) {
+      *closed = TRUE;
+      break;
+    }
+    g_string_append_len (s, buf, n);
+  }
+  return g_string_free (s, FALSE);
+}
+
+static gchar *
+raw_post_head (const gchar *extra_headers)
+{
+  return g_strdup_printf ("POST " STREAM " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Content-Type: application/json\r\n%s\r\n",
+      extra_headers);
+}
+
+static guint
+count_open_fds (void)
+{
+  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  fail_unless (dir != NULL);
+  while (g_dir_read_name (dir))
+    n++;
+  g_dir_close (dir);
+  return n;
+}
+
+/* Pops the next warning (10 s guard) and checks its domain and text. */
+static void
+expect_warning (Fixture *f, const gchar *text)
+{
+  GstBus *bus = gst_element_get_bus (f->pipeline);
+  GstMessage *msg =
+      gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_WARNING);
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless (msg != NULL, "no warning (%s)", text);
+  gst_message_parse_warning (msg, &err, &debug);
+  fail_unless (err->domain == GST_RESOURCE_ERROR);
+  fail_unless (strstr (err->message, text) != NULL, "'%s' lacks '%s'",
+      err->message, text);
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+}
+
+GST_START_TEST (test_fd_exhaustion_recovers)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " max-connections=100000 "
+                            "idle-timeout=600");
+  struct rlimit old, low;
+  GArray *fds = g_array_new (FALSE, FALSE, sizeof (gint));
+  GstBus *bus;
+  GstMessage *msg;
+  guint i;
+
+  fixture_play (f);
+  g_object_set (f->session, "timeout", 20, NULL);
+
+  /* a limit just above what is open now, exhausted by idle connections
+   * (a client end and a server end each) */
+  fail_unless (getrlimit (RLIMIT_NOFILE, &old) == 0);
+  low = old;
+  low.rlim_cur = count_open_fds () + 40;
+  fail_unless (setrlimit (RLIMIT_NOFILE, &low) == 0);
+  for (;;) {
+    gint fd = raw_connect (f->port);
+
+    if (fd < 0)
+      break;
+    g_array_append_val (fds, fd);
+  }
+  fail_unless (fds->len > 5);
+  /* until the server meets EMFILE: one client end freed and reused for a
+   * connection it cannot accept */
+  bus = gst_element_get_bus (f->pipeline);
+  for (i = 0; i < 100; i++) {
+    gint fd;
+
+    msg = gst_bus_timed_pop_filtered (
+        bus, 100 * GST_MSECOND, GST_MESSAGE_WARNING);
+    if (msg)
+      break;
+    close (g_array_index (fds, gint, fds->len - 1));
+    fd = raw_connect (f->port);
+    fail_unless (fd >= 0);
+    g_array_index (fds, gint, fds->len - 1) = fd;
+  }
+  fail_unless (msg != NULL, "no warning at EMFILE");
+  {
+    GError *err = NULL;
+
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless (g_error_matches (
+        err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ));
+    fail_unless (strstr (err->message, "Not accepting connections") != NULL,
+        "%s", err->message);
+    fail_unless (
+        strstr (err->message, g_strerror (EMFILE)) != NULL, "%s", err->message);
+    g_error_free (err);
+  }
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  fail_unless (get_stat (f, "accept-errors") >= 1);
+
+  /* descriptors free again: served again */
+  for (i = 0; i < fds->len; i++)
+    close (g_array_index (fds, gint, i));
+  g_array_unref (fds);
+  fail_unless (setrlimit (RLIMIT_NOFILE, &old) == 0);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  expect_warning (f, "Accepting connections again");
+  gst_buffer_unref (pull (fixture_sink (f, "accel")));
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_idle_keepalive_closed)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " idle-timeout=1");
+  gchar *body = reading_json (DEV, 9.8, NULL);
+  gchar *extra =
+      g_strdup_printf ("Content-Length: %u\r\n", (guint) strlen (body));
+  gchar *head = raw_post_head (extra);
+  gchar *answer;
+  gboolean closed;
+  gint64 start;
+  gint fd;
+
+  fixture_play (f);
+  fd = raw_connect (f->port);
+  fail_unless (fd >= 0);
+  raw_send (fd, head, strlen (head));
+  raw_send (fd, body, strlen (body));
+  /* the answer keeps the connection open (HTTP/1.1) */
+  answer = raw_read (fd, "\"nextAllowedRequest\"", 10000, &closed);
+  fail_unless (g_str_has_prefix (answer, "HTTP/1.1 200"), "%s", answer);
+  fail_if (closed);
+  g_free (answer);
+  fail_unless_equals_uint64 (get_stat (f, "connections"), 1);
+
+  /* idle: closed after about a second, well before the 20 s guard */
+  start = g_get_monotonic_time ();
+  answer = raw_read (fd, NULL, 20000, &closed);
+  fail_unless (closed);
+  fail_unless_equals_string (answer, "");
+  fail_unless (g_get_monotonic_time () - start >= 900 * 1000);
+  fail_unless (g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC);
+  g_free (answer);
+  close (fd);
+  fail_unless_equals_uint64 (get_stat (f, "connections-accepted"), 1);
+
+  g_free (head);
+  g_free (extra);
+  g_free (body);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_max_connections)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " max-connections=2");
+  gint a, b, c;
+  gchar *answer;
+  gboolean closed;
+  gint64 end;
+
+  fixture_play (f);
+  a = raw_connect (f->port);
+  b = raw_connect (f->port);
+  fail_unless (a >= 0 && b >= 0);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (get_stat (f, "connections") < 2 && g_get_monotonic_time () < end)
+    g_usleep (10000);
+  fail_unless_equals_uint64 (get_stat (f, "connections"), 2);
+
+  /* a third is answered 503 and closed at once */
+  c = raw_connect (f->port);
+  fail_unless (c >= 0);
+  answer = raw_read (c, NULL, 10000, &closed);
+  fail_unless (closed);
+  fail_unless_equals_string (answer,
+      "HTTP/1.1 503 Service Unavailable\r\n"
+      "Content-Type: application/json\r\nContent-Length: 48\r\n"
+      "Retry-After: 1\r\nConnection: close\r\n\r\n"
+      "{\"success\":false,\"error\":\"Too many connections\"}");
+  g_free (answer);
+  close (c);
+  fail_unless_equals_uint64 (get_stat (f, "connections-refused"), 1);
+  fail_unless_equals_uint64 (get_stat (f, "connections"), 2);
+
+  /* one closes: the next is served */
+  close (a);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (get_stat (f, "connections") > 1 && g_get_monotonic_time () < end)
+    g_usleep (10000);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  close (b);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* The 413 comes while the client is still sending, not after the body. */
+GST_START_TEST (test_chunked_too_large_answered_early)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " max-body-size=1024");
+  gchar *head = raw_post_head ("Transfer-Encoding: chunked\r\n");
+  gchar chunk[600];
+  gchar *answer;
+  gboolean closed;
+  gint fd, i;
+
+  fixture_play (f);
+  fd = raw_connect (f->port);
+  fail_unless (fd >= 0);
+  raw_send (fd, head, strlen (head));
+  memset (chunk, ' ', sizeof (chunk));
+  memcpy (chunk, "200\r\n", 5);
+  memcpy (chunk + 5 + 0x200, "\r\n", 2);
+  /* 3 x 512 bytes, more than 1024, and no last chunk */
+  for (i = 0; i < 3; i++)
+    raw_send (fd, chunk, 5 + 0x200 + 2);
+  answer = raw_read (fd, "}", 10000, &closed);
+  fail_unless (g_str_has_prefix (answer, "HTTP/1.1 413 "), "%s", answer);
+  fail_unless (g_str_has_suffix (answer,
+                   "\r\n\r\n{\"success\":false,\"error\":\"Payload too "
+                   "large\"}"),
+      "%s", answer);
+  fail_unless (strstr (answer, "Connection: close\r\n") != NULL);
+  g_free (answer);
+  close (fd);
+  fail_unless_equals_uint64 (get_stat (f, "refused"), 1);
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 0);
+  g_free (head);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A Content-Length that is not one number gets 400 and the connection is
+ * closed: libsoup answers the ones it cannot parse (no body), the element
+ * those libsoup would misread ("-5" as a huge length, two different
+ * values as the last one). */
+GST_START_TEST (test_bad_content_length)
+{
+  Fixture *f = fixture_new ("device-id=" DEV);
+  const struct
+  {
+    const gchar *headers;
+    gboolean ours;
+  } bad[] = {
+    { "Content-Length: abc\r\n", FALSE },
+    { "Content-Length: -5\r\n", TRUE },
+    { "Content-Length: 10\r\nContent-Length: 12\r\n", TRUE },
+    { "Content-Length: 10, 12\r\n", FALSE },
+    { "Content-Length: 1x\r\n", FALSE },
+  };
+  guint i;
+
+  fixture_play (f);
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    gchar *head = raw_post_head (bad[i].headers);
+    gchar *answer;
+    gboolean closed;
+    gint fd = raw_connect (f->port);
+
+    fail_unless (fd >= 0);
+    raw_send (fd, head, strlen (head));
+    raw_send (fd, "{}", 2);
+    answer = raw_read (fd, NULL, 10000, &closed);
+    fail_unless (closed, "%s", bad[i].headers);
+    if (bad[i].ours) {
+      fail_unless_equals_string (answer,
+          "HTTP/1.1 400 Bad Request\r\n"
+          "Content-Type: application/json\r\nContent-Length: 50\r\n"
+          "Connection: close\r\n\r\n"
+          "{\"success\":false,\"error\":\"Invalid Content-Length\"}");
+    } else {
+      fail_unless (g_str_has_prefix (answer, "HTTP/1.1 400 Bad Request\r\n") &&
+              g_str_has_suffix (answer, "Content-Length: 0\r\n\r\n"),
+          "%s: %s", bad[i].headers, answer);
+    }
+    g_free (answer);
+    close (fd);
+    g_free (head);
+  }
+  fail_unless_equals_uint64 (get_stat (f, "invalid"), 2);
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 0);
+  /* the same value twice is one value */
+  {
+    gchar *body = reading_json (DEV, 9.8, NULL);
+    gchar *extra = g_strdup_printf ("Content-Length: %u\r\n"
+                                    "Content-Length: %u\r\n",
+        (guint) strlen (body), (guint) strlen (body));
+    gchar *head = raw_post_head (extra);
+    gchar *answer;
+    gboolean closed;
+    gint fd = raw_connect (f->port);
+
+    raw_send (fd, head, strlen (head));
+    raw_send (fd, body, strlen (body));
+    answer = raw_read (fd, "\"nextAllowedRequest\"", 10000, &closed);
+    fail_unless (g_str_has_prefix (answer, "HTTP/1.1 200"), "%s", answer);
+    g_free (answer);
+    close (fd);
+    g_free (head);
+    g_free (extra);
+    g_free (body);
+  }
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- device clocks ---- */
+
+static Response
+post_at (Fixture *f, const gchar *iso)
+{
+  gchar *extra = g_strdup_printf ("\"client_timestamp\":\"%s\"", iso);
+  gchar *body = reading_json (DEV, 9.8, extra);
+  Response r = post (f, STREAM, body);
+
+  g_free (body);
+  g_free (extra);
+  return r;
+}
+
+GST_START_TEST (test_client_timestamp_window)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " rate-limit=0");
+  const gchar *far[] = { "2100-01-01T00:00:00.000Z",
+    "9999-12-31T23:59:59.999Z" };
+  GstElement *sink;
+  Response r;
+  gchar *body;
+  guint i;
+
+  fixture_play (f);
+  sink = fixture_sink (f, "accel");
+  for (i = 0; i < G_N_ELEMENTS (far); i++) {
+    r = post_at (f, far[i]);
+    fail_unless_equals_int (r.status, 400);
+    fail_unless_equals_string (r.body,
+        "{\"success\":false,\"error\":\"Validation failed\",\"details\":"
+        "{\"client_timestamp\":\"Must not be more than 300 s ahead of the "
+        "server clock\"}}");
+    response_clear (&r);
+  }
+  r = post_at (f, "2001-01-01T00:00:00.000Z");
+  fail_unless_equals_int (r.status, 400);
+  fail_unless_equals_string (r.body,
+      "{\"success\":false,\"error\":\"Validation failed\",\"details\":"
+      "{\"client_timestamp\":\"Must not be more than 86400 s behind the "
+      "server clock\"}}");
+  response_clear (&r);
+  /* in a batch, the reading is named */
+  body = batch_json (2, -1, 253402300799000000 - 10000);
+  r = post (f, BATCH, body);
+  g_free (body);
+  fail_unless_equals_int (r.status, 400);
+  fail_unless (strstr (r.body,
+                   "\"readings[0].client_timestamp\":\"Must not be more "
+                   "than 300 s ahead") != NULL,
+      "%s", r.body);
+  response_clear (&r);
+  fail_unless_equals_uint64 (get_stat (f, "invalid"), 4);
+  fail_unless (no_buffer_waiting (sink));
+
+  /* every later reading of the device arrives, in step with its clock */
+  for (i = 0; i < 21; i++) {
+    gint64 t = (g_get_real_time () / 1000 + 1000 + i * 100) * 1000;
+    gchar *iso = gst_sensor_stream_format_iso8601 (t);
+
+    r = post_at (f, iso);
+    fail_unless_equals_int (r.status, 200);
+    response_clear (&r);
+    g_free (iso);
+  }
+  for (i = 0; i < 21; i++) {
+    GstBuffer *buf = pull (sink);
+
+    fail_unless (GST_BUFFER_PTS (buf) < 400 * GST_SECOND);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_uint64 (get_stat (f, "clamped"), 0);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* With the window off, year 9999 saturates instead of overflowing. */
+GST_START_TEST (test_client_timestamp_no_overflow)
+{
+  Fixture *f =
+      fixture_new ("device-id=" DEV " max-clock-skew=0 max-reading-age=0");
+  GstBuffer *buf;
+  GstClockTime epoch;
+  Response r;
+
+  fixture_play (f);
+  r = post_at (f, "9999-12-31T23:59:59.999Z");
+  fail_unless_equals_int (r.status, 200);
+  response_clear (&r);
+  buf = pull (fixture_sink (f, "accel"));
+  fail_unless (gst_buffer_get_sensor_epoch (buf, &epoch));
+  fail_unless_equals_uint64 (epoch, G_MAXINT64);
+  fail_unless (GST_CLOCK_TIME_IS_VALID (GST_BUFFER_PTS (buf)));
+  fail_unless (GST_BUFFER_PTS (buf) <= G_MAXINT64);
+  gst_buffer_unref (buf);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ---- EOS while devices post, and with no pad yet ---- */
+
+typedef struct
+{
+  gint port;
+  gint stop;
+  guint posted;
+} Poster;
+
+static gpointer
+poster_thread (gpointer data)
+{
+  Poster *p = data;
+  SoupSession *session = soup_session_new ();
+  guint i = 0;
+
+  while (!g_atomic_int_get (&p->stop)) {
+    gchar *uri = g_strdup_printf ("http://127.0.0.1:%d" STREAM, p->port);
+    gchar *dev = g_strdup_printf ("AA:BB:CC:00:00:%02X", i++ % 16);
+    gchar *body = reading_json (dev, 9.8, NULL);
+    SoupMessage *msg = soup_message_new ("POST", uri);
+    GBytes *b = g_bytes_new_take (body, strlen (body));
+    GBytes *answer;
+
+    soup_message_set_request_body_from_bytes (msg, "application/json", b);
+    answer = soup_session_send_and_read (session, msg, NULL, NULL);
+    if (answer && soup_message_get_status (msg) == 200)
+      g_atomic_int_inc (&p->posted);
+    if (answer)
+      g_bytes_unref (answer);
+    g_bytes_unref (b);
+    g_object_unref (msg);
+    g_free (dev);
+    g_free (uri);
+  }
+  g_object_unref (session);
+  return NULL;
+}
+
+GST_START_TEST (test_eos_while_posting)
+{
+  Fixture *f = fixture_new ("rate-limit=0");
+  Poster p = { 0, 0, 0 };
+  GThread *threads[2];
+  gint64 end;
+  GHashTableIter iter;
+  gpointer value;
+  guint i;
+
+  fixture_play (f);
+  p.port = f->port;
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("poster", poster_thread, &p);
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_atomic_int_get (&p.posted) < 20 && g_get_monotonic_time () < end)
+    g_usleep (1000);
+  fail_unless (g_atomic_int_get (&p.posted) >= 20);
+  fail_unless (gst_element_send_event (f->pipeline, gst_event_new_eos ()));
+  sensor_test_wait_eos (f->pipeline, 10 * GST_SECOND);
+  g_atomic_int_set (&p.stop, 1);
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  /* every pad's sink got its EOS */
+  g_mutex_lock (&f->lock);
+  fail_unless (g_hash_table_size (f->sinks) > 2);
+  g_hash_table_iter_init (&iter, f->sinks);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    GstSample *s;
+
+    while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (value), 0)))
+      gst_sample_unref (s);
+    fail_unless (gst_app_sink_is_eos (GST_APP_SINK (value)));
+  }
+  g_mutex_unlock (&f->lock);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A gateway pipeline, pads linked as they come: EOS before any device
+ * posted ends it too. */
+GST_START_TEST (test_eos_without_pads)
+{
+  Fixture *f = fixture_new (NULL);
+
+  fixture_play (f);
+  fail_unless (gst_element_send_event (f->pipeline, gst_event_new_eos ()));
+  sensor_test_wait_eos (f->pipeline, 10 * GST_SECOND);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 503);
+  /* and the element plays again after a restart */
+  fail_unless (gst_element_set_state (f->pipeline, GST_STATE_READY) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fixture_play (f);
+  fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* ---- a peer that shares none of our code ---- */
 
 static gchar *
@@ -1482,6 +2061,15 @@ rpsensorsrc_suite (void)
   tcase_add_test (tc, test_blocked_pad_does_not_stop_others);
   tcase_add_test (tc, test_stop_while_blocked);
   tcase_add_test (tc, test_eos);
+  tcase_add_test (tc, test_fd_exhaustion_recovers);
+  tcase_add_test (tc, test_idle_keepalive_closed);
+  tcase_add_test (tc, test_max_connections);
+  tcase_add_test (tc, test_chunked_too_large_answered_early);
+  tcase_add_test (tc, test_bad_content_length);
+  tcase_add_test (tc, test_client_timestamp_window);
+  tcase_add_test (tc, test_client_timestamp_no_overflow);
+  tcase_add_test (tc, test_eos_while_posting);
+  tcase_add_test (tc, test_eos_without_pads);
   tcase_add_test (tc, test_curl_peer);
   tcase_add_test (tc, test_deep_json_refused);
   tcase_add_test (tc, test_deep_json_refused_with_token);
