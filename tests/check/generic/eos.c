@@ -114,8 +114,12 @@ GST_END_TEST;
 
 GST_START_TEST (test_rpsensorsrc)
 {
-  /* no device has posted: no pad, yet the pipeline must end */
-  check_eos ("rpsensorsrc port=0 ! fakesink name=sink", FALSE);
+  /* no device has posted yet; with device-id the pads exist from the
+   * start (without it and without pads the element ends by itself:
+   * elements/rpsensorsrc test_eos_without_pads) */
+  check_eos ("rpsensorsrc port=0 device-id=AA:BB:CC:DD:EE:FF name=s "
+             "s.accel ! fakesink name=sink",
+      FALSE);
 }
 GST_END_TEST;
 
