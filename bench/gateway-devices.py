@@ -44,6 +44,7 @@ class Load:
         self.sent = {}
         self.templates = {}
         self.t0_ms = args.t0_ms
+        self.log = {}  # device -> [[wall time, status], ...] after --log-after
 
     def body(self, second, device):
         tpl = self.templates.get(second)
@@ -89,6 +90,9 @@ class Load:
                     writer.close()
                 reader = writer = None
             self.latencies.append(time.monotonic() - t)
+            if a.log_after and time.time() >= a.log_after:
+                self.log.setdefault(dev, []).append(
+                    [round(time.time(), 3), status])
             self.statuses[status] = self.statuses.get(status, 0) + 1
             if status == 200:
                 self.sent[dev] = self.sent.get(dev, 0) + 50
@@ -109,6 +113,8 @@ def main():
     p.add_argument("--devices", type=int, default=100)
     p.add_argument("--first-device", type=int, default=0)
     p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--log-after", type=float, default=0,
+                   help="log each device's responses after this epoch time")
     p.add_argument("--t0-ms", type=int, default=0,
                    help="epoch ms of the first reading (default: next second)")
     args = p.parse_args()
@@ -125,7 +131,7 @@ def main():
         "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, 2),
         "max_ms": round(lat[-1] * 1000, 2),
         "readings_sent": sum(load.sent.values()), "sent": load.sent,
-        "t0_ms": args.t0_ms,
+        "t0_ms": args.t0_ms, "log": load.log,
         "client_cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}))
     return 0
 

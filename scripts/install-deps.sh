@@ -16,7 +16,7 @@ packages=(
   curl procps openssl
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk hyperfine valgrind)
+  packages+=(wrk hyperfine valgrind haproxy python3-aiohttp)
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)
