@@ -489,6 +489,9 @@ teardown_branch (GatewayRouter *router, Device *device)
   }
   device->retry = FALSE;
   device->flush = FALSE;
+  /* the source removed the device's pads meanwhile: forget it */
+  if (device->state == DEVICE_IDLE && device->pads->len == 0)
+    g_hash_table_remove (router->devices, device->id);
   g_mutex_unlock (&router->lock);
   if (bin)
     gst_object_unref (bin);
@@ -722,6 +725,13 @@ gateway_router_start (GatewayRouter *router, GError **error)
         router->name);
     return FALSE;
   }
+  /* a source that can forget idle devices does so a little after their
+   * branch was flushed and closed, so memory stays bounded under churn */
+  if (router->idle_timeout_s > 0 &&
+      g_object_class_find_property (
+          G_OBJECT_GET_CLASS (router->source), "device-idle-timeout"))
+    g_object_set (router->source, "device-idle-timeout",
+        router->idle_timeout_s + 5, NULL);
   g_signal_connect (
       router->source, "pad-added", G_CALLBACK (on_pad_added), router);
   g_signal_connect (
