@@ -67,6 +67,8 @@ static const GOptionEntry entries[] = {
       "MS" },
   { "plexus-events-interval-ms", 0, 0, G_OPTION_ARG_INT,
       &opts.events_interval_ms, "Event interval (default 500)", "MS" },
+  { "plexus-event-bytes", 0, 0, G_OPTION_ARG_INT, &opts.event_bytes,
+      "Pad every event with a tag of about N bytes (default 0)", "N" },
   { "plexus-default-timeout", 0, 0, G_OPTION_ARG_INT, &opts.default_timeout_s,
       "Video stream timeout without ?timeout= (default 600)", "S" },
   { "plexus-reconnecting-every", 0, 0, G_OPTION_ARG_INT,
@@ -412,13 +414,23 @@ on_event (gpointer data)
   static const gchar *const names[] = { "nav.goal_reached", "dock.contact",
     "mission.step", "planner.update" };
   guint i = c->data_messages % G_N_ELEMENTS (values);
-  g_autofree gchar *msg = g_strdup_printf (
-      "{\"type\":\"event\",\"v\":1,"
-      "\"org_id\":\"org-local\",\"source_id\":\"%s\",\"class\":\"event\","
-      "\"metric\":\"%s\",\"value\":%s,\"timestamp\":%" G_GINT64_FORMAT
-      ",\"trace_id\":\"t-%" G_GUINT64_FORMAT
-      "\",\"tags\":{\"level\":\"info\"}}",
-      c->source_id, names[i], values[i], now_ms (), c->data_messages);
+  g_autofree gchar *pad = NULL;
+  g_autofree gchar *msg = NULL;
+
+  /* large events, for memory bounds: a tag of opts.event_bytes 'x' */
+  if (opts.event_bytes > 0) {
+    pad = g_malloc (opts.event_bytes + 1);
+    memset (pad, 'x', opts.event_bytes);
+    pad[opts.event_bytes] = '\0';
+  }
+  msg = g_strdup_printf ("{\"type\":\"event\",\"v\":1,"
+                         "\"org_id\":\"org-local\",\"source_id\":\"%s\","
+                         "\"class\":\"event\",\"metric\":\"%s\",\"value\":%s,"
+                         "\"timestamp\":%" G_GINT64_FORMAT
+                         ",\"trace_id\":\"t-%" G_GUINT64_FORMAT
+                         "\",\"tags\":{\"level\":\"info\"%s%s%s}}",
+      c->source_id, names[i], values[i], now_ms (), c->data_messages,
+      pad ? ",\"note\":\"" : "", pad ? pad : "", pad ? "\"" : "");
 
   send_text (c, msg);
   STATS_INC (events_sent);

@@ -27,6 +27,7 @@ typedef struct
   gint max_frames;    /* per connection and camera; 0 = no limit */
   gint metrics_interval_ms;
   gint events_interval_ms;
+  gint event_bytes;        /* pad each event with a string of about this size */
   gint default_timeout_s;  /* video stream timeout without `timeout` */
   gint reconnecting_every; /* send gateway_reconnecting every N messages */
   gint corrupt_every;      /* corrupt every N-th video frame */
