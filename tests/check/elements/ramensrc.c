@@ -321,7 +321,7 @@ GST_START_TEST (test_disconnects_and_duplicates)
   /* nothing beyond the log, nothing twice */
   g_usleep (100000);
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "events"), 300);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 300);
   fail_unless_equals_uint64 (stat_u64 (h->element, "replayed"), 0);
   gst_harness_teardown (h);
   peer_stop (peer);
@@ -343,7 +343,7 @@ GST_START_TEST (test_disconnects_live)
   fail_unless (stat_u64 (h->element, "reconnects") >= 1);
   fail_unless (stat_u64 (h->element, "duplicates") > 0);
   fail_unless_equals_uint64 (
-      stat_u64 (h->element, "events"), 300 + gst_harness_buffers_in_queue (h));
+      stat_u64 (h->element, "buffers-pushed"), 300 + gst_harness_buffers_in_queue (h));
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -604,7 +604,7 @@ GST_START_TEST (test_tls_to_plaintext_server_fails)
   g_object_set (h->element, "location", loc, "retries", 0, NULL);
   gst_harness_play (h);
   expect_error (bus, 0, 0, 14);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "events"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 0);
   teardown_watched (h, bus);
   peer_stop (peer);
 }
