@@ -198,7 +198,12 @@ typedef struct
   gboolean connected;
 } GstRamenStreamStats;
 
-/* Unsent acks and heartbeats kept at most; more are dropped and counted. */
+/**
+ * GST_RAMEN_STREAM_MAX_QUEUED_SENDS:
+ *
+ * Unsent acks and heartbeats kept at most; more are dropped and counted in
+ * #GstRamenStreamStats.acks_dropped.
+ */
 #define GST_RAMEN_STREAM_MAX_QUEUED_SENDS 1024
 
 GstRamenStream *gst_ramen_stream_new (const GstRamenStreamConfig *config,
