@@ -21,6 +21,13 @@ static const GstSensorNetPropsDefaults common_defaults = {
   GST_SENSOR_NET_PROPS_DEFAULT_MAX_MESSAGE_SIZE,
 };
 
+static gdouble
+default_backoff_max (const GstSensorNetPropsDefaults *defaults)
+{
+  return defaults->backoff_max > 0 ? defaults->backoff_max :
+                                     GST_SENSOR_NET_PROPS_DEFAULT_BACKOFF_MAX;
+}
+
 static guint
 default_max_message_size (const GstSensorNetPropsDefaults *defaults)
 {
@@ -62,33 +69,42 @@ gst_sensor_net_props_install (GObjectClass *klass, guint first_prop_id,
       first_prop_id + GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX,
       g_param_spec_double ("retry-backoff-max", "Retry backoff max",
           "Longest delay between reconnect attempts, seconds", 0.0, 3600.0,
-          GST_SENSOR_NET_PROPS_DEFAULT_BACKOFF_MAX, rw));
-  g_object_class_install_property (klass,
-      first_prop_id + GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL,
-      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
-          "Seconds between WebSocket pings (0 = off)", 0, 3600,
-          GST_SENSOR_NET_PROPS_DEFAULT_KEEPALIVE_INTERVAL, rw));
-  g_object_class_install_property (klass,
-      first_prop_id + GST_SENSOR_NET_PROP_PONG_TIMEOUT,
-      g_param_spec_uint ("pong-timeout", "Pong timeout",
-          "Seconds without a pong before the connection is dropped and "
-          "re-established (0 = off)",
-          0, 3600, GST_SENSOR_NET_PROPS_DEFAULT_PONG_TIMEOUT, rw));
-  g_object_class_install_property (klass,
-      first_prop_id + GST_SENSOR_NET_PROP_TLS_STRICT,
-      g_param_spec_boolean ("tls-strict", "TLS strict",
-          "Verify the server's TLS certificate (wss://)",
-          GST_SENSOR_NET_PROPS_DEFAULT_TLS_STRICT, rw));
+          default_backoff_max (defaults), rw));
+  if (!(defaults->flags & GST_SENSOR_NET_PROPS_FLAG_NO_KEEPALIVE)) {
+    g_object_class_install_property (klass,
+        first_prop_id + GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL,
+        g_param_spec_uint ("keepalive-interval", "Keepalive interval",
+            "Seconds between WebSocket pings (0 = off)", 0, 3600,
+            GST_SENSOR_NET_PROPS_DEFAULT_KEEPALIVE_INTERVAL, rw));
+    g_object_class_install_property (klass,
+        first_prop_id + GST_SENSOR_NET_PROP_PONG_TIMEOUT,
+        g_param_spec_uint ("pong-timeout", "Pong timeout",
+            "Seconds without a pong before the connection is dropped and "
+            "re-established (0 = off)",
+            0, 3600, GST_SENSOR_NET_PROPS_DEFAULT_PONG_TIMEOUT, rw));
+  }
+  if (!(defaults->flags & GST_SENSOR_NET_PROPS_FLAG_NO_TLS_STRICT))
+    g_object_class_install_property (klass,
+        first_prop_id + GST_SENSOR_NET_PROP_TLS_STRICT,
+        g_param_spec_boolean ("tls-strict", "TLS strict",
+            "Verify the server's TLS certificate (wss://)",
+            GST_SENSOR_NET_PROPS_DEFAULT_TLS_STRICT, rw));
   g_object_class_install_property (klass,
       first_prop_id + GST_SENSOR_NET_PROP_CA_FILE,
       g_param_spec_string ("ca-file", "CA file",
-          "PEM file of extra CA certificates to trust (wss://)", NULL, rw));
+          defaults->ca_file_blurb ?
+              defaults->ca_file_blurb :
+              "PEM file of extra CA certificates to trust (wss://)",
+          NULL, rw));
   g_object_class_install_property (klass,
       first_prop_id + GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE,
       g_param_spec_uint ("max-message-size", "Max message size",
-          "Largest message accepted from the server in bytes, however many "
-          "WebSocket frames it comes in; a bigger one closes the connection "
-          "with 1009 (counted as oversized-messages in stats) and reconnects",
+          defaults->max_message_size_blurb ?
+              defaults->max_message_size_blurb :
+              "Largest message accepted from the server in bytes, however "
+              "many WebSocket frames it comes in; a bigger one closes the "
+              "connection with 1009 (counted as oversized-messages in "
+              "stats) and reconnects",
           1024, GST_SENSOR_NET_PROPS_MAX_MESSAGE_SIZE_MAX,
           default_max_message_size (defaults), rw));
 }
@@ -103,7 +119,7 @@ gst_sensor_net_props_init (
   props->timeout = defaults->timeout;
   props->retries = GST_SENSOR_NET_PROPS_DEFAULT_RETRIES;
   props->backoff_factor = GST_SENSOR_NET_PROPS_DEFAULT_BACKOFF_FACTOR;
-  props->backoff_max = GST_SENSOR_NET_PROPS_DEFAULT_BACKOFF_MAX;
+  props->backoff_max = default_backoff_max (defaults);
   props->keepalive_interval = GST_SENSOR_NET_PROPS_DEFAULT_KEEPALIVE_INTERVAL;
   props->pong_timeout = GST_SENSOR_NET_PROPS_DEFAULT_PONG_TIMEOUT;
   props->tls_strict = GST_SENSOR_NET_PROPS_DEFAULT_TLS_STRICT;

@@ -52,6 +52,11 @@ typedef enum {
   /* Do not install `timeout`: the element gives the name another meaning
    * and sets GstSensorNetProps.timeout through a property of its own. */
   GST_SENSOR_NET_PROPS_FLAG_NO_TIMEOUT = 1 << 0,
+  /* Do not install `keepalive-interval` and `pong-timeout`: the protocol
+   * has keepalives of its own (RAMEN heartbeats). */
+  GST_SENSOR_NET_PROPS_FLAG_NO_KEEPALIVE = 1 << 1,
+  /* Do not install `tls-strict`: the transport always verifies. */
+  GST_SENSOR_NET_PROPS_FLAG_NO_TLS_STRICT = 1 << 2,
 } GstSensorNetPropsFlags;
 
 /* What an element may change; NULL means the common defaults. */
@@ -63,6 +68,11 @@ typedef struct
   const gchar *timeout_blurb; /* NULL = the common blurb */
   /* default of `max-message-size`; 0 = the common 1 MiB */
   guint max_message_size;
+  /* default of `retry-backoff-max`, seconds; 0 = the common 30 */
+  gdouble backoff_max;
+  /* NULL = the common (WebSocket) blurbs */
+  const gchar *max_message_size_blurb;
+  const gchar *ca_file_blurb;
 } GstSensorNetPropsDefaults;
 
 #define GST_SENSOR_NET_PROPS_DEFAULT_TIMEOUT 10

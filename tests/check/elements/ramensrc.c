@@ -321,7 +321,7 @@ GST_START_TEST (test_disconnects_and_duplicates)
   /* nothing beyond the log, nothing twice */
   g_usleep (100000);
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "events"), 300);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 300);
   fail_unless_equals_uint64 (stat_u64 (h->element, "replayed"), 0);
   gst_harness_teardown (h);
   peer_stop (peer);
@@ -342,8 +342,8 @@ GST_START_TEST (test_disconnects_live)
   /* how many streams there were depends on timing: at least one drop */
   fail_unless (stat_u64 (h->element, "reconnects") >= 1);
   fail_unless (stat_u64 (h->element, "duplicates") > 0);
-  fail_unless_equals_uint64 (
-      stat_u64 (h->element, "events"), 300 + gst_harness_buffers_in_queue (h));
+  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"),
+      300 + gst_harness_buffers_in_queue (h));
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -604,7 +604,7 @@ GST_START_TEST (test_tls_to_plaintext_server_fails)
   g_object_set (h->element, "location", loc, "retries", 0, NULL);
   gst_harness_play (h);
   expect_error (bus, 0, 0, 14);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "events"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 0);
   teardown_watched (h, bus);
   peer_stop (peer);
 }
@@ -646,6 +646,13 @@ GST_START_TEST (test_tls_with_ca_file)
   h = gst_harness_new ("ramensrc");
   g_object_set (h->element, "location", loc, "tls-ca-file", cert, "subject-id",
       "u18", NULL);
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 3);
+  gst_harness_teardown (h);
+  /* ca-file, the shared name, does the same */
+  h = gst_harness_new ("ramensrc");
+  g_object_set (
+      h->element, "location", loc, "ca-file", cert, "subject-id", "u18", NULL);
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 3);
   gst_harness_teardown (h);
@@ -1097,6 +1104,7 @@ GST_START_TEST (test_refused_port_retries_exhausted)
   g_clear_error (&err);
   gst_message_unref (msg);
   fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 2);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "failures"), 2);
   teardown_watched (h, bus);
 }
 
@@ -1152,6 +1160,89 @@ GST_START_TEST (test_unimplemented_fatal)
 
 GST_END_TEST;
 
+/* The shared network properties, with RAMEN's own defaults where they
+ * differ; tls-ca-file is the old name of ca-file. */
+GST_START_TEST (test_shared_net_props)
+{
+  GstElement *e = gst_element_factory_make ("ramensrc", NULL);
+  GObjectClass *klass = G_OBJECT_GET_CLASS (e);
+  GParamSpec *ps;
+  gchar *ca = NULL;
+  gdouble factor, max;
+  guint timeout, size;
+  gint retries;
+
+  g_object_get (e, "timeout", &timeout, "retries", &retries,
+      "retry-backoff-factor", &factor, "retry-backoff-max", &max,
+      "max-message-size", &size, NULL);
+  fail_unless_equals_int (timeout, 10);
+  fail_unless_equals_int (retries, -1);
+  fail_unless_equals_float (factor, 2.0);
+  fail_unless_equals_float (max, 32.0);
+  fail_unless_equals_int (size, 4 * 1024 * 1024);
+  ps = g_object_class_find_property (klass, "timeout");
+  fail_unless_equals_int (G_PARAM_SPEC_UINT (ps)->minimum, 1);
+  /* gRPC: the heartbeat is the keepalive, TLS is always verified */
+  fail_unless (
+      g_object_class_find_property (klass, "keepalive-interval") == NULL);
+  fail_unless (g_object_class_find_property (klass, "pong-timeout") == NULL);
+  fail_unless (g_object_class_find_property (klass, "tls-strict") == NULL);
+
+  ps = g_object_class_find_property (klass, "tls-ca-file");
+  fail_unless (ps->flags & G_PARAM_DEPRECATED);
+  g_object_set (e, "tls-ca-file", "/a.pem", NULL);
+  g_object_get (e, "ca-file", &ca, NULL);
+  fail_unless_equals_string (ca, "/a.pem");
+  g_free (ca);
+  g_object_set (e, "ca-file", "/b.pem", NULL);
+  g_object_get (e, "tls-ca-file", &ca, NULL);
+  fail_unless_equals_string (ca, "/b.pem");
+  g_free (ca);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* The stats vocabulary shared by the network elements. */
+GST_START_TEST (test_stats_vocabulary)
+{
+  Peer *peer = cloud_start ("--ramen-events", "5", NULL);
+  GstHarness *h = harness_for (peer, "u30");
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gboolean connected = FALSE;
+  GstStructure *s = NULL;
+  guint64 v;
+
+  g_object_get (h->element, "stats", &s, NULL);
+  fail_unless (gst_structure_has_name (s, "application/x-ramensrc-stats"));
+  fail_unless (gst_structure_get_boolean (s, "connected", &connected));
+  fail_if (connected);
+  gst_structure_free (s);
+
+  gst_harness_play (h);
+  pull_expect_seqs (h, 1, 5);
+  /* the SubscribeResponse comes after the replayed events went out */
+  while (!connected && g_get_monotonic_time () < end) {
+    g_object_get (h->element, "stats", &s, NULL);
+    fail_unless (gst_structure_get_boolean (s, "connected", &connected));
+    gst_structure_free (s);
+    if (!connected)
+      g_usleep (10000);
+  }
+  fail_unless (connected);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 5);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "failures"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  /* one Replay page and the SubscribeResponse at least */
+  fail_unless (stat_u64 (h->element, "messages-received") >= 2);
+  v = stat_u64 (h->element, "bytes-received");
+  fail_unless (v > 5 * 100, "%" G_GUINT64_FORMAT " bytes", v);
+  gst_harness_teardown (h);
+  peer_stop (peer);
+}
+
+GST_END_TEST;
+
 static Suite *
 ramensrc_suite (void)
 {
@@ -1161,6 +1252,8 @@ ramensrc_suite (void)
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_ordered_delivery);
+  tcase_add_test (tc, test_shared_net_props);
+  tcase_add_test (tc, test_stats_vocabulary);
   tcase_add_test (tc, test_disconnects_and_duplicates);
   tcase_add_test (tc, test_disconnects_live);
   tcase_add_test (tc, test_skipped_seq_repaired);
