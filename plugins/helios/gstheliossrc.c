@@ -601,19 +601,20 @@ make_stats (GstHeliosSrc *self)
     gst_helios_session_get_stats (self->session, &st);
   pushed = self->pushed;
   g_mutex_unlock (&self->lock);
-  return gst_structure_new ("application/x-helios-stats", "connected",
+  return gst_structure_new ("application/x-heliossrc-stats", "connected",
       G_TYPE_BOOLEAN, st.connected, "messages-received", G_TYPE_UINT64,
       st.messages_received, "bytes-received", G_TYPE_UINT64, st.bytes_received,
       "buffers-pushed", G_TYPE_UINT64, pushed, "queued", G_TYPE_UINT, q.buffers,
-      "queued-bytes", G_TYPE_UINT64, q.bytes, "dropped", G_TYPE_UINT64,
-      q.dropped, "dropped-bytes", G_TYPE_UINT64, q.dropped_bytes,
+      "queued-bytes", G_TYPE_UINT, (guint) MIN (q.bytes, G_MAXUINT), "dropped",
+      G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64, q.dropped_bytes,
+      "reconnects", G_TYPE_UINT64, st.reconnects, "failures", G_TYPE_UINT64,
+      st.failures, "oversized-messages", G_TYPE_UINT64, st.oversized_messages,
       "skipped-unknown", G_TYPE_UINT64, st.skipped_unknown, "skipped-invalid",
       G_TYPE_UINT64, st.skipped_invalid, "skipped-wrong-type", G_TYPE_UINT64,
       st.skipped_wrong_type, "skipped-frames", G_TYPE_UINT64, st.skipped_frames,
       "device-errors", G_TYPE_UINT64, st.device_errors, "notices",
-      G_TYPE_UINT64, st.notices, "reconnects", G_TYPE_UINT64, st.reconnects,
-      "format-changes", G_TYPE_UINT64, st.format_changes, "oversized-messages",
-      G_TYPE_UINT64, st.oversized_messages, NULL);
+      G_TYPE_UINT64, st.notices, "format-changes", G_TYPE_UINT64,
+      st.format_changes, NULL);
 }
 
 /* ---- GObject ---- */
@@ -889,11 +890,11 @@ gst_helios_src_class_init (GstHeliosSrcClass *klass)
           1, G_MAXUINT64, DEFAULT_MAX_QUEUE_BYTES, RW));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Counters: messages-received, bytes-received, buffers-pushed, "
-          "queued, queued-bytes, dropped, dropped-bytes, skipped-unknown, "
-          "skipped-invalid, "
-          "skipped-wrong-type, skipped-frames, device-errors, notices, "
-          "reconnects, format-changes, connected",
+          "application/x-heliossrc-stats: connected, messages-received, "
+          "bytes-received, buffers-pushed, queued, queued-bytes, dropped, "
+          "dropped-bytes, reconnects, failures, oversized-messages, "
+          "skipped-unknown, skipped-invalid, skipped-wrong-type, "
+          "skipped-frames, device-errors, notices, format-changes",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
