@@ -87,9 +87,9 @@ enum {
 
 /* What the network thread hands over besides buffers, as custom downstream
  * events that create() consumes: the caps of the frames that follow, and
- * the end of the session with an error (posted by the network thread when
- * "text" is absent). A buffer's PTS holds the clock time of its arrival
- * until create() turns it into running time. */
+ * the end of the session with an error (posted already when "error" is
+ * absent). A buffer's PTS holds the clock time of its arrival until
+ * create() turns it into running time. */
 #define FORMAT_EVENT "helios-format"
 #define ERROR_EVENT "helios-error"
 
@@ -240,9 +240,8 @@ on_end (GstHeliosSession *session, GstHeliosSessionEnd how, const GError *error,
           self->queue, GST_MINI_OBJECT (gst_event_new_eos ()));
       return;
     case GST_HELIOS_SESSION_END_STREAM_ERROR:
-      s = gst_structure_new (ERROR_EVENT, "domain", G_TYPE_UINT,
-          (guint) error->domain, "code", G_TYPE_INT, error->code, "text",
-          G_TYPE_STRING, error->message, "debug", G_TYPE_STRING, debug, NULL);
+      s = gst_structure_new (ERROR_EVENT, "error", G_TYPE_ERROR, error, "debug",
+          G_TYPE_STRING, debug, NULL);
       if (details) {
         gst_structure_set (s, "details", GST_TYPE_STRUCTURE, details, NULL);
         gst_structure_free (details);
@@ -329,11 +328,16 @@ gst_helios_src_start (GstBaseSrc *bsrc)
     return FALSE;
   }
 
-  /* a device that lists its channels: refuse one it does not have */
+  gst_sensor_ws_config_init (&config);
   GST_OBJECT_LOCK (self);
-  served = gst_helios_session_fetch_channels (
-      session, self->net.timeout, self->net.ca_file, self->net.tls_strict);
+  gst_sensor_net_props_apply (&self->net, &config);
+  gst_sensor_handoff_queue_set_limits (
+      self->queue, self->max_queue, self->max_queue_bytes);
+  gst_clear_caps (&self->caps);
   GST_OBJECT_UNLOCK (self);
+
+  /* a device that lists its channels: refuse one it does not have */
+  served = gst_helios_session_fetch_channels (session, &config);
   if (served &&
       !gst_helios_asyncapi_lists (
           (const gchar *const *) served, self->channel)) {
@@ -346,21 +350,14 @@ gst_helios_src_start (GstBaseSrc *bsrc)
         ("channel", G_TYPE_STRING, self->channel, "channels", G_TYPE_STRING,
             list, NULL));
     gst_helios_session_free (session);
+    gst_sensor_ws_config_clear (&config);
     return FALSE;
   }
 
-  GST_OBJECT_LOCK (self);
-  gst_sensor_handoff_queue_set_limits (
-      self->queue, self->max_queue, self->max_queue_bytes);
-  GST_OBJECT_UNLOCK (self);
   gst_sensor_handoff_queue_flush (self->queue);
   gst_sensor_handoff_queue_reset_stats (self->queue);
   gst_sensor_handoff_queue_set_flushing (self->queue, FALSE);
   self->last_pts = GST_CLOCK_TIME_NONE;
-  GST_OBJECT_LOCK (self);
-  gst_clear_caps (&self->caps);
-  GST_OBJECT_UNLOCK (self);
-
   g_mutex_lock (&self->lock);
   old = self->session;
   self->session = session;
@@ -369,10 +366,6 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   g_mutex_unlock (&self->lock);
   gst_helios_session_free (old);
 
-  gst_sensor_ws_config_init (&config);
-  GST_OBJECT_LOCK (self);
-  gst_sensor_net_props_apply (&self->net, &config);
-  GST_OBJECT_UNLOCK (self);
   gst_helios_session_start (session, &config);
   gst_sensor_ws_config_clear (&config);
   return TRUE;
@@ -461,23 +454,15 @@ gst_helios_src_negotiate (GstBaseSrc *bsrc)
 static GstFlowReturn
 post_queued_error (GstHeliosSrc *self, const GstStructure *s)
 {
-  const GstStructure *details = NULL;
-  const GValue *v = gst_structure_get_value (s, "details");
-  guint domain = 0;
-  gint code = 0;
+  GError *error = NULL;
+  GstStructure *details = NULL;
 
-  if (!gst_structure_has_field (s, "text"))
-    return GST_FLOW_ERROR;
-  if (v)
-    details = gst_value_get_structure (v);
-  gst_structure_get_uint (s, "domain", &domain);
-  gst_structure_get_int (s, "code", &code);
-  gst_element_message_full_with_details (GST_ELEMENT (self), GST_MESSAGE_ERROR,
-      (GQuark) domain, code, g_strdup (gst_structure_get_string (s, "text")),
-      g_strdup (gst_structure_get_string (s, "debug")), __FILE__, GST_FUNCTION,
-      __LINE__,
-      details ? gst_structure_copy (details) :
-                gst_structure_new_empty ("details"));
+  gst_structure_get (s, "error", G_TYPE_ERROR, &error, "details",
+      GST_TYPE_STRUCTURE, &details, NULL);
+  if (error)
+    post_error (self, GST_MESSAGE_ERROR, error,
+        gst_structure_get_string (s, "debug"), details);
+  g_clear_error (&error);
   return GST_FLOW_ERROR;
 }
 

@@ -312,9 +312,8 @@ accept_any_certificate (SoupMessage *msg, GTlsCertificate *cert,
 /**
  * gst_helios_session_fetch_channels:
  * @session: a session
- * @timeout: seconds for the whole request; 0 = none
- * @ca_file: (nullable): extra CA bundle for https
- * @tls_strict: verify the device's certificate
+ * @config: the transport settings the channel will be opened with: the
+ *   timeout bounds the request, the TLS settings apply to https
  *
  * Reads http(s)://host:port/v1/asyncapi.json of the session's device
  * (blocking).
@@ -325,8 +324,8 @@ accept_any_certificate (SoupMessage *msg, GTlsCertificate *cert,
  *   channel table is trusted)
  */
 gchar **
-gst_helios_session_fetch_channels (GstHeliosSession *session, guint timeout,
-    const gchar *ca_file, gboolean tls_strict)
+gst_helios_session_fetch_channels (
+    GstHeliosSession *session, const GstSensorWsConfig *config)
 {
   gboolean tls =
       g_ascii_strcasecmp (g_uri_get_scheme (session->base), "wss") == 0;
@@ -340,9 +339,10 @@ gst_helios_session_fetch_channels (GstHeliosSession *session, guint timeout,
   gchar **names;
 
   http = soup_session_new_with_options (
-      "timeout", timeout, "user-agent", "heliossrc", NULL);
-  if (ca_file) {
-    g_autoptr (GTlsDatabase) db = g_tls_file_database_new (ca_file, &err);
+      "timeout", config->timeout_s, "user-agent", "heliossrc", NULL);
+  if (config->ca_file) {
+    g_autoptr (GTlsDatabase) db =
+        g_tls_file_database_new (config->ca_file, &err);
 
     if (db)
       soup_session_set_tls_database (http, db);
@@ -353,7 +353,7 @@ gst_helios_session_fetch_channels (GstHeliosSession *session, guint timeout,
   msg = soup_message_new (SOUP_METHOD_GET, uri);
   if (msg == NULL)
     return NULL;
-  if (!tls_strict)
+  if (!config->tls_strict)
     g_signal_connect (
         msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
   body = soup_session_send_and_read (http, msg, NULL, &err);

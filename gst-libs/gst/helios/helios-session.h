@@ -162,8 +162,8 @@ const GstHeliosChannel *gst_helios_session_get_channel (
 
 const gchar *gst_helios_session_get_uri (GstHeliosSession *session);
 
-gchar **gst_helios_session_fetch_channels (GstHeliosSession *session,
-    guint timeout, const gchar *ca_file, gboolean tls_strict);
+gchar **gst_helios_session_fetch_channels (
+    GstHeliosSession *session, const GstSensorWsConfig *config);
 
 void gst_helios_session_start (
     GstHeliosSession *session, const GstSensorWsConfig *config);
