@@ -39,7 +39,6 @@
 
 #include <string.h>
 #include <gst/helios/helios.h>
-#include <gst/helios/helios-session.h>
 #include <gst/net/sensor-net-failure.h>
 #include <gst/net/sensor-net-props.h>
 #include <gst/net/sensor-ws-client.h>

@@ -6,7 +6,6 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/helios/helios.h>
-#include <gst/helios/helios-session.h>
 
 #define UUID "0b6f9a52-6d1e-4c3e-9a53-2a3c1b7f0d11"
 
