@@ -86,9 +86,9 @@ enum {
 
 /* What the network thread hands over besides buffers, as custom downstream
  * events that create() consumes: the caps of the frames that follow, and
- * the end of the session with an error (posted by the network thread when
- * "text" is absent). A buffer's PTS holds the clock time of its arrival
- * until create() turns it into running time. */
+ * the end of the session with an error (posted already when "error" is
+ * absent). A buffer's PTS holds the clock time of its arrival until
+ * create() turns it into running time. */
 #define FORMAT_EVENT "helios-format"
 #define ERROR_EVENT "helios-error"
 
@@ -113,44 +113,15 @@ struct _GstHeliosSrc
   guint max_queue;
   guint64 max_queue_bytes;
 
-  /* session, set in start() */
-  const GstHeliosChannel *chan;
-  gchar *uri;
-  gchar *open_op;     /* sent on every open (under lock) */
-  GMutex client_lock; /* keeps @live_client alive for sends */
-  GstSensorWsClient *live_client;
-  GstSensorWsClient *client;
-
-  /* network thread only */
-  gchar *net_fourcc;
-  guint net_width, net_height;
-  gsize net_frame_size; /* raw formats: exact bytes; else 0 */
-  gboolean net_have_format;
-  gboolean net_discont;
-  gushort last_close_code;
-  guint last_http_status;
-  gchar *last_close_reason;
-  guint failures; /* in a row, reset when a connection opens */
-
   GstSensorHandoffQueue *queue;
 
-  /* stats, under lock */
+  /* under lock */
   GMutex lock;
-  gboolean finished; /* EOS or fatal error queued: ignore input */
-  gboolean connected;
-  guint64 messages;
-  guint64 bytes;
+  /* made in start(), stopped in stop(), kept until the next start() so
+   * that its counters stay readable */
+  GstHeliosSession *session;
+  gboolean running; /* between start() and stop(): live changes go out */
   guint64 pushed;
-  guint64 dropped;
-  guint64 skipped_unknown;
-  guint64 skipped_invalid;
-  guint64 skipped_wrong_type;
-  guint64 skipped_frames;
-  guint64 device_errors;
-  guint64 notices;
-  guint64 reconnects;
-  guint64 oversized; /* messages over max-message-size (closed 1009) */
-  guint64 format_changes;
 
   /* streaming thread */
   gboolean raw; /* frames are video/x-raw: add a video meta */
@@ -171,69 +142,24 @@ G_DEFINE_TYPE (GstHeliosSrc, gst_helios_src, GST_TYPE_PUSH_SRC);
 GST_ELEMENT_REGISTER_DEFINE (
     heliossrc, "heliossrc", GST_RANK_NONE, GST_TYPE_HELIOS_SRC);
 
-/* ---- queue ---- */
-
 static void
-enqueue_error (GstHeliosSrc *self, GQuark domain, gint code, gchar *text,
-    gchar *debug, GstStructure *details)
+enqueue_event (GstHeliosSrc *self, GstStructure *s)
 {
-  GstStructure *s = gst_structure_new (ERROR_EVENT, "domain", G_TYPE_UINT,
-      (guint) domain, "code", G_TYPE_INT, code, "text", G_TYPE_STRING, text,
-      "debug", G_TYPE_STRING, debug, NULL);
-
-  if (details) {
-    gst_structure_set (s, "details", GST_TYPE_STRUCTURE, details, NULL);
-    gst_structure_free (details);
-  }
-  g_free (text);
-  g_free (debug);
-  g_mutex_lock (&self->lock);
-  self->finished = TRUE;
-  g_mutex_unlock (&self->lock);
   gst_sensor_handoff_queue_push (self->queue,
       GST_MINI_OBJECT (gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s)));
 }
 
-/* The error was posted already: the stream ends after what is queued. */
 static void
-enqueue_posted_error (GstHeliosSrc *self)
+post_error (GstHeliosSrc *self, GstMessageType type, const GError *error,
+    const gchar *debug, GstStructure *details)
 {
-  g_mutex_lock (&self->lock);
-  self->finished = TRUE;
-  g_mutex_unlock (&self->lock);
-  gst_sensor_handoff_queue_push (self->queue,
-      GST_MINI_OBJECT (gst_event_new_custom (
-          GST_EVENT_CUSTOM_DOWNSTREAM, gst_structure_new_empty (ERROR_EVENT))));
+  gst_element_message_full_with_details (GST_ELEMENT (self), type,
+      error->domain, error->code, g_strdup (error->message), g_strdup (debug),
+      __FILE__, GST_FUNCTION, __LINE__,
+      details ? details : gst_structure_new_empty ("details"));
 }
 
-/* ---- connection state messages ---- */
-
-static gboolean
-copy_field (GQuark field, const GValue *value, gpointer user_data)
-{
-  gst_structure_id_set_value (user_data, field, value);
-  return TRUE;
-}
-
-/* The shared connection-state message, with the channel and @extra's
- * fields (attempt and delay replace the defaults). */
-static void
-post_state (GstHeliosSrc *self, const gchar *state, const gchar *reason,
-    GstStructure *extra)
-{
-  GstStructure *s =
-      gst_sensor_net_connection_state_new (state, self->uri, 0, 0, reason);
-
-  gst_structure_set (
-      s, "channel", G_TYPE_STRING, self->chan ? self->chan->name : "", NULL);
-  if (extra) {
-    gst_structure_foreach (extra, copy_field, s);
-    gst_structure_free (extra);
-  }
-  gst_sensor_net_post_connection_state (GST_ELEMENT (self), s);
-}
-
-/* ---- network thread: WebSocket callbacks ---- */
+/* ---- network thread: session callbacks ---- */
 
 static GstClockTime
 clock_now (GstHeliosSrc *self)
@@ -249,495 +175,105 @@ clock_now (GstHeliosSrc *self)
 }
 
 static void
-on_opened (GstSensorWsClient *client, gpointer user_data)
+on_state (GstHeliosSession *session, GstStructure *state, gpointer user_data)
 {
-  GstHeliosSrc *self = user_data;
-  gchar *text;
-
-  g_mutex_lock (&self->lock);
-  self->connected = TRUE;
-  g_mutex_unlock (&self->lock);
-  /* every socket starts over: the device sends `format` first again */
-  self->net_have_format = FALSE;
-  self->net_discont = TRUE;
-  self->failures = 0;
-  post_state (self, "connected", NULL, NULL);
-
-  /* sensors: the subscribe op; metrics: a rate changed while playing */
-  g_mutex_lock (&self->lock);
-  text = g_strdup (self->open_op);
-  g_mutex_unlock (&self->lock);
-  if (text) {
-    GBytes *op = g_bytes_new_take (text, strlen (text));
-
-    GST_DEBUG_OBJECT (self, "sending %s", text);
-    if (!gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, op))
-      GST_WARNING_OBJECT (self, "could not send %s", text);
-    g_bytes_unref (op);
-  }
+  gst_sensor_net_post_connection_state (GST_ELEMENT (user_data), state);
 }
 
 static void
-queue_data (GstHeliosSrc *self, GBytes *payload)
+on_data (GstHeliosSession *session, GBytes *payload, gboolean discont,
+    gpointer user_data)
 {
+  GstHeliosSrc *self = user_data;
   GstBuffer *buf = gst_buffer_new_wrapped_bytes (payload);
-  gboolean finished;
 
   g_bytes_unref (payload);
   GST_BUFFER_PTS (buf) = clock_now (self);
-  if (self->net_discont)
+  if (discont)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
-  self->net_discont = FALSE;
-  g_mutex_lock (&self->lock);
-  finished = self->finished;
-  g_mutex_unlock (&self->lock);
-  if (finished)
-    gst_buffer_unref (buf);
+  gst_sensor_handoff_queue_push (self->queue, GST_MINI_OBJECT (buf));
+}
+
+static void
+on_format (GstHeliosSession *session, const gchar *fourcc, guint width,
+    guint height, GstCaps *caps, gpointer user_data)
+{
+  enqueue_event (user_data,
+      gst_structure_new (FORMAT_EVENT, "caps", GST_TYPE_CAPS, caps, "fourcc",
+          G_TYPE_STRING, fourcc, "width", G_TYPE_UINT, width, "height",
+          G_TYPE_UINT, height, NULL));
+}
+
+static void
+on_warning (GstHeliosSession *session, const GError *error, const gchar *debug,
+    GstStructure *details, gpointer user_data)
+{
+  post_error (user_data, GST_MESSAGE_WARNING, error, debug, details);
+}
+
+static void
+on_failure (GstHeliosSession *session, GstSensorNetFailureKind kind,
+    const GstSensorWsCloseInfo *info, guint failures, gpointer user_data)
+{
+  const gchar *uri = gst_helios_session_get_uri (session);
+
+  if (kind == GST_SENSOR_NET_FAILURE_FATAL)
+    gst_sensor_net_post_fatal (GST_ELEMENT (user_data), info, uri);
   else
-    gst_sensor_handoff_queue_push (self->queue, GST_MINI_OBJECT (buf));
+    gst_sensor_net_post_transient (
+        GST_ELEMENT (user_data), info, uri, failures);
 }
 
+/* The end goes through the queue so that what came before is pushed
+ * first; an error posted already leaves an empty error event. */
 static void
-count (GstHeliosSrc *self, guint64 *counter)
+on_end (GstHeliosSession *session, GstHeliosSessionEnd how, const GError *error,
+    const gchar *debug, GstStructure *details, gpointer user_data)
 {
-  g_mutex_lock (&self->lock);
-  (*counter)++;
-  g_mutex_unlock (&self->lock);
-}
-
-/* A short printable excerpt of a message for logs. */
-static gchar *
-excerpt (const gchar *data, gsize len)
-{
-  g_autofree gchar *valid = g_utf8_make_valid (data, MIN (len, 120));
-
-  return g_strescape (valid, NULL);
-}
-
-static void
-handle_format (GstHeliosSrc *self, GstHeliosMessage *msg)
-{
-  GError *err = NULL;
-  GstCaps *caps;
+  GstHeliosSrc *self = user_data;
   GstStructure *s;
 
-  if (self->net_have_format && g_strcmp0 (self->net_fourcc, msg->fourcc) == 0 &&
-      self->net_width == msg->width && self->net_height == msg->height) {
-    GST_DEBUG_OBJECT (self, "format unchanged");
-    return;
-  }
-  caps = gst_helios_format_to_caps (msg->fourcc, msg->width, msg->height, &err);
-  if (caps == NULL) {
-    GstStructure *details = gst_structure_new ("details", "fourcc",
-        G_TYPE_STRING, msg->fourcc, "width", G_TYPE_UINT, msg->width, "height",
-        G_TYPE_UINT, msg->height, NULL);
-
-    enqueue_error (self, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-        g_strdup_printf ("HeliOS frames channel sent a format heliossrc "
-                         "cannot handle: %s",
-            err->message),
-        g_strdup_printf ("format message: fourcc '%s', %ux%u", msg->fourcc,
-            msg->width, msg->height),
-        details);
-    g_error_free (err);
-    return;
-  }
-  g_free (self->net_fourcc);
-  self->net_fourcc = g_strdup (msg->fourcc);
-  self->net_width = msg->width;
-  self->net_height = msg->height;
-  self->net_frame_size =
-      gst_helios_format_frame_size (msg->fourcc, msg->width, msg->height);
-  self->net_have_format = TRUE;
-  GST_INFO_OBJECT (self, "format %s %ux%u -> %" GST_PTR_FORMAT, msg->fourcc,
-      msg->width, msg->height, caps);
-
-  s = gst_structure_new (FORMAT_EVENT, "caps", GST_TYPE_CAPS, caps, "fourcc",
-      G_TYPE_STRING, msg->fourcc, "width", G_TYPE_UINT, msg->width, "height",
-      G_TYPE_UINT, msg->height, NULL);
-  gst_caps_unref (caps);
-  g_mutex_lock (&self->lock);
-  self->format_changes++;
-  g_mutex_unlock (&self->lock);
-  gst_sensor_handoff_queue_push (self->queue,
-      GST_MINI_OBJECT (gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s)));
-}
-
-static void
-handle_device_error (
-    GstHeliosSrc *self, GstHeliosMessage *msg, const gchar *text, gsize len)
-{
-  g_autofree gchar *ex = excerpt (text, len);
-
-  count (self, &self->device_errors);
-  GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
-      ("HeliOS device reported an error on %s: %s", self->chan->name,
-          msg->error_message),
-      ("message: %s", ex),
-      ("channel", G_TYPE_STRING, self->chan->name, "device-message",
-          G_TYPE_STRING, msg->error_message, "device-code", G_TYPE_STRING,
-          msg->error_code, NULL));
-}
-
-static void
-handle_text (GstHeliosSrc *self, GBytes *payload)
-{
-  gsize len;
-  const gchar *text = g_bytes_get_data (payload, &len);
-  GstHeliosMessage msg;
-  GError *err = NULL;
-
-  if (!gst_helios_message_parse (self->chan->id, text, len, &msg, &err)) {
-    g_autofree gchar *ex = excerpt (text, len);
-
-    if (g_error_matches (err, GST_HELIOS_ERROR, GST_HELIOS_ERROR_BAD_FORMAT)) {
-      enqueue_error (self, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-          g_strdup_printf (
-              "HeliOS frames channel sent an invalid format: %s", err->message),
-          g_strdup_printf ("message: %s", ex), NULL);
-    } else {
-      count (self, &self->skipped_invalid);
-      GST_WARNING_OBJECT (self, "skipped a malformed message on %s (%s): %s",
-          self->chan->name, err->message, ex);
-    }
-    g_error_free (err);
-    return;
-  }
-
-  switch (msg.kind) {
-    case GST_HELIOS_MESSAGE_DATA:
-      if (self->chan->payload == GST_HELIOS_PAYLOAD_JSON)
-        queue_data (self, gst_helios_message_to_line (&msg, text, len));
-      break;
-    case GST_HELIOS_MESSAGE_READY: {
-      g_autofree gchar *line = json_to_string (msg.root, FALSE);
-
-      count (self, &self->notices);
-      post_state (self, "ready", NULL,
-          gst_structure_new ("extra", "message", G_TYPE_STRING, line, NULL));
-      break;
-    }
-    case GST_HELIOS_MESSAGE_HEARTBEAT:
-      count (self, &self->notices);
-      GST_LOG_OBJECT (self, "heartbeat");
-      break;
-    case GST_HELIOS_MESSAGE_ERROR:
-      handle_device_error (self, &msg, text, len);
-      break;
-    case GST_HELIOS_MESSAGE_EOF:
-      GST_INFO_OBJECT (self, "device sent eof: end of stream");
-      g_mutex_lock (&self->lock);
-      self->finished = TRUE;
-      g_mutex_unlock (&self->lock);
+  switch (how) {
+    case GST_HELIOS_SESSION_END_EOS:
       gst_sensor_handoff_queue_push (
           self->queue, GST_MINI_OBJECT (gst_event_new_eos ()));
+      return;
+    case GST_HELIOS_SESSION_END_STREAM_ERROR:
+      s = gst_structure_new (ERROR_EVENT, "error", G_TYPE_ERROR, error, "debug",
+          G_TYPE_STRING, debug, NULL);
+      if (details) {
+        gst_structure_set (s, "details", GST_TYPE_STRUCTURE, details, NULL);
+        gst_structure_free (details);
+      }
+      enqueue_event (self, s);
+      return;
+    case GST_HELIOS_SESSION_END_LOST:
+      post_error (self, GST_MESSAGE_ERROR, error, debug, details);
       break;
-    case GST_HELIOS_MESSAGE_FORMAT:
-      handle_format (self, &msg);
+    case GST_HELIOS_SESSION_END_FATAL:
       break;
-    case GST_HELIOS_MESSAGE_UNKNOWN: {
-      g_autofree gchar *ex = excerpt (text, len);
-
-      count (self, &self->skipped_unknown);
-      GST_WARNING_OBJECT (self,
-          "skipped a message of unknown type '%s' on "
-          "%s: %s",
-          GST_STR_NULL (msg.type), self->chan->name, ex);
-      break;
-    }
   }
-  gst_helios_message_clear (&msg);
+  enqueue_event (self, gst_structure_new_empty (ERROR_EVENT));
 }
 
-static void
-handle_binary (GstHeliosSrc *self, GBytes *payload)
-{
-  gsize len = g_bytes_get_size (payload);
-
-  if (self->chan->payload != GST_HELIOS_PAYLOAD_FRAMES) {
-    count (self, &self->skipped_wrong_type);
-    GST_WARNING_OBJECT (self,
-        "skipped a binary message (%" G_GSIZE_FORMAT
-        " bytes) on JSON channel %s",
-        len, self->chan->name);
-    return;
-  }
-  if (!self->net_have_format) {
-    count (self, &self->skipped_frames);
-    GST_WARNING_OBJECT (self,
-        "skipped a frame (%" G_GSIZE_FORMAT " bytes) "
-        "that came before any format message",
-        len);
-    return;
-  }
-  if (len == 0 || (self->net_frame_size && len != self->net_frame_size)) {
-    count (self, &self->skipped_frames);
-    GST_WARNING_OBJECT (self,
-        "skipped a %s frame of %" G_GSIZE_FORMAT
-        " bytes (%ux%u needs %" G_GSIZE_FORMAT ")",
-        self->net_fourcc, len, self->net_width, self->net_height,
-        self->net_frame_size);
-    return;
-  }
-  queue_data (self, g_bytes_ref (payload));
-}
-
-static void
-on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
-    GBytes *payload, gpointer user_data)
-{
-  GstHeliosSrc *self = user_data;
-  gboolean finished;
-
-  g_mutex_lock (&self->lock);
-  self->messages++;
-  self->bytes += g_bytes_get_size (payload);
-  finished = self->finished;
-  g_mutex_unlock (&self->lock);
-  if (finished)
-    return;
-
-  if (type == SOUP_WEBSOCKET_DATA_TEXT)
-    handle_text (self, payload);
-  else
-    handle_binary (self, payload);
-}
-
-static GstSensorWsCloseAction
-on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
-    gpointer user_data)
-{
-  GstHeliosSrc *self = user_data;
-  g_autofree gchar *cause = gst_sensor_net_failure_describe (info);
-  GstStructure *extra;
-  gboolean finished;
-
-  g_mutex_lock (&self->lock);
-  self->connected = FALSE;
-  if (g_error_matches (info->error, SOUP_WEBSOCKET_ERROR, 1009))
-    self->oversized++;
-  finished = self->finished;
-  g_mutex_unlock (&self->lock);
-
-  self->last_close_code = info->close_code;
-  self->last_http_status = info->http_status;
-  g_free (self->last_close_reason);
-  self->last_close_reason = g_strdup (cause);
-
-  extra = gst_structure_new ("extra", "close-code", G_TYPE_UINT,
-      (guint) info->close_code, "close-reason", G_TYPE_STRING,
-      info->close_reason ? info->close_reason : "", "http-status", G_TYPE_UINT,
-      info->http_status, NULL);
-  if (info->error)
-    gst_structure_set (
-        extra, "error", G_TYPE_STRING, info->error->message, NULL);
-  post_state (self, "disconnected", cause, extra);
-
-  if (finished)
-    return GST_SENSOR_WS_CLOSE_STOP;
-
-  /* HeliOS has no close codes of its own: the shared rule decides. A 404
-   * (no such channel), a TLS failure or a bad URI meets the same answer
-   * again: an error at once. */
-  if (gst_sensor_net_failure_classify (info) == GST_SENSOR_NET_FAILURE_FATAL) {
-    gst_sensor_net_post_fatal (GST_ELEMENT (self), info, self->uri);
-    post_state (self, "closed", cause, NULL);
-    enqueue_posted_error (self);
-    return GST_SENSOR_WS_CLOSE_STOP;
-  }
-  self->failures++;
-  gst_sensor_net_post_transient (
-      GST_ELEMENT (self), info, self->uri, self->failures);
-  return GST_SENSOR_WS_CLOSE_RECONNECT;
-}
-
-static void
-on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
-    gpointer user_data)
-{
-  GstHeliosSrc *self = user_data;
-
-  count (self, &self->reconnects);
-  post_state (self, "reconnecting", self->last_close_reason,
-      gst_structure_new ("extra", "attempt", G_TYPE_UINT, attempt, "delay",
-          G_TYPE_UINT64, delay, NULL));
-}
-
-static void
-on_gave_up (GstSensorWsClient *client, gpointer user_data)
-{
-  GstHeliosSrc *self = user_data;
-  gboolean finished;
-
-  g_mutex_lock (&self->lock);
-  finished = self->finished;
-  g_mutex_unlock (&self->lock);
-  /* after EOS, an error or stop() this is the expected end */
-  if (finished)
-    return;
-  post_state (self, "closed", self->last_close_reason, NULL);
-  GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
-      ("Lost the HeliOS channel %s and gave up reconnecting after %u "
-       "failure(s): %s",
-          self->chan->name, self->failures,
-          GST_STR_NULL (self->last_close_reason)),
-      ("%s: last close code %u, HTTP status %u", self->uri,
-          self->last_close_code, self->last_http_status),
-      ("close-code", G_TYPE_UINT, (guint) self->last_close_code, "http-status",
-          G_TYPE_UINT, self->last_http_status, "uri", G_TYPE_STRING, self->uri,
-          "failures", G_TYPE_UINT, self->failures, NULL));
-  enqueue_posted_error (self);
-}
-
-static const GstSensorWsCallbacks ws_callbacks = {
-  .opened = on_opened,
-  .message = on_message,
-  .closed = on_closed,
-  .reconnecting = on_reconnecting,
-  .gave_up = on_gave_up,
+static const GstHeliosSessionCallbacks session_callbacks = {
+  .state = on_state,
+  .data = on_data,
+  .format = on_format,
+  .warning = on_warning,
+  .failure = on_failure,
+  .end = on_end,
 };
 
 /* ---- start / stop ---- */
 
-/* ws://host:port[/...] -> http://host:port/v1/asyncapi.json */
-static gchar *
-asyncapi_uri (GUri *base)
-{
-  const gchar *scheme = g_uri_get_scheme (base);
-  gboolean tls = g_ascii_strcasecmp (scheme, "wss") == 0;
-
-  return g_uri_join (G_URI_FLAGS_NONE, tls ? "https" : "http", NULL,
-      g_uri_get_host (base), g_uri_get_port (base), "/v1/asyncapi.json", NULL,
-      NULL);
-}
-
-static gboolean
-accept_any_certificate (SoupMessage *msg, GTlsCertificate *cert,
-    GTlsCertificateFlags errors, gpointer user_data)
-{
-  return TRUE;
-}
-
-/* The channels the device lists, or NULL when it serves no AsyncAPI
- * document (then any table channel is tried). */
-static gchar **
-fetch_channels (GstHeliosSrc *self, GUri *base)
-{
-  g_autofree gchar *uri = asyncapi_uri (base);
-  g_autoptr (SoupSession) session = NULL;
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GError) err = NULL;
-  gchar **names;
-
-  session = soup_session_new_with_options (
-      "timeout", self->net.timeout, "user-agent", "heliossrc", NULL);
-  if (self->net.ca_file) {
-    g_autoptr (GTlsDatabase) db =
-        g_tls_file_database_new (self->net.ca_file, &err);
-
-    if (db)
-      soup_session_set_tls_database (session, db);
-    else
-      GST_WARNING_OBJECT (self, "cannot read CA file: %s", err->message);
-    g_clear_error (&err);
-  }
-  msg = soup_message_new (SOUP_METHOD_GET, uri);
-  if (msg == NULL)
-    return NULL;
-  if (!self->net.tls_strict)
-    g_signal_connect (
-        msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
-  body = soup_session_send_and_read (session, msg, NULL, &err);
-  if (body == NULL) {
-    GST_INFO_OBJECT (self, "no AsyncAPI document at %s: %s", uri, err->message);
-    return NULL;
-  }
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK) {
-    GST_INFO_OBJECT (self, "no AsyncAPI document at %s: HTTP %u", uri,
-        soup_message_get_status (msg));
-    return NULL;
-  }
-  names = gst_helios_asyncapi_parse_channels (
-      g_bytes_get_data (body, NULL), g_bytes_get_size (body), &err);
-  if (names == NULL) {
-    GST_WARNING_OBJECT (self, "ignoring %s: %s", uri, err->message);
-  } else if (!gst_helios_asyncapi_is_helios ((const gchar *const *) names)) {
-    /* names in a form we do not know: no grounds to refuse anything */
-    GST_WARNING_OBJECT (
-        self, "ignoring %s: it lists no HeliOS channel name", uri);
-    g_clear_pointer (&names, g_strfreev);
-  }
-  return names;
-}
-
-/* Query values of the properties the user changed from their defaults. */
-static GstStructure *
-query_values (GstHeliosSrc *self)
-{
-  GstStructure *v = gst_structure_new_empty ("query");
-
-  if (self->interval_ms > 0 &&
-      self->chan->id != GST_HELIOS_CHANNEL_SENSORS_STREAM)
-    gst_structure_set (v, "interval_ms", G_TYPE_INT, self->interval_ms, NULL);
-  if (self->limit > 0)
-    gst_structure_set (v, "limit", G_TYPE_INT, self->limit, NULL);
-  if (self->heartbeat_ms > 0)
-    gst_structure_set (v, "heartbeat_ms", G_TYPE_INT, self->heartbeat_ms, NULL);
-  if (self->output)
-    gst_structure_set (v, "output", G_TYPE_STRING, self->output, NULL);
-  if (!self->restore)
-    gst_structure_set (v, "restore", G_TYPE_BOOLEAN, FALSE, NULL);
-  if (self->poll_ms > 0)
-    gst_structure_set (v, "poll_ms", G_TYPE_INT, self->poll_ms, NULL);
-  if (self->source)
-    gst_structure_set (v, "source", G_TYPE_STRING, self->source, NULL);
-  if (self->lines >= 0)
-    gst_structure_set (v, "lines", G_TYPE_INT, self->lines, NULL);
-  if (!self->follow)
-    gst_structure_set (v, "follow", G_TYPE_BOOLEAN, FALSE, NULL);
-  return v;
-}
-
-static void
-clear_open_op (GstHeliosSrc *self)
-{
-  g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->open_op, g_free);
-  g_mutex_unlock (&self->lock);
-}
-
-/* The subscribe op for a comma-separated kinds list. */
-static gchar *
-sensors_op (const gchar *kinds_list, gint interval_ms, GError **err)
-{
-  g_auto (GStrv) kinds =
-      g_strsplit_set (kinds_list ? kinds_list : "", ", ", -1);
-  GPtrArray *k = g_ptr_array_new ();
-  gchar *op;
-  guint i;
-
-  for (i = 0; kinds[i]; i++) {
-    if (*kinds[i])
-      g_ptr_array_add (k, kinds[i]);
-  }
-  g_ptr_array_add (k, NULL);
-  op = gst_helios_sensors_subscribe_op (
-      (const gchar *const *) k->pdata, interval_ms, err);
-  g_ptr_array_free (k, TRUE);
-  return op;
-}
-
-/* interval-ms or kinds changed while playing: sensors.stream takes a new
- * subscribe op, streams.<id>.metrics an {"interval_ms":N} message. Sent now
- * and again on every reconnect. */
+/* interval-ms or kinds changed while playing: the session sends what the
+ * channel takes (see gst_helios_session_update_live()). */
 static void
 update_live (GstHeliosSrc *self)
 {
-  GstHeliosChannelId id;
   g_autofree gchar *kinds = NULL;
   g_autoptr (GError) err = NULL;
-  gchar *op = NULL;
   gint interval;
 
   GST_OBJECT_LOCK (self);
@@ -745,41 +281,35 @@ update_live (GstHeliosSrc *self)
   interval = self->interval_ms;
   GST_OBJECT_UNLOCK (self);
 
-  g_mutex_lock (&self->client_lock);
-  if (self->live_client == NULL || self->chan == NULL)
-    goto done;
-  id = self->chan->id;
-  if (id == GST_HELIOS_CHANNEL_SENSORS_STREAM) {
-    op = sensors_op (kinds, interval, &err);
-    if (op == NULL) {
-      GST_WARNING_OBJECT (self, "keeping the subscription: %s", err->message);
-      goto done;
-    }
-  } else if (id == GST_HELIOS_CHANNEL_STREAM_METRICS && interval > 0) {
-    gint clamped;
-
-    gst_helios_param_clamp (
-        gst_helios_channel_find_param (self->chan, "interval_ms"), interval,
-        &clamped);
-    op = g_strdup_printf ("{\"interval_ms\":%d}", clamped);
-  } else {
-    goto done;
-  }
   g_mutex_lock (&self->lock);
-  g_free (self->open_op);
-  self->open_op = g_strdup (op);
+  if (self->running &&
+      !gst_helios_session_update_live (self->session, kinds, interval, &err))
+    GST_WARNING_OBJECT (self, "keeping the subscription: %s", err->message);
   g_mutex_unlock (&self->lock);
-  GST_INFO_OBJECT (self, "sending %s", op);
-  {
-    GBytes *bytes = g_bytes_new_take (op, strlen (op));
+}
 
-    if (!gst_sensor_ws_client_send (
-            self->live_client, SOUP_WEBSOCKET_DATA_TEXT, bytes))
-      GST_INFO_OBJECT (self, "not connected: sent on the next connection");
-    g_bytes_unref (bytes);
-  }
-done:
-  g_mutex_unlock (&self->client_lock);
+static GstHeliosSession *
+new_session (GstHeliosSrc *self, GError **err)
+{
+  GstHeliosSessionParams p;
+  GstHeliosSession *session;
+
+  GST_OBJECT_LOCK (self);
+  p.location = self->location;
+  p.channel = self->channel;
+  p.interval_ms = self->interval_ms;
+  p.limit = self->limit;
+  p.heartbeat_ms = self->heartbeat_ms;
+  p.kinds = self->kinds;
+  p.output = self->output;
+  p.restore = self->restore;
+  p.poll_ms = self->poll_ms;
+  p.source = self->source;
+  p.lines = self->lines;
+  p.follow = self->follow;
+  session = gst_helios_session_new (&p, &session_callbacks, self, NULL, err);
+  GST_OBJECT_UNLOCK (self);
+  return session;
 }
 
 static gboolean
@@ -787,64 +317,26 @@ gst_helios_src_start (GstBaseSrc *bsrc)
 {
   GstHeliosSrc *self = GST_HELIOS_SRC (bsrc);
   g_autoptr (GError) err = NULL;
-  g_autoptr (GUri) base = NULL;
-  g_autofree gchar *stream_id = NULL;
-  g_autofree gchar *path = NULL;
-  g_autoptr (GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) clamped = g_ptr_array_new_with_free_func (g_free);
   g_auto (GStrv) served = NULL;
-  GstStructure *values;
+  GstHeliosSession *session, *old;
   GstSensorWsConfig config;
-  guint i;
 
-  GST_OBJECT_LOCK (self);
-  self->chan = gst_helios_channel_lookup (self->channel, &stream_id, &err);
-  GST_OBJECT_UNLOCK (self);
-  if (self->chan == NULL) {
+  session = new_session (self, &err);
+  if (session == NULL) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message), (NULL));
     return FALSE;
   }
-  if (self->chan->payload == GST_HELIOS_PAYLOAD_INTERACTIVE) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("HeliOS channel %s is an interactive shell (it needs input), not a "
-         "data stream; heliossrc does not open it",
-            self->chan->name),
-        (NULL));
-    self->chan = NULL;
-    return FALSE;
-  }
 
-  base = g_uri_parse (self->location, G_URI_FLAGS_NONE, &err);
-  if (base == NULL ||
-      (g_ascii_strcasecmp (g_uri_get_scheme (base), "ws") &&
-          g_ascii_strcasecmp (g_uri_get_scheme (base), "wss")) ||
-      g_uri_get_host (base) == NULL) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("location must be ws://host[:port] or wss://host[:port], not '%s'",
-            self->location),
-        ("%s", err ? err->message : "bad scheme"));
-    self->chan = NULL;
-    return FALSE;
-  }
-
-  /* sensors.stream says what to send with a subscribe op */
-  if (self->chan->id == GST_HELIOS_CHANNEL_SENSORS_STREAM) {
-    gchar *op = sensors_op (self->kinds, self->interval_ms, &err);
-
-    if (op == NULL) {
-      GST_ELEMENT_ERROR (
-          self, RESOURCE, SETTINGS, ("%s", err->message), (NULL));
-      self->chan = NULL;
-      return FALSE;
-    }
-    g_mutex_lock (&self->lock);
-    g_free (self->open_op);
-    self->open_op = op;
-    g_mutex_unlock (&self->lock);
-  }
+  gst_sensor_ws_config_init (&config);
+  GST_OBJECT_LOCK (self);
+  gst_sensor_net_props_apply (&self->net, &config);
+  gst_sensor_handoff_queue_set_limits (
+      self->queue, self->max_queue, self->max_queue_bytes);
+  gst_clear_caps (&self->caps);
+  GST_OBJECT_UNLOCK (self);
 
   /* a device that lists its channels: refuse one it does not have */
-  served = fetch_channels (self, base);
+  served = gst_helios_session_fetch_channels (session, &config);
   if (served &&
       !gst_helios_asyncapi_lists (
           (const gchar *const *) served, self->channel)) {
@@ -856,69 +348,25 @@ gst_helios_src_start (GstBaseSrc *bsrc)
         (NULL),
         ("channel", G_TYPE_STRING, self->channel, "channels", G_TYPE_STRING,
             list, NULL));
-    self->chan = NULL;
-    clear_open_op (self);
+    gst_helios_session_free (session);
+    gst_sensor_ws_config_clear (&config);
     return FALSE;
   }
 
-  values = query_values (self);
-  path = gst_helios_channel_build_path (
-      self->chan, stream_id, values, ignored, clamped);
-  gst_structure_free (values);
-  for (i = 0; i < ignored->len; i++)
-    GST_WARNING_OBJECT (self, "channel %s takes no '%s': ignored",
-        self->chan->name, (gchar *) g_ptr_array_index (ignored, i));
-  for (i = 0; i < clamped->len; i++)
-    GST_WARNING_OBJECT (self, "clamped to the device's range: %s",
-        (gchar *) g_ptr_array_index (clamped, i));
-  {
-    g_autoptr (GUri) full =
-        g_uri_parse_relative (base, path, G_URI_FLAGS_ENCODED, &err);
-
-    if (full == NULL) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("cannot build the channel URI from '%s'", self->location),
-          ("%s", err->message));
-      self->chan = NULL;
-      clear_open_op (self);
-      return FALSE;
-    }
-    self->uri = g_uri_to_string (full);
-  }
-  GST_INFO_OBJECT (self, "channel %s at %s", self->chan->name, self->uri);
-
-  GST_OBJECT_LOCK (self);
-  gst_sensor_handoff_queue_set_limits (
-      self->queue, self->max_queue, self->max_queue_bytes);
-  GST_OBJECT_UNLOCK (self);
   gst_sensor_handoff_queue_flush (self->queue);
   gst_sensor_handoff_queue_reset_stats (self->queue);
   gst_sensor_handoff_queue_set_flushing (self->queue, FALSE);
-  self->failures = 0;
-  g_mutex_lock (&self->lock);
-  self->finished = FALSE;
-  self->connected = FALSE;
-  self->messages = self->bytes = self->pushed = 0;
-  self->skipped_unknown = self->skipped_invalid = 0;
-  self->skipped_wrong_type = self->skipped_frames = 0;
-  self->device_errors = self->notices = self->reconnects = 0;
-  self->format_changes = 0;
-  g_mutex_unlock (&self->lock);
-  self->net_have_format = FALSE;
   self->last_pts = GST_CLOCK_TIME_NONE;
-  gst_clear_caps (&self->caps);
+  g_mutex_lock (&self->lock);
+  old = self->session;
+  self->session = session;
+  self->running = TRUE;
+  self->pushed = 0;
+  g_mutex_unlock (&self->lock);
+  gst_helios_session_free (old);
 
-  gst_sensor_ws_config_init (&config);
-  config.uri = g_strdup (self->uri);
-  gst_sensor_net_props_apply (&self->net, &config);
-  self->client = gst_sensor_ws_client_new (&config, &ws_callbacks, self, NULL);
+  gst_helios_session_start (session, &config);
   gst_sensor_ws_config_clear (&config);
-  g_mutex_lock (&self->client_lock);
-  self->live_client = self->client;
-  g_mutex_unlock (&self->client_lock);
-
-  post_state (self, "connecting", NULL, NULL);
-  gst_sensor_ws_client_start (self->client);
   return TRUE;
 }
 
@@ -927,28 +375,17 @@ gst_helios_src_stop (GstBaseSrc *bsrc)
 {
   GstHeliosSrc *self = GST_HELIOS_SRC (bsrc);
 
-  if (self->client) {
-    g_mutex_lock (&self->client_lock);
-    self->live_client = NULL;
-    g_mutex_unlock (&self->client_lock);
-    g_mutex_lock (&self->lock);
-    self->finished = TRUE;
-    g_mutex_unlock (&self->lock);
-    gst_sensor_ws_client_stop (self->client, 1000, "");
-    gst_sensor_ws_client_free (self->client);
-    self->client = NULL;
-  }
+  g_mutex_lock (&self->lock);
+  self->running = FALSE;
+  g_mutex_unlock (&self->lock);
+  /* no callback after this: nothing is queued behind the flush */
+  if (self->session)
+    gst_helios_session_stop (self->session);
   gst_sensor_handoff_queue_set_flushing (self->queue, TRUE);
   gst_sensor_handoff_queue_flush (self->queue);
-  g_mutex_lock (&self->lock);
-  self->connected = FALSE;
-  g_mutex_unlock (&self->lock);
-  g_clear_pointer (&self->uri, g_free);
-  clear_open_op (self);
-  g_clear_pointer (&self->net_fourcc, g_free);
-  g_clear_pointer (&self->last_close_reason, g_free);
+  GST_OBJECT_LOCK (self);
   gst_clear_caps (&self->caps);
-  self->chan = NULL;
+  GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
 
@@ -988,13 +425,18 @@ static gboolean
 gst_helios_src_negotiate (GstBaseSrc *bsrc)
 {
   GstHeliosSrc *self = GST_HELIOS_SRC (bsrc);
+  const GstHeliosChannel *chan = NULL;
   GstCaps *caps = NULL;
   gboolean ret = TRUE;
 
+  g_mutex_lock (&self->lock);
+  if (self->session)
+    chan = gst_helios_session_get_channel (self->session);
+  g_mutex_unlock (&self->lock);
   GST_OBJECT_LOCK (self);
   if (self->caps)
     caps = gst_caps_ref (self->caps);
-  else if (self->chan && self->chan->payload == GST_HELIOS_PAYLOAD_JSON)
+  else if (chan && chan->payload == GST_HELIOS_PAYLOAD_JSON)
     caps = gst_caps_from_string (JSON_CAPS);
   GST_OBJECT_UNLOCK (self);
 
@@ -1011,23 +453,15 @@ gst_helios_src_negotiate (GstBaseSrc *bsrc)
 static GstFlowReturn
 post_queued_error (GstHeliosSrc *self, const GstStructure *s)
 {
-  const GstStructure *details = NULL;
-  const GValue *v = gst_structure_get_value (s, "details");
-  guint domain = 0;
-  gint code = 0;
+  GError *error = NULL;
+  GstStructure *details = NULL;
 
-  if (!gst_structure_has_field (s, "text"))
-    return GST_FLOW_ERROR;
-  if (v)
-    details = gst_value_get_structure (v);
-  gst_structure_get_uint (s, "domain", &domain);
-  gst_structure_get_int (s, "code", &code);
-  gst_element_message_full_with_details (GST_ELEMENT (self), GST_MESSAGE_ERROR,
-      (GQuark) domain, code, g_strdup (gst_structure_get_string (s, "text")),
-      g_strdup (gst_structure_get_string (s, "debug")), __FILE__, GST_FUNCTION,
-      __LINE__,
-      details ? gst_structure_copy (details) :
-                gst_structure_new_empty ("details"));
+  gst_structure_get (s, "error", G_TYPE_ERROR, &error, "details",
+      GST_TYPE_STRUCTURE, &details, NULL);
+  if (error)
+    post_error (self, GST_MESSAGE_ERROR, error,
+        gst_structure_get_string (s, "debug"), details);
+  g_clear_error (&error);
   return GST_FLOW_ERROR;
 }
 
@@ -1142,26 +576,29 @@ static GstStructure *
 make_stats (GstHeliosSrc *self)
 {
   GstSensorHandoffQueueStats q;
-  GstStructure *s;
+  GstHeliosSessionStats st = { 0 };
+  guint64 pushed;
 
   gst_sensor_handoff_queue_get_stats (self->queue, &q);
   g_mutex_lock (&self->lock);
-  s = gst_structure_new ("application/x-helios-stats", "connected",
-      G_TYPE_BOOLEAN, self->connected, "messages-received", G_TYPE_UINT64,
-      self->messages, "bytes-received", G_TYPE_UINT64, self->bytes,
-      "buffers-pushed", G_TYPE_UINT64, self->pushed, "queued", G_TYPE_UINT,
-      q.buffers, "queued-bytes", G_TYPE_UINT64, q.bytes, "dropped",
-      G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64, q.dropped_bytes,
-      "skipped-unknown", G_TYPE_UINT64, self->skipped_unknown,
-      "skipped-invalid", G_TYPE_UINT64, self->skipped_invalid,
-      "skipped-wrong-type", G_TYPE_UINT64, self->skipped_wrong_type,
-      "skipped-frames", G_TYPE_UINT64, self->skipped_frames, "device-errors",
-      G_TYPE_UINT64, self->device_errors, "notices", G_TYPE_UINT64,
-      self->notices, "reconnects", G_TYPE_UINT64, self->reconnects,
-      "format-changes", G_TYPE_UINT64, self->format_changes,
-      "oversized-messages", G_TYPE_UINT64, self->oversized, NULL);
+  if (self->session)
+    gst_helios_session_get_stats (self->session, &st);
+  pushed = self->pushed;
   g_mutex_unlock (&self->lock);
-  return s;
+  return gst_structure_new ("application/x-heliossrc-stats", "connected",
+      G_TYPE_BOOLEAN, st.connected, "messages-received", G_TYPE_UINT64,
+      st.messages_received, "bytes-received", G_TYPE_UINT64, st.bytes_received,
+      "buffers-pushed", G_TYPE_UINT64, pushed, "queued", G_TYPE_UINT, q.buffers,
+      "queued-bytes", G_TYPE_UINT, (guint) MIN (q.bytes, G_MAXUINT), "dropped",
+      G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64, q.dropped_bytes,
+      "reconnects", G_TYPE_UINT64, st.reconnects, "failures", G_TYPE_UINT64,
+      st.failures, "oversized-messages", G_TYPE_UINT64, st.oversized_messages,
+      "skipped-unknown", G_TYPE_UINT64, st.skipped_unknown, "skipped-invalid",
+      G_TYPE_UINT64, st.skipped_invalid, "skipped-wrong-type", G_TYPE_UINT64,
+      st.skipped_wrong_type, "skipped-frames", G_TYPE_UINT64, st.skipped_frames,
+      "device-errors", G_TYPE_UINT64, st.device_errors, "notices",
+      G_TYPE_UINT64, st.notices, "format-changes", G_TYPE_UINT64,
+      st.format_changes, NULL);
 }
 
 /* ---- GObject ---- */
@@ -1311,10 +748,9 @@ gst_helios_src_finalize (GObject *object)
   g_free (self->output);
   g_free (self->source);
   gst_sensor_net_props_clear (&self->net);
-  g_free (self->open_op);
+  gst_helios_session_free (self->session);
   gst_sensor_handoff_queue_free (self->queue);
   g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->client_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1335,7 +771,6 @@ gst_helios_src_init (GstHeliosSrc *self)
   gst_sensor_handoff_queue_set_flushing (self->queue, TRUE);
   self->last_pts = GST_CLOCK_TIME_NONE;
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->client_lock);
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }
@@ -1439,11 +874,11 @@ gst_helios_src_class_init (GstHeliosSrcClass *klass)
           1, G_MAXUINT64, DEFAULT_MAX_QUEUE_BYTES, RW));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Counters: messages-received, bytes-received, buffers-pushed, "
-          "queued, queued-bytes, dropped, dropped-bytes, skipped-unknown, "
-          "skipped-invalid, "
-          "skipped-wrong-type, skipped-frames, device-errors, notices, "
-          "reconnects, format-changes, connected",
+          "application/x-heliossrc-stats: connected, messages-received, "
+          "bytes-received, buffers-pushed, queued, queued-bytes, dropped, "
+          "dropped-bytes, reconnects, failures, oversized-messages, "
+          "skipped-unknown, skipped-invalid, skipped-wrong-type, "
+          "skipped-frames, device-errors, notices, format-changes",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);

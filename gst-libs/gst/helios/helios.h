@@ -1,8 +1,8 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * HeliOS device WebSockets: channel table, message parsers, frame formats
- * and the AsyncAPI channel list. Pure code, no elements.
+ * HeliOS device WebSockets: channel table, message parsers, frame formats,
+ * the AsyncAPI channel list and the channel session. No elements.
  */
 #pragma once
 
@@ -10,3 +10,4 @@
 #include <gst/helios/helios-message.h>
 #include <gst/helios/helios-format.h>
 #include <gst/helios/helios-asyncapi.h>
+#include <gst/helios/helios-session.h>

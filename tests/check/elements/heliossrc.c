@@ -138,14 +138,25 @@ run_until (Run *run, guint n)
   gst_object_unref (bus);
 }
 
+/* A counter of the stats; the structure follows the shared vocabulary
+ * (the current queue level as guint, everything else guint64). */
 static guint64
 run_stat (Run *run, const gchar *name)
 {
   GstStructure *stats;
   guint64 v = 0;
+  guint level = 0;
 
   g_object_get (run->src, "stats", &stats, NULL);
-  fail_unless (gst_structure_get_uint64 (stats, name, &v), "%s", name);
+  fail_unless (gst_structure_has_name (stats, "application/x-heliossrc-stats"));
+  fail_unless (gst_structure_get_uint (stats, "queued", &level));
+  fail_unless (gst_structure_get_uint (stats, "queued-bytes", &level));
+  if (g_str_has_prefix (name, "queued")) {
+    fail_unless (gst_structure_get_uint (stats, name, &level));
+    v = level;
+  } else {
+    fail_unless (gst_structure_get_uint64 (stats, name, &v), "%s", name);
+  }
   gst_structure_free (stats);
   return v;
 }
@@ -1416,6 +1427,7 @@ GST_START_TEST (test_refused_warns_then_gives_up)
       "refused");
   g_clear_error (&err);
   fail_unless_equals_int (run_stat (run, "reconnects"), 2);
+  fail_unless_equals_int (run_stat (run, "failures"), 3);
   fail_unless (run_saw_state (run, "reconnecting"));
   fail_unless (run_saw_state (run, "closed"));
   run_free (run);

@@ -592,6 +592,505 @@ GST_START_TEST (test_strict_json)
 
 GST_END_TEST;
 
+/* ---- GstHeliosSession: message sequences in, callbacks out ---- */
+
+/* What a session reported, one line per callback. */
+typedef struct
+{
+  GString *log;
+  GPtrArray *states;  /* GstStructure */
+  GPtrArray *details; /* GstStructure of warnings and ends */
+  GPtrArray *caps;    /* GstCaps of format callbacks */
+} Record;
+
+static void rec_line (Record *r, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+rec_line (Record *r, const gchar *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_string_append_vprintf (r->log, format, args);
+  va_end (args);
+  g_string_append_c (r->log, '\n');
+}
+
+static void
+rec_state (GstHeliosSession *session, GstStructure *state, gpointer user_data)
+{
+  Record *r = user_data;
+
+  fail_unless (gst_structure_has_name (state, "sensor-connection-state"));
+  rec_line (r, "state %s (%s)", gst_structure_get_string (state, "state"),
+      gst_structure_get_string (state, "reason"));
+  g_ptr_array_add (r->states, state);
+}
+
+static void
+rec_data (GstHeliosSession *session, GBytes *payload, gboolean discont,
+    gpointer user_data)
+{
+  gsize len;
+  const gchar *data = g_bytes_get_data (payload, &len);
+  g_autofree gchar *text = g_strndup (data, len);
+
+  rec_line (
+      user_data, "data%s %s", discont ? " discont" : "", g_strchomp (text));
+  g_bytes_unref (payload);
+}
+
+static void
+rec_format (GstHeliosSession *session, const gchar *fourcc, guint width,
+    guint height, GstCaps *caps, gpointer user_data)
+{
+  Record *r = user_data;
+
+  rec_line (r, "format %s %ux%u", fourcc, width, height);
+  g_ptr_array_add (r->caps, gst_caps_ref (caps));
+}
+
+static void
+rec_warning (GstHeliosSession *session, const GError *error, const gchar *debug,
+    GstStructure *details, gpointer user_data)
+{
+  Record *r = user_data;
+
+  rec_line (r, "warning %s %d: %s [%s]", g_quark_to_string (error->domain),
+      error->code, error->message, debug);
+  g_ptr_array_add (r->details, details);
+}
+
+static void
+rec_failure (GstHeliosSession *session, GstSensorNetFailureKind kind,
+    const GstSensorWsCloseInfo *info, guint failures, gpointer user_data)
+{
+  rec_line (user_data, "failure %s %u",
+      kind == GST_SENSOR_NET_FAILURE_FATAL ? "fatal" : "transient", failures);
+}
+
+static void
+rec_end (GstHeliosSession *session, GstHeliosSessionEnd how,
+    const GError *error, const gchar *debug, GstStructure *details,
+    gpointer user_data)
+{
+  Record *r = user_data;
+  static const gchar *names[] = { "eos", "stream-error", "lost", "fatal" };
+
+  if (error)
+    rec_line (r, "end %s %s %d: %s [%s]", names[how],
+        g_quark_to_string (error->domain), error->code, error->message, debug);
+  else
+    rec_line (r, "end %s", names[how]);
+  if (details)
+    g_ptr_array_add (r->details, details);
+}
+
+static const GstHeliosSessionCallbacks rec_callbacks = {
+  .state = rec_state,
+  .data = rec_data,
+  .format = rec_format,
+  .warning = rec_warning,
+  .failure = rec_failure,
+  .end = rec_end,
+};
+
+static Record *
+record_new (void)
+{
+  Record *r = g_new0 (Record, 1);
+
+  r->log = g_string_new (NULL);
+  r->states =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
+  r->details =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
+  r->caps = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_caps_unref);
+  return r;
+}
+
+static void
+record_free (Record *r)
+{
+  g_string_free (r->log, TRUE);
+  g_ptr_array_unref (r->states);
+  g_ptr_array_unref (r->details);
+  g_ptr_array_unref (r->caps);
+  g_free (r);
+}
+
+/* A session of @channel reporting into a new Record (freed with it). */
+static GstHeliosSession *
+session_for (const gchar *channel, Record **r)
+{
+  GstHeliosSessionParams p;
+  GError *err = NULL;
+  GstHeliosSession *session;
+
+  gst_helios_session_params_init (&p);
+  p.channel = channel;
+  *r = record_new ();
+  session = gst_helios_session_new (
+      &p, &rec_callbacks, *r, (GDestroyNotify) record_free, &err);
+  fail_unless (session != NULL, "%s", err ? err->message : "");
+  return session;
+}
+
+static void
+feed_text (GstHeliosSession *session, const gchar *text)
+{
+  GBytes *b = g_bytes_new (text, strlen (text));
+
+  gst_helios_session_handle_message (session, SOUP_WEBSOCKET_DATA_TEXT, b);
+  g_bytes_unref (b);
+}
+
+static void
+feed_binary (GstHeliosSession *session, gsize len)
+{
+  GBytes *b = g_bytes_new_take (g_malloc0 (len ? len : 1), len);
+
+  gst_helios_session_handle_message (session, SOUP_WEBSOCKET_DATA_BINARY, b);
+  g_bytes_unref (b);
+}
+
+#define assert_log(r, want)                                                    \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    fail_unless_equals_string ((r)->log->str, want);                           \
+    g_string_truncate ((r)->log, 0);                                           \
+  }                                                                            \
+  G_STMT_END
+
+GST_START_TEST (test_session_new)
+{
+  struct
+  {
+    const gchar *location, *channel, *kinds;
+    gint code;
+    const gchar *message;
+  } bad[] = {
+    { "ws://d:5800", "cpu.stream", NULL, GST_HELIOS_ERROR_UNKNOWN_CHANNEL,
+        NULL },
+    { "ws://d:5800", "streams.x.frames", NULL, GST_HELIOS_ERROR_BAD_STREAM_ID,
+        NULL },
+    { "ws://d:5800", "console.session", NULL, GST_HELIOS_ERROR_INTERACTIVE,
+        "HeliOS channel console.session is an interactive shell (it needs "
+        "input), not a data stream; heliossrc does not open it" },
+    { "http://d:5800", "device.telemetry", NULL, GST_HELIOS_ERROR_BAD_PARAM,
+        "location must be ws://host[:port] or wss://host[:port], not "
+        "'http://d:5800'" },
+    { "ws:x", "device.telemetry", NULL, GST_HELIOS_ERROR_BAD_PARAM, NULL },
+    { "ws://d:5800", "sensors.stream", "imu,gps", GST_HELIOS_ERROR_BAD_PARAM,
+        NULL },
+  };
+  GstHeliosSessionParams p;
+  GstHeliosSession *session;
+  GError *err = NULL;
+  gchar *op;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    gst_helios_session_params_init (&p);
+    p.location = bad[i].location;
+    p.channel = bad[i].channel;
+    if (bad[i].kinds)
+      p.kinds = bad[i].kinds;
+    fail_unless (
+        gst_helios_session_new (&p, NULL, NULL, NULL, &err) == NULL, "%u", i);
+    fail_unless (g_error_matches (err, GST_HELIOS_ERROR, bad[i].code), "%u: %s",
+        i, err ? err->message : "no error");
+    if (bad[i].message)
+      fail_unless_equals_string (err->message, bad[i].message);
+    g_clear_error (&err);
+  }
+
+  /* parameters the channel takes go into the query, clamped */
+  gst_helios_session_params_init (&p);
+  p.location = "wss://raze.local:5900";
+  p.channel = "processes.stream";
+  p.interval_ms = 100;
+  p.limit = 50;
+  p.poll_ms = 20; /* frames only: ignored */
+  session = gst_helios_session_new (&p, NULL, NULL, NULL, &err);
+  fail_unless (session != NULL);
+  fail_unless_equals_string (gst_helios_session_get_uri (session),
+      "wss://raze.local:5900/v1/ws/processes?interval_ms=250&limit=50");
+  fail_unless_equals_int (gst_helios_session_get_channel (session)->id,
+      GST_HELIOS_CHANNEL_PROCESSES_STREAM);
+  fail_unless (gst_helios_session_dup_open_op (session) == NULL);
+  gst_helios_session_free (session);
+
+  /* sensors.stream: the interval goes into the subscribe op */
+  p.channel = "sensors.stream";
+  p.kinds = "imu, power";
+  p.interval_ms = 20;
+  p.limit = 0;
+  p.poll_ms = 0;
+  session = gst_helios_session_new (&p, NULL, NULL, NULL, &err);
+  fail_unless_equals_string (gst_helios_session_get_uri (session),
+      "wss://raze.local:5900/v1/ws/sensors");
+  op = gst_helios_session_dup_open_op (session);
+  fail_unless_equals_string (op,
+      "{\"op\":\"subscribe\",\"kinds\":[\"imu\",\"power\"],\"interval_ms\":"
+      "50}");
+  g_free (op);
+  gst_helios_session_free (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_session_json)
+{
+  Record *r;
+  GstHeliosSession *session = session_for ("logs.stream", &r);
+  GstHeliosSessionStats st;
+  const GstStructure *s, *d;
+
+  gst_helios_session_handle_opened (session);
+  feed_text (session, "{\"type\":\"ready\",\"lines\":2}");
+  feed_text (session, "{\"type\":\"line\",\"line\":\"a\"}");
+  feed_text (session, "{ \"type\": \"line\",\n  \"line\": \"b\" }");
+  feed_text (session, "{\"type\":\"stats\"}");
+  feed_text (session, "{\"type\":\"line\"");
+  feed_text (session, "[1]");
+  feed_binary (session, 4);
+  feed_text (session,
+      "{\"type\":\"error\",\"message\":\"journal rotated\",\"code\":7}");
+  feed_text (session, "{\"type\":\"eof\"}");
+  /* the session is over: counted, nothing reported */
+  feed_text (session, "{\"type\":\"line\",\"line\":\"c\"}");
+  assert_log (r,
+      "state connected ()\n"
+      "state ready ()\n"
+      "data discont {\"type\":\"line\",\"line\":\"a\"}\n"
+      "data {\"type\":\"line\",\"line\":\"b\"}\n"
+      "warning gst-resource-error-quark 9: HeliOS device reported an error "
+      "on logs.stream: journal rotated [message: "
+      "{\\\"type\\\":\\\"error\\\",\\\"message\\\":\\\"journal rotated\\\","
+      "\\\"code\\\":7}]\n"
+      "end eos\n");
+
+  s = g_ptr_array_index (r->states, 0);
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "channel"), "logs.stream");
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "uri"), "ws://localhost:5800/v1/ws/logs");
+  s = g_ptr_array_index (r->states, 1);
+  fail_unless_equals_string (gst_structure_get_string (s, "message"),
+      "{\"type\":\"ready\",\"lines\":2}");
+  d = g_ptr_array_index (r->details, 0);
+  fail_unless_equals_string (
+      gst_structure_get_string (d, "device-message"), "journal rotated");
+  fail_unless_equals_string (gst_structure_get_string (d, "device-code"), "7");
+
+  gst_helios_session_get_stats (session, &st);
+  fail_unless (st.connected);
+  fail_unless_equals_int (st.messages_received, 10);
+  fail_unless_equals_int (st.skipped_unknown, 1);
+  fail_unless_equals_int (st.skipped_invalid, 2);
+  fail_unless_equals_int (st.skipped_wrong_type, 1);
+  fail_unless_equals_int (st.device_errors, 1);
+  fail_unless_equals_int (st.notices, 1);
+  gst_helios_session_free (session);
+}
+
+GST_END_TEST;
+
+#define FRAMES "streams." UUID ".frames"
+
+GST_START_TEST (test_session_frames)
+{
+  Record *r;
+  GstHeliosSession *session = session_for (FRAMES, &r);
+  GstHeliosSessionStats st;
+  GstCaps *want;
+  const GstStructure *d;
+
+  gst_helios_session_handle_opened (session);
+  feed_binary (session, 24); /* before any format */
+  feed_text (session,
+      "{\"type\":\"format\",\"fourcc\":\"GREY\",\"width\":4,\"height\":6}");
+  feed_binary (session, 24);
+  feed_binary (session, 23); /* wrong raw size */
+  feed_binary (session, 0);
+  /* the same format again: nothing to renegotiate */
+  feed_text (session,
+      "{\"type\":\"format\",\"fourcc\":\"GREY\",\"width\":4,\"height\":6}");
+  feed_text (session,
+      "{\"type\":\"format\",\"fourcc\":\"MJPG\",\"width\":2,\"height\":2}");
+  feed_binary (session, 5); /* compressed: any size */
+  feed_text (session,
+      "{\"type\":\"format\",\"fourcc\":\"VP80\",\"width\":2,"
+      "\"height\":2}");
+  feed_binary (session, 5);
+  assert_log (r,
+      "state connected ()\n"
+      "format GREY 4x6\n"
+      "data discont \n"
+      "format MJPG 2x2\n"
+      "data \n"
+      "end stream-error gst-stream-error-quark 11: HeliOS frames channel sent "
+      "a format heliossrc cannot handle: Unknown frame format fourcc 'VP80' "
+      "(known: "
+      "MJPG, "
+      "H264, YUYV, NV12, GREY, RGB3) [format message: fourcc 'VP80', 2x2]\n");
+  want = gst_caps_from_string (
+      "video/x-raw, format=GRAY8, width=4, height=6, framerate=0/1");
+  fail_unless (gst_caps_is_subset (g_ptr_array_index (r->caps, 0), want));
+  gst_caps_unref (want);
+  d = g_ptr_array_index (r->details, 0);
+  fail_unless_equals_string (gst_structure_get_string (d, "fourcc"), "VP80");
+
+  gst_helios_session_get_stats (session, &st);
+  fail_unless_equals_int (st.skipped_frames, 3);
+  fail_unless_equals_int (st.format_changes, 2);
+  gst_helios_session_free (session);
+
+  /* a size out of range ends the stream as well */
+  session = session_for (FRAMES, &r);
+  feed_text (session,
+      "{\"type\":\"format\",\"fourcc\":\"MJPG\",\"width\":0,"
+      "\"height\":2}");
+  assert_log (r,
+      "end stream-error gst-stream-error-quark 11: HeliOS frames channel sent "
+      "an invalid format: format message with size 0x2 (must be 1..16384) "
+      "[message: {\\\"type\\\":\\\"format\\\",\\\"fourcc\\\":\\\"MJPG\\\","
+      "\\\"width\\\":0,\\\"height\\\":2}]\n");
+  gst_helios_session_free (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_session_close_policy)
+{
+  Record *r;
+  GstHeliosSession *session = session_for ("ota.stream", &r);
+  GstSensorWsCloseInfo lost = { 1006, "", 0, NULL };
+  GstSensorWsCloseInfo not_found = { 0, NULL, 404, NULL };
+  GError *big = g_error_new (SOUP_WEBSOCKET_ERROR, 1009, "too big");
+  GstSensorWsCloseInfo oversized = { 1009, "", 0, big };
+  GstHeliosSessionStats st;
+  const GstStructure *s, *d;
+  guint attempt = 0;
+  guint64 delay = 0;
+
+  gst_helios_session_handle_opened (session);
+  fail_unless_equals_int (gst_helios_session_handle_closed (session, &lost),
+      GST_SENSOR_WS_CLOSE_RECONNECT);
+  gst_helios_session_handle_reconnecting (session, 1, GST_SECOND);
+  fail_unless_equals_int (
+      gst_helios_session_handle_closed (session, &oversized),
+      GST_SENSOR_WS_CLOSE_RECONNECT);
+  gst_helios_session_handle_reconnecting (session, 2, 2 * GST_SECOND);
+  /* an open socket restarts the count in a row, not the total */
+  gst_helios_session_handle_opened (session);
+  fail_unless_equals_int (gst_helios_session_handle_closed (session, &lost),
+      GST_SENSOR_WS_CLOSE_RECONNECT);
+  gst_helios_session_handle_gave_up (session);
+  assert_log (r,
+      "state connected ()\n"
+      "state disconnected (closed with code 1006 \"\")\n"
+      "failure transient 1\n"
+      "state reconnecting (closed with code 1006 \"\")\n"
+      "state disconnected (too big)\n"
+      "failure transient 2\n"
+      "state reconnecting (too big)\n"
+      "state connected ()\n"
+      "state disconnected (closed with code 1006 \"\")\n"
+      "failure transient 1\n"
+      "state closed (closed with code 1006 \"\")\n"
+      "end lost gst-resource-error-quark 9: Lost the HeliOS channel "
+      "ota.stream and gave up reconnecting after 1 failure(s): closed "
+      "with code 1006 \"\" [ws://localhost:5800/v1/ws/ota: last close "
+      "code 1006, HTTP status 0]\n");
+  s = g_ptr_array_index (r->states, 1);
+  fail_unless (gst_structure_get_uint (s, "close-code", &attempt));
+  fail_unless_equals_int (attempt, 1006);
+  s = g_ptr_array_index (r->states, 2);
+  fail_unless (gst_structure_get (s, "attempt", G_TYPE_UINT, &attempt, "delay",
+      G_TYPE_UINT64, &delay, NULL));
+  fail_unless_equals_int (attempt, 1);
+  fail_unless_equals_uint64 (delay, GST_SECOND);
+  s = g_ptr_array_index (r->states, 3);
+  fail_unless_equals_string (gst_structure_get_string (s, "error"), "too big");
+  d = g_ptr_array_index (r->details, 0);
+  fail_unless_equals_string (
+      gst_structure_get_string (d, "uri"), "ws://localhost:5800/v1/ws/ota");
+  fail_unless (gst_structure_get_uint (d, "failures", &attempt));
+  fail_unless_equals_int (attempt, 1);
+
+  gst_helios_session_get_stats (session, &st);
+  fail_if (st.connected);
+  fail_unless_equals_int (st.failures, 3);
+  fail_unless_equals_int (st.reconnects, 2);
+  fail_unless_equals_int (st.oversized_messages, 1);
+  /* over: a late close is not retried, nothing more is reported */
+  fail_unless_equals_int (gst_helios_session_handle_closed (session, &lost),
+      GST_SENSOR_WS_CLOSE_STOP);
+  gst_helios_session_handle_gave_up (session);
+  assert_log (r, "state disconnected (closed with code 1006 \"\")\n");
+  gst_helios_session_free (session);
+  g_error_free (big);
+
+  /* a channel the device does not serve: fatal at once */
+  session = session_for ("ota.stream", &r);
+  fail_unless_equals_int (
+      gst_helios_session_handle_closed (session, &not_found),
+      GST_SENSOR_WS_CLOSE_STOP);
+  feed_text (session, "{\"type\":\"snapshot\"}");
+  assert_log (r,
+      "state disconnected (HTTP 404 Not Found)\n"
+      "failure fatal 1\n"
+      "state closed (HTTP 404 Not Found)\n"
+      "end fatal\n");
+  gst_helios_session_get_stats (session, &st);
+  fail_unless_equals_int (st.failures, 0);
+  gst_helios_session_free (session);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_session_update_live)
+{
+  Record *r;
+  GstHeliosSession *session = session_for ("sensors.stream", &r);
+  GError *err = NULL;
+  gchar *op;
+
+  fail_unless (gst_helios_session_update_live (session, "power", 0, NULL));
+  op = gst_helios_session_dup_open_op (session);
+  fail_unless_equals_string (
+      op, "{\"op\":\"subscribe\",\"kinds\":[\"power\"]}");
+  g_free (op);
+  /* an invalid list keeps the subscription */
+  fail_if (gst_helios_session_update_live (session, "power,gps", 0, &err));
+  fail_unless (
+      g_error_matches (err, GST_HELIOS_ERROR, GST_HELIOS_ERROR_BAD_PARAM));
+  g_clear_error (&err);
+  op = gst_helios_session_dup_open_op (session);
+  fail_unless_equals_string (
+      op, "{\"op\":\"subscribe\",\"kinds\":[\"power\"]}");
+  g_free (op);
+  gst_helios_session_free (session);
+
+  session = session_for ("streams." UUID ".metrics", &r);
+  fail_unless (gst_helios_session_update_live (session, NULL, 20000, NULL));
+  op = gst_helios_session_dup_open_op (session);
+  fail_unless_equals_string (op, "{\"interval_ms\":10000}");
+  g_free (op);
+  gst_helios_session_free (session);
+
+  /* other channels take parameters only when they open */
+  session = session_for ("device.telemetry", &r);
+  fail_unless (gst_helios_session_update_live (session, NULL, 500, NULL));
+  fail_unless (gst_helios_session_dup_open_op (session) == NULL);
+  fail_unless_equals_string (r->log->str, "");
+  gst_helios_session_free (session);
+}
+
+GST_END_TEST;
+
 static Suite *
 helios_suite (void)
 {
@@ -609,6 +1108,11 @@ helios_suite (void)
   tcase_add_test (tc, test_format_caps);
   tcase_add_test (tc, test_asyncapi);
   tcase_add_test (tc, test_strict_json);
+  tcase_add_test (tc, test_session_new);
+  tcase_add_test (tc, test_session_json);
+  tcase_add_test (tc, test_session_frames);
+  tcase_add_test (tc, test_session_close_policy);
+  tcase_add_test (tc, test_session_update_live);
   return s;
 }
 
