@@ -373,6 +373,36 @@ def test_example_config():
           "an unset variable is named: %s" % r.stderr)
 
 
+def test_secrets_not_logged():
+    """Keys set with set.*-file / set.* never reach GStreamer's debug log,
+    even at level 9 (descriptions are logged, property values set after
+    parsing are not)."""
+    d = tempfile.mkdtemp(prefix="gw-secret-")
+    keyfile = os.path.join(d, "key")
+    with open(keyfile, "w") as f:
+        f.write("raeh_KEYNEVERLOGGED1\n")
+    path = os.path.join(d, "gw.ini")
+    with open(path, "w") as f:
+        f.write("[route r]\nsource = rpsensorsrc name=src port=0\n"
+                "set.src.auth-token = TOKENNEVERLOGGED2\n"
+                "branch = fakesink name=accel\n"
+                "[pipeline p]\ndescription = sensortestsrc num-buffers=5 ! "
+                "raehframepack ! raehsink name=raeh "
+                "location=ws://127.0.0.1:1/stream/ingest device-id=d "
+                "device-model-id=m\nset.raeh.api-key-file = %s\n" % keyfile)
+    env = dict(os.environ, GST_DEBUG="*:9")
+    proc = subprocess.Popen([GATEWAY, "--config", path], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _, err = proc.communicate(timeout=3)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    check(len(err) > 100000, "a debug log was written (%d bytes)" % len(err))
+    check(b"KEYNEVERLOGGED1" not in err and b"TOKENNEVERLOGGED2" not in err,
+          "no secret in the GST_DEBUG=*:9 log")
+
+
 def main():
     global KEYFILE
     os.environ["GW_TOKEN"] = "gw-token"
@@ -382,6 +412,7 @@ def main():
     test_bad_config()
     test_port_in_use()
     test_example_config()
+    test_secrets_not_logged()
     server = RaehServer()
     test_twenty_devices(server)
     test_idle_teardown(server)
