@@ -6,6 +6,7 @@
  * a python3-websockets device (tests/peers/helios_server.py).
  */
 #include <gst/check/gstcheck.h>
+#include "../sensor-test-stats.h"
 #include <gst/sensor/sensor.h>
 #include <gst/video/video.h>
 #include <libsoup/soup.h>
@@ -45,11 +46,7 @@ on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Run *run)
     gint i;
 
     for (i = 0; i < 500 && got < run->block_first_until; i++) {
-      GstStructure *stats;
-
-      g_object_get (run->src, "stats", &stats, NULL);
-      gst_structure_get_uint64 (stats, "messages-received", &got);
-      gst_structure_free (stats);
+      got = sensor_test_stat (run->src, "messages-received");
       g_usleep (10000);
     }
     run->block_first_until = 0;
@@ -136,29 +133,6 @@ run_until (Run *run, guint n)
     gst_message_unref (msg);
   }
   gst_object_unref (bus);
-}
-
-/* A counter of the stats; the structure follows the shared vocabulary
- * (the current queue level as guint, everything else guint64). */
-static guint64
-run_stat (Run *run, const gchar *name)
-{
-  GstStructure *stats;
-  guint64 v = 0;
-  guint level = 0;
-
-  g_object_get (run->src, "stats", &stats, NULL);
-  fail_unless (gst_structure_has_name (stats, "application/x-heliossrc-stats"));
-  fail_unless (gst_structure_get_uint (stats, "queued", &level));
-  fail_unless (gst_structure_get_uint (stats, "queued-bytes", &level));
-  if (g_str_has_prefix (name, "queued")) {
-    fail_unless (gst_structure_get_uint (stats, name, &level));
-    v = level;
-  } else {
-    fail_unless (gst_structure_get_uint64 (stats, name, &v), "%s", name);
-  }
-  gst_structure_free (stats);
-  return v;
 }
 
 static gboolean
@@ -599,9 +573,9 @@ GST_START_TEST (test_telemetry)
       g_ptr_array_index (run->buffers, 0), GST_BUFFER_FLAG_DISCONT));
   fail_unless (run_saw_state (run, "connecting"));
   fail_unless (run_saw_state (run, "connected"));
-  fail_unless (run_stat (run, "buffers-pushed") >= 3);
-  fail_unless_equals_int (run_stat (run, "skipped-unknown"), 0);
-  fail_unless_equals_int (run_stat (run, "skipped-invalid"), 0);
+  fail_unless (sensor_test_stat (run->src, "buffers-pushed") >= 3);
+  fail_unless_equals_int (sensor_test_stat (run->src, "skipped-unknown"), 0);
+  fail_unless_equals_int (sensor_test_stat (run->src, "skipped-invalid"), 0);
   run_free (run);
   g_free (desc);
   g_object_unref (parser);
@@ -723,9 +697,9 @@ GST_START_TEST (test_json_channels)
     check_live_timestamps (run);
     if (rows[r].ready) {
       fail_unless (run_saw_state (run, "ready"), "%s", desc);
-      fail_unless (run_stat (run, "notices") >= 1);
+      fail_unless (sensor_test_stat (run->src, "notices") >= 1);
     }
-    fail_unless_equals_int (run_stat (run, "skipped-unknown"), 0);
+    fail_unless_equals_int (sensor_test_stat (run->src, "skipped-unknown"), 0);
     run_free (run);
     g_free (desc);
   }
@@ -835,7 +809,7 @@ GST_START_TEST (test_frames_format_change)
     last_w = w;
   }
   fail_unless (changes >= 1, "no size change seen");
-  fail_unless (run_stat (run, "format-changes") >= 2);
+  fail_unless (sensor_test_stat (run->src, "format-changes") >= 2);
   check_live_timestamps (run);
   run_free (run);
   g_free (desc);
@@ -1094,11 +1068,11 @@ GST_START_TEST (test_bad_input_json)
   fail_unless (strstr (err->message, "journal rotated") != NULL);
   g_error_free (err);
   g_free (debug);
-  fail_unless_equals_int (run_stat (run, "skipped-unknown"), 1);
-  fail_unless_equals_int (run_stat (run, "skipped-invalid"), 2);
-  fail_unless_equals_int (run_stat (run, "skipped-wrong-type"), 1);
-  fail_unless_equals_int (run_stat (run, "device-errors"), 1);
-  fail_unless_equals_int (run_stat (run, "notices"), 1);
+  fail_unless_equals_int (sensor_test_stat (run->src, "skipped-unknown"), 1);
+  fail_unless_equals_int (sensor_test_stat (run->src, "skipped-invalid"), 2);
+  fail_unless_equals_int (sensor_test_stat (run->src, "skipped-wrong-type"), 1);
+  fail_unless_equals_int (sensor_test_stat (run->src, "device-errors"), 1);
+  fail_unless_equals_int (sensor_test_stat (run->src, "notices"), 1);
   run_free (run);
   g_free (desc);
   device_stop (dev);
@@ -1149,9 +1123,9 @@ GST_START_TEST (test_bad_input_frames)
                                "height=2");
   fail_unless (gst_caps_is_subset (g_ptr_array_index (run->caps, 0), want));
   gst_caps_unref (want);
-  fail_unless_equals_int (run_stat (run, "skipped-frames"), 2);
-  fail_unless_equals_int (run_stat (run, "skipped-invalid"), 1);
-  fail_unless_equals_int (run_stat (run, "skipped-unknown"), 1);
+  fail_unless_equals_int (sensor_test_stat (run->src, "skipped-frames"), 2);
+  fail_unless_equals_int (sensor_test_stat (run->src, "skipped-invalid"), 1);
+  fail_unless_equals_int (sensor_test_stat (run->src, "skipped-unknown"), 1);
   run_free (run);
   g_free (desc);
   device_stop (dev);
@@ -1225,7 +1199,7 @@ GST_START_TEST (test_frame_formats)
   }
   fail_unless (gst_buffer_memcmp (
                    g_ptr_array_index (run->buffers, 3), 0, h264_au, 7) == 0);
-  fail_unless_equals_int (run_stat (run, "format-changes"), 4);
+  fail_unless_equals_int (sensor_test_stat (run->src, "format-changes"), 4);
   run_free (run);
   g_free (desc);
   device_stop (dev);
@@ -1261,7 +1235,7 @@ GST_START_TEST (test_close_without_code)
       g_ptr_array_index (run->buffers, 1), GST_BUFFER_FLAG_DISCONT));
   fail_unless (run_saw_state (run, "disconnected"));
   fail_unless (run_saw_state (run, "reconnecting"));
-  fail_unless_equals_int (run_stat (run, "reconnects"), 1);
+  fail_unless_equals_int (sensor_test_stat (run->src, "reconnects"), 1);
   fail_unless_equals_int (dev->connections, 2);
   run_free (run);
   g_free (desc);
@@ -1304,7 +1278,7 @@ GST_START_TEST (test_tls)
       g_quark_to_string (G_TLS_ERROR));
   g_clear_error (&err);
   g_free (dbg);
-  fail_unless_equals_int (run_stat (run, "reconnects"), 0);
+  fail_unless_equals_int (sensor_test_stat (run->src, "reconnects"), 0);
   fail_unless_equals_int (run->buffers->len, 0);
   run_free (run);
   g_free (desc);
@@ -1363,7 +1337,7 @@ GST_START_TEST (test_http_404)
     fail_unless_equals_string (err->message, want);
     g_free (want);
   }
-  fail_unless_equals_int (run_stat (run, "reconnects"), 0);
+  fail_unless_equals_int (sensor_test_stat (run->src, "reconnects"), 0);
   gst_message_parse_error_details (run->error, &details);
   fail_unless (gst_structure_get_uint (details, "http-status", &status));
   fail_unless_equals_int (status, 404);
@@ -1426,8 +1400,8 @@ GST_START_TEST (test_refused_warns_then_gives_up)
       "after 3 failure(s): Could not connect to 127.0.0.1: Connection "
       "refused");
   g_clear_error (&err);
-  fail_unless_equals_int (run_stat (run, "reconnects"), 2);
-  fail_unless_equals_int (run_stat (run, "failures"), 3);
+  fail_unless_equals_int (sensor_test_stat (run->src, "reconnects"), 2);
+  fail_unless_equals_int (sensor_test_stat (run->src, "failures"), 3);
   fail_unless (run_saw_state (run, "reconnecting"));
   fail_unless (run_saw_state (run, "closed"));
   run_free (run);
@@ -1459,8 +1433,8 @@ GST_START_TEST (test_queue_drops_oldest)
   run_until (run, 100);
   fail_unless (run->eos, "eof is never dropped");
   /* the queue held at most two: everything else was dropped, oldest first */
-  pushed = run_stat (run, "buffers-pushed");
-  dropped = run_stat (run, "dropped");
+  pushed = sensor_test_stat (run->src, "buffers-pushed");
+  dropped = sensor_test_stat (run->src, "dropped");
   fail_unless_equals_int (pushed + dropped, 10);
   fail_unless (dropped >= 7, "dropped %" G_GUINT64_FORMAT, dropped);
   fail_unless_equals_int (run->buffers->len, pushed);

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 #include <gst/check/gstcheck.h>
+#include "../sensor-test-stats.h"
 #include <gst/check/gstharness.h>
 #include <gst/sensor/sensor.h>
 #include <json-glib/json-glib.h>
@@ -47,18 +48,6 @@ teardown (GstHarness *h, GstBus *bus)
   gst_harness_teardown (h);
   gst_bus_set_flushing (bus, TRUE);
   gst_object_unref (bus);
-}
-
-static guint64
-stat_u64 (GstElement *e, const gchar *field)
-{
-  GstStructure *s = NULL;
-  guint64 v = 0;
-
-  g_object_get (e, "stats", &s, NULL);
-  gst_structure_get_uint64 (s, field, &v);
-  gst_structure_free (s);
-  return v;
 }
 
 static JsonObject *
@@ -281,7 +270,7 @@ GST_START_TEST (test_f64_two_channels)
     gst_buffer_unref (buf);
   }
   /* the first point had to wait for the other channel */
-  fail_unless (stat_u64 (h->element, "waiting-for-channels") >= 1);
+  fail_unless (sensor_test_stat (h->element, "waiting-for-channels") >= 1);
   teardown (h, bus);
   plexus_test_server_stop (server);
 }
@@ -310,7 +299,7 @@ GST_START_TEST (test_nan_and_strings_skipped)
     fail_unless (isfinite (GDOUBLE_FROM_LE (v)));
     gst_buffer_unref (buf);
   }
-  fail_unless (stat_u64 (h->element, "dropped-not-numeric") >= 2);
+  fail_unless (sensor_test_stat (h->element, "dropped-not-numeric") >= 2);
   m = gst_bus_timed_pop_filtered (bus, GST_SECOND, GST_MESSAGE_WARNING);
   fail_unless (m != NULL);
   gst_message_unref (m);
@@ -336,10 +325,10 @@ GST_START_TEST (test_string_metric_as_samples)
   h = make_harness (server, "nav.state", KEY,
       "sensor/x-raw, format=F64LE, rate=0/1, channels=1", &bus);
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (stat_u64 (h->element, "dropped-not-numeric") < 5 &&
+  while (sensor_test_stat (h->element, "dropped-not-numeric") < 5 &&
       g_get_monotonic_time () < end)
     g_usleep (20 * 1000);
-  fail_unless (stat_u64 (h->element, "dropped-not-numeric") >= 5);
+  fail_unless (sensor_test_stat (h->element, "dropped-not-numeric") >= 5);
   fail_unless (gst_harness_try_pull (h) == NULL);
   m = gst_bus_timed_pop_filtered (bus, GST_SECOND, GST_MESSAGE_WARNING);
   fail_unless (m != NULL);
@@ -413,7 +402,7 @@ GST_START_TEST (test_gateway_reconnecting_and_1011)
       bus, "plexus-gateway-reconnecting", GST_SECOND);
   fail_unless (m != NULL);
   gst_message_unref (m);
-  fail_unless (stat_u64 (h->element, "reconnects") >= 1);
+  fail_unless (sensor_test_stat (h->element, "reconnects") >= 1);
   fail_unless (plexus_test_server_stats ().connections >= 2);
   fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
   teardown (h, bus);

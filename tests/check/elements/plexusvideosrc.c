@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <turbojpeg.h>
 #include <gst/check/gstcheck.h>
+#include "../sensor-test-stats.h"
 #include <gst/check/gstharness.h>
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
@@ -58,19 +59,6 @@ teardown (GstHarness *h, GstBus *bus)
   gst_harness_teardown (h);
   gst_bus_set_flushing (bus, TRUE);
   gst_object_unref (bus);
-}
-
-static guint64
-stat_u64 (GstElement *e, const gchar *field)
-{
-  GstStructure *s = NULL;
-  guint64 v = 0;
-
-  g_object_get (e, "stats", &s, NULL);
-  fail_unless (s != NULL);
-  gst_structure_get_uint64 (s, field, &v);
-  gst_structure_free (s);
-  return v;
 }
 
 static void
@@ -142,7 +130,7 @@ GST_START_TEST (test_jpeg_output)
   fail_unless_equals_int (
       gst_value_array_get_size (gst_structure_get_value (ms, "cameras")), 3);
   gst_message_unref (m);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "connects"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "connects"), 1);
 
   /* the server saw the auth frame right after the upgrade */
   fail_unless (
@@ -338,7 +326,7 @@ check_caps_change (const gchar *sink_caps)
     gst_buffer_unref (buf);
   }
   fail_unless (seen_full && seen_half);
-  fail_unless (stat_u64 (h->element, "negotiations") >= 3);
+  fail_unless (sensor_test_stat (h->element, "negotiations") >= 3);
   teardown (h, bus);
   plexus_test_server_stop (server);
 }
@@ -410,10 +398,11 @@ GST_START_TEST (test_jpeg_files_full_speed)
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
   }
-  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped"), 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-corrupt-base64") +
-          stat_u64 (h->element, "dropped-corrupt-jpeg") +
-          stat_u64 (h->element, "dropped-size-mismatch"),
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "dropped"), 0);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "dropped-corrupt-base64") +
+          sensor_test_stat (h->element, "dropped-corrupt-jpeg") +
+          sensor_test_stat (h->element, "dropped-size-mismatch"),
       0);
   teardown (h, bus);
   plexus_test_server_stop (server);
@@ -472,7 +461,7 @@ GST_START_TEST (test_subsampling_change_mid_stream)
     gst_buffer_unref (buf);
   }
   fail_unless (seen[0] && seen[1]);
-  fail_unless (stat_u64 (h->element, "negotiations") >= 3);
+  fail_unless (sensor_test_stat (h->element, "negotiations") >= 3);
   teardown (h, bus);
   plexus_test_server_stop (server);
 }
@@ -496,19 +485,19 @@ GST_START_TEST (test_corrupt_frames_skipped)
    * good ones still come */
   for (i = 0; i < 10; i++)
     gst_buffer_unref (gst_harness_pull (h));
-  fail_unless (stat_u64 (h->element, "dropped-corrupt-base64") >= 1);
-  fail_unless (stat_u64 (h->element, "dropped-corrupt-jpeg") >= 1);
-  fail_unless (stat_u64 (h->element, "dropped-size-mismatch") >= 1);
+  fail_unless (sensor_test_stat (h->element, "dropped-corrupt-base64") >= 1);
+  fail_unless (sensor_test_stat (h->element, "dropped-corrupt-jpeg") >= 1);
+  fail_unless (sensor_test_stat (h->element, "dropped-size-mismatch") >= 1);
   /* a JPEG cut short passes the header check and fails in TurboJPEG */
-  fail_unless (stat_u64 (h->element, "dropped-decode-error") >= 1);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "connects"), 1);
+  fail_unless (sensor_test_stat (h->element, "dropped-decode-error") >= 1);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "connects"), 1);
 
   /* warnings, rate-limited: at least one, fewer than the drops */
   {
-    guint64 drops = stat_u64 (h->element, "dropped-corrupt-base64") +
-        stat_u64 (h->element, "dropped-corrupt-jpeg") +
-        stat_u64 (h->element, "dropped-size-mismatch") +
-        stat_u64 (h->element, "dropped-decode-error");
+    guint64 drops = sensor_test_stat (h->element, "dropped-corrupt-base64") +
+        sensor_test_stat (h->element, "dropped-corrupt-jpeg") +
+        sensor_test_stat (h->element, "dropped-size-mismatch") +
+        sensor_test_stat (h->element, "dropped-decode-error");
     guint warnings = 0;
 
     while ((m = plexus_pop_message (bus, GST_MESSAGE_WARNING, 0))) {
@@ -633,7 +622,7 @@ GST_START_TEST (test_tls)
       g_quark_to_string (G_TLS_ERROR));
   g_error_free (err);
   gst_message_unref (m);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 0);
   fail_unless_equals_int (plexus_test_server_stats ().connections, 0);
   teardown (h, bus);
 
@@ -712,7 +701,7 @@ GST_START_TEST (test_reconnect_on_timeout)
     fail_if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS);
     gst_event_unref (ev);
   }
-  fail_unless (stat_u64 (h->element, "reconnects") >= 1);
+  fail_unless (sensor_test_stat (h->element, "reconnects") >= 1);
   teardown (h, bus);
   plexus_test_server_stop (server);
 }
@@ -742,7 +731,7 @@ check_reconnect_after_close (gint code)
       gst_structure_get_string (gst_message_get_structure (m), "stream"),
       "video");
   gst_message_unref (m);
-  fail_unless (stat_u64 (h->element, "reconnects") >= 2);
+  fail_unless (sensor_test_stat (h->element, "reconnects") >= 2);
   fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
   teardown (h, bus);
   plexus_test_server_stop (server);
@@ -788,8 +777,8 @@ GST_START_TEST (test_gateway_reconnecting_keeps_stream)
   gst_message_unref (m);
   /* informational only: same socket */
   fail_unless_equals_int (plexus_test_server_stats ().connections, 1);
-  fail_unless (stat_u64 (h->element, "gateway-reconnecting") >= 2);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  fail_unless (sensor_test_stat (h->element, "gateway-reconnecting") >= 2);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 0);
   teardown (h, bus);
   plexus_test_server_stop (server);
 }
@@ -810,9 +799,9 @@ GST_START_TEST (test_binary_and_oversized_skipped)
   h = make_harness (make_src (server, "default", KEY), NULL, &bus);
   for (i = 0; i < 8; i++)
     gst_buffer_unref (gst_harness_pull (h));
-  fail_unless (stat_u64 (h->element, "binary-messages") >= 2);
-  fail_unless (stat_u64 (h->element, "oversized-messages") >= 1);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "connects"), 1);
+  fail_unless (sensor_test_stat (h->element, "binary-messages") >= 2);
+  fail_unless (sensor_test_stat (h->element, "oversized-messages") >= 1);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "connects"), 1);
   fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
   teardown (h, bus);
   plexus_test_server_stop (server);
@@ -1079,14 +1068,14 @@ GST_START_TEST (test_max_pixels)
   g_clear_error (&err);
   gst_message_unref (m);
   end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (stat_u64 (h->element, "oversized-frames") < 3 &&
+  while (sensor_test_stat (h->element, "oversized-frames") < 3 &&
       g_get_monotonic_time () < end)
     g_usleep (10 * 1000);
-  fail_unless (stat_u64 (h->element, "oversized-frames") >= 3);
+  fail_unless (sensor_test_stat (h->element, "oversized-frames") >= 3);
   /* warned once, nothing went out */
   fail_unless (
       gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_WARNING) == NULL);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "frames-pushed"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "frames-pushed"), 0);
   fail_unless_equals_int (gst_harness_buffers_received (h), 0);
   teardown (h, bus);
 
@@ -1095,7 +1084,8 @@ GST_START_TEST (test_max_pixels)
   g_object_set (e, "max-pixels", (guint64) 320 * 240, NULL);
   h = make_harness (e, NULL, &bus);
   gst_buffer_unref (gst_harness_pull (h));
-  fail_unless_equals_uint64 (stat_u64 (h->element, "oversized-frames"), 0);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "oversized-frames"), 0);
   teardown (h, bus);
   plexus_test_server_stop (server);
 }
@@ -1175,9 +1165,10 @@ GST_START_TEST (test_refused_warns_and_retries)
   gst_message_unref (m);
 
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (stat_u64 (e, "reconnects") < 3 && g_get_monotonic_time () < end)
+  while (
+      sensor_test_stat (e, "reconnects") < 3 && g_get_monotonic_time () < end)
     g_usleep (20 * 1000);
-  fail_unless (stat_u64 (e, "reconnects") >= 3);
+  fail_unless (sensor_test_stat (e, "reconnects") >= 3);
   fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
   gst_element_set_state (e, GST_STATE_NULL);
   gst_bus_set_flushing (bus, TRUE);
@@ -1225,7 +1216,7 @@ GST_START_TEST (test_404_is_fatal)
   fail_unless (
       gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_WARNING) == NULL);
   g_usleep (300 * 1000);
-  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (e, "reconnects"), 0);
   gst_element_set_state (e, GST_STATE_NULL);
   gst_bus_set_flushing (bus, TRUE);
   gst_object_unref (bus);
@@ -1268,11 +1259,11 @@ GST_START_TEST (test_no_server_gives_up)
   g_free (uri);
   g_error_free (err);
   gst_message_unref (m);
-  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (e, "reconnects"), 2);
 
   /* the counters outlive the session */
   gst_element_set_state (e, GST_STATE_NULL);
-  fail_unless_equals_uint64 (stat_u64 (e, "reconnects"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (e, "reconnects"), 2);
 
   /* and with endless retries, going down is still prompt */
   g_object_set (e, "retries", -1, NULL);
@@ -1482,12 +1473,13 @@ mt_pull (MtFiles *f, guint threads, guint corrupt_every, guint pool_max,
     fail_unless_equals_int (hh, MT_H);
     gst_buffer_unref (buf);
   }
-  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped"), 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "dropped-corrupt-base64") +
-          stat_u64 (h->element, "dropped-corrupt-jpeg") +
-          stat_u64 (h->element, "dropped-size-mismatch"),
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "dropped"), 0);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "dropped-corrupt-base64") +
+          sensor_test_stat (h->element, "dropped-corrupt-jpeg") +
+          sensor_test_stat (h->element, "dropped-size-mismatch"),
       0);
-  *decode_errors = stat_u64 (h->element, "dropped-decode-error");
+  *decode_errors = sensor_test_stat (h->element, "dropped-decode-error");
   fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
   teardown (h, bus);
   plexus_test_server_stop (server);
@@ -1675,7 +1667,7 @@ GST_START_TEST (test_decode_threads_caps_change)
     gst_buffer_unref (buf);
   }
   fail_unless (changes >= 15, "%u size changes", changes);
-  fail_unless (stat_u64 (h->element, "negotiations") >= 16);
+  fail_unless (sensor_test_stat (h->element, "negotiations") >= 16);
   teardown (h, bus);
   plexus_test_server_stop (server);
   g_queue_clear (&c.sizes);
@@ -1743,9 +1735,9 @@ GST_START_TEST (test_decode_threads_eos_after_frames)
     gst_event_unref (ev);
   }
   fail_unless (eos);
-  received = stat_u64 (h->element, "frames-received");
-  pushed = stat_u64 (h->element, "frames-pushed");
-  not_playing = stat_u64 (h->element, "dropped-not-playing");
+  received = sensor_test_stat (h->element, "frames-received");
+  pushed = sensor_test_stat (h->element, "frames-pushed");
+  not_playing = sensor_test_stat (h->element, "dropped-not-playing");
   n = gst_harness_buffers_in_queue (h);
   fail_unless (n >= 10, "%u frames", n);
   fail_unless_equals_uint64 (pushed, n);

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
+#include "../sensor-test-stats.h"
 #include <gst/check/gstharness.h>
 #include <json-glib/json-glib.h>
 
@@ -112,18 +113,6 @@ buffer_json (GstBuffer *buf, JsonNode **node)
   gst_buffer_unmap (buf, &map);
   fail_unless (*node != NULL, "not JSON: %s", err ? err->message : "");
   return json_node_get_object (*node);
-}
-
-static guint64
-stat_u64 (GstElement *e, const gchar *name)
-{
-  GstStructure *s = NULL;
-  guint64 v = 0;
-
-  g_object_get (e, "stats", &s, NULL);
-  fail_unless (gst_structure_get_uint64 (s, name, &v));
-  gst_structure_free (s);
-  return v;
 }
 
 /* gst_harness_pull() with a deadline that fails the test clearly */
@@ -296,7 +285,7 @@ GST_START_TEST (test_ordered_delivery)
     json_node_unref (node);
     gst_buffer_unref (buf);
   }
-  fail_unless_equals_uint64 (stat_u64 (h->element, "duplicates"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "duplicates"), 0);
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -314,15 +303,16 @@ GST_START_TEST (test_disconnects_and_duplicates)
 
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 300);
-  reconnects = stat_u64 (h->element, "reconnects");
+  reconnects = sensor_test_stat (h->element, "reconnects");
   fail_unless (
       reconnects >= 59, "only %" G_GUINT64_FORMAT " reconnects", reconnects);
-  fail_unless (stat_u64 (h->element, "duplicates") >= 100);
+  fail_unless (sensor_test_stat (h->element, "duplicates") >= 100);
   /* nothing beyond the log, nothing twice */
   g_usleep (100000);
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 300);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "replayed"), 0);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "buffers-pushed"), 300);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "replayed"), 0);
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -340,9 +330,9 @@ GST_START_TEST (test_disconnects_live)
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 300);
   /* how many streams there were depends on timing: at least one drop */
-  fail_unless (stat_u64 (h->element, "reconnects") >= 1);
-  fail_unless (stat_u64 (h->element, "duplicates") > 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"),
+  fail_unless (sensor_test_stat (h->element, "reconnects") >= 1);
+  fail_unless (sensor_test_stat (h->element, "duplicates") > 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "buffers-pushed"),
       300 + gst_harness_buffers_in_queue (h));
   gst_harness_teardown (h);
   peer_stop (peer);
@@ -358,8 +348,8 @@ GST_START_TEST (test_skipped_seq_repaired)
 
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 12);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "gaps"), 1);
-  fail_unless (stat_u64 (h->element, "replayed") >= 1);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "gaps"), 1);
+  fail_unless (sensor_test_stat (h->element, "replayed") >= 1);
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -397,7 +387,7 @@ GST_START_TEST (test_restart_resumes)
     gst_harness_play (h);
     pull_expect_seqs (h, consumed + 1, 10);
   }
-  fail_unless_equals_uint64 (stat_u64 (h->element, "duplicates"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "duplicates"), 0);
   gst_harness_teardown (h);
   g_unlink (state);
   g_rmdir (dir);
@@ -433,11 +423,11 @@ GST_START_TEST (test_heartbeat_timeout_reconnects)
       "DEADLINE_EXCEEDED: heartbeats not acknowledged");
   gst_message_unref (msg);
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (stat_u64 (h->element, "heartbeat-timeouts") < 2 &&
+  while (sensor_test_stat (h->element, "heartbeat-timeouts") < 2 &&
       g_get_monotonic_time () < end)
     g_usleep (20000);
-  fail_unless (stat_u64 (h->element, "heartbeat-timeouts") >= 2);
-  fail_unless (stat_u64 (h->element, "reconnects") >= 2);
+  fail_unless (sensor_test_stat (h->element, "heartbeat-timeouts") >= 2);
+  fail_unless (sensor_test_stat (h->element, "reconnects") >= 2);
   /* reconnecting delivered nothing twice */
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
   teardown_watched (h, bus);
@@ -455,7 +445,7 @@ GST_START_TEST (test_auth_failure_fatal)
   g_object_set (h->element, "token", "revoked", NULL);
   gst_harness_play (h);
   expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED, -1);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 0);
   teardown_watched (h, bus);
   peer_stop (peer);
 }
@@ -519,7 +509,7 @@ GST_START_TEST (test_invalid_utf8_skipped)
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 1);
   pull_expect_seqs (h, 3, 1);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "invalid"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "invalid"), 1);
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -551,8 +541,8 @@ GST_START_TEST (test_replay_pages_shrink)
   g_object_set (h->element, "max-message-size", 100000, NULL);
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 200);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "replayed"), 200);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "replayed"), 200);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 0);
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -568,7 +558,7 @@ GST_START_TEST (test_silent_server_times_out)
   g_object_set (h->element, "timeout", 1, "retries", 1, NULL);
   gst_harness_play (h);
   expect_error (bus, 0, 0, 4);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 2);
   teardown_watched (h, bus);
   peer_stop (peer);
 }
@@ -586,7 +576,7 @@ GST_START_TEST (test_silent_subscribe_times_out)
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 2);
   expect_error (bus, 0, 0, 4);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 2);
   teardown_watched (h, bus);
   peer_stop (peer);
 }
@@ -604,7 +594,8 @@ GST_START_TEST (test_tls_to_plaintext_server_fails)
   g_object_set (h->element, "location", loc, "retries", 0, NULL);
   gst_harness_play (h);
   expect_error (bus, 0, 0, 14);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 0);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "buffers-pushed"), 0);
   teardown_watched (h, bus);
   peer_stop (peer);
 }
@@ -686,7 +677,7 @@ GST_START_TEST (test_close_before_subscribe_response)
   /* Replay works, so the log arrives; the subscription never does */
   pull_expect_seqs (h, 1, 2);
   expect_error (bus, 0, 0, 14);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 4);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 4);
   teardown_watched (h, bus);
   peer_stop (peer);
 }
@@ -815,7 +806,7 @@ GST_START_TEST (test_replay_stuck_server)
 
   gst_harness_play (h);
   pull_expect_seqs (h, 1, 3);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "replayed"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "replayed"), 0);
   gst_harness_teardown (h);
   peer_stop (peer);
 }
@@ -1103,8 +1094,8 @@ GST_START_TEST (test_refused_port_retries_exhausted)
   fail_unless (g_str_has_prefix (err->message, prefix), "%s", err->message);
   g_clear_error (&err);
   gst_message_unref (msg);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 2);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "failures"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "failures"), 2);
   teardown_watched (h, bus);
 }
 
@@ -1153,7 +1144,7 @@ GST_START_TEST (test_unimplemented_fatal)
 
   gst_harness_play (h);
   expect_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, 12);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 0);
   teardown_watched (h, bus);
   peer_stop (peer);
 }
@@ -1230,12 +1221,13 @@ GST_START_TEST (test_stats_vocabulary)
       g_usleep (10000);
   }
   fail_unless (connected);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 5);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "failures"), 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "reconnects"), 0);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "buffers-pushed"), 5);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "failures"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "reconnects"), 0);
   /* one Replay page and the SubscribeResponse at least */
-  fail_unless (stat_u64 (h->element, "messages-received") >= 2);
-  v = stat_u64 (h->element, "bytes-received");
+  fail_unless (sensor_test_stat (h->element, "messages-received") >= 2);
+  v = sensor_test_stat (h->element, "bytes-received");
   fail_unless (v > 5 * 100, "%" G_GUINT64_FORMAT " bytes", v);
   gst_harness_teardown (h);
   peer_stop (peer);

@@ -7,6 +7,7 @@
  * and one peer that shares none of our code (curl).
  */
 #include <gst/check/gstcheck.h>
+#include "../sensor-test-stats.h"
 #include <gst/check/gsttestclock.h>
 #include <gst/app/gstappsink.h>
 #include <gst/sensor/sensor.h>
@@ -213,18 +214,6 @@ post_reading (Fixture *f, const gchar *device, const gchar *extra)
   g_free (body);
   response_clear (&r);
   return status;
-}
-
-static guint64
-get_stat (Fixture *f, const gchar *name)
-{
-  GstStructure *s;
-  guint64 v = 0;
-
-  g_object_get (f->src, "stats", &s, NULL);
-  fail_unless (gst_structure_get_uint64 (s, name, &v), "%s", name);
-  gst_structure_free (s);
-  return v;
 }
 
 static GstBuffer *
@@ -452,8 +441,8 @@ GST_START_TEST (test_filtered_pads_and_timestamps)
   /* another device: answered, but not emitted */
   fail_unless_equals_int (post_reading (f, "11:22:33:44:55:66", NULL), 200);
   fail_unless (no_buffer_waiting (fixture_sink (f, "accel")));
-  fail_unless_equals_uint64 (get_stat (f, "filtered"), 1);
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 4);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "filtered"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 4);
   fixture_free (f);
 }
 
@@ -530,7 +519,7 @@ GST_START_TEST (test_max_devices)
   response_clear (&r);
   /* known devices go on */
   fail_unless_equals_int (post_reading (f, "02:00:00:00:00:01", NULL), 200);
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 3);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 3);
   g_free (body);
   fixture_free (f);
 }
@@ -567,8 +556,8 @@ GST_START_TEST (test_rate_limit)
   r = post (f, STREAM, body);
   fail_unless_equals_int (r.status, 200);
   response_clear (&r);
-  fail_unless_equals_uint64 (get_stat (f, "rate-limited"), 1);
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 6);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "rate-limited"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 6);
   g_free (body);
   fixture_free (f);
 }
@@ -679,8 +668,8 @@ GST_START_TEST (test_bad_requests)
   /* one good reading; nothing of the rejected ones reached the pads */
   fail_unless (no_buffer_waiting (fixture_sink (f, "gyro")) == FALSE);
   fail_unless (no_buffer_waiting (fixture_sink (f, "gyro")));
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 1);
-  fail_unless_equals_uint64 (get_stat (f, "invalid"), 4);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "invalid"), 4);
   fixture_free (f);
 }
 
@@ -765,7 +754,7 @@ GST_START_TEST (test_batch)
   fail_unless_equals_int (r.status, 429);
   response_clear (&r);
   g_free (body);
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 403);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 403);
   fixture_free (f);
 }
 
@@ -808,7 +797,7 @@ GST_START_TEST (test_auth)
     }
     response_clear (&r);
   }
-  fail_unless_equals_uint64 (get_stat (f, "unauthorized"), 6);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "unauthorized"), 6);
   g_free (body);
   fixture_free (f);
 }
@@ -880,7 +869,7 @@ GST_START_TEST (test_fall_detected_message)
   fail_unless (gst_structure_get_double (s, "confidence", &confidence));
   fail_unless (confidence > 0.79 && confidence < 0.81);
   gst_message_unref (msg);
-  fail_unless_equals_uint64 (get_stat (f, "falls"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "falls"), 1);
 
   /* standing still: no fall; health from the vitals */
   {
@@ -937,8 +926,8 @@ GST_START_TEST (test_slow_client_closed_others_served)
     n = g_input_stream_read (in, buf, sizeof (buf), NULL, NULL);
   } while (n > 0);
   fail_unless (g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC);
-  fail_unless_equals_uint64 (get_stat (f, "timeouts"), 1);
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "timeouts"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 1);
   g_object_unref (conn);
   g_object_unref (client);
   fixture_free (f);
@@ -986,7 +975,7 @@ GST_START_TEST (test_full_queue_drops_oldest)
   Fixture *f = fixture_new ("device-id=" DEV " queue-size=2");
   GstElement *sink = post_to_stalled_branch (f);
 
-  fail_unless (get_stat (f, "dropped") > 0);
+  fail_unless (sensor_test_stat (f->src, "dropped") > 0);
   /* what is left ends with the newest reading */
   fail_unless_equals_uint64 (
       drain_last_offset (sink, 500 * GST_MSECOND), 5000 + 49 * 10);
@@ -1005,7 +994,7 @@ GST_START_TEST (test_full_queue_keeps_eos)
   fail_unless_equals_uint64 (
       drain_last_offset (sink, 5 * GST_SECOND), 5000 + 49 * 10);
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
-  fail_unless (get_stat (f, "dropped") > 0);
+  fail_unless (sensor_test_stat (f->src, "dropped") > 0);
   fixture_free (f);
 }
 
@@ -1199,7 +1188,7 @@ check_blocked_pad_isolated (const gchar *props, const gchar *blocked_name,
   gst_pad_remove_probe (blocked, probe);
   for (i = 0; i < 4; i++)
     gst_buffer_unref (pull (fixture_sink (f, blocked_name)));
-  fail_unless_equals_uint64 (get_stat (f, "dropped"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "dropped"), 0);
   gst_object_unref (blocked);
   fixture_free (f);
 }
@@ -1417,7 +1406,7 @@ GST_START_TEST (test_fd_exhaustion_recovers)
   }
   gst_message_unref (msg);
   gst_object_unref (bus);
-  fail_unless (get_stat (f, "accept-errors") >= 1);
+  fail_unless (sensor_test_stat (f->src, "accept-errors") >= 1);
 
   /* descriptors free again: served again */
   for (i = 0; i < fds->len; i++)
@@ -1454,7 +1443,7 @@ GST_START_TEST (test_idle_keepalive_closed)
   fail_unless (g_str_has_prefix (answer, "HTTP/1.1 200"), "%s", answer);
   fail_if (closed);
   g_free (answer);
-  fail_unless_equals_uint64 (get_stat (f, "connections"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "connections"), 1);
 
   /* idle: closed after about a second, well before the 20 s guard */
   start = g_get_monotonic_time ();
@@ -1465,7 +1454,8 @@ GST_START_TEST (test_idle_keepalive_closed)
   fail_unless (g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC);
   g_free (answer);
   close (fd);
-  fail_unless_equals_uint64 (get_stat (f, "connections-accepted"), 1);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (f->src, "connections-accepted"), 1);
 
   g_free (head);
   g_free (extra);
@@ -1488,9 +1478,10 @@ GST_START_TEST (test_max_connections)
   b = raw_connect (f->port);
   fail_unless (a >= 0 && b >= 0);
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (get_stat (f, "connections") < 2 && g_get_monotonic_time () < end)
+  while (sensor_test_stat (f->src, "connections") < 2 &&
+      g_get_monotonic_time () < end)
     g_usleep (10000);
-  fail_unless_equals_uint64 (get_stat (f, "connections"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "connections"), 2);
 
   /* a third is answered 503 and closed at once */
   c = raw_connect (f->port);
@@ -1504,13 +1495,15 @@ GST_START_TEST (test_max_connections)
       "{\"success\":false,\"error\":\"Too many connections\"}");
   g_free (answer);
   close (c);
-  fail_unless_equals_uint64 (get_stat (f, "connections-refused"), 1);
-  fail_unless_equals_uint64 (get_stat (f, "connections"), 2);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (f->src, "connections-refused"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "connections"), 2);
 
   /* one closes: the next is served */
   close (a);
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (get_stat (f, "connections") > 1 && g_get_monotonic_time () < end)
+  while (sensor_test_stat (f->src, "connections") > 1 &&
+      g_get_monotonic_time () < end)
     g_usleep (10000);
   fail_unless_equals_int (post_reading (f, DEV, NULL), 200);
   close (b);
@@ -1548,8 +1541,8 @@ GST_START_TEST (test_chunked_too_large_answered_early)
   fail_unless (strstr (answer, "Connection: close\r\n") != NULL);
   g_free (answer);
   close (fd);
-  fail_unless_equals_uint64 (get_stat (f, "refused"), 1);
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "refused"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 0);
   g_free (head);
   fixture_free (f);
 }
@@ -1603,8 +1596,8 @@ GST_START_TEST (test_bad_content_length)
     close (fd);
     g_free (head);
   }
-  fail_unless_equals_uint64 (get_stat (f, "invalid"), 2);
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "invalid"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 0);
   /* the same value twice is one value */
   {
     gchar *body = reading_json (DEV, 9.8, NULL);
@@ -1683,7 +1676,7 @@ GST_START_TEST (test_client_timestamp_window)
                    "than 300 s ahead") != NULL,
       "%s", r.body);
   response_clear (&r);
-  fail_unless_equals_uint64 (get_stat (f, "invalid"), 4);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "invalid"), 4);
   fail_unless (no_buffer_waiting (sink));
 
   /* every later reading of the device arrives, in step with its clock */
@@ -1702,7 +1695,7 @@ GST_START_TEST (test_client_timestamp_window)
     fail_unless (GST_BUFFER_PTS (buf) < 400 * GST_SECOND);
     gst_buffer_unref (buf);
   }
-  fail_unless_equals_uint64 (get_stat (f, "clamped"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "clamped"), 0);
   fixture_free (f);
 }
 
@@ -2001,7 +1994,7 @@ check_deep_bodies_refused (const gchar *props, const gchar *auth)
       response_clear (&r);
       g_free (body);
     }
-  fail_unless_equals_uint64 (get_stat (f, "invalid"), 8);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "invalid"), 8);
 
   /* still serving: a valid reading arrives downstream */
   body = reading_json (DEV, 9.8, NULL);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include <gst/check/gstcheck.h>
+#include "../sensor-test-stats.h"
 #include <gst/check/gstharness.h>
 #include <gst/audio/audio.h>
 #include <gst/sensor/sensor.h>
@@ -153,19 +154,6 @@ total_frames (GPtrArray *bufs, gint bpf)
   return n;
 }
 
-static guint64
-stats_get (GstHarness *h, const gchar *field)
-{
-  GstStructure *s = NULL;
-  guint64 v = G_MAXUINT64;
-
-  g_object_get (h->element, "stats", &s, NULL);
-  fail_unless (s != NULL);
-  fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s", field);
-  gst_structure_free (s);
-  return v;
-}
-
 static gdouble
 sample_at (GstBuffer *b, GstSensorFormat format, guint index)
 {
@@ -209,9 +197,9 @@ GST_START_TEST (test_52_to_50_s16_3ch)
   check_counter_timestamps (bufs, 0, 50, 1);
   /* 4 s of input -> exactly 4 s of output */
   fail_unless_equals_uint64 (total_frames (bufs, 6), 200);
-  fail_unless_equals_uint64 (stats_get (h, "in-samples"), 208);
-  fail_unless_equals_uint64 (stats_get (h, "out-samples"), 200);
-  fail_unless_equals_uint64 (stats_get (h, "discont"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "in-samples"), 208);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "out-samples"), 200);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "discont"), 0);
   g_ptr_array_unref (bufs);
   gst_harness_teardown (h);
 }
@@ -317,8 +305,8 @@ GST_START_TEST (test_passthrough)
   fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 3 * MS);
   gst_buffer_unref (out);
   gst_buffer_unref (in);
-  fail_unless_equals_uint64 (stats_get (h, "in-samples"), 10);
-  fail_unless_equals_uint64 (stats_get (h, "out-samples"), 10);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "in-samples"), 10);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "out-samples"), 10);
   gst_harness_teardown (h);
 }
 
@@ -390,8 +378,8 @@ GST_START_TEST (test_irregular_linear)
   fail_unless_equals_float (sample_at (head, GST_SENSOR_FORMAT_F32LE, 1), 4);
   gst_buffer_unref (head);
   check_irregular_output (h, expect + 2, G_N_ELEMENTS (expect) - 2, 2);
-  fail_unless_equals_uint64 (stats_get (h, "in-samples"), 4);
-  fail_unless_equals_uint64 (stats_get (h, "out-samples"), 11);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "in-samples"), 4);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "out-samples"), 11);
   gst_harness_teardown (h);
 }
 
@@ -487,8 +475,9 @@ GST_START_TEST (test_irregular_non_monotonic)
       GST_FLOW_OK);
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
 
-  fail_unless_equals_uint64 (stats_get (h, "dropped-non-monotonic"), 4);
-  fail_unless_equals_uint64 (stats_get (h, "in-samples"), 4);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "dropped-non-monotonic"), 4);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "in-samples"), 4);
 
   /* one warning, not one per sample */
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
@@ -530,7 +519,7 @@ GST_START_TEST (test_irregular_huge_gap)
   gst_harness_push (h, make_sample (GST_SENSOR_FORMAT_F32LE, far, 3));
   gst_harness_push (h, make_sample (GST_SENSOR_FORMAT_F32LE, far + 10 * MS, 4));
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
-  fail_unless_equals_uint64 (stats_get (h, "discont"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "discont"), 1);
   bufs = pull_all (h);
   /* 0 and 10 ms, then the old timeline's end (nothing more: 15 ms is not
    * on the grid), then far and far + 10 ms on the new one */
@@ -745,7 +734,8 @@ GST_START_TEST (test_bad_size)
   GST_BUFFER_PTS (b) = 0;
   fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
-  fail_unless_equals_uint64 (stats_get (h, "dropped-bad-size"), 1);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "dropped-bad-size"), 1);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (msg != NULL);
   gst_message_unref (msg);
@@ -797,7 +787,7 @@ GST_START_TEST (test_discont)
       make_buffer (GST_SENSOR_FORMAT_S16LE, 3, 52,
           7 * GST_SECOND + GST_SECOND / 52 + GST_SECOND / 208, 0));
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
-  fail_unless_equals_uint64 (stats_get (h, "discont"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "discont"), 2);
 
   bufs = pull_all (h);
   /* three timelines, each drained to ceil (frames * 50 / 52) samples */
@@ -902,7 +892,7 @@ GST_START_TEST (test_gap)
     gst_event_unref (ev);
   }
   fail_unless (saw_gap);
-  fail_unless_equals_uint64 (stats_get (h, "gaps"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "gaps"), 2);
 
   /* and the stream goes on with a new timeline */
   gst_harness_push (
@@ -996,7 +986,7 @@ GST_START_TEST (test_clipping)
         (gint16) GST_READ_UINT16_LE (map.data + 2 * i), expect[i]);
   gst_buffer_unmap (b, &map);
   gst_buffer_unref (b);
-  fail_unless_equals_uint64 (stats_get (h, "clipped"), 2);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "clipped"), 2);
   gst_harness_teardown (h);
 
   /* same, through the resampler (F32 100 Hz -> S16 50 Hz) */
@@ -1015,7 +1005,7 @@ GST_START_TEST (test_clipping)
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
   g_ptr_array_unref (pull_all (h));
   /* every output sample of a constant 4x full scale clips */
-  fail_unless (stats_get (h, "clipped") > 0);
+  fail_unless (sensor_test_stat (h->element, "clipped") > 0);
   gst_harness_teardown (h);
 }
 
@@ -1081,7 +1071,7 @@ GST_START_TEST (test_modality_full_scale)
   fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
                               GST_SENSOR_FORMAT_S16LE, 9.81),
       2049);
-  fail_unless_equals_uint64 (stats_get (h, "clipped"), 0);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "clipped"), 0);
   fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
   harness_with_bus_free (h, bus);
 
@@ -1177,7 +1167,7 @@ GST_START_TEST (test_full_scale_explicit_overrides)
   fail_unless_equals_int ((gint) convert_value (h, GST_SENSOR_FORMAT_F32LE,
                               GST_SENSOR_FORMAT_S16LE, 9.81),
       32767);
-  fail_unless_equals_uint64 (stats_get (h, "clipped"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "clipped"), 1);
   fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
   harness_with_bus_free (h, bus);
 
