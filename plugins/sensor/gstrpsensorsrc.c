@@ -822,6 +822,8 @@ src_activate_mode (
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
   gst_sensor_handoff_queue_set_flushing (pd->queue, !active);
+  if (!active)
+    gst_sensor_handoff_queue_flush (pd->queue);
   return TRUE;
 }
 
