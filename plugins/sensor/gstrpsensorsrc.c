@@ -38,46 +38,23 @@
 #include <string.h>
 #include <gst/sensor/sensor.h>
 #include <gst/sensor/sensor-handoff-queue.h>
-#include <gst/sensor/sensor-secret.h>
 #include <gst/sensorstream/sensorstream-clock.h>
-#include <gst/sensorstream/sensorstream-server.h>
+#include <gst/sensorstream/sensorstream-server-props.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
 #define GST_CAT_DEFAULT gst_rp_sensor_src_debug
 
-#define DEFAULT_ADDRESS "127.0.0.1"
-#define DEFAULT_PORT 3000
-#define DEFAULT_SENSITIVITY GST_SENSOR_STREAM_SENSITIVITY_BALANCED
-#define DEFAULT_MAX_BODY_SIZE (256 * 1024)
-#define DEFAULT_TIMEOUT 10
 #define DEFAULT_QUEUE_SIZE 1024
 #define DEFAULT_MAX_DEVICES 10000
-#define DEFAULT_RATE_LIMIT GST_SENSOR_STREAM_RATE_PER_SECOND
-#define DEFAULT_RATE_BURST GST_SENSOR_STREAM_RATE_BURST
-#define DEFAULT_MAX_CONNECTIONS 0
-#define DEFAULT_IDLE_TIMEOUT 60
-#define DEFAULT_MAX_CLOCK_SKEW GST_SENSOR_STREAM_DEFAULT_MAX_CLOCK_SKEW_S
-#define DEFAULT_MAX_READING_AGE GST_SENSOR_STREAM_DEFAULT_MAX_READING_AGE_S
 #define DEFAULT_STREAMING_THREADS 4
 #define DEFAULT_DEVICE_IDLE_TIMEOUT 0
 
 enum {
   PROP_0,
-  PROP_ADDRESS,
-  PROP_PORT,
-  PROP_AUTH_TOKEN,
-  PROP_DEVICE_ID,
-  PROP_SENSITIVITY,
-  PROP_MAX_BODY_SIZE,
-  PROP_TIMEOUT,
+  PROP_SERVER_FIRST, /* GST_SENSOR_STREAM_SERVER_PROPS_N of them */
+  PROP_DEVICE_ID = PROP_SERVER_FIRST + GST_SENSOR_STREAM_SERVER_PROPS_N,
   PROP_QUEUE_SIZE,
-  PROP_RATE_LIMIT,
-  PROP_RATE_BURST,
   PROP_MAX_DEVICES,
-  PROP_MAX_CONNECTIONS,
-  PROP_IDLE_TIMEOUT,
-  PROP_MAX_CLOCK_SKEW,
-  PROP_MAX_READING_AGE,
   PROP_STREAMING_THREADS,
   PROP_DEVICE_IDLE_TIMEOUT,
   PROP_DRAINING,
@@ -154,21 +131,10 @@ struct _GstRpSensorSrc
   GstElement parent;
 
   /* properties, object lock */
-  gchar *address;
-  gint port;
-  gchar *auth_token;
+  GstSensorStreamServerConfig config;
   gchar *device_id;
-  GstSensorStreamSensitivity sensitivity;
-  guint max_body_size;
-  guint timeout;
   guint queue_size;
-  gdouble rate_limit;
-  guint rate_burst;
   guint max_devices;
-  guint max_connections;
-  guint idle_timeout;
-  guint max_clock_skew;
-  guint max_reading_age;
   guint streaming_threads;
   guint device_idle_timeout;
   gboolean draining;
@@ -246,26 +212,9 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
   gobject_class->set_property = gst_rp_sensor_src_set_property;
   gobject_class->get_property = gst_rp_sensor_src_get_property;
 
-  g_object_class_install_property (gobject_class, PROP_ADDRESS,
-      g_param_spec_string ("address", "Address",
-          "IP address to listen on; any address other than loopback needs "
-          "an auth-token",
-          DEFAULT_ADDRESS,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_PORT,
-      g_param_spec_int ("port", "Port",
-          "TCP port to listen on (0 = pick a free one; reads back the bound "
-          "port once started)",
-          0, 65535, DEFAULT_PORT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_AUTH_TOKEN,
-      g_param_spec_string ("auth-token", "Auth token",
-          "Bearer token every request must carry (write-only; empty = no "
-          "authentication, allowed on loopback only)",
-          NULL,
-          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  gst_sensor_stream_server_install_properties (
+      gobject_class, PROP_SERVER_FIRST);
+
   g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
       g_param_spec_string ("device-id", "Device id",
           "Serve only this device (any documented MAC spelling); its pads "
@@ -274,42 +223,10 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_SENSITIVITY,
-      g_param_spec_enum ("sensitivity", "Sensitivity",
-          "Fall detection threshold preset", GST_TYPE_SENSOR_STREAM_SENSITIVITY,
-          DEFAULT_SENSITIVITY,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_BODY_SIZE,
-      g_param_spec_uint ("max-body-size", "Maximum body size",
-          "Largest request body accepted, in bytes (larger ones get 413)", 1024,
-          64 * 1024 * 1024, DEFAULT_MAX_BODY_SIZE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
-      g_param_spec_uint ("timeout", "Timeout",
-          "Seconds a client may take to send one request; a connection "
-          "still sending after that is closed",
-          1, 3600, DEFAULT_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
       g_param_spec_uint ("queue-size", "Queue size",
           "Buffers queued per pad before the oldest is dropped", 1, G_MAXINT,
           DEFAULT_QUEUE_SIZE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_RATE_LIMIT,
-      g_param_spec_double ("rate-limit", "Rate limit",
-          "Requests per second per device (documented: 1; 0 = no limit)", 0,
-          1000000, DEFAULT_RATE_LIMIT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_RATE_BURST,
-      g_param_spec_uint ("rate-burst", "Rate burst",
-          "Requests a device may send at once before the rate limit applies "
-          "(documented: 5)",
-          1, 1000000, DEFAULT_RATE_BURST,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_MAX_DEVICES,
@@ -317,34 +234,6 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           "Devices served at once without device-id (each has its pads and "
           "their queues); posts of further devices get 503 (0 = no limit)",
           0, G_MAXINT, DEFAULT_MAX_DEVICES,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_CONNECTIONS,
-      g_param_spec_uint ("max-connections", "Maximum connections",
-          "Connections open at once; one more is answered 503 and closed "
-          "(0 = three quarters of the process's descriptor limit)",
-          0, G_MAXINT, DEFAULT_MAX_CONNECTIONS,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
-      g_param_spec_uint ("idle-timeout", "Idle timeout",
-          "Seconds a keep-alive connection may wait for its next request "
-          "before it is closed (0 = never)",
-          0, 86400, DEFAULT_IDLE_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_CLOCK_SKEW,
-      g_param_spec_uint ("max-clock-skew", "Maximum clock skew",
-          "Seconds a client_timestamp may be ahead of this host's clock; "
-          "readings further ahead get 400 (0 = no limit)",
-          0, G_MAXINT, DEFAULT_MAX_CLOCK_SKEW,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_READING_AGE,
-      g_param_spec_uint ("max-reading-age", "Maximum reading age",
-          "Seconds a client_timestamp may be behind this host's clock; "
-          "older readings get 400 (0 = no limit)",
-          0, G_MAXINT, DEFAULT_MAX_READING_AGE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STREAMING_THREADS,
@@ -411,19 +300,9 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
 static void
 gst_rp_sensor_src_init (GstRpSensorSrc *self)
 {
-  self->address = g_strdup (DEFAULT_ADDRESS);
-  self->port = DEFAULT_PORT;
-  self->sensitivity = DEFAULT_SENSITIVITY;
-  self->max_body_size = DEFAULT_MAX_BODY_SIZE;
-  self->timeout = DEFAULT_TIMEOUT;
+  gst_sensor_stream_server_config_init (&self->config);
   self->queue_size = DEFAULT_QUEUE_SIZE;
-  self->rate_limit = DEFAULT_RATE_LIMIT;
-  self->rate_burst = DEFAULT_RATE_BURST;
   self->max_devices = DEFAULT_MAX_DEVICES;
-  self->max_connections = DEFAULT_MAX_CONNECTIONS;
-  self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
-  self->max_clock_skew = DEFAULT_MAX_CLOCK_SKEW;
-  self->max_reading_age = DEFAULT_MAX_READING_AGE;
   self->streaming_threads = DEFAULT_STREAMING_THREADS;
   self->device_idle_timeout = DEFAULT_DEVICE_IDLE_TIMEOUT;
   g_mutex_init (&self->lock);
@@ -439,8 +318,7 @@ gst_rp_sensor_src_finalize (GObject *object)
 {
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
 
-  g_free (self->address);
-  gst_sensor_secret_clear (&self->auth_token);
+  gst_sensor_stream_server_config_clear (&self->config);
   g_free (self->device_id);
   g_hash_table_unref (self->pads);
   g_hash_table_unref (self->devices);
@@ -500,6 +378,12 @@ make_stats (GstRpSensorSrc *self)
       ss.listener.accept_errors, NULL);
 }
 
+static gboolean
+is_server_prop (guint prop_id)
+{
+  return prop_id >= PROP_SERVER_FIRST && prop_id < PROP_DEVICE_ID;
+}
+
 static void
 gst_rp_sensor_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
@@ -507,54 +391,19 @@ gst_rp_sensor_src_set_property (
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
 
   GST_OBJECT_LOCK (self);
+  if (is_server_prop (prop_id))
+    gst_sensor_stream_server_config_set_property (
+        &self->config, prop_id - PROP_SERVER_FIRST, value);
   switch (prop_id) {
-    case PROP_ADDRESS:
-      g_free (self->address);
-      self->address = g_value_dup_string (value);
-      break;
-    case PROP_PORT:
-      self->port = g_value_get_int (value);
-      break;
-    case PROP_AUTH_TOKEN:
-      /* never logged */
-      gst_sensor_secret_replace (&self->auth_token, g_value_get_string (value));
-      break;
     case PROP_DEVICE_ID:
       g_free (self->device_id);
       self->device_id = g_value_dup_string (value);
       break;
-    case PROP_SENSITIVITY:
-      self->sensitivity = g_value_get_enum (value);
-      break;
-    case PROP_MAX_BODY_SIZE:
-      self->max_body_size = g_value_get_uint (value);
-      break;
-    case PROP_TIMEOUT:
-      self->timeout = g_value_get_uint (value);
-      break;
     case PROP_QUEUE_SIZE:
       self->queue_size = g_value_get_uint (value);
       break;
-    case PROP_RATE_LIMIT:
-      self->rate_limit = g_value_get_double (value);
-      break;
-    case PROP_RATE_BURST:
-      self->rate_burst = g_value_get_uint (value);
-      break;
     case PROP_MAX_DEVICES:
       self->max_devices = g_value_get_uint (value);
-      break;
-    case PROP_MAX_CONNECTIONS:
-      self->max_connections = g_value_get_uint (value);
-      break;
-    case PROP_IDLE_TIMEOUT:
-      self->idle_timeout = g_value_get_uint (value);
-      break;
-    case PROP_MAX_CLOCK_SKEW:
-      self->max_clock_skew = g_value_get_uint (value);
-      break;
-    case PROP_MAX_READING_AGE:
-      self->max_reading_age = g_value_get_uint (value);
       break;
     case PROP_STREAMING_THREADS:
       self->streaming_threads = g_value_get_uint (value);
@@ -571,7 +420,8 @@ gst_rp_sensor_src_set_property (
       g_mutex_unlock (&self->lock);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!is_server_prop (prop_id))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -589,49 +439,22 @@ gst_rp_sensor_src_get_property (
   }
 
   GST_OBJECT_LOCK (self);
+  if (is_server_prop (prop_id))
+    gst_sensor_stream_server_config_get_property (
+        &self->config, prop_id - PROP_SERVER_FIRST, value);
   switch (prop_id) {
-    case PROP_ADDRESS:
-      g_value_set_string (value, self->address);
-      break;
-    case PROP_PORT:
-      g_value_set_int (
-          value, self->bound_port > 0 ? self->bound_port : self->port);
+    case PROP_SERVER_FIRST + GST_SENSOR_STREAM_SERVER_PROP_PORT:
+      if (self->bound_port > 0)
+        g_value_set_int (value, self->bound_port);
       break;
     case PROP_DEVICE_ID:
       g_value_set_string (value, self->device_id);
       break;
-    case PROP_SENSITIVITY:
-      g_value_set_enum (value, self->sensitivity);
-      break;
-    case PROP_MAX_BODY_SIZE:
-      g_value_set_uint (value, self->max_body_size);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout);
-      break;
     case PROP_QUEUE_SIZE:
       g_value_set_uint (value, self->queue_size);
       break;
-    case PROP_RATE_LIMIT:
-      g_value_set_double (value, self->rate_limit);
-      break;
-    case PROP_RATE_BURST:
-      g_value_set_uint (value, self->rate_burst);
-      break;
     case PROP_MAX_DEVICES:
       g_value_set_uint (value, self->max_devices);
-      break;
-    case PROP_MAX_CONNECTIONS:
-      g_value_set_uint (value, self->max_connections);
-      break;
-    case PROP_IDLE_TIMEOUT:
-      g_value_set_uint (value, self->idle_timeout);
-      break;
-    case PROP_MAX_CLOCK_SKEW:
-      g_value_set_uint (value, self->max_clock_skew);
-      break;
-    case PROP_MAX_READING_AGE:
-      g_value_set_uint (value, self->max_reading_age);
       break;
     case PROP_STREAMING_THREADS:
       g_value_set_uint (value, self->streaming_threads);
@@ -643,7 +466,8 @@ gst_rp_sensor_src_get_property (
       g_value_set_boolean (value, self->draining);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!is_server_prop (prop_id))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -1277,32 +1101,21 @@ start_server (GstRpSensorSrc *self)
   GstSensorStreamServerConfig config;
   GstSensorStreamServer *server;
   GError *error = NULL;
-  gchar *address, *device, *token;
-  gboolean bad_device, draining;
+  gchar *device;
+  gboolean bad_device, draining, ok = FALSE;
   guint threads;
 
   GST_OBJECT_LOCK (self);
-  address = g_strdup (self->address ? self->address : DEFAULT_ADDRESS);
-  token = g_strdup (self->auth_token);
+  gst_sensor_stream_server_config_copy (&config, &self->config);
   device = g_strdup (self->device_id);
-  config.port = self->port;
-  config.max_body_size = self->max_body_size;
-  config.timeout = self->timeout;
-  config.rate_limit = self->rate_limit;
-  config.rate_burst = self->rate_burst;
-  config.max_connections = self->max_connections;
-  config.idle_timeout = self->idle_timeout;
-  config.max_clock_skew = self->max_clock_skew;
-  config.max_reading_age = self->max_reading_age;
-  config.sensitivity = self->sensitivity;
   self->run_queue_size = self->queue_size;
   self->run_max_devices = self->max_devices;
   self->run_device_idle_timeout = self->device_idle_timeout;
   threads = self->streaming_threads;
   draining = self->draining;
   GST_OBJECT_UNLOCK (self);
-  config.address = address;
-  config.auth_token = token;
+  if (config.address == NULL)
+    config.address = g_strdup ("127.0.0.1");
 
   self->filtered = device != NULL && *device != '\0';
   bad_device = self->filtered &&
@@ -1311,7 +1124,7 @@ start_server (GstRpSensorSrc *self)
   if (bad_device) {
     GST_ELEMENT_ERROR (
         self, RESOURCE, SETTINGS, ("device-id is not a MAC address"), (NULL));
-    goto failed;
+    goto done;
   }
 
   self->group_id = gst_util_group_id_next ();
@@ -1326,11 +1139,11 @@ start_server (GstRpSensorSrc *self)
           ("only loopback addresses may serve without authentication"));
     else
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not listen on %s", address), ("%s", error->message));
+          ("Could not listen on %s", config.address), ("%s", error->message));
     g_clear_error (&error);
     g_thread_pool_free (self->pool, TRUE, TRUE);
     self->pool = NULL;
-    goto failed;
+    goto done;
   }
   gst_sensor_stream_server_set_draining (server, draining);
   if (!self->filtered && self->run_device_idle_timeout > 0) {
@@ -1346,15 +1159,13 @@ start_server (GstRpSensorSrc *self)
   GST_OBJECT_LOCK (self);
   self->bound_port = gst_sensor_stream_server_get_port (server);
   GST_OBJECT_UNLOCK (self);
-  GST_INFO_OBJECT (self, "listening on %s port %d", address, self->bound_port);
-  g_free (address);
-  g_free (token ? memset (token, 0, strlen (token)) : NULL);
-  return TRUE;
+  GST_INFO_OBJECT (
+      self, "listening on %s port %d", config.address, self->bound_port);
+  ok = TRUE;
 
-failed:
-  g_free (address);
-  g_free (token ? memset (token, 0, strlen (token)) : NULL);
-  return FALSE;
+done:
+  gst_sensor_stream_server_config_clear (&config);
+  return ok;
 }
 
 typedef struct

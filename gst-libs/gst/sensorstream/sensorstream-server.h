@@ -61,10 +61,11 @@ typedef enum {
 
 /**
  * GstSensorStreamServerConfig:
- * @address: IP address to listen on ("localhost" means 127.0.0.1)
+ * @address: IP address to listen on ("localhost" means 127.0.0.1), owned
  * @port: TCP port (0: any free one)
- * @auth_token: (nullable): bearer token every request must carry; NULL or
- *   empty is allowed on loopback addresses only
+ * @auth_token: (nullable): bearer token every request must carry, owned
+ *   (a secret: gst_sensor_secret_replace()); NULL or empty is allowed on
+ *   loopback addresses only
  * @max_body_size: largest body accepted, in bytes
  * @timeout: seconds a client may take to send one request
  * @rate_limit: requests per second per device (0: no limit)
@@ -75,13 +76,14 @@ typedef enum {
  * @max_reading_age: seconds a client_timestamp may be behind (0: no limit)
  * @sensitivity: fall detection preset
  *
- * What gst_sensor_stream_server_new() copies.
+ * What gst_sensor_stream_server_new() copies; also the storage of the
+ * server's properties in an element (sensorstream-server-props.h).
  */
 typedef struct
 {
-  const gchar *address;
-  guint port;
-  const gchar *auth_token;
+  gchar *address;
+  gint port;
+  gchar *auth_token;
   guint max_body_size;
   guint timeout;
   gdouble rate_limit;
