@@ -37,8 +37,8 @@
 
 #include <string.h>
 #include <gst/sensor/sensor.h>
-#include <gst/sensor/sensor-handoff-queue.h>
 #include <gst/sensorstream/sensorstream-clock.h>
+#include <gst/sensorstream/sensorstream-pool.h>
 #include <gst/sensorstream/sensorstream-server-props.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
@@ -107,17 +107,14 @@ typedef struct
 } DeviceEntry;
 
 /* State of one source pad, owned by the pad. Its buffers wait in its own
- * bounded queue for one worker of the element's pool; @scheduled (under
- * @sched_lock) says the pad is with the pool, so at most one worker drains
- * it at a time and its order is kept. */
+ * lane of the element's pool: bounded, drained in order by one worker at a
+ * time. */
 typedef struct
 {
   GstRpSensorSrc *src;
   guint group;
   gchar *device; /* NULL for the filtered pads */
-  GstSensorHandoffQueue *queue;
-  GMutex sched_lock;
-  gboolean scheduled;
+  GstSensorStreamLane *lane;
   gboolean retire; /* remove the pad after the EOS it is sent */
   /* server thread only */
   GstClockTime last_pts;
@@ -148,8 +145,8 @@ struct _GstRpSensorSrc
   guint run_device_idle_timeout;
   guint group_id;
 
-  GThreadPool *pool; /* drains the pads' queues */
-  GSource *expiry;   /* idle devices, on the server's context */
+  GstSensorStreamPool *pool; /* drains the pads' lanes */
+  GSource *expiry;           /* idle devices, on the server's context */
 
   /* shared with workers and the application, @lock */
   GMutex lock;
@@ -351,7 +348,7 @@ make_stats (GstRpSensorSrc *self)
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     GstSensorHandoffQueueStats qs;
 
-    gst_sensor_handoff_queue_get_stats (pad_get_data (value)->queue, &qs);
+    gst_sensor_stream_lane_get_stats (pad_get_data (value)->lane, &qs);
     dropped += qs.dropped;
     dropped_bytes += qs.dropped_bytes;
     queued += qs.buffers;
@@ -475,10 +472,6 @@ gst_rp_sensor_src_get_property (
 
 /* ---- pads and the streaming pool ---- */
 
-/* Buffers a worker pushes for one pad before it lets the other pads of its
- * queue have a turn. */
-#define WORKER_BATCH 64
-
 static PadData *
 pad_get_data (GstPad *pad)
 {
@@ -488,8 +481,7 @@ pad_get_data (GstPad *pad)
 static void
 pad_data_free (PadData *pd)
 {
-  gst_sensor_handoff_queue_free (pd->queue);
-  g_mutex_clear (&pd->sched_lock);
+  gst_sensor_stream_lane_unref (pd->lane);
   g_free (pd->device);
   g_free (pd);
 }
@@ -501,24 +493,12 @@ count (GstRpSensorSrc *self, guint64 *counter)
   __atomic_fetch_add (counter, 1, __ATOMIC_RELAXED);
 }
 
-/* Queues @obj (taken) for @pad and hands the pad to the pool unless a
- * worker has it already. Never blocks: a full queue drops its oldest
- * buffer (counted by the queue). */
+/* Queues @obj (taken) for @pad. Never blocks: a full lane drops its
+ * oldest buffer (counted by the lane). */
 static void
 pad_enqueue (GstRpSensorSrc *self, GstPad *pad, GstMiniObject *obj)
 {
-  PadData *pd = pad_get_data (pad);
-
-  if (!gst_sensor_handoff_queue_push (pd->queue, obj))
-    return;
-  /* after the push: a worker that finds the queue empty clears @scheduled
-   * under the same lock, so this item is never left behind */
-  g_mutex_lock (&pd->sched_lock);
-  if (!pd->scheduled && self->pool) {
-    pd->scheduled = TRUE;
-    g_thread_pool_push (self->pool, gst_object_ref (pad), NULL);
-  }
-  g_mutex_unlock (&pd->sched_lock);
+  gst_sensor_stream_lane_push (pad_get_data (pad)->lane, obj);
 }
 
 /* An idle device's pad, its EOS sent: removed, and the device forgotten
@@ -531,7 +511,7 @@ retire_pad (GstRpSensorSrc *self, GstPad *pad, PadData *pd)
   DeviceEntry *entry;
   gchar *name = gst_pad_get_name (pad);
 
-  gst_sensor_handoff_queue_get_stats (pd->queue, &qs);
+  gst_sensor_stream_lane_get_stats (pd->lane, &qs);
   g_mutex_lock (&self->lock);
   /* whoever takes it from the table removes it (the state change too) */
   if (g_hash_table_steal_extended (
@@ -604,35 +584,16 @@ pad_push_one (
   }
 }
 
-/* One worker of the pool: drains @data's queue, a batch at a time. A push
- * that blocks (a stalled branch, a sink in preroll) holds this worker
- * only; the pad's queue keeps dropping its own oldest buffers meanwhile. */
+/* On a worker of the pool. A push that blocks (a stalled branch, a sink
+ * in preroll) holds this worker only; the pad's lane keeps dropping its
+ * own oldest buffers meanwhile. */
 static void
-pad_worker (gpointer data, gpointer user_data)
+pad_lane_func (GstMiniObject *obj, gpointer user_data)
 {
-  GstPad *pad = data;
-  GstRpSensorSrc *self = user_data;
+  GstPad *pad = user_data;
   PadData *pd = pad_get_data (pad);
-  guint n;
 
-  for (n = 0;; n++) {
-    GstMiniObject *obj = NULL;
-
-    g_mutex_lock (&pd->sched_lock);
-    if (n < WORKER_BATCH)
-      obj = gst_sensor_handoff_queue_try_pop (pd->queue);
-    if (obj == NULL) {
-      if (n < WORKER_BATCH || gst_sensor_handoff_queue_is_empty (pd->queue))
-        pd->scheduled = FALSE;
-      else /* to the back of the pool's queue, still scheduled */
-        g_thread_pool_push (self->pool, gst_object_ref (pad), NULL);
-      g_mutex_unlock (&pd->sched_lock);
-      break;
-    }
-    g_mutex_unlock (&pd->sched_lock);
-    pad_push_one (self, pad, pd, obj);
-  }
-  gst_object_unref (pad);
+  pad_push_one (pd->src, pad, pd, obj);
 }
 
 /* A deactivated pad's queue flushes: a worker draining it stops at its
@@ -645,9 +606,7 @@ src_activate_mode (
 
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
-  gst_sensor_handoff_queue_set_flushing (pd->queue, !active);
-  if (!active)
-    gst_sensor_handoff_queue_flush (pd->queue);
+  gst_sensor_stream_lane_set_flushing (pd->lane, !active);
   return TRUE;
 }
 
@@ -699,9 +658,10 @@ create_pad (
   pd->group = group;
   pd->device = g_strdup (device);
   pd->discont = TRUE;
-  pd->queue = gst_sensor_handoff_queue_new (self->run_queue_size, 0);
-  gst_sensor_handoff_queue_set_flushing (pd->queue, TRUE);
-  g_mutex_init (&pd->sched_lock);
+  /* the pad outlives every run of its lane: the pool is freed before
+   * the pads are removed, and retire_pad() runs in the lane itself */
+  pd->lane = gst_sensor_stream_lane_new (
+      self->pool, self->run_queue_size, pad_lane_func, pad);
   g_object_set_qdata_full (
       G_OBJECT (pad), pad_data_quark, pd, (GDestroyNotify) pad_data_free);
   gst_pad_set_query_function (pad, src_query);
@@ -1128,8 +1088,7 @@ start_server (GstRpSensorSrc *self)
   }
 
   self->group_id = gst_util_group_id_next ();
-  self->pool = g_thread_pool_new_full (pad_worker, self,
-      (GDestroyNotify) gst_object_unref, (gint) threads, TRUE, NULL);
+  self->pool = gst_sensor_stream_pool_new (threads);
   server =
       gst_sensor_stream_server_new (&config, &server_callbacks, self, &error);
   if (server == NULL) {
@@ -1141,8 +1100,7 @@ start_server (GstRpSensorSrc *self)
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not listen on %s", config.address), ("%s", error->message));
     g_clear_error (&error);
-    g_thread_pool_free (self->pool, TRUE, TRUE);
-    self->pool = NULL;
+    g_clear_pointer (&self->pool, gst_sensor_stream_pool_free);
     goto done;
   }
   gst_sensor_stream_server_set_draining (server, draining);
@@ -1301,8 +1259,7 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
   if (ret == GST_STATE_CHANGE_FAILURE) {
     if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
       stop_server (self);
-      g_thread_pool_free (self->pool, TRUE, TRUE);
-      self->pool = NULL;
+      g_clear_pointer (&self->pool, gst_sensor_stream_pool_free);
     }
     return ret;
   }
@@ -1324,13 +1281,10 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
       ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* waits for the workers (a push in progress returned when its pad
+       * was deactivated), so none uses a pad being removed */
+      g_clear_pointer (&self->pool, gst_sensor_stream_pool_free);
       remove_pads (self);
-      /* waits for the workers: a push in progress returned when its pad
-       * was deactivated */
-      if (self->pool) {
-        g_thread_pool_free (self->pool, TRUE, TRUE);
-        self->pool = NULL;
-      }
       GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_SINK);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
