@@ -337,6 +337,7 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path,
 {
   GstSensorStreamServer *self = user_data;
   GArray *readings;
+  GstSensorStreamAdmit verdict;
   gboolean batch = strcmp (path, BATCH_PATH) == 0, fall_any = FALSE;
   gdouble confidence = 0.0;
   gint health = 100;
@@ -349,23 +350,17 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path,
     return;
 
   device = g_array_index (readings, GstSensorStreamReading, 0).device_id;
-  switch (self->cb.admit (device, self->user_data)) {
-    case GST_SENSOR_STREAM_ADMIT_OK:
-      break;
-    case GST_SENSOR_STREAM_ADMIT_NOT_STREAMING:
+  verdict = self->cb.admit (device, self->user_data);
+  if (verdict != GST_SENSOR_STREAM_ADMIT_OK) {
+    static const gchar *const errors[] = { NULL, "Not streaming",
+      "Too many devices", "Device restarting" };
+
+    /* a device over the limit would not get in a second later either */
+    if (verdict != GST_SENSOR_STREAM_ADMIT_TOO_MANY_DEVICES)
       set_header (msg, "Retry-After", "1");
-      refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Not streaming");
-      g_array_unref (readings);
-      return;
-    case GST_SENSOR_STREAM_ADMIT_TOO_MANY_DEVICES:
-      refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Too many devices");
-      g_array_unref (readings);
-      return;
-    case GST_SENSOR_STREAM_ADMIT_DEVICE_RESTARTING:
-      set_header (msg, "Retry-After", "1");
-      refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Device restarting");
-      g_array_unref (readings);
-      return;
+    refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, errors[verdict]);
+    g_array_unref (readings);
+    return;
   }
 
   /* one token per request, a batch included */
