@@ -20,12 +20,13 @@
  * Without it, pads named `AA_BB_CC_DD_EE_FF_accel` etc. appear (pad-added)
  * as devices post. See docs/rpsensorsrc.md for the whole contract.
  *
- * The server runs on its own thread and #GMainContext; every source pad has
- * its own streaming task, fed through its own bounded queue
- * (#GstRpSensorSrc:queue-size buffers). When a queue is full its oldest
- * buffer is dropped and counted in `stats` (`dropped`), so a stalled branch
- * (or a sink waiting in preroll) never holds up the server or any other
- * pad, of its own device or another.
+ * The HTTP server (#GstSensorStreamServer) runs on its own thread. Every
+ * source pad has its own bounded queue (#GstRpSensorSrc:queue-size
+ * buffers), pushed by a fixed pool of #GstRpSensorSrc:streaming-threads
+ * workers, one worker per pad at a time so each pad keeps its order. When a
+ * queue is full its oldest buffer is dropped and counted in `stats`
+ * (`dropped`), so a stalled branch never holds up the server; it holds the
+ * one worker blocked in its push, and loses only its own oldest data.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -35,48 +36,28 @@
 #include "gstsensorelements.h"
 
 #include <string.h>
-#include <gst/base/gstqueuearray.h>
 #include <gst/sensor/sensor.h>
-#include <gst/net/sensor-http-listener.h>
 #include <gst/sensorstream/sensorstream-clock.h>
+#include <gst/sensorstream/sensorstream-pool.h>
+#include <gst/sensorstream/sensorstream-server-props.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_rp_sensor_src_debug);
 #define GST_CAT_DEFAULT gst_rp_sensor_src_debug
 
-#define STREAM_PATH "/api/device/sensor-stream"
-#define BATCH_PATH "/api/device/sensor-stream/batch"
-
-#define DEFAULT_ADDRESS "127.0.0.1"
-#define DEFAULT_PORT 3000
-#define DEFAULT_SENSITIVITY GST_SENSOR_STREAM_SENSITIVITY_BALANCED
-#define DEFAULT_MAX_BODY_SIZE (256 * 1024)
-#define DEFAULT_TIMEOUT 10
 #define DEFAULT_QUEUE_SIZE 1024
-#define DEFAULT_MAX_DEVICES 256
-#define DEFAULT_RATE_LIMIT GST_SENSOR_STREAM_RATE_PER_SECOND
-#define DEFAULT_RATE_BURST GST_SENSOR_STREAM_RATE_BURST
-#define DEFAULT_MAX_CONNECTIONS 0
-#define DEFAULT_IDLE_TIMEOUT 60
-#define DEFAULT_MAX_CLOCK_SKEW GST_SENSOR_STREAM_DEFAULT_MAX_CLOCK_SKEW_S
-#define DEFAULT_MAX_READING_AGE GST_SENSOR_STREAM_DEFAULT_MAX_READING_AGE_S
+#define DEFAULT_MAX_DEVICES 10000
+#define DEFAULT_STREAMING_THREADS 4
+#define DEFAULT_DEVICE_IDLE_TIMEOUT 0
 
 enum {
   PROP_0,
-  PROP_ADDRESS,
-  PROP_PORT,
-  PROP_AUTH_TOKEN,
-  PROP_DEVICE_ID,
-  PROP_SENSITIVITY,
-  PROP_MAX_BODY_SIZE,
-  PROP_TIMEOUT,
+  PROP_SERVER_FIRST, /* GST_SENSOR_STREAM_SERVER_PROPS_N of them */
+  PROP_DEVICE_ID = PROP_SERVER_FIRST + GST_SENSOR_STREAM_SERVER_PROPS_N,
   PROP_QUEUE_SIZE,
-  PROP_RATE_LIMIT,
-  PROP_RATE_BURST,
   PROP_MAX_DEVICES,
-  PROP_MAX_CONNECTIONS,
-  PROP_IDLE_TIMEOUT,
-  PROP_MAX_CLOCK_SKEW,
-  PROP_MAX_READING_AGE,
+  PROP_STREAMING_THREADS,
+  PROP_DEVICE_IDLE_TIMEOUT,
+  PROP_DRAINING,
   PROP_STATS,
 };
 
@@ -103,53 +84,42 @@ static const Group groups[] = {
 
 #define N_GROUPS G_N_ELEMENTS (groups)
 
-/* Each counter is updated and read atomically (all guint64, in order). */
+/* Each counter is updated and read atomically (all guint64). */
 typedef struct
 {
-  guint64 requests;
-  guint64 accepted;     /* readings */
-  guint64 invalid;      /* 400 */
-  guint64 unauthorized; /* 401 */
-  guint64 rate_limited; /* 429 */
-  guint64 refused;      /* 404 405 413 415 503 */
-  guint64 timeouts;     /* connections closed for a stalled body */
-  guint64 filtered;     /* readings of other devices */
+  guint64 accepted; /* readings */
+  guint64 filtered; /* readings of other devices */
   guint64 pushed;
-  guint64 dropped;
   guint64 not_linked;
   guint64 clamped; /* PTS held back to stay monotonic */
   guint64 falls;
+  guint64 devices_expired;
 } Stats;
 
 /* One device: its pads. */
 typedef struct
 {
   GstPad *pads[G_N_ELEMENTS (groups)];
-  gboolean announced;
+  gint64 last_seen;   /* monotonic us, server thread */
+  guint live;         /* pads not yet removed, @lock */
+  gboolean retiring;  /* idle: EOS queued on its pads, @lock */
+  gboolean announced; /* server thread */
 } DeviceEntry;
 
-/* State of one source pad, owned by the pad. Each pad pushes from its own
- * task, fed by its own bounded queue: in a live pipeline every sink waits
- * in preroll on its first buffer until the whole pipeline is PLAYING, so
- * pads sharing a thread would wait for each other. */
-typedef struct
-{
-  GMutex lock;
-  GCond cond;
-  GstQueueArray *items; /* GstMiniObject, oldest first */
-  gboolean flushing;
-  gboolean waiting; /* the pad's task waits on cond */
-} PadQueue;
-
+/* State of one source pad, owned by the pad. Its buffers wait in its own
+ * lane of the element's pool: bounded, drained in order by one worker at a
+ * time. */
 typedef struct
 {
   GstRpSensorSrc *src;
   guint group;
-  PadQueue queue;
+  gchar *device; /* NULL for the filtered pads */
+  GstSensorStreamLane *lane;
+  gboolean retire; /* remove the pad after the EOS it is sent */
   /* server thread only */
   GstClockTime last_pts;
   gboolean discont;
-  /* the pad's task only */
+  /* the draining worker only */
   gboolean failed;
 } PadData;
 
@@ -158,61 +128,37 @@ struct _GstRpSensorSrc
   GstElement parent;
 
   /* properties, object lock */
-  gchar *address;
-  gint port;
-  gchar *auth_token;
+  GstSensorStreamServerConfig config;
   gchar *device_id;
-  GstSensorStreamSensitivity sensitivity;
-  guint max_body_size;
-  guint timeout;
   guint queue_size;
-  gdouble rate_limit;
-  guint rate_burst;
   guint max_devices;
-  guint max_connections;
-  guint idle_timeout;
-  guint max_clock_skew;
-  guint max_reading_age;
+  guint streaming_threads;
+  guint device_idle_timeout;
+  gboolean draining;
   gint bound_port;
 
-  /* copied at start, read by the server thread only */
-  gchar *run_token;
+  /* copied at start */
   gchar run_device[GST_SENSOR_STREAM_MAC_LEN];
   gboolean filtered;
-  guint run_max_body;
-  guint run_timeout;
   guint run_queue_size;
   guint run_max_devices;
-  guint run_max_connections;
-  guint run_idle_timeout;
-  guint run_max_clock_skew;
-  guint run_max_reading_age;
-  GstSensorStreamRateLimiter *limiter;
-  GstSensorStreamFallDetector *falls;
-  GHashTable *devices; /* device id -> DeviceEntry, server thread */
-  guint n_devices;     /* announced, @lock */
+  guint run_device_idle_timeout;
   guint group_id;
 
-  /* the server thread */
-  GThread *thread;
-  /* created and freed by the server thread; the pointer @lock for stats */
-  GstSensorHttpListener *listener;
-  GstSensorHttpListenerStats last_listener_stats; /* @lock, after stop */
-  GQueue in_flight;                               /* InFlight, oldest first */
-  GSource *sweep; /* wakes at the oldest deadline of in_flight */
-  GMainContext *context;
-  gint stopping; /* atomic; ends the server thread */
-  GMutex start_lock;
-  GCond start_cond;
-  gboolean start_done;
-  GError *start_error;
+  GstSensorStreamPool *pool; /* drains the pads' lanes */
+  GSource *expiry;           /* idle devices, on the server's context */
 
-  /* shared with streaming threads and the application, @lock */
+  /* shared with workers and the application, @lock */
   GMutex lock;
+  GstSensorStreamServer *server;
+  GstSensorStreamServerStats last_server_stats; /* after stop */
   gboolean streaming;
   gboolean eos;
-  GHashTable *pads; /* name -> GstPad (ref) */
-  Stats stats;      /* atomic counters, reset at start with @lock held */
+  GHashTable *pads;    /* name -> GstPad (ref) */
+  GHashTable *devices; /* device id -> DeviceEntry */
+  guint n_devices;
+  guint64 retired_dropped, retired_dropped_bytes; /* of removed pads */
+  Stats stats; /* atomic counters, reset at start with @lock held */
 };
 
 #define gst_rp_sensor_src_parent_class parent_class
@@ -222,7 +168,7 @@ GST_ELEMENT_REGISTER_DEFINE (
 
 static GQuark pad_data_quark;
 static void device_entry_free (DeviceEntry *entry);
-static GQuark timeout_quark;
+static PadData *pad_get_data (GstPad *pad);
 
 static void gst_rp_sensor_src_finalize (GObject *object);
 static void gst_rp_sensor_src_set_property (
@@ -258,32 +204,14 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
   GST_DEBUG_CATEGORY_INIT (gst_rp_sensor_src_debug, "rpsensorsrc", 0,
       "sensor-stream HTTP API source");
   pad_data_quark = g_quark_from_static_string ("rpsensorsrc-pad-data");
-  timeout_quark = g_quark_from_static_string ("rpsensorsrc-timeout");
 
   gobject_class->finalize = gst_rp_sensor_src_finalize;
   gobject_class->set_property = gst_rp_sensor_src_set_property;
   gobject_class->get_property = gst_rp_sensor_src_get_property;
 
-  g_object_class_install_property (gobject_class, PROP_ADDRESS,
-      g_param_spec_string ("address", "Address",
-          "IP address to listen on; any address other than loopback needs "
-          "an auth-token",
-          DEFAULT_ADDRESS,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_PORT,
-      g_param_spec_int ("port", "Port",
-          "TCP port to listen on (0 = pick a free one; reads back the bound "
-          "port once started)",
-          0, 65535, DEFAULT_PORT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_AUTH_TOKEN,
-      g_param_spec_string ("auth-token", "Auth token",
-          "Bearer token every request must carry (write-only; empty = no "
-          "authentication, allowed on loopback only)",
-          NULL,
-          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  gst_sensor_stream_server_install_properties (
+      gobject_class, PROP_SERVER_FIRST);
+
   g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
       g_param_spec_string ("device-id", "Device id",
           "Serve only this device (any documented MAC spelling); its pads "
@@ -292,85 +220,49 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_SENSITIVITY,
-      g_param_spec_enum ("sensitivity", "Sensitivity",
-          "Fall detection threshold preset", GST_TYPE_SENSOR_STREAM_SENSITIVITY,
-          DEFAULT_SENSITIVITY,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_BODY_SIZE,
-      g_param_spec_uint ("max-body-size", "Maximum body size",
-          "Largest request body accepted, in bytes (larger ones get 413)", 1024,
-          64 * 1024 * 1024, DEFAULT_MAX_BODY_SIZE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
-      g_param_spec_uint ("timeout", "Timeout",
-          "Seconds a client may take to send one request; a connection "
-          "still sending after that is closed",
-          1, 3600, DEFAULT_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
       g_param_spec_uint ("queue-size", "Queue size",
           "Buffers queued per pad before the oldest is dropped", 1, G_MAXINT,
           DEFAULT_QUEUE_SIZE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_RATE_LIMIT,
-      g_param_spec_double ("rate-limit", "Rate limit",
-          "Requests per second per device (documented: 1; 0 = no limit)", 0,
-          1000000, DEFAULT_RATE_LIMIT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_RATE_BURST,
-      g_param_spec_uint ("rate-burst", "Rate burst",
-          "Requests a device may send at once before the rate limit applies "
-          "(documented: 5)",
-          1, 1000000, DEFAULT_RATE_BURST,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_MAX_DEVICES,
       g_param_spec_uint ("max-devices", "Maximum devices",
-          "Devices served at once without device-id (each has its pads, each "
-          "pad a streaming thread); posts of further devices get 503 (0 = no "
-          "limit)",
+          "Devices served at once without device-id (each has its pads and "
+          "their queues); posts of further devices get 503 (0 = no limit)",
           0, G_MAXINT, DEFAULT_MAX_DEVICES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_CONNECTIONS,
-      g_param_spec_uint ("max-connections", "Maximum connections",
-          "Connections open at once; one more is answered 503 and closed "
-          "(0 = three quarters of the process's descriptor limit)",
-          0, G_MAXINT, DEFAULT_MAX_CONNECTIONS,
+  g_object_class_install_property (gobject_class, PROP_STREAMING_THREADS,
+      g_param_spec_uint ("streaming-threads", "Streaming threads",
+          "Threads pushing the buffers of every pad, however many devices; a "
+          "pad is pushed by one of them at a time, and a push that blocks "
+          "holds only that one",
+          1, 1024, DEFAULT_STREAMING_THREADS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
-      g_param_spec_uint ("idle-timeout", "Idle timeout",
-          "Seconds a keep-alive connection may wait for its next request "
-          "before it is closed (0 = never)",
-          0, 86400, DEFAULT_IDLE_TIMEOUT,
+  g_object_class_install_property (gobject_class, PROP_DEVICE_IDLE_TIMEOUT,
+      g_param_spec_uint ("device-idle-timeout", "Device idle timeout",
+          "Seconds without a reading after which a device's pads get EOS and "
+          "are removed and the device is forgotten; its next post creates "
+          "them again (0 = never; not with device-id)",
+          0, 86400 * 365, DEFAULT_DEVICE_IDLE_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_CLOCK_SKEW,
-      g_param_spec_uint ("max-clock-skew", "Maximum clock skew",
-          "Seconds a client_timestamp may be ahead of this host's clock; "
-          "readings further ahead get 400 (0 = no limit)",
-          0, G_MAXINT, DEFAULT_MAX_CLOCK_SKEW,
+  g_object_class_install_property (gobject_class, PROP_DRAINING,
+      g_param_spec_boolean ("draining", "Draining",
+          "Answer every new request 503 \"Service draining\" with "
+          "Retry-After and Connection: close, so that a balancer moves "
+          "devices elsewhere; readings already accepted still flow",
+          FALSE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_MAX_READING_AGE,
-      g_param_spec_uint ("max-reading-age", "Maximum reading age",
-          "Seconds a client_timestamp may be behind this host's clock; "
-          "older readings get 400 (0 = no limit)",
-          0, G_MAXINT, DEFAULT_MAX_READING_AGE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_READY));
+              GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Request and reading counters: requests, accepted, invalid, "
           "unauthorized, rate-limited, refused, timeouts, filtered, pushed, "
-          "dropped, not-linked, clamped, falls, devices, connections, "
+          "dropped, dropped-bytes, queued, queued-bytes, not-linked, clamped, "
+          "falls, devices, devices-expired, connections, "
           "connections-accepted, connections-refused, accept-errors",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
@@ -405,22 +297,12 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
 static void
 gst_rp_sensor_src_init (GstRpSensorSrc *self)
 {
-  self->address = g_strdup (DEFAULT_ADDRESS);
-  self->port = DEFAULT_PORT;
-  self->sensitivity = DEFAULT_SENSITIVITY;
-  self->max_body_size = DEFAULT_MAX_BODY_SIZE;
-  self->timeout = DEFAULT_TIMEOUT;
+  gst_sensor_stream_server_config_init (&self->config);
   self->queue_size = DEFAULT_QUEUE_SIZE;
-  self->rate_limit = DEFAULT_RATE_LIMIT;
-  self->rate_burst = DEFAULT_RATE_BURST;
   self->max_devices = DEFAULT_MAX_DEVICES;
-  self->max_connections = DEFAULT_MAX_CONNECTIONS;
-  self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
-  self->max_clock_skew = DEFAULT_MAX_CLOCK_SKEW;
-  self->max_reading_age = DEFAULT_MAX_READING_AGE;
+  self->streaming_threads = DEFAULT_STREAMING_THREADS;
+  self->device_idle_timeout = DEFAULT_DEVICE_IDLE_TIMEOUT;
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->start_lock);
-  g_cond_init (&self->start_cond);
   self->pads =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gst_object_unref);
   self->devices = g_hash_table_new_full (
@@ -433,51 +315,70 @@ gst_rp_sensor_src_finalize (GObject *object)
 {
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
 
-  g_free (self->address);
-  if (self->auth_token)
-    memset (self->auth_token, 0, strlen (self->auth_token));
-  g_free (self->auth_token);
+  gst_sensor_stream_server_config_clear (&self->config);
   g_free (self->device_id);
   g_hash_table_unref (self->pads);
   g_hash_table_unref (self->devices);
   g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->start_lock);
-  g_cond_clear (&self->start_cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
-
-static void count (GstRpSensorSrc *self, guint64 *counter);
 
 static GstStructure *
 make_stats (GstRpSensorSrc *self)
 {
   Stats s;
-  GstSensorHttpListenerStats ls;
-  guint devices, i;
+  GstSensorStreamServerStats ss;
+  guint64 dropped, dropped_bytes, queued_bytes = 0;
+  guint devices, queued = 0, i;
+  GHashTableIter iter;
+  gpointer value;
 
   for (i = 0; i < sizeof (s) / sizeof (guint64); i++)
     ((guint64 *) &s)[i] =
         __atomic_load_n (&((guint64 *) &self->stats)[i], __ATOMIC_RELAXED);
   g_mutex_lock (&self->lock);
   devices = self->n_devices;
-  if (self->listener)
-    gst_sensor_http_listener_get_stats (self->listener, &ls);
+  if (self->server)
+    gst_sensor_stream_server_get_stats (self->server, &ss);
   else
-    ls = self->last_listener_stats;
+    ss = self->last_server_stats;
+  dropped = self->retired_dropped;
+  dropped_bytes = self->retired_dropped_bytes;
+  g_hash_table_iter_init (&iter, self->pads);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    GstSensorHandoffQueueStats qs;
+
+    gst_sensor_stream_lane_get_stats (pad_get_data (value)->lane, &qs);
+    dropped += qs.dropped;
+    dropped_bytes += qs.dropped_bytes;
+    queued += qs.buffers;
+    queued_bytes += qs.bytes;
+  }
   g_mutex_unlock (&self->lock);
 
-  return gst_structure_new ("rpsensorsrc-stats", "requests", G_TYPE_UINT64,
-      s.requests, "accepted", G_TYPE_UINT64, s.accepted, "invalid",
-      G_TYPE_UINT64, s.invalid, "unauthorized", G_TYPE_UINT64, s.unauthorized,
-      "rate-limited", G_TYPE_UINT64, s.rate_limited, "refused", G_TYPE_UINT64,
-      s.refused, "timeouts", G_TYPE_UINT64, s.timeouts, "filtered",
-      G_TYPE_UINT64, s.filtered, "pushed", G_TYPE_UINT64, s.pushed, "dropped",
-      G_TYPE_UINT64, s.dropped, "not-linked", G_TYPE_UINT64, s.not_linked,
-      "clamped", G_TYPE_UINT64, s.clamped, "falls", G_TYPE_UINT64, s.falls,
-      "devices", G_TYPE_UINT, devices, "connections", G_TYPE_UINT64, ls.open,
-      "connections-accepted", G_TYPE_UINT64, ls.accepted, "connections-refused",
-      G_TYPE_UINT64, ls.refused, "accept-errors", G_TYPE_UINT64,
-      ls.accept_errors, NULL);
+  return gst_structure_new ("application/x-rpsensorsrc-stats", "requests",
+      G_TYPE_UINT64, ss.requests, "accepted", G_TYPE_UINT64, s.accepted,
+      "invalid", G_TYPE_UINT64, ss.invalid, "unauthorized", G_TYPE_UINT64,
+      ss.unauthorized, "rate-limited", G_TYPE_UINT64, ss.rate_limited,
+      "refused", G_TYPE_UINT64, ss.refused, "timeouts", G_TYPE_UINT64,
+      ss.timeouts, "filtered", G_TYPE_UINT64, s.filtered, "pushed",
+      G_TYPE_UINT64, s.pushed, "dropped", G_TYPE_UINT64, dropped,
+      "dropped-bytes", G_TYPE_UINT64, dropped_bytes, "queued", G_TYPE_UINT,
+      queued, "queued-bytes", G_TYPE_UINT,
+      (guint) MIN (queued_bytes, G_MAXUINT), "not-linked", G_TYPE_UINT64,
+      s.not_linked, "clamped", G_TYPE_UINT64, s.clamped, "falls", G_TYPE_UINT64,
+      s.falls, "devices", G_TYPE_UINT, devices, "devices-expired",
+      G_TYPE_UINT64, s.devices_expired, "connections", G_TYPE_UINT64,
+      ss.listener.open, "connections-accepted", G_TYPE_UINT64,
+      ss.listener.accepted, "connections-refused", G_TYPE_UINT64,
+      ss.listener.refused, "accept-errors", G_TYPE_UINT64,
+      ss.listener.accept_errors, NULL);
+}
+
+static gboolean
+is_server_prop (guint prop_id)
+{
+  return prop_id >= PROP_SERVER_FIRST && prop_id < PROP_DEVICE_ID;
 }
 
 static void
@@ -487,60 +388,37 @@ gst_rp_sensor_src_set_property (
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
 
   GST_OBJECT_LOCK (self);
+  if (is_server_prop (prop_id))
+    gst_sensor_stream_server_config_set_property (
+        &self->config, prop_id - PROP_SERVER_FIRST, value);
   switch (prop_id) {
-    case PROP_ADDRESS:
-      g_free (self->address);
-      self->address = g_value_dup_string (value);
-      break;
-    case PROP_PORT:
-      self->port = g_value_get_int (value);
-      break;
-    case PROP_AUTH_TOKEN:
-      /* never logged */
-      if (self->auth_token)
-        memset (self->auth_token, 0, strlen (self->auth_token));
-      g_free (self->auth_token);
-      self->auth_token = g_value_dup_string (value);
-      break;
     case PROP_DEVICE_ID:
       g_free (self->device_id);
       self->device_id = g_value_dup_string (value);
       break;
-    case PROP_SENSITIVITY:
-      self->sensitivity = g_value_get_enum (value);
-      break;
-    case PROP_MAX_BODY_SIZE:
-      self->max_body_size = g_value_get_uint (value);
-      break;
-    case PROP_TIMEOUT:
-      self->timeout = g_value_get_uint (value);
-      break;
     case PROP_QUEUE_SIZE:
       self->queue_size = g_value_get_uint (value);
-      break;
-    case PROP_RATE_LIMIT:
-      self->rate_limit = g_value_get_double (value);
-      break;
-    case PROP_RATE_BURST:
-      self->rate_burst = g_value_get_uint (value);
       break;
     case PROP_MAX_DEVICES:
       self->max_devices = g_value_get_uint (value);
       break;
-    case PROP_MAX_CONNECTIONS:
-      self->max_connections = g_value_get_uint (value);
+    case PROP_STREAMING_THREADS:
+      self->streaming_threads = g_value_get_uint (value);
       break;
-    case PROP_IDLE_TIMEOUT:
-      self->idle_timeout = g_value_get_uint (value);
+    case PROP_DEVICE_IDLE_TIMEOUT:
+      self->device_idle_timeout = g_value_get_uint (value);
       break;
-    case PROP_MAX_CLOCK_SKEW:
-      self->max_clock_skew = g_value_get_uint (value);
-      break;
-    case PROP_MAX_READING_AGE:
-      self->max_reading_age = g_value_get_uint (value);
+    case PROP_DRAINING:
+      self->draining = g_value_get_boolean (value);
+      /* the object lock is not taken under @lock anywhere */
+      g_mutex_lock (&self->lock);
+      if (self->server)
+        gst_sensor_stream_server_set_draining (self->server, self->draining);
+      g_mutex_unlock (&self->lock);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!is_server_prop (prop_id))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -558,159 +436,41 @@ gst_rp_sensor_src_get_property (
   }
 
   GST_OBJECT_LOCK (self);
+  if (is_server_prop (prop_id))
+    gst_sensor_stream_server_config_get_property (
+        &self->config, prop_id - PROP_SERVER_FIRST, value);
   switch (prop_id) {
-    case PROP_ADDRESS:
-      g_value_set_string (value, self->address);
-      break;
-    case PROP_PORT:
-      g_value_set_int (
-          value, self->bound_port > 0 ? self->bound_port : self->port);
+    case PROP_SERVER_FIRST + GST_SENSOR_STREAM_SERVER_PROP_PORT:
+      if (self->bound_port > 0)
+        g_value_set_int (value, self->bound_port);
       break;
     case PROP_DEVICE_ID:
       g_value_set_string (value, self->device_id);
       break;
-    case PROP_SENSITIVITY:
-      g_value_set_enum (value, self->sensitivity);
-      break;
-    case PROP_MAX_BODY_SIZE:
-      g_value_set_uint (value, self->max_body_size);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout);
-      break;
     case PROP_QUEUE_SIZE:
       g_value_set_uint (value, self->queue_size);
-      break;
-    case PROP_RATE_LIMIT:
-      g_value_set_double (value, self->rate_limit);
-      break;
-    case PROP_RATE_BURST:
-      g_value_set_uint (value, self->rate_burst);
       break;
     case PROP_MAX_DEVICES:
       g_value_set_uint (value, self->max_devices);
       break;
-    case PROP_MAX_CONNECTIONS:
-      g_value_set_uint (value, self->max_connections);
+    case PROP_STREAMING_THREADS:
+      g_value_set_uint (value, self->streaming_threads);
       break;
-    case PROP_IDLE_TIMEOUT:
-      g_value_set_uint (value, self->idle_timeout);
+    case PROP_DEVICE_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->device_idle_timeout);
       break;
-    case PROP_MAX_CLOCK_SKEW:
-      g_value_set_uint (value, self->max_clock_skew);
-      break;
-    case PROP_MAX_READING_AGE:
-      g_value_set_uint (value, self->max_reading_age);
+    case PROP_DRAINING:
+      g_value_set_boolean (value, self->draining);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!is_server_prop (prop_id))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK (self);
 }
 
-/* ---- pads and their streaming threads ---- */
-
-/* Each pad's queue. Not a GstDataQueue: that signals its reader while
- * still holding its lock, so the woken task at once blocks on that lock
- * and is woken a second time, and it allocates an item per buffer. Here
- * the reader is signalled after the lock is released, only when it
- * waits. */
-static void
-pad_queue_init (PadQueue *q)
-{
-  g_mutex_init (&q->lock);
-  g_cond_init (&q->cond);
-  q->items = gst_queue_array_new (16);
-  q->flushing = TRUE;
-  q->waiting = FALSE;
-}
-
-static void
-pad_queue_flush_unlocked (PadQueue *q)
-{
-  GstMiniObject *obj;
-
-  while ((obj = gst_queue_array_pop_head (q->items)) != NULL)
-    gst_mini_object_unref (obj);
-}
-
-static void
-pad_queue_clear (PadQueue *q)
-{
-  pad_queue_flush_unlocked (q);
-  gst_queue_array_free (q->items);
-  g_mutex_clear (&q->lock);
-  g_cond_clear (&q->cond);
-}
-
-/* Flushing drops everything queued and wakes the reader. */
-static void
-pad_queue_set_flushing (PadQueue *q, gboolean flushing)
-{
-  g_mutex_lock (&q->lock);
-  q->flushing = flushing;
-  if (flushing)
-    pad_queue_flush_unlocked (q);
-  g_cond_signal (&q->cond);
-  g_mutex_unlock (&q->lock);
-}
-
-/* Takes @obj. With @max items queued, the oldest buffer is dropped first
- * (events are never dropped). Returns whether a buffer was dropped. */
-static gboolean
-pad_queue_push (PadQueue *q, GstMiniObject *obj, guint max)
-{
-  gboolean dropped = FALSE, wake;
-
-  g_mutex_lock (&q->lock);
-  if (q->flushing) {
-    g_mutex_unlock (&q->lock);
-    gst_mini_object_unref (obj);
-    return FALSE;
-  }
-  if (GST_IS_BUFFER (obj) && gst_queue_array_get_length (q->items) >= max) {
-    guint i, n = gst_queue_array_get_length (q->items);
-
-    for (i = 0; i < n; i++) {
-      GstMiniObject *old = gst_queue_array_peek_nth (q->items, i);
-
-      if (GST_IS_BUFFER (old)) {
-        gst_queue_array_drop_element (q->items, i);
-        gst_mini_object_unref (old);
-        dropped = TRUE;
-        break;
-      }
-    }
-  }
-  gst_queue_array_push_tail (q->items, obj);
-  wake = q->waiting;
-  g_mutex_unlock (&q->lock);
-  /* no lost wakeup: the reader samples the condition before it releases
-   * the lock, and this signal comes after the push took the lock */
-  if (wake)
-    g_cond_signal (&q->cond);
-  return dropped;
-}
-
-/* Blocks until an object is queued (returned, transfer full) or the queue
- * is flushing (NULL). */
-static GstMiniObject *
-pad_queue_pop (PadQueue *q)
-{
-  GstMiniObject *obj = NULL;
-
-  g_mutex_lock (&q->lock);
-  while (!q->flushing && gst_queue_array_is_empty (q->items)) {
-    q->waiting = TRUE;
-    g_cond_wait (&q->cond, &q->lock);
-    q->waiting = FALSE;
-  }
-  if (!q->flushing)
-    obj = gst_queue_array_pop_head (q->items);
-  g_mutex_unlock (&q->lock);
-  return obj;
-}
+/* ---- pads and the streaming pool ---- */
 
 static PadData *
 pad_get_data (GstPad *pad)
@@ -721,41 +481,79 @@ pad_get_data (GstPad *pad)
 static void
 pad_data_free (PadData *pd)
 {
-  pad_queue_clear (&pd->queue);
+  gst_sensor_stream_lane_unref (pd->lane);
+  g_free (pd->device);
   g_free (pd);
 }
 
-/* Queues @obj (taken) for @pad's task. Never blocks. */
+static void
+count (GstRpSensorSrc *self, guint64 *counter)
+{
+  /* bumped by the server thread and the workers: no lock */
+  __atomic_fetch_add (counter, 1, __ATOMIC_RELAXED);
+}
+
+/* Queues @obj (taken) for @pad. Never blocks: a full lane drops its
+ * oldest buffer (counted by the lane). */
 static void
 pad_enqueue (GstRpSensorSrc *self, GstPad *pad, GstMiniObject *obj)
 {
-  PadData *pd = pad_get_data (pad);
+  gst_sensor_stream_lane_push (pad_get_data (pad)->lane, obj);
+}
 
-  if (pad_queue_push (&pd->queue, obj, self->run_queue_size)) {
-    count (self, &self->stats.dropped);
-    GST_LOG_OBJECT (pad, "queue full: dropped the oldest buffer");
+/* An idle device's pad, its EOS sent: removed, and the device forgotten
+ * with its last pad. */
+static void
+retire_pad (GstRpSensorSrc *self, GstPad *pad, PadData *pd)
+{
+  GstSensorHandoffQueueStats qs;
+  GstPad *owned = NULL, *entry_pad = NULL;
+  DeviceEntry *entry;
+  gchar *name = gst_pad_get_name (pad);
+
+  gst_sensor_stream_lane_get_stats (pd->lane, &qs);
+  g_mutex_lock (&self->lock);
+  /* whoever takes it from the table removes it (the state change too) */
+  if (g_hash_table_steal_extended (
+          self->pads, name, NULL, (gpointer *) &owned)) {
+    self->retired_dropped += qs.dropped;
+    self->retired_dropped_bytes += qs.dropped_bytes;
   }
+  entry = pd->device ? g_hash_table_lookup (self->devices, pd->device) : NULL;
+  if (owned && entry && entry->pads[pd->group] == pad) {
+    entry_pad = entry->pads[pd->group];
+    entry->pads[pd->group] = NULL;
+    if (--entry->live == 0) {
+      self->n_devices -= entry->announced ? 1 : 0;
+      g_hash_table_remove (self->devices, pd->device);
+      count (self, &self->stats.devices_expired);
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  g_free (name);
+
+  if (owned) {
+    GST_DEBUG_OBJECT (pad, "device idle: removing its pad");
+    gst_pad_set_active (pad, FALSE);
+    gst_element_remove_pad (GST_ELEMENT (self), pad);
+    gst_object_unref (owned);
+  }
+  if (entry_pad)
+    gst_object_unref (entry_pad);
 }
 
 static void
-pad_loop (gpointer user_data)
+pad_push_one (
+    GstRpSensorSrc *self, GstPad *pad, PadData *pd, GstMiniObject *obj)
 {
-  GstPad *pad = user_data;
-  PadData *pd = pad_get_data (pad);
-  GstRpSensorSrc *self = pd->src;
-  GstMiniObject *obj;
   GstFlowReturn ret;
 
-  obj = pad_queue_pop (&pd->queue);
-  if (obj == NULL) {
-    GST_DEBUG_OBJECT (pad, "queue flushing, pausing");
-    /* a no-op once the task was stopped, so it cannot undo that stop */
-    gst_pad_pause_task (pad);
-    return;
-  }
-
   if (GST_IS_EVENT (obj)) {
+    gboolean eos = GST_EVENT_TYPE (obj) == GST_EVENT_EOS;
+
     gst_pad_push_event (pad, GST_EVENT (obj));
+    if (eos && pd->retire)
+      retire_pad (self, pad, pd);
     return;
   }
   if (pd->failed) {
@@ -786,9 +584,20 @@ pad_loop (gpointer user_data)
   }
 }
 
-/* The pad's task runs exactly while the pad is active. Deactivation has
- * already set the pad flushing (a push in progress returns), and the
- * flushing queue wakes a task waiting for data, so the stop is prompt. */
+/* On a worker of the pool. A push that blocks (a stalled branch, a sink
+ * in preroll) holds this worker only; the pad's lane keeps dropping its
+ * own oldest buffers meanwhile. */
+static void
+pad_lane_func (GstMiniObject *obj, gpointer user_data)
+{
+  GstPad *pad = user_data;
+  PadData *pd = pad_get_data (pad);
+
+  pad_push_one (pd->src, pad, pd, obj);
+}
+
+/* A deactivated pad's queue flushes: a worker draining it stops at its
+ * next item (and deactivation already made a push in progress return). */
 static gboolean
 src_activate_mode (
     GstPad *pad, GstObject *parent, GstPadMode mode, gboolean active)
@@ -797,12 +606,8 @@ src_activate_mode (
 
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
-  if (active) {
-    pad_queue_set_flushing (&pd->queue, FALSE);
-    return gst_pad_start_task (pad, pad_loop, pad, NULL);
-  }
-  pad_queue_set_flushing (&pd->queue, TRUE);
-  return gst_pad_stop_task (pad);
+  gst_sensor_stream_lane_set_flushing (pd->lane, !active);
+  return TRUE;
 }
 
 static void
@@ -828,17 +633,15 @@ src_query (GstPad *pad, GstObject *parent, GstQuery *query)
   return gst_pad_query_default (pad, parent, query);
 }
 
-/* Creates, activates (starting its task) and announces one pad. Called by
- * the server thread (per-device pads) or the state change (filtered
- * pads). */
+/* Creates, activates and announces one pad. Called by the server thread
+ * (per-device pads) or the state change (filtered pads). */
 static GstPad *
 create_pad (
-    GstRpSensorSrc *self, const gchar *name, guint group, gboolean per_device)
+    GstRpSensorSrc *self, const gchar *name, guint group, const gchar *device)
 {
   GstElementClass *klass = GST_ELEMENT_GET_CLASS (self);
-  gchar *templ_name = per_device ?
-      g_strdup_printf ("%%s_%s", groups[group].name) :
-      g_strdup (groups[group].name);
+  gchar *templ_name = device ? g_strdup_printf ("%%s_%s", groups[group].name) :
+                               g_strdup (groups[group].name);
   GstPadTemplate *templ =
       gst_element_class_get_pad_template (klass, templ_name);
   GstPad *pad;
@@ -853,17 +656,17 @@ create_pad (
   pd = g_new0 (PadData, 1);
   pd->src = self;
   pd->group = group;
-  pad_queue_init (&pd->queue);
-  pd->last_pts = 0;
+  pd->device = g_strdup (device);
   pd->discont = TRUE;
+  /* the pad outlives every run of its lane: the pool is freed before
+   * the pads are removed, and retire_pad() runs in the lane itself */
+  pd->lane = gst_sensor_stream_lane_new (
+      self->pool, self->run_queue_size, pad_lane_func, pad);
   g_object_set_qdata_full (
       G_OBJECT (pad), pad_data_quark, pd, (GDestroyNotify) pad_data_free);
   gst_pad_set_query_function (pad, src_query);
   gst_pad_set_activatemode_function (pad, src_activate_mode);
   gst_pad_use_fixed_caps (pad);
-
-  /* starts the pad's task; its queue stays empty until the sticky events
-   * below are stored, so they precede every buffer */
   gst_pad_set_active (pad, TRUE);
 
   /* sticky events, stored now and sent ahead of the first buffer */
@@ -924,18 +727,18 @@ get_pad (
 {
   if (entry->pads[group] == NULL && !self->filtered) {
     gchar *name = pad_name_for (self, device, group);
-    GstPad *pad = gst_object_ref (create_pad (self, name, group, TRUE));
+    GstPad *pad = gst_object_ref (create_pad (self, name, group, device));
 
     g_mutex_lock (&self->lock);
     entry->pads[group] = pad;
+    entry->live++;
     g_mutex_unlock (&self->lock);
     g_free (name);
   }
   return entry->pads[group];
 }
 
-/* After the pads were deactivated (which stopped their tasks): removes
- * them. */
+/* After the pads were deactivated: removes them. */
 static void
 remove_pads (GstRpSensorSrc *self)
 {
@@ -958,6 +761,57 @@ remove_pads (GstRpSensorSrc *self)
     gst_element_remove_pad (GST_ELEMENT (self), l->data);
   }
   g_list_free_full (pads, gst_object_unref);
+}
+
+/* On the server thread, every second or so: the pads of devices silent for
+ * device-idle-timeout get EOS, then are removed (retire_pad()). */
+static gboolean
+expire_devices (gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
+  gint64 limit = g_get_monotonic_time () -
+      (gint64) self->run_device_idle_timeout * G_USEC_PER_SEC;
+  GHashTableIter iter;
+  gpointer key, value;
+  GSList *gone = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->eos) {
+    g_mutex_unlock (&self->lock);
+    return G_SOURCE_CONTINUE;
+  }
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, &key, &value)) {
+    DeviceEntry *entry = value;
+    guint g;
+
+    if (entry->retiring || entry->last_seen > limit)
+      continue;
+    if (entry->live == 0) {
+      gone = g_slist_prepend (gone, g_strdup (key));
+      continue;
+    }
+    GST_INFO_OBJECT (
+        self, "device %s idle: ending its streams", (const gchar *) key);
+    entry->retiring = TRUE;
+    for (g = 0; g < N_GROUPS; g++)
+      if (entry->pads[g]) {
+        pad_get_data (entry->pads[g])->retire = TRUE;
+        pad_enqueue (
+            self, entry->pads[g], GST_MINI_OBJECT (gst_event_new_eos ()));
+      }
+  }
+  while (gone) {
+    DeviceEntry *entry = g_hash_table_lookup (self->devices, gone->data);
+
+    self->n_devices -= entry->announced ? 1 : 0;
+    g_hash_table_remove (self->devices, gone->data);
+    count (self, &self->stats.devices_expired);
+    g_free (gone->data);
+    gone = g_slist_delete_link (gone, gone);
+  }
+  g_mutex_unlock (&self->lock);
+  return G_SOURCE_CONTINUE;
 }
 
 /* ---- readings to buffers ---- */
@@ -1032,10 +886,34 @@ post_device_added (GstRpSensorSrc *self, const gchar *device)
               "device-added", "device", G_TYPE_STRING, device, NULL)));
 }
 
-static void
-deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
-    const GstSensorStreamFallResult *fall)
+/* ---- the server's callbacks, on its thread ---- */
+
+static GstSensorStreamAdmit
+on_admit (const gchar *device, gpointer user_data)
 {
+  GstRpSensorSrc *self = user_data;
+  GstSensorStreamAdmit verdict = GST_SENSOR_STREAM_ADMIT_OK;
+  DeviceEntry *entry;
+
+  g_mutex_lock (&self->lock);
+  entry = g_hash_table_lookup (self->devices, device);
+  if (!self->streaming || self->eos)
+    verdict = GST_SENSOR_STREAM_ADMIT_NOT_STREAMING;
+  else if (entry && entry->retiring)
+    verdict = GST_SENSOR_STREAM_ADMIT_DEVICE_RESTARTING;
+  else if (entry == NULL && !self->filtered && self->run_max_devices > 0 &&
+      g_hash_table_size (self->devices) >= self->run_max_devices)
+    /* every device costs pads and their queues: bounded */
+    verdict = GST_SENSOR_STREAM_ADMIT_TOO_MANY_DEVICES;
+  g_mutex_unlock (&self->lock);
+  return verdict;
+}
+
+static void
+on_reading (const GstSensorStreamReading *r,
+    const GstSensorStreamFallResult *fall, gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
   GstClockTime running, epoch;
   DeviceEntry *entry;
   gboolean is_new;
@@ -1048,7 +926,7 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
 
   running_and_epoch (self, r, &running, &epoch);
   entry = get_device (self, r->device_id);
-
+  entry->last_seen = g_get_monotonic_time ();
   /* announced: server thread only */
   is_new = !entry->announced;
   if (is_new) {
@@ -1110,579 +988,24 @@ deliver (GstRpSensorSrc *self, const GstSensorStreamReading *r,
   }
 }
 
-/* ---- HTTP ---- */
-
-static void
-respond (SoupServerMessage *msg, guint status, gchar *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (
-      msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
-}
-
-static void
-count (GstRpSensorSrc *self, guint64 *counter)
-{
-  /* bumped by the server thread and every pad's task: no lock */
-  __atomic_fetch_add (counter, 1, __ATOMIC_RELAXED);
-}
-
-static void
-digest (const gchar *s, gsize len, guint8 out[32])
-{
-  GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
-  gsize n = 32;
-
-  g_checksum_update (c, (const guchar *) s, len);
-  g_checksum_get_digest (c, out, &n);
-  g_checksum_free (c);
-}
-
-/* Compares digests rather than the strings so that neither the token's
- * content nor its length shows in the time taken. */
-static gboolean
-token_matches (const gchar *header, const gchar *token)
-{
-  guint8 a[32], b[32];
-  guint8 diff = 0;
-  guint i;
-
-  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
-    return FALSE;
-  header += 7;
-  while (*header == ' ')
-    header++;
-  digest (header, strlen (header), a);
-  digest (token, strlen (token), b);
-  for (i = 0; i < 32; i++)
-    diff |= a[i] ^ b[i];
-  return diff == 0;
-}
-
-static void
-refuse (GstRpSensorSrc *self, SoupServerMessage *msg, guint status,
-    const gchar *error)
-{
-  count (self,
-      status == SOUP_STATUS_UNAUTHORIZED ? &self->stats.unauthorized :
-                                           &self->stats.refused);
-  respond (msg, status, gst_sensor_stream_error_body (error));
-  /* the body, if any, is read and thrown away */
-  soup_message_body_set_accumulate (
-      soup_server_message_get_request_body (msg), FALSE);
-  soup_message_body_truncate (soup_server_message_get_request_body (msg));
-}
-
-static void on_got_chunk (
-    SoupServerMessage *msg, GBytes *chunk, gpointer user_data);
-
-/* A whole response that closes its connection, written past libsoup. */
-static GBytes *
-raw_response (guint status, const gchar *error, const gchar *extra_headers)
-{
-  gchar *body = gst_sensor_stream_error_body (error);
-  gchar *text = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
-                                 "Content-Type: application/json\r\n"
-                                 "Content-Length: %u\r\n%s"
-                                 "Connection: close\r\n\r\n%s",
-      status, soup_status_get_phrase (status), (guint) strlen (body),
-      extra_headers ? extra_headers : "", body);
-
-  g_free (body);
-  return g_bytes_new_take (text, strlen (text));
-}
-
-/* Answers @msg at once and closes its connection, without reading the rest
- * of its body (libsoup answers only after the body). */
-static void
-refuse_now (GstRpSensorSrc *self, SoupServerMessage *msg, guint status,
-    const gchar *error)
-{
-  GBytes *bytes = raw_response (status, error, NULL);
-  gboolean taken =
-      gst_sensor_http_listener_reply_and_close (self->listener, msg, bytes);
-
-  g_bytes_unref (bytes);
-  if (taken) {
-    /* libsoup dropped the message: its deadline no longer applies */
-    g_object_set_qdata (G_OBJECT (msg), timeout_quark, NULL);
-    count (self,
-        status == SOUP_STATUS_BAD_REQUEST ? &self->stats.invalid :
-                                            &self->stats.refused);
-    return;
-  }
-  /* not our connection: libsoup answers after the body */
-  soup_message_headers_replace (
-      soup_server_message_get_response_headers (msg), "Connection", "close");
-  if (status == SOUP_STATUS_BAD_REQUEST) {
-    count (self, &self->stats.invalid);
-    respond (msg, status, gst_sensor_stream_error_body (error));
-  } else {
-    refuse (self, msg, status, error);
-  }
-}
-
-/* Content-Length must be one decimal number, however many times it is
- * sent; libsoup would read "abc" as 0 and "-5" as a huge length and wait
- * for that body. */
-static gboolean
-content_length_valid (SoupMessageHeaders *headers)
-{
-  const gchar *list = soup_message_headers_get_list (headers, "Content-Length");
-  gchar **values;
-  guint64 first = 0, v;
-  gboolean ok = TRUE;
-  guint i;
-
-  if (list == NULL)
-    return TRUE;
-  values = g_strsplit (list, ",", -1);
-  for (i = 0; ok && values[i]; i++) {
-    gchar *t = g_strstrip (values[i]);
-
-    ok = *t != '\0' && strspn (t, "0123456789") == strlen (t) &&
-        g_ascii_string_to_unsigned (t, 10, 0, G_MAXINT64, &v, NULL) &&
-        (i == 0 || v == first);
-    if (i == 0)
-      first = v;
-  }
-  ok &= i > 0;
-  g_strfreev (values);
-  return ok;
-}
-
-/* Everything that can be decided from the headers, before the body is read
- * (and, with Expect: 100-continue, before it is even sent). */
-static void
-early_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
-    GHashTable *query, gpointer user_data)
-{
-  GstRpSensorSrc *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const gchar *content_type;
-  goffset length;
-
-  count (self, &self->stats.requests);
-  if (strcmp (path, STREAM_PATH) != 0 && strcmp (path, BATCH_PATH) != 0) {
-    refuse (self, msg, SOUP_STATUS_NOT_FOUND, "Not found");
-    return;
-  }
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST) {
-    soup_message_headers_replace (
-        soup_server_message_get_response_headers (msg), "Allow", "POST");
-    refuse (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed");
-    return;
-  }
-  if (self->run_token &&
-      !token_matches (soup_message_headers_get_one (headers, "Authorization"),
-          self->run_token)) {
-    soup_message_headers_replace (
-        soup_server_message_get_response_headers (msg), "WWW-Authenticate",
-        "Bearer");
-    refuse (self, msg, SOUP_STATUS_UNAUTHORIZED, "Unauthorized");
-    return;
-  }
-  content_type = soup_message_headers_get_content_type (headers, NULL);
-  if (content_type == NULL ||
-      g_ascii_strcasecmp (content_type, "application/json") != 0) {
-    refuse (self, msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
-        "Content-Type must be application/json");
-    return;
-  }
-  if (!content_length_valid (headers)) {
-    refuse_now (self, msg, SOUP_STATUS_BAD_REQUEST, "Invalid Content-Length");
-    return;
-  }
-  if (soup_message_headers_get_encoding (headers) !=
-      SOUP_ENCODING_CONTENT_LENGTH)
-    g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), self);
-  length = soup_message_headers_get_content_length (headers);
-  if (soup_message_headers_get_encoding (headers) ==
-          SOUP_ENCODING_CONTENT_LENGTH &&
-      length > (goffset) self->run_max_body) {
-    refuse (
-        self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
-    return;
-  }
-}
-
-static void
-handler (SoupServer *server, SoupServerMessage *msg, const char *path,
-    GHashTable *query, gpointer user_data)
-{
-  GstRpSensorSrc *self = user_data;
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  GstSensorStreamDetails details;
-  GstSensorStreamParseResult res;
-  GArray *readings = NULL;
-  GBytes *bytes;
-  const gchar *data;
-  gsize size;
-  gboolean batch = strcmp (path, BATCH_PATH) == 0, streaming, fall_any = FALSE;
-  gdouble confidence = 0.0;
-  gint health = 100;
-  gint64 retry_us = 0, next_us = 0, now_us;
-  const gchar *device;
-  guint i;
-
-  bytes = soup_message_body_flatten (body);
-  data = g_bytes_get_data (bytes, &size);
-  if (size > self->run_max_body) {
-    g_bytes_unref (bytes);
-    refuse (
-        self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
-    return;
-  }
-
-  gst_sensor_stream_details_init (&details);
-  if (batch) {
-    res = gst_sensor_stream_parse_batch (data, size, &readings, &details);
-  } else {
-    GstSensorStreamReading r;
-
-    res = gst_sensor_stream_parse_reading (data, size, &r, &details);
-    if (res == GST_SENSOR_STREAM_PARSE_OK) {
-      readings = g_array_new (FALSE, FALSE, sizeof (r));
-      g_array_append_val (readings, r);
-    }
-  }
-  g_bytes_unref (bytes);
-
-  /* a device clock far off would hold a syncing branch (or overflow) */
-  if (res == GST_SENSOR_STREAM_PARSE_OK &&
-      !gst_sensor_stream_check_clock (readings, batch, g_get_real_time (),
-          self->run_max_clock_skew, self->run_max_reading_age, &details)) {
-    res = GST_SENSOR_STREAM_PARSE_INVALID;
-    g_clear_pointer (&readings, g_array_unref);
-  }
-
-  if (res != GST_SENSOR_STREAM_PARSE_OK) {
-    count (self, &self->stats.invalid);
-    respond (msg, SOUP_STATUS_BAD_REQUEST,
-        res == GST_SENSOR_STREAM_PARSE_INVALID_JSON ?
-            gst_sensor_stream_error_body ("Invalid JSON") :
-            gst_sensor_stream_validation_body (&details));
-    gst_sensor_stream_details_clear (&details);
-    return;
-  }
-  gst_sensor_stream_details_clear (&details);
-
-  g_mutex_lock (&self->lock);
-  streaming = self->streaming && !self->eos;
-  g_mutex_unlock (&self->lock);
-  if (!streaming) {
-    soup_message_headers_replace (
-        soup_server_message_get_response_headers (msg), "Retry-After", "1");
-    refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Not streaming");
-    g_array_unref (readings);
-    return;
-  }
-
-  /* every new device costs pads and a thread: bounded */
-  if (!self->filtered && self->run_max_devices > 0) {
-    const gchar *id =
-        g_array_index (readings, GstSensorStreamReading, 0).device_id;
-    gboolean full;
-
-    g_mutex_lock (&self->lock);
-    full = !g_hash_table_contains (self->devices, id) &&
-        g_hash_table_size (self->devices) >= self->run_max_devices;
-    g_mutex_unlock (&self->lock);
-    if (full) {
-      refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Too many devices");
-      g_array_unref (readings);
-      return;
-    }
-  }
-
-  /* one token per request, a batch included */
-  device = g_array_index (readings, GstSensorStreamReading, 0).device_id;
-  if (self->limiter &&
-      !gst_sensor_stream_rate_limiter_acquire (
-          self->limiter, device, &retry_us, &next_us)) {
-    gint64 retry_ms = (retry_us + 999) / 1000;
-    gchar secs[24];
-
-    g_snprintf (secs, sizeof (secs), "%" G_GINT64_FORMAT,
-        MAX ((retry_ms + 999) / 1000, 1));
-    soup_message_headers_replace (
-        soup_server_message_get_response_headers (msg), "Retry-After", secs);
-    count (self, &self->stats.rate_limited);
-    respond (msg, 429 /* Too Many Requests */,
-        gst_sensor_stream_rate_limit_body (retry_ms));
-    g_array_unref (readings);
-    return;
-  }
-
-  now_us = g_get_real_time ();
-  for (i = 0; i < readings->len; i++) {
-    GstSensorStreamReading *r =
-        &g_array_index (readings, GstSensorStreamReading, i);
-    GstSensorStreamFallResult fall;
-
-    gst_sensor_stream_fall_detector_process (self->falls, r, &fall);
-    fall_any |= fall.detected;
-    confidence = MAX (confidence, fall.confidence);
-    health = gst_sensor_stream_health_score (r);
-    deliver (self, r, &fall);
-  }
-
-  respond (msg, SOUP_STATUS_OK,
-      gst_sensor_stream_success_body (device, now_us, fall_any, confidence,
-          health, now_us + next_us, batch ? (gint) readings->len : 0));
-  g_array_unref (readings);
-}
-
-/* A chunked body has no length up front: stop keeping it once it passes the
- * limit. */
-static void
-on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
-{
-  GstRpSensorSrc *self = user_data;
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-
-  if (soup_server_message_get_status (msg) == 0 &&
-      body->length > (goffset) self->run_max_body)
-    refuse_now (
-        self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload too large");
-}
-
-/* Slow clients: a request must be complete within `timeout` seconds, else
- * its connection is closed. Other connections are served meanwhile (all I/O
- * is asynchronous on the server thread). Every request in flight has an
- * entry in one queue, oldest first (all share one timeout, so that is also
- * deadline order), and one source wakes at the oldest deadline: a timer
- * source per request would cost an allocation, two context locks and a
- * check in every main-loop iteration. */
-typedef struct
-{
-  GList link; /* in self->in_flight while queued */
-  GstRpSensorSrc *self;
-  SoupServerMessage *msg;
-  gint64 deadline;
-  gboolean queued;
-} InFlight;
-
-/* the message's qdata is dropped (request read or done) or it is freed */
-static void
-in_flight_free (InFlight *entry)
-{
-  if (entry->queued)
-    g_queue_unlink (&entry->self->in_flight, &entry->link);
-  g_slice_free (InFlight, entry);
-}
-
-static void
-cancel_timeout (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
-{
-  g_object_set_qdata (G_OBJECT (msg), timeout_quark, NULL);
-}
-
-static gboolean
-sweep_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
-{
-  GstRpSensorSrc *self = user_data;
-  gint64 now = g_get_monotonic_time ();
-  GList *head;
-
-  while ((head = self->in_flight.head) != NULL) {
-    InFlight *entry = head->data;
-    GSocket *sock;
-
-    if (entry->deadline > now)
-      break;
-    g_queue_unlink (&self->in_flight, head);
-    entry->queued = FALSE;
-    GST_DEBUG_OBJECT (
-        self, "request not complete after %u s: closing", self->run_timeout);
-    count (self, &self->stats.timeouts);
-    sock = soup_server_message_get_socket (entry->msg);
-    if (sock)
-      g_socket_shutdown (sock, TRUE, TRUE, NULL);
-    else if (self->listener)
-      gst_sensor_http_listener_close_connection (self->listener, entry->msg);
-  }
-  head = self->in_flight.head;
-  g_source_set_ready_time (
-      source, head ? ((InFlight *) head->data)->deadline : -1);
-  return G_SOURCE_CONTINUE;
-}
-
-static GSourceFuncs sweep_funcs = {
-  NULL,
-  NULL,
-  sweep_dispatch,
-  NULL,
-  NULL,
-  NULL,
-};
-
-static void
-on_request_started (
-    SoupServer *server, SoupServerMessage *msg, gpointer user_data)
-{
-  GstRpSensorSrc *self = user_data;
-  InFlight *entry = g_slice_new (InFlight);
-
-  entry->self = self;
-  entry->msg = msg;
-  entry->deadline =
-      g_get_monotonic_time () + (gint64) self->run_timeout * G_USEC_PER_SEC;
-  entry->queued = TRUE;
-  entry->link.data = entry;
-  entry->link.prev = entry->link.next = NULL;
-  g_queue_push_tail_link (&self->in_flight, &entry->link);
-  if (g_source_get_ready_time (self->sweep) == -1)
-    g_source_set_ready_time (self->sweep, entry->deadline);
-  g_object_set_qdata_full (
-      G_OBJECT (msg), timeout_quark, entry, (GDestroyNotify) in_flight_free);
-}
-
 /* Accepting stopped (descriptors exhausted) or resumed: the application
  * hears of both, as nothing else would show why devices get no answer. */
 static void
-on_listener_state (GstSensorHttpListener *listener, gboolean accepting,
-    const GError *error, gpointer user_data)
+on_listener_state (gboolean accepting, const GError *error, gpointer user_data)
 {
   GstRpSensorSrc *self = user_data;
-  GstSensorHttpListenerStats stats;
+  GstSensorStreamServerStats stats;
 
-  gst_sensor_http_listener_get_stats (listener, &stats);
-  if (!accepting)
+  if (!accepting) {
+    gst_sensor_stream_server_get_stats (self->server, &stats);
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
         ("Not accepting connections: %s", error->message),
-        ("retrying; %" G_GUINT64_FORMAT " connections open", stats.open));
-  else
+        ("retrying; %" G_GUINT64_FORMAT " connections open",
+            stats.listener.open));
+  } else {
     GST_ELEMENT_WARNING (
         self, RESOURCE, OPEN_READ, ("Accepting connections again"), (NULL));
-}
-
-static gpointer
-server_thread (gpointer user_data)
-{
-  GstRpSensorSrc *self = user_data;
-  SoupServer *server;
-  GSocketAddress *addr;
-  GError *error = NULL;
-  gchar *address;
-  gint port, bound = 0;
-  gboolean ok;
-
-  g_main_context_push_thread_default (self->context);
-  g_queue_init (&self->in_flight);
-  self->sweep = g_source_new (&sweep_funcs, sizeof (GSource));
-  g_source_set_callback (self->sweep, NULL, self, NULL);
-  g_source_attach (self->sweep, self->context);
-
-  GST_OBJECT_LOCK (self);
-  address = g_strdup (self->address);
-  port = self->port;
-  GST_OBJECT_UNLOCK (self);
-  if (g_ascii_strcasecmp (address, "localhost") == 0) {
-    g_free (address);
-    address = g_strdup ("127.0.0.1");
   }
-
-  server = soup_server_new ("server-header", "rpsensorsrc ", NULL);
-  soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
-  soup_server_add_handler (server, NULL, handler, self, NULL);
-  g_signal_connect (
-      server, "request-started", G_CALLBACK (on_request_started), self);
-  /* server-wide rather than per message: cheaper per request */
-  g_signal_connect (server, "request-read", G_CALLBACK (cancel_timeout), NULL);
-  g_signal_connect (
-      server, "request-finished", G_CALLBACK (cancel_timeout), NULL);
-  g_signal_connect (
-      server, "request-aborted", G_CALLBACK (cancel_timeout), NULL);
-
-  addr = g_inet_socket_address_new_from_string (address, port);
-  if (addr == NULL) {
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "Invalid address '%s'", address);
-  } else {
-    GstSensorHttpListener *listener = gst_sensor_http_listener_new (server,
-        addr, self->run_max_connections, self->run_idle_timeout, &error);
-
-    if (listener) {
-      GBytes *refusal = raw_response (SOUP_STATUS_SERVICE_UNAVAILABLE,
-          "Too many connections", "Retry-After: 1\r\n");
-
-      gst_sensor_http_listener_set_refusal (listener, refusal);
-      g_bytes_unref (refusal);
-      gst_sensor_http_listener_set_state_func (
-          listener, on_listener_state, self);
-      bound = gst_sensor_http_listener_get_port (listener);
-      g_mutex_lock (&self->lock);
-      self->listener = listener;
-      g_mutex_unlock (&self->lock);
-    }
-  }
-  ok = self->listener != NULL;
-  g_clear_object (&addr);
-  g_free (address);
-
-  g_mutex_lock (&self->start_lock);
-  self->start_error = error;
-  GST_OBJECT_LOCK (self);
-  self->bound_port = bound;
-  GST_OBJECT_UNLOCK (self);
-  self->start_done = TRUE;
-  g_cond_signal (&self->start_cond);
-  g_mutex_unlock (&self->start_lock);
-
-  /* a flag rather than a GMainLoop: a quit that comes before the loop
-   * runs would be lost */
-  while (ok && !g_atomic_int_get (&self->stopping))
-    g_main_context_iteration (self->context, TRUE);
-
-  if (self->listener) {
-    GstSensorHttpListener *listener = self->listener;
-
-    g_mutex_lock (&self->lock);
-    gst_sensor_http_listener_get_stats (listener, &self->last_listener_stats);
-    /* soup_server_disconnect() closes them */
-    self->last_listener_stats.open = 0;
-    self->listener = NULL;
-    g_mutex_unlock (&self->lock);
-    gst_sensor_http_listener_free (listener);
-  }
-  soup_server_disconnect (server);
-  g_object_unref (server);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_source_destroy (self->sweep);
-  g_clear_pointer (&self->sweep, g_source_unref);
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
-static void
-stop_server (GstRpSensorSrc *self)
-{
-  GMainContext *context;
-
-  if (self->thread) {
-    g_atomic_int_set (&self->stopping, 1);
-    g_main_context_wakeup (self->context);
-    g_thread_join (self->thread);
-    self->thread = NULL;
-  }
-  g_mutex_lock (&self->lock);
-  context = self->context;
-  self->context = NULL;
-  g_mutex_unlock (&self->lock);
-  /* destroys an EOS job the thread did not run */
-  if (context)
-    g_main_context_unref (context);
-  g_clear_error (&self->start_error);
-  g_clear_pointer (&self->limiter, gst_sensor_stream_rate_limiter_free);
-  g_clear_pointer (&self->falls, gst_sensor_stream_fall_detector_free);
-  if (self->run_token)
-    memset (self->run_token, 0, strlen (self->run_token));
-  g_clear_pointer (&self->run_token, g_free);
-  GST_OBJECT_LOCK (self);
-  self->bound_port = 0;
-  GST_OBJECT_UNLOCK (self);
 }
 
 /* The rate limiter runs on the pipeline clock, so that tests driving a
@@ -1700,48 +1023,59 @@ limiter_clock (gpointer user_data)
   return now;
 }
 
-static gboolean
-is_loopback (const gchar *address)
-{
-  GInetAddress *a;
-  gboolean loopback;
+static const GstSensorStreamServerCallbacks server_callbacks = {
+  on_admit,
+  on_reading,
+  on_listener_state,
+  limiter_clock,
+};
 
-  if (g_ascii_strcasecmp (address, "localhost") == 0)
-    return TRUE;
-  a = g_inet_address_new_from_string (address);
-  if (a == NULL)
-    return FALSE;
-  loopback = g_inet_address_get_is_loopback (a);
-  g_object_unref (a);
-  return loopback;
+/* ---- start and stop ---- */
+
+static void
+stop_server (GstRpSensorSrc *self)
+{
+  GstSensorStreamServer *server;
+
+  g_mutex_lock (&self->lock);
+  server = self->server;
+  g_mutex_unlock (&self->lock);
+  if (server == NULL)
+    return;
+  /* joins the server thread: no request is counted after this */
+  gst_sensor_stream_server_stop (server);
+  g_mutex_lock (&self->lock);
+  gst_sensor_stream_server_get_stats (server, &self->last_server_stats);
+  self->server = NULL;
+  g_mutex_unlock (&self->lock);
+  gst_sensor_stream_server_free (server);
+  g_clear_pointer (&self->expiry, g_source_unref);
+  GST_OBJECT_LOCK (self);
+  self->bound_port = 0;
+  GST_OBJECT_UNLOCK (self);
 }
 
 static gboolean
 start_server (GstRpSensorSrc *self)
 {
-  gchar *address, *device;
-  gboolean have_token, bad_device;
-  GstSensorStreamSensitivity sensitivity;
-  gdouble rate;
-  guint burst;
+  GstSensorStreamServerConfig config;
+  GstSensorStreamServer *server;
+  GError *error = NULL;
+  gchar *device;
+  gboolean bad_device, draining, ok = FALSE;
+  guint threads;
 
   GST_OBJECT_LOCK (self);
-  address = g_strdup (self->address ? self->address : DEFAULT_ADDRESS);
-  have_token = self->auth_token && *self->auth_token;
-  self->run_token = have_token ? g_strdup (self->auth_token) : NULL;
+  gst_sensor_stream_server_config_copy (&config, &self->config);
   device = g_strdup (self->device_id);
-  self->run_max_body = self->max_body_size;
-  self->run_timeout = self->timeout;
   self->run_queue_size = self->queue_size;
   self->run_max_devices = self->max_devices;
-  self->run_max_connections = self->max_connections;
-  self->run_idle_timeout = self->idle_timeout;
-  self->run_max_clock_skew = self->max_clock_skew;
-  self->run_max_reading_age = self->max_reading_age;
-  sensitivity = self->sensitivity;
-  rate = self->rate_limit;
-  burst = self->rate_burst;
+  self->run_device_idle_timeout = self->device_idle_timeout;
+  threads = self->streaming_threads;
+  draining = self->draining;
   GST_OBJECT_UNLOCK (self);
+  if (config.address == NULL)
+    config.address = g_strdup ("127.0.0.1");
 
   self->filtered = device != NULL && *device != '\0';
   bad_device = self->filtered &&
@@ -1750,45 +1084,46 @@ start_server (GstRpSensorSrc *self)
   if (bad_device) {
     GST_ELEMENT_ERROR (
         self, RESOURCE, SETTINGS, ("device-id is not a MAC address"), (NULL));
-    g_free (address);
-    return FALSE;
-  }
-  if (!have_token && !is_loopback (address)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Refusing to listen on %s without an auth-token", address),
-        ("only loopback addresses may serve without authentication"));
-    g_free (address);
-    return FALSE;
+    goto done;
   }
 
-  self->limiter = rate > 0 ?
-      gst_sensor_stream_rate_limiter_new (rate, burst, limiter_clock, self) :
-      NULL;
-  self->falls = gst_sensor_stream_fall_detector_new (sensitivity);
   self->group_id = gst_util_group_id_next ();
-  g_mutex_lock (&self->lock);
-  self->context = g_main_context_new ();
-  g_mutex_unlock (&self->lock);
-  g_atomic_int_set (&self->stopping, 0);
-  self->start_done = FALSE;
-  self->thread = g_thread_new ("rpsensorsrc", server_thread, self);
-
-  g_mutex_lock (&self->start_lock);
-  while (!self->start_done)
-    g_cond_wait (&self->start_cond, &self->start_lock);
-  g_mutex_unlock (&self->start_lock);
-
-  if (self->start_error) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-        ("Could not listen on %s", address),
-        ("%s", self->start_error->message));
-    g_free (address);
-    stop_server (self);
-    return FALSE;
+  self->pool = gst_sensor_stream_pool_new (threads);
+  server =
+      gst_sensor_stream_server_new (&config, &server_callbacks, self, &error);
+  if (server == NULL) {
+    if (g_error_matches (error, GST_SENSOR_STREAM_SERVER_ERROR,
+            GST_SENSOR_STREAM_SERVER_ERROR_SETTINGS))
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", error->message),
+          ("only loopback addresses may serve without authentication"));
+    else
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not listen on %s", config.address), ("%s", error->message));
+    g_clear_error (&error);
+    g_clear_pointer (&self->pool, gst_sensor_stream_pool_free);
+    goto done;
   }
-  GST_INFO_OBJECT (self, "listening on %s port %d", address, self->bound_port);
-  g_free (address);
-  return TRUE;
+  gst_sensor_stream_server_set_draining (server, draining);
+  if (!self->filtered && self->run_device_idle_timeout > 0) {
+    self->expiry =
+        g_timeout_source_new (MIN (1000, self->run_device_idle_timeout * 250));
+    g_source_set_callback (self->expiry, expire_devices, self, NULL);
+    g_source_attach (
+        self->expiry, gst_sensor_stream_server_get_context (server));
+  }
+  g_mutex_lock (&self->lock);
+  self->server = server;
+  g_mutex_unlock (&self->lock);
+  GST_OBJECT_LOCK (self);
+  self->bound_port = gst_sensor_stream_server_get_port (server);
+  GST_OBJECT_UNLOCK (self);
+  GST_INFO_OBJECT (
+      self, "listening on %s port %d", config.address, self->bound_port);
+  ok = TRUE;
+
+done:
+  gst_sensor_stream_server_config_clear (&config);
+  return ok;
 }
 
 typedef struct
@@ -1859,7 +1194,7 @@ gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
   /* EOS after the readings already accepted, on every pad; later posts get
    * 503 */
   g_mutex_lock (&self->lock);
-  if (self->context == NULL || self->eos) {
+  if (self->server == NULL || self->eos) {
     gboolean ok = self->eos;
 
     g_mutex_unlock (&self->lock);
@@ -1868,7 +1203,8 @@ gst_rp_sensor_src_send_event (GstElement *element, GstEvent *event)
     return ok;
   }
   self->eos = TRUE;
-  context = g_main_context_ref (self->context);
+  context =
+      g_main_context_ref (gst_sensor_stream_server_get_context (self->server));
   g_mutex_unlock (&self->lock);
 
   job = g_new0 (EosJob, 1);
@@ -1894,8 +1230,8 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
       g_mutex_lock (&self->lock);
       self->eos = FALSE;
       memset (&self->stats, 0, sizeof (self->stats));
-      memset (
-          &self->last_listener_stats, 0, sizeof (self->last_listener_stats));
+      memset (&self->last_server_stats, 0, sizeof (self->last_server_stats));
+      self->retired_dropped = self->retired_dropped_bytes = 0;
       g_mutex_unlock (&self->lock);
       if (!start_server (self))
         return GST_STATE_CHANGE_FAILURE;
@@ -1921,8 +1257,10 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE) {
-    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
       stop_server (self);
+      g_clear_pointer (&self->pool, gst_sensor_stream_pool_free);
+    }
     return ret;
   }
 
@@ -1933,7 +1271,8 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
 
         for (g = 0; g < N_GROUPS; g++)
           entry->pads[g] =
-              gst_object_ref (create_pad (self, groups[g].name, g, FALSE));
+              gst_object_ref (create_pad (self, groups[g].name, g, NULL));
+        entry->live = N_GROUPS;
         gst_element_no_more_pads (element);
       }
       ret = GST_STATE_CHANGE_NO_PREROLL;
@@ -1942,6 +1281,9 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
       ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* waits for the workers (a push in progress returned when its pad
+       * was deactivated), so none uses a pad being removed */
+      g_clear_pointer (&self->pool, gst_sensor_stream_pool_free);
       remove_pads (self);
       GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_SINK);
       break;

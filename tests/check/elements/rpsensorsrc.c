@@ -2026,6 +2026,264 @@ GST_START_TEST (test_deep_json_refused_with_token)
 
 GST_END_TEST;
 
+/* ---- gateway scale: the streaming pool, idle devices, draining ---- */
+
+static guint
+process_threads (void)
+{
+  gchar *status = NULL, *line;
+  guint n = 0;
+
+  fail_unless (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "\nThreads:");
+  fail_unless (line != NULL);
+  n = (guint) g_ascii_strtoull (line + strlen ("\nThreads:"), NULL, 10);
+  g_free (status);
+  return n;
+}
+
+/* @n readings of @device, uptime_ms @first, @first + 1, ... */
+static gchar *
+device_batch_json (const gchar *device, guint n, guint first)
+{
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  g_string_append_printf (s, "{\"device_id\":\"%s\",\"readings\":[", device);
+  for (i = 0; i < n; i++)
+    g_string_append_printf (s,
+        "%s{\"accel_x\":1,\"accel_y\":0,\"accel_z\":9.8,\"gyro_x\":0,"
+        "\"gyro_y\":0,\"gyro_z\":0,\"uptime_ms\":%u}",
+        i ? "," : "", first + i);
+  g_string_append (s, "]}");
+  return g_string_free (s, FALSE);
+}
+
+static guint
+post_batch (Fixture *f, const gchar *device, guint n, guint first)
+{
+  gchar *body = device_batch_json (device, n, first);
+  Response r = post (f, BATCH, body);
+  guint status = r.status;
+
+  g_free (body);
+  response_clear (&r);
+  return status;
+}
+
+static void
+assert_offsets (GstElement *sink, guint n, guint start)
+{
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = pull (sink);
+
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), start + i);
+    gst_buffer_unref (buf);
+  }
+}
+
+static guint
+get_uint_stat (Fixture *f, const gchar *name)
+{
+  GstStructure *s;
+  guint v = 0;
+
+  g_object_get (f->src, "stats", &s, NULL);
+  fail_unless (gst_structure_get_uint (s, name, &v), "%s", name);
+  gst_structure_free (s);
+  return v;
+}
+
+#define N_SCALE_DEVICES 300
+
+/* 300 devices, 600 pads, two streaming threads: the process's thread count
+ * does not grow with the devices (a task per pad made it 600 more), and
+ * every pad gets its readings in order. */
+GST_START_TEST (test_many_devices_bounded_threads)
+{
+  Fixture *f = fixture_new ("streaming-threads=2 rate-limit=0");
+  guint before, after, d, round;
+
+  before = process_threads ();
+  fixture_play (f);
+  for (round = 0; round < 3; round++)
+    for (d = 0; d < N_SCALE_DEVICES; d++) {
+      gchar *dev = g_strdup_printf ("00:00:00:00:%02X:%02X", d >> 8, d & 0xff);
+
+      fail_unless_equals_int (post_batch (f, dev, 2, 1000 + round * 2), 200);
+      g_free (dev);
+    }
+  after = process_threads ();
+  /* the server thread, two workers, and what GLib starts on its own */
+  fail_unless (after <= before + 6, "%u threads, %u before", after, before);
+
+  for (d = 0; d < N_SCALE_DEVICES; d++) {
+    gchar *accel =
+        g_strdup_printf ("00_00_00_00_%02X_%02X_accel", d >> 8, d & 0xff);
+    gchar *gyro =
+        g_strdup_printf ("00_00_00_00_%02X_%02X_gyro", d >> 8, d & 0xff);
+
+    assert_offsets (fixture_sink (f, accel), 6, 1000);
+    assert_offsets (fixture_sink (f, gyro), 6, 1000);
+    g_free (accel);
+    g_free (gyro);
+  }
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 6 * N_SCALE_DEVICES);
+  fail_unless_equals_uint64 (get_stat (f, "dropped"), 0);
+  fail_unless_equals_int (get_uint_stat (f, "devices"), N_SCALE_DEVICES);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A stalled branch holds one of two workers and loses only its own oldest
+ * buffers: every other pad, of its device and another, gets everything. */
+GST_START_TEST (test_stalled_pad_drops_only_its_own)
+{
+  Fixture *f = fixture_new ("streaming-threads=2 queue-size=64 rate-limit=0");
+  GstElement *stalled;
+  GstSample *s;
+  guint64 received = 0, last = 0;
+  guint k;
+
+  fixture_play (f);
+  fail_unless_equals_int (post_batch (f, "AA:00:00:00:00:01", 1, 1), 200);
+  stalled = fixture_sink (f, "AA_00_00_00_00_01_accel");
+  gst_buffer_unref (pull (stalled));
+  assert_offsets (fixture_sink (f, "AA_00_00_00_00_01_gyro"), 1, 1);
+  g_object_set (stalled, "max-buffers", 1, "drop", FALSE, NULL);
+  /* 150 readings for a pad that takes one: its queue of 64 overflows */
+  for (k = 0; k < 3; k++) {
+    fail_unless_equals_int (
+        post_batch (f, "AA:00:00:00:00:01", 50, 100 + 50 * k), 200);
+    fail_unless_equals_int (
+        post_batch (f, "BB:00:00:00:00:02", 50, 100 + 50 * k), 200);
+    assert_offsets (
+        fixture_sink (f, "AA_00_00_00_00_01_gyro"), 50, 100 + 50 * k);
+    assert_offsets (
+        fixture_sink (f, "BB_00_00_00_00_02_accel"), 50, 100 + 50 * k);
+    assert_offsets (
+        fixture_sink (f, "BB_00_00_00_00_02_gyro"), 50, 100 + 50 * k);
+  }
+
+  /* the stalled pad: what it got plus what it dropped is all of it, the
+   * newest last */
+  while ((s = gst_app_sink_try_pull_sample (
+              GST_APP_SINK (stalled), 500 * GST_MSECOND))) {
+    last = GST_BUFFER_OFFSET (gst_sample_get_buffer (s));
+    received++;
+    gst_sample_unref (s);
+  }
+  fail_unless_equals_uint64 (last, 249);
+  fail_unless (get_stat (f, "dropped") >= 150 - 64 - 2);
+  fail_unless_equals_uint64 (received + get_stat (f, "dropped"), 150);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint removed;
+} Removals;
+
+static void
+on_pad_removed (GstElement *src, GstPad *pad, Removals *r)
+{
+  g_mutex_lock (&r->lock);
+  r->removed++;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+}
+
+/* An idle device's pads get EOS and are removed; its next post makes them
+ * again. */
+GST_START_TEST (test_idle_device_pads_removed_and_recreated)
+{
+  Fixture *f = fixture_new ("device-idle-timeout=1 rate-limit=0");
+  Removals rm = {
+    0,
+  };
+  GstElement *old_sink;
+  gint64 deadline;
+  GstPad *pad;
+
+  g_mutex_init (&rm.lock);
+  g_cond_init (&rm.cond);
+  g_signal_connect (f->src, "pad-removed", G_CALLBACK (on_pad_removed), &rm);
+  fixture_play (f);
+  fail_unless_equals_int (post_batch (f, DEV, 1, 7), 200);
+  old_sink = fixture_sink (f, "AA_BB_CC_DD_EE_FF_accel");
+  assert_offsets (old_sink, 1, 7);
+  fail_unless_equals_uint64 (get_uint_stat (f, "devices"), 1);
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_mutex_lock (&rm.lock);
+  while (rm.removed < 2)
+    fail_unless (g_cond_wait_until (&rm.cond, &rm.lock, deadline));
+  g_mutex_unlock (&rm.lock);
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (old_sink)));
+  pad = gst_element_get_static_pad (f->src, "AA_BB_CC_DD_EE_FF_accel");
+  fail_unless (pad == NULL);
+  fail_unless_equals_uint64 (get_uint_stat (f, "devices"), 0);
+  fail_unless_equals_uint64 (get_stat (f, "devices-expired"), 1);
+
+  fail_unless_equals_int (post_batch (f, DEV, 1, 8), 200);
+  fail_unless (fixture_sink (f, "AA_BB_CC_DD_EE_FF_accel") != old_sink);
+  assert_offsets (fixture_sink (f, "AA_BB_CC_DD_EE_FF_accel"), 1, 8);
+  fail_unless_equals_uint64 (get_uint_stat (f, "devices"), 1);
+  fixture_free (f);
+  g_mutex_clear (&rm.lock);
+  g_cond_clear (&rm.cond);
+}
+
+GST_END_TEST;
+
+/* Draining: new requests get 503 and their connection closed; readings
+ * accepted before still arrive; clearing it serves again. */
+GST_START_TEST (test_draining)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " rate-limit=0");
+  GstElement *sink;
+  GstPad *pad;
+  Response r;
+  gchar *body = device_batch_json (DEV, 1, 42);
+
+  fixture_play (f);
+  sink = fixture_sink (f, "accel");
+  /* hold the first reading back until draining is on */
+  pad = gst_element_get_static_pad (f->src, "accel");
+  fail_unless_equals_int (post_batch (f, DEV, 1, 41), 200);
+  g_object_set (f->src, "draining", TRUE, NULL);
+  r = post (f, BATCH, body);
+  fail_unless_equals_int (r.status, 503);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Service draining\"}");
+  fail_unless_equals_string (
+      soup_message_headers_get_one (r.headers, "Retry-After"), "1");
+  fail_unless (
+      soup_message_headers_header_contains (r.headers, "Connection", "close"));
+  response_clear (&r);
+  assert_offsets (sink, 1, 41);
+  fail_unless (no_buffer_waiting (sink));
+  fail_unless_equals_uint64 (get_stat (f, "accepted"), 1);
+
+  g_object_set (f->src, "draining", FALSE, NULL);
+  r = post (f, BATCH, body);
+  fail_unless_equals_int (r.status, 200);
+  response_clear (&r);
+  assert_offsets (sink, 1, 42);
+  gst_object_unref (pad);
+  g_free (body);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 rpsensorsrc_suite (void)
 {
@@ -2066,6 +2324,10 @@ rpsensorsrc_suite (void)
   tcase_add_test (tc, test_curl_peer);
   tcase_add_test (tc, test_deep_json_refused);
   tcase_add_test (tc, test_deep_json_refused_with_token);
+  tcase_add_test (tc, test_many_devices_bounded_threads);
+  tcase_add_test (tc, test_stalled_pad_drops_only_its_own);
+  tcase_add_test (tc, test_idle_device_pads_removed_and_recreated);
+  tcase_add_test (tc, test_draining);
   return s;
 }
 

@@ -7,6 +7,7 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/sensorstream/sensorstream.h>
+#include <gst/sensorstream/sensorstream-pool.h>
 #include <math.h>
 #include <string.h>
 
@@ -1342,6 +1343,203 @@ GST_START_TEST (test_fall_presets_and_devices)
 
 GST_END_TEST;
 
+/* ---- the streaming pool ---- */
+
+#define N_LANES 50
+#define PER_LANE 100
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint64 next[N_LANES]; /* offset expected next, per lane */
+  guint total;
+  gboolean out_of_order;
+  gboolean block; /* lane 0 waits while set */
+  gboolean blocked;
+} LaneLog;
+
+typedef struct
+{
+  LaneLog *log;
+  guint index;
+} LaneData;
+
+static void
+log_item (GstMiniObject *obj, gpointer user_data)
+{
+  LaneData *d = user_data;
+  LaneLog *log = d->log;
+  guint64 offset = GST_BUFFER_OFFSET (GST_BUFFER (obj));
+
+  g_mutex_lock (&log->lock);
+  while (d->index == 0 && log->block) {
+    log->blocked = TRUE;
+    g_cond_broadcast (&log->cond);
+    g_cond_wait (&log->cond, &log->lock);
+  }
+  /* in order: never before the one expected (drops may skip ahead) */
+  if (offset < log->next[d->index])
+    log->out_of_order = TRUE;
+  log->next[d->index] = offset + 1;
+  log->total++;
+  g_cond_broadcast (&log->cond);
+  g_mutex_unlock (&log->lock);
+  gst_mini_object_unref (obj);
+}
+
+static GstMiniObject *
+offset_buffer (guint64 offset)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, 4, NULL);
+
+  GST_BUFFER_OFFSET (buf) = offset;
+  return GST_MINI_OBJECT (buf);
+}
+
+static void
+wait_total (LaneLog *log, guint total)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_mutex_lock (&log->lock);
+  while (log->total < total)
+    fail_unless (g_cond_wait_until (&log->cond, &log->lock, deadline),
+        "%u of %u items", log->total, total);
+  g_mutex_unlock (&log->lock);
+}
+
+/* 50 lanes, two workers: each lane's items come in order, all of them. */
+GST_START_TEST (test_pool_order_per_lane)
+{
+  GstSensorStreamPool *pool = gst_sensor_stream_pool_new (2);
+  GstSensorStreamLane *lanes[N_LANES];
+  LaneData data[N_LANES];
+  LaneLog log;
+  guint i, l;
+
+  memset (&log, 0, sizeof (log));
+  g_mutex_init (&log.lock);
+  g_cond_init (&log.cond);
+  for (l = 0; l < N_LANES; l++) {
+    data[l].log = &log;
+    data[l].index = l;
+    lanes[l] = gst_sensor_stream_lane_new (pool, PER_LANE, log_item, &data[l]);
+    gst_sensor_stream_lane_set_flushing (lanes[l], FALSE);
+  }
+  for (i = 0; i < PER_LANE; i++)
+    for (l = 0; l < N_LANES; l++)
+      fail_unless (gst_sensor_stream_lane_push (lanes[l], offset_buffer (i)));
+  wait_total (&log, N_LANES * PER_LANE);
+  fail_if (log.out_of_order);
+  for (l = 0; l < N_LANES; l++) {
+    GstSensorHandoffQueueStats qs;
+
+    fail_unless_equals_uint64 (log.next[l], PER_LANE);
+    gst_sensor_stream_lane_get_stats (lanes[l], &qs);
+    fail_unless_equals_uint64 (qs.dropped, 0);
+  }
+  gst_sensor_stream_pool_free (pool);
+  for (l = 0; l < N_LANES; l++)
+    gst_sensor_stream_lane_unref (lanes[l]);
+  g_mutex_clear (&log.lock);
+  g_cond_clear (&log.cond);
+}
+
+GST_END_TEST;
+
+/* A lane whose function blocks holds one of two workers and drops only its
+ * own oldest items; the other lane gets everything meanwhile. */
+GST_START_TEST (test_pool_blocked_lane_drops_its_own)
+{
+  GstSensorStreamPool *pool = gst_sensor_stream_pool_new (2);
+  GstSensorStreamLane *a, *b;
+  GstSensorHandoffQueueStats qa, qb;
+  LaneData da, db;
+  LaneLog log;
+  guint i;
+
+  memset (&log, 0, sizeof (log));
+  g_mutex_init (&log.lock);
+  g_cond_init (&log.cond);
+  log.block = TRUE;
+  da.log = db.log = &log;
+  da.index = 0;
+  db.index = 1;
+  a = gst_sensor_stream_lane_new (pool, 4, log_item, &da);
+  b = gst_sensor_stream_lane_new (pool, 4, log_item, &db);
+  gst_sensor_stream_lane_set_flushing (a, FALSE);
+  gst_sensor_stream_lane_set_flushing (b, FALSE);
+
+  fail_unless (gst_sensor_stream_lane_push (a, offset_buffer (0)));
+  g_mutex_lock (&log.lock);
+  while (!log.blocked)
+    g_cond_wait (&log.cond, &log.lock);
+  g_mutex_unlock (&log.lock);
+  /* 0 is in the blocked function; 1..99 overflow a lane of 4 */
+  for (i = 1; i < 100; i++)
+    fail_unless (gst_sensor_stream_lane_push (a, offset_buffer (i)));
+  /* b, pushed one at a time so that its own lane never overflows */
+  for (i = 0; i < 100; i++) {
+    fail_unless (gst_sensor_stream_lane_push (b, offset_buffer (i)));
+    wait_total (&log, i + 1);
+  }
+  gst_sensor_stream_lane_get_stats (a, &qa);
+  fail_unless_equals_uint64 (qa.dropped, 99 - 4);
+  fail_unless_equals_int (qa.buffers, 4);
+
+  g_mutex_lock (&log.lock);
+  log.block = FALSE;
+  g_cond_broadcast (&log.cond);
+  g_mutex_unlock (&log.lock);
+  wait_total (&log, 100 + 1 + 4);
+  fail_if (log.out_of_order);
+  fail_unless_equals_uint64 (log.next[0], 100);
+  fail_unless_equals_uint64 (log.next[1], 100);
+  gst_sensor_stream_lane_get_stats (b, &qb);
+  fail_unless_equals_uint64 (qb.dropped, 0);
+
+  gst_sensor_stream_pool_free (pool);
+  gst_sensor_stream_lane_unref (a);
+  gst_sensor_stream_lane_unref (b);
+  g_mutex_clear (&log.lock);
+  g_cond_clear (&log.cond);
+}
+
+GST_END_TEST;
+
+/* A flushing lane refuses pushes and drops what it holds. */
+GST_START_TEST (test_pool_lane_flushing)
+{
+  GstSensorStreamPool *pool = gst_sensor_stream_pool_new (1);
+  GstSensorStreamLane *lane;
+  GstSensorHandoffQueueStats qs;
+  LaneData d;
+  LaneLog log;
+
+  memset (&log, 0, sizeof (log));
+  g_mutex_init (&log.lock);
+  g_cond_init (&log.cond);
+  d.log = &log;
+  d.index = 0;
+  lane = gst_sensor_stream_lane_new (pool, 4, log_item, &d);
+  /* a new lane is flushing */
+  fail_if (gst_sensor_stream_lane_push (lane, offset_buffer (0)));
+  gst_sensor_stream_lane_set_flushing (lane, FALSE);
+  fail_unless (gst_sensor_stream_lane_push (lane, offset_buffer (1)));
+  wait_total (&log, 1);
+  gst_sensor_stream_lane_set_flushing (lane, TRUE);
+  fail_if (gst_sensor_stream_lane_push (lane, offset_buffer (2)));
+  gst_sensor_stream_lane_get_stats (lane, &qs);
+  fail_unless_equals_int (qs.items, 0);
+  gst_sensor_stream_pool_free (pool);
+  gst_sensor_stream_lane_unref (lane);
+  g_mutex_clear (&log.lock);
+  g_cond_clear (&log.cond);
+}
+
+GST_END_TEST;
+
 static Suite *
 sensorstream_suite (void)
 {
@@ -1368,6 +1566,9 @@ sensorstream_suite (void)
   tcase_add_test (tc, test_fall_free_fall_and_tumble_detected);
   tcase_add_test (tc, test_fall_walking_not_detected);
   tcase_add_test (tc, test_fall_presets_and_devices);
+  tcase_add_test (tc, test_pool_order_per_lane);
+  tcase_add_test (tc, test_pool_blocked_lane_drops_its_own);
+  tcase_add_test (tc, test_pool_lane_flushing);
   return s;
 }
 
