@@ -2130,8 +2130,9 @@ GST_START_TEST (test_many_devices_bounded_threads)
     g_free (accel);
     g_free (gyro);
   }
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 6 * N_SCALE_DEVICES);
-  fail_unless_equals_uint64 (get_stat (f, "dropped"), 0);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (f->src, "accepted"), 6 * N_SCALE_DEVICES);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "dropped"), 0);
   fail_unless_equals_int (get_uint_stat (f, "devices"), N_SCALE_DEVICES);
   fixture_free (f);
 }
@@ -2177,8 +2178,9 @@ GST_START_TEST (test_stalled_pad_drops_only_its_own)
     gst_sample_unref (s);
   }
   fail_unless_equals_uint64 (last, 249);
-  fail_unless (get_stat (f, "dropped") >= 150 - 64 - 2);
-  fail_unless_equals_uint64 (received + get_stat (f, "dropped"), 150);
+  fail_unless (sensor_test_stat (f->src, "dropped") >= 150 - 64 - 2);
+  fail_unless_equals_uint64 (
+      received + sensor_test_stat (f->src, "dropped"), 150);
   fixture_free (f);
 }
 
@@ -2230,7 +2232,7 @@ GST_START_TEST (test_idle_device_pads_removed_and_recreated)
   pad = gst_element_get_static_pad (f->src, "AA_BB_CC_DD_EE_FF_accel");
   fail_unless (pad == NULL);
   fail_unless_equals_uint64 (get_uint_stat (f, "devices"), 0);
-  fail_unless_equals_uint64 (get_stat (f, "devices-expired"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "devices-expired"), 1);
 
   fail_unless_equals_int (post_batch (f, DEV, 1, 8), 200);
   fail_unless (fixture_sink (f, "AA_BB_CC_DD_EE_FF_accel") != old_sink);
@@ -2270,7 +2272,7 @@ GST_START_TEST (test_draining)
   response_clear (&r);
   assert_offsets (sink, 1, 41);
   fail_unless (no_buffer_waiting (sink));
-  fail_unless_equals_uint64 (get_stat (f, "accepted"), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "accepted"), 1);
 
   g_object_set (f->src, "draining", FALSE, NULL);
   r = post (f, BATCH, body);
