@@ -100,8 +100,7 @@ struct _GstRaehSinkPad
   /* stream lock */
   GstSegment segment;
   /* negotiated, object lock */
-  const gchar *modality; /* interned */
-  gint rate_n, rate_d, channels, bit_depth;
+  GstRaehStream stream;
   gboolean have_caps;
   gboolean mismatch_posted; /* one negotiation error per pad */
   /* lock */
@@ -169,114 +168,13 @@ gst_raeh_sink_auth_get_type (void)
 }
 
 
-/* ---- caps from the manifest ---- */
-
-static GstStructure *
-slot_structure (const GstRaehSlot *slot)
-{
-  gint n, d;
-
-  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
-  return gst_structure_new (GST_RAEH_FRAME_MEDIA_TYPE, "modality",
-      G_TYPE_STRING, slot->modality, "rate", GST_TYPE_FRACTION, n, d,
-      "channels", G_TYPE_INT, (gint) slot->num_channels, "bit-depth",
-      G_TYPE_INT, (gint) slot->bit_depth, NULL);
-}
-
-static GstCaps *
-manifest_caps (const GstRaehManifest *m)
-{
-  GstCaps *caps = gst_caps_new_empty ();
-  guint i;
-
-  for (i = 0; i < gst_raeh_manifest_get_n_slots (m); i++)
-    caps = gst_caps_merge_structure (
-        caps, slot_structure (gst_raeh_manifest_get_slot (m, i)));
-  return caps;
-}
-
-static gboolean
-slot_matches_pad (const GstRaehSlot *slot, GstRaehSinkPad *pad)
-{
-  gint n, d;
-
-  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
-  return gst_util_fraction_compare (n, d, pad->rate_n, pad->rate_d) == 0 &&
-      (gint) slot->num_channels == pad->channels &&
-      (gint) slot->bit_depth == pad->bit_depth;
-}
-
-static gchar *
-describe_slot (const GstRaehSlot *slot)
-{
-  return g_strdup_printf ("%s at %g Hz, %u channel%s, %u bit", slot->modality,
-      slot->sample_rate_hz, slot->num_channels,
-      slot->num_channels == 1 ? "" : "s", slot->bit_depth);
-}
-
-/* Checks a pad against a manifest. If it does not fit: one sentence naming
- * what the manifest declares, what upstream offers and the fix, e.g. "The
- * Raeh manifest declares acc_3axis at 50 Hz, 3 channels, 16 bit; upstream
- * offers 52 Hz: add sensorresample before raehframepack". */
+/* Why @pad's stream does not fit @m, or NULL. Object lock. */
 static gchar *
 pad_mismatch (GstRaehSinkPad *pad, const GstRaehManifest *m)
 {
-  const GstRaehSlot *slot = gst_raeh_manifest_find_modality (m, pad->modality);
-  g_autofree gchar *declared = NULL, *slots = NULL, *offered = NULL;
-  g_autofree gchar *fixes = NULL;
-  GString *offer, *fix;
-  gint n, d;
+  g_autofree gchar *where = g_strdup_printf ("pad %s", GST_PAD_NAME (pad));
 
-  if (slot == NULL) {
-    slots = gst_raeh_manifest_describe_slots (m);
-    if (pad->modality == NULL)
-      return g_strdup_printf ("Upstream offers Raeh frames without a modality "
-                              "on pad %s; the Raeh manifest declares slots %s: "
-                              "set modality in the caps (sensortestsrc and "
-                              "rpsensorsrc do)",
-          GST_PAD_NAME (pad), slots);
-    return g_strdup_printf (
-        "The Raeh manifest declares no %s stream (slots %s); upstream offers "
-        "%s on pad %s: stream only the modalities of the device model, or "
-        "register %s with it",
-        pad->modality, slots, pad->modality, GST_PAD_NAME (pad), pad->modality);
-  }
-  if (slot_matches_pad (slot, pad))
-    return NULL;
-
-  declared = describe_slot (slot);
-  offer = g_string_new (NULL);
-  fix = g_string_new (NULL);
-  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
-  if (gst_util_fraction_compare (n, d, pad->rate_n, pad->rate_d) != 0)
-    g_string_append_printf (
-        offer, "%g Hz", (gdouble) pad->rate_n / pad->rate_d);
-  if ((gint) slot->bit_depth != pad->bit_depth)
-    g_string_append_printf (
-        offer, "%s%d bit", offer->len ? ", " : "", pad->bit_depth);
-  if (offer->len) {
-    guint width = (slot->bit_depth + 7) / 8 * 8;
-
-    g_string_append (fix, "add sensorresample before raehframepack");
-    if ((gint) slot->bit_depth != pad->bit_depth)
-      g_string_append_printf (fix, " (it converts to %s)",
-          gst_sensor_format_to_string (
-              gst_sensor_format_for_bit_depth (width)));
-  }
-  if ((gint) slot->num_channels != pad->channels) {
-    g_string_append_printf (offer, "%s%d channel%s", offer->len ? ", " : "",
-        pad->channels, pad->channels == 1 ? "" : "s");
-    g_string_append_printf (fix,
-        "%ssend the %u channel%s the device model declares (sensorresample "
-        "keeps the channel count)",
-        fix->len ? "; " : "", slot->num_channels,
-        slot->num_channels == 1 ? "" : "s");
-  }
-  offered = g_string_free (offer, FALSE);
-  fixes = g_string_free (fix, FALSE);
-  return g_strdup_printf ("The Raeh manifest declares %s (slot %u); upstream "
-                          "offers %s on pad %s: %s",
-      declared, slot->slot_id, offered, GST_PAD_NAME (pad), fixes);
+  return gst_raeh_manifest_check_stream (m, &pad->stream, where);
 }
 
 /* ---- messages and errors ---- */
@@ -585,8 +483,8 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
   if (!gst_raeh_frame_header_read (map.data, map.size, &h, &err) ||
       map.size !=
           GST_RAEH_FRAME_HEADER_SIZE +
-              gst_raeh_frame_payload_size (
-                  h.sample_count, pad->bit_depth, pad->channels)) {
+              gst_raeh_frame_payload_size (h.sample_count,
+                  pad->stream.bit_depth, pad->stream.channels)) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
         ("pad %s: dropping a malformed frame of %" G_GSIZE_FORMAT " bytes%s%s",
             GST_PAD_NAME (pad), map.size, err ? ": " : "",
@@ -600,9 +498,9 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
   }
   end_ms = h.t0_epoch_ms +
       gst_util_uint64_scale_int_ceil (
-          h.sample_count, 1000 * pad->rate_d, pad->rate_n);
-  res = gst_raeh_session_push (self->session, pad->modality, map.data, map.size,
-      h.t0_epoch_ms, end_ms, pad->cancellable);
+          h.sample_count, 1000 * pad->stream.rate_d, pad->stream.rate_n);
+  res = gst_raeh_session_push (self->session, pad->stream.modality, map.data,
+      map.size, h.t0_epoch_ms, end_ms, pad->cancellable);
   gst_buffer_unmap (buf, &map);
   gst_buffer_unref (buf);
   return res == GST_RAEH_SESSION_OK ? GST_FLOW_OK : GST_FLOW_FLUSHING;
@@ -628,8 +526,7 @@ typedef struct
 {
   GstRaehSink *self;
   GstRaehSinkPad *pad;
-  const gchar *modality;
-  gint rate_n, rate_d, channels, bit_depth;
+  GstRaehStream stream;
   gchar *mismatch;
   gboolean post;
 } PadCaps;
@@ -642,11 +539,7 @@ apply_pad_caps (const GstRaehManifest *m, gpointer user_data)
   GstRaehSinkPad *pad = c->pad;
 
   GST_OBJECT_LOCK (c->self);
-  pad->modality = c->modality;
-  pad->rate_n = c->rate_n;
-  pad->rate_d = c->rate_d;
-  pad->channels = c->channels;
-  pad->bit_depth = c->bit_depth;
+  pad->stream = c->stream;
   if (m)
     c->mismatch = pad_mismatch (pad, m);
   pad->have_caps = c->mismatch == NULL;
@@ -659,13 +552,9 @@ apply_pad_caps (const GstRaehManifest *m, gpointer user_data)
 static gboolean
 set_pad_caps (GstRaehSink *self, GstRaehSinkPad *pad, GstCaps *caps)
 {
-  GstStructure *s = gst_caps_get_structure (caps, 0);
-  PadCaps c = { self, pad, NULL, 0, 1, 0, 0, NULL, FALSE };
+  PadCaps c = { self, pad };
 
-  c.modality = g_intern_string (gst_structure_get_string (s, "modality"));
-  if (!gst_structure_get_fraction (s, "rate", &c.rate_n, &c.rate_d) ||
-      !gst_structure_get_int (s, "channels", &c.channels) ||
-      !gst_structure_get_int (s, "bit-depth", &c.bit_depth) || c.rate_n <= 0) {
+  if (!gst_raeh_stream_from_caps (&c.stream, caps)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
         ("pad %s: incomplete caps %" GST_PTR_FORMAT, GST_PAD_NAME (pad), caps));
     return FALSE;
@@ -771,7 +660,7 @@ take_manifest_caps (const GstRaehManifest *m, gpointer user_data)
   GstCaps **caps = user_data;
 
   if (m)
-    *caps = manifest_caps (m);
+    *caps = gst_raeh_manifest_to_caps (m);
 }
 
 static gboolean
@@ -858,69 +747,6 @@ gst_raeh_sink_release_pad (GstElement *element, GstPad *pad)
 
 /* ---- connection lifecycle ---- */
 
-static gchar *
-build_uri (GstRaehSink *self)
-{
-  GString *uri;
-  gchar *esc;
-
-  GST_OBJECT_LOCK (self);
-  uri = g_string_new (self->location);
-  g_string_append_c (uri, strchr (self->location, '?') ? '&' : '?');
-  esc =
-      g_uri_escape_string (self->device_id ? self->device_id : "", NULL, FALSE);
-  g_string_append_printf (uri, "device_id=%s", esc);
-  g_free (esc);
-  esc = g_uri_escape_string (
-      self->device_model_id ? self->device_model_id : "", NULL, FALSE);
-  g_string_append_printf (uri, "&device_model_id=%s", esc);
-  g_free (esc);
-  GST_OBJECT_UNLOCK (self);
-  return g_string_free (uri, FALSE);
-}
-
-
-/* @location as it may appear in messages: no user info, no query (the key
- * may ride in either). */
-static gchar *
-location_for_log (const gchar *location)
-{
-  GUri *uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
-  gchar *out;
-
-  if (uri == NULL || g_uri_get_host (uri) == NULL ||
-      *g_uri_get_host (uri) == '\0') {
-    g_clear_pointer (&uri, g_uri_unref);
-    return g_strndup (location, strcspn (location, "?#"));
-  }
-  out = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
-      g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri), NULL,
-      NULL);
-  g_uri_unref (uri);
-  return out;
-}
-
-static gboolean
-location_is_valid (const gchar *location)
-{
-  GUri *uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
-  gboolean ok;
-
-  if (uri == NULL)
-    return FALSE;
-  ok = (g_str_equal (g_uri_get_scheme (uri), "ws") ||
-           g_str_equal (g_uri_get_scheme (uri), "wss")) &&
-      g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
-  g_uri_unref (uri);
-  return ok;
-}
-
-/* Starts connecting and returns at once: the first connection follows
- * `retries` like every later one, so a gateway that boots before its network
- * waits for it. Caps queries and caps events wait for the first handshake
- * (see wait_first_session_locked()). Settings that can never work fail the
- * state change. */
-
 /* Starts connecting and returns at once: the first connection follows
  * `retries` like every later one, so a gateway that boots before its network
  * waits for it. Caps queries and caps events wait for the first handshake
@@ -930,7 +756,8 @@ static gboolean
 start_session (GstRaehSink *self)
 {
   GstSensorWsConfig config;
-  gchar *log_uri;
+  g_autoptr (GError) err = NULL;
+  gchar *log_uri, *uri;
 
   GST_OBJECT_LOCK (self);
   if (self->device_id == NULL || self->device_model_id == NULL ||
@@ -940,15 +767,13 @@ start_session (GstRaehSink *self)
         ("device-id, device-model-id and location must be set"), (NULL));
     return FALSE;
   }
-  log_uri = location_for_log (self->location);
-  if (!location_is_valid (self->location)) {
-    GError *err = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "not a ws:// or wss:// URL with a host");
+  uri = gst_raeh_session_ingest_uri (
+      self->location, self->device_id, self->device_model_id, &log_uri, &err);
+  if (uri == NULL) {
     GstSensorWsCloseInfo info = { 0, "", 0, err };
 
     GST_OBJECT_UNLOCK (self);
     gst_sensor_net_post_fatal (GST_ELEMENT (self), &info, log_uri);
-    g_error_free (err);
     g_free (log_uri);
     return FALSE;
   }
@@ -962,7 +787,7 @@ start_session (GstRaehSink *self)
   g_free (self->log_uri);
   self->log_uri = log_uri;
   GST_OBJECT_UNLOCK (self);
-  config.uri = build_uri (self);
+  config.uri = uri;
   GST_INFO_OBJECT (self, "connecting to %s", log_uri);
 
   g_mutex_lock (&self->lock);

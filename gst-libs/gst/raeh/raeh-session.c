@@ -590,6 +590,73 @@ static const GstSensorWsCallbacks ws_callbacks = {
 
 /* ---- public ---- */
 
+/* @location as it may appear in messages: no user info, no query (the key
+ * may ride in either). */
+static gchar *
+location_for_log (const gchar *location)
+{
+  GUri *uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
+  gchar *out;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      *g_uri_get_host (uri) == '\0') {
+    g_clear_pointer (&uri, g_uri_unref);
+    return g_strndup (location, strcspn (location, "?#"));
+  }
+  out = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
+      g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri), NULL,
+      NULL);
+  g_uri_unref (uri);
+  return out;
+}
+
+static gboolean
+location_is_valid (const gchar *location)
+{
+  GUri *uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
+  gboolean ok;
+
+  if (uri == NULL)
+    return FALSE;
+  ok = (g_str_equal (g_uri_get_scheme (uri), "ws") ||
+           g_str_equal (g_uri_get_scheme (uri), "wss")) &&
+      g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+  g_uri_unref (uri);
+  return ok;
+}
+
+/**
+ * gst_raeh_session_ingest_uri:
+ * @location: the ingest URL, ws:// or wss://
+ * @device_id: (nullable): the device's per-unit id
+ * @device_model_id: (nullable): its device model
+ * @log_uri: (out) (transfer full): @location as it may appear in messages:
+ *   no user info and no query, where a key may ride; set also on failure
+ * @error: (nullable): a G_IO_ERROR_INVALID_ARGUMENT when @location is no
+ *   ws:// or wss:// URL with a host
+ *
+ * Returns: (transfer full) (nullable): @location with the device_id and
+ *   device_model_id query parameters, or %NULL
+ */
+gchar *
+gst_raeh_session_ingest_uri (const gchar *location, const gchar *device_id,
+    const gchar *device_model_id, gchar **log_uri, GError **error)
+{
+  g_autofree gchar *id = NULL, *model = NULL;
+
+  *log_uri = location_for_log (location);
+  if (!location_is_valid (location)) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "not a ws:// or wss:// URL with a host");
+    return NULL;
+  }
+  id = g_uri_escape_string (device_id ? device_id : "", NULL, FALSE);
+  model =
+      g_uri_escape_string (device_model_id ? device_model_id : "", NULL, FALSE);
+  return g_strdup_printf ("%s%cdevice_id=%s&device_model_id=%s", location,
+      strchr (location, '?') ? '&' : '?', id, model);
+}
+
 /**
  * gst_raeh_session_new:
  * @callbacks: what to report; copied

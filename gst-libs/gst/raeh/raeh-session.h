@@ -151,6 +151,10 @@ typedef struct
 typedef void (*GstRaehSessionManifestFunc) (
     const GstRaehManifest *manifest, gpointer user_data);
 
+gchar *gst_raeh_session_ingest_uri (const gchar *location,
+    const gchar *device_id, const gchar *device_model_id, gchar **log_uri,
+    GError **error);
+
 GstRaehSession *gst_raeh_session_new (
     const GstRaehSessionCallbacks *callbacks, gpointer user_data);
 
