@@ -53,11 +53,11 @@
 #endif
 
 #include <stdio.h>
-#include <string.h>
 #include <gst/raeh/raeh.h>
 #include <gst/net/sensor-net-failure.h>
 #include <gst/net/sensor-net-props.h>
 #include <gst/raeh/raeh-session.h>
+#include <gst/sensor/sensor-secret.h>
 
 #include "gstraehelements.h"
 #include "gstraehframepack.h"
@@ -167,7 +167,6 @@ gst_raeh_sink_auth_get_type (void)
   return type;
 }
 
-
 /* Why @pad's stream does not fit @m, or NULL. Object lock. */
 static gchar *
 pad_mismatch (GstRaehSinkPad *pad, const GstRaehManifest *m)
@@ -178,37 +177,6 @@ pad_mismatch (GstRaehSinkPad *pad, const GstRaehManifest *m)
 }
 
 /* ---- messages and errors ---- */
-
-static void
-post_session_start (GstRaehSink *self, const GstRaehManifest *m)
-{
-  GValue slots = G_VALUE_INIT;
-  GstStructure *s;
-  guint i;
-
-  g_value_init (&slots, GST_TYPE_LIST);
-  for (i = 0; i < gst_raeh_manifest_get_n_slots (m); i++) {
-    const GstRaehSlot *slot = gst_raeh_manifest_get_slot (m, i);
-    GValue v = G_VALUE_INIT;
-
-    g_value_init (&v, GST_TYPE_STRUCTURE);
-    g_value_take_boxed (&v,
-        gst_structure_new ("slot", "slot-id", G_TYPE_UINT, slot->slot_id,
-            "modality", G_TYPE_STRING, slot->modality, "sample-rate",
-            G_TYPE_DOUBLE, slot->sample_rate_hz, "bit-depth", G_TYPE_UINT,
-            slot->bit_depth, "channels", G_TYPE_UINT, slot->num_channels,
-            NULL));
-    gst_value_list_append_and_take_value (&slots, &v);
-  }
-  s = gst_structure_new (
-      "raeh-session-start", "session-id", G_TYPE_STRING, m->session_id, NULL);
-  gst_structure_take_value (s, "slots", &slots);
-  gst_element_post_message (
-      GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
-}
-
-/* Stops everything after an error was posted: no more connections, and the
- * streaming threads return an error. */
 
 /* Stops the streaming threads before anyone sees the error: they return
  * an error, and no clock wait goes on. */
@@ -289,7 +257,9 @@ on_session_started (
   GstRaehSink *self = user_data;
 
   GST_INFO_OBJECT (self, "session %s", m->session_id);
-  post_session_start (self, m);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_raeh_manifest_to_structure (m, "raeh-session-start")));
 }
 
 static void
@@ -447,12 +417,11 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
 {
   GstRaehSink *self = GST_RAEH_SINK (parent);
   GstRaehSinkPad *pad = GST_RAEH_SINK_PAD (gpad);
-  GstRaehFrameHeader h;
   GstMapInfo map;
   GstFlowReturn ret;
   GstRaehSessionResult res;
   gboolean sync;
-  gint64 end_ms;
+  gint64 t0_ms, end_ms;
   g_autoptr (GError) err = NULL;
 
   GST_LOG_OBJECT (pad, "frame %" GST_PTR_FORMAT, buf);
@@ -480,15 +449,11 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
   }
 
   gst_buffer_map (buf, &map, GST_MAP_READ);
-  if (!gst_raeh_frame_header_read (map.data, map.size, &h, &err) ||
-      map.size !=
-          GST_RAEH_FRAME_HEADER_SIZE +
-              gst_raeh_frame_payload_size (h.sample_count,
-                  pad->stream.bit_depth, pad->stream.channels)) {
+  if (!gst_raeh_stream_check_frame (
+          &pad->stream, map.data, map.size, &t0_ms, &end_ms, &err)) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
-        ("pad %s: dropping a malformed frame of %" G_GSIZE_FORMAT " bytes%s%s",
-            GST_PAD_NAME (pad), map.size, err ? ": " : "",
-            err ? err->message : ""));
+        ("pad %s: dropping a malformed frame of %" G_GSIZE_FORMAT " bytes: %s",
+            GST_PAD_NAME (pad), map.size, err->message));
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
     g_mutex_lock (&self->lock);
@@ -496,11 +461,8 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
     g_mutex_unlock (&self->lock);
     return GST_FLOW_OK;
   }
-  end_ms = h.t0_epoch_ms +
-      gst_util_uint64_scale_int_ceil (
-          h.sample_count, 1000 * pad->stream.rate_d, pad->stream.rate_n);
   res = gst_raeh_session_push (self->session, pad->stream.modality, map.data,
-      map.size, h.t0_epoch_ms, end_ms, pad->cancellable);
+      map.size, t0_ms, end_ms, pad->cancellable);
   gst_buffer_unmap (buf, &map);
   gst_buffer_unref (buf);
   return res == GST_RAEH_SESSION_OK ? GST_FLOW_OK : GST_FLOW_FLUSHING;
@@ -899,27 +861,13 @@ gst_raeh_sink_change_state (GstElement *element, GstStateChange transition)
 static GstStructure *
 make_stats (GstRaehSink *self)
 {
-  GstRaehSessionStats st;
-  GstStructure *s;
-  guint64 malformed;
+  GstStructure *s = gst_raeh_session_get_stats (
+      self->session, "application/x-raehsink-stats");
 
   g_mutex_lock (&self->lock);
-  malformed = self->malformed;
+  gst_structure_set (
+      s, "malformed-frames", G_TYPE_UINT64, self->malformed, NULL);
   g_mutex_unlock (&self->lock);
-  gst_raeh_session_get_stats (self->session, &st);
-  s = gst_structure_new ("application/x-raehsink-stats", "frames-sent",
-      G_TYPE_UINT64, st.frames_sent, "bytes-sent", G_TYPE_UINT64, st.bytes_sent,
-      "dropped", G_TYPE_UINT64, st.dropped, "dropped-bytes", G_TYPE_UINT64,
-      st.dropped_bytes, "queued", G_TYPE_UINT, st.queued, "queued-bytes",
-      G_TYPE_UINT, st.queued_bytes, "reconnects", G_TYPE_UINT64, st.reconnects,
-      "failures", G_TYPE_UINT64, st.failures, "sessions", G_TYPE_UINT,
-      st.sessions, "connected", G_TYPE_BOOLEAN, st.connected, "session-id",
-      G_TYPE_STRING, st.session_id, "last-close-code", G_TYPE_INT,
-      st.last_close_code, "last-close-reason", G_TYPE_STRING,
-      st.last_close_reason, "oversized-messages", G_TYPE_UINT64,
-      st.oversized_messages, "malformed-frames", G_TYPE_UINT64, malformed,
-      NULL);
-  gst_raeh_session_stats_clear (&st);
   return s;
 }
 
@@ -949,8 +897,7 @@ gst_raeh_sink_set_property (
       self->location = g_value_dup_string (value);
       break;
     case PROP_API_KEY:
-      g_free (self->api_key);
-      self->api_key = g_value_dup_string (value);
+      gst_sensor_secret_replace (&self->api_key, g_value_get_string (value));
       break;
     case PROP_DEVICE_ID:
       g_free (self->device_id);
@@ -1021,9 +968,7 @@ gst_raeh_sink_finalize (GObject *object)
   GstRaehSink *self = GST_RAEH_SINK (object);
 
   g_free (self->location);
-  if (self->api_key)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
+  gst_sensor_secret_clear (&self->api_key);
   g_free (self->device_id);
   g_free (self->device_model_id);
   gst_sensor_net_props_clear (&self->net);

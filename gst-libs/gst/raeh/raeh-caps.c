@@ -11,6 +11,8 @@
 #include <gst/sensor/sensor.h>
 
 #include "raeh-caps.h"
+#include "raeh-error.h"
+#include "raeh-frame.h"
 
 static GstStructure *
 slot_structure (const GstRaehSlot *slot)
@@ -164,4 +166,83 @@ gst_raeh_manifest_check_stream (const GstRaehManifest *manifest,
   return g_strdup_printf ("The Raeh manifest declares %s (slot %u); upstream "
                           "offers %s on %s: %s",
       declared, slot->slot_id, offered, where, fixes);
+}
+
+/**
+ * gst_raeh_stream_check_frame:
+ * @stream: the negotiated stream
+ * @data: (array length=size): one wire frame
+ * @size: its size
+ * @t0_ms: (out): epoch time of its first sample
+ * @end_ms: (out): epoch time just after its last sample, rounded up
+ * @error: (nullable): why the frame is malformed
+ *
+ * Checks that @data is one whole frame of @stream: a header and exactly
+ * the payload its sample count needs at the stream's channels and bit
+ * depth.
+ *
+ * Returns: %TRUE when the frame is whole
+ */
+gboolean
+gst_raeh_stream_check_frame (const GstRaehStream *stream, const guint8 *data,
+    gsize size, gint64 *t0_ms, gint64 *end_ms, GError **error)
+{
+  GstRaehFrameHeader h;
+  gsize expected;
+
+  if (!gst_raeh_frame_header_read (data, size, &h, error))
+    return FALSE;
+  expected = GST_RAEH_FRAME_HEADER_SIZE +
+      gst_raeh_frame_payload_size (
+          h.sample_count, stream->bit_depth, stream->channels);
+  if (size != expected) {
+    g_set_error (error, GST_RAEH_ERROR, GST_RAEH_ERROR_PAYLOAD_SIZE,
+        "%u samples of %d channels at %d bit need %" G_GSIZE_FORMAT
+        " bytes with the header, got %" G_GSIZE_FORMAT,
+        h.sample_count, stream->channels, stream->bit_depth, expected, size);
+    return FALSE;
+  }
+  *t0_ms = h.t0_epoch_ms;
+  *end_ms = h.t0_epoch_ms +
+      (gint64) gst_util_uint64_scale_int_ceil (
+          h.sample_count, 1000 * stream->rate_d, stream->rate_n);
+  return TRUE;
+}
+
+/**
+ * gst_raeh_manifest_to_structure:
+ * @manifest: a manifest
+ * @name: the structure's name
+ *
+ * The manifest for a message: `session-id` and `slots`, a list of `slot`
+ * structures with slot-id, modality, sample-rate, bit-depth and channels.
+ *
+ * Returns: (transfer full): a new structure
+ */
+GstStructure *
+gst_raeh_manifest_to_structure (
+    const GstRaehManifest *manifest, const gchar *name)
+{
+  GValue slots = G_VALUE_INIT;
+  GstStructure *s;
+  guint i;
+
+  g_value_init (&slots, GST_TYPE_LIST);
+  for (i = 0; i < gst_raeh_manifest_get_n_slots (manifest); i++) {
+    const GstRaehSlot *slot = gst_raeh_manifest_get_slot (manifest, i);
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&v,
+        gst_structure_new ("slot", "slot-id", G_TYPE_UINT, slot->slot_id,
+            "modality", G_TYPE_STRING, slot->modality, "sample-rate",
+            G_TYPE_DOUBLE, slot->sample_rate_hz, "bit-depth", G_TYPE_UINT,
+            slot->bit_depth, "channels", G_TYPE_UINT, slot->num_channels,
+            NULL));
+    gst_value_list_append_and_take_value (&slots, &v);
+  }
+  s = gst_structure_new (
+      name, "session-id", G_TYPE_STRING, manifest->session_id, NULL);
+  gst_structure_take_value (s, "slots", &slots);
+  return s;
 }

@@ -41,4 +41,11 @@ GstCaps *gst_raeh_manifest_to_caps (const GstRaehManifest *manifest);
 gchar *gst_raeh_manifest_check_stream (const GstRaehManifest *manifest,
     const GstRaehStream *stream, const gchar *where);
 
+gboolean gst_raeh_stream_check_frame (const GstRaehStream *stream,
+    const guint8 *data, gsize size, gint64 *t0_ms, gint64 *end_ms,
+    GError **error);
+
+GstStructure *gst_raeh_manifest_to_structure (
+    const GstRaehManifest *manifest, const gchar *name);
+
 G_END_DECLS

@@ -1013,42 +1013,37 @@ gst_raeh_session_take_finished (GstRaehSession *session)
 /**
  * gst_raeh_session_get_stats:
  * @session: a session
- * @stats: (out caller-allocates): filled in; gst_raeh_session_stats_clear()
- *   it
+ * @name: the structure's name, e.g. "application/x-raehsink-stats"
  *
- * The counters since the last start.
+ * The counters since the last start, named as every element names them:
+ * frames-sent, bytes-sent, dropped and dropped-bytes (dropped by the
+ * queue, oldest first), queued and queued-bytes (waiting now, guint),
+ * reconnects (attempts started), failures (transient, total),
+ * oversized-messages (guint64 all), sessions (guint, handshakes taken),
+ * connected, session-id (%NULL between sessions), last-close-code (gint)
+ * and last-close-reason.
+ *
+ * Returns: (transfer full): a new structure
  */
-void
-gst_raeh_session_get_stats (GstRaehSession *session, GstRaehSessionStats *stats)
+GstStructure *
+gst_raeh_session_get_stats (GstRaehSession *session, const gchar *name)
 {
-  g_mutex_lock (&session->lock);
-  stats->frames_sent = session->frames_sent;
-  stats->bytes_sent = session->bytes_sent;
-  stats->dropped = session->dropped;
-  stats->dropped_bytes = session->dropped_bytes;
-  stats->queued = g_queue_get_length (&session->queue);
-  stats->queued_bytes = (guint) MIN (session->queued_bytes, G_MAXUINT);
-  stats->reconnects = session->reconnects;
-  stats->failures = session->failures;
-  stats->sessions = session->sessions;
-  stats->oversized_messages = session->oversized;
-  stats->connected = session->state == CONN_READY;
-  stats->session_id =
-      g_strdup (session->manifest ? session->manifest->session_id : NULL);
-  stats->last_close_code = session->last_close_code;
-  stats->last_close_reason = g_strdup (session->last_close_reason);
-  g_mutex_unlock (&session->lock);
-}
+  GstStructure *s;
 
-/**
- * gst_raeh_session_stats_clear:
- * @stats: stats from gst_raeh_session_get_stats()
- *
- * Frees the strings of @stats.
- */
-void
-gst_raeh_session_stats_clear (GstRaehSessionStats *stats)
-{
-  g_clear_pointer (&stats->session_id, g_free);
-  g_clear_pointer (&stats->last_close_reason, g_free);
+  g_mutex_lock (&session->lock);
+  s = gst_structure_new (name, "frames-sent", G_TYPE_UINT64,
+      session->frames_sent, "bytes-sent", G_TYPE_UINT64, session->bytes_sent,
+      "dropped", G_TYPE_UINT64, session->dropped, "dropped-bytes",
+      G_TYPE_UINT64, session->dropped_bytes, "queued", G_TYPE_UINT,
+      g_queue_get_length (&session->queue), "queued-bytes", G_TYPE_UINT,
+      (guint) MIN (session->queued_bytes, G_MAXUINT), "reconnects",
+      G_TYPE_UINT64, session->reconnects, "failures", G_TYPE_UINT64,
+      session->failures, "sessions", G_TYPE_UINT, session->sessions,
+      "connected", G_TYPE_BOOLEAN, session->state == CONN_READY, "session-id",
+      G_TYPE_STRING, session->manifest ? session->manifest->session_id : NULL,
+      "last-close-code", G_TYPE_INT, session->last_close_code,
+      "last-close-reason", G_TYPE_STRING, session->last_close_reason,
+      "oversized-messages", G_TYPE_UINT64, session->oversized, NULL);
+  g_mutex_unlock (&session->lock);
+  return s;
 }

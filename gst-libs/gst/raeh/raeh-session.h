@@ -108,39 +108,6 @@ typedef struct
 } GstRaehSessionCallbacks;
 
 /**
- * GstRaehSessionStats:
- * @frames_sent: frames handed to the connection
- * @bytes_sent: their bytes
- * @dropped: frames dropped by the queue (drop-oldest)
- * @dropped_bytes: their bytes
- * @queued: frames waiting now
- * @queued_bytes: their bytes
- * @reconnects: reconnect attempts started
- * @failures: transient failures, total
- * @sessions: handshakes taken
- * @oversized_messages: server messages over the size limit (closed 1009)
- * @connected: a session is ready for frames
- * @session_id: (nullable): the current session, or %NULL
- * @last_close_code: the last close code, or 0
- * @last_close_reason: (nullable): its reason
- *
- * The counters since the last gst_raeh_session_start().
- */
-typedef struct
-{
-  guint64 frames_sent, bytes_sent;
-  guint64 dropped, dropped_bytes;
-  guint queued, queued_bytes;
-  guint64 reconnects, failures;
-  guint sessions;
-  guint64 oversized_messages;
-  gboolean connected;
-  gchar *session_id;
-  gint last_close_code;
-  gchar *last_close_reason;
-} GstRaehSessionStats;
-
-/**
  * GstRaehSessionManifestFunc:
  * @manifest: (nullable): the manifest of the last handshake, or %NULL
  * @user_data: data passed to gst_raeh_session_wait_manifest()
@@ -182,9 +149,7 @@ gboolean gst_raeh_session_finish (GstRaehSession *session, guint timeout_s);
 
 gboolean gst_raeh_session_take_finished (GstRaehSession *session);
 
-void gst_raeh_session_get_stats (
-    GstRaehSession *session, GstRaehSessionStats *stats);
-
-void gst_raeh_session_stats_clear (GstRaehSessionStats *stats);
+GstStructure *gst_raeh_session_get_stats (
+    GstRaehSession *session, const gchar *name);
 
 G_END_DECLS
