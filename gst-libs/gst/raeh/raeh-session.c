@@ -62,6 +62,7 @@ struct _GstRaehSession
   GQueue queue;                   /* QueuedFrame */
   gsize queued_bytes;
   gboolean flush_scheduled;
+  gboolean sending; /* a batch is out of the queue, not yet handed over */
   GSource *handshake_timer;
   gchar *last_error;      /* why the last connection attempt ended */
   guint failures_in_row;  /* transient failures; 0 after a handshake */
@@ -287,6 +288,7 @@ flush_queue (GstRaehSession *s)
      * send_batch(), and the stats must not lag what the server has */
     s->frames_sent += batch.length;
     s->bytes_sent += taken;
+    s->sending = TRUE;
     g_mutex_unlock (&s->lock);
 
     if (!g_queue_is_empty (&batch)) {
@@ -307,6 +309,7 @@ flush_queue (GstRaehSession *s)
     }
 
     g_mutex_lock (&s->lock);
+    s->sending = FALSE;
     if (!g_queue_is_empty (&batch)) {
       /* not connected after all (none went): not sent, and first in line
        * again, in order */
@@ -963,11 +966,13 @@ gst_raeh_session_finish (GstRaehSession *session, guint timeout_s)
     GstSensorWsClient *client = session->client;
     gsize pending;
 
-    if (g_queue_is_empty (&session->queue) && client) {
+    /* a batch being handed over is in neither the queue nor the client */
+    if (g_queue_is_empty (&session->queue) && !session->sending && client) {
       g_mutex_unlock (&session->lock);
       pending = gst_sensor_ws_client_get_pending_bytes (client);
       g_mutex_lock (&session->lock);
-      if (pending == 0 && g_queue_is_empty (&session->queue))
+      if (pending == 0 && g_queue_is_empty (&session->queue) &&
+          !session->sending)
         break;
     }
     if (!cond_wait_until_locked (session,
