@@ -68,8 +68,8 @@ typedef enum {
  *   %GST_RAEH_SESSION_FAILURE_MISMATCH and frees the string). Called with
  *   the session's lock held: it may take the owner's locks but must not
  *   call back into the session.
- * @state: the connection state changed: @state is "connected",
- *   "disconnected", "reconnecting" or "closed"; @attempt and @delay for
+ * @state: the connection state changed: @state is "connecting",
+ *   "connected", "disconnected", "reconnecting" or "closed"; @attempt and @delay for
  *   "reconnecting"; @reason why, or %NULL; @info the close, or %NULL
  * @session_started: a handshake was taken (after "connected")
  * @session_ended: a session (or an upgrade answered with a close code)
@@ -84,8 +84,10 @@ typedef enum {
  * @frame_dropped: a queued frame was dropped (queue over max-buffer-time)
  *
  * What a session reports. Every member may be %NULL. Callbacks run on the
- * network thread, except the "closed" state of gst_raeh_session_stop()
- * and @frame_dropped, which run on the calling thread.
+ * network thread, except the "connecting" state of
+ * gst_raeh_session_start(), the "closed" state of gst_raeh_session_stop()
+ * and @frame_dropped (gst_raeh_session_push()), which run on the calling
+ * thread.
  */
 typedef struct
 {
