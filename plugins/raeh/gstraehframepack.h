@@ -5,14 +5,12 @@
 
 #include <gst/gst.h>
 #include <gst/sensor/sensor.h>
+#include <gst/raeh/raeh-caps.h>
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_RAEH_FRAME_PACK (gst_raeh_frame_pack_get_type ())
 G_DECLARE_FINAL_TYPE (
     GstRaehFramePack, gst_raeh_frame_pack, GST, RAEH_FRAME_PACK, GstElement);
-
-/** Caps of encoded frames: one complete wire frame per buffer. */
-#define GST_RAEH_FRAME_MEDIA_TYPE "application/x-raeh-frame"
 
 G_END_DECLS

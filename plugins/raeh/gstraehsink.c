@@ -53,11 +53,11 @@
 #endif
 
 #include <stdio.h>
-#include <string.h>
 #include <gst/raeh/raeh.h>
 #include <gst/net/sensor-net-failure.h>
 #include <gst/net/sensor-net-props.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/raeh/raeh-session.h>
+#include <gst/sensor/sensor-secret.h>
 
 #include "gstraehelements.h"
 #include "gstraehframepack.h"
@@ -70,9 +70,6 @@ GST_DEBUG_CATEGORY_STATIC (raeh_sink_debug);
 #define DEFAULT_AUTH GST_RAEH_SINK_AUTH_QUERY
 #define DEFAULT_MAX_BUFFER_TIME (60 * GST_SECOND)
 #define DEFAULT_SYNC TRUE
-
-/* bytes handed to the client that the socket has not taken yet */
-#define MAX_CLIENT_BACKLOG (32 * 1024)
 
 /* A handshake must come within timeout, so it cannot be 0 (none). */
 static const GstSensorNetPropsDefaults net_defaults = {
@@ -96,43 +93,22 @@ enum {
   PROP_NET, /* GST_SENSOR_NET_PROPS_N ids from here */
 };
 
-typedef enum {
-  CONN_IDLE,       /* not started */
-  CONN_CONNECTING, /* socket not open or no handshake yet */
-  CONN_READY,      /* handshake read: frames may go */
-  CONN_FATAL,      /* error posted, no more connections */
-  CONN_STOPPING,   /* going down */
-} ConnState;
-
-/* One frame waiting for a session, in one allocation with its wire bytes.
- * The slot byte is written at send time from the current manifest. Once
- * handed to the client, @wire owns the frame and frees it with the last
- * reference. */
-typedef struct
-{
-  GBytes *wire;
-  const gchar *modality; /* interned */
-  gint64 t0_ms;
-  gint64 end_ms;
-  gsize size;
-  guint8 data[];
-} QueuedFrame;
-
 struct _GstRaehSinkPad
 {
   GstPad parent;
 
   /* stream lock */
   GstSegment segment;
-  /* negotiated, element lock */
-  const gchar *modality; /* interned */
-  gint rate_n, rate_d, channels, bit_depth;
+  /* negotiated, object lock */
+  GstRaehStream stream;
   gboolean have_caps;
   gboolean mismatch_posted; /* one negotiation error per pad */
-  /* element lock */
+  /* lock */
   gboolean flushing;
   gboolean eos;
   GstClockID clock_id;
+  /* cancelled while flushing: ends this pad's waits in the session */
+  GCancellable *cancellable;
 };
 
 struct _GstRaehSink
@@ -148,36 +124,18 @@ struct _GstRaehSink
   GstSensorNetProps net;
   GstClockTime max_buffer_time;
   gboolean sync;
-
-  /* everything below: lock */
-  GMutex lock;
-  GCond cond;
-  guint cond_waiters; /* threads in cond_wait*(): a broadcast without any
-                       * is a system call for nothing */
-  GstSensorWsClient *client;
-  GMainContext *net_context;
-  ConnState state;
-  gboolean playing;
-  GstRaehManifest *manifest;      /* current session, NULL between sessions */
-  GstRaehManifest *last_manifest; /* for caps while reconnecting */
-  GQueue queue;                   /* QueuedFrame */
-  gboolean flush_scheduled;
-  GSource *handshake_timer;
-  gchar *last_error;      /* why the last connection attempt ended */
-  gchar *log_uri;         /* location without secrets, for messages */
-  guint failures;         /* transient failures in a row; 0 after a handshake */
-  gboolean closed_at_eos; /* EOS on every pad closed the session */
-  guint attempts;         /* connection attempts since the last handshake */
+  gchar *log_uri; /* location without secrets, for messages */
   guint pad_count;
 
-  /* stats */
-  guint64 frames_sent, bytes_sent, frames_dropped;
-  guint reconnects;
-  guint64 oversized; /* messages over max-message-size (closed 1009) */
-  guint sessions;
-  gint last_close_code;
-  gchar *last_close_reason;
-  guint last_http_status;
+  /* the session policy; its callbacks become bus messages */
+  GstRaehSession *session;
+
+  /* lock: the clock waits of the streaming threads */
+  GMutex lock;
+  GCond cond;
+  gboolean playing;
+  gboolean fatal; /* an error was posted: streaming threads stop */
+  guint64 malformed;
 };
 
 G_DEFINE_TYPE (GstRaehSinkPad, gst_raeh_sink_pad, GST_TYPE_PAD);
@@ -209,208 +167,27 @@ gst_raeh_sink_auth_get_type (void)
   return type;
 }
 
-static QueuedFrame *
-queued_frame_new (const guint8 *data, gsize size)
-{
-  QueuedFrame *f = g_malloc (sizeof (QueuedFrame) + size);
-
-  f->wire = NULL;
-  f->size = size;
-  memcpy (f->data, data, size);
-  return f;
-}
-
-static void
-queued_frame_free (QueuedFrame *f)
-{
-  if (f->wire)
-    g_bytes_unref (f->wire); /* frees f */
-  else
-    g_free (f);
-}
-
-/* The frame's bytes for the client, without a copy. */
-static GBytes *
-queued_frame_get_wire (QueuedFrame *f)
-{
-  if (f->wire == NULL)
-    f->wire = g_bytes_new_with_free_func (f->data, f->size, g_free, f);
-  return f->wire;
-}
-
-static void flush_queue (GstRaehSink *self);
-static gboolean flush_queue_cb (gpointer user_data);
-
-static void
-cond_wait_locked (GstRaehSink *self)
-{
-  self->cond_waiters++;
-  g_cond_wait (&self->cond, &self->lock);
-  self->cond_waiters--;
-}
-
-static gboolean
-cond_wait_until_locked (GstRaehSink *self, gint64 end_time)
-{
-  gboolean signalled;
-
-  self->cond_waiters++;
-  signalled = g_cond_wait_until (&self->cond, &self->lock, end_time);
-  self->cond_waiters--;
-  return signalled;
-}
-
-/* ---- caps from the manifest ---- */
-
-static GstStructure *
-slot_structure (const GstRaehSlot *slot)
-{
-  gint n, d;
-
-  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
-  return gst_structure_new (GST_RAEH_FRAME_MEDIA_TYPE, "modality",
-      G_TYPE_STRING, slot->modality, "rate", GST_TYPE_FRACTION, n, d,
-      "channels", G_TYPE_INT, (gint) slot->num_channels, "bit-depth",
-      G_TYPE_INT, (gint) slot->bit_depth, NULL);
-}
-
-static GstCaps *
-manifest_caps (const GstRaehManifest *m)
-{
-  GstCaps *caps = gst_caps_new_empty ();
-  guint i;
-
-  for (i = 0; i < gst_raeh_manifest_get_n_slots (m); i++)
-    caps = gst_caps_merge_structure (
-        caps, slot_structure (gst_raeh_manifest_get_slot (m, i)));
-  return caps;
-}
-
-static gboolean
-slot_matches_pad (const GstRaehSlot *slot, GstRaehSinkPad *pad)
-{
-  gint n, d;
-
-  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
-  return gst_util_fraction_compare (n, d, pad->rate_n, pad->rate_d) == 0 &&
-      (gint) slot->num_channels == pad->channels &&
-      (gint) slot->bit_depth == pad->bit_depth;
-}
-
-static gchar *
-describe_slot (const GstRaehSlot *slot)
-{
-  return g_strdup_printf ("%s at %g Hz, %u channel%s, %u bit", slot->modality,
-      slot->sample_rate_hz, slot->num_channels,
-      slot->num_channels == 1 ? "" : "s", slot->bit_depth);
-}
-
-/* Checks a pad against a manifest. If it does not fit: one sentence naming
- * what the manifest declares, what upstream offers and the fix, e.g. "The
- * Raeh manifest declares acc_3axis at 50 Hz, 3 channels, 16 bit; upstream
- * offers 52 Hz: add sensorresample before raehframepack". */
+/* Why @pad's stream does not fit @m, or NULL. Object lock. */
 static gchar *
 pad_mismatch (GstRaehSinkPad *pad, const GstRaehManifest *m)
 {
-  const GstRaehSlot *slot = gst_raeh_manifest_find_modality (m, pad->modality);
-  g_autofree gchar *declared = NULL, *slots = NULL, *offered = NULL;
-  g_autofree gchar *fixes = NULL;
-  GString *offer, *fix;
-  gint n, d;
+  g_autofree gchar *where = g_strdup_printf ("pad %s", GST_PAD_NAME (pad));
 
-  if (slot == NULL) {
-    slots = gst_raeh_manifest_describe_slots (m);
-    if (pad->modality == NULL)
-      return g_strdup_printf ("Upstream offers Raeh frames without a modality "
-                              "on pad %s; the Raeh manifest declares slots %s: "
-                              "set modality in the caps (sensortestsrc and "
-                              "rpsensorsrc do)",
-          GST_PAD_NAME (pad), slots);
-    return g_strdup_printf (
-        "The Raeh manifest declares no %s stream (slots %s); upstream offers "
-        "%s on pad %s: stream only the modalities of the device model, or "
-        "register %s with it",
-        pad->modality, slots, pad->modality, GST_PAD_NAME (pad), pad->modality);
-  }
-  if (slot_matches_pad (slot, pad))
-    return NULL;
-
-  declared = describe_slot (slot);
-  offer = g_string_new (NULL);
-  fix = g_string_new (NULL);
-  gst_util_double_to_fraction (slot->sample_rate_hz, &n, &d);
-  if (gst_util_fraction_compare (n, d, pad->rate_n, pad->rate_d) != 0)
-    g_string_append_printf (
-        offer, "%g Hz", (gdouble) pad->rate_n / pad->rate_d);
-  if ((gint) slot->bit_depth != pad->bit_depth)
-    g_string_append_printf (
-        offer, "%s%d bit", offer->len ? ", " : "", pad->bit_depth);
-  if (offer->len) {
-    guint width = (slot->bit_depth + 7) / 8 * 8;
-
-    g_string_append (fix, "add sensorresample before raehframepack");
-    if ((gint) slot->bit_depth != pad->bit_depth)
-      g_string_append_printf (fix, " (it converts to %s)",
-          gst_sensor_format_to_string (
-              gst_sensor_format_for_bit_depth (width)));
-  }
-  if ((gint) slot->num_channels != pad->channels) {
-    g_string_append_printf (offer, "%s%d channel%s", offer->len ? ", " : "",
-        pad->channels, pad->channels == 1 ? "" : "s");
-    g_string_append_printf (fix,
-        "%ssend the %u channel%s the device model declares (sensorresample "
-        "keeps the channel count)",
-        fix->len ? "; " : "", slot->num_channels,
-        slot->num_channels == 1 ? "" : "s");
-  }
-  offered = g_string_free (offer, FALSE);
-  fixes = g_string_free (fix, FALSE);
-  return g_strdup_printf ("The Raeh manifest declares %s (slot %u); upstream "
-                          "offers %s on pad %s: %s",
-      declared, slot->slot_id, offered, GST_PAD_NAME (pad), fixes);
+  return gst_raeh_manifest_check_stream (m, &pad->stream, where);
 }
 
 /* ---- messages and errors ---- */
 
+/* Stops the streaming threads before anyone sees the error: they return
+ * an error, and no clock wait goes on. */
 static void
-post_session_start (GstRaehSink *self, const GstRaehManifest *m)
-{
-  GValue slots = G_VALUE_INIT;
-  GstStructure *s;
-  guint i;
-
-  g_value_init (&slots, GST_TYPE_LIST);
-  for (i = 0; i < gst_raeh_manifest_get_n_slots (m); i++) {
-    const GstRaehSlot *slot = gst_raeh_manifest_get_slot (m, i);
-    GValue v = G_VALUE_INIT;
-
-    g_value_init (&v, GST_TYPE_STRUCTURE);
-    g_value_take_boxed (&v,
-        gst_structure_new ("slot", "slot-id", G_TYPE_UINT, slot->slot_id,
-            "modality", G_TYPE_STRING, slot->modality, "sample-rate",
-            G_TYPE_DOUBLE, slot->sample_rate_hz, "bit-depth", G_TYPE_UINT,
-            slot->bit_depth, "channels", G_TYPE_UINT, slot->num_channels,
-            NULL));
-    gst_value_list_append_and_take_value (&slots, &v);
-  }
-  s = gst_structure_new (
-      "raeh-session-start", "session-id", G_TYPE_STRING, m->session_id, NULL);
-  gst_structure_take_value (s, "slots", &slots);
-  gst_element_post_message (
-      GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
-}
-
-/* Stops everything after an error was posted: no more connections, and the
- * streaming threads return an error. */
-static void
-set_fatal_locked (GstRaehSink *self)
+make_fatal (GstRaehSink *self)
 {
   GList *l;
 
-  if (self->state != CONN_STOPPING)
-    self->state = CONN_FATAL;
+  g_mutex_lock (&self->lock);
+  self->fatal = TRUE;
   g_cond_broadcast (&self->cond);
-  /* wake pads waiting on the clock */
   GST_OBJECT_LOCK (self);
   for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstRaehSinkPad *pad = l->data;
@@ -419,127 +196,31 @@ set_fatal_locked (GstRaehSink *self)
       gst_clock_id_unschedule (pad->clock_id);
   }
   GST_OBJECT_UNLOCK (self);
-}
-
-static void
-make_fatal (GstRaehSink *self)
-{
-  g_mutex_lock (&self->lock);
-  set_fatal_locked (self);
   g_mutex_unlock (&self->lock);
 }
 
-static void
-fail_handshake (GstRaehSink *self, const gchar *what)
+static gchar *
+dup_log_uri (GstRaehSink *self)
 {
-  /* streaming threads stop before anyone sees the error */
-  make_fatal (self);
-  GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
-      ("Bad handshake from the Raeh server"), ("%s", what),
-      ("reason", G_TYPE_STRING, what, NULL));
-}
+  gchar *uri;
 
-/* The one connection-state message (GST_SENSOR_NET_CONNECTION_STATE),
- * with the close code and HTTP status of @info when there is one. */
-static void
-post_state (GstRaehSink *self, const gchar *state, guint attempt,
-    GstClockTime delay, const gchar *reason, const GstSensorWsCloseInfo *info)
-{
-  g_autofree gchar *uri = NULL;
-  GstStructure *s;
-
-  g_mutex_lock (&self->lock);
+  GST_OBJECT_LOCK (self);
   uri = g_strdup (self->log_uri);
-  g_mutex_unlock (&self->lock);
-  s = gst_sensor_net_connection_state_new (state, uri, attempt, delay, reason);
-  if (info)
-    gst_structure_set (s, "close-code", G_TYPE_UINT, (guint) info->close_code,
-        "http-status", G_TYPE_UINT, info->http_status, NULL);
-  gst_sensor_net_post_connection_state (GST_ELEMENT (self), s);
+  GST_OBJECT_UNLOCK (self);
+  return uri;
 }
 
-/* ---- network thread ---- */
+/* ---- session callbacks (network thread) ---- */
 
-static gboolean
-on_handshake_timeout (gpointer user_data)
+/* Pads negotiated in an earlier session must still fit a new manifest. */
+static gchar *
+on_check_manifest (
+    GstRaehSession *session, const GstRaehManifest *m, gpointer user_data)
 {
   GstRaehSink *self = user_data;
-  gchar *msg;
-
-  g_mutex_lock (&self->lock);
-  if (self->handshake_timer == NULL || self->state != CONN_CONNECTING) {
-    g_mutex_unlock (&self->lock);
-    return G_SOURCE_REMOVE;
-  }
-  g_source_unref (self->handshake_timer);
-  self->handshake_timer = NULL;
-  g_mutex_unlock (&self->lock);
-
-  GST_OBJECT_LOCK (self);
-  msg = g_strdup_printf (
-      "no handshake within %u s of connecting", self->net.timeout);
-  GST_OBJECT_UNLOCK (self);
-  fail_handshake (self, msg);
-  g_free (msg);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-cancel_handshake_timer_locked (GstRaehSink *self)
-{
-  if (self->handshake_timer) {
-    g_source_destroy (self->handshake_timer);
-    g_source_unref (self->handshake_timer);
-    self->handshake_timer = NULL;
-  }
-}
-
-static void
-on_opened (GstSensorWsClient *client, gpointer user_data)
-{
-  GstRaehSink *self = user_data;
-  guint timeout;
-
-  GST_OBJECT_LOCK (self);
-  timeout = self->net.timeout;
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "connected, waiting for the handshake");
-  g_mutex_lock (&self->lock);
-  cancel_handshake_timer_locked (self);
-  if (timeout > 0 && self->state == CONN_CONNECTING) {
-    self->handshake_timer = g_timeout_source_new_seconds (timeout);
-    g_source_set_callback (
-        self->handshake_timer, on_handshake_timeout, self, NULL);
-    g_source_attach (self->handshake_timer, self->net_context);
-  }
-  g_mutex_unlock (&self->lock);
-}
-
-static void
-on_handshake (GstRaehSink *self, GBytes *payload)
-{
-  g_autoptr (GError) err = NULL;
-  GstRaehManifest *m;
   gchar *mismatch = NULL;
-  gsize size;
-  const gchar *data = g_bytes_get_data (payload, &size);
   GList *l;
 
-  m = gst_raeh_manifest_parse (data, size, &err);
-  if (m == NULL) {
-    fail_handshake (self, err->message);
-    return;
-  }
-
-  g_mutex_lock (&self->lock);
-  cancel_handshake_timer_locked (self);
-  if (self->state != CONN_CONNECTING) {
-    g_mutex_unlock (&self->lock);
-    gst_raeh_manifest_free (m);
-    return;
-  }
-  /* pads negotiated in an earlier session must still fit */
   GST_OBJECT_LOCK (self);
   for (l = GST_ELEMENT (self)->sinkpads; l && !mismatch; l = l->next) {
     GstRaehSinkPad *pad = l->data;
@@ -548,386 +229,131 @@ on_handshake (GstRaehSink *self, GBytes *payload)
       mismatch = pad_mismatch (pad, m);
   }
   GST_OBJECT_UNLOCK (self);
+  return mismatch;
+}
 
-  self->sessions++;
-  if (self->sessions > 1)
-    self->reconnects++;
-  if (!mismatch)
-    self->failures = 0;
-  gst_raeh_manifest_free (self->manifest);
-  gst_raeh_manifest_free (self->last_manifest);
-  self->manifest = m;
-  self->last_manifest = gst_raeh_manifest_copy (m);
-  if (!mismatch)
-    self->state = CONN_READY;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+/* The one connection-state message (GST_SENSOR_NET_CONNECTION_STATE),
+ * with the close code and HTTP status of @info when there is one. */
+static void
+on_state (GstRaehSession *session, const gchar *state, guint attempt,
+    GstClockTime delay, const gchar *reason, const GstSensorWsCloseInfo *info,
+    gpointer user_data)
+{
+  GstRaehSink *self = user_data;
+  g_autofree gchar *uri = dup_log_uri (self);
+  GstStructure *s;
+
+  s = gst_sensor_net_connection_state_new (state, uri, attempt, delay, reason);
+  if (info)
+    gst_structure_set (s, "close-code", G_TYPE_UINT, (guint) info->close_code,
+        "http-status", G_TYPE_UINT, info->http_status, NULL);
+  gst_sensor_net_post_connection_state (GST_ELEMENT (self), s);
+}
+
+static void
+on_session_started (
+    GstRaehSession *session, const GstRaehManifest *m, gpointer user_data)
+{
+  GstRaehSink *self = user_data;
 
   GST_INFO_OBJECT (self, "session %s", m->session_id);
-  if (!mismatch)
-    post_state (self, "connected", 0, 0, NULL, NULL);
-  post_session_start (self, self->last_manifest);
-  if (mismatch) {
-    make_fatal (self);
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("The new Raeh session does not fit the negotiated streams"),
-        ("%s", mismatch));
-    g_free (mismatch);
-    return;
-  }
-  flush_queue (self);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_raeh_manifest_to_structure (m, "raeh-session-start")));
 }
 
 static void
-on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
-    GBytes *payload, gpointer user_data)
+on_session_ended (GstRaehSession *session, const gchar *session_id,
+    const GstSensorWsCloseInfo *info, gpointer user_data)
 {
   GstRaehSink *self = user_data;
-  gboolean have_manifest;
 
-  g_mutex_lock (&self->lock);
-  have_manifest = self->manifest != NULL;
-  g_mutex_unlock (&self->lock);
-
-  if (!have_manifest) {
-    if (type == SOUP_WEBSOCKET_DATA_TEXT) {
-      on_handshake (self, payload);
-    } else {
-      gchar *what = g_strdup_printf ("a binary message (%" G_GSIZE_FORMAT
-                                     " bytes) came before the JSON handshake",
-          g_bytes_get_size (payload));
-
-      fail_handshake (self, what);
-      g_free (what);
-    }
-    return;
-  }
-  /* the server sends nothing while streaming: log and go on */
-  GST_WARNING_OBJECT (self,
-      "ignoring a %s message of %" G_GSIZE_FORMAT " bytes from the server",
-      type == SOUP_WEBSOCKET_DATA_TEXT ? "text" : "binary",
-      g_bytes_get_size (payload));
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("raeh-session-end", "session-id", G_TYPE_STRING,
+              session_id, "close-code", G_TYPE_UINT, (guint) info->close_code,
+              "close-reason", G_TYPE_STRING,
+              info->close_reason ? info->close_reason : "", "error",
+              G_TYPE_STRING, info->error ? info->error->message : NULL, NULL)));
 }
 
-/* Close codes 4001 and 4004 first (fatal, the server's reason verbatim),
- * then the shared rule: fatal failures are an error at once, transient ones
- * a warning on the first and every tenth failure in a row and a retry per
- * `retries`, also before the first session. */
-static GstSensorWsCloseAction
-on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
-    gpointer user_data)
+/* A warning on the first failure and every tenth in a row. */
+static void
+on_transient (GstRaehSession *session, const GstSensorWsCloseInfo *info,
+    guint failures, gpointer user_data)
 {
   GstRaehSink *self = user_data;
-  g_autofree gchar *session_id = NULL, *uri = NULL, *cause = NULL;
-  const gchar *reason = info->close_reason ? info->close_reason : "";
-  gboolean had_session, stopping;
-  guint failures = 0;
+  g_autofree gchar *uri = dup_log_uri (self);
 
-  cause = gst_sensor_net_failure_describe (info);
-  g_mutex_lock (&self->lock);
-  if (g_error_matches (info->error, SOUP_WEBSOCKET_ERROR, 1009))
-    self->oversized++;
-  cancel_handshake_timer_locked (self);
-  had_session = self->manifest != NULL;
-  if (self->manifest)
-    session_id = g_strdup (self->manifest->session_id);
-  g_clear_pointer (&self->manifest, gst_raeh_manifest_free);
-  stopping = self->state == CONN_STOPPING || self->state == CONN_FATAL;
-  if (self->state == CONN_READY)
-    self->state = CONN_CONNECTING;
-  if (info->close_code) {
-    self->last_close_code = info->close_code;
-    g_free (self->last_close_reason);
-    self->last_close_reason = g_strdup (reason);
-  }
-  self->last_http_status = info->http_status;
-  g_free (self->last_error);
-  self->last_error = g_strdup (cause);
-  uri = g_strdup (self->log_uri);
-  g_mutex_unlock (&self->lock);
-
-  GST_INFO_OBJECT (self,
-      "connection ended: code %u reason \"%s\" http %u "
-      "error %s",
-      info->close_code, reason, info->http_status,
-      info->error ? info->error->message : "none");
-  if (stopping)
-    return GST_SENSOR_WS_CLOSE_STOP;
-
-  if (had_session || info->close_code) {
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self),
-            gst_structure_new ("raeh-session-end", "session-id", G_TYPE_STRING,
-                session_id, "close-code", G_TYPE_UINT, (guint) info->close_code,
-                "close-reason", G_TYPE_STRING, reason, "error", G_TYPE_STRING,
-                info->error ? info->error->message : NULL, NULL)));
-  }
-
-  if (info->close_code == 4001) {
-    make_fatal (self);
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
-        ("Raeh rejected the API key"), ("close code 4001: %s", reason),
-        ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
-            G_TYPE_STRING, reason, "http-status", G_TYPE_UINT,
-            info->http_status, NULL));
-    goto fatal;
-  }
-  if (info->close_code == 4004) {
-    make_fatal (self);
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_FOUND,
-        ("Raeh refused the device model or a frame"),
-        ("close code 4004: %s", reason),
-        ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
-            G_TYPE_STRING, reason, NULL));
-    goto fatal;
-  }
-  if (gst_sensor_net_failure_classify (info) == GST_SENSOR_NET_FAILURE_FATAL ||
-      gst_sensor_ws_close_info_is_tls_failure (info)) {
-    make_fatal (self);
-    gst_sensor_net_post_fatal (GST_ELEMENT (self), info, uri);
-    goto fatal;
-  }
-
-  g_mutex_lock (&self->lock);
-  failures = ++self->failures;
-  g_mutex_unlock (&self->lock);
-  post_state (self, "disconnected", 0, 0, cause, info);
   gst_sensor_net_post_transient (GST_ELEMENT (self), info, uri, failures);
-  return GST_SENSOR_WS_CLOSE_RECONNECT;
-
-fatal:
-  post_state (self, "closed", 0, 0, cause, info);
-  return GST_SENSOR_WS_CLOSE_STOP;
 }
 
 static void
-on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
+on_failed (GstRaehSession *session, GstRaehSessionFailure kind,
+    const gchar *reason, const GstSensorWsCloseInfo *info, guint failures,
     gpointer user_data)
 {
   GstRaehSink *self = user_data;
-  g_autofree gchar *why = NULL;
-
-  GST_INFO_OBJECT (self, "reconnect attempt %u in %" GST_TIME_FORMAT, attempt,
-      GST_TIME_ARGS (delay));
-  g_mutex_lock (&self->lock);
-  why = g_strdup (self->last_error);
-  g_mutex_unlock (&self->lock);
-  post_state (self, "reconnecting", attempt, delay, why, NULL);
-}
-
-/* `retries` ran out: an error naming the last cause. */
-static void
-on_gave_up (GstSensorWsClient *client, gpointer user_data)
-{
-  GstRaehSink *self = user_data;
-  g_autofree gchar *why = NULL, *uri = NULL;
-  gboolean report;
-  guint failures, http_status;
-
-  g_mutex_lock (&self->lock);
-  report = self->state != CONN_FATAL && self->state != CONN_STOPPING;
-  why = g_strdup (self->last_error ? self->last_error : "unknown");
-  uri = g_strdup (self->log_uri);
-  failures = self->failures;
-  http_status = self->last_http_status;
-  g_mutex_unlock (&self->lock);
-  if (!report)
-    return;
+  g_autofree gchar *uri = dup_log_uri (self);
 
   make_fatal (self);
-  GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
-      ("Could not connect to %s: %s; gave up after %u attempts", uri, why,
-          failures),
-      ("retries exhausted"),
-      ("reason", G_TYPE_STRING, why, "failures", G_TYPE_UINT, failures,
-          "http-status", G_TYPE_UINT, http_status, NULL));
-  post_state (self, "closed", 0, 0, why, NULL);
+  switch (kind) {
+    case GST_RAEH_SESSION_FAILURE_HANDSHAKE:
+      GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, READ,
+          ("Bad handshake from the Raeh server"), ("%s", reason),
+          ("reason", G_TYPE_STRING, reason, NULL));
+      break;
+    case GST_RAEH_SESSION_FAILURE_MISMATCH:
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("The new Raeh session does not fit the negotiated streams"),
+          ("%s", reason));
+      break;
+    case GST_RAEH_SESSION_FAILURE_AUTH:
+      GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_AUTHORIZED,
+          ("Raeh rejected the API key"), ("close code 4001: %s", reason),
+          ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
+              G_TYPE_STRING, reason, "http-status", G_TYPE_UINT,
+              info->http_status, NULL));
+      break;
+    case GST_RAEH_SESSION_FAILURE_REFUSED:
+      GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, NOT_FOUND,
+          ("Raeh refused the device model or a frame"),
+          ("close code 4004: %s", reason),
+          ("close-code", G_TYPE_UINT, (guint) info->close_code, "close-reason",
+              G_TYPE_STRING, reason, NULL));
+      break;
+    case GST_RAEH_SESSION_FAILURE_NETWORK:
+      gst_sensor_net_post_fatal (GST_ELEMENT (self), info, uri);
+      break;
+    case GST_RAEH_SESSION_FAILURE_GAVE_UP:
+      GST_ELEMENT_ERROR_WITH_DETAILS (self, RESOURCE, OPEN_READ_WRITE,
+          ("Could not connect to %s: %s; gave up after %u attempts", uri,
+              reason, failures),
+          ("retries exhausted"),
+          ("reason", G_TYPE_STRING, reason, "failures", G_TYPE_UINT, failures,
+              "http-status", G_TYPE_UINT, info->http_status, NULL));
+      break;
+  }
 }
 
-/* Sends queued frames in order. Runs on the network thread only, so order
- * is kept. Frames go in batches of up to the backlog the client may hold,
- * taken under the lock and handed over without it, because the client may
- * report a close from inside send(). Producers do not wake this thread
- * again while it runs (flush_scheduled stays set): it goes on until the
- * queue is empty under the lock. */
 static void
-flush_queue (GstRaehSink *self)
+on_frame_dropped (
+    GstRaehSession *session, gint64 t0_ms, gsize size, gpointer user_data)
 {
-  GQueue batch = G_QUEUE_INIT;
-  gboolean backlog = FALSE;
-
-  g_mutex_lock (&self->lock);
-  while (self->state == CONN_READY && !g_queue_is_empty (&self->queue)) {
-    GstSensorWsClient *client = self->client;
-    gsize pending, taken = 0;
-    QueuedFrame *f;
-
-    /* Frames stay here, where a reconnect keeps them, while the client
-     * still has a backlog for the socket: a dropped connection then loses
-     * at most that backlog (none at real-time rates), not the queue. */
-    g_mutex_unlock (&self->lock);
-    pending = gst_sensor_ws_client_get_pending_bytes (client);
-    g_mutex_lock (&self->lock);
-    if (pending > MAX_CLIENT_BACKLOG) {
-      backlog = TRUE;
-      break;
-    }
-    if (self->state != CONN_READY)
-      break;
-    while ((f = g_queue_peek_head (&self->queue)) != NULL &&
-        (taken == 0 || pending + taken + f->size <= MAX_CLIENT_BACKLOG)) {
-      const GstRaehSlot *slot;
-
-      g_queue_pop_head (&self->queue);
-      slot = gst_raeh_manifest_find_modality (self->manifest, f->modality);
-      if (slot == NULL) {
-        /* checked at caps and handshake time; cannot happen */
-        self->frames_dropped++;
-        queued_frame_free (f);
-        continue;
-      }
-      /* only the queue holds the frame: written in place */
-      f->data[0] = (guint8) slot->slot_id;
-      taken += f->size;
-      g_queue_push_tail (&batch, f);
-    }
-    /* counted before they leave: on this thread libsoup writes them inside
-     * send_batch(), and the stats must not lag what the server has */
-    self->frames_sent += batch.length;
-    self->bytes_sent += taken;
-    g_mutex_unlock (&self->lock);
-
-    if (!g_queue_is_empty (&batch)) {
-      GBytes **wires = g_new (GBytes *, batch.length);
-      guint n = 0;
-      GList *l;
-
-      for (l = batch.head; l; l = l->next)
-        wires[n++] = queued_frame_get_wire (l->data);
-      /* all or none; on this thread libsoup has them when it returns */
-      if (gst_sensor_ws_client_send_batch (
-              client, SOUP_WEBSOCKET_DATA_BINARY, wires, n)) {
-        /* the client holds the frames now */
-        while ((f = g_queue_pop_head (&batch)) != NULL)
-          g_bytes_unref (f->wire);
-      }
-      g_free (wires);
-    }
-
-    g_mutex_lock (&self->lock);
-    if (!g_queue_is_empty (&batch)) {
-      /* not connected after all (none went): not sent, and first in line
-       * again, in order */
-      self->frames_sent -= batch.length;
-      self->bytes_sent -= taken;
-      while ((f = g_queue_pop_tail (&batch)) != NULL)
-        g_queue_push_head (&self->queue, f);
-      break;
-    }
-  }
-  self->flush_scheduled = FALSE;
-  if (backlog && self->net_context) {
-    /* come back once the socket has taken the last one */
-    GSource *src = g_timeout_source_new (1);
-
-    self->flush_scheduled = TRUE;
-    g_source_set_callback (
-        src, flush_queue_cb, gst_object_ref (self), gst_object_unref);
-    g_source_attach (src, self->net_context);
-    g_source_unref (src);
-  }
-  /* runs once per batch: wake only a streaming thread that waits for
-   * room in the queue or for the drain at EOS */
-  if (self->cond_waiters > 0)
-    g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  GST_DEBUG_OBJECT (user_data, "dropped frame t0 %" G_GINT64_FORMAT, t0_ms);
 }
 
-static gboolean
-flush_queue_cb (gpointer user_data)
-{
-  flush_queue (user_data);
-  return G_SOURCE_REMOVE;
-}
+static const GstRaehSessionCallbacks session_callbacks = {
+  .check_manifest = on_check_manifest,
+  .state = on_state,
+  .session_started = on_session_started,
+  .session_ended = on_session_ended,
+  .transient = on_transient,
+  .failed = on_failed,
+  .frame_dropped = on_frame_dropped,
+};
 
 /* ---- streaming threads ---- */
-
-/* Caps come from the manifest: while the first session is being set up
- * (however many retries that takes), caps queries and caps events wait for
- * it. A flush, PAUSED->READY or a fatal error ends the wait. Returns the
- * manifest to check against, or NULL. */
-static const GstRaehManifest *
-wait_first_session_locked (GstRaehSink *self, GstRaehSinkPad *pad)
-{
-  while (self->last_manifest == NULL && self->state == CONN_CONNECTING &&
-      !pad->flushing)
-    cond_wait_locked (self);
-  return self->last_manifest;
-}
-
-static void
-schedule_flush_locked (GstRaehSink *self)
-{
-  GSource *src;
-
-  if (self->flush_scheduled || self->state != CONN_READY ||
-      self->net_context == NULL)
-    return;
-  self->flush_scheduled = TRUE;
-  src = g_idle_source_new ();
-  g_source_set_priority (src, G_PRIORITY_DEFAULT);
-  g_source_set_callback (
-      src, flush_queue_cb, gst_object_ref (self), gst_object_unref);
-  g_source_attach (src, self->net_context);
-  g_source_unref (src);
-}
-
-static gboolean
-queue_over_limit (GstRaehSink *self, gint64 end_ms, gint64 max_ms)
-{
-  QueuedFrame *head = g_queue_peek_head (&self->queue);
-
-  return head != NULL && end_ms - head->t0_ms > max_ms;
-}
-
-/* Connected, a full queue holds the streaming thread back (the network is
- * the limit); disconnected, the oldest frames beyond max-buffer-time are
- * dropped and counted. */
-static GstFlowReturn
-enqueue_frame (GstRaehSink *self, GstRaehSinkPad *pad, QueuedFrame *f)
-{
-  GstClockTime max_buffer;
-  gint64 max_ms;
-
-  GST_OBJECT_LOCK (self);
-  max_buffer = self->max_buffer_time;
-  GST_OBJECT_UNLOCK (self);
-  max_ms = (gint64) (max_buffer / GST_MSECOND);
-
-  g_mutex_lock (&self->lock);
-  while (self->state == CONN_READY && !pad->flushing &&
-      queue_over_limit (self, f->end_ms, max_ms)) {
-    schedule_flush_locked (self);
-    cond_wait_locked (self);
-  }
-  if (pad->flushing) {
-    g_mutex_unlock (&self->lock);
-    queued_frame_free (f);
-    return GST_FLOW_FLUSHING;
-  }
-  g_queue_push_tail (&self->queue, f);
-  while (g_queue_get_length (&self->queue) > 1 &&
-      queue_over_limit (self, f->end_ms, max_ms)) {
-    QueuedFrame *head = g_queue_pop_head (&self->queue);
-
-    GST_DEBUG_OBJECT (self, "dropping frame t0 %" G_GINT64_FORMAT, head->t0_ms);
-    queued_frame_free (head);
-    self->frames_dropped++;
-  }
-  schedule_flush_locked (self);
-  g_mutex_unlock (&self->lock);
-  return GST_FLOW_OK;
-}
 
 /* Waits until the end of the frame in running time, like a live device
  * that sends a frame once its samples exist. */
@@ -952,9 +378,9 @@ wait_clock (GstRaehSink *self, GstRaehSinkPad *pad, GstBuffer *buf)
 
   g_mutex_lock (&self->lock);
   for (;;) {
-    while (!self->playing && !pad->flushing && self->state != CONN_FATAL)
-      cond_wait_locked (self);
-    if (pad->flushing || self->state == CONN_FATAL)
+    while (!self->playing && !pad->flushing && !self->fatal)
+      g_cond_wait (&self->cond, &self->lock);
+    if (pad->flushing || self->fatal)
       break;
     clock = gst_element_get_clock (GST_ELEMENT (self));
     if (clock == NULL)
@@ -978,7 +404,7 @@ wait_clock (GstRaehSink *self, GstRaehSinkPad *pad, GstBuffer *buf)
   }
   if (pad->flushing)
     ret = GST_FLOW_FLUSHING;
-  else if (self->state == CONN_FATAL)
+  else if (self->fatal)
     ret = GST_FLOW_ERROR;
   else
     ret = GST_FLOW_OK;
@@ -991,21 +417,18 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
 {
   GstRaehSink *self = GST_RAEH_SINK (parent);
   GstRaehSinkPad *pad = GST_RAEH_SINK_PAD (gpad);
-  GstRaehFrameHeader h;
-  QueuedFrame *f;
   GstMapInfo map;
   GstFlowReturn ret;
+  GstRaehSessionResult res;
   gboolean sync;
+  gint64 t0_ms, end_ms;
   g_autoptr (GError) err = NULL;
 
   GST_LOG_OBJECT (pad, "frame %" GST_PTR_FORMAT, buf);
-  g_mutex_lock (&self->lock);
-  if (self->state == CONN_FATAL) {
-    g_mutex_unlock (&self->lock);
+  if (gst_raeh_session_is_fatal (self->session)) {
     gst_buffer_unref (buf);
     return GST_FLOW_ERROR;
   }
-  g_mutex_unlock (&self->lock);
 
   if (!pad->have_caps) {
     gst_buffer_unref (buf);
@@ -1026,32 +449,23 @@ gst_raeh_sink_chain (GstPad *gpad, GstObject *parent, GstBuffer *buf)
   }
 
   gst_buffer_map (buf, &map, GST_MAP_READ);
-  if (!gst_raeh_frame_header_read (map.data, map.size, &h, &err) ||
-      map.size !=
-          GST_RAEH_FRAME_HEADER_SIZE +
-              gst_raeh_frame_payload_size (
-                  h.sample_count, pad->bit_depth, pad->channels)) {
+  if (!gst_raeh_stream_check_frame (
+          &pad->stream, map.data, map.size, &t0_ms, &end_ms, &err)) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
-        ("pad %s: dropping a malformed frame of %" G_GSIZE_FORMAT " bytes%s%s",
-            GST_PAD_NAME (pad), map.size, err ? ": " : "",
-            err ? err->message : ""));
+        ("pad %s: dropping a malformed frame of %" G_GSIZE_FORMAT " bytes: %s",
+            GST_PAD_NAME (pad), map.size, err->message));
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
     g_mutex_lock (&self->lock);
-    self->frames_dropped++;
+    self->malformed++;
     g_mutex_unlock (&self->lock);
     return GST_FLOW_OK;
   }
-  f = queued_frame_new (map.data, map.size);
-  f->modality = pad->modality;
-  f->t0_ms = h.t0_epoch_ms;
-  f->end_ms = h.t0_epoch_ms +
-      gst_util_uint64_scale_int_ceil (
-          h.sample_count, 1000 * pad->rate_d, pad->rate_n);
+  res = gst_raeh_session_push (self->session, pad->stream.modality, map.data,
+      map.size, t0_ms, end_ms, pad->cancellable);
   gst_buffer_unmap (buf, &map);
   gst_buffer_unref (buf);
-
-  return enqueue_frame (self, pad, f);
+  return res == GST_RAEH_SESSION_OK ? GST_FLOW_OK : GST_FLOW_FLUSHING;
 }
 
 static gboolean
@@ -1067,94 +481,77 @@ all_pads_eos (GstRaehSink *self)
   return all;
 }
 
-/* At EOS the queued frames still go out, bounded by timeout. */
 static gboolean start_session (GstRaehSink *self);
 static void stop_session (GstRaehSink *self);
 
-static void
-drain (GstRaehSink *self)
+typedef struct
 {
-  gint64 deadline;
-  guint timeout;
+  GstRaehSink *self;
+  GstRaehSinkPad *pad;
+  GstRaehStream stream;
+  gchar *mismatch;
+  gboolean post;
+} PadCaps;
 
-  GST_OBJECT_LOCK (self);
-  timeout = self->net.timeout ? self->net.timeout : 10;
-  GST_OBJECT_UNLOCK (self);
-  deadline = g_get_monotonic_time () + timeout * G_TIME_SPAN_SECOND;
+/* Under the session's lock: no handshake is taken meanwhile. */
+static void
+apply_pad_caps (const GstRaehManifest *m, gpointer user_data)
+{
+  PadCaps *c = user_data;
+  GstRaehSinkPad *pad = c->pad;
 
-  g_mutex_lock (&self->lock);
-  while (self->state != CONN_FATAL && self->state != CONN_STOPPING &&
-      self->state != CONN_IDLE) {
-    GstSensorWsClient *client = self->client;
-    gsize pending;
-
-    if (g_queue_is_empty (&self->queue) && client) {
-      g_mutex_unlock (&self->lock);
-      pending = gst_sensor_ws_client_get_pending_bytes (client);
-      g_mutex_lock (&self->lock);
-      if (pending == 0 && g_queue_is_empty (&self->queue))
-        break;
-    }
-    if (!cond_wait_until_locked (self,
-            MIN (deadline,
-                g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND)) &&
-        g_get_monotonic_time () >= deadline) {
-      GST_WARNING_OBJECT (
-          self, "%u frames not sent at EOS", g_queue_get_length (&self->queue));
-      break;
-    }
-  }
-  g_mutex_unlock (&self->lock);
+  GST_OBJECT_LOCK (c->self);
+  pad->stream = c->stream;
+  if (m)
+    c->mismatch = pad_mismatch (pad, m);
+  pad->have_caps = c->mismatch == NULL;
+  c->post = c->mismatch && !pad->mismatch_posted;
+  if (c->mismatch)
+    pad->mismatch_posted = TRUE;
+  GST_OBJECT_UNLOCK (c->self);
 }
 
 static gboolean
 set_pad_caps (GstRaehSink *self, GstRaehSinkPad *pad, GstCaps *caps)
 {
-  GstStructure *s = gst_caps_get_structure (caps, 0);
-  const gchar *modality = gst_structure_get_string (s, "modality");
-  gint rn = 0, rd = 1, channels = 0, depth = 0;
-  gchar *mismatch = NULL;
-  gboolean post;
+  PadCaps c = { self, pad };
 
-  if (!gst_structure_get_fraction (s, "rate", &rn, &rd) ||
-      !gst_structure_get_int (s, "channels", &channels) ||
-      !gst_structure_get_int (s, "bit-depth", &depth) || rn <= 0) {
+  if (!gst_raeh_stream_from_caps (&c.stream, caps)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
         ("pad %s: incomplete caps %" GST_PTR_FORMAT, GST_PAD_NAME (pad), caps));
     return FALSE;
   }
-  g_mutex_lock (&self->lock);
-  if (wait_first_session_locked (self, pad) == NULL &&
-      (pad->flushing || self->state == CONN_FATAL)) {
-    /* flushing, or the error is posted already */
-    g_mutex_unlock (&self->lock);
+  /* flushing, or the error is posted already */
+  if (gst_raeh_session_wait_manifest (self->session, pad->cancellable,
+          apply_pad_caps, &c) != GST_RAEH_SESSION_OK)
     return FALSE;
-  }
-  GST_OBJECT_LOCK (self);
-  pad->modality = g_intern_string (modality);
-  pad->rate_n = rn;
-  pad->rate_d = rd;
-  pad->channels = channels;
-  pad->bit_depth = depth;
-  if (self->last_manifest)
-    mismatch = pad_mismatch (pad, self->last_manifest);
-  pad->have_caps = mismatch == NULL;
-  post = mismatch && !pad->mismatch_posted;
-  if (mismatch)
-    pad->mismatch_posted = TRUE;
-  GST_OBJECT_UNLOCK (self);
-  g_mutex_unlock (&self->lock);
 
-  if (post)
-    GST_ELEMENT_ERROR_WITH_DETAILS (self, CORE, NEGOTIATION, ("%s", mismatch),
+  if (c.post)
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, CORE, NEGOTIATION, ("%s", c.mismatch),
         ("pad %s: %" GST_PTR_FORMAT, GST_PAD_NAME (pad), caps),
-        ("reason", G_TYPE_STRING, mismatch, NULL));
-  if (mismatch) {
-    g_free (mismatch);
+        ("reason", G_TYPE_STRING, c.mismatch, NULL));
+  if (c.mismatch) {
+    g_free (c.mismatch);
     return FALSE;
   }
   GST_INFO_OBJECT (pad, "streaming %" GST_PTR_FORMAT, caps);
   return TRUE;
+}
+
+/* Flushing pads leave every wait: on the clock here, in the session. */
+static void
+set_pad_flushing (GstRaehSink *self, GstRaehSinkPad *pad, gboolean flushing)
+{
+  g_mutex_lock (&self->lock);
+  pad->flushing = flushing;
+  if (flushing && pad->clock_id)
+    gst_clock_id_unschedule (pad->clock_id);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  if (flushing)
+    g_cancellable_cancel (pad->cancellable);
+  else
+    g_cancellable_reset (pad->cancellable);
 }
 
 static gboolean
@@ -1176,30 +573,20 @@ gst_raeh_sink_event (GstPad *gpad, GstObject *parent, GstEvent *event)
       gst_event_copy_segment (event, &pad->segment);
       break;
     case GST_EVENT_FLUSH_START:
-      g_mutex_lock (&self->lock);
-      pad->flushing = TRUE;
-      if (pad->clock_id)
-        gst_clock_id_unschedule (pad->clock_id);
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->lock);
+      set_pad_flushing (self, pad, TRUE);
       break;
-    case GST_EVENT_FLUSH_STOP: {
-      gboolean reopen;
-
-      g_mutex_lock (&self->lock);
-      pad->flushing = FALSE;
+    case GST_EVENT_FLUSH_STOP:
+      set_pad_flushing (self, pad, FALSE);
+      GST_OBJECT_LOCK (self);
       pad->eos = FALSE;
-      reopen = self->closed_at_eos;
-      self->closed_at_eos = FALSE;
-      g_mutex_unlock (&self->lock);
+      GST_OBJECT_UNLOCK (self);
       /* data after an EOS and a flush goes on a new session */
-      if (reopen) {
+      if (gst_raeh_session_take_finished (self->session)) {
         stop_session (self);
         start_session (self);
       }
       gst_segment_init (&pad->segment, GST_FORMAT_TIME);
       break;
-    }
     case GST_EVENT_EOS: {
       guint32 seqnum = gst_event_get_seqnum (event);
 
@@ -1208,20 +595,14 @@ gst_raeh_sink_event (GstPad *gpad, GstObject *parent, GstEvent *event)
       GST_OBJECT_UNLOCK (self);
       if (all_pads_eos (self)) {
         GstMessage *msg;
-        GstSensorWsClient *client;
+        guint timeout;
 
-        drain (self);
-        /* The stream has ended: close with 1000 now, without waiting, so
-         * that many sinks ending together (a gateway draining) close their
-         * sessions in parallel rather than one after another at NULL. */
-        g_mutex_lock (&self->lock);
-        client = self->client;
-        if (client && !self->closed_at_eos) {
-          self->closed_at_eos = TRUE;
-          gst_sensor_ws_client_close (
-              client, SOUP_WEBSOCKET_CLOSE_NORMAL, "stream ended");
-        }
-        g_mutex_unlock (&self->lock);
+        /* the queued frames still go out, bounded by timeout, then the
+         * session closes with 1000 without waiting */
+        GST_OBJECT_LOCK (self);
+        timeout = self->net.timeout ? self->net.timeout : 10;
+        GST_OBJECT_UNLOCK (self);
+        gst_raeh_session_finish (self->session, timeout);
         msg = gst_message_new_eos (GST_OBJECT (self));
         gst_message_set_seqnum (msg, seqnum);
         gst_element_post_message (GST_ELEMENT (self), msg);
@@ -1235,21 +616,28 @@ gst_raeh_sink_event (GstPad *gpad, GstObject *parent, GstEvent *event)
   return ret;
 }
 
+static void
+take_manifest_caps (const GstRaehManifest *m, gpointer user_data)
+{
+  GstCaps **caps = user_data;
+
+  if (m)
+    *caps = gst_raeh_manifest_to_caps (m);
+}
+
 static gboolean
 gst_raeh_sink_query (GstPad *gpad, GstObject *parent, GstQuery *query)
 {
   GstRaehSink *self = GST_RAEH_SINK (parent);
 
   if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
-    GstCaps *filter, *caps, *result;
-
-    const GstRaehManifest *m;
+    GstCaps *filter, *caps = NULL, *result;
 
     gst_query_parse_caps (query, &filter);
-    g_mutex_lock (&self->lock);
-    m = wait_first_session_locked (self, GST_RAEH_SINK_PAD (gpad));
-    caps = m ? manifest_caps (m) : gst_pad_get_pad_template_caps (gpad);
-    g_mutex_unlock (&self->lock);
+    gst_raeh_session_wait_manifest (self->session,
+        GST_RAEH_SINK_PAD (gpad)->cancellable, take_manifest_caps, &caps);
+    if (caps == NULL)
+      caps = gst_pad_get_pad_template_caps (gpad);
     if (filter) {
       result = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
       /* A stream the manifest cannot take is let through so that the caps
@@ -1315,92 +703,23 @@ gst_raeh_sink_release_pad (GstElement *element, GstPad *pad)
   GstRaehSinkPad *spad = GST_RAEH_SINK_PAD (pad);
 
   /* wake a streaming thread waiting on the clock or the queue */
-  g_mutex_lock (&self->lock);
-  spad->flushing = TRUE;
-  if (spad->clock_id)
-    gst_clock_id_unschedule (spad->clock_id);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  set_pad_flushing (self, spad, TRUE);
   gst_element_remove_pad (element, pad);
 }
 
 /* ---- connection lifecycle ---- */
 
-static gchar *
-build_uri (GstRaehSink *self)
-{
-  GString *uri;
-  gchar *esc;
-
-  GST_OBJECT_LOCK (self);
-  uri = g_string_new (self->location);
-  g_string_append_c (uri, strchr (self->location, '?') ? '&' : '?');
-  esc =
-      g_uri_escape_string (self->device_id ? self->device_id : "", NULL, FALSE);
-  g_string_append_printf (uri, "device_id=%s", esc);
-  g_free (esc);
-  esc = g_uri_escape_string (
-      self->device_model_id ? self->device_model_id : "", NULL, FALSE);
-  g_string_append_printf (uri, "&device_model_id=%s", esc);
-  g_free (esc);
-  GST_OBJECT_UNLOCK (self);
-  return g_string_free (uri, FALSE);
-}
-
-static const GstSensorWsCallbacks ws_callbacks = {
-  .opened = on_opened,
-  .message = on_message,
-  .closed = on_closed,
-  .reconnecting = on_reconnecting,
-  .gave_up = on_gave_up,
-};
-
-/* @location as it may appear in messages: no user info, no query (the key
- * may ride in either). */
-static gchar *
-location_for_log (const gchar *location)
-{
-  GUri *uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
-  gchar *out;
-
-  if (uri == NULL || g_uri_get_host (uri) == NULL ||
-      *g_uri_get_host (uri) == '\0') {
-    g_clear_pointer (&uri, g_uri_unref);
-    return g_strndup (location, strcspn (location, "?#"));
-  }
-  out = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
-      g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri), NULL,
-      NULL);
-  g_uri_unref (uri);
-  return out;
-}
-
-static gboolean
-location_is_valid (const gchar *location)
-{
-  GUri *uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
-  gboolean ok;
-
-  if (uri == NULL)
-    return FALSE;
-  ok = (g_str_equal (g_uri_get_scheme (uri), "ws") ||
-           g_str_equal (g_uri_get_scheme (uri), "wss")) &&
-      g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
-  g_uri_unref (uri);
-  return ok;
-}
-
 /* Starts connecting and returns at once: the first connection follows
  * `retries` like every later one, so a gateway that boots before its network
  * waits for it. Caps queries and caps events wait for the first handshake
- * (see wait_first_session_locked()). Settings that can never work fail the
- * state change. */
+ * (see gst_raeh_session_wait_manifest()). Settings that can never work fail
+ * the state change. */
 static gboolean
 start_session (GstRaehSink *self)
 {
   GstSensorWsConfig config;
-  GstSensorWsClient *client;
-  gchar *log_uri;
+  g_autoptr (GError) err = NULL;
+  gchar *log_uri, *uri;
 
   GST_OBJECT_LOCK (self);
   if (self->device_id == NULL || self->device_model_id == NULL ||
@@ -1410,15 +729,13 @@ start_session (GstRaehSink *self)
         ("device-id, device-model-id and location must be set"), (NULL));
     return FALSE;
   }
-  log_uri = location_for_log (self->location);
-  if (!location_is_valid (self->location)) {
-    GError *err = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "not a ws:// or wss:// URL with a host");
+  uri = gst_raeh_session_ingest_uri (
+      self->location, self->device_id, self->device_model_id, &log_uri, &err);
+  if (uri == NULL) {
     GstSensorWsCloseInfo info = { 0, "", 0, err };
 
     GST_OBJECT_UNLOCK (self);
     gst_sensor_net_post_fatal (GST_ELEMENT (self), &info, log_uri);
-    g_error_free (err);
     g_free (log_uri);
     return FALSE;
   }
@@ -1429,92 +746,50 @@ start_session (GstRaehSink *self)
   config.auth_query_name = g_strdup ("api_key");
   config.secret = g_strdup (self->api_key);
   gst_sensor_net_props_apply (&self->net, &config);
+  g_free (self->log_uri);
+  self->log_uri = log_uri;
   GST_OBJECT_UNLOCK (self);
-  config.uri = build_uri (self);
+  config.uri = uri;
   GST_INFO_OBJECT (self, "connecting to %s", log_uri);
 
   g_mutex_lock (&self->lock);
-  self->state = CONN_CONNECTING;
-  self->sessions = 0;
-  self->reconnects = 0;
-  self->failures = 0;
-  self->frames_sent = self->bytes_sent = self->frames_dropped = 0;
-  self->last_close_code = 0;
-  self->last_http_status = 0;
-  g_clear_pointer (&self->last_close_reason, g_free);
-  g_clear_pointer (&self->last_error, g_free);
-  g_clear_pointer (&self->manifest, gst_raeh_manifest_free);
-  g_clear_pointer (&self->last_manifest, gst_raeh_manifest_free);
-  g_free (self->log_uri);
-  self->log_uri = log_uri;
-  if (self->net_context == NULL)
-    self->net_context = gst_sensor_net_context_ref ();
+  self->fatal = FALSE;
+  self->malformed = 0;
   g_mutex_unlock (&self->lock);
-
-  post_state (self, "connecting", 0, 0, NULL, NULL);
-  client = gst_sensor_ws_client_new (&config, &ws_callbacks, self, NULL);
+  gst_raeh_session_start (self->session, &config);
   gst_sensor_ws_config_clear (&config);
-  g_mutex_lock (&self->lock);
-  self->client = client;
-  g_mutex_unlock (&self->lock);
-  gst_sensor_ws_client_start (client);
   return TRUE;
 }
 
+/* Callbacks may still run until the session has stopped. */
 static void
 stop_session (GstRaehSink *self)
 {
-  GstSensorWsClient *client;
-  gboolean closed;
-
-  g_mutex_lock (&self->lock);
-  client = self->client;
-  closed = self->state == CONN_FATAL || client == NULL;
-  self->state = CONN_STOPPING;
-  cancel_handshake_timer_locked (self);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-
-  /* callbacks may still run until stop() returns */
-  if (client)
-    gst_sensor_ws_client_stop (
-        client, SOUP_WEBSOCKET_CLOSE_NORMAL, "stream ended");
-
-  g_mutex_lock (&self->lock);
-  self->client = NULL;
-  self->state = CONN_IDLE;
-  g_queue_clear_full (&self->queue, (GDestroyNotify) queued_frame_free);
-  g_clear_pointer (&self->manifest, gst_raeh_manifest_free);
-  g_mutex_unlock (&self->lock);
-  if (client)
-    gst_sensor_ws_client_free (client);
-  /* a fatal failure said "closed" already */
-  if (!closed)
-    post_state (self, "closed", 0, 0, "stopped", NULL);
+  gst_raeh_session_stop (self->session);
 }
 
 static void
 set_pads_flushing (GstRaehSink *self, gboolean flushing)
 {
-  GList *l;
+  GList *pads, *l;
 
-  g_mutex_lock (&self->lock);
   GST_OBJECT_LOCK (self);
-  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+  pads = g_list_copy_deep (
+      GST_ELEMENT (self)->sinkpads, (GCopyFunc) gst_object_ref, NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (l = pads; l; l = l->next) {
     GstRaehSinkPad *pad = l->data;
 
-    pad->flushing = flushing;
-    if (flushing && pad->clock_id)
-      gst_clock_id_unschedule (pad->clock_id);
+    set_pad_flushing (self, pad, flushing);
     if (!flushing) {
+      GST_OBJECT_LOCK (self);
       pad->eos = FALSE;
       pad->mismatch_posted = FALSE;
+      GST_OBJECT_UNLOCK (self);
       gst_segment_init (&pad->segment, GST_FORMAT_TIME);
     }
   }
-  GST_OBJECT_UNLOCK (self);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  g_list_free_full (pads, gst_object_unref);
 }
 
 static void
@@ -1580,24 +855,18 @@ gst_raeh_sink_change_state (GstElement *element, GstStateChange transition)
   return ret;
 }
 
+
 /* ---- properties ---- */
 
 static GstStructure *
 make_stats (GstRaehSink *self)
 {
-  GstStructure *s;
+  GstStructure *s = gst_raeh_session_get_stats (
+      self->session, "application/x-raehsink-stats");
 
   g_mutex_lock (&self->lock);
-  s = gst_structure_new ("raehsink-stats", "frames-sent", G_TYPE_UINT64,
-      self->frames_sent, "bytes-sent", G_TYPE_UINT64, self->bytes_sent,
-      "frames-dropped", G_TYPE_UINT64, self->frames_dropped, "frames-queued",
-      G_TYPE_UINT, g_queue_get_length (&self->queue), "reconnects", G_TYPE_UINT,
-      self->reconnects, "sessions", G_TYPE_UINT, self->sessions, "connected",
-      G_TYPE_BOOLEAN, self->state == CONN_READY, "session-id", G_TYPE_STRING,
-      self->manifest ? self->manifest->session_id : NULL, "last-close-code",
-      G_TYPE_INT, self->last_close_code, "last-close-reason", G_TYPE_STRING,
-      self->last_close_reason, "oversized-messages", G_TYPE_UINT64,
-      self->oversized, NULL);
+  gst_structure_set (
+      s, "malformed-frames", G_TYPE_UINT64, self->malformed, NULL);
   g_mutex_unlock (&self->lock);
   return s;
 }
@@ -1608,6 +877,14 @@ gst_raeh_sink_set_property (
 {
   GstRaehSink *self = GST_RAEH_SINK (object);
 
+  if (prop_id == PROP_MAX_BUFFER_TIME) {
+    GST_OBJECT_LOCK (self);
+    self->max_buffer_time = g_value_get_uint64 (value);
+    GST_OBJECT_UNLOCK (self);
+    gst_raeh_session_set_max_buffer_time (
+        self->session, g_value_get_uint64 (value));
+    return;
+  }
   GST_OBJECT_LOCK (self);
   if (gst_sensor_net_props_set_property (
           &self->net, PROP_NET, prop_id, value)) {
@@ -1620,8 +897,7 @@ gst_raeh_sink_set_property (
       self->location = g_value_dup_string (value);
       break;
     case PROP_API_KEY:
-      g_free (self->api_key);
-      self->api_key = g_value_dup_string (value);
+      gst_sensor_secret_replace (&self->api_key, g_value_get_string (value));
       break;
     case PROP_DEVICE_ID:
       g_free (self->device_id);
@@ -1633,9 +909,6 @@ gst_raeh_sink_set_property (
       break;
     case PROP_AUTH:
       self->auth = g_value_get_enum (value);
-      break;
-    case PROP_MAX_BUFFER_TIME:
-      self->max_buffer_time = g_value_get_uint64 (value);
       break;
     case PROP_SYNC:
       self->sync = g_value_get_boolean (value);
@@ -1695,33 +968,35 @@ gst_raeh_sink_finalize (GObject *object)
   GstRaehSink *self = GST_RAEH_SINK (object);
 
   g_free (self->location);
-  if (self->api_key)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
+  gst_sensor_secret_clear (&self->api_key);
   g_free (self->device_id);
   g_free (self->device_model_id);
   gst_sensor_net_props_clear (&self->net);
-  g_free (self->last_error);
   g_free (self->log_uri);
-  g_free (self->last_close_reason);
-  gst_raeh_manifest_free (self->manifest);
-  gst_raeh_manifest_free (self->last_manifest);
-  g_queue_clear_full (&self->queue, (GDestroyNotify) queued_frame_free);
-  if (self->net_context)
-    gst_sensor_net_context_unref (self->net_context);
+  gst_raeh_session_free (self->session);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (gst_raeh_sink_parent_class)->finalize (object);
 }
 
 static void
+gst_raeh_sink_pad_finalize (GObject *object)
+{
+  g_object_unref (GST_RAEH_SINK_PAD (object)->cancellable);
+  G_OBJECT_CLASS (gst_raeh_sink_pad_parent_class)->finalize (object);
+}
+
+static void
 gst_raeh_sink_pad_class_init (GstRaehSinkPadClass *klass)
-{}
+{
+  G_OBJECT_CLASS (klass)->finalize = gst_raeh_sink_pad_finalize;
+}
 
 static void
 gst_raeh_sink_pad_init (GstRaehSinkPad *pad)
 {
   gst_segment_init (&pad->segment, GST_FORMAT_TIME);
+  pad->cancellable = g_cancellable_new ();
 }
 
 static void
@@ -1774,9 +1049,10 @@ gst_raeh_sink_class_init (GstRaehSinkClass *klass)
               GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "frames-sent, bytes-sent, frames-dropped, frames-queued, "
-          "reconnects, sessions, connected, session-id, last-close-code, "
-          "last-close-reason",
+          "frames-sent, bytes-sent, dropped, dropped-bytes, queued, "
+          "queued-bytes, reconnects, failures, sessions, connected, "
+          "session-id, last-close-code, last-close-reason, "
+          "oversized-messages, malformed-frames",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template_with_gtype (
@@ -1801,6 +1077,7 @@ gst_raeh_sink_init (GstRaehSink *self)
   self->sync = DEFAULT_SYNC;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
-  g_queue_init (&self->queue);
+  self->session = gst_raeh_session_new (&session_callbacks, self);
+  gst_raeh_session_set_max_buffer_time (self->session, self->max_buffer_time);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
 }

@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include <gst/raeh/raeh-caps.h>
 #include <gst/raeh/raeh-error.h>
 #include <gst/raeh/raeh-frame.h>
 #include <gst/raeh/raeh-manifest.h>
