@@ -25,7 +25,6 @@ GST_DEBUG_CATEGORY_STATIC (plexus_conn_debug);
  * messages far beyond it, so one oversized frame does not cost the stream. */
 #define SOCKET_MAX_PAYLOAD (GST_PLEXUS_MAX_MESSAGE_SIZE + 4 * 1024 * 1024)
 
-#define WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 void
 gst_plexus_settings_init (GstPlexusSettings *s)
@@ -157,16 +156,6 @@ gst_plexus_settings_get_property (
   return TRUE;
 }
 
-gboolean
-gst_plexus_rate_limit (gint64 *last_us)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (*last_us != 0 && now - *last_us < WARN_INTERVAL_US)
-    return FALSE;
-  *last_us = now;
-  return TRUE;
-}
 
 struct _GstPlexusConnection
 {

@@ -1086,7 +1086,7 @@ GST_START_TEST (test_max_pixels)
   /* warned once, nothing went out */
   fail_unless (
       gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_WARNING) == NULL);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "frames-pushed"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "buffers-pushed"), 0);
   fail_unless_equals_int (gst_harness_buffers_received (h), 0);
   teardown (h, bus);
 
@@ -1744,7 +1744,7 @@ GST_START_TEST (test_decode_threads_eos_after_frames)
   }
   fail_unless (eos);
   received = stat_u64 (h->element, "frames-received");
-  pushed = stat_u64 (h->element, "frames-pushed");
+  pushed = stat_u64 (h->element, "buffers-pushed");
   not_playing = stat_u64 (h->element, "dropped-not-playing");
   n = gst_harness_buffers_in_queue (h);
   fail_unless (n >= 10, "%u frames", n);
