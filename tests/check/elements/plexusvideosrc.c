@@ -143,6 +143,22 @@ GST_START_TEST (test_jpeg_output)
       gst_value_array_get_size (gst_structure_get_value (ms, "cameras")), 3);
   gst_message_unref (m);
   fail_unless_equals_uint64 (stat_u64 (h->element, "connects"), 1);
+  /* the shared stats vocabulary */
+  {
+    GstStructure *st = NULL;
+    gboolean connected = FALSE;
+
+    g_object_get (h->element, "stats", &st, NULL);
+    fail_unless_equals_string (
+        gst_structure_get_name (st), "application/x-plexusvideosrc-stats");
+    fail_unless (gst_structure_get_boolean (st, "connected", &connected));
+    fail_unless (connected);
+    gst_structure_free (st);
+  }
+  fail_unless (stat_u64 (h->element, "messages-received") >= 2);
+  fail_unless (stat_u64 (h->element, "bytes-received") > 0);
+  fail_unless (stat_u64 (h->element, "buffers-pushed") >= 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "failures"), 0);
 
   /* the server saw the auth frame right after the upgrade */
   fail_unless (
