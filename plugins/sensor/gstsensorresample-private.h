@@ -73,7 +73,8 @@ void gst_sensor_resample_stamp_output (
 void gst_sensor_resample_count_clipped (
     GstSensorResample *self, guint64 clipped);
 void gst_sensor_resample_count_input (GstSensorResample *self, guint64 n);
-void gst_sensor_resample_count_discont (GstSensorResample *self);
+GstFlowReturn gst_sensor_resample_end_timeline (
+    GstSensorResample *self, GstFlowReturn drained);
 void gst_sensor_resample_skip_bad_size (
     GstSensorResample *self, GstBuffer *inbuf, gsize size);
 GstFlowReturn gst_sensor_resample_push_downstream (

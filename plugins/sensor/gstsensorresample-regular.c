@@ -242,9 +242,8 @@ gst_sensor_resample_process_regular (
       GST_DEBUG_OBJECT (self,
           "discontinuity: PTS %" GST_TIME_FORMAT ", expected %" GST_TIME_FORMAT,
           GST_TIME_ARGS (pts), GST_TIME_ARGS (expected));
-      ret = gst_sensor_resample_drain_regular (self);
-      gst_sensor_resample_count_discont (self);
-      self->started = FALSE;
+      ret = gst_sensor_resample_end_timeline (
+          self, gst_sensor_resample_drain_regular (self));
       if (ret != GST_FLOW_OK)
         return ret;
     }

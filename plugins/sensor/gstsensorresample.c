@@ -491,12 +491,17 @@ gst_sensor_resample_count_input (GstSensorResample *self, guint64 n)
   self->pend_in += n;
 }
 
-void
-gst_sensor_resample_count_discont (GstSensorResample *self)
+/* A discontinuity: the timeline ends after what the filter held went out
+ * (@drained says how that went); the next sample starts a new one. */
+GstFlowReturn
+gst_sensor_resample_end_timeline (
+    GstSensorResample *self, GstFlowReturn drained)
 {
   GST_OBJECT_LOCK (self);
   self->stat_discont++;
   GST_OBJECT_UNLOCK (self);
+  self->started = FALSE;
+  return drained;
 }
 
 static GstFlowReturn
@@ -514,9 +519,7 @@ process_irregular (
     return GST_FLOW_OK;
   }
   if (self->started && GST_BUFFER_IS_DISCONT (inbuf)) {
-    ret = drain_irregular (self);
-    gst_sensor_resample_count_discont (self);
-    self->started = FALSE;
+    ret = gst_sensor_resample_end_timeline (self, drain_irregular (self));
     if (ret != GST_FLOW_OK)
       return ret;
   }
@@ -535,9 +538,7 @@ process_irregular (
         "%" GST_TIME_FORMAT " after the previous sample "
         "is too long to fill",
         GST_TIME_ARGS (pts - prev));
-    ret = drain_irregular (self);
-    gst_sensor_resample_count_discont (self);
-    self->started = FALSE;
+    ret = gst_sensor_resample_end_timeline (self, drain_irregular (self));
     if (ret != GST_FLOW_OK)
       return ret;
   }
