@@ -25,7 +25,6 @@ GST_DEBUG_CATEGORY_STATIC (plexus_conn_debug);
  * messages far beyond it, so one oversized frame does not cost the stream. */
 #define SOCKET_MAX_PAYLOAD (GST_PLEXUS_MAX_MESSAGE_SIZE + 4 * 1024 * 1024)
 
-
 void
 gst_plexus_settings_init (GstPlexusSettings *s)
 {
@@ -155,7 +154,6 @@ gst_plexus_settings_get_property (
   }
   return TRUE;
 }
-
 
 struct _GstPlexusConnection
 {

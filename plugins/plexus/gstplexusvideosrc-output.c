@@ -167,7 +167,7 @@ handle_frame (Output *o, GstBuffer *jpeg)
   GstPlexusVideoSrc *self = o->src;
   GstPlexusJpegInfo ji;
   gboolean new_segment = !o->have_caps;
-  gboolean in_flight = gst_plexus_decoder_get_in_flight (o->dec) > 0;
+  gboolean in_flight;
   GstBufferPoolAcquireParams dontwait = {
     .flags = GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT,
   };
@@ -195,7 +195,6 @@ handle_frame (Output *o, GstBuffer *jpeg)
               gst_plexus_jpeg_subsampling_name (ji.subsampling)));
       return GST_FLOW_NOT_NEGOTIATED;
     }
-    in_flight = FALSE;
   }
   if (new_segment) {
     GstSegment seg;
@@ -211,6 +210,7 @@ handle_frame (Output *o, GstBuffer *jpeg)
 
   /* while frames are in flight, a pool at its maximum must not block here:
    * the buffers it waits for may be the ones being decoded */
+  in_flight = gst_plexus_decoder_get_in_flight (o->dec) > 0;
   ret = gst_buffer_pool_acquire_buffer (
       o->pool, &out, in_flight ? &dontwait : NULL);
   if (ret == GST_FLOW_EOS && in_flight) {
