@@ -25,8 +25,6 @@ GST_DEBUG_CATEGORY_STATIC (plexus_conn_debug);
  * messages far beyond it, so one oversized frame does not cost the stream. */
 #define SOCKET_MAX_PAYLOAD (GST_PLEXUS_MAX_MESSAGE_SIZE + 4 * 1024 * 1024)
 
-#define WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
-
 void
 gst_plexus_settings_init (GstPlexusSettings *s)
 {
@@ -157,17 +155,6 @@ gst_plexus_settings_get_property (
   return TRUE;
 }
 
-gboolean
-gst_plexus_rate_limit (gint64 *last_us)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (*last_us != 0 && now - *last_us < WARN_INTERVAL_US)
-    return FALSE;
-  *last_us = now;
-  return TRUE;
-}
-
 struct _GstPlexusConnection
 {
   GstElement *element; /* not a reference: the element owns us */
@@ -203,7 +190,9 @@ struct _GstPlexusConnection
   guint last_http_status;
   gchar *last_error;
   gchar *last_cause;
-  guint failures; /* in a row; a successful open resets it */
+  guint failures;         /* in a row; a successful open resets it */
+  guint64 failures_total; /* transient failures since start */
+  gboolean connected;     /* between open and close */
 };
 
 GstPlexusConnection *
@@ -286,6 +275,7 @@ on_opened (GstSensorWsClient *client, gpointer user_data)
   g_mutex_lock (&c->lock);
   c->connects++;
   c->failures = 0;
+  c->connected = TRUE;
   c->last_message_us = g_get_monotonic_time ();
   c->idle_warned = FALSE;
   g_mutex_unlock (&c->lock);
@@ -445,6 +435,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   guint failures;
 
   g_mutex_lock (&c->lock);
+  c->connected = FALSE;
   g_free (c->last_cause);
   c->last_cause = g_strdup (cause);
   c->last_close_code = info->close_code;
@@ -521,6 +512,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
         ("The connection closed over a message too large to accept"), (NULL));
   g_mutex_lock (&c->lock);
   failures = ++c->failures;
+  c->failures_total++;
   g_mutex_unlock (&c->lock);
   post_state (c, "disconnected", info->close_code, reason, 0, 0, cause);
   gst_sensor_net_post_transient (c->element, info, c->uri, failures);
@@ -694,6 +686,9 @@ gst_plexus_connection_stop (GstPlexusConnection *c)
     gst_sensor_ws_client_free (c->client);
     c->client = NULL;
   }
+  g_mutex_lock (&c->lock);
+  c->connected = FALSE;
+  g_mutex_unlock (&c->lock);
   if (c->net_context) {
     gst_sensor_net_context_unref (c->net_context);
     c->net_context = NULL;
@@ -720,14 +715,15 @@ void
 gst_plexus_connection_fill_stats (GstPlexusConnection *c, GstStructure *s)
 {
   g_mutex_lock (&c->lock);
-  gst_structure_set (s, "messages", G_TYPE_UINT64, c->messages, "bytes",
-      G_TYPE_UINT64, c->bytes, "binary-messages", G_TYPE_UINT64, c->binary,
-      "oversized-messages", G_TYPE_UINT64, c->oversized, "malformed-messages",
-      G_TYPE_UINT64, c->malformed, "unknown-messages", G_TYPE_UINT64,
-      c->unknown, "connects", G_TYPE_UINT64, c->connects, "reconnects",
-      G_TYPE_UINT64, c->reconnects, "gateway-reconnecting", G_TYPE_UINT64,
-      c->gateway_reconnecting, "last-close-code", G_TYPE_UINT,
-      c->last_close_code, NULL);
+  gst_structure_set (s, "messages-received", G_TYPE_UINT64, c->messages,
+      "bytes-received", G_TYPE_UINT64, c->bytes, "binary-messages",
+      G_TYPE_UINT64, c->binary, "oversized-messages", G_TYPE_UINT64,
+      c->oversized, "malformed-messages", G_TYPE_UINT64, c->malformed,
+      "unknown-messages", G_TYPE_UINT64, c->unknown, "connects", G_TYPE_UINT64,
+      c->connects, "reconnects", G_TYPE_UINT64, c->reconnects,
+      "gateway-reconnecting", G_TYPE_UINT64, c->gateway_reconnecting,
+      "failures", G_TYPE_UINT64, c->failures_total, "connected", G_TYPE_BOOLEAN,
+      c->connected, "last-close-code", G_TYPE_UINT, c->last_close_code, NULL);
   g_mutex_unlock (&c->lock);
 }
 

@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 #include <gst/net/sensor-net-props.h>
 #include <gst/plexus/plexus.h>
+#include <gst/plexus/plexus-video.h> /* gst_plexus_rate_limit */
 
 G_BEGIN_DECLS
 
@@ -82,9 +83,5 @@ void gst_plexus_connection_fill_stats (
 
 /* Copies every field of @src (may be NULL) into @dest. */
 void gst_plexus_stats_merge (GstStructure *dest, const GstStructure *src);
-
-/* Warnings about bad frames, at most one per few seconds per element; the
- * rest are counted only. */
-gboolean gst_plexus_rate_limit (gint64 *last_us);
 
 G_END_DECLS

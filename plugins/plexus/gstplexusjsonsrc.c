@@ -396,12 +396,15 @@ static GstStructure *
 make_stats (GstPlexusJsonSrc *self)
 {
   GstPlexusJsonSrcPrivate *priv = PRIV (self);
-  GstStructure *s = gst_structure_new_empty ("plexus-stream-stats");
+  GstElementFactory *factory = gst_element_get_factory (GST_ELEMENT (self));
+  g_autofree gchar *name = g_strdup_printf ("application/x-%s-stats",
+      factory ? GST_OBJECT_NAME (factory) : "plexusjsonsrc");
+  GstStructure *s = gst_structure_new_empty (name);
   GstSensorHandoffQueueStats q;
 
   gst_sensor_handoff_queue_get_stats (priv->queue, &q);
   g_mutex_lock (&priv->lock);
-  gst_structure_set (s, "points", G_TYPE_UINT64, priv->points, "pushed",
+  gst_structure_set (s, "points", G_TYPE_UINT64, priv->points, "buffers-pushed",
       G_TYPE_UINT64, priv->pushed, "filtered", G_TYPE_UINT64, priv->filtered,
       "queued", G_TYPE_UINT, q.buffers, "queued-bytes", G_TYPE_UINT64, q.bytes,
       "dropped", G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64,

@@ -46,16 +46,12 @@
 #include "config.h"
 #endif
 
-#include <string.h>
-#include <gst/audio/audio.h>
-#include <gst/sensor/sensor.h>
-#include <gst/sensor/sensor-interpolate.h>
+#include <gst/sensor/sensor-caps.h>
 
-#include "gstsensorresample.h"
+#include "gstsensorresample-private.h"
 #include "gstsensorelements.h"
 
-GST_DEBUG_CATEGORY_STATIC (sensor_resample_debug);
-#define GST_CAT_DEFAULT sensor_resample_debug
+GST_DEBUG_CATEGORY (sensor_resample_debug);
 
 #define DEFAULT_METHOD GST_SENSOR_RESAMPLE_METHOD_LINEAR
 #define DEFAULT_QUALITY GST_AUDIO_RESAMPLER_QUALITY_DEFAULT
@@ -72,52 +68,6 @@ enum {
   PROP_STATS,
 };
 
-struct _GstSensorResample
-{
-  GstBaseTransform parent;
-
-  /* properties, object lock */
-  GstSensorResampleMethod method;
-  gint quality;
-  gdouble full_scale;
-
-  /* negotiated configuration, streaming thread */
-  GstSensorInfo in_info;
-  GstSensorInfo out_info;
-  gboolean configured;
-  GstSensorResampleMethod cur_method;
-  gdouble cur_full_scale;
-
-  /* regular -> regular */
-  GstAudioResampler *resampler; /* NULL when the rates are equal */
-  GstSensorFormat work_format;  /* format the resampler runs in */
-  gint rs_in_rate, rs_out_rate; /* reduced integer rate ratio */
-  gdouble pre_full_scale;       /* input -> work conversion */
-  gdouble post_full_scale;      /* work -> output conversion */
-  guint8 *pre_buf, *post_buf;
-  gsize pre_size, post_size;
-
-  /* irregular -> regular */
-  GstSensorInterpolator *interp;
-
-  /* the current timeline, since the last (re)start */
-  gboolean started;
-  gboolean out_discont;
-  GstClockTime t0;
-  GstClockTime epoch0; /* epoch of t0, NONE while unknown */
-  guint64 in_count;
-  guint64 out_count;
-
-  gboolean warned_non_monotonic;
-  gboolean warned_bad_size;
-  gboolean warned_full_scale;
-  guint64 pend_in, pend_out, pend_clipped; /* not yet in the stats */
-
-  /* object lock */
-  GstClockTime latency;
-  guint64 stat_in, stat_out, stat_clipped, stat_non_monotonic;
-  guint64 stat_bad_size, stat_discont, stat_gaps;
-};
 
 G_DEFINE_TYPE (GstSensorResample, gst_sensor_resample, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (sensorresample, "sensorresample",
@@ -145,40 +95,6 @@ gst_sensor_resample_method_get_type (void)
 
 /* ---------------------------------------------------------------- caps */
 
-static void
-set_all_formats (GstStructure *s)
-{
-  GValue list = G_VALUE_INIT, v = G_VALUE_INIT;
-  gint f;
-
-  gst_value_list_init (&list, GST_SENSOR_FORMAT_LAST - 1);
-  g_value_init (&v, G_TYPE_STRING);
-  for (f = GST_SENSOR_FORMAT_UNKNOWN + 1; f < GST_SENSOR_FORMAT_LAST; f++) {
-    g_value_set_static_string (&v, gst_sensor_format_to_string (f));
-    gst_value_list_append_value (&list, &v);
-  }
-  g_value_unset (&v);
-  gst_structure_take_value (s, "format", &list);
-}
-
-static GstCaps *
-make_template_caps (gboolean allow_irregular)
-{
-  GstCaps *caps =
-      gst_caps_from_string (GST_SENSOR_CAPS_MAKE (GST_SENSOR_FORMATS_ALL));
-  GstStructure *s = gst_caps_get_structure (caps, 0);
-  const gchar *modality = gst_structure_get_string (s, "modality");
-
-  /* A literal "ANY" string would only match a modality named "ANY"; the
-   * template accepts every modality, so leave the field out. */
-  if (modality != NULL && g_str_equal (modality, "ANY"))
-    gst_structure_remove_field (s, "modality");
-  if (!allow_irregular)
-    gst_structure_set (
-        s, "rate", GST_TYPE_FRACTION_RANGE, 1, G_MAXINT, G_MAXINT, 1, NULL);
-  return caps;
-}
-
 static GstCaps *
 gst_sensor_resample_transform_caps (GstBaseTransform *trans,
     GstPadDirection direction, GstCaps *caps, GstCaps *filter)
@@ -197,7 +113,7 @@ gst_sensor_resample_transform_caps (GstBaseTransform *trans,
 
     /* Format and rate convert; channels, modality and unit pass through. The
      * output is always regular, the input may be irregular. */
-    set_all_formats (s);
+    gst_sensor_caps_set_all_formats (s);
     if (direction == GST_PAD_SINK)
       gst_structure_set (
           s, "rate", GST_TYPE_FRACTION_RANGE, 1, G_MAXINT, G_MAXINT, 1, NULL);
@@ -217,20 +133,6 @@ gst_sensor_resample_transform_caps (GstBaseTransform *trans,
   GST_LOG_OBJECT (trans, "%s %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT,
       direction == GST_PAD_SINK ? "sink" : "src", caps, res);
   return res;
-}
-
-static void
-default_irregular_rate (const gchar *modality, gint *rate_n, gint *rate_d)
-{
-  const GstSensorModality *m = gst_sensor_modality_lookup (modality);
-
-  if (m != NULL && m->rate_n > 0 && m->rate_d > 0) {
-    *rate_n = m->rate_n;
-    *rate_d = m->rate_d;
-  } else {
-    *rate_n = 1;
-    *rate_d = 1;
-  }
 }
 
 static GstCaps *
@@ -255,7 +157,7 @@ gst_sensor_resample_fixate_caps (GstBaseTransform *trans,
     gst_structure_fixate_field_string (out, "format", str);
   if (gst_structure_get_fraction (in, "rate", &rate_n, &rate_d)) {
     if (rate_n == 0 && direction == GST_PAD_SINK)
-      default_irregular_rate (
+      gst_sensor_caps_default_rate (
           gst_structure_get_string (in, "modality"), &rate_n, &rate_d);
     gst_structure_fixate_field_nearest_fraction (out, "rate", rate_n, rate_d);
   }
@@ -271,33 +173,6 @@ gst_sensor_resample_fixate_caps (GstBaseTransform *trans,
   return othercaps;
 }
 
-/* Says why caps are unusable; NULL when they are fine as far as they are
- * fixed. */
-static const gchar *
-caps_problem (GstCaps *caps)
-{
-  const GstStructure *s;
-  const GValue *v;
-  gint channels;
-
-  if (gst_caps_is_empty (caps) || gst_caps_is_any (caps))
-    return NULL;
-  s = gst_caps_get_structure (caps, 0);
-  if (!gst_structure_has_name (s, GST_SENSOR_MEDIA_TYPE))
-    return "not " GST_SENSOR_MEDIA_TYPE;
-  v = gst_structure_get_value (s, "format");
-  if (v == NULL)
-    return "no format field";
-  if (G_VALUE_HOLDS_STRING (v) &&
-      gst_sensor_format_from_string (g_value_get_string (v)) ==
-          GST_SENSOR_FORMAT_UNKNOWN)
-    return "unknown sample format";
-  if (gst_structure_get_int (s, "channels", &channels) &&
-      (channels < 1 || channels > GST_SENSOR_MAX_CHANNELS))
-    return "channels must be 1..64";
-  return NULL;
-}
-
 static gboolean
 gst_sensor_resample_accept_caps (
     GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps)
@@ -306,7 +181,7 @@ gst_sensor_resample_accept_caps (
                      ->accept_caps (trans, direction, caps);
 
   if (!ret) {
-    const gchar *why = caps_problem (caps);
+    const gchar *why = gst_sensor_caps_get_problem (caps);
 
     GST_WARNING_OBJECT (trans, "rejecting %s caps %" GST_PTR_FORMAT ": %s",
         direction == GST_PAD_SINK ? "input" : "output", caps,
@@ -316,44 +191,6 @@ gst_sensor_resample_accept_caps (
 }
 
 /* --------------------------------------------------------- configuration */
-
-static GstAudioFormat
-audio_format_for (GstSensorFormat f)
-{
-  switch (f) {
-    case GST_SENSOR_FORMAT_S16LE:
-      return GST_AUDIO_FORMAT_S16LE;
-    case GST_SENSOR_FORMAT_S32LE:
-      return GST_AUDIO_FORMAT_S32LE;
-    case GST_SENSOR_FORMAT_F32LE:
-      return GST_AUDIO_FORMAT_F32LE;
-    case GST_SENSOR_FORMAT_F64LE:
-      return GST_AUDIO_FORMAT_F64LE;
-    default:
-      return GST_AUDIO_FORMAT_UNKNOWN;
-  }
-}
-
-/* The resampler runs in S16, S32, F32 or F64. Float input stays float;
- * integer input goes float when the output is float (no rounding in
- * between), else stays in its own format when the resampler has it. */
-static GstSensorFormat
-choose_work_format (GstSensorFormat in, GstSensorFormat out)
-{
-  if (gst_sensor_format_is_float (in))
-    return in;
-  if (gst_sensor_format_is_float (out))
-    return out;
-  switch (in) {
-    case GST_SENSOR_FORMAT_S16LE:
-    case GST_SENSOR_FORMAT_S32LE:
-      return in;
-    case GST_SENSOR_FORMAT_S24LE:
-      return GST_SENSOR_FORMAT_F64LE;
-    default:
-      return GST_SENSOR_FORMAT_F32LE;
-  }
-}
 
 /* The full scale of a float <-> integer conversion: the property when set,
  * else the modality table's (0 for counts such as PPG, kept as they are).
@@ -403,85 +240,6 @@ free_resampler (GstSensorResample *self)
   self->pre_size = self->post_size = 0;
 }
 
-static gint64
-gcd64 (gint64 a, gint64 b)
-{
-  while (b != 0) {
-    gint64 t = a % b;
-
-    a = b;
-    b = t;
-  }
-  return a;
-}
-
-static gboolean
-configure_regular (GstSensorResample *self, gint quality)
-{
-  GstSensorInfo *in = &self->in_info, *out = &self->out_info;
-  gint64 a = (gint64) in->rate_n * out->rate_d;
-  gint64 b = (gint64) out->rate_n * in->rate_d;
-  gint64 g = gcd64 (a, b);
-  GstStructure *options;
-  GstClockTime latency;
-
-  a /= g;
-  b /= g;
-  if (a == b)
-    return TRUE; /* same rate: format conversion only */
-
-  if (a > G_MAXINT || b > G_MAXINT) {
-    GST_WARNING_OBJECT (self,
-        "rate ratio %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " is too large", a,
-        b);
-    return FALSE;
-  }
-  if (G_BYTE_ORDER != G_LITTLE_ENDIAN) {
-    GST_WARNING_OBJECT (self, "rate conversion needs a little-endian host");
-    return FALSE;
-  }
-  self->rs_in_rate = a;
-  self->rs_out_rate = b;
-  self->work_format = choose_work_format (in->format, out->format);
-  self->pre_full_scale =
-      gst_sensor_format_is_float (out->format) ? self->cur_full_scale : 0;
-  self->post_full_scale = gst_sensor_format_is_float (in->format) !=
-          gst_sensor_format_is_float (out->format) ?
-      self->cur_full_scale :
-      0;
-
-  options = gst_structure_new_empty ("options");
-  gst_audio_resampler_options_set_quality (
-      GST_AUDIO_RESAMPLER_METHOD_KAISER, quality, a, b, options);
-  /* The default cubic interpolation of the filter table delays the output
-   * by about 1/8 input sample in GStreamer 1.22 (2% phase error for a 1 Hz
-   * wave at 50 Hz); linear interpolation keeps sample k at t0 + k/rate. */
-  gst_structure_set (options, GST_AUDIO_RESAMPLER_OPT_FILTER_INTERPOLATION,
-      GST_TYPE_AUDIO_RESAMPLER_FILTER_INTERPOLATION,
-      GST_AUDIO_RESAMPLER_FILTER_INTERPOLATION_LINEAR, NULL);
-  self->resampler = gst_audio_resampler_new (GST_AUDIO_RESAMPLER_METHOD_KAISER,
-      GST_AUDIO_RESAMPLER_FLAG_NONE, audio_format_for (self->work_format),
-      in->channels, a, b, options);
-  gst_structure_free (options);
-  if (self->resampler == NULL) {
-    GST_WARNING_OBJECT (self, "no resampler for %d -> %d", (gint) a, (gint) b);
-    return FALSE;
-  }
-  latency = gst_util_uint64_scale (
-      gst_audio_resampler_get_max_latency (self->resampler),
-      (guint64) GST_SECOND * in->rate_d, in->rate_n);
-  GST_OBJECT_LOCK (self);
-  self->latency = latency;
-  GST_OBJECT_UNLOCK (self);
-  GST_INFO_OBJECT (self,
-      "resampling %d/%d -> %d/%d Hz in %s, quality %d, "
-      "latency %" GST_TIME_FORMAT,
-      in->rate_n, in->rate_d, out->rate_n, out->rate_d,
-      gst_sensor_format_to_string (self->work_format), quality,
-      GST_TIME_ARGS (latency));
-  return TRUE;
-}
-
 static void
 reset_timeline (GstSensorResample *self)
 {
@@ -510,12 +268,12 @@ gst_sensor_resample_set_caps (
 
   if (!gst_sensor_info_from_caps (&self->in_info, incaps)) {
     GST_WARNING_OBJECT (self, "invalid input caps %" GST_PTR_FORMAT " (%s)",
-        incaps, GST_STR_NULL (caps_problem (incaps)));
+        incaps, GST_STR_NULL (gst_sensor_caps_get_problem (incaps)));
     return FALSE;
   }
   if (!gst_sensor_info_from_caps (&self->out_info, outcaps)) {
     GST_WARNING_OBJECT (self, "invalid output caps %" GST_PTR_FORMAT " (%s)",
-        outcaps, GST_STR_NULL (caps_problem (outcaps)));
+        outcaps, GST_STR_NULL (gst_sensor_caps_get_problem (outcaps)));
     return FALSE;
   }
   if (self->in_info.channels != self->out_info.channels) {
@@ -539,7 +297,7 @@ gst_sensor_resample_set_caps (
       return FALSE;
     passthrough = FALSE;
   } else {
-    if (!configure_regular (self, quality))
+    if (!gst_sensor_resample_configure_regular (self, quality))
       return FALSE;
     passthrough = gst_sensor_info_is_equal (&self->in_info, &self->out_info);
   }
@@ -561,8 +319,8 @@ out_time (GstSensorResample *self, guint64 k)
           self->out_info.rate_n);
 }
 
-static void
-restart (GstSensorResample *self, GstBuffer *inbuf)
+void
+gst_sensor_resample_restart (GstSensorResample *self, GstBuffer *inbuf)
 {
   GstClockTime pts = GST_BUFFER_PTS (inbuf);
 
@@ -582,8 +340,8 @@ restart (GstSensorResample *self, GstBuffer *inbuf)
 
 /* The epoch of t0: from the first buffer that has one, moved back by its
  * distance to t0. */
-static void
-learn_epoch (GstSensorResample *self, GstBuffer *inbuf)
+void
+gst_sensor_resample_learn_epoch (GstSensorResample *self, GstBuffer *inbuf)
 {
   GstClockTime epoch, pts = GST_BUFFER_PTS (inbuf);
 
@@ -597,8 +355,9 @@ learn_epoch (GstSensorResample *self, GstBuffer *inbuf)
 }
 
 /* Stamps @outbuf as the next @n output samples. */
-static void
-stamp_output (GstSensorResample *self, GstBuffer *outbuf, guint64 n)
+void
+gst_sensor_resample_stamp_output (
+    GstSensorResample *self, GstBuffer *outbuf, guint64 n)
 {
   GstClockTime start = out_time (self, self->out_count);
   GstClockTime end = out_time (self, self->out_count + n);
@@ -618,8 +377,8 @@ stamp_output (GstSensorResample *self, GstBuffer *outbuf, guint64 n)
   self->pend_out += n;
 }
 
-static void
-count_clipped (GstSensorResample *self, guint64 clipped)
+void
+gst_sensor_resample_count_clipped (GstSensorResample *self, guint64 clipped)
 {
   if (clipped == 0)
     return;
@@ -639,90 +398,10 @@ flush_stats (GstSensorResample *self)
   self->pend_in = self->pend_out = self->pend_clipped = 0;
 }
 
-static guint8 *
-scratch (guint8 **buf, gsize *size, gsize need)
-{
-  if (*size < need) {
-    g_free (*buf);
-    *buf = g_malloc (need);
-    *size = need;
-  }
-  return *buf;
-}
-
-/* Runs @in_frames of work-format samples (NULL = zeros) through the
- * resampler and converts the first @keep of the @out_frames results into
- * @out (room for @out_frames). */
-static void
-resample_into (GstSensorResample *self, gpointer in, gsize in_frames,
-    guint8 *out, gsize out_frames, gsize keep)
-{
-  gint channels = self->in_info.channels;
-  guint work_w = gst_sensor_format_get_width (self->work_format);
-  gboolean direct = self->work_format == self->out_info.format;
-  guint8 *dst = direct ? out :
-                         scratch (&self->post_buf, &self->post_size,
-                             MAX (out_frames, 1) * channels * work_w);
-  gpointer in_planes[1] = { in }, out_planes[1] = { dst };
-
-  gst_audio_resampler_resample (self->resampler, in ? in_planes : NULL,
-      in_frames, out_planes, out_frames);
-  if (!direct && keep > 0)
-    count_clipped (self,
-        gst_sensor_convert_samples (self->work_format, dst,
-            self->out_info.format, out, keep * channels,
-            self->post_full_scale));
-}
-
-static GstFlowReturn
-push_downstream (GstSensorResample *self, GstBuffer *buf)
+GstFlowReturn
+gst_sensor_resample_push_downstream (GstSensorResample *self, GstBuffer *buf)
 {
   return gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self), buf);
-}
-
-/* Emits what the filter still holds: as many samples as the input covered
- * (ceil (in * out_rate / in_rate) in total), computed with trailing zeros. */
-static GstFlowReturn
-drain_regular (GstSensorResample *self)
-{
-  guint64 total, want;
-  gsize zeros, avail;
-  GstBuffer *outbuf;
-  GstMapInfo map;
-  guint8 *tmp;
-  gint out_bpf = self->out_info.bpf;
-
-  if (!self->started || self->resampler == NULL)
-    return GST_FLOW_OK;
-  total = gst_util_uint64_scale_ceil (
-      self->in_count, self->rs_out_rate, self->rs_in_rate);
-  if (total <= self->out_count)
-    return GST_FLOW_OK;
-  want = total - self->out_count;
-
-  zeros = gst_audio_resampler_get_in_frames (self->resampler, want);
-  avail = gst_audio_resampler_get_out_frames (self->resampler, zeros);
-  if (avail < want) {
-    zeros += gst_audio_resampler_get_max_latency (self->resampler);
-    avail = gst_audio_resampler_get_out_frames (self->resampler, zeros);
-  }
-  want = MIN (want, avail);
-  tmp = g_malloc (MAX (avail, 1) * out_bpf);
-  resample_into (self, NULL, zeros, tmp, avail, want);
-  gst_audio_resampler_reset (self->resampler);
-  if (want == 0) {
-    g_free (tmp);
-    return GST_FLOW_OK;
-  }
-
-  outbuf = gst_buffer_new_allocate (NULL, want * out_bpf, NULL);
-  gst_buffer_map (outbuf, &map, GST_MAP_WRITE);
-  memcpy (map.data, tmp, want * out_bpf);
-  gst_buffer_unmap (outbuf, &map);
-  g_free (tmp);
-  stamp_output (self, outbuf, want);
-  GST_DEBUG_OBJECT (self, "drained %" G_GUINT64_FORMAT " samples", want);
-  return push_downstream (self, outbuf);
 }
 
 /* Irregular input: emits the samples up to and including the last input
@@ -739,10 +418,11 @@ drain_irregular (GstSensorResample *self)
     return GST_FLOW_OK;
   outbuf = gst_buffer_new_allocate (NULL, n * self->out_info.bpf, NULL);
   gst_buffer_map (outbuf, &map, GST_MAP_WRITE);
-  count_clipped (self, gst_sensor_interpolator_drain (self->interp, map.data));
+  gst_sensor_resample_count_clipped (
+      self, gst_sensor_interpolator_drain (self->interp, map.data));
   gst_buffer_unmap (outbuf, &map);
-  stamp_output (self, outbuf, n);
-  return push_downstream (self, outbuf);
+  gst_sensor_resample_stamp_output (self, outbuf, n);
+  return gst_sensor_resample_push_downstream (self, outbuf);
 }
 
 static GstFlowReturn
@@ -752,13 +432,14 @@ drain (GstSensorResample *self)
     return GST_FLOW_OK;
   if (GST_SENSOR_INFO_IS_IRREGULAR (&self->in_info))
     return drain_irregular (self);
-  return drain_regular (self);
+  return gst_sensor_resample_drain_regular (self);
 }
 
 /* ------------------------------------------------------------ streaming */
 
-static void
-skip_bad_size (GstSensorResample *self, GstBuffer *inbuf, gsize size)
+void
+gst_sensor_resample_skip_bad_size (
+    GstSensorResample *self, GstBuffer *inbuf, gsize size)
 {
   gboolean warn = !self->warned_bad_size;
 
@@ -803,102 +484,24 @@ skip_non_monotonic (GstSensorResample *self, GstClockTime pts)
   }
 }
 
-static void
-count_input (GstSensorResample *self, guint64 n)
+void
+gst_sensor_resample_count_input (GstSensorResample *self, guint64 n)
 {
   self->in_count += n;
   self->pend_in += n;
 }
 
-static void
-count_discont (GstSensorResample *self)
+/* A discontinuity: the timeline ends after what the filter held went out
+ * (@drained says how that went); the next sample starts a new one. */
+GstFlowReturn
+gst_sensor_resample_end_timeline (
+    GstSensorResample *self, GstFlowReturn drained)
 {
   GST_OBJECT_LOCK (self);
   self->stat_discont++;
   GST_OBJECT_UNLOCK (self);
-}
-
-static GstFlowReturn
-process_regular (GstSensorResample *self, GstBuffer *inbuf, GstBuffer **outbuf)
-{
-  GstSensorInfo *in = &self->in_info;
-  GstFlowReturn ret = GST_FLOW_OK;
-  GstClockTime pts = GST_BUFFER_PTS (inbuf);
-  GstMapInfo imap, omap;
-  gsize n, out_frames;
-  gpointer work_in = NULL;
-
-  if (gst_buffer_get_size (inbuf) % in->bpf != 0) {
-    skip_bad_size (self, inbuf, gst_buffer_get_size (inbuf));
-    return GST_FLOW_OK;
-  }
-
-  if (self->started) {
-    GstClockTime expected = self->t0 +
-        gst_util_uint64_scale (
-            self->in_count, (guint64) GST_SECOND * in->rate_d, in->rate_n);
-    GstClockTime half = gst_util_uint64_scale (
-        GST_SECOND, in->rate_d, 2 * (guint64) in->rate_n);
-    gboolean jump = GST_CLOCK_TIME_IS_VALID (pts) &&
-        GST_CLOCK_DIFF (expected, pts) > (GstClockTimeDiff) half;
-    gboolean back = GST_CLOCK_TIME_IS_VALID (pts) &&
-        GST_CLOCK_DIFF (pts, expected) > (GstClockTimeDiff) half;
-
-    if (GST_BUFFER_IS_DISCONT (inbuf) || jump || back) {
-      GST_DEBUG_OBJECT (self,
-          "discontinuity: PTS %" GST_TIME_FORMAT ", expected %" GST_TIME_FORMAT,
-          GST_TIME_ARGS (pts), GST_TIME_ARGS (expected));
-      ret = drain_regular (self);
-      count_discont (self);
-      self->started = FALSE;
-      if (ret != GST_FLOW_OK)
-        return ret;
-    }
-  }
-  if (!self->started)
-    restart (self, inbuf);
-  learn_epoch (self, inbuf);
-
-  gst_buffer_map (inbuf, &imap, GST_MAP_READ);
-  n = imap.size / in->bpf;
-
-  if (self->resampler == NULL) {
-    out_frames = n;
-  } else {
-    if (self->work_format == in->format) {
-      work_in = imap.data;
-    } else {
-      work_in = scratch (&self->pre_buf, &self->pre_size,
-          MAX (n, 1) * in->channels *
-              gst_sensor_format_get_width (self->work_format));
-      gst_sensor_convert_samples (in->format, imap.data, self->work_format,
-          work_in, n * in->channels, self->pre_full_scale);
-    }
-    out_frames = gst_audio_resampler_get_out_frames (self->resampler, n);
-  }
-
-  if (out_frames > 0) {
-    *outbuf =
-        gst_buffer_new_allocate (NULL, out_frames * self->out_info.bpf, NULL);
-    gst_buffer_map (*outbuf, &omap, GST_MAP_WRITE);
-  } else {
-    omap.data = NULL;
-  }
-  if (self->resampler == NULL)
-    count_clipped (self,
-        gst_sensor_convert_samples (in->format, imap.data,
-            self->out_info.format, omap.data, n * in->channels,
-            self->cur_full_scale));
-  else
-    resample_into (self, work_in, n, omap.data, out_frames, out_frames);
-  gst_buffer_unmap (inbuf, &imap);
-  count_input (self, n);
-
-  if (*outbuf) {
-    gst_buffer_unmap (*outbuf, &omap);
-    stamp_output (self, *outbuf, out_frames);
-  }
-  return GST_FLOW_OK;
+  self->started = FALSE;
+  return drained;
 }
 
 static GstFlowReturn
@@ -911,13 +514,12 @@ process_irregular (
   guint64 n, clipped;
 
   if (gst_buffer_get_size (inbuf) != (gsize) self->in_info.bpf) {
-    skip_bad_size (self, inbuf, gst_buffer_get_size (inbuf));
+    gst_sensor_resample_skip_bad_size (
+        self, inbuf, gst_buffer_get_size (inbuf));
     return GST_FLOW_OK;
   }
   if (self->started && GST_BUFFER_IS_DISCONT (inbuf)) {
-    ret = drain_irregular (self);
-    count_discont (self);
-    self->started = FALSE;
+    ret = gst_sensor_resample_end_timeline (self, drain_irregular (self));
     if (ret != GST_FLOW_OK)
       return ret;
   }
@@ -936,16 +538,14 @@ process_irregular (
         "%" GST_TIME_FORMAT " after the previous sample "
         "is too long to fill",
         GST_TIME_ARGS (pts - prev));
-    ret = drain_irregular (self);
-    count_discont (self);
-    self->started = FALSE;
+    ret = gst_sensor_resample_end_timeline (self, drain_irregular (self));
     if (ret != GST_FLOW_OK)
       return ret;
   }
   if (!self->started)
-    restart (self, inbuf);
-  learn_epoch (self, inbuf);
-  count_input (self, 1);
+    gst_sensor_resample_restart (self, inbuf);
+  gst_sensor_resample_learn_epoch (self, inbuf);
+  gst_sensor_resample_count_input (self, 1);
 
   /* output sample k lies at t0 + k/rate; emit those before this sample */
   n = gst_sensor_interpolator_n_before (self->interp, pts);
@@ -956,8 +556,8 @@ process_irregular (
     clipped =
         gst_sensor_interpolator_push (self->interp, pts, imap.data, omap.data);
     gst_buffer_unmap (*outbuf, &omap);
-    count_clipped (self, clipped);
-    stamp_output (self, *outbuf, n);
+    gst_sensor_resample_count_clipped (self, clipped);
+    gst_sensor_resample_stamp_output (self, *outbuf, n);
   } else {
     gst_sensor_interpolator_push (self->interp, pts, imap.data, NULL);
   }
@@ -1018,7 +618,7 @@ gst_sensor_resample_generate_output (
   else if (GST_SENSOR_INFO_IS_IRREGULAR (&self->in_info))
     ret = process_irregular (self, inbuf, outbuf);
   else
-    ret = process_regular (self, inbuf, outbuf);
+    ret = gst_sensor_resample_process_regular (self, inbuf, outbuf);
   gst_buffer_unref (inbuf);
   flush_stats (self);
   if (ret != GST_FLOW_OK)
@@ -1129,12 +729,13 @@ make_stats (GstSensorResample *self)
   GstStructure *s;
 
   GST_OBJECT_LOCK (self);
-  s = gst_structure_new ("sensorresample-stats", "in-samples", G_TYPE_UINT64,
-      self->stat_in, "out-samples", G_TYPE_UINT64, self->stat_out, "clipped",
-      G_TYPE_UINT64, self->stat_clipped, "dropped-non-monotonic", G_TYPE_UINT64,
-      self->stat_non_monotonic, "dropped-bad-size", G_TYPE_UINT64,
-      self->stat_bad_size, "discont", G_TYPE_UINT64, self->stat_discont, "gaps",
-      G_TYPE_UINT64, self->stat_gaps, NULL);
+  s = gst_structure_new ("application/x-sensorresample-stats", "in-samples",
+      G_TYPE_UINT64, self->stat_in, "out-samples", G_TYPE_UINT64,
+      self->stat_out, "clipped", G_TYPE_UINT64, self->stat_clipped,
+      "dropped-non-monotonic", G_TYPE_UINT64, self->stat_non_monotonic,
+      "dropped-bad-size", G_TYPE_UINT64, self->stat_bad_size, "discont",
+      G_TYPE_UINT64, self->stat_discont, "gaps", G_TYPE_UINT64, self->stat_gaps,
+      NULL);
   GST_OBJECT_UNLOCK (self);
   return s;
 }
@@ -1250,11 +851,11 @@ gst_sensor_resample_class_init (GstSensorResampleClass *klass)
           "dropped-non-monotonic, dropped-bad-size, discont, gaps",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  caps = make_template_caps (TRUE);
+  caps = gst_sensor_caps_new_template (TRUE);
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
   gst_caps_unref (caps);
-  caps = make_template_caps (FALSE);
+  caps = gst_sensor_caps_new_template (FALSE);
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
   gst_caps_unref (caps);

@@ -79,7 +79,8 @@ GST_START_TEST (test_big_events_slow_sink_bounded)
   while (g_get_monotonic_time () < end) {
     peak = MAX (peak, rss_bytes ());
     g_object_get (src, "stats", &stats, NULL);
-    fail_unless (gst_structure_get_uint64 (stats, "messages", &received));
+    fail_unless (
+        gst_structure_get_uint64 (stats, "messages-received", &received));
     gst_structure_free (stats);
     if (received * EVENT_BYTES >= OFFERED)
       break;

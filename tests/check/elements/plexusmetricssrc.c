@@ -403,6 +403,16 @@ GST_START_TEST (test_gateway_reconnecting_and_1011)
   fail_unless (m != NULL);
   gst_message_unref (m);
   fail_unless (sensor_test_stat (h->element, "reconnects") >= 1);
+  fail_unless (sensor_test_stat (h->element, "failures") >= 1);
+  fail_unless (sensor_test_stat (h->element, "buffers-pushed") >= 20);
+  {
+    GstStructure *st = NULL;
+
+    g_object_get (h->element, "stats", &st, NULL);
+    fail_unless_equals_string (
+        gst_structure_get_name (st), "application/x-plexusmetricssrc-stats");
+    gst_structure_free (st);
+  }
   fail_unless (plexus_test_server_stats ().connections >= 2);
   fail_unless (gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR) == NULL);
   teardown (h, bus);

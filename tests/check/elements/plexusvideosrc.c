@@ -131,6 +131,22 @@ GST_START_TEST (test_jpeg_output)
       gst_value_array_get_size (gst_structure_get_value (ms, "cameras")), 3);
   gst_message_unref (m);
   fail_unless_equals_uint64 (sensor_test_stat (h->element, "connects"), 1);
+  /* the shared stats vocabulary */
+  {
+    GstStructure *st = NULL;
+    gboolean connected = FALSE;
+
+    g_object_get (h->element, "stats", &st, NULL);
+    fail_unless_equals_string (
+        gst_structure_get_name (st), "application/x-plexusvideosrc-stats");
+    fail_unless (gst_structure_get_boolean (st, "connected", &connected));
+    fail_unless (connected);
+    gst_structure_free (st);
+  }
+  fail_unless (sensor_test_stat (h->element, "messages-received") >= 2);
+  fail_unless (sensor_test_stat (h->element, "bytes-received") > 0);
+  fail_unless (sensor_test_stat (h->element, "buffers-pushed") >= 1);
+  fail_unless_equals_uint64 (sensor_test_stat (h->element, "failures"), 0);
 
   /* the server saw the auth frame right after the upgrade */
   fail_unless (
@@ -1075,7 +1091,8 @@ GST_START_TEST (test_max_pixels)
   /* warned once, nothing went out */
   fail_unless (
       gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_WARNING) == NULL);
-  fail_unless_equals_uint64 (sensor_test_stat (h->element, "frames-pushed"), 0);
+  fail_unless_equals_uint64 (
+      sensor_test_stat (h->element, "buffers-pushed"), 0);
   fail_unless_equals_int (gst_harness_buffers_received (h), 0);
   teardown (h, bus);
 
@@ -1736,7 +1753,7 @@ GST_START_TEST (test_decode_threads_eos_after_frames)
   }
   fail_unless (eos);
   received = sensor_test_stat (h->element, "frames-received");
-  pushed = sensor_test_stat (h->element, "frames-pushed");
+  pushed = sensor_test_stat (h->element, "buffers-pushed");
   not_playing = sensor_test_stat (h->element, "dropped-not-playing");
   n = gst_harness_buffers_in_queue (h);
   fail_unless (n >= 10, "%u frames", n);

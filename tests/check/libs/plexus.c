@@ -14,6 +14,8 @@
 #include <turbojpeg.h>
 #include <gst/check/gstcheck.h>
 #include <gst/plexus/plexus.h>
+#include <gst/plexus/plexus-decoder.h>
+#include <gst/plexus/plexus-video.h>
 
 static GstPlexusFrame *
 parse_ok (const gchar *text)
@@ -748,6 +750,378 @@ GST_START_TEST (test_close_policy)
 
 GST_END_TEST;
 
+static GstBuffer *
+gray_jpeg_buffer (gint w, gint h, guint8 value, GstClockTime pts)
+{
+  tjhandle tj = tjInitCompress ();
+  guint8 *gray = g_malloc (w * h);
+  guint8 *jpeg = NULL;
+  unsigned long size = 0;
+  GstBuffer *buf;
+
+  memset (gray, value, w * h);
+  fail_unless (tjCompress2 (tj, gray, w, w, h, TJPF_GRAY, &jpeg, &size,
+                   TJSAMP_GRAY, 95, 0) == 0);
+  buf = gst_buffer_new_memdup (jpeg, size);
+  GST_BUFFER_PTS (buf) = pts;
+  tjFree (jpeg);
+  tjDestroy (tj);
+  g_free (gray);
+  return buf;
+}
+
+static GstBuffer *
+raw_buffer (const GstVideoInfo *info)
+{
+  return gst_buffer_new_allocate (NULL, info->size, NULL);
+}
+
+static guint8
+first_pixel (GstBuffer *buf)
+{
+  guint8 v = 0;
+
+  fail_unless_equals_int (gst_buffer_extract (buf, 0, &v, 1), 1);
+  return v;
+}
+
+/* Frames decoded on four workers come back in submission order with their
+ * own pixels and timestamps; one that does not decode keeps its place. */
+GST_START_TEST (test_decoder_in_order)
+{
+  GstPlexusDecoder *dec = gst_plexus_decoder_new ();
+  GstPlexusJpegInfo ji = { 32, 16, 1, 8, FALSE,
+    GST_PLEXUS_JPEG_SUBSAMPLING_GRAY };
+  GstVideoInfo info;
+  guint i;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_GRAY8, 32, 16);
+  gst_plexus_decoder_set_threads (dec, 4);
+  fail_unless_equals_int (gst_plexus_decoder_get_threads (dec), 4);
+  fail_unless (gst_plexus_decoder_set_format (dec, &info, &ji));
+  fail_unless (gst_plexus_decoder_is_parallel (dec));
+  for (i = 0; i < 12; i++) {
+    GstBuffer *jpeg = gray_jpeg_buffer (32, 16, 20 * i, i * GST_SECOND);
+
+    if (i == 5) {
+      /* cut off after the headers: TurboJPEG refuses it */
+      GstBuffer *cut = gst_buffer_copy_region (
+          jpeg, GST_BUFFER_COPY_ALL, 0, gst_buffer_get_size (jpeg) / 3);
+
+      gst_buffer_unref (jpeg);
+      jpeg = cut;
+    }
+    gst_plexus_decoder_submit (dec, jpeg, raw_buffer (&info));
+  }
+  fail_unless_equals_int (gst_plexus_decoder_get_in_flight (dec), 12);
+  fail_unless (gst_plexus_decoder_is_busy (dec));
+  for (i = 0; i < 12; i++) {
+    GstBuffer *out = NULL;
+    gchar *error = NULL;
+
+    fail_unless (gst_plexus_decoder_pop (dec, &out, &error));
+    if (i == 5) {
+      fail_unless (out == NULL);
+      fail_unless (error != NULL && *error != '\0');
+      g_free (error);
+      continue;
+    }
+    fail_unless (out != NULL);
+    fail_unless (error == NULL);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * GST_SECOND);
+    fail_unless (ABS ((gint) first_pixel (out) - (gint) (20 * i)) <= 1);
+    gst_buffer_unref (out);
+  }
+  fail_unless_equals_int (gst_plexus_decoder_get_in_flight (dec), 0);
+  {
+    GstBuffer *out = (GstBuffer *) 0x1;
+
+    fail_if (gst_plexus_decoder_pop (dec, &out, NULL));
+    fail_unless (out == NULL);
+  }
+  gst_plexus_decoder_free (dec);
+}
+
+GST_END_TEST;
+
+/* Discarding waits for the workers and drops what they made; wait() with
+ * no input returns once the oldest is done. */
+GST_START_TEST (test_decoder_discard)
+{
+  GstPlexusDecoder *dec = gst_plexus_decoder_new ();
+  GstPlexusJpegInfo ji = { 16, 16, 1, 8, FALSE,
+    GST_PLEXUS_JPEG_SUBSAMPLING_GRAY };
+  GstVideoInfo info;
+  guint i;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_GRAY8, 16, 16);
+  gst_plexus_decoder_set_threads (dec, 2);
+  fail_unless (gst_plexus_decoder_set_format (dec, &info, &ji));
+  fail_unless (gst_plexus_decoder_is_parallel (dec));
+  for (i = 0; i < 3; i++)
+    gst_plexus_decoder_submit (
+        dec, gray_jpeg_buffer (16, 16, 100, 0), raw_buffer (&info));
+  gst_plexus_decoder_wait (dec, NULL, NULL);
+  fail_unless (gst_plexus_decoder_head_done (dec));
+  fail_unless_equals_int (gst_plexus_decoder_discard (dec), 3);
+  fail_unless_equals_int (gst_plexus_decoder_get_in_flight (dec), 0);
+  fail_if (gst_plexus_decoder_head_done (dec));
+  /* stop keeps the thread count, the next format restarts the workers */
+  gst_plexus_decoder_stop (dec);
+  fail_unless_equals_int (gst_plexus_decoder_get_threads (dec), 2);
+  gst_plexus_decoder_free (dec);
+}
+
+GST_END_TEST;
+
+/* I420 from a 4:4:4 JPEG goes through RGB and the converter's one buffer:
+ * never to the workers. One thread decodes here too. */
+GST_START_TEST (test_decoder_here)
+{
+  GstPlexusDecoder *dec = gst_plexus_decoder_new ();
+  GstPlexusJpegInfo ji = { 40, 24, 3, 8, FALSE,
+    GST_PLEXUS_JPEG_SUBSAMPLING_444 };
+  GBytes *b = make_jpeg (40, 24, TJSAMP_444);
+  GstBuffer *jpeg = gst_buffer_new_wrapped_bytes (b);
+  GstVideoInfo info;
+  GstBuffer *out;
+  gchar *error = NULL;
+
+  GST_BUFFER_PTS (jpeg) = 7 * GST_MSECOND;
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 40, 24);
+  gst_plexus_decoder_set_threads (dec, 4);
+  fail_unless (gst_plexus_decoder_set_format (dec, &info, &ji));
+  fail_if (gst_plexus_decoder_is_parallel (dec));
+  out = raw_buffer (&info);
+  fail_unless (gst_plexus_decoder_decode (dec, jpeg, out, &error));
+  fail_unless (error == NULL);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 7 * GST_MSECOND);
+  gst_buffer_unref (out);
+
+  /* RGB from the same JPEG, one thread: decoded here as well */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 40, 24);
+  gst_plexus_decoder_set_threads (dec, 1);
+  fail_unless (gst_plexus_decoder_set_format (dec, &info, &ji));
+  fail_if (gst_plexus_decoder_is_parallel (dec));
+  out = raw_buffer (&info);
+  fail_unless (gst_plexus_decoder_decode (dec, jpeg, out, NULL));
+  gst_buffer_unref (out);
+
+  /* not a JPEG: FALSE with TurboJPEG's reason */
+  {
+    GstBuffer *junk = gst_buffer_new_memdup ("not a jpeg", 10);
+
+    out = raw_buffer (&info);
+    fail_if (gst_plexus_decoder_decode (dec, junk, out, &error));
+    fail_unless (error != NULL && *error != '\0');
+    g_free (error);
+    gst_buffer_unref (out);
+    gst_buffer_unref (junk);
+  }
+  gst_buffer_unref (jpeg);
+  g_bytes_unref (b);
+  gst_plexus_decoder_free (dec);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_decoder_caps)
+{
+  static const struct
+  {
+    GstPlexusJpegSubsampling s;
+    const gchar *first;
+  } cases[] = {
+    { GST_PLEXUS_JPEG_SUBSAMPLING_420, "I420" },
+    { GST_PLEXUS_JPEG_SUBSAMPLING_GRAY, "GRAY8" },
+    { GST_PLEXUS_JPEG_SUBSAMPLING_422, "RGB" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstPlexusJpegInfo ji = { 64, 48, 3, 8, FALSE, cases[i].s };
+    GstCaps *caps = gst_plexus_decoder_caps_for (&ji);
+    GstCaps *want =
+        gst_caps_from_string ("image/jpeg, width=64, height=48, framerate=0/1");
+    GstStructure *raw;
+    guint j;
+
+    fail_unless_equals_int (gst_caps_get_size (caps), 5);
+    fail_unless (gst_structure_is_equal (
+        gst_caps_get_structure (caps, 0), gst_caps_get_structure (want, 0)));
+    raw = gst_caps_get_structure (caps, 1);
+    fail_unless_equals_string (
+        gst_structure_get_string (raw, "format"), cases[i].first);
+    for (j = 1; j < 5; j++) {
+      GstStructure *st = gst_caps_get_structure (caps, j);
+      const gchar *f = gst_structure_get_string (st, "format");
+
+      /* JFIF YCbCr: BT.601, full range */
+      if (g_str_equal (f, "I420")) {
+        fail_unless_equals_string (
+            gst_structure_get_string (st, "colorimetry"), "1:4:0:0");
+      } else {
+        fail_if (gst_structure_has_field (st, "colorimetry"));
+      }
+    }
+    gst_caps_unref (want);
+    gst_caps_unref (caps);
+  }
+}
+
+GST_END_TEST;
+
+/* Without an allocation answer the pool is our own, active, with buffers
+ * of the frame size. */
+GST_START_TEST (test_decoder_pool)
+{
+  GstCaps *caps = gst_caps_from_string (
+      "video/x-raw, format=GRAY8, width=16, height=8, framerate=0/1");
+  GstBufferPool *pool = gst_plexus_decoder_pool_new (NULL, caps, 128);
+  GstBuffer *buf = NULL;
+
+  fail_unless (pool != NULL);
+  fail_unless (gst_buffer_pool_is_active (pool));
+  fail_unless_equals_int (
+      gst_buffer_pool_acquire_buffer (pool, &buf, NULL), GST_FLOW_OK);
+  fail_unless (gst_buffer_get_size (buf) >= 128);
+  gst_buffer_unref (buf);
+  gst_buffer_pool_set_active (pool, FALSE);
+  gst_object_unref (pool);
+  gst_caps_unref (caps);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_camera_ids)
+{
+  gchar **ids = gst_plexus_camera_ids_split (" front, rear,front,, top ", "d");
+
+  fail_unless_equals_int (g_strv_length (ids), 3);
+  fail_unless_equals_string (ids[0], "front");
+  fail_unless_equals_string (ids[1], "rear");
+  fail_unless_equals_string (ids[2], "top");
+  g_strfreev (ids);
+  ids = gst_plexus_camera_ids_split (" , ,", "default");
+  fail_unless_equals_int (g_strv_length (ids), 1);
+  fail_unless_equals_string (ids[0], "default");
+  g_strfreev (ids);
+  ids = gst_plexus_camera_ids_split (NULL, "default");
+  fail_unless_equals_string (ids[0], "default");
+  g_strfreev (ids);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_video_stats)
+{
+  GstPlexusVideoStats stats;
+  GstStructure *s = gst_structure_new_empty ("x");
+  GError *err = g_error_new_literal (
+      GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_SIZE_MISMATCH, "size");
+  guint64 v = 0;
+
+  gst_plexus_video_stats_init (&stats);
+  gst_plexus_video_stats_inc (&stats, GST_PLEXUS_VIDEO_FRAMES_RECEIVED);
+  gst_plexus_video_stats_inc (&stats, GST_PLEXUS_VIDEO_BUFFERS_PUSHED);
+  gst_plexus_video_stats_inc (&stats, GST_PLEXUS_VIDEO_BUFFERS_PUSHED);
+  /* the first drop warns, the next ones within 5 s are only counted */
+  fail_unless (
+      gst_plexus_video_stats_drop (&stats, gst_plexus_video_drop_reason (err)));
+  fail_if (
+      gst_plexus_video_stats_drop (&stats, GST_PLEXUS_VIDEO_DROPPED_DECODE));
+  /* oversized frames warn once per session */
+  fail_unless (gst_plexus_video_stats_oversized (&stats));
+  fail_if (gst_plexus_video_stats_oversized (&stats));
+  gst_plexus_video_stats_fill (&stats, s);
+  fail_unless_equals_int (gst_structure_n_fields (s), 10);
+  fail_unless (gst_structure_get_uint64 (s, "frames-received", &v));
+  fail_unless_equals_uint64 (v, 1);
+  fail_unless (gst_structure_get_uint64 (s, "buffers-pushed", &v));
+  fail_unless_equals_uint64 (v, 2);
+  fail_unless (gst_structure_get_uint64 (s, "dropped-size-mismatch", &v));
+  fail_unless_equals_uint64 (v, 1);
+  fail_unless (gst_structure_get_uint64 (s, "dropped-decode-error", &v));
+  fail_unless_equals_uint64 (v, 1);
+  fail_unless (gst_structure_get_uint64 (s, "oversized-frames", &v));
+  fail_unless_equals_uint64 (v, 2);
+  fail_unless (gst_structure_get_uint64 (s, "dropped-corrupt-base64", &v));
+  fail_unless_equals_uint64 (v, 0);
+  gst_plexus_video_stats_reset (&stats);
+  fail_unless (gst_plexus_video_stats_oversized (&stats));
+  gst_plexus_video_stats_fill (&stats, s);
+  fail_unless (gst_structure_get_uint64 (s, "buffers-pushed", &v));
+  fail_unless_equals_uint64 (v, 0);
+
+  g_clear_error (&err);
+  err = g_error_new_literal (GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_BASE64, "");
+  fail_unless_equals_int (
+      gst_plexus_video_drop_reason (err), GST_PLEXUS_VIDEO_DROPPED_BASE64);
+  g_clear_error (&err);
+  err = g_error_new_literal (GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_TOO_LARGE, "");
+  fail_unless_equals_int (
+      gst_plexus_video_drop_reason (err), GST_PLEXUS_VIDEO_DROPPED_SIZE);
+  g_clear_error (&err);
+  err = g_error_new_literal (GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_BAD_JPEG, "");
+  fail_unless_equals_int (
+      gst_plexus_video_drop_reason (err), GST_PLEXUS_VIDEO_DROPPED_JPEG);
+  g_clear_error (&err);
+  gst_structure_free (s);
+  gst_plexus_video_stats_clear (&stats);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_frame_meta)
+{
+  GstPlexusFrame f = {
+    0,
+  };
+  GstPlexusJpegInfo ji = { 40, 24, 3, 8, FALSE,
+    GST_PLEXUS_JPEG_SUBSAMPLING_422 },
+                    back;
+  GstBuffer *buf = gst_buffer_new ();
+  GstCustomMeta *meta;
+  GstStructure *s;
+  gfloat temps[2] = { 20.5f, 31.25f };
+  GBytes *bytes = NULL;
+  gdouble d = 0;
+
+  fail_if (gst_plexus_frame_meta_get_jpeg_info (buf, &back));
+  f.type = GST_PLEXUS_FRAME_VIDEO;
+  f.video_type = "thermal";
+  f.thermal = TRUE;
+  f.sensor_width = 32;
+  f.sensor_height = 24;
+  f.temp_min = 20.5;
+  f.temp_max = 31.25;
+  f.temps = g_array_new (FALSE, FALSE, sizeof (gfloat));
+  g_array_append_vals (f.temps, temps, 2);
+  gst_plexus_frame_meta_add (buf, &f, &ji, "default");
+  fail_unless (gst_plexus_frame_meta_get_jpeg_info (buf, &back));
+  fail_unless_equals_int (back.width, 40);
+  fail_unless_equals_int (back.height, 24);
+  fail_unless_equals_int (back.subsampling, GST_PLEXUS_JPEG_SUBSAMPLING_422);
+  meta = gst_buffer_get_custom_meta (buf, GST_PLEXUS_FRAME_META_NAME);
+  s = gst_custom_meta_get_structure (meta);
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "camera-id"), "default");
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "subsampling"), "4:2:2");
+  fail_unless_equals_string (
+      gst_structure_get_string (s, "video-type"), "thermal");
+  fail_unless (gst_structure_get_double (s, "temp-max", &d));
+  fail_unless_equals_float (d, 31.25);
+  fail_unless (gst_structure_get (s, "temps", G_TYPE_BYTES, &bytes, NULL));
+  fail_unless_equals_int (g_bytes_get_size (bytes), 2 * sizeof (gfloat));
+  fail_unless (memcmp (g_bytes_get_data (bytes, NULL), temps, 8) == 0);
+  g_bytes_unref (bytes);
+  g_array_unref (f.temps);
+  gst_buffer_unref (buf);
+}
+
+GST_END_TEST;
+
 static Suite *
 plexus_suite (void)
 {
@@ -772,6 +1146,14 @@ plexus_suite (void)
   tcase_add_test (tc, test_stream_uri);
   tcase_add_test (tc, test_auth_frame);
   tcase_add_test (tc, test_close_policy);
+  tcase_add_test (tc, test_decoder_in_order);
+  tcase_add_test (tc, test_decoder_discard);
+  tcase_add_test (tc, test_decoder_here);
+  tcase_add_test (tc, test_decoder_caps);
+  tcase_add_test (tc, test_decoder_pool);
+  tcase_add_test (tc, test_camera_ids);
+  tcase_add_test (tc, test_video_stats);
+  tcase_add_test (tc, test_frame_meta);
   return s;
 }
 
