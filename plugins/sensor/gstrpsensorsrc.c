@@ -156,6 +156,7 @@ struct _GstRpSensorSrc
   gboolean eos;
   GHashTable *pads;    /* name -> GstPad (ref) */
   GHashTable *devices; /* device id -> DeviceEntry */
+  GHashTable *unavailable; /* device ids answered 503, @lock */
   guint n_devices;
   guint64 retired_dropped, retired_dropped_bytes; /* of removed pads */
   Stats stats; /* atomic counters, reset at start with @lock held */
@@ -192,6 +193,28 @@ group_caps (guint group)
   caps = gst_sensor_info_to_caps (&info);
   gst_sensor_info_clear (&info);
   return caps;
+}
+
+static void
+set_device_available (
+    GstRpSensorSrc *self, const gchar *device, gboolean available)
+{
+  gchar id[GST_SENSOR_STREAM_MAC_LEN];
+
+  /* any documented spelling: the table is keyed by the normalised id */
+  if (device == NULL || !gst_sensor_stream_normalize_mac (device, id)) {
+    GST_WARNING_OBJECT (self, "set-device-available: \"%s\" is no device id",
+        GST_STR_NULL (device));
+    return;
+  }
+  g_mutex_lock (&self->lock);
+  if (available)
+    g_hash_table_remove (self->unavailable, id);
+  else
+    g_hash_table_add (self->unavailable, g_strdup (id));
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "device %s %s", id,
+      available ? "available again" : "unavailable: its posts get 503");
 }
 
 static void
@@ -257,6 +280,21 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           FALSE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING));
+  /**
+   * GstRpSensorSrc::set-device-available:
+   * @src: the element
+   * @device: a device id (any documented spelling)
+   * @available: FALSE: answer the device's posts 503 "Device unavailable"
+   *   with Retry-After 1 until it is set available again
+   *
+   * For an application whose branch for a device cannot take readings
+   * (its upstream session failed, it is being rebuilt): the device is told
+   * to retry instead of having readings accepted and then lost.
+   */
+  g_signal_new_class_handler ("set-device-available",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (set_device_available), NULL, NULL, NULL, G_TYPE_NONE, 2,
+      G_TYPE_STRING, G_TYPE_BOOLEAN);
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Request and reading counters: requests, accepted, invalid, "
@@ -307,6 +345,8 @@ gst_rp_sensor_src_init (GstRpSensorSrc *self)
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gst_object_unref);
   self->devices = g_hash_table_new_full (
       g_str_hash, g_str_equal, g_free, (GDestroyNotify) device_entry_free);
+  self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
@@ -319,6 +359,7 @@ gst_rp_sensor_src_finalize (GObject *object)
   g_free (self->device_id);
   g_hash_table_unref (self->pads);
   g_hash_table_unref (self->devices);
+  g_hash_table_unref (self->unavailable);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -901,6 +942,8 @@ on_admit (const gchar *device, gpointer user_data)
     verdict = GST_SENSOR_STREAM_ADMIT_NOT_STREAMING;
   else if (entry && entry->retiring)
     verdict = GST_SENSOR_STREAM_ADMIT_DEVICE_RESTARTING;
+  else if (g_hash_table_contains (self->unavailable, device))
+    verdict = GST_SENSOR_STREAM_ADMIT_DEVICE_UNAVAILABLE;
   else if (entry == NULL && !self->filtered && self->run_max_devices > 0 &&
       g_hash_table_size (self->devices) >= self->run_max_devices)
     /* every device costs pads and their queues: bounded */

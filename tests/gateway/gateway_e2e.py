@@ -32,6 +32,7 @@ SLOTS = [{"slot_id": 7, "modality_channel_id": "acc", "modality": "acc_3axis",
           "sample_rate_hz": 50, "bit_depth": 16, "num_channels": 3}]
 REFUSED = "DE:AD:00:00:00:01"
 FAILURES = []
+LAST_BODY = {}
 
 
 def check(cond, what):
@@ -167,7 +168,7 @@ def post_batch(port, device, first, count, t0):
                  {"Content-Type": "application/json",
                   "Authorization": "Bearer gw-token"})
     r = conn.getresponse()
-    r.read()
+    LAST_BODY[device] = r.read()
     return r.status
 
 
@@ -182,7 +183,7 @@ def stream(port, devices, first_batch, batches, t0):
             time.sleep(delay)
         threads = [threading.Thread(
             target=lambda d=d: statuses.append(
-                post_batch(port, d, b * 50, 50, t0))) for d in devices]
+                (d, post_batch(port, d, b * 50, 50, t0)))) for d in devices]
         for t in threads:
             t.start()
         for t in threads:
@@ -224,9 +225,17 @@ def test_twenty_devices(server):
     t0 = next_second_ms()
     devices = [mac(i) for i in range(20)]
     batches = 3
-    statuses = stream(port, devices + [REFUSED], 0, batches, t0)
+    answers = stream(port, devices + [REFUSED], 0, batches, t0)
+    statuses = [st for d, st in answers if d != REFUSED]
     check(statuses.count(200) == len(statuses),
-          "every POST answered 200: %s" % sorted(set(statuses)))
+          "every POST of the others answered 200: %s" % sorted(set(statuses)))
+    # the device whose session is refused is told to retry, not accepted
+    # and lost: 503 once its branch failed
+    refused = [st for d, st in answers if d == REFUSED]
+    check(refused[0] == 200 and 503 in refused,
+          "the refused device gets 503 after its branch failed: %s" % refused)
+    check(b'"error":"Device unavailable"' in LAST_BODY[REFUSED],
+          "503 body names the cause: %s" % LAST_BODY[REFUSED])
 
     def delivered():
         per = server.by_device()
@@ -242,8 +251,9 @@ def test_twenty_devices(server):
                     (("route", "wearables"),)), 0)
     check(errors >= 1, "the refused device is counted: %s" % errors)
     accepted = m.get(("sensor_rpsensorsrc_accepted", (("route", "wearables"),)))
-    check(accepted == 50 * len(statuses), "readings accepted: %s of %d"
-          % (accepted, 50 * len(statuses)))
+    n_ok = sum(1 for _, st in answers if st == 200)
+    check(accepted == 50 * n_ok, "readings accepted: %s of %d"
+          % (accepted, 50 * n_ok))
     status, _ = gw.get("/readyz")
     check(status == 200, "/readyz 200 while running, got %d" % status)
     status, _ = gw.get("/healthz")
@@ -277,7 +287,8 @@ def test_idle_teardown(server):
     port = gw.ports["route"]
     t0 = next_second_ms()
     devices = [mac(100 + i) for i in range(2)]
-    check(stream(port, devices, 0, 1, t0) == [200, 200], "posts answered")
+    check([st for _, st in stream(port, devices, 0, 1, t0)] == [200, 200],
+          "posts answered")
 
     def closed():
         per = server.by_device()
@@ -292,7 +303,8 @@ def test_idle_teardown(server):
     check(m.get(("sensor_gateway_idle_teardowns_total",
                  (("route", "wearables"),)), 0) == 2, "two idle teardowns")
     # a device that comes back gets a new session
-    check(stream(port, devices[:1], 4, 1, t0) == [200], "post again")
+    check([st for _, st in stream(port, devices[:1], 4, 1, t0)] == [200],
+          "post again")
     check(wait_for(lambda: len(server.by_device()[devices[0]]) == 2, 10),
           "a returning device gets a new session")
     code, _ = gw.terminate()

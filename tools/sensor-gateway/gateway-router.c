@@ -10,6 +10,7 @@
  * is that device's problem: counted, torn down, rebuilt with backoff.
  */
 #include "gateway-router.h"
+#include "gateway-supervisor.h"
 
 #include <gst/net/sensor-backoff.h>
 #include <string.h>
@@ -40,9 +41,11 @@ typedef struct
   GHashTable *blocks;   /* GstPad* -> probe id, while blocked */
   gint last_activity_s; /* monotonic seconds, atomic */
   GstSensorBackoff backoff;
-  gboolean retry;    /* rebuild after the current teardown */
-  gboolean flush;    /* send EOS through the branch before stopping it */
-  gboolean eos_seen; /* the branch's sinks reached EOS */
+  gboolean retry;     /* rebuild after the current teardown */
+  gboolean flush;     /* send EOS through the branch before stopping it */
+  gboolean eos_seen;  /* the branch's sinks reached EOS */
+  gboolean networked; /* the branch has a network element: wait for it */
+  gboolean connected; /* ... which said "connected" */
   guint n_sinks, n_eos;
 } Device;
 
@@ -68,6 +71,7 @@ struct _GatewayRouter
   GMainContext *context;
   GstElement *pipeline;
   GstElement *source;
+  gboolean source_refuses; /* has "set-device-available" */
   GThreadPool *pool;
   GSource *idle_timer;
   guint bus_watch;
@@ -81,6 +85,7 @@ struct _GatewayRouter
   guint64 builds, build_failures, device_errors, idle_teardowns, retries;
 
   gboolean draining;
+  gint eos_pending; /* atomic */
   GSource *drain_timer;
   GCallback drain_done;
   gpointer drain_data;
@@ -104,6 +109,9 @@ device_unref (Device *d)
   gst_sensor_backoff_clear (&d->backoff);
   g_free (d);
 }
+
+static void set_device_available (
+    GatewayRouter *router, Device *device, gboolean available);
 
 static gint
 now_s (void)
@@ -362,9 +370,42 @@ fail_device_locked (GatewayRouter *router, Device *device, const gchar *why)
   push_job (router, JOB_TEARDOWN, device);
 }
 
+/* Element classes that talk to the network say so in their klass. */
+static gboolean
+has_network_element (GstBin *bin)
+{
+  GstIterator *it = gst_bin_iterate_recurse (bin);
+  GValue item = G_VALUE_INIT;
+  gboolean found = FALSE;
+
+  while (!found && gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstElementFactory *f = gst_element_get_factory (g_value_get_object (&item));
+    const gchar *klass = f ?
+        gst_element_factory_get_metadata (f, GST_ELEMENT_METADATA_KLASS) :
+        NULL;
+
+    found = klass && strstr (klass, "Network") != NULL;
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return found;
+}
+
+/* Called with the lock: the branch can take readings. */
+static void
+start_flow_locked (Device *device)
+{
+  device->state = DEVICE_RUNNING;
+  g_atomic_int_set (&device->last_activity_s, now_s ());
+  gst_sensor_backoff_reset (&device->backoff);
+  unblock_pads_locked (device);
+}
+
 static void
 build_branch (GatewayRouter *router, Device *device)
 {
+  gboolean running;
   gchar *description =
       gateway_route_expand (router->template_route, device->id);
   GError *err = NULL;
@@ -402,6 +443,8 @@ build_branch (GatewayRouter *router, Device *device)
     return;
   }
   device->bin = gst_object_ref (bin);
+  device->networked = has_network_element (GST_BIN (bin));
+  device->connected = FALSE;
   device->n_sinks = count_sinks (GST_BIN (bin));
   device->n_eos = 0;
   g_hash_table_insert (router->bins, bin, device);
@@ -423,22 +466,29 @@ build_branch (GatewayRouter *router, Device *device)
     return;
   }
   g_mutex_lock (&router->lock);
-  if (device->state == DEVICE_STARTING) {
-    device->state = DEVICE_RUNNING;
-    g_atomic_int_set (&device->last_activity_s, now_s ());
-    unblock_pads_locked (device);
-  }
+  /* With a network element, readings wait (in the source's bounded queue)
+   * until it says "connected": a sink that negotiates against its upstream
+   * session would otherwise hold one of the source's shared streaming
+   * threads while it connects. */
+  if (device->state == DEVICE_STARTING &&
+      (!device->networked || device->connected))
+    start_flow_locked (device);
+  running = device->state == DEVICE_RUNNING;
   g_mutex_unlock (&router->lock);
+  if (running)
+    set_device_available (router, device, TRUE);
 }
 
 static void
 teardown_branch (GatewayRouter *router, Device *device)
 {
   GstElement *bin;
+  gboolean failed;
   guint i;
 
   g_mutex_lock (&router->lock);
   bin = device->bin;
+  failed = device->retry;
   /* new readings wait in the source's queue from here on */
   for (i = 0; i < device->pads->len; i++)
     block_pad_locked (router, device, g_ptr_array_index (device->pads, i));
@@ -493,8 +543,21 @@ teardown_branch (GatewayRouter *router, Device *device)
   if (device->state == DEVICE_IDLE && device->pads->len == 0)
     g_hash_table_remove (router->devices, device->id);
   g_mutex_unlock (&router->lock);
+  if (failed)
+    set_device_available (router, device, FALSE);
   if (bin)
     gst_object_unref (bin);
+}
+
+/* Tells the source whether a device's posts can be taken (its branch
+ * failed: 503 "Device unavailable" until it is rebuilt). Never called with
+ * the router's lock held: the source takes its own. */
+static void
+set_device_available (GatewayRouter *router, Device *device, gboolean available)
+{
+  if (router->source_refuses)
+    g_signal_emit_by_name (
+        router->source, "set-device-available", device->id, available);
 }
 
 static void
@@ -590,6 +653,28 @@ on_bus_sync (GstBus *bus, GstMessage *msg, gpointer user_data)
   GstMessage *inner = NULL;
   Device *device;
 
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT &&
+      gst_structure_has_name (s, "sensor-connection-state") &&
+      g_strcmp0 (gst_structure_get_string (s, "state"), "connected") == 0) {
+    gboolean started = FALSE;
+
+    g_mutex_lock (&router->lock);
+    device = device_of_locked (router, GST_MESSAGE_SRC (msg));
+    if (device != NULL) {
+      device->connected = TRUE;
+      if (device->state == DEVICE_STARTING && device->bin != NULL) {
+        start_flow_locked (device);
+        started = TRUE;
+        device_ref (device);
+      }
+    }
+    g_mutex_unlock (&router->lock);
+    if (started) {
+      set_device_available (router, device, TRUE);
+      device_unref (device);
+    }
+    return GST_BUS_PASS;
+  }
   if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT ||
       !gst_structure_has_name (s, "GstBinForwarded"))
     return GST_BUS_PASS;
@@ -718,6 +803,9 @@ gateway_router_start (GatewayRouter *router, GError **error)
   }
   gateway_settings_apply (router->settings, GST_BIN (router->pipeline));
   router->source = find_device_source (router->pipeline);
+  router->source_refuses = router->source &&
+      g_signal_lookup (
+          "set-device-available", G_OBJECT_TYPE (router->source)) != 0;
   if (router->source == NULL) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "route %s: the source has no element with per-device pads (such as "
@@ -812,7 +900,7 @@ gateway_router_drain (GatewayRouter *router, GstClockTime timeout,
   router->drain_timer = g_timeout_source_new ((guint) (timeout / GST_MSECOND));
   g_source_set_callback (router->drain_timer, on_drain_timeout, router, NULL);
   g_source_attach (router->drain_timer, router->context);
-  gst_element_send_event (router->pipeline, gst_event_new_eos ());
+  gateway_send_eos_async (router->pipeline, &router->eos_pending);
 }
 
 gboolean

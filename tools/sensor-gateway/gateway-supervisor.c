@@ -25,6 +25,8 @@ struct _GatewaySupervisor
   gint64 started_us;
   guint restarts;
   gboolean draining;
+  gint eos_pending; /* atomic */
+  gboolean stuck;
   guint drain_timer;
   GCallback drain_done;
   gpointer drain_data;
@@ -54,7 +56,15 @@ finish_drain (GatewaySupervisor *sup)
     g_source_remove (sup->drain_timer);
     sup->drain_timer = 0;
   }
-  teardown (sup);
+  if (g_atomic_int_get (&sup->eos_pending) > 0) {
+    /* its EOS is stuck in a streaming thread that waits (a sink waiting
+     * for its network, say): stopping it now would block on its state
+     * lock, so it is left to the process exit */
+    g_warning ("pipeline %s: stuck, its EOS never got through", sup->name);
+    sup->stuck = TRUE;
+  } else {
+    teardown (sup);
+  }
   sup->drain_done = NULL;
   if (done)
     done (sup, sup->drain_data);
@@ -159,6 +169,35 @@ schedule_restart (GatewaySupervisor *sup, const gchar *why)
       G_PRIORITY_DEFAULT, (guint) (delay / GST_MSECOND), start_now, sup, NULL);
 }
 
+typedef struct
+{
+  GstElement *element;
+  gint *pending;
+} EosSend;
+
+static gpointer
+send_eos_thread (gpointer data)
+{
+  EosSend *send = data;
+
+  gst_element_send_event (send->element, gst_event_new_eos ());
+  g_atomic_int_dec_and_test (send->pending);
+  gst_object_unref (send->element);
+  g_free (send);
+  return NULL;
+}
+
+void
+gateway_send_eos_async (GstElement *element, gint *pending)
+{
+  EosSend *send = g_new0 (EosSend, 1);
+
+  send->element = gst_object_ref (element);
+  send->pending = pending;
+  g_atomic_int_inc (pending);
+  g_thread_unref (g_thread_new ("gateway-eos", send_eos_thread, send));
+}
+
 GatewaySupervisor *
 gateway_supervisor_new (const GatewayPipeline *config)
 {
@@ -201,13 +240,21 @@ gateway_supervisor_drain (GatewaySupervisor *sup, GstClockTime timeout,
     g_source_remove (sup->restart_source);
     sup->restart_source = 0;
   }
-  if (sup->pipeline == NULL) {
+  /* a pipeline that never reached PLAYING (e.g. a sink still waiting for
+   * its network) has nothing to flush: stopping it is the drain */
+  if (sup->pipeline == NULL || !gateway_supervisor_is_running (sup)) {
     finish_drain (sup);
     return;
   }
   sup->drain_timer =
       g_timeout_add ((guint) (timeout / GST_MSECOND), on_drain_timeout, sup);
-  gst_element_send_event (sup->pipeline, gst_event_new_eos ());
+  gateway_send_eos_async (sup->pipeline, &sup->eos_pending);
+}
+
+gboolean
+gateway_supervisor_is_stuck (GatewaySupervisor *sup)
+{
+  return sup->stuck;
 }
 
 gboolean

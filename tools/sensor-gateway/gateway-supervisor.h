@@ -34,4 +34,15 @@ GstElement *gateway_supervisor_ref_pipeline (GatewaySupervisor *sup);
 
 void gateway_supervisor_free (GatewaySupervisor *sup);
 
+/* Sends EOS to @element from a thread of its own: a source's send_event
+ * may wait for its streaming thread (caps negotiation with a sink that
+ * waits for its network), which must never stall the main loop. @pending
+ * counts the sends not returned yet (atomic): while one is, the element's
+ * state lock is taken and stopping it would block. */
+void gateway_send_eos_async (GstElement *element, gint *pending);
+
+/* TRUE when a drain gave up on the pipeline: its EOS never returned, so it
+ * cannot be stopped without blocking (the process exits instead). */
+gboolean gateway_supervisor_is_stuck (GatewaySupervisor *sup);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <gst/gst.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "gateway-config.h"
 #include "gateway-http.h"
@@ -268,6 +269,14 @@ main (int argc, char **argv)
   g_main_loop_run (gw.loop);
 
   g_ptr_array_unref (gw.routers);
+  for (i = 0; i < gw.supervisors->len; i++)
+    if (gateway_supervisor_is_stuck (gw.supervisors->pdata[i])) {
+      /* stopping it would block: what could be drained was */
+      g_printerr ("sensor-gateway: pipeline %s did not drain (a streaming "
+                  "thread is blocked); exiting without stopping it\n",
+          gateway_supervisor_get_name (gw.supervisors->pdata[i]));
+      _exit (1);
+    }
   g_ptr_array_unref (gw.supervisors);
   gateway_http_free (gw.http);
   g_main_loop_unref (gw.loop);

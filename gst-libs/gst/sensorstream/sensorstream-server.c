@@ -353,7 +353,7 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path,
   verdict = self->cb.admit (device, self->user_data);
   if (verdict != GST_SENSOR_STREAM_ADMIT_OK) {
     static const gchar *const errors[] = { NULL, "Not streaming",
-      "Too many devices", "Device restarting" };
+      "Too many devices", "Device restarting", "Device unavailable" };
 
     /* a device over the limit would not get in a second later either */
     if (verdict != GST_SENSOR_STREAM_ADMIT_TOO_MANY_DEVICES)

@@ -49,6 +49,9 @@ typedef enum {
  * @GST_SENSOR_STREAM_ADMIT_TOO_MANY_DEVICES: 503 "Too many devices"
  * @GST_SENSOR_STREAM_ADMIT_DEVICE_RESTARTING: 503 "Device restarting",
  *   Retry-After 1 (the device's previous streams are still ending)
+ * @GST_SENSOR_STREAM_ADMIT_DEVICE_UNAVAILABLE: 503 "Device unavailable",
+ *   Retry-After 1 (what the device's readings go to cannot take them now,
+ *   e.g. its upstream session failed)
  *
  * The owner's verdict on a valid request, before it is rate limited.
  */
@@ -57,6 +60,7 @@ typedef enum {
   GST_SENSOR_STREAM_ADMIT_NOT_STREAMING,
   GST_SENSOR_STREAM_ADMIT_TOO_MANY_DEVICES,
   GST_SENSOR_STREAM_ADMIT_DEVICE_RESTARTING,
+  GST_SENSOR_STREAM_ADMIT_DEVICE_UNAVAILABLE,
 } GstSensorStreamAdmit;
 
 /**
