@@ -58,6 +58,7 @@ enum {
   PROP_STREAMING_THREADS,
   PROP_DEVICE_IDLE_TIMEOUT,
   PROP_DRAINING,
+  PROP_HOLD_NEW_DEVICES,
   PROP_STATS,
 };
 
@@ -135,6 +136,7 @@ struct _GstRpSensorSrc
   guint streaming_threads;
   guint device_idle_timeout;
   gboolean draining;
+  gboolean hold_new_devices; /* new devices start held, @lock */
   gint bound_port;
 
   /* copied at start */
@@ -157,6 +159,7 @@ struct _GstRpSensorSrc
   GHashTable *pads;    /* name -> GstPad (ref) */
   GHashTable *devices; /* device id -> DeviceEntry */
   GHashTable *unavailable; /* device ids answered 503, @lock */
+  GHashTable *held;        /* device ids whose lanes are paused, @lock */
   guint n_devices;
   guint64 retired_dropped, retired_dropped_bytes; /* of removed pads */
   Stats stats; /* atomic counters, reset at start with @lock held */
@@ -217,6 +220,36 @@ set_device_available (
       available ? "available again" : "unavailable: its posts get 503");
 }
 
+static gchar *pad_name_for (
+    GstRpSensorSrc *self, const gchar *device, guint group);
+
+static void
+set_device_held (GstRpSensorSrc *self, const gchar *device, gboolean held)
+{
+  gchar id[GST_SENSOR_STREAM_MAC_LEN];
+  guint i;
+
+  if (device == NULL || !gst_sensor_stream_normalize_mac (device, id)) {
+    GST_WARNING_OBJECT (self, "set-device-held: \"%s\" is no device id",
+        GST_STR_NULL (device));
+    return;
+  }
+  g_mutex_lock (&self->lock);
+  if (held)
+    g_hash_table_add (self->held, g_strdup (id));
+  else
+    g_hash_table_remove (self->held, id);
+  for (i = 0; i < N_GROUPS; i++) {
+    gchar *name = pad_name_for (self, id, i);
+    GstPad *pad = g_hash_table_lookup (self->pads, name);
+
+    if (pad)
+      gst_sensor_stream_lane_set_paused (pad_get_data (pad)->lane, held);
+    g_free (name);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
 static void
 gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
 {
@@ -272,6 +305,12 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           0, 86400 * 365, DEFAULT_DEVICE_IDLE_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_HOLD_NEW_DEVICES,
+      g_param_spec_boolean ("hold-new-devices", "Hold new devices",
+          "A device that first posts starts held (see the set-device-held "
+          "action signal): its readings wait until the application releases "
+          "it, e.g. once its branch is connected",
+          FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_DRAINING,
       g_param_spec_boolean ("draining", "Draining",
           "Answer every new request 503 \"Service draining\" with "
@@ -295,6 +334,21 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_CALLBACK (set_device_available), NULL, NULL, NULL, G_TYPE_NONE, 2,
       G_TYPE_STRING, G_TYPE_BOOLEAN);
+  /**
+   * GstRpSensorSrc::set-device-held:
+   * @src: the element
+   * @device: a device id (any documented spelling)
+   * @held: TRUE: the device's readings wait in its pads' queues
+   *   (`queue-size`, oldest dropped first and counted) and no streaming
+   *   thread pushes them; FALSE: they flow again, in order
+   *
+   * For an application whose branch for a device is not ready yet (its
+   * upstream session connecting): the readings wait without holding one
+   * of the shared streaming threads. Also applies to pads created later.
+   */
+  g_signal_new_class_handler ("set-device-held", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (set_device_held), NULL,
+      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Request and reading counters: requests, accepted, invalid, "
@@ -347,6 +401,7 @@ gst_rp_sensor_src_init (GstRpSensorSrc *self)
       g_str_hash, g_str_equal, g_free, (GDestroyNotify) device_entry_free);
   self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       NULL);
+  self->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
@@ -360,6 +415,7 @@ gst_rp_sensor_src_finalize (GObject *object)
   g_hash_table_unref (self->pads);
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->unavailable);
+  g_hash_table_unref (self->held);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -449,6 +505,11 @@ gst_rp_sensor_src_set_property (
     case PROP_DEVICE_IDLE_TIMEOUT:
       self->device_idle_timeout = g_value_get_uint (value);
       break;
+    case PROP_HOLD_NEW_DEVICES:
+      g_mutex_lock (&self->lock);
+      self->hold_new_devices = g_value_get_boolean (value);
+      g_mutex_unlock (&self->lock);
+      break;
     case PROP_DRAINING:
       self->draining = g_value_get_boolean (value);
       /* the object lock is not taken under @lock anywhere */
@@ -502,6 +563,9 @@ gst_rp_sensor_src_get_property (
       break;
     case PROP_DRAINING:
       g_value_set_boolean (value, self->draining);
+      break;
+    case PROP_HOLD_NEW_DEVICES:
+      g_value_set_boolean (value, self->hold_new_devices);
       break;
     default:
       if (!is_server_prop (prop_id))
@@ -566,6 +630,7 @@ retire_pad (GstRpSensorSrc *self, GstPad *pad, PadData *pd)
     entry->pads[pd->group] = NULL;
     if (--entry->live == 0) {
       self->n_devices -= entry->announced ? 1 : 0;
+      g_hash_table_remove (self->held, pd->device);
       g_hash_table_remove (self->devices, pd->device);
       count (self, &self->stats.devices_expired);
     }
@@ -724,6 +789,9 @@ create_pad (
   gst_pad_push_event (pad, gst_event_new_segment (&segment));
 
   g_mutex_lock (&self->lock);
+  /* with the lock set_device_held() takes: a hold never misses a new pad */
+  if (device && g_hash_table_contains (self->held, device))
+    gst_sensor_stream_lane_set_paused (pd->lane, TRUE);
   g_hash_table_insert (self->pads, g_strdup (name), gst_object_ref (pad));
   g_mutex_unlock (&self->lock);
 
@@ -755,6 +823,9 @@ get_device (GstRpSensorSrc *self, const gchar *device)
   if (entry == NULL) {
     entry = g_new0 (DeviceEntry, 1);
     g_hash_table_insert (self->devices, g_strdup (device), entry);
+    /* before its pads exist, so no reading slips through */
+    if (self->hold_new_devices)
+      g_hash_table_add (self->held, g_strdup (device));
   }
   g_mutex_unlock (&self->lock);
   return entry;
@@ -835,9 +906,13 @@ expire_devices (gpointer user_data)
     GST_INFO_OBJECT (
         self, "device %s idle: ending its streams", (const gchar *) key);
     entry->retiring = TRUE;
+    /* a held device is let go: its EOS must get through */
+    g_hash_table_remove (self->held, key);
     for (g = 0; g < N_GROUPS; g++)
       if (entry->pads[g]) {
         pad_get_data (entry->pads[g])->retire = TRUE;
+        gst_sensor_stream_lane_set_paused (
+            pad_get_data (entry->pads[g])->lane, FALSE);
         pad_enqueue (
             self, entry->pads[g], GST_MINI_OBJECT (gst_event_new_eos ()));
       }
@@ -846,6 +921,7 @@ expire_devices (gpointer user_data)
     DeviceEntry *entry = g_hash_table_lookup (self->devices, gone->data);
 
     self->n_devices -= entry->announced ? 1 : 0;
+    g_hash_table_remove (self->held, gone->data);
     g_hash_table_remove (self->devices, gone->data);
     count (self, &self->stats.devices_expired);
     g_free (gone->data);
@@ -1202,11 +1278,15 @@ eos_on_server_thread (gpointer data)
 
     for (g = 0; g < N_GROUPS; g++)
       if (entry->pads[g]) {
+        /* the end reaches held pads too (what they held goes with it) */
+        gst_sensor_stream_lane_set_paused (
+            pad_get_data (entry->pads[g])->lane, FALSE);
         pad_enqueue (self, entry->pads[g],
             GST_MINI_OBJECT (gst_event_copy (job->event)));
         n++;
       }
   }
+  g_hash_table_remove_all (self->held);
   g_mutex_unlock (&self->lock);
 
   if (n == 0) {

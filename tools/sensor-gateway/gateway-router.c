@@ -72,6 +72,10 @@ struct _GatewayRouter
   GstElement *pipeline;
   GstElement *source;
   gboolean source_refuses; /* has "set-device-available" */
+  /* has "hold-new-devices"/"set-device-held" and "device-idle-timeout":
+   * readings wait in the source (no streaming thread held) and the source
+   * ends idle devices itself */
+  gboolean source_holds;
   GThreadPool *pool;
   GSource *idle_timer;
   guint bus_watch;
@@ -112,6 +116,8 @@ device_unref (Device *d)
 
 static void set_device_available (
     GatewayRouter *router, Device *device, gboolean available);
+static void set_device_held (
+    GatewayRouter *router, Device *device, gboolean held);
 
 static gint
 now_s (void)
@@ -188,7 +194,7 @@ block_pad_locked (GatewayRouter *router, Device *device, GstPad *pad)
 {
   gulong id;
 
-  if (g_hash_table_contains (device->blocks, pad))
+  if (router->source_holds || g_hash_table_contains (device->blocks, pad))
     return;
   /* buffers only: events such as EOS still pass */
   id = gst_pad_add_probe (pad,
@@ -294,6 +300,14 @@ on_pad_removed (GstElement *source, GstPad *pad, gpointer user_data)
      * so memory stays bounded under device churn */
     if (device->pads->len == 0 && device->state == DEVICE_IDLE)
       g_hash_table_remove (router->devices, id);
+    else if (device->pads->len == 0 && device->state == DEVICE_RUNNING) {
+      /* the source ended an idle device: its EOS went through the
+       * branch already (flushed, session closed), now the branch goes */
+      router->idle_teardowns++;
+      device->state = DEVICE_STOPPING;
+      device->flush = FALSE;
+      push_job (router, JOB_TEARDOWN, device);
+    }
   }
   g_mutex_unlock (&router->lock);
   g_free (id);
@@ -475,8 +489,10 @@ build_branch (GatewayRouter *router, Device *device)
     start_flow_locked (device);
   running = device->state == DEVICE_RUNNING;
   g_mutex_unlock (&router->lock);
-  if (running)
+  if (running) {
+    set_device_held (router, device, FALSE);
     set_device_available (router, device, TRUE);
+  }
 }
 
 static void
@@ -486,6 +502,8 @@ teardown_branch (GatewayRouter *router, Device *device)
   gboolean failed;
   guint i;
 
+  /* new readings wait in the source's queue from here on */
+  set_device_held (router, device, TRUE);
   g_mutex_lock (&router->lock);
   bin = device->bin;
   failed = device->retry;
@@ -558,6 +576,13 @@ set_device_available (GatewayRouter *router, Device *device, gboolean available)
   if (router->source_refuses)
     g_signal_emit_by_name (
         router->source, "set-device-available", device->id, available);
+}
+
+static void
+set_device_held (GatewayRouter *router, Device *device, gboolean held)
+{
+  if (router->source_holds)
+    g_signal_emit_by_name (router->source, "set-device-held", device->id, held);
 }
 
 static void
@@ -670,6 +695,7 @@ on_bus_sync (GstBus *bus, GstMessage *msg, gpointer user_data)
     }
     g_mutex_unlock (&router->lock);
     if (started) {
+      set_device_held (router, device, FALSE);
       set_device_available (router, device, TRUE);
       device_unref (device);
     }
@@ -813,13 +839,15 @@ gateway_router_start (GatewayRouter *router, GError **error)
         router->name);
     return FALSE;
   }
-  /* a source that can forget idle devices does so a little after their
-   * branch was flushed and closed, so memory stays bounded under churn */
-  if (router->idle_timeout_s > 0 &&
+  router->source_holds =
       g_object_class_find_property (
-          G_OBJECT_GET_CLASS (router->source), "device-idle-timeout"))
-    g_object_set (router->source, "device-idle-timeout",
-        router->idle_timeout_s + 5, NULL);
+          G_OBJECT_GET_CLASS (router->source), "hold-new-devices") &&
+      g_object_class_find_property (
+          G_OBJECT_GET_CLASS (router->source), "device-idle-timeout") &&
+      g_signal_lookup ("set-device-held", G_OBJECT_TYPE (router->source));
+  if (router->source_holds)
+    g_object_set (router->source, "hold-new-devices", TRUE,
+        "device-idle-timeout", router->idle_timeout_s, NULL);
   g_signal_connect (
       router->source, "pad-added", G_CALLBACK (on_pad_added), router);
   g_signal_connect (
@@ -847,9 +875,11 @@ gateway_router_start (GatewayRouter *router, GError **error)
   router->bus_watch = gst_bus_add_watch (bus, on_bus, router);
   gst_object_unref (bus);
 
-  router->idle_timer = g_timeout_source_new (IDLE_CHECK_MS);
-  g_source_set_callback (router->idle_timer, on_idle_check, router, NULL);
-  g_source_attach (router->idle_timer, router->context);
+  if (!router->source_holds) {
+    router->idle_timer = g_timeout_source_new (IDLE_CHECK_MS);
+    g_source_set_callback (router->idle_timer, on_idle_check, router, NULL);
+    g_source_attach (router->idle_timer, router->context);
+  }
   return TRUE;
 }
 

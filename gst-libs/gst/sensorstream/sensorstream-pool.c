@@ -24,6 +24,7 @@ struct _GstSensorStreamLane
   gpointer user_data;
   GMutex lock;
   gboolean scheduled; /* with the pool: at most one worker drains it */
+  gboolean paused;    /* items wait (the queue's bounds apply), @lock */
 };
 
 static GstSensorStreamLane *
@@ -59,12 +60,13 @@ drain (gpointer data, gpointer pool_data)
     GstMiniObject *obj = NULL;
 
     g_mutex_lock (&lane->lock);
-    if (n < LANE_BATCH)
+    if (n < LANE_BATCH && !lane->paused)
       obj = gst_sensor_handoff_queue_try_pop (lane->queue);
     if (obj == NULL) {
       /* cleared under the lock a pusher takes after its push: no item is
-       * left behind */
-      if (n < LANE_BATCH || gst_sensor_handoff_queue_is_empty (lane->queue))
+       * left behind; a paused lane is scheduled again when resumed */
+      if (n < LANE_BATCH || lane->paused ||
+          gst_sensor_handoff_queue_is_empty (lane->queue))
         lane->scheduled = FALSE;
       else /* to the back of the pool's queue, still scheduled */
         g_thread_pool_push (lane->pool->threads, lane_ref (lane), NULL);
@@ -155,12 +157,34 @@ gst_sensor_stream_lane_push (GstSensorStreamLane *lane, GstMiniObject *object)
   if (!gst_sensor_handoff_queue_push (lane->queue, object))
     return FALSE;
   g_mutex_lock (&lane->lock);
-  if (!lane->scheduled) {
+  if (!lane->scheduled && !lane->paused) {
     lane->scheduled = TRUE;
     g_thread_pool_push (lane->pool->threads, lane_ref (lane), NULL);
   }
   g_mutex_unlock (&lane->lock);
   return TRUE;
+}
+
+/**
+ * gst_sensor_stream_lane_set_paused:
+ * @lane: a lane
+ * @paused: TRUE: items wait in the lane (its bound and drop-oldest apply)
+ *   and no worker takes them; FALSE: they are delivered again, in order
+ *
+ * Holds a lane without holding a worker, e.g. while what it feeds is not
+ * ready yet. Any thread.
+ */
+void
+gst_sensor_stream_lane_set_paused (GstSensorStreamLane *lane, gboolean paused)
+{
+  g_mutex_lock (&lane->lock);
+  lane->paused = paused;
+  if (!paused && !lane->scheduled &&
+      !gst_sensor_handoff_queue_is_empty (lane->queue)) {
+    lane->scheduled = TRUE;
+    g_thread_pool_push (lane->pool->threads, lane_ref (lane), NULL);
+  }
+  g_mutex_unlock (&lane->lock);
 }
 
 /**

@@ -51,6 +51,9 @@ void gst_sensor_stream_lane_unref (GstSensorStreamLane *lane);
 gboolean gst_sensor_stream_lane_push (
     GstSensorStreamLane *lane, GstMiniObject *object);
 
+void gst_sensor_stream_lane_set_paused (
+    GstSensorStreamLane *lane, gboolean paused);
+
 void gst_sensor_stream_lane_set_flushing (
     GstSensorStreamLane *lane, gboolean flushing);
 
