@@ -126,7 +126,11 @@ def bench_gateway(args, devices, tmp):
     result = run_load(args, port, devices, gw.pid)
     t = time.monotonic()
     gw.send_signal(signal.SIGTERM)
-    gw.wait(30)
+    try:
+        gw.wait(args.drain_wait)
+    except subprocess.TimeoutExpired:
+        gw.kill()  # said in the output: the drain did not finish
+        gw.wait()
     result["drain_s"] = time.monotonic() - t
     result["exit"] = gw.returncode
     result["lost"] = lost(result["sent"], received(cloud, record))
@@ -166,6 +170,8 @@ def main():
     p.add_argument("--python-devices", type=int, default=1000)
     p.add_argument("--seconds", type=int, default=20)
     p.add_argument("--warmup", type=float, default=5)
+    p.add_argument("--drain-wait", type=float, default=30,
+                   help="seconds to wait for the gateway to exit after SIGTERM")
     args = p.parse_args()
     BUILD = os.path.abspath(args.build)
     tmp = tempfile.mkdtemp(prefix="gateway-bench-")
