@@ -156,8 +156,8 @@ struct _GstRpSensorSrc
   GstSensorStreamServerStats last_server_stats; /* after stop */
   gboolean streaming;
   gboolean eos;
-  GHashTable *pads;    /* name -> GstPad (ref) */
-  GHashTable *devices; /* device id -> DeviceEntry */
+  GHashTable *pads;        /* name -> GstPad (ref) */
+  GHashTable *devices;     /* device id -> DeviceEntry */
   GHashTable *unavailable; /* device ids answered 503, @lock */
   GHashTable *held;        /* device ids whose lanes are paused, @lock */
   guint n_devices;
@@ -230,8 +230,8 @@ set_device_held (GstRpSensorSrc *self, const gchar *device, gboolean held)
   guint i;
 
   if (device == NULL || !gst_sensor_stream_normalize_mac (device, id)) {
-    GST_WARNING_OBJECT (self, "set-device-held: \"%s\" is no device id",
-        GST_STR_NULL (device));
+    GST_WARNING_OBJECT (
+        self, "set-device-held: \"%s\" is no device id", GST_STR_NULL (device));
     return;
   }
   g_mutex_lock (&self->lock);
@@ -330,10 +330,9 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
    * (its upstream session failed, it is being rebuilt): the device is told
    * to retry instead of having readings accepted and then lost.
    */
-  g_signal_new_class_handler ("set-device-available",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (set_device_available), NULL, NULL, NULL, G_TYPE_NONE, 2,
-      G_TYPE_STRING, G_TYPE_BOOLEAN);
+  g_signal_new_class_handler ("set-device-available", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (set_device_available),
+      NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
   /**
    * GstRpSensorSrc::set-device-held:
    * @src: the element
@@ -399,8 +398,8 @@ gst_rp_sensor_src_init (GstRpSensorSrc *self)
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gst_object_unref);
   self->devices = g_hash_table_new_full (
       g_str_hash, g_str_equal, g_free, (GDestroyNotify) device_entry_free);
-  self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+  self->unavailable =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }

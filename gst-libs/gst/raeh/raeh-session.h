@@ -69,8 +69,8 @@ typedef enum {
  *   the session's lock held: it may take the owner's locks but must not
  *   call back into the session.
  * @state: the connection state changed: @state is "connecting",
- *   "connected", "disconnected", "reconnecting" or "closed"; @attempt and @delay for
- *   "reconnecting"; @reason why, or %NULL; @info the close, or %NULL
+ *   "connected", "disconnected", "reconnecting" or "closed"; @attempt and
+ * @delay for "reconnecting"; @reason why, or %NULL; @info the close, or %NULL
  * @session_started: a handshake was taken (after "connected")
  * @session_ended: a session (or an upgrade answered with a close code)
  *   ended; @session_id is %NULL when no handshake came
