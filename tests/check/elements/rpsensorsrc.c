@@ -2286,6 +2286,45 @@ GST_START_TEST (test_draining)
 
 GST_END_TEST;
 
+/* set-device-held keeps a device's readings in its pads' queues (no
+ * streaming thread pushes them) until released, then they arrive in order;
+ * set-device-available FALSE answers its posts 503 "Device unavailable". */
+GST_START_TEST (test_device_held_and_unavailable)
+{
+  Fixture *f = fixture_new ("device-id=" DEV " rate-limit=0");
+  GstElement *sink;
+  Response r;
+  gchar *body = device_batch_json (DEV, 1, 44);
+
+  fixture_play (f);
+  sink = fixture_sink (f, "accel");
+  g_signal_emit_by_name (f->src, "set-device-held", "aa-bb-cc-dd-ee-ff", TRUE);
+  fail_unless_equals_int (post_batch (f, DEV, 1, 41), 200);
+  fail_unless_equals_int (post_batch (f, DEV, 1, 42), 200);
+  g_usleep (200 * 1000);
+  fail_unless (no_buffer_waiting (sink), "a held device's reading flowed");
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "queued"), 4);
+  g_signal_emit_by_name (f->src, "set-device-held", DEV, FALSE);
+  assert_offsets (sink, 1, 41);
+  assert_offsets (sink, 1, 42);
+
+  g_signal_emit_by_name (f->src, "set-device-available", DEV, FALSE);
+  r = post (f, BATCH, body);
+  fail_unless_equals_int (r.status, 503);
+  fail_unless_equals_string (
+      r.body, "{\"success\":false,\"error\":\"Device unavailable\"}");
+  fail_unless_equals_string (
+      soup_message_headers_get_one (r.headers, "Retry-After"), "1");
+  response_clear (&r);
+  g_signal_emit_by_name (f->src, "set-device-available", DEV, TRUE);
+  fail_unless_equals_int (post_batch (f, DEV, 1, 43), 200);
+  assert_offsets (sink, 1, 43);
+  g_free (body);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 rpsensorsrc_suite (void)
 {
@@ -2295,6 +2334,7 @@ rpsensorsrc_suite (void)
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_device_held_and_unavailable);
   tcase_add_test (tc, test_state_cycles_release_port);
   tcase_add_test (tc, test_not_streaming_when_paused);
   tcase_add_test (tc, test_filtered_pads_and_timestamps);
