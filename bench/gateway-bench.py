@@ -14,22 +14,13 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchproc import announced  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TICKS = os.sysconf("SC_CLK_TCK")
 MODEL = "573fdc48-b7a8-40bb-81b7-e96df24fab6d"
 
-
-def announced(proc, part):
-    while True:
-        line = proc.stdout.readline()
-        if not line:
-            raise SystemExit("process exited before announcing %s" % part)
-        try:
-            msg = json.loads(line)
-        except ValueError:
-            continue
-        if msg.get("part") == part:
-            return msg["port"]
 
 
 def proc_sample(pid):

@@ -17,31 +17,16 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchproc import announced, free_port  # noqa: E402
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODEL = "573fdc48-b7a8-40bb-81b7-e96df24fab6d"
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
-
-def announced(proc, part):
-    while True:
-        line = proc.stdout.readline()
-        if not line:
-            raise SystemExit("process exited before announcing %s" % part)
-        try:
-            msg = json.loads(line)
-        except ValueError:
-            continue
-        if msg.get("part") == part:
-            return msg["port"]
 
 
 HAPROXY_CFG = """
