@@ -39,10 +39,18 @@ static GLogWriterOutput
 write_log (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
     gpointer user_data)
 {
+  const gchar *domain = NULL;
   gchar *line;
+  gsize i;
 
   if (gw.log == NULL)
-    return g_log_writer_standard_streams (level, fields, n_fields, user_data);
+    return g_log_writer_default (level, fields, n_fields, user_data);
+  for (i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      domain = fields[i].value;
+  /* debug output only as G_MESSAGES_DEBUG asks, as the default writer */
+  if (g_log_writer_default_would_drop (level, domain))
+    return G_LOG_WRITER_HANDLED;
   line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
   g_mutex_lock (&gw.log_lock);
   fprintf (gw.log, "%s\n", line);
