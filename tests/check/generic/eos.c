@@ -123,68 +123,70 @@ GST_START_TEST (test_rpsensorsrc)
 }
 GST_END_TEST;
 
-GST_START_TEST (test_plexus)
+/* Starts sensor-cloud's @only part and checks each description, with PORT
+ * replaced by the cloud's port. */
+static void
+check_cloud_eos (
+    const gchar *only, const gchar *part, const gchar *const *formats)
 {
   SensorTestProcess cloud = { 0 };
-  gchar *d;
+  guint i;
 
-  sensor_test_cloud_start (&cloud, "plexus", "http", NULL);
-  d = g_strdup_printf ("plexusvideosrc location=ws://127.0.0.1:%u "
-                       "source-id=robot-01 api-key=" PLEXUS_KEY
-                       " ! fakesink name=sink",
-      cloud.port);
-  check_eos (d, TRUE);
-  g_free (d);
-  d = g_strdup_printf ("plexusvideosrc location=ws://127.0.0.1:%u "
-                       "source-id=robot-01 api-key=" PLEXUS_KEY
-                       " ! video/x-raw,format=I420 ! fakesink name=sink",
-      cloud.port);
-  check_eos (d, TRUE);
-  g_free (d);
-  d = g_strdup_printf ("plexusmetricssrc location=ws://127.0.0.1:%u "
-                       "source-id=robot-01 api-key=" PLEXUS_KEY
-                       " ! fakesink name=sink",
-      cloud.port);
-  check_eos (d, TRUE);
-  g_free (d);
-  d = g_strdup_printf ("plexuslogsrc location=ws://127.0.0.1:%u "
-                       "source-id=robot-01 api-key=" PLEXUS_KEY
-                       " ! fakesink name=sink",
-      cloud.port);
-  check_eos (d, TRUE);
-  g_free (d);
+  sensor_test_cloud_start (&cloud, only, part, NULL);
+  for (i = 0; formats[i]; i++) {
+    gchar *port = g_strdup_printf ("%u", cloud.port);
+    gchar **parts = g_strsplit (formats[i], "PORT", 2);
+    gchar *d = g_strjoinv (port, parts);
+
+    g_strfreev (parts);
+    g_free (port);
+
+    check_eos (d, TRUE);
+    g_free (d);
+  }
   fail_unless (sensor_test_process_stop (&cloud));
+}
+
+#define PLEXUS_SOURCE(element)                                                 \
+  element " location=ws://127.0.0.1:PORT source-id=robot-01 "                  \
+          "api-key=" PLEXUS_KEY
+
+GST_START_TEST (test_plexus)
+{
+  static const gchar *const formats[] = {
+    PLEXUS_SOURCE ("plexusvideosrc") " ! fakesink name=sink",
+    PLEXUS_SOURCE ("plexusvideosrc") " ! video/x-raw,format=I420 ! "
+                                     "fakesink name=sink",
+    PLEXUS_SOURCE ("plexusmetricssrc") " ! fakesink name=sink",
+    PLEXUS_SOURCE ("plexuslogsrc") " ! fakesink name=sink",
+    NULL,
+  };
+
+  check_cloud_eos ("plexus", "http", formats);
 }
 GST_END_TEST;
 
 GST_START_TEST (test_heliossrc)
 {
-  SensorTestProcess cloud = { 0 };
-  gchar *d;
+  static const gchar *const formats[] = {
+    "heliossrc location=ws://127.0.0.1:PORT channel=device.telemetry "
+    "interval-ms=100 ! fakesink name=sink",
+    NULL,
+  };
 
-  sensor_test_cloud_start (&cloud, "helios", "helios", NULL);
-  d = g_strdup_printf ("heliossrc location=ws://127.0.0.1:%u "
-                       "channel=device.telemetry interval-ms=100 "
-                       "! fakesink name=sink",
-      cloud.port);
-  check_eos (d, TRUE);
-  g_free (d);
-  fail_unless (sensor_test_process_stop (&cloud));
+  check_cloud_eos ("helios", "helios", formats);
 }
 GST_END_TEST;
 
 GST_START_TEST (test_ramensrc)
 {
-  SensorTestProcess cloud = { 0 };
-  gchar *d;
+  static const gchar *const formats[] = {
+    "ramensrc location=http://127.0.0.1:PORT app-id=demo subject-id=user-1 "
+    "! fakesink name=sink",
+    NULL,
+  };
 
-  sensor_test_cloud_start (&cloud, "ramen", "ramen", NULL);
-  d = g_strdup_printf ("ramensrc location=http://127.0.0.1:%u app-id=demo "
-                       "subject-id=user-1 ! fakesink name=sink",
-      cloud.port);
-  check_eos (d, TRUE);
-  g_free (d);
-  fail_unless (sensor_test_process_stop (&cloud));
+  check_cloud_eos ("ramen", "ramen", formats);
 }
 GST_END_TEST;
 
