@@ -15,7 +15,6 @@ G_DEFINE_QUARK (gateway - config - error - quark, gateway_config_error)
 #define DEFAULT_METRICS_ADDRESS "127.0.0.1"
 #define DEFAULT_DRAIN_TIMEOUT_S 10
 #define DEFAULT_DEVICE_IDLE_TIMEOUT_S 60
-#define DEFAULT_MAX_PENDING_BYTES (4 * 1024 * 1024)
 #define DEFAULT_RESTART_DELAY_S 1.0
 #define DEFAULT_RESTART_DELAY_MAX_S 30.0
 
@@ -548,7 +547,6 @@ read_route (
   r->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   r->settings = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_free);
   r->device_idle_timeout_s = DEFAULT_DEVICE_IDLE_TIMEOUT_S;
-  r->max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
   g_ptr_array_add (config->routes, r);
 
   for (i = 0; i < g->entries->len; i++) {
@@ -565,10 +563,6 @@ read_route (
       if (!parse_uint (p, g, e, 86400, &v, error))
         return FALSE;
       r->device_idle_timeout_s = (guint) v;
-    } else if (g_str_equal (e->key, "max-pending-bytes")) {
-      if (!parse_uint (p, g, e, G_MAXUINT32, &v, error))
-        return FALSE;
-      r->max_pending_bytes = v;
     } else if (g_str_has_prefix (e->key, "var.") && e->key[4] != '\0') {
       gchar *name, *value;
 
@@ -585,7 +579,7 @@ read_route (
       g_hash_table_replace (r->vars, name, value);
     } else if (!g_str_has_prefix (e->key, "set.")) {
       return unknown_key (p, g, e,
-          "source, branch, device-idle-timeout, max-pending-bytes, var.NAME, "
+          "source, branch, device-idle-timeout, var.NAME, "
           "var.NAME-file, set.ELEMENT.PROPERTY, set.ELEMENT.PROPERTY-file",
           error);
     }

@@ -38,7 +38,6 @@ typedef struct
   GHashTable *vars;    /* NAME -> value, from var.NAME / var.NAME-file */
   GPtrArray *settings; /* GatewaySetting*, for the source and each branch */
   guint device_idle_timeout_s;
-  guint64 max_pending_bytes; /* per device, while its branch starts */
 } GatewayRoute;
 
 /* Any gst-launch description, restarted with backoff after an error. */

@@ -43,7 +43,6 @@ typedef struct
   GstSensorBackoff backoff;
   gboolean retry;     /* rebuild after the current teardown */
   gboolean flush;     /* send EOS through the branch before stopping it */
-  gboolean eos_seen;  /* the branch's sinks reached EOS */
   gboolean networked; /* the branch has a network element: wait for it */
   gboolean connected; /* ... which said "connected" */
   guint n_sinks, n_eos;
