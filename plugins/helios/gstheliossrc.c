@@ -39,9 +39,9 @@
 
 #include <string.h>
 #include <gst/helios/helios.h>
-#include <gst/net/sensor-net-failure.h>
-#include <gst/net/sensor-net-props.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/sensornet/sensornet-failure.h>
+#include <gst/sensornet/sensornet-props.h>
+#include <gst/sensornet/sensornet-ws-client.h>
 #include <gst/sensor/sensor.h>
 #include <gst/video/video.h>
 
@@ -213,7 +213,7 @@ on_warning (GstHeliosSession *session, const GError *error, const gchar *debug,
 
 static void
 on_failure (GstHeliosSession *session, GstSensorNetFailureKind kind,
-    const GstSensorWsCloseInfo *info, guint failures, gpointer user_data)
+    const GstSensorNetWsCloseInfo *info, guint failures, gpointer user_data)
 {
   const gchar *uri = gst_helios_session_get_uri (session);
 
@@ -319,7 +319,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   g_autoptr (GError) err = NULL;
   g_auto (GStrv) served = NULL;
   GstHeliosSession *session, *old;
-  GstSensorWsConfig config;
+  GstSensorNetWsConfig config;
 
   session = new_session (self, &err);
   if (session == NULL) {
@@ -327,7 +327,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
     return FALSE;
   }
 
-  gst_sensor_ws_config_init (&config);
+  gst_sensor_net_ws_config_init (&config);
   GST_OBJECT_LOCK (self);
   gst_sensor_net_props_apply (&self->net, &config);
   gst_sensor_handoff_queue_set_limits (
@@ -349,7 +349,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
         ("channel", G_TYPE_STRING, self->channel, "channels", G_TYPE_STRING,
             list, NULL));
     gst_helios_session_free (session);
-    gst_sensor_ws_config_clear (&config);
+    gst_sensor_net_ws_config_clear (&config);
     return FALSE;
   }
 
@@ -366,7 +366,7 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   gst_helios_session_free (old);
 
   gst_helios_session_start (session, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   return TRUE;
 }
 

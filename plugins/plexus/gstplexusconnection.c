@@ -11,8 +11,8 @@
 #endif
 
 #include <string.h>
-#include <gst/net/sensor-net-failure.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/sensornet/sensornet-failure.h>
+#include <gst/sensornet/sensornet-ws-client.h>
 
 #include "gstplexusconnection.h"
 
@@ -164,7 +164,7 @@ struct _GstPlexusConnection
   GstPlexusEndFunc on_end;
   gpointer user_data;
 
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   gchar *uri;
   GMainContext *net_context;
   GSource *watchdog;
@@ -264,13 +264,13 @@ arrival_time (GstPlexusConnection *c)
 }
 
 static void
-on_opened (GstSensorWsClient *client, gpointer user_data)
+on_opened (GstSensorNetWsClient *client, gpointer user_data)
 {
   GstPlexusConnection *c = user_data;
   GBytes *auth = gst_plexus_auth_frame_new (c->settings.api_key);
 
   /* the server gives the auth frame 10 s; send it at once */
-  gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, auth);
+  gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, auth);
   g_bytes_unref (auth);
   g_mutex_lock (&c->lock);
   c->connects++;
@@ -340,7 +340,7 @@ post_init (GstPlexusConnection *c, GstPlexusFrame *f)
 }
 
 static void
-on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
+on_message (GstSensorNetWsClient *client, SoupWebsocketDataType type,
     GBytes *payload, gpointer user_data)
 {
   GstPlexusConnection *c = user_data;
@@ -424,8 +424,8 @@ on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
   gst_plexus_frame_free (f);
 }
 
-static GstSensorWsCloseAction
-on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
+static GstSensorNetWsCloseAction
+on_closed (GstSensorNetWsClient *client, const GstSensorNetWsCloseInfo *info,
     gpointer user_data)
 {
   GstPlexusConnection *c = user_data;
@@ -448,7 +448,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     c->oversized++; /* over max-message-size: closed */
   if (c->ended) {
     g_mutex_unlock (&c->lock);
-    return GST_SENSOR_WS_CLOSE_STOP;
+    return GST_SENSOR_NET_WS_CLOSE_STOP;
   }
   g_mutex_unlock (&c->lock);
 
@@ -475,7 +475,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
               G_TYPE_STRING, reason, "http-status", G_TYPE_UINT,
               info->http_status, NULL));
       end (c, GST_PLEXUS_END_ERROR);
-      return GST_SENSOR_WS_CLOSE_STOP;
+      return GST_SENSOR_NET_WS_CLOSE_STOP;
     case GST_PLEXUS_CLOSE_PAYMENT_REQUIRED:
       post_state (c, "closed", info->close_code, reason, 0, 0, cause);
       GST_ELEMENT_ERROR_WITH_DETAILS (c->element, RESOURCE, NOT_AUTHORIZED,
@@ -487,13 +487,13 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
               G_TYPE_STRING, reason, "http-status", G_TYPE_UINT,
               info->http_status, NULL));
       end (c, GST_PLEXUS_END_ERROR);
-      return GST_SENSOR_WS_CLOSE_STOP;
+      return GST_SENSOR_NET_WS_CLOSE_STOP;
     case GST_PLEXUS_CLOSE_STREAM_TIMEOUT:
       if (!c->settings.reconnect_on_timeout) {
         post_state (c, "closed", info->close_code, reason, 0, 0, cause);
         GST_INFO_OBJECT (c->element, "stream timeout: end of stream");
         end (c, GST_PLEXUS_END_EOS);
-        return GST_SENSOR_WS_CLOSE_STOP;
+        return GST_SENSOR_NET_WS_CLOSE_STOP;
       }
       break;
     case GST_PLEXUS_CLOSE_RECONNECT:
@@ -505,7 +505,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     post_state (c, "closed", info->close_code, reason, 0, 0, cause);
     gst_sensor_net_post_fatal (c->element, info, c->uri);
     end (c, GST_PLEXUS_END_ERROR);
-    return GST_SENSOR_WS_CLOSE_STOP;
+    return GST_SENSOR_NET_WS_CLOSE_STOP;
   }
   if (info->close_code == 1009)
     GST_ELEMENT_WARNING (c->element, STREAM, TOO_LAZY,
@@ -516,12 +516,12 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   g_mutex_unlock (&c->lock);
   post_state (c, "disconnected", info->close_code, reason, 0, 0, cause);
   gst_sensor_net_post_transient (c->element, info, c->uri, failures);
-  return GST_SENSOR_WS_CLOSE_RECONNECT;
+  return GST_SENSOR_NET_WS_CLOSE_RECONNECT;
 }
 
 static void
-on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
-    gpointer user_data)
+on_reconnecting (GstSensorNetWsClient *client, guint attempt,
+    GstClockTime delay, gpointer user_data)
 {
   GstPlexusConnection *c = user_data;
   gchar *why;
@@ -539,7 +539,7 @@ on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
 }
 
 static void
-on_gave_up (GstSensorWsClient *client, gpointer user_data)
+on_gave_up (GstSensorNetWsClient *client, gpointer user_data)
 {
   GstPlexusConnection *c = user_data;
   guint code, http, failures;
@@ -614,14 +614,14 @@ destroy_watchdog (gpointer user_data)
 gboolean
 gst_plexus_connection_start (GstPlexusConnection *c)
 {
-  static const GstSensorWsCallbacks callbacks = {
+  static const GstSensorNetWsCallbacks callbacks = {
     .opened = on_opened,
     .message = on_message,
     .closed = on_closed,
     .reconnecting = on_reconnecting,
     .gave_up = on_gave_up,
   };
-  GstSensorWsConfig config;
+  GstSensorNetWsConfig config;
   g_autoptr (GError) error = NULL;
 
   if (!c->settings.source_id || !*c->settings.source_id) {
@@ -645,16 +645,16 @@ gst_plexus_connection_start (GstPlexusConnection *c)
     return FALSE;
   }
 
-  gst_sensor_ws_config_init (&config);
+  gst_sensor_net_ws_config_init (&config);
   config.uri = g_strdup (c->uri);
-  config.auth = GST_SENSOR_WS_AUTH_NONE; /* the key goes in a frame */
+  config.auth = GST_SENSOR_NET_WS_AUTH_NONE; /* the key goes in a frame */
   config.backoff_initial_s = 1.0;
   gst_sensor_net_props_apply (&c->settings.net, &config);
-  c->client = gst_sensor_ws_client_new (&config, &callbacks, c, NULL);
-  gst_sensor_ws_config_clear (&config);
+  c->client = gst_sensor_net_ws_client_new (&config, &callbacks, c, NULL);
+  gst_sensor_net_ws_config_clear (&config);
 
   GST_INFO_OBJECT (c->element, "connecting to %s", c->uri);
-  gst_sensor_ws_client_start (c->client);
+  gst_sensor_net_ws_client_start (c->client);
 
   if (c->settings.data_timeout_s > 0) {
     c->net_context = gst_sensor_net_context_ref ();
@@ -682,8 +682,8 @@ gst_plexus_connection_stop (GstPlexusConnection *c)
     c->watchdog = NULL;
   }
   if (c->client) {
-    gst_sensor_ws_client_stop (c->client, 1000, "client stopping");
-    gst_sensor_ws_client_free (c->client);
+    gst_sensor_net_ws_client_stop (c->client, 1000, "client stopping");
+    gst_sensor_net_ws_client_free (c->client);
     c->client = NULL;
   }
   g_mutex_lock (&c->lock);

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <gst/gst.h>
-#include <gst/net/sensor-net-props.h>
+#include <gst/sensornet/sensornet-props.h>
 #include <gst/plexus/plexus.h>
 #include <gst/plexus/plexus-video.h> /* gst_plexus_rate_limit */
 

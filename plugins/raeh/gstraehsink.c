@@ -54,8 +54,8 @@
 
 #include <stdio.h>
 #include <gst/raeh/raeh.h>
-#include <gst/net/sensor-net-failure.h>
-#include <gst/net/sensor-net-props.h>
+#include <gst/sensornet/sensornet-failure.h>
+#include <gst/sensornet/sensornet-props.h>
 #include <gst/raeh/raeh-session.h>
 #include <gst/sensor/sensor-secret.h>
 
@@ -236,8 +236,8 @@ on_check_manifest (
  * with the close code and HTTP status of @info when there is one. */
 static void
 on_state (GstRaehSession *session, const gchar *state, guint attempt,
-    GstClockTime delay, const gchar *reason, const GstSensorWsCloseInfo *info,
-    gpointer user_data)
+    GstClockTime delay, const gchar *reason,
+    const GstSensorNetWsCloseInfo *info, gpointer user_data)
 {
   GstRaehSink *self = user_data;
   g_autofree gchar *uri = dup_log_uri (self);
@@ -264,7 +264,7 @@ on_session_started (
 
 static void
 on_session_ended (GstRaehSession *session, const gchar *session_id,
-    const GstSensorWsCloseInfo *info, gpointer user_data)
+    const GstSensorNetWsCloseInfo *info, gpointer user_data)
 {
   GstRaehSink *self = user_data;
 
@@ -279,7 +279,7 @@ on_session_ended (GstRaehSession *session, const gchar *session_id,
 
 /* A warning on the first failure and every tenth in a row. */
 static void
-on_transient (GstRaehSession *session, const GstSensorWsCloseInfo *info,
+on_transient (GstRaehSession *session, const GstSensorNetWsCloseInfo *info,
     guint failures, gpointer user_data)
 {
   GstRaehSink *self = user_data;
@@ -290,7 +290,7 @@ on_transient (GstRaehSession *session, const GstSensorWsCloseInfo *info,
 
 static void
 on_failed (GstRaehSession *session, GstRaehSessionFailure kind,
-    const gchar *reason, const GstSensorWsCloseInfo *info, guint failures,
+    const gchar *reason, const GstSensorNetWsCloseInfo *info, guint failures,
     gpointer user_data)
 {
   GstRaehSink *self = user_data;
@@ -717,7 +717,7 @@ gst_raeh_sink_release_pad (GstElement *element, GstPad *pad)
 static gboolean
 start_session (GstRaehSink *self)
 {
-  GstSensorWsConfig config;
+  GstSensorNetWsConfig config;
   g_autoptr (GError) err = NULL;
   gchar *log_uri, *uri;
 
@@ -732,17 +732,17 @@ start_session (GstRaehSink *self)
   uri = gst_raeh_session_ingest_uri (
       self->location, self->device_id, self->device_model_id, &log_uri, &err);
   if (uri == NULL) {
-    GstSensorWsCloseInfo info = { 0, "", 0, err };
+    GstSensorNetWsCloseInfo info = { 0, "", 0, err };
 
     GST_OBJECT_UNLOCK (self);
     gst_sensor_net_post_fatal (GST_ELEMENT (self), &info, log_uri);
     g_free (log_uri);
     return FALSE;
   }
-  gst_sensor_ws_config_init (&config);
+  gst_sensor_net_ws_config_init (&config);
   config.auth = self->auth == GST_RAEH_SINK_AUTH_HEADER ?
-      GST_SENSOR_WS_AUTH_HEADER :
-      GST_SENSOR_WS_AUTH_QUERY;
+      GST_SENSOR_NET_WS_AUTH_HEADER :
+      GST_SENSOR_NET_WS_AUTH_QUERY;
   config.auth_query_name = g_strdup ("api_key");
   config.secret = g_strdup (self->api_key);
   gst_sensor_net_props_apply (&self->net, &config);
@@ -757,7 +757,7 @@ start_session (GstRaehSink *self)
   self->malformed = 0;
   g_mutex_unlock (&self->lock);
   gst_raeh_session_start (self->session, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   return TRUE;
 }
 

@@ -39,8 +39,8 @@
 
 #include "gstramenelements.h"
 #include "gstramensrc.h"
-#include <gst/net/sensor-net-failure.h>
-#include <gst/net/sensor-net-props.h>
+#include <gst/sensornet/sensornet-failure.h>
+#include <gst/sensornet/sensornet-props.h>
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-grpc.h>
 #include <gst/ramen/ramen-stream.h>

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <turbojpeg.h>
 #include <gst/helios/helios.h>
-#include <gst/net/sensor-ws-limit-stream.h>
+#include <gst/sensornet/sensornet-ws-limit-stream.h>
 #include <gst/sensor/sensor-json.h>
 
 #include "sensor-cloud.h"
@@ -59,7 +59,7 @@ typedef struct
 
 static HeliosCloud hc;
 /* accepts for hc.server; freed before it */
-static GstSensorHttpListener *helios_listener;
+static GstSensorNetHttpListener *helios_listener;
 
 typedef struct
 {
@@ -814,7 +814,7 @@ helios_start (SensorCloud *cloud, GError **error)
   }
   hc.server = soup_server_new ("server-header", "sensor-cloud-helios", NULL);
   soup_server_add_early_handler (hc.server, "/v1/ws", early_cb, NULL, NULL);
-  gst_sensor_ws_server_add_handler (hc.server, "/v1/ws", NULL, NULL,
+  gst_sensor_net_ws_server_add_handler (hc.server, "/v1/ws", NULL, NULL,
       SENSOR_CLOUD_WS_MAX_MESSAGE, websocket_cb, NULL, NULL);
   soup_server_add_handler (
       hc.server, "/v1/asyncapi.json", asyncapi_cb, NULL, NULL);
@@ -838,7 +838,7 @@ helios_start (SensorCloud *cloud, GError **error)
       return FALSE;
   }
   sensor_cloud_announce (
-      cloud, "helios", gst_sensor_http_listener_get_port (helios_listener));
+      cloud, "helios", gst_sensor_net_http_listener_get_port (helios_listener));
   return TRUE;
 }
 
@@ -876,7 +876,7 @@ helios_stop (SensorCloud *cloud)
     hc.sessions = g_list_delete_link (hc.sessions, hc.sessions);
     session_free (s);
   }
-  g_clear_pointer (&helios_listener, gst_sensor_http_listener_free);
+  g_clear_pointer (&helios_listener, gst_sensor_net_http_listener_free);
   if (hc.server) {
     soup_server_disconnect (hc.server);
     g_clear_object (&hc.server);

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <turbojpeg.h>
 #include <gst/plexus/plexus.h>
-#include <gst/net/sensor-ws-limit-stream.h>
+#include <gst/sensornet/sensornet-ws-limit-stream.h>
 #include <gst/sensor/sensor-json.h>
 
 #include "sensor-cloud-plexus.h"
@@ -955,7 +955,7 @@ plexus_start (SensorCloud *cloud, GError **error)
       return FALSE;
     }
   }
-  gst_sensor_ws_server_add_handler (cloud->http, "/v1/sources", NULL, NULL,
+  gst_sensor_net_ws_server_add_handler (cloud->http, "/v1/sources", NULL, NULL,
       SENSOR_CLOUD_WS_MAX_MESSAGE, on_websocket, NULL, NULL);
   return TRUE;
 }

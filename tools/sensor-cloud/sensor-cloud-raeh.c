@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 #include <gst/raeh/raeh.h>
-#include <gst/net/sensor-ws-limit-stream.h>
+#include <gst/sensornet/sensornet-ws-limit-stream.h>
 
 #include "sensor-cloud.h"
 
@@ -646,10 +646,11 @@ raeh_start (SensorCloud *cloud, GError **error)
     opt_hr_window = 2;
   /* whole messages: the largest frame a device may send; subscribers send
    * nothing big (libsoup's default frame limit) */
-  gst_sensor_ws_server_add_handler (cloud->http, "/stream/ingest", NULL, NULL,
+  gst_sensor_net_ws_server_add_handler (cloud->http, "/stream/ingest", NULL,
+      NULL,
       GST_RAEH_FRAME_HEADER_SIZE + (gsize) GST_RAEH_FRAME_MAX_SAMPLES * 4 * 64,
       on_ingest, NULL, NULL);
-  gst_sensor_ws_server_add_handler (cloud->http, "/stream/subscribe", NULL,
+  gst_sensor_net_ws_server_add_handler (cloud->http, "/stream/subscribe", NULL,
       NULL, SENSOR_CLOUD_WS_MAX_MESSAGE, on_subscribe, NULL, NULL);
   raeh->hr_timer = g_timeout_add (HR_INTERVAL_MS, on_hr_tick, NULL);
   return TRUE;

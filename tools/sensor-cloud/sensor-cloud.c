@@ -71,7 +71,7 @@ listen_http (SensorCloud *cloud, GInetAddress *inet, gint port)
 {
   g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (inet, port);
   g_autoptr (GError) error = NULL;
-  GstSensorHttpListener *listener =
+  GstSensorNetHttpListener *listener =
       sensor_cloud_listen (cloud->http, sa, "http", &error);
 
   if (listener == NULL) {
@@ -80,7 +80,7 @@ listen_http (SensorCloud *cloud, GInetAddress *inet, gint port)
     return 0;
   }
   g_ptr_array_add (http_listeners, listener);
-  return gst_sensor_http_listener_get_port (listener);
+  return gst_sensor_net_http_listener_get_port (listener);
 }
 
 void
@@ -95,7 +95,7 @@ sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port)
 #define SENSOR_CLOUD_IDLE_TIMEOUT 60
 
 static void
-on_listener_state (GstSensorHttpListener *listener, gboolean accepting,
+on_listener_state (GstSensorNetHttpListener *listener, gboolean accepting,
     const GError *error, gpointer user_data)
 {
   if (!accepting)
@@ -120,17 +120,17 @@ on_listener_state (GstSensorHttpListener *listener, gboolean accepting,
  * accept error.
  *
  * Returns: (transfer full) (nullable): the listener, freed with
- *   gst_sensor_http_listener_free() before the server
+ *   gst_sensor_net_http_listener_free() before the server
  */
-GstSensorHttpListener *
+GstSensorNetHttpListener *
 sensor_cloud_listen (SoupServer *server, GSocketAddress *address,
     const gchar *part, GError **error)
 {
-  GstSensorHttpListener *listener = gst_sensor_http_listener_new (
+  GstSensorNetHttpListener *listener = gst_sensor_net_http_listener_new (
       server, address, 0, SENSOR_CLOUD_IDLE_TIMEOUT, error);
 
   if (listener)
-    gst_sensor_http_listener_set_state_func (
+    gst_sensor_net_http_listener_set_state_func (
         listener, on_listener_state, (gpointer) part);
   return listener;
 }
@@ -243,7 +243,7 @@ main (int argc, char **argv)
     guint bound;
 
     http_listeners = g_ptr_array_new_with_free_func (
-        (GDestroyNotify) gst_sensor_http_listener_free);
+        (GDestroyNotify) gst_sensor_net_http_listener_free);
     bound = listen_http (&cloud, inet, port);
     if (bound == 0)
       return 1;

@@ -6,7 +6,7 @@
 #include <glib.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
-#include <gst/net/sensor-http-listener.h>
+#include <gst/sensornet/sensornet-http-listener.h>
 
 G_BEGIN_DECLS
 
@@ -49,7 +49,7 @@ void sensor_cloud_announce (SensorCloud *cloud, const gchar *part, guint port);
 /* The fixed port given for @part on the command line (--ramen-port ...), or
  * 0 for an ephemeral one. */
 guint sensor_cloud_get_port (SensorCloud *cloud, const gchar *part);
-GstSensorHttpListener *sensor_cloud_listen (SoupServer *server,
+GstSensorNetHttpListener *sensor_cloud_listen (SoupServer *server,
     GSocketAddress *address, const gchar *part, GError **error);
 
 extern const SensorCloudPart sensor_cloud_raeh_part;

@@ -12,7 +12,7 @@
 #include "gateway-router.h"
 #include "gateway-supervisor.h"
 
-#include <gst/net/sensor-backoff.h>
+#include <gst/sensornet/sensornet-backoff.h>
 #include <string.h>
 
 #define N_WORKERS 2
@@ -40,7 +40,7 @@ typedef struct
   GPtrArray *pads;      /* GstPad*, the source's pads of this device */
   GHashTable *blocks;   /* GstPad* -> probe id, while blocked */
   gint last_activity_s; /* monotonic seconds, atomic */
-  GstSensorBackoff backoff;
+  GstSensorNetBackoff backoff;
   gboolean retry;     /* rebuild after the current teardown */
   gboolean flush;     /* send EOS through the branch before stopping it */
   gboolean networked; /* the branch has a network element: wait for it */
@@ -109,7 +109,7 @@ device_unref (Device *d)
   g_free (d->id);
   g_ptr_array_unref (d->pads);
   g_hash_table_unref (d->blocks);
-  gst_sensor_backoff_clear (&d->backoff);
+  gst_sensor_net_backoff_clear (&d->backoff);
   g_free (d);
 }
 
@@ -253,7 +253,7 @@ on_pad_added (GstElement *source, GstPad *pad, gpointer user_data)
     device->id = g_strdup (id);
     device->pads = g_ptr_array_new_with_free_func (gst_object_unref);
     device->blocks = g_hash_table_new (NULL, NULL);
-    gst_sensor_backoff_init (
+    gst_sensor_net_backoff_init (
         &device->backoff, 1.0, 2.0, 60.0, 0.2, -1, g_str_hash (id));
     g_hash_table_insert (router->devices, g_strdup (id), device);
   }
@@ -411,7 +411,7 @@ start_flow_locked (Device *device)
 {
   device->state = DEVICE_RUNNING;
   g_atomic_int_set (&device->last_activity_s, now_s ());
-  gst_sensor_backoff_reset (&device->backoff);
+  gst_sensor_net_backoff_reset (&device->backoff);
   unblock_pads_locked (device);
 }
 
@@ -543,7 +543,7 @@ teardown_branch (GatewayRouter *router, Device *device)
     device->bin = NULL;
   }
   if (device->retry && !router->draining) {
-    GstClockTime delay = gst_sensor_backoff_next (&device->backoff);
+    GstClockTime delay = gst_sensor_net_backoff_next (&device->backoff);
     GSource *timer = g_timeout_source_new ((guint) (delay / GST_MSECOND));
 
     device->state = DEVICE_BACKOFF;

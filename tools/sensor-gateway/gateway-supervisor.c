@@ -7,7 +7,7 @@
  */
 #include "gateway-supervisor.h"
 
-#include <gst/net/sensor-backoff.h>
+#include <gst/sensornet/sensornet-backoff.h>
 
 /* A pipeline that ran this long before failing starts again from the
  * first delay. */
@@ -18,7 +18,7 @@ struct _GatewaySupervisor
   gchar *name;
   gchar *description;
   GPtrArray *settings; /* the config's, which outlives us */
-  GstSensorBackoff backoff;
+  GstSensorNetBackoff backoff;
   GstElement *pipeline;
   guint bus_watch;
   guint restart_source;
@@ -160,8 +160,8 @@ schedule_restart (GatewaySupervisor *sup, const gchar *why)
 
   teardown (sup);
   if ((g_get_monotonic_time () - sup->started_us) * GST_USECOND >= STABLE_RUN)
-    gst_sensor_backoff_reset (&sup->backoff);
-  delay = gst_sensor_backoff_next (&sup->backoff);
+    gst_sensor_net_backoff_reset (&sup->backoff);
+  delay = gst_sensor_net_backoff_next (&sup->backoff);
   sup->restarts++;
   g_warning ("pipeline %s: %s; restart %u in %.1f s", sup->name, why,
       sup->restarts, (gdouble) delay / GST_SECOND);
@@ -206,7 +206,7 @@ gateway_supervisor_new (const GatewayPipeline *config)
   sup->name = g_strdup (config->name);
   sup->description = g_strdup (config->description);
   sup->settings = g_ptr_array_ref (config->settings);
-  gst_sensor_backoff_init (&sup->backoff, config->restart_delay_s, 2.0,
+  gst_sensor_net_backoff_init (&sup->backoff, config->restart_delay_s, 2.0,
       MAX (config->restart_delay_max_s, config->restart_delay_s), 0.1, -1,
       g_random_int ());
   return sup;
@@ -294,7 +294,7 @@ gateway_supervisor_free (GatewaySupervisor *sup)
   if (sup->drain_timer)
     g_source_remove (sup->drain_timer);
   teardown (sup);
-  gst_sensor_backoff_clear (&sup->backoff);
+  gst_sensor_net_backoff_clear (&sup->backoff);
   g_free (sup->name);
   g_free (sup->description);
   g_ptr_array_unref (sup->settings);

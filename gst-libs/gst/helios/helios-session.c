@@ -31,7 +31,7 @@ struct _GstHeliosSession
   GDestroyNotify notify;
 
   GMutex client_lock; /* keeps @client alive for sends from any thread */
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
 
   /* under @lock */
   GMutex lock;
@@ -325,7 +325,7 @@ accept_any_certificate (SoupMessage *msg, GTlsCertificate *cert,
  */
 gchar **
 gst_helios_session_fetch_channels (
-    GstHeliosSession *session, const GstSensorWsConfig *config)
+    GstHeliosSession *session, const GstSensorNetWsConfig *config)
 {
   gboolean tls =
       g_ascii_strcasecmp (g_uri_get_scheme (session->base), "wss") == 0;
@@ -443,11 +443,11 @@ report_end (GstHeliosSession *self, GstHeliosSessionEnd how, GError *error,
 }
 
 static gboolean
-send_text (GstSensorWsClient *client, const gchar *text)
+send_text (GstSensorNetWsClient *client, const gchar *text)
 {
   GBytes *op = g_bytes_new (text, strlen (text));
   gboolean sent =
-      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, op);
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, op);
 
   g_bytes_unref (op);
   return sent;
@@ -713,9 +713,9 @@ gst_helios_session_handle_message (
  *
  * Returns: whether the WebSocket client should reconnect
  */
-GstSensorWsCloseAction
+GstSensorNetWsCloseAction
 gst_helios_session_handle_closed (
-    GstHeliosSession *session, const GstSensorWsCloseInfo *info)
+    GstHeliosSession *session, const GstSensorNetWsCloseInfo *info)
 {
   g_autofree gchar *cause = gst_sensor_net_failure_describe (info);
   GstStructure *extra;
@@ -743,7 +743,7 @@ gst_helios_session_handle_closed (
   report_state (session, "disconnected", cause, extra);
 
   if (finished)
-    return GST_SENSOR_WS_CLOSE_STOP;
+    return GST_SENSOR_NET_WS_CLOSE_STOP;
 
   if (gst_sensor_net_failure_classify (info) == GST_SENSOR_NET_FAILURE_FATAL) {
     if (session->cb.failure)
@@ -751,14 +751,14 @@ gst_helios_session_handle_closed (
           session->failures + 1, session->user_data);
     report_state (session, "closed", cause, NULL);
     report_end (session, GST_HELIOS_SESSION_END_FATAL, NULL, NULL, NULL);
-    return GST_SENSOR_WS_CLOSE_STOP;
+    return GST_SENSOR_NET_WS_CLOSE_STOP;
   }
   session->failures++;
   count (session, &session->stats.failures);
   if (session->cb.failure)
     session->cb.failure (session, GST_SENSOR_NET_FAILURE_TRANSIENT, info,
         session->failures, session->user_data);
-  return GST_SENSOR_WS_CLOSE_RECONNECT;
+  return GST_SENSOR_NET_WS_CLOSE_RECONNECT;
 }
 
 /**
@@ -813,39 +813,39 @@ gst_helios_session_handle_gave_up (GstHeliosSession *session)
 /* ---- the WebSocket client ---- */
 
 static void
-on_opened (GstSensorWsClient *client, gpointer user_data)
+on_opened (GstSensorNetWsClient *client, gpointer user_data)
 {
   gst_helios_session_handle_opened (user_data);
 }
 
 static void
-on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
+on_message (GstSensorNetWsClient *client, SoupWebsocketDataType type,
     GBytes *payload, gpointer user_data)
 {
   gst_helios_session_handle_message (user_data, type, payload);
 }
 
-static GstSensorWsCloseAction
-on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
+static GstSensorNetWsCloseAction
+on_closed (GstSensorNetWsClient *client, const GstSensorNetWsCloseInfo *info,
     gpointer user_data)
 {
   return gst_helios_session_handle_closed (user_data, info);
 }
 
 static void
-on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
-    gpointer user_data)
+on_reconnecting (GstSensorNetWsClient *client, guint attempt,
+    GstClockTime delay, gpointer user_data)
 {
   gst_helios_session_handle_reconnecting (user_data, attempt, delay);
 }
 
 static void
-on_gave_up (GstSensorWsClient *client, gpointer user_data)
+on_gave_up (GstSensorNetWsClient *client, gpointer user_data)
 {
   gst_helios_session_handle_gave_up (user_data);
 }
 
-static const GstSensorWsCallbacks ws_callbacks = {
+static const GstSensorNetWsCallbacks ws_callbacks = {
   .opened = on_opened,
   .message = on_message,
   .closed = on_closed,
@@ -864,23 +864,23 @@ static const GstSensorWsCallbacks ws_callbacks = {
  */
 void
 gst_helios_session_start (
-    GstHeliosSession *session, const GstSensorWsConfig *config)
+    GstHeliosSession *session, const GstSensorNetWsConfig *config)
 {
-  GstSensorWsConfig c;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig c;
+  GstSensorNetWsClient *client;
 
   g_return_if_fail (session->client == NULL);
-  gst_sensor_ws_config_init (&c);
-  gst_sensor_ws_config_copy_into (&c, config);
+  gst_sensor_net_ws_config_init (&c);
+  gst_sensor_net_ws_config_copy_into (&c, config);
   g_free (c.uri);
   c.uri = g_strdup (session->uri);
-  client = gst_sensor_ws_client_new (&c, &ws_callbacks, session, NULL);
-  gst_sensor_ws_config_clear (&c);
+  client = gst_sensor_net_ws_client_new (&c, &ws_callbacks, session, NULL);
+  gst_sensor_net_ws_config_clear (&c);
   g_mutex_lock (&session->client_lock);
   session->client = client;
   g_mutex_unlock (&session->client_lock);
   report_state (session, "connecting", NULL, NULL);
-  gst_sensor_ws_client_start (client);
+  gst_sensor_net_ws_client_start (client);
 }
 
 /**
@@ -893,7 +893,7 @@ gst_helios_session_start (
 void
 gst_helios_session_stop (GstHeliosSession *session)
 {
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
 
   g_mutex_lock (&session->client_lock);
   client = session->client;
@@ -903,8 +903,8 @@ gst_helios_session_stop (GstHeliosSession *session)
   session->finished = TRUE;
   g_mutex_unlock (&session->lock);
   if (client) {
-    gst_sensor_ws_client_stop (client, 1000, "");
-    gst_sensor_ws_client_free (client);
+    gst_sensor_net_ws_client_stop (client, 1000, "");
+    gst_sensor_net_ws_client_free (client);
   }
   g_mutex_lock (&session->lock);
   session->stats.connected = FALSE;

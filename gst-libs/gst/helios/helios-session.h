@@ -4,8 +4,8 @@
 #pragma once
 
 #include <gst/helios/helios-channel.h>
-#include <gst/net/sensor-net-failure.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/sensornet/sensornet-failure.h>
+#include <gst/sensornet/sensornet-ws-client.h>
 
 G_BEGIN_DECLS
 
@@ -108,7 +108,7 @@ typedef struct
   void (*warning) (GstHeliosSession *session, const GError *error,
       const gchar *debug, GstStructure *details, gpointer user_data);
   void (*failure) (GstHeliosSession *session, GstSensorNetFailureKind kind,
-      const GstSensorWsCloseInfo *info, guint failures, gpointer user_data);
+      const GstSensorNetWsCloseInfo *info, guint failures, gpointer user_data);
   void (*end) (GstHeliosSession *session, GstHeliosSessionEnd how,
       const GError *error, const gchar *debug, GstStructure *details,
       gpointer user_data);
@@ -163,10 +163,10 @@ const GstHeliosChannel *gst_helios_session_get_channel (
 const gchar *gst_helios_session_get_uri (GstHeliosSession *session);
 
 gchar **gst_helios_session_fetch_channels (
-    GstHeliosSession *session, const GstSensorWsConfig *config);
+    GstHeliosSession *session, const GstSensorNetWsConfig *config);
 
 void gst_helios_session_start (
-    GstHeliosSession *session, const GstSensorWsConfig *config);
+    GstHeliosSession *session, const GstSensorNetWsConfig *config);
 
 void gst_helios_session_stop (GstHeliosSession *session);
 
@@ -181,8 +181,8 @@ void gst_helios_session_handle_opened (GstHeliosSession *session);
 void gst_helios_session_handle_message (
     GstHeliosSession *session, SoupWebsocketDataType type, GBytes *payload);
 
-GstSensorWsCloseAction gst_helios_session_handle_closed (
-    GstHeliosSession *session, const GstSensorWsCloseInfo *info);
+GstSensorNetWsCloseAction gst_helios_session_handle_closed (
+    GstHeliosSession *session, const GstSensorNetWsCloseInfo *info);
 
 void gst_helios_session_handle_reconnecting (
     GstHeliosSession *session, guint attempt, GstClockTime delay);

@@ -11,7 +11,7 @@
 #endif
 
 #include <string.h>
-#include <gst/net/sensor-net-failure.h>
+#include <gst/sensornet/sensornet-failure.h>
 
 #include "raeh-session.h"
 
@@ -52,7 +52,7 @@ struct _GstRaehSession
   GCond cond;
   guint cond_waiters; /* threads in cond_wait*(): a broadcast without any
                        * is a system call for nothing */
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   GMainContext *net_context;
   ConnState state;
   guint timeout_s;                /* for the handshake */
@@ -187,7 +187,8 @@ session_unref (GstRaehSession *s)
 
 static void
 report_state (GstRaehSession *s, const gchar *state, guint attempt,
-    GstClockTime delay, const gchar *reason, const GstSensorWsCloseInfo *info)
+    GstClockTime delay, const gchar *reason,
+    const GstSensorNetWsCloseInfo *info)
 {
   if (s->cb.state)
     s->cb.state (s, state, attempt, delay, reason, info, s->user_data);
@@ -206,7 +207,7 @@ set_fatal (GstRaehSession *s)
 
 static void
 fail (GstRaehSession *s, GstRaehSessionFailure kind, const gchar *reason,
-    const GstSensorWsCloseInfo *info, guint failures)
+    const GstSensorNetWsCloseInfo *info, guint failures)
 {
   set_fatal (s);
   if (s->cb.failed)
@@ -249,7 +250,7 @@ flush_queue (GstRaehSession *s)
 
   g_mutex_lock (&s->lock);
   while (s->state == CONN_READY && !g_queue_is_empty (&s->queue)) {
-    GstSensorWsClient *client = s->client;
+    GstSensorNetWsClient *client = s->client;
     gsize pending, taken = 0;
     QueuedFrame *f;
 
@@ -257,7 +258,7 @@ flush_queue (GstRaehSession *s)
      * still has a backlog for the socket: a dropped connection then loses
      * at most that backlog (none at real-time rates), not the queue. */
     g_mutex_unlock (&s->lock);
-    pending = gst_sensor_ws_client_get_pending_bytes (client);
+    pending = gst_sensor_net_ws_client_get_pending_bytes (client);
     g_mutex_lock (&s->lock);
     if (pending > MAX_CLIENT_BACKLOG) {
       backlog = TRUE;
@@ -299,7 +300,7 @@ flush_queue (GstRaehSession *s)
       for (l = batch.head; l; l = l->next)
         wires[n++] = queued_frame_get_wire (l->data);
       /* all or none; on this thread libsoup has them when it returns */
-      if (gst_sensor_ws_client_send_batch (
+      if (gst_sensor_net_ws_client_send_batch (
               client, SOUP_WEBSOCKET_DATA_BINARY, wires, n)) {
         /* the client holds the frames now */
         while ((f = g_queue_pop_head (&batch)) != NULL)
@@ -374,7 +375,7 @@ on_handshake_timeout (gpointer user_data)
 }
 
 static void
-on_opened (GstSensorWsClient *client, gpointer user_data)
+on_opened (GstSensorNetWsClient *client, gpointer user_data)
 {
   GstRaehSession *s = user_data;
 
@@ -442,7 +443,7 @@ on_handshake (GstRaehSession *s, GBytes *payload)
 }
 
 static void
-on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
+on_message (GstSensorNetWsClient *client, SoupWebsocketDataType type,
     GBytes *payload, gpointer user_data)
 {
   GstRaehSession *s = user_data;
@@ -476,8 +477,8 @@ on_message (GstSensorWsClient *client, SoupWebsocketDataType type,
  * then the shared rule: fatal failures end the session at once, transient
  * ones are reported with their count in a row and retried per `retries`,
  * also before the first session. */
-static GstSensorWsCloseAction
-on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
+static GstSensorNetWsCloseAction
+on_closed (GstSensorNetWsClient *client, const GstSensorNetWsCloseInfo *info,
     gpointer user_data)
 {
   GstRaehSession *s = user_data;
@@ -512,7 +513,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
       info->close_code, reason, info->http_status,
       info->error ? info->error->message : "none");
   if (stopping)
-    return GST_SENSOR_WS_CLOSE_STOP;
+    return GST_SENSOR_NET_WS_CLOSE_STOP;
 
   if ((had_session || info->close_code) && s->cb.session_ended)
     s->cb.session_ended (s, session_id, info, s->user_data);
@@ -525,7 +526,7 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
     goto fatal;
   }
   if (gst_sensor_net_failure_classify (info) == GST_SENSOR_NET_FAILURE_FATAL ||
-      gst_sensor_ws_close_info_is_tls_failure (info)) {
+      gst_sensor_net_ws_close_info_is_tls_failure (info)) {
     fail (s, GST_RAEH_SESSION_FAILURE_NETWORK, cause, info, 0);
     goto fatal;
   }
@@ -537,16 +538,16 @@ on_closed (GstSensorWsClient *client, const GstSensorWsCloseInfo *info,
   report_state (s, "disconnected", 0, 0, cause, info);
   if (s->cb.transient)
     s->cb.transient (s, info, failures, s->user_data);
-  return GST_SENSOR_WS_CLOSE_RECONNECT;
+  return GST_SENSOR_NET_WS_CLOSE_RECONNECT;
 
 fatal:
   report_state (s, "closed", 0, 0, cause, info);
-  return GST_SENSOR_WS_CLOSE_STOP;
+  return GST_SENSOR_NET_WS_CLOSE_STOP;
 }
 
 static void
-on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
-    gpointer user_data)
+on_reconnecting (GstSensorNetWsClient *client, guint attempt,
+    GstClockTime delay, gpointer user_data)
 {
   GstRaehSession *s = user_data;
   g_autofree gchar *why = NULL;
@@ -562,10 +563,10 @@ on_reconnecting (GstSensorWsClient *client, guint attempt, GstClockTime delay,
 
 /* `retries` ran out: a failure naming the last cause. */
 static void
-on_gave_up (GstSensorWsClient *client, gpointer user_data)
+on_gave_up (GstSensorNetWsClient *client, gpointer user_data)
 {
   GstRaehSession *s = user_data;
-  GstSensorWsCloseInfo info = { 0, "", 0, NULL };
+  GstSensorNetWsCloseInfo info = { 0, "", 0, NULL };
   g_autofree gchar *why = NULL;
   gboolean report;
   guint failures;
@@ -583,7 +584,7 @@ on_gave_up (GstSensorWsClient *client, gpointer user_data)
   report_state (s, "closed", 0, 0, why, NULL);
 }
 
-static const GstSensorWsCallbacks ws_callbacks = {
+static const GstSensorNetWsCallbacks ws_callbacks = {
   .opened = on_opened,
   .message = on_message,
   .closed = on_closed,
@@ -713,9 +714,9 @@ gst_raeh_session_free (GstRaehSession *session)
  */
 void
 gst_raeh_session_start (
-    GstRaehSession *session, const GstSensorWsConfig *config)
+    GstRaehSession *session, const GstSensorNetWsConfig *config)
 {
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
 
   g_return_if_fail (session->client == NULL);
 
@@ -739,11 +740,11 @@ gst_raeh_session_start (
   g_mutex_unlock (&session->lock);
 
   report_state (session, "connecting", 0, 0, NULL, NULL);
-  client = gst_sensor_ws_client_new (config, &ws_callbacks, session, NULL);
+  client = gst_sensor_net_ws_client_new (config, &ws_callbacks, session, NULL);
   g_mutex_lock (&session->lock);
   session->client = client;
   g_mutex_unlock (&session->lock);
-  gst_sensor_ws_client_start (client);
+  gst_sensor_net_ws_client_start (client);
 }
 
 /**
@@ -759,7 +760,7 @@ gst_raeh_session_start (
 void
 gst_raeh_session_stop (GstRaehSession *session)
 {
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   gboolean closed;
 
   g_mutex_lock (&session->lock);
@@ -772,7 +773,7 @@ gst_raeh_session_stop (GstRaehSession *session)
 
   /* callbacks may still run until stop() returns */
   if (client)
-    gst_sensor_ws_client_stop (
+    gst_sensor_net_ws_client_stop (
         client, SOUP_WEBSOCKET_CLOSE_NORMAL, "stream ended");
 
   g_mutex_lock (&session->lock);
@@ -782,7 +783,7 @@ gst_raeh_session_stop (GstRaehSession *session)
   g_clear_pointer (&session->manifest, gst_raeh_manifest_free);
   g_mutex_unlock (&session->lock);
   if (client)
-    gst_sensor_ws_client_free (client);
+    gst_sensor_net_ws_client_free (client);
   /* a failure said "closed" already */
   if (!closed)
     report_state (session, "closed", 0, 0, "stopped", NULL);
@@ -963,13 +964,13 @@ gst_raeh_session_finish (GstRaehSession *session, guint timeout_s)
   g_mutex_lock (&session->lock);
   while (session->state != CONN_FATAL && session->state != CONN_STOPPING &&
       session->state != CONN_IDLE) {
-    GstSensorWsClient *client = session->client;
+    GstSensorNetWsClient *client = session->client;
     gsize pending;
 
     /* a batch being handed over is in neither the queue nor the client */
     if (g_queue_is_empty (&session->queue) && !session->sending && client) {
       g_mutex_unlock (&session->lock);
-      pending = gst_sensor_ws_client_get_pending_bytes (client);
+      pending = gst_sensor_net_ws_client_get_pending_bytes (client);
       g_mutex_lock (&session->lock);
       if (pending == 0 && g_queue_is_empty (&session->queue) &&
           !session->sending)
@@ -987,7 +988,7 @@ gst_raeh_session_finish (GstRaehSession *session, guint timeout_s)
   }
   if (session->client && !session->closed_at_eos) {
     session->closed_at_eos = TRUE;
-    gst_sensor_ws_client_close (
+    gst_sensor_net_ws_client_close (
         session->client, SOUP_WEBSOCKET_CLOSE_NORMAL, "stream ended");
   }
   g_mutex_unlock (&session->lock);

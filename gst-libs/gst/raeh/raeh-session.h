@@ -5,7 +5,7 @@
 
 #include <gio/gio.h>
 #include <gst/gst.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/sensornet/sensornet-ws-client.h>
 #include <gst/raeh/raeh-manifest.h>
 
 G_BEGIN_DECLS
@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 /**
  * GstRaehSession:
  *
- * One device's `/stream/ingest` session policy over a #GstSensorWsClient:
+ * One device's `/stream/ingest` session policy over a #GstSensorNetWsClient:
  * the handshake (the manifest, checked by the owner), the close policy
  * (4001 and 4004 fatal, everything else by the shared failure rule), the
  * time-bounded send queue (drop-oldest while disconnected), reconnection
@@ -94,16 +94,16 @@ typedef struct
   gchar *(*check_manifest) (GstRaehSession *session,
       const GstRaehManifest *manifest, gpointer user_data);
   void (*state) (GstRaehSession *session, const gchar *state, guint attempt,
-      GstClockTime delay, const gchar *reason, const GstSensorWsCloseInfo *info,
-      gpointer user_data);
+      GstClockTime delay, const gchar *reason,
+      const GstSensorNetWsCloseInfo *info, gpointer user_data);
   void (*session_started) (GstRaehSession *session,
       const GstRaehManifest *manifest, gpointer user_data);
   void (*session_ended) (GstRaehSession *session, const gchar *session_id,
-      const GstSensorWsCloseInfo *info, gpointer user_data);
-  void (*transient) (GstRaehSession *session, const GstSensorWsCloseInfo *info,
-      guint failures, gpointer user_data);
+      const GstSensorNetWsCloseInfo *info, gpointer user_data);
+  void (*transient) (GstRaehSession *session,
+      const GstSensorNetWsCloseInfo *info, guint failures, gpointer user_data);
   void (*failed) (GstRaehSession *session, GstRaehSessionFailure kind,
-      const gchar *reason, const GstSensorWsCloseInfo *info, guint failures,
+      const gchar *reason, const GstSensorNetWsCloseInfo *info, guint failures,
       gpointer user_data);
   void (*frame_dropped) (
       GstRaehSession *session, gint64 t0_ms, gsize size, gpointer user_data);
@@ -130,7 +130,7 @@ GstRaehSession *gst_raeh_session_new (
 void gst_raeh_session_free (GstRaehSession *session);
 
 void gst_raeh_session_start (
-    GstRaehSession *session, const GstSensorWsConfig *config);
+    GstRaehSession *session, const GstSensorNetWsConfig *config);
 
 void gst_raeh_session_stop (GstRaehSession *session);
 

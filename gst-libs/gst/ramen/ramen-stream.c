@@ -19,8 +19,8 @@
 #include "ramen-proto.h"
 #include "ramen-seq.h"
 #include "ramen-stream.h"
-#include <gst/net/sensor-backoff.h>
-#include <gst/net/sensor-net-failure.h>
+#include <gst/sensornet/sensornet-backoff.h>
+#include <gst/sensornet/sensornet-failure.h>
 #include <gst/sensor/sensor-secret.h>
 
 GST_DEBUG_CATEGORY_STATIC (ramen_stream_debug);
@@ -78,7 +78,7 @@ struct _GstRamenStream
   gint replay_limit;
   gboolean cursor_warned;
   gboolean cursor_ahead_warned;
-  GstSensorBackoff backoff;
+  GstSensorNetBackoff backoff;
   gboolean need_backoff;
   gchar *last_reason; /* "STATUS: details" of the last failure */
   GstRamenGrpcStatus last_status;
@@ -170,7 +170,7 @@ gst_ramen_stream_new (const GstRamenStreamConfig *config,
   s->state = STATE_IDLE;
   s->last_status = GST_RAMEN_GRPC_OK;
   s->replay_limit = GST_RAMEN_REPLAY_MAX_LIMIT;
-  gst_sensor_backoff_init (&s->backoff, config->backoff_initial,
+  gst_sensor_net_backoff_init (&s->backoff, config->backoff_initial,
       config->backoff_factor, config->backoff_max, 0.1, config->retries, 0);
   gst_ramen_grpc_runtime_ref ();
   return s;
@@ -203,7 +203,7 @@ gst_ramen_stream_free (GstRamenStream *s)
 {
   disconnect (s);
   gst_ramen_grpc_runtime_unref ();
-  gst_sensor_backoff_clear (&s->backoff);
+  gst_sensor_net_backoff_clear (&s->backoff);
   g_free (s->target);
   g_free (s->ca_pem);
   g_free (s->app_id);
@@ -746,7 +746,7 @@ handle_server_message (
     return TRUE;
   }
   /* the first server message ends the backoff and the failure run */
-  gst_sensor_backoff_reset (&s->backoff);
+  gst_sensor_net_backoff_reset (&s->backoff);
   s->failures = 0;
 
   switch (msg->message_case) {
@@ -812,7 +812,7 @@ static gboolean
 connect_after_backoff (GstRamenStream *s, GstRamenStreamResult *res)
 {
   if (s->need_backoff) {
-    GstClockTime delay = gst_sensor_backoff_next (&s->backoff);
+    GstClockTime delay = gst_sensor_net_backoff_next (&s->backoff);
     GstRamenStreamFailure f = {
       0,
     };

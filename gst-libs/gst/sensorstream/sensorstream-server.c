@@ -64,8 +64,8 @@ struct _GstSensorStreamServer
   guint16 bound_port;
 
   GMutex lock; /* the listener pointer, for stats */
-  GstSensorHttpListener *listener;
-  GstSensorHttpListenerStats last_listener_stats;
+  GstSensorNetHttpListener *listener;
+  GstSensorNetHttpListenerStats last_listener_stats;
 
   /* atomic counters */
   guint64 requests, invalid, unauthorized, rate_limited, refused, timeouts;
@@ -176,7 +176,8 @@ refuse_now (GstSensorStreamServer *self, SoupServerMessage *msg, guint status,
   /* counted first: the client may read the stats as soon as it has the
    * answer */
   count (status == SOUP_STATUS_BAD_REQUEST ? &self->invalid : &self->refused);
-  taken = gst_sensor_http_listener_reply_and_close (self->listener, msg, bytes);
+  taken =
+      gst_sensor_net_http_listener_reply_and_close (self->listener, msg, bytes);
   g_bytes_unref (bytes);
   if (taken) {
     /* libsoup dropped the message: its deadline no longer applies */
@@ -449,7 +450,8 @@ sweep_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
     if (sock)
       g_socket_shutdown (sock, TRUE, TRUE, NULL);
     else if (self->listener)
-      gst_sensor_http_listener_close_connection (self->listener, entry->msg);
+      gst_sensor_net_http_listener_close_connection (
+          self->listener, entry->msg);
   }
   head = self->in_flight.head;
   g_source_set_ready_time (
@@ -488,7 +490,7 @@ on_request_started (
 }
 
 static void
-on_listener_state (GstSensorHttpListener *listener, gboolean accepting,
+on_listener_state (GstSensorNetHttpListener *listener, gboolean accepting,
     const GError *error, gpointer user_data)
 {
   GstSensorStreamServer *self = user_data;
@@ -529,18 +531,18 @@ server_thread (gpointer user_data)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
         "Invalid address '%s'", self->address);
   } else {
-    GstSensorHttpListener *listener = gst_sensor_http_listener_new (
+    GstSensorNetHttpListener *listener = gst_sensor_net_http_listener_new (
         server, addr, self->max_connections, self->idle_timeout, &error);
 
     if (listener) {
       GBytes *refusal = raw_response (SOUP_STATUS_SERVICE_UNAVAILABLE,
           "Too many connections", "Retry-After: 1\r\n");
 
-      gst_sensor_http_listener_set_refusal (listener, refusal);
+      gst_sensor_net_http_listener_set_refusal (listener, refusal);
       g_bytes_unref (refusal);
-      gst_sensor_http_listener_set_state_func (
+      gst_sensor_net_http_listener_set_state_func (
           listener, on_listener_state, self);
-      self->bound_port = gst_sensor_http_listener_get_port (listener);
+      self->bound_port = gst_sensor_net_http_listener_get_port (listener);
       g_mutex_lock (&self->lock);
       self->listener = listener;
       g_mutex_unlock (&self->lock);
@@ -561,15 +563,16 @@ server_thread (gpointer user_data)
     g_main_context_iteration (self->context, TRUE);
 
   if (self->listener) {
-    GstSensorHttpListener *listener = self->listener;
+    GstSensorNetHttpListener *listener = self->listener;
 
     g_mutex_lock (&self->lock);
-    gst_sensor_http_listener_get_stats (listener, &self->last_listener_stats);
+    gst_sensor_net_http_listener_get_stats (
+        listener, &self->last_listener_stats);
     /* soup_server_disconnect() closes them */
     self->last_listener_stats.open = 0;
     self->listener = NULL;
     g_mutex_unlock (&self->lock);
-    gst_sensor_http_listener_free (listener);
+    gst_sensor_net_http_listener_free (listener);
   }
   soup_server_disconnect (server);
   g_object_unref (server);
@@ -789,7 +792,7 @@ gst_sensor_stream_server_get_stats (
   stats->timeouts = __atomic_load_n (&server->timeouts, __ATOMIC_RELAXED);
   g_mutex_lock (&server->lock);
   if (server->listener)
-    gst_sensor_http_listener_get_stats (server->listener, &stats->listener);
+    gst_sensor_net_http_listener_get_stats (server->listener, &stats->listener);
   else
     stats->listener = server->last_listener_stats;
   g_mutex_unlock (&server->lock);

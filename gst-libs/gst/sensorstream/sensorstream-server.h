@@ -6,7 +6,7 @@
 #include <gio/gio.h>
 #include <gst/sensorstream/sensorstream-reading.h>
 #include <gst/sensorstream/sensorstream-score.h>
-#include <gst/net/sensor-http-listener.h>
+#include <gst/sensornet/sensornet-http-listener.h>
 
 G_BEGIN_DECLS
 
@@ -138,7 +138,7 @@ typedef struct
   guint64 rate_limited;
   guint64 refused;
   guint64 timeouts;
-  GstSensorHttpListenerStats listener;
+  GstSensorNetHttpListenerStats listener;
 } GstSensorStreamServerStats;
 
 GstSensorStreamServer *gst_sensor_stream_server_new (

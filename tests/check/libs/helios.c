@@ -663,7 +663,7 @@ rec_warning (GstHeliosSession *session, const GError *error, const gchar *debug,
 
 static void
 rec_failure (GstHeliosSession *session, GstSensorNetFailureKind kind,
-    const GstSensorWsCloseInfo *info, guint failures, gpointer user_data)
+    const GstSensorNetWsCloseInfo *info, guint failures, gpointer user_data)
 {
   rec_line (user_data, "failure %s %u",
       kind == GST_SENSOR_NET_FAILURE_FATAL ? "fatal" : "transient", failures);
@@ -966,10 +966,10 @@ GST_START_TEST (test_session_close_policy)
 {
   Record *r;
   GstHeliosSession *session = session_for ("ota.stream", &r);
-  GstSensorWsCloseInfo lost = { 1006, "", 0, NULL };
-  GstSensorWsCloseInfo not_found = { 0, NULL, 404, NULL };
+  GstSensorNetWsCloseInfo lost = { 1006, "", 0, NULL };
+  GstSensorNetWsCloseInfo not_found = { 0, NULL, 404, NULL };
   GError *big = g_error_new (SOUP_WEBSOCKET_ERROR, 1009, "too big");
-  GstSensorWsCloseInfo oversized = { 1009, "", 0, big };
+  GstSensorNetWsCloseInfo oversized = { 1009, "", 0, big };
   GstHeliosSessionStats st;
   const GstStructure *s, *d;
   guint attempt = 0;
@@ -977,16 +977,16 @@ GST_START_TEST (test_session_close_policy)
 
   gst_helios_session_handle_opened (session);
   fail_unless_equals_int (gst_helios_session_handle_closed (session, &lost),
-      GST_SENSOR_WS_CLOSE_RECONNECT);
+      GST_SENSOR_NET_WS_CLOSE_RECONNECT);
   gst_helios_session_handle_reconnecting (session, 1, GST_SECOND);
   fail_unless_equals_int (
       gst_helios_session_handle_closed (session, &oversized),
-      GST_SENSOR_WS_CLOSE_RECONNECT);
+      GST_SENSOR_NET_WS_CLOSE_RECONNECT);
   gst_helios_session_handle_reconnecting (session, 2, 2 * GST_SECOND);
   /* an open socket restarts the count in a row, not the total */
   gst_helios_session_handle_opened (session);
   fail_unless_equals_int (gst_helios_session_handle_closed (session, &lost),
-      GST_SENSOR_WS_CLOSE_RECONNECT);
+      GST_SENSOR_NET_WS_CLOSE_RECONNECT);
   gst_helios_session_handle_gave_up (session);
   assert_log (r,
       "state connected ()\n"
@@ -1027,7 +1027,7 @@ GST_START_TEST (test_session_close_policy)
   fail_unless_equals_int (st.oversized_messages, 1);
   /* over: a late close is not retried, nothing more is reported */
   fail_unless_equals_int (gst_helios_session_handle_closed (session, &lost),
-      GST_SENSOR_WS_CLOSE_STOP);
+      GST_SENSOR_NET_WS_CLOSE_STOP);
   gst_helios_session_handle_gave_up (session);
   assert_log (r, "state disconnected (closed with code 1006 \"\")\n");
   gst_helios_session_free (session);
@@ -1037,7 +1037,7 @@ GST_START_TEST (test_session_close_policy)
   session = session_for ("ota.stream", &r);
   fail_unless_equals_int (
       gst_helios_session_handle_closed (session, &not_found),
-      GST_SENSOR_WS_CLOSE_STOP);
+      GST_SENSOR_NET_WS_CLOSE_STOP);
   feed_text (session, "{\"type\":\"snapshot\"}");
   assert_log (r,
       "state disconnected (HTTP 404 Not Found)\n"

@@ -4,7 +4,7 @@
  * The one failure rule of every network element.
  */
 #include <gst/check/gstcheck.h>
-#include <gst/net/sensor-net-failure.h>
+#include <gst/sensornet/sensornet-failure.h>
 
 GST_START_TEST (test_classify_table)
 {
@@ -48,7 +48,7 @@ GST_START_TEST (test_classify_table)
 
   for (i = 0; i < G_N_ELEMENTS (rows); i++) {
     GError *err = NULL;
-    GstSensorWsCloseInfo info = { rows[i].code, rows[i].code ? "why" : "",
+    GstSensorNetWsCloseInfo info = { rows[i].code, rows[i].code ? "why" : "",
       rows[i].http, NULL };
     gchar *text;
 
@@ -84,7 +84,7 @@ GST_START_TEST (test_messages)
 {
   GstElement *e = gst_element_factory_make ("fakesink", NULL);
   GstBus *bus = gst_bus_new ();
-  GstSensorWsCloseInfo info = { 0, "", 404, NULL };
+  GstSensorNetWsCloseInfo info = { 0, "", 404, NULL };
   GError *err = NULL, *refused;
   gchar *debug = NULL;
   const GstStructure *details = NULL;

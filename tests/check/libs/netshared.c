@@ -1,12 +1,12 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * gstnet is a static library, so each plugin carries its own copy; they
+ * gstsensornet is a static library, so each plugin carries its own copy; they
  * must still share ONE network thread and context per process.
  */
 #include <gst/check/gstcheck.h>
 #include <gmodule.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/sensornet/sensornet-ws-client.h>
 
 typedef GMainContext *(*RefFunc) (void);
 typedef void (*UnrefFunc) (GMainContext *context);
@@ -60,7 +60,7 @@ GST_START_TEST (test_copies_share_one_thread)
   GMainContext *ca, *cb, *cself;
   GThread *t;
 
-  /* each module has its own copy of gstnet (static, hidden symbols) */
+  /* each module has its own copy of gstsensornet (static, hidden symbols) */
   ca = ref_a ();
   cb = ref_b ();
   cself = gst_sensor_net_context_ref ();

@@ -264,8 +264,8 @@ cb_check (GstRaehSession *session, const GstRaehManifest *m, gpointer data)
 
 static void
 cb_state (GstRaehSession *session, const gchar *state, guint attempt,
-    GstClockTime delay, const gchar *reason, const GstSensorWsCloseInfo *info,
-    gpointer data)
+    GstClockTime delay, const gchar *reason,
+    const GstSensorNetWsCloseInfo *info, gpointer data)
 {
   log_event (data,
       g_strdup_printf (
@@ -282,7 +282,7 @@ cb_started (GstRaehSession *session, const GstRaehManifest *m, gpointer data)
 
 static void
 cb_ended (GstRaehSession *session, const gchar *session_id,
-    const GstSensorWsCloseInfo *info, gpointer data)
+    const GstSensorNetWsCloseInfo *info, gpointer data)
 {
   log_event (data,
       g_strdup_printf (
@@ -290,7 +290,7 @@ cb_ended (GstRaehSession *session, const gchar *session_id,
 }
 
 static void
-cb_transient (GstRaehSession *session, const GstSensorWsCloseInfo *info,
+cb_transient (GstRaehSession *session, const GstSensorNetWsCloseInfo *info,
     guint failures, gpointer data)
 {
   log_event (data, g_strdup_printf ("transient:%u", failures));
@@ -298,7 +298,7 @@ cb_transient (GstRaehSession *session, const GstSensorWsCloseInfo *info,
 
 static void
 cb_failed (GstRaehSession *session, GstRaehSessionFailure kind,
-    const gchar *reason, const GstSensorWsCloseInfo *info, guint failures,
+    const gchar *reason, const GstSensorNetWsCloseInfo *info, guint failures,
     gpointer data)
 {
   log_event (data,
@@ -379,12 +379,12 @@ log_join (Log *log)
 static void
 start (GstRaehSession *session, guint port)
 {
-  GstSensorWsConfig config;
+  GstSensorNetWsConfig config;
   gchar *log_uri = NULL;
   g_autofree gchar *location =
       g_strdup_printf ("ws://127.0.0.1:%u/stream/ingest", port);
 
-  gst_sensor_ws_config_init (&config);
+  gst_sensor_net_ws_config_init (&config);
   config.uri =
       gst_raeh_session_ingest_uri (location, "dev 1", "m1", &log_uri, NULL);
   config.timeout_s = 5;
@@ -392,7 +392,7 @@ start (GstRaehSession *session, guint port)
   config.backoff_initial_s = 0.05;
   config.backoff_jitter = 0;
   gst_raeh_session_start (session, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   g_free (log_uri);
 }
 

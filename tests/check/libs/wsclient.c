@@ -6,7 +6,7 @@
  * websockets echo peer.
  */
 #include <gst/check/gstcheck.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/sensornet/sensornet-ws-client.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -269,7 +269,7 @@ typedef struct
 {
   GMutex lock;
   GCond cond;
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   GThread *cb_thread;
   gboolean thread_mismatch;
   guint opened, closed, reconnecting, gave_up, messages;
@@ -281,7 +281,7 @@ typedef struct
   GError *error;
   GArray *delays;
   GArray *attempts;
-  GstSensorWsCloseAction action;
+  GstSensorNetWsCloseAction action;
   gboolean stop_in_opened;
   gboolean stop_in_message;
   gboolean stop_in_closed;
@@ -303,7 +303,7 @@ probe_new (void)
   p->types = g_array_new (FALSE, FALSE, sizeof (gint));
   p->delays = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   p->attempts = g_array_new (FALSE, FALSE, sizeof (guint));
-  p->action = GST_SENSOR_WS_CLOSE_STOP;
+  p->action = GST_SENSOR_NET_WS_CLOSE_STOP;
   return p;
 }
 
@@ -352,11 +352,11 @@ probe_thread (Probe *p)
 }
 
 static void
-probe_opened (GstSensorWsClient *client, gpointer data)
+probe_opened (GstSensorNetWsClient *client, gpointer data)
 {
   Probe *p = data;
 
-  fail_unless (gst_sensor_ws_client_is_connected (client));
+  fail_unless (gst_sensor_net_ws_client_is_connected (client));
   g_mutex_lock (&p->lock);
   probe_thread (p);
   p->opened++;
@@ -364,13 +364,13 @@ probe_opened (GstSensorWsClient *client, gpointer data)
   g_cond_broadcast (&p->cond);
   g_mutex_unlock (&p->lock);
   if (p->stop_in_opened) {
-    gst_sensor_ws_client_stop (client, 4000, "stopped in opened");
+    gst_sensor_net_ws_client_stop (client, 4000, "stopped in opened");
     probe_mark_stop_returned (p);
   }
 }
 
 static void
-probe_message (GstSensorWsClient *client, SoupWebsocketDataType type,
+probe_message (GstSensorNetWsClient *client, SoupWebsocketDataType type,
     GBytes *payload, gpointer data)
 {
   Probe *p = data;
@@ -384,17 +384,17 @@ probe_message (GstSensorWsClient *client, SoupWebsocketDataType type,
   g_cond_broadcast (&p->cond);
   g_mutex_unlock (&p->lock);
   if (p->stop_in_message) {
-    gst_sensor_ws_client_stop (client, 1000, "stopped in message");
+    gst_sensor_net_ws_client_stop (client, 1000, "stopped in message");
     probe_mark_stop_returned (p);
   }
 }
 
-static GstSensorWsCloseAction
-probe_closed (
-    GstSensorWsClient *client, const GstSensorWsCloseInfo *info, gpointer data)
+static GstSensorNetWsCloseAction
+probe_closed (GstSensorNetWsClient *client, const GstSensorNetWsCloseInfo *info,
+    gpointer data)
 {
   Probe *p = data;
-  GstSensorWsCloseAction action;
+  GstSensorNetWsCloseAction action;
 
   fail_unless (info->close_reason != NULL);
   g_mutex_lock (&p->lock);
@@ -412,19 +412,19 @@ probe_closed (
   g_cond_broadcast (&p->cond);
   g_mutex_unlock (&p->lock);
   if (p->free_in_closed) {
-    gst_sensor_ws_client_free (client);
+    gst_sensor_net_ws_client_free (client);
     probe_mark_stop_returned (p);
   }
   if (p->stop_in_closed) {
-    gst_sensor_ws_client_stop (client, 1000, NULL);
+    gst_sensor_net_ws_client_stop (client, 1000, NULL);
     probe_mark_stop_returned (p);
   }
   return action;
 }
 
 static void
-probe_reconnecting (
-    GstSensorWsClient *client, guint attempt, GstClockTime delay, gpointer data)
+probe_reconnecting (GstSensorNetWsClient *client, guint attempt,
+    GstClockTime delay, gpointer data)
 {
   Probe *p = data;
 
@@ -438,7 +438,7 @@ probe_reconnecting (
 }
 
 static void
-probe_gave_up (GstSensorWsClient *client, gpointer data)
+probe_gave_up (GstSensorNetWsClient *client, gpointer data)
 {
   Probe *p = data;
 
@@ -449,7 +449,7 @@ probe_gave_up (GstSensorWsClient *client, gpointer data)
   g_mutex_unlock (&p->lock);
 }
 
-static const GstSensorWsCallbacks probe_callbacks = { probe_opened,
+static const GstSensorNetWsCallbacks probe_callbacks = { probe_opened,
   probe_message, probe_closed, probe_reconnecting, probe_gave_up };
 
 #define PROBE_WAIT(obj, expr)                                                  \
@@ -469,9 +469,9 @@ static const GstSensorWsCallbacks probe_callbacks = { probe_opened,
 #define SERVER_WAIT(ts, cond) PROBE_WAIT (ts, cond)
 
 static void
-config_for (GstSensorWsConfig *config, const gchar *uri)
+config_for (GstSensorNetWsConfig *config, const gchar *uri)
 {
-  gst_sensor_ws_config_init (config);
+  gst_sensor_net_ws_config_init (config);
   config->uri = g_strdup (uri);
   config->timeout_s = 5;
   config->retries = 0;
@@ -479,23 +479,23 @@ config_for (GstSensorWsConfig *config, const gchar *uri)
   config->backoff_jitter = 0.0;
 }
 
-static GstSensorWsClient *
-start_client (Probe *p, const gchar *uri, GstSensorWsConfig *override)
+static GstSensorNetWsClient *
+start_client (Probe *p, const gchar *uri, GstSensorNetWsConfig *override)
 {
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
 
   if (override) {
-    client =
-        gst_sensor_ws_client_new (override, &probe_callbacks, p, probe_notify);
+    client = gst_sensor_net_ws_client_new (
+        override, &probe_callbacks, p, probe_notify);
   } else {
     config_for (&config, uri);
-    client =
-        gst_sensor_ws_client_new (&config, &probe_callbacks, p, probe_notify);
-    gst_sensor_ws_config_clear (&config);
+    client = gst_sensor_net_ws_client_new (
+        &config, &probe_callbacks, p, probe_notify);
+    gst_sensor_net_ws_config_clear (&config);
   }
   p->client = client;
-  gst_sensor_ws_client_start (client);
+  gst_sensor_net_ws_client_start (client);
   return client;
 }
 
@@ -517,7 +517,7 @@ GST_START_TEST (test_echo_text_binary)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/echo");
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   guint8 bin[256];
   GBytes *b;
   guint i;
@@ -527,18 +527,20 @@ GST_START_TEST (test_echo_text_binary)
   client = start_client (p, uri, NULL);
   b = g_bytes_new_static ("x", 1);
   /* nothing is queued before the socket is open */
-  if (!gst_sensor_ws_client_is_connected (client))
-    fail_if (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  if (!gst_sensor_net_ws_client_is_connected (client))
+    fail_if (
+        gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
   g_bytes_unref (b);
   PROBE_WAIT (p, p->opened == 1);
-  fail_unless (gst_sensor_ws_client_is_connected (client));
+  fail_unless (gst_sensor_net_ws_client_is_connected (client));
 
   b = g_bytes_new_static ("hello sensor", 12);
-  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  fail_unless (
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
   g_bytes_unref (b);
   b = g_bytes_new (bin, sizeof (bin));
   fail_unless (
-      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
   PROBE_WAIT (p, p->messages == 2);
   fail_unless (bytes_equal_str (p->payloads->pdata[0], "hello sensor"));
   fail_unless_equals_int (
@@ -547,14 +549,15 @@ GST_START_TEST (test_echo_text_binary)
   fail_unless_equals_int (
       g_array_index (p->types, gint, 1), SOUP_WEBSOCKET_DATA_BINARY);
   g_bytes_unref (b);
-  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+  fail_unless_equals_int (
+      gst_sensor_net_ws_client_get_pending_bytes (client), 0);
   /* none offered, none chosen */
-  fail_unless (gst_sensor_ws_client_dup_protocol (client) == NULL);
+  fail_unless (gst_sensor_net_ws_client_dup_protocol (client) == NULL);
 
-  gst_sensor_ws_client_stop (client, 1000, "bye");
-  fail_if (gst_sensor_ws_client_is_connected (client));
+  gst_sensor_net_ws_client_stop (client, 1000, "bye");
+  fail_if (gst_sensor_net_ws_client_is_connected (client));
   b = g_bytes_new_static ("late", 4);
-  fail_if (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  fail_if (gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
   g_bytes_unref (b);
   SERVER_WAIT (ts, ts->client_closes == 1);
   fail_unless_equals_int (ts->client_close_code, 1000);
@@ -563,7 +566,7 @@ GST_START_TEST (test_echo_text_binary)
   fail_unless_equals_int (p->closed, 0);
   fail_unless_equals_int (p->gave_up, 0);
   fail_if (p->notified);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   fail_unless (p->notified);
   fail_if (p->thread_mismatch);
   fail_if (p->cb_thread == g_thread_self ());
@@ -580,7 +583,7 @@ GST_START_TEST (test_send_order)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/echo");
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
   guint i;
 
   PROBE_WAIT (p, p->opened == 1);
@@ -588,7 +591,7 @@ GST_START_TEST (test_send_order)
     gchar *s = g_strdup_printf ("%u", i);
     GBytes *b = g_bytes_new_take (s, strlen (s));
 
-    fail_unless (gst_sensor_ws_client_send (client,
+    fail_unless (gst_sensor_net_ws_client_send (client,
         i % 2 ? SOUP_WEBSOCKET_DATA_BINARY : SOUP_WEBSOCKET_DATA_TEXT, b));
     g_bytes_unref (b);
   }
@@ -602,8 +605,9 @@ GST_START_TEST (test_send_order)
         i % 2 ? SOUP_WEBSOCKET_DATA_BINARY : SOUP_WEBSOCKET_DATA_TEXT);
     g_free (s);
   }
-  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
-  gst_sensor_ws_client_free (client);
+  fail_unless_equals_int (
+      gst_sensor_net_ws_client_get_pending_bytes (client), 0);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
@@ -628,15 +632,15 @@ capture_log (GstDebugCategory *category, GstDebugLevel level, const gchar *file,
 }
 
 static void
-check_auth (GstSensorWsAuth auth)
+check_auth (GstSensorNetWsAuth auth)
 {
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/echo?x=1");
   const gchar *headers[] = { "X-Sensor-Test: hello there", "bogus", NULL };
   const gchar *protocols[] = { "other", "sensor.v1", NULL };
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
   GHashTable *params;
   GstDebugLevel old_level = gst_debug_get_default_threshold ();
   gchar *proto;
@@ -656,12 +660,12 @@ check_auth (GstSensorWsAuth auth)
   config.extra_headers = g_strdupv ((gchar **) headers);
   config.protocols = g_strdupv ((gchar **) protocols);
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
-  proto = gst_sensor_ws_client_dup_protocol (client);
+  proto = gst_sensor_net_ws_client_dup_protocol (client);
   fail_unless_equals_string (proto, "sensor.v1");
   g_free (proto);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
 
   gst_debug_set_default_threshold (old_level);
   gst_debug_set_threshold_from_string (
@@ -673,7 +677,7 @@ check_auth (GstSensorWsAuth auth)
   params = g_uri_parse_params (ts->query, -1, "&", G_URI_PARAMS_NONE, NULL);
   fail_unless (params != NULL);
   fail_unless_equals_string (g_hash_table_lookup (params, "x"), "1");
-  if (auth == GST_SENSOR_WS_AUTH_QUERY) {
+  if (auth == GST_SENSOR_NET_WS_AUTH_QUERY) {
     fail_unless_equals_string (g_hash_table_lookup (params, "api_key"), SECRET);
     fail_unless (ts->authorization == NULL);
   } else {
@@ -703,14 +707,14 @@ check_auth (GstSensorWsAuth auth)
 
 GST_START_TEST (test_auth_query)
 {
-  check_auth (GST_SENSOR_WS_AUTH_QUERY);
+  check_auth (GST_SENSOR_NET_WS_AUTH_QUERY);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_auth_header)
 {
-  check_auth (GST_SENSOR_WS_AUTH_HEADER);
+  check_auth (GST_SENSOR_NET_WS_AUTH_HEADER);
 }
 
 GST_END_TEST;
@@ -720,7 +724,7 @@ GST_START_TEST (test_server_close_code)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/close4001");
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
 
   PROBE_WAIT (p, p->closed == 1);
   fail_unless_equals_int (p->opened, 1);
@@ -733,8 +737,8 @@ GST_START_TEST (test_server_close_code)
   /* the closed callback said STOP */
   PROBE_WAIT (p, p->gave_up == 1);
   fail_unless_equals_int (p->reconnecting, 0);
-  fail_if (gst_sensor_ws_client_is_connected (client));
-  gst_sensor_ws_client_free (client);
+  fail_if (gst_sensor_net_ws_client_is_connected (client));
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
@@ -747,8 +751,8 @@ GST_START_TEST (test_reconnect_backoff_then_give_up)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/close1011");
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
   guint i;
 
   config_for (&config, uri);
@@ -756,9 +760,9 @@ GST_START_TEST (test_reconnect_backoff_then_give_up)
   config.backoff_initial_s = 0.05;
   config.backoff_factor = 2.0;
   config.backoff_max_s = 0.15;
-  p->action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  p->action = GST_SENSOR_NET_WS_CLOSE_RECONNECT;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
 
   PROBE_WAIT (p, p->gave_up == 1);
   fail_unless_equals_int (p->opened, 4);
@@ -776,7 +780,7 @@ GST_START_TEST (test_reconnect_backoff_then_give_up)
   /* capped by backoff_max_s */
   fail_unless_equals_uint64 (
       g_array_index (p->delays, GstClockTime, 2), 150 * GST_MSECOND);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   fail_if (p->thread_mismatch);
   g_free (uri);
   probe_free (p);
@@ -792,8 +796,8 @@ GST_START_TEST (test_reconnect_forever_with_jitter)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/close1011");
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
   guint i;
 
   config_for (&config, uri);
@@ -801,12 +805,12 @@ GST_START_TEST (test_reconnect_forever_with_jitter)
   config.backoff_initial_s = 0.02;
   config.backoff_jitter = 0.5;
   config.backoff_stable_s = 0.0;
-  p->action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  p->action = GST_SENSOR_NET_WS_CLOSE_RECONNECT;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
 
   PROBE_WAIT (p, p->reconnecting >= 5);
-  gst_sensor_ws_client_stop (client, 1000, NULL);
+  gst_sensor_net_ws_client_stop (client, 1000, NULL);
   g_mutex_lock (&p->lock);
   for (i = 0; i < p->delays->len; i++) {
     GstClockTime d = g_array_index (p->delays, GstClockTime, i);
@@ -816,7 +820,7 @@ GST_START_TEST (test_reconnect_forever_with_jitter)
   }
   g_mutex_unlock (&p->lock);
   fail_unless_equals_int (p->gave_up, 0);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
@@ -831,8 +835,8 @@ GST_START_TEST (test_refused_retries_exhausted)
   GSocket *sock;
   GSocketAddress *addr, *bound;
   GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GstSensorWsClient *client;
-  GstSensorWsConfig config;
+  GstSensorNetWsClient *client;
+  GstSensorNetWsConfig config;
   gchar *uri;
 
   /* a port that was free a moment ago */
@@ -847,9 +851,9 @@ GST_START_TEST (test_refused_retries_exhausted)
 
   config_for (&config, uri);
   config.retries = 2;
-  p->action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  p->action = GST_SENSOR_NET_WS_CLOSE_RECONNECT;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->gave_up == 1);
   fail_unless_equals_int (p->opened, 0);
   fail_unless_equals_int (p->closed, 3);
@@ -859,7 +863,7 @@ GST_START_TEST (test_refused_retries_exhausted)
   fail_unless_equals_int (p->error->code, G_IO_ERROR_CONNECTION_REFUSED);
   fail_unless_equals_int (p->http_status, 0);
   fail_unless_equals_int (p->close_code, 0);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
 
   g_object_unref (bound);
   g_object_unref (addr);
@@ -875,7 +879,7 @@ GST_START_TEST (test_upgrade_refused_403)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/forbidden");
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
 
   PROBE_WAIT (p, p->closed == 1);
   fail_unless_equals_int (p->opened, 0);
@@ -883,7 +887,7 @@ GST_START_TEST (test_upgrade_refused_403)
   fail_unless (p->error != NULL);
   fail_unless_equals_int (p->close_code, 0);
   PROBE_WAIT (p, p->gave_up == 1);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
@@ -903,7 +907,7 @@ GST_START_TEST (test_upgrade_refused_401_404)
   for (i = 0; i < G_N_ELEMENTS (paths); i++) {
     Probe *p = probe_new ();
     gchar *uri = test_server_uri (ts, paths[i]);
-    GstSensorWsClient *client = start_client (p, uri, NULL);
+    GstSensorNetWsClient *client = start_client (p, uri, NULL);
 
     PROBE_WAIT (p, p->gave_up == 1);
     fail_unless_equals_int (p->opened, 0);
@@ -912,7 +916,7 @@ GST_START_TEST (test_upgrade_refused_401_404)
                      SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET),
         "%s", p->error ? p->error->message : "no error");
     fail_unless_equals_int (p->close_code, 0);
-    gst_sensor_ws_client_free (client);
+    gst_sensor_net_ws_client_free (client);
     g_free (uri);
     probe_free (p);
   }
@@ -929,8 +933,8 @@ GST_START_TEST (test_silent_server_times_out)
   GSocket *sock;
   GSocketAddress *addr, *bound;
   GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GstSensorWsClient *client;
-  GstSensorWsConfig config;
+  GstSensorNetWsClient *client;
+  GstSensorNetWsConfig config;
   gchar *uri;
   gint64 start;
 
@@ -947,7 +951,7 @@ GST_START_TEST (test_silent_server_times_out)
   config.timeout_s = 1;
   start = g_get_monotonic_time ();
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->closed == 1);
   fail_unless (p->error != NULL);
   fail_unless (g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT),
@@ -956,7 +960,7 @@ GST_START_TEST (test_silent_server_times_out)
   /* fired by the timeout, not by something else much later or earlier */
   fail_unless (p->closed_at_us - start >= 900 * G_TIME_SPAN_MILLISECOND);
   fail_unless (p->closed_at_us - start < 10 * G_TIME_SPAN_SECOND);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
 
   g_object_unref (sock);
   g_object_unref (bound);
@@ -973,7 +977,7 @@ GST_START_TEST (test_stop_inside_callbacks)
   TestServer *ts = test_server_new ();
   gchar *uri = test_server_uri (ts, "/echo");
   Probe *p;
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   GBytes *b;
 
   /* from opened */
@@ -984,9 +988,9 @@ GST_START_TEST (test_stop_inside_callbacks)
   SERVER_WAIT (ts, ts->client_closes == 1);
   fail_unless_equals_int (ts->client_close_code, 4000);
   fail_unless_equals_string (ts->client_close_reason, "stopped in opened");
-  fail_if (gst_sensor_ws_client_is_connected (client));
-  gst_sensor_ws_client_stop (client, 1000, NULL); /* idempotent */
-  gst_sensor_ws_client_free (client);
+  fail_if (gst_sensor_net_ws_client_is_connected (client));
+  gst_sensor_net_ws_client_stop (client, 1000, NULL); /* idempotent */
+  gst_sensor_net_ws_client_free (client);
   fail_unless_equals_int (p->closed, 0);
   probe_free (p);
 
@@ -996,16 +1000,17 @@ GST_START_TEST (test_stop_inside_callbacks)
   client = start_client (p, uri, NULL);
   PROBE_WAIT (p, p->opened == 1);
   b = g_bytes_new_static ("ping me", 7);
-  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  fail_unless (
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
   /* FALSE when the first echo already stopped the client (slow machine) */
-  gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b);
+  gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b);
   g_bytes_unref (b);
   PROBE_WAIT (p, p->stop_returned);
   SERVER_WAIT (ts, ts->client_closes == 2);
   fail_unless_equals_int (ts->client_close_code, 1000);
   /* a second echo arriving after stop() is not delivered */
   fail_unless_equals_int (p->messages, 1);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   fail_unless_equals_int (p->messages, 1);
   fail_unless_equals_int (p->closed, 0);
   probe_free (p);
@@ -1015,10 +1020,10 @@ GST_START_TEST (test_stop_inside_callbacks)
   uri = test_server_uri (ts, "/close1011");
   p = probe_new ();
   p->stop_in_closed = TRUE;
-  p->action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  p->action = GST_SENSOR_NET_WS_CLOSE_RECONNECT;
   client = start_client (p, uri, NULL);
   PROBE_WAIT (p, p->stop_returned);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   fail_unless_equals_int (p->closed, 1);
   fail_unless_equals_int (p->reconnecting, 0);
   fail_unless_equals_int (p->gave_up, 0);
@@ -1033,17 +1038,17 @@ GST_END_TEST;
 GST_START_TEST (test_stop_never_started)
 {
   Probe *p = probe_new ();
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
 
   config_for (&config, "ws://127.0.0.1:9/");
   client =
-      gst_sensor_ws_client_new (&config, &probe_callbacks, p, probe_notify);
-  gst_sensor_ws_config_clear (&config);
-  fail_if (gst_sensor_ws_client_is_connected (client));
-  gst_sensor_ws_client_stop (client, 1000, NULL);
-  gst_sensor_ws_client_start (client); /* ignored after stop */
-  gst_sensor_ws_client_free (client);
+      gst_sensor_net_ws_client_new (&config, &probe_callbacks, p, probe_notify);
+  gst_sensor_net_ws_config_clear (&config);
+  fail_if (gst_sensor_net_ws_client_is_connected (client));
+  gst_sensor_net_ws_client_stop (client, 1000, NULL);
+  gst_sensor_net_ws_client_start (client); /* ignored after stop */
+  gst_sensor_net_ws_client_free (client);
   fail_unless (p->notified);
   fail_unless_equals_int (p->opened + p->closed + p->gave_up, 0);
   probe_free (p);
@@ -1051,9 +1056,9 @@ GST_START_TEST (test_stop_never_started)
   /* free() alone stops */
   p = probe_new ();
   config_for (&config, "ws://127.0.0.1:9/");
-  client = gst_sensor_ws_client_new (&config, NULL, p, probe_notify);
-  gst_sensor_ws_config_clear (&config);
-  gst_sensor_ws_client_free (client);
+  client = gst_sensor_net_ws_client_new (&config, NULL, p, probe_notify);
+  gst_sensor_net_ws_config_clear (&config);
+  gst_sensor_net_ws_client_free (client);
   fail_unless (p->notified);
   probe_free (p);
 }
@@ -1069,12 +1074,12 @@ GST_START_TEST (test_stop_while_connecting)
 
   for (i = 0; i < 20; i++) {
     Probe *p = probe_new ();
-    GstSensorWsClient *client = start_client (p, uri, NULL);
+    GstSensorNetWsClient *client = start_client (p, uri, NULL);
     guint opened;
 
     if (i % 2)
       g_usleep (i * 100);
-    gst_sensor_ws_client_stop (client, 1000, NULL);
+    gst_sensor_net_ws_client_stop (client, 1000, NULL);
     g_mutex_lock (&p->lock);
     opened = p->opened;
     g_mutex_unlock (&p->lock);
@@ -1082,7 +1087,7 @@ GST_START_TEST (test_stop_while_connecting)
     /* no callback after stop() returned */
     fail_unless_equals_int (p->opened, opened);
     fail_unless_equals_int (p->closed, 0);
-    gst_sensor_ws_client_free (client);
+    gst_sensor_net_ws_client_free (client);
     probe_free (p);
   }
   g_free (uri);
@@ -1099,25 +1104,25 @@ GST_START_TEST (test_many_clients_one_thread)
 {
   TestServer *ts = test_server_new ();
   gchar *uri = test_server_uri (ts, "/echo");
-  GstSensorWsClient *clients[N_CLIENTS];
+  GstSensorNetWsClient *clients[N_CLIENTS];
   Probe *p = probe_new ();
   GMainContext *ctx1, *ctx2;
   guint i;
 
-  GstSensorWsConfig config;
+  GstSensorNetWsConfig config;
 
   /* one probe for all: its thread check spans every client */
   config_for (&config, uri);
   config.timeout_s = 30;
   for (i = 0; i < N_CLIENTS; i++)
     clients[i] = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == N_CLIENTS);
   for (i = 0; i < N_CLIENTS; i++) {
     GBytes *b = g_bytes_new_static ("x", 1);
 
-    fail_unless (
-        gst_sensor_ws_client_send (clients[i], SOUP_WEBSOCKET_DATA_BINARY, b));
+    fail_unless (gst_sensor_net_ws_client_send (
+        clients[i], SOUP_WEBSOCKET_DATA_BINARY, b));
     g_bytes_unref (b);
   }
   PROBE_WAIT (p, p->messages == N_CLIENTS);
@@ -1131,7 +1136,7 @@ GST_START_TEST (test_many_clients_one_thread)
   gst_sensor_net_context_unref (ctx1);
 
   for (i = 0; i < N_CLIENTS; i++)
-    gst_sensor_ws_client_free (clients[i]);
+    gst_sensor_net_ws_client_free (clients[i]);
   fail_unless_equals_int (p->closed, 0);
   SERVER_WAIT (ts, ts->client_closes == N_CLIENTS);
   g_free (uri);
@@ -1172,19 +1177,19 @@ GST_START_TEST (test_net_context_timer)
 
 GST_END_TEST;
 
-static GstSensorWsClient *
+static GstSensorNetWsClient *
 start_tls_client (
     Probe *p, TestServer *ts, gboolean strict, const gchar *ca_file)
 {
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
   gchar *uri = test_server_uri (ts, "/echo");
 
   config_for (&config, uri);
   config.tls_strict = strict;
   config.ca_file = g_strdup (ca_file);
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   g_free (uri);
   return client;
 }
@@ -1194,7 +1199,7 @@ GST_START_TEST (test_tls)
   TestServer *ts = test_server_new_full (TRUE);
   gchar *ca = sensor_test_tls_certificate_file ();
   Probe *p;
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   GBytes *b;
 
   /* self-signed, strict, system store only: refused */
@@ -1208,17 +1213,17 @@ GST_START_TEST (test_tls)
   {
     GError *refused = g_error_new_literal (
         G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "refused");
-    GstSensorWsCloseInfo tls = { 0, "", 0, p->error };
-    GstSensorWsCloseInfo net = { 0, "", 0, refused };
-    GstSensorWsCloseInfo clean = { 1000, "bye", 0, NULL };
+    GstSensorNetWsCloseInfo tls = { 0, "", 0, p->error };
+    GstSensorNetWsCloseInfo net = { 0, "", 0, refused };
+    GstSensorNetWsCloseInfo clean = { 1000, "bye", 0, NULL };
 
     /* the policy elements share: only the TLS failure is final */
-    fail_unless (gst_sensor_ws_close_info_is_tls_failure (&tls));
-    fail_if (gst_sensor_ws_close_info_is_tls_failure (&net));
-    fail_if (gst_sensor_ws_close_info_is_tls_failure (&clean));
+    fail_unless (gst_sensor_net_ws_close_info_is_tls_failure (&tls));
+    fail_if (gst_sensor_net_ws_close_info_is_tls_failure (&net));
+    fail_if (gst_sensor_net_ws_close_info_is_tls_failure (&clean));
     g_error_free (refused);
   }
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   probe_free (p);
 
   /* not strict: accepted, and data flows */
@@ -1226,7 +1231,8 @@ GST_START_TEST (test_tls)
   client = start_tls_client (p, ts, FALSE, NULL);
   PROBE_WAIT (p, p->opened == 1);
   b = g_bytes_new_static ("over tls", 8);
-  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  fail_unless (
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
   g_bytes_unref (b);
   PROBE_WAIT (p, p->messages == 1);
   fail_unless (bytes_equal_str (p->payloads->pdata[0], "over tls"));
@@ -1239,8 +1245,8 @@ GST_START_TEST (test_tls)
       gchar *s = g_strdup_printf ("tls %u", i);
 
       b = g_bytes_new_take (s, strlen (s));
-      fail_unless (
-          gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+      fail_unless (gst_sensor_net_ws_client_send (
+          client, SOUP_WEBSOCKET_DATA_BINARY, b));
       g_bytes_unref (b);
     }
     PROBE_WAIT (p, p->messages == 301);
@@ -1252,14 +1258,14 @@ GST_START_TEST (test_tls)
       g_free (s);
     }
   }
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   probe_free (p);
 
   /* strict with the CA file: accepted */
   p = probe_new ();
   client = start_tls_client (p, ts, TRUE, ca);
   PROBE_WAIT (p, p->opened == 1);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   fail_unless_equals_int (p->closed, 0);
   probe_free (p);
 
@@ -1269,7 +1275,7 @@ GST_START_TEST (test_tls)
   PROBE_WAIT (p, p->gave_up == 1);
   fail_unless_equals_int (p->opened, 0);
   fail_unless (p->error != NULL);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   probe_free (p);
 
   g_free (ca);
@@ -1286,14 +1292,14 @@ GST_START_TEST (test_bad_uri)
 
   for (i = 0; uris[i]; i++) {
     Probe *p = probe_new ();
-    GstSensorWsClient *client = start_client (p, uris[i], NULL);
+    GstSensorNetWsClient *client = start_client (p, uris[i], NULL);
 
     PROBE_WAIT (p, p->gave_up == 1);
     fail_unless (
         g_error_matches (p->error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT),
         "%s", uris[i]);
     fail_unless_equals_int (p->opened, 0);
-    gst_sensor_ws_client_free (client);
+    gst_sensor_net_ws_client_free (client);
     probe_free (p);
   }
 }
@@ -1400,8 +1406,8 @@ GST_START_TEST (test_pong_timeout)
 {
   DeafServer *ds = deaf_server_new ();
   Probe *p = probe_new ();
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
   gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
   gint64 opened_at;
 
@@ -1409,7 +1415,7 @@ GST_START_TEST (test_pong_timeout)
   config.keepalive_interval_s = 1;
   config.pong_timeout_s = 1;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
   opened_at = p->opened_at_us;
   PROBE_WAIT (p, p->closed == 1);
@@ -1418,8 +1424,8 @@ GST_START_TEST (test_pong_timeout)
   fail_unless_equals_int (p->close_code, 0);
   /* interval + pong timeout, not earlier */
   fail_unless (p->closed_at_us - opened_at >= 1900 * G_TIME_SPAN_MILLISECOND);
-  fail_if (gst_sensor_ws_client_is_connected (client));
-  gst_sensor_ws_client_free (client);
+  fail_if (gst_sensor_net_ws_client_is_connected (client));
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   deaf_server_free (ds);
@@ -1433,19 +1439,19 @@ GST_START_TEST (test_keepalive_answered)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/echo");
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
 
   config_for (&config, uri);
   config.keepalive_interval_s = 1;
   config.pong_timeout_s = 1;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
   g_usleep (3500 * G_TIME_SPAN_MILLISECOND);
   fail_unless_equals_int (p->closed, 0);
-  fail_unless (gst_sensor_ws_client_is_connected (client));
-  gst_sensor_ws_client_free (client);
+  fail_unless (gst_sensor_net_ws_client_is_connected (client));
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
@@ -1458,29 +1464,29 @@ GST_START_TEST (test_max_incoming_payload)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/echo");
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
   GBytes *small, *big;
 
   config_for (&config, uri);
   config.max_message_size = 1000;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
   small = g_bytes_new_take (g_malloc0 (1000), 1000);
   big = g_bytes_new_take (g_malloc0 (1001), 1001);
-  fail_unless (
-      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, small));
+  fail_unless (gst_sensor_net_ws_client_send (
+      client, SOUP_WEBSOCKET_DATA_BINARY, small));
   PROBE_WAIT (p, p->messages == 1);
   fail_unless (
-      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, big));
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, big));
   PROBE_WAIT (p, p->closed == 1);
   fail_unless_equals_int (p->messages, 1);
   fail_unless (p->error != NULL);
   fail_unless_equals_int (p->error->domain, SOUP_WEBSOCKET_ERROR);
   g_bytes_unref (small);
   g_bytes_unref (big);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
@@ -1769,8 +1775,8 @@ GST_START_TEST (test_endless_message_closed_1009)
 {
   Hostile *h = hostile_new (HOSTILE_FLOOD, 0, 320 * (guint64) MIB);
   Probe *p = probe_new ();
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
   gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
   guint64 rss0, peak = 0;
   gboolean done = FALSE;
@@ -1778,7 +1784,7 @@ GST_START_TEST (test_endless_message_closed_1009)
   config_for (&config, uri);
   config.max_message_size = MIB;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->opened == 1);
   rss0 = rss_bytes ();
   while (!done) {
@@ -1806,8 +1812,8 @@ GST_START_TEST (test_endless_message_closed_1009)
                    SOUP_WEBSOCKET_CLOSE_TOO_BIG),
       "%s", p->error ? p->error->message : "no error");
   fail_unless_equals_uint64 (
-      gst_sensor_ws_client_get_oversized_count (client), 1);
-  gst_sensor_ws_client_free (client);
+      gst_sensor_net_ws_client_get_oversized_count (client), 1);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   hostile_free (h);
@@ -1822,13 +1828,13 @@ GST_START_TEST (test_upgrade_by_hand)
   Hostile *h = hostile_new (HOSTILE_HEAD_AND_FRAME, 0, 0);
   Probe *p = probe_new ();
   gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
 
   PROBE_WAIT (p, p->messages == 1);
   fail_unless (bytes_equal_str (p->payloads->pdata[0], "hello"));
   fail_unless_equals_int (
       g_array_index (p->types, gint, 0), SOUP_WEBSOCKET_DATA_TEXT);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   hostile_free (h);
@@ -1843,7 +1849,7 @@ GST_START_TEST (test_upgrade_by_hand)
   fail_unless (g_error_matches (p->error, SOUP_WEBSOCKET_ERROR,
                    SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE),
       "%s", p->error ? p->error->message : "no error");
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   hostile_free (h);
@@ -1858,8 +1864,8 @@ GST_START_TEST (test_message_at_limit)
   const gsize limit = 200000;
   Hostile *h = hostile_new (HOSTILE_EXACT, limit, 0);
   Probe *p = probe_new ();
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
   gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", h->port);
   gsize len;
   const guint8 *data;
@@ -1868,7 +1874,7 @@ GST_START_TEST (test_message_at_limit)
   config_for (&config, uri);
   config.max_message_size = limit;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->closed == 1);
   fail_unless_equals_int (p->messages, 1);
   data = g_bytes_get_data (p->payloads->pdata[0], &len);
@@ -1884,8 +1890,8 @@ GST_START_TEST (test_message_at_limit)
   SERVER_WAIT (h, h->done);
   fail_unless_equals_int (h->close_code, 1009);
   fail_unless_equals_uint64 (
-      gst_sensor_ws_client_get_oversized_count (client), 1);
-  gst_sensor_ws_client_free (client);
+      gst_sensor_net_ws_client_get_oversized_count (client), 1);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   hostile_free (h);
@@ -1931,7 +1937,7 @@ sender_thread (gpointer data)
     GBytes *b = g_bytes_new_take (s, strlen (s));
 
     fail_unless (
-        gst_sensor_ws_client_send (p->client, SOUP_WEBSOCKET_DATA_TEXT, b));
+        gst_sensor_net_ws_client_send (p->client, SOUP_WEBSOCKET_DATA_TEXT, b));
     g_bytes_unref (b);
   }
   return NULL;
@@ -1943,7 +1949,7 @@ GST_START_TEST (test_send_from_threads)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/echo");
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
   GThread *threads[N_SENDERS];
   guint next[N_SENDERS] = { 0 };
   guint i;
@@ -1966,7 +1972,7 @@ GST_START_TEST (test_send_from_threads)
     next[t]++;
     g_free (str);
   }
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
@@ -1980,14 +1986,14 @@ GST_START_TEST (test_restart_after_give_up)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/close4001");
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
 
   PROBE_WAIT (p, p->gave_up == 1);
-  gst_sensor_ws_client_start (client);
+  gst_sensor_net_ws_client_start (client);
   PROBE_WAIT (p, p->gave_up == 2);
   fail_unless_equals_int (p->opened, 2);
   fail_unless_equals_int (p->closed, 2);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   test_server_free (ts);
@@ -2002,18 +2008,18 @@ GST_START_TEST (test_stop_bounded_with_deaf_peer)
   DeafServer *ds = deaf_server_new ();
   Probe *p = probe_new ();
   gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
   gint64 start, took;
 
   PROBE_WAIT (p, p->opened == 1);
   start = g_get_monotonic_time ();
-  gst_sensor_ws_client_stop (client, 1000, NULL);
+  gst_sensor_net_ws_client_stop (client, 1000, NULL);
   took = g_get_monotonic_time () - start;
   fail_unless (
       took >= 500 * G_TIME_SPAN_MILLISECOND, "%" G_GINT64_FORMAT, took);
   fail_unless (took < 5 * G_TIME_SPAN_SECOND, "%" G_GINT64_FORMAT, took);
   fail_unless_equals_int (p->closed, 0);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_free (uri);
   probe_free (p);
   deaf_server_free (ds);
@@ -2031,7 +2037,7 @@ check_pending_bytes_backpressure (gsize chunk, guint count)
   DeafServer *ds = deaf_server_new ();
   Probe *p = probe_new ();
   gchar *uri = g_strdup_printf ("ws://127.0.0.1:%u/", ds->port);
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
   GBytes *b = g_bytes_new_take (g_malloc0 (chunk), chunk);
   gsize sent = 0, pending = 0;
   guint i;
@@ -2040,7 +2046,7 @@ check_pending_bytes_backpressure (gsize chunk, guint count)
   /* far more than loopback socket buffers can hold (a few MiB) */
   for (i = 0; i < count; i++) {
     fail_unless (
-        gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+        gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
     sent += chunk;
   }
   /* let the network thread hand over what the socket takes */
@@ -2048,22 +2054,23 @@ check_pending_bytes_backpressure (gsize chunk, guint count)
     gsize now;
 
     g_usleep (20 * G_TIME_SPAN_MILLISECOND);
-    now = gst_sensor_ws_client_get_pending_bytes (client);
+    now = gst_sensor_net_ws_client_get_pending_bytes (client);
     if (now == pending && now < sent)
       break;
     pending = now;
   }
-  pending = gst_sensor_ws_client_get_pending_bytes (client);
+  pending = gst_sensor_net_ws_client_get_pending_bytes (client);
   GST_INFO ("chunk %" G_GSIZE_FORMAT ": sent %" G_GSIZE_FORMAT
             ", pending %" G_GSIZE_FORMAT,
       chunk, sent, pending);
   fail_unless (pending > sent / 2, "pending %" G_GSIZE_FORMAT, pending);
   fail_unless (pending < sent);
-  fail_unless (gst_sensor_ws_client_is_connected (client));
+  fail_unless (gst_sensor_net_ws_client_is_connected (client));
 
-  gst_sensor_ws_client_stop (client, 1000, NULL);
-  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_stop (client, 1000, NULL);
+  fail_unless_equals_int (
+      gst_sensor_net_ws_client_get_pending_bytes (client), 0);
+  gst_sensor_net_ws_client_free (client);
   g_bytes_unref (b);
   g_free (uri);
   probe_free (p);
@@ -2091,20 +2098,21 @@ GST_START_TEST (test_send_text_validation)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/echo");
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
   GBytes *bad = g_bytes_new_static ("ab\xff\xfe", 4);
   GBytes *nul = g_bytes_new_static ("a\0b\xc3\xa9", 5);
 
   PROBE_WAIT (p, p->opened == 1);
-  fail_if (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, bad));
+  fail_if (
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, bad));
   fail_unless (
-      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, bad));
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, bad));
   fail_unless (
-      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, nul));
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, nul));
   PROBE_WAIT (p, p->messages == 2);
   fail_unless (g_bytes_equal (p->payloads->pdata[0], bad));
   fail_unless (g_bytes_equal (p->payloads->pdata[1], nul));
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_bytes_unref (bad);
   g_bytes_unref (nul);
   g_free (uri);
@@ -2118,7 +2126,7 @@ GST_END_TEST;
  * libsoup before send_batch() returns. */
 typedef struct
 {
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   GPtrArray *payloads;
   GMutex lock;
   GCond cond;
@@ -2130,10 +2138,10 @@ static gboolean
 send_batch_on_net_thread (gpointer data)
 {
   BatchJob *job = data;
-  gboolean queued =
-      gst_sensor_ws_client_send_batch (job->client, SOUP_WEBSOCKET_DATA_BINARY,
-          (GBytes *const *) job->payloads->pdata, job->payloads->len);
-  gsize pending = gst_sensor_ws_client_get_pending_bytes (job->client);
+  gboolean queued = gst_sensor_net_ws_client_send_batch (job->client,
+      SOUP_WEBSOCKET_DATA_BINARY, (GBytes *const *) job->payloads->pdata,
+      job->payloads->len);
+  gsize pending = gst_sensor_net_ws_client_get_pending_bytes (job->client);
 
   g_mutex_lock (&job->lock);
   job->queued = queued;
@@ -2164,7 +2172,7 @@ GST_START_TEST (test_send_batch)
   TestServer *ts = test_server_new ();
   Probe *p = probe_new ();
   gchar *uri = test_server_uri (ts, "/echo");
-  GstSensorWsClient *client = start_client (p, uri, NULL);
+  GstSensorNetWsClient *client = start_client (p, uri, NULL);
   GPtrArray *from_test = numbered_payloads (0, 300);
   GBytes *mixed[2];
   GMainContext *ctx = gst_sensor_net_context_ref ();
@@ -2174,7 +2182,7 @@ GST_START_TEST (test_send_batch)
 
   PROBE_WAIT (p, p->opened == 1);
   /* from another thread: queued, flushed on the network thread */
-  fail_unless (gst_sensor_ws_client_send_batch (client,
+  fail_unless (gst_sensor_net_ws_client_send_batch (client,
       SOUP_WEBSOCKET_DATA_BINARY, (GBytes *const *) from_test->pdata, 300));
 
   /* on the network thread: handed to libsoup before the call returns */
@@ -2193,16 +2201,16 @@ GST_START_TEST (test_send_batch)
   /* one bad text message refuses the whole batch */
   mixed[0] = g_bytes_new_static ("ok", 2);
   mixed[1] = g_bytes_new_static ("\xff", 1);
-  fail_if (gst_sensor_ws_client_send_batch (
+  fail_if (gst_sensor_net_ws_client_send_batch (
       client, SOUP_WEBSOCKET_DATA_TEXT, mixed, 2));
   g_bytes_unref (mixed[0]);
   /* an empty batch is fine */
-  fail_unless (gst_sensor_ws_client_send_batch (
+  fail_unless (gst_sensor_net_ws_client_send_batch (
       client, SOUP_WEBSOCKET_DATA_BINARY, NULL, 0));
   /* a marker last: had any of the refused batch gone out, it would stand
    * before the marker */
   mixed[0] = g_bytes_new_static ("end", 3);
-  fail_unless (gst_sensor_ws_client_send_batch (
+  fail_unless (gst_sensor_net_ws_client_send_batch (
       client, SOUP_WEBSOCKET_DATA_TEXT, mixed, 1));
 
   PROBE_WAIT (p, p->messages == 601);
@@ -2214,15 +2222,17 @@ GST_START_TEST (test_send_batch)
     g_free (s);
   }
   fail_unless (bytes_equal_str (p->payloads->pdata[600], "end"));
-  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+  fail_unless_equals_int (
+      gst_sensor_net_ws_client_get_pending_bytes (client), 0);
 
   /* stopped: nothing is queued */
-  gst_sensor_ws_client_stop (client, 1000, "done");
-  fail_if (gst_sensor_ws_client_send_batch (client, SOUP_WEBSOCKET_DATA_BINARY,
-      (GBytes *const *) from_test->pdata, 300));
-  fail_unless_equals_int (gst_sensor_ws_client_get_pending_bytes (client), 0);
+  gst_sensor_net_ws_client_stop (client, 1000, "done");
+  fail_if (gst_sensor_net_ws_client_send_batch (client,
+      SOUP_WEBSOCKET_DATA_BINARY, (GBytes *const *) from_test->pdata, 300));
+  fail_unless_equals_int (
+      gst_sensor_net_ws_client_get_pending_bytes (client), 0);
 
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
   g_bytes_unref (mixed[0]);
   g_bytes_unref (mixed[1]);
   g_ptr_array_unref (from_test);
@@ -2265,10 +2275,10 @@ GST_START_TEST (test_stop_codes_and_reasons)
 
   for (i = 0; i < G_N_ELEMENTS (rows); i++) {
     Probe *p = probe_new ();
-    GstSensorWsClient *client = start_client (p, uri, NULL);
+    GstSensorNetWsClient *client = start_client (p, uri, NULL);
 
     PROBE_WAIT (p, p->opened == 1);
-    gst_sensor_ws_client_stop (client, rows[i].code, rows[i].reason);
+    gst_sensor_net_ws_client_stop (client, rows[i].code, rows[i].reason);
     SERVER_WAIT (ts, ts->client_closes == i + 1);
     g_mutex_lock (&ts->lock);
     fail_unless_equals_int (ts->client_close_code, rows[i].expect_code);
@@ -2282,7 +2292,7 @@ GST_START_TEST (test_stop_codes_and_reasons)
       fail_unless_equals_string (ts->client_close_reason, rows[i].reason);
     }
     g_mutex_unlock (&ts->lock);
-    gst_sensor_ws_client_free (client);
+    gst_sensor_net_ws_client_free (client);
     probe_free (p);
   }
   g_string_free (long_reason, TRUE);
@@ -2302,7 +2312,7 @@ GST_START_TEST (test_python_peer)
   GDataInputStream *out;
   gchar *script, *line, *uri;
   Probe *p = probe_new ();
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   guint8 bin[1000];
   GBytes *b;
   guint i;
@@ -2322,13 +2332,14 @@ GST_START_TEST (test_python_peer)
   client = start_client (p, uri, NULL);
   PROBE_WAIT (p, p->opened == 1);
   b = g_bytes_new_static ("h\xc3\xa9llo peer", 11);
-  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  fail_unless (
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
   g_bytes_unref (b);
   for (i = 0; i < sizeof (bin); i++)
     bin[i] = (i * 7) & 0xff;
   b = g_bytes_new (bin, sizeof (bin));
   fail_unless (
-      gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_BINARY, b));
   PROBE_WAIT (p, p->messages == 2);
   fail_unless (bytes_equal_str (p->payloads->pdata[0], "h\xc3\xa9llo peer"));
   fail_unless_equals_int (
@@ -2339,13 +2350,14 @@ GST_START_TEST (test_python_peer)
   g_bytes_unref (b);
 
   b = g_bytes_new_static ("close 4002 peer says bye", 24);
-  fail_unless (gst_sensor_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
+  fail_unless (
+      gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, b));
   g_bytes_unref (b);
   PROBE_WAIT (p, p->closed == 1);
   fail_unless_equals_int (p->close_code, 4002);
   fail_unless_equals_string (p->close_reason, "peer says bye");
   fail_unless (p->error == NULL);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
 
   g_subprocess_force_exit (proc);
   g_subprocess_wait (proc, NULL, NULL);
@@ -2371,8 +2383,8 @@ GST_START_TEST (test_python_hostile_peer)
   GDataInputStream *out;
   gchar *script, *line, *uri;
   Probe *p = probe_new ();
-  GstSensorWsConfig config;
-  GstSensorWsClient *client;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsClient *client;
 
   if (!python)
     python = "/usr/bin/python3";
@@ -2391,7 +2403,7 @@ GST_START_TEST (test_python_hostile_peer)
   config_for (&config, uri);
   config.max_message_size = 100000;
   client = start_client (p, NULL, &config);
-  gst_sensor_ws_config_clear (&config);
+  gst_sensor_net_ws_config_clear (&config);
   PROBE_WAIT (p, p->closed == 1);
   fail_unless_equals_int (p->opened, 1);
   fail_unless_equals_int (p->messages, 0);
@@ -2399,7 +2411,7 @@ GST_START_TEST (test_python_hostile_peer)
                    SOUP_WEBSOCKET_CLOSE_TOO_BIG),
       "%s", p->error ? p->error->message : "no error");
   fail_unless_equals_uint64 (
-      gst_sensor_ws_client_get_oversized_count (client), 1);
+      gst_sensor_net_ws_client_get_oversized_count (client), 1);
   /* what the peer saw: our close frame */
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
   fail_unless (line != NULL, "peer printed no result");
@@ -2407,7 +2419,7 @@ GST_START_TEST (test_python_hostile_peer)
                    "\"close\": 1009, \"reason\": \"Message larger "
                    "than 100000 bytes\"") != NULL,
       "peer saw %s", line);
-  gst_sensor_ws_client_free (client);
+  gst_sensor_net_ws_client_free (client);
 
   g_subprocess_force_exit (proc);
   g_subprocess_wait (proc, NULL, NULL);

@@ -8,7 +8,7 @@
 #include "config.h"
 #endif
 
-#include "sensor-net-props.h"
+#include "sensornet-props.h"
 
 #define DEFAULT_TIMEOUT_BLURB                                                  \
   "Seconds allowed for connecting and the WebSocket upgrade (0 = none)"
@@ -226,7 +226,7 @@ gst_sensor_net_props_get_property (const GstSensorNetProps *props,
 
 void
 gst_sensor_net_props_apply (
-    const GstSensorNetProps *props, GstSensorWsConfig *config)
+    const GstSensorNetProps *props, GstSensorNetWsConfig *config)
 {
   config->timeout_s = props->timeout;
   config->retries = props->retries;

@@ -9,19 +9,19 @@
 G_BEGIN_DECLS
 
 /**
- * GstSensorHttpListener:
+ * GstSensorNetHttpListener:
  *
  * The listening socket of an embedded #SoupServer, accepted by this code
  * rather than by libsoup so that the server survives running out of file
  * descriptors, caps its connections, closes idle ones and has a deep
  * backlog. Lives on the thread-default #GMainContext of the thread that
  * created it; every function must be called there, except
- * gst_sensor_http_listener_get_stats().
+ * gst_sensor_net_http_listener_get_stats().
  */
-typedef struct _GstSensorHttpListener GstSensorHttpListener;
+typedef struct _GstSensorNetHttpListener GstSensorNetHttpListener;
 
 /**
- * GstSensorHttpListenerStats:
+ * GstSensorNetHttpListenerStats:
  * @open: connections open now
  * @accepted: connections handed to the server
  * @refused: connections closed at once because @open was at the cap
@@ -36,10 +36,10 @@ typedef struct
   guint64 accepted;
   guint64 refused;
   guint64 accept_errors;
-} GstSensorHttpListenerStats;
+} GstSensorNetHttpListenerStats;
 
 /**
- * GstSensorHttpListenerStateFunc:
+ * GstSensorNetHttpListenerStateFunc:
  * @listener: the listener
  * @accepting: %FALSE when accepting stopped on an error, %TRUE when it
  *   resumed afterwards
@@ -49,35 +49,39 @@ typedef struct
  * Called on the listener's thread when accepting stops on an accept error
  * (once per episode, not per retry) and when it resumes.
  */
-typedef void (*GstSensorHttpListenerStateFunc) (GstSensorHttpListener *listener,
-    gboolean accepting, const GError *error, gpointer user_data);
+typedef void (*GstSensorNetHttpListenerStateFunc) (
+    GstSensorNetHttpListener *listener, gboolean accepting, const GError *error,
+    gpointer user_data);
 
 /* Backlog asked of listen(2); the kernel caps it at net.core.somaxconn. */
-#define GST_SENSOR_HTTP_LISTENER_BACKLOG 4096
+#define GST_SENSOR_NET_HTTP_LISTENER_BACKLOG 4096
 
-guint gst_sensor_http_listener_default_max_connections (void);
+guint gst_sensor_net_http_listener_default_max_connections (void);
 
-GstSensorHttpListener *gst_sensor_http_listener_new (SoupServer *server,
+GstSensorNetHttpListener *gst_sensor_net_http_listener_new (SoupServer *server,
     GSocketAddress *address, guint max_connections, guint idle_timeout,
     GError **error);
 
-void gst_sensor_http_listener_free (GstSensorHttpListener *listener);
+void gst_sensor_net_http_listener_free (GstSensorNetHttpListener *listener);
 
-void gst_sensor_http_listener_set_state_func (GstSensorHttpListener *listener,
-    GstSensorHttpListenerStateFunc func, gpointer user_data);
+void gst_sensor_net_http_listener_set_state_func (
+    GstSensorNetHttpListener *listener, GstSensorNetHttpListenerStateFunc func,
+    gpointer user_data);
 
-void gst_sensor_http_listener_set_refusal (
-    GstSensorHttpListener *listener, GBytes *response);
+void gst_sensor_net_http_listener_set_refusal (
+    GstSensorNetHttpListener *listener, GBytes *response);
 
-guint16 gst_sensor_http_listener_get_port (GstSensorHttpListener *listener);
+guint16 gst_sensor_net_http_listener_get_port (
+    GstSensorNetHttpListener *listener);
 
-gboolean gst_sensor_http_listener_close_connection (
-    GstSensorHttpListener *listener, SoupServerMessage *msg);
+gboolean gst_sensor_net_http_listener_close_connection (
+    GstSensorNetHttpListener *listener, SoupServerMessage *msg);
 
-gboolean gst_sensor_http_listener_reply_and_close (
-    GstSensorHttpListener *listener, SoupServerMessage *msg, GBytes *response);
+gboolean gst_sensor_net_http_listener_reply_and_close (
+    GstSensorNetHttpListener *listener, SoupServerMessage *msg,
+    GBytes *response);
 
-void gst_sensor_http_listener_get_stats (
-    GstSensorHttpListener *listener, GstSensorHttpListenerStats *stats);
+void gst_sensor_net_http_listener_get_stats (
+    GstSensorNetHttpListener *listener, GstSensorNetHttpListenerStats *stats);
 
 G_END_DECLS

@@ -9,12 +9,12 @@
 
 #include <math.h>
 
-#include "sensor-backoff.h"
+#include "sensornet-backoff.h"
 
 /* seed 0 asks for a non-reproducible sequence; any other value makes the
  * jitter reproducible (tests). */
 void
-gst_sensor_backoff_init (GstSensorBackoff *backoff, gdouble initial_s,
+gst_sensor_net_backoff_init (GstSensorNetBackoff *backoff, gdouble initial_s,
     gdouble factor, gdouble max_s, gdouble jitter, gint retries, guint32 seed)
 {
   g_return_if_fail (backoff != NULL);
@@ -29,7 +29,7 @@ gst_sensor_backoff_init (GstSensorBackoff *backoff, gdouble initial_s,
 }
 
 void
-gst_sensor_backoff_clear (GstSensorBackoff *backoff)
+gst_sensor_net_backoff_clear (GstSensorNetBackoff *backoff)
 {
   g_return_if_fail (backoff != NULL);
 
@@ -38,7 +38,7 @@ gst_sensor_backoff_clear (GstSensorBackoff *backoff)
 }
 
 GstClockTime
-gst_sensor_backoff_next (GstSensorBackoff *backoff)
+gst_sensor_net_backoff_next (GstSensorNetBackoff *backoff)
 {
   gdouble delay;
 
@@ -62,7 +62,7 @@ gst_sensor_backoff_next (GstSensorBackoff *backoff)
 }
 
 void
-gst_sensor_backoff_reset (GstSensorBackoff *backoff)
+gst_sensor_net_backoff_reset (GstSensorNetBackoff *backoff)
 {
   g_return_if_fail (backoff != NULL);
 

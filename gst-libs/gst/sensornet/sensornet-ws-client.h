@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /**
- * GstSensorWsClient:
+ * GstSensorNetWsClient:
  *
  * The one reconnecting WebSocket client that every network element uses
  * (raehsink, plexus*src, heliossrc). All I/O runs on ONE process-wide
@@ -22,18 +22,18 @@ G_BEGIN_DECLS
  * -> opened ...] -> stop() -> free(). After stop() returns no callback runs
  * any more.
  */
-typedef struct _GstSensorWsClient GstSensorWsClient;
+typedef struct _GstSensorNetWsClient GstSensorNetWsClient;
 
 typedef enum {
-  GST_SENSOR_WS_AUTH_NONE,
-  GST_SENSOR_WS_AUTH_QUERY,  /* ?<auth_query_name>=<secret> */
-  GST_SENSOR_WS_AUTH_HEADER, /* Authorization: Bearer <secret> */
-} GstSensorWsAuth;
+  GST_SENSOR_NET_WS_AUTH_NONE,
+  GST_SENSOR_NET_WS_AUTH_QUERY,  /* ?<auth_query_name>=<secret> */
+  GST_SENSOR_NET_WS_AUTH_HEADER, /* Authorization: Bearer <secret> */
+} GstSensorNetWsAuth;
 
 typedef struct
 {
   gchar *uri; /* ws:// or wss://, without the secret */
-  GstSensorWsAuth auth;
+  GstSensorNetWsAuth auth;
   gchar *auth_query_name;     /* e.g. "api_key" */
   gchar *secret;              /* never logged */
   gchar **extra_headers;      /* NULL-terminated "Name: value" */
@@ -48,7 +48,7 @@ typedef struct
   gboolean tls_strict;        /* verify certificates (default TRUE) */
   gchar *ca_file;             /* extra CA bundle, or NULL for system */
   /* Largest message accepted from the peer, in bytes, however many
-   * frames it comes in (0 = GST_SENSOR_WS_DEFAULT_MAX_MESSAGE_SIZE, 1 MiB).
+   * frames it comes in (0 = GST_SENSOR_NET_WS_DEFAULT_MAX_MESSAGE_SIZE, 1 MiB).
    * A bigger one is discarded and the connection closed with 1009; the
    * closed callback gets SOUP_WEBSOCKET_ERROR / 1009. */
   gsize max_message_size;
@@ -59,12 +59,12 @@ typedef struct
    * that accepts and drops at once still backs off. 0 = reset as soon as the
    * upgrade succeeds. Default 5.0. */
   gdouble backoff_stable_s;
-} GstSensorWsConfig;
+} GstSensorNetWsConfig;
 
-void gst_sensor_ws_config_init (GstSensorWsConfig *config);
-void gst_sensor_ws_config_clear (GstSensorWsConfig *config);
-void gst_sensor_ws_config_copy_into (
-    GstSensorWsConfig *dest, const GstSensorWsConfig *src);
+void gst_sensor_net_ws_config_init (GstSensorNetWsConfig *config);
+void gst_sensor_net_ws_config_clear (GstSensorNetWsConfig *config);
+void gst_sensor_net_ws_config_copy_into (
+    GstSensorNetWsConfig *dest, const GstSensorNetWsConfig *src);
 
 /* Why the connection ended, passed to the closed callback. */
 typedef struct
@@ -73,58 +73,59 @@ typedef struct
   const gchar *close_reason; /* verbatim, may be "" */
   guint http_status;         /* HTTP status of a failed upgrade, or 0 */
   const GError *error;       /* network/TLS/timeout error, or NULL */
-} GstSensorWsCloseInfo;
+} GstSensorNetWsCloseInfo;
 
 /* Whether the connection failed on TLS (an untrusted or invalid
  * certificate, a refused handshake). Retrying would meet the same
  * certificate again, so elements end with an error instead of
  * reconnecting. */
-gboolean gst_sensor_ws_close_info_is_tls_failure (
-    const GstSensorWsCloseInfo *info);
+gboolean gst_sensor_net_ws_close_info_is_tls_failure (
+    const GstSensorNetWsCloseInfo *info);
 
 typedef enum {
-  GST_SENSOR_WS_CLOSE_RECONNECT, /* transient: back off, reconnect */
-  GST_SENSOR_WS_CLOSE_STOP,      /* fatal or done: stop, no reconnect */
-} GstSensorWsCloseAction;
+  GST_SENSOR_NET_WS_CLOSE_RECONNECT, /* transient: back off, reconnect */
+  GST_SENSOR_NET_WS_CLOSE_STOP,      /* fatal or done: stop, no reconnect */
+} GstSensorNetWsCloseAction;
 
 typedef struct
 {
   /* The upgrade succeeded; the socket is open. */
-  void (*opened) (GstSensorWsClient *client, gpointer user_data);
+  void (*opened) (GstSensorNetWsClient *client, gpointer user_data);
   /* One whole message (text or binary). */
-  void (*message) (GstSensorWsClient *client, SoupWebsocketDataType type,
+  void (*message) (GstSensorNetWsClient *client, SoupWebsocketDataType type,
       GBytes *payload, gpointer user_data);
   /* The socket closed or could not be opened. Decide what happens next. */
-  GstSensorWsCloseAction (*closed) (GstSensorWsClient *client,
-      const GstSensorWsCloseInfo *info, gpointer user_data);
+  GstSensorNetWsCloseAction (*closed) (GstSensorNetWsClient *client,
+      const GstSensorNetWsCloseInfo *info, gpointer user_data);
   /* A reconnect is scheduled after @delay (attempt counts from 1). */
-  void (*reconnecting) (GstSensorWsClient *client, guint attempt,
+  void (*reconnecting) (GstSensorNetWsClient *client, guint attempt,
       GstClockTime delay, gpointer user_data);
   /* Retries are exhausted (or a STOP was returned): no more connections. */
-  void (*gave_up) (GstSensorWsClient *client, gpointer user_data);
-} GstSensorWsCallbacks;
+  void (*gave_up) (GstSensorNetWsClient *client, gpointer user_data);
+} GstSensorNetWsCallbacks;
 
-GstSensorWsClient *gst_sensor_ws_client_new (const GstSensorWsConfig *config,
-    const GstSensorWsCallbacks *callbacks, gpointer user_data,
+GstSensorNetWsClient *gst_sensor_net_ws_client_new (
+    const GstSensorNetWsConfig *config,
+    const GstSensorNetWsCallbacks *callbacks, gpointer user_data,
     GDestroyNotify notify);
 
 /* Starts connecting on the network thread (returns at once). Also restarts
  * a client that gave up, from the first backoff delay. Ignored after stop(). */
-void gst_sensor_ws_client_start (GstSensorWsClient *client);
+void gst_sensor_net_ws_client_start (GstSensorNetWsClient *client);
 
 /* Queues one message; FALSE (and nothing sent) when not connected. TRUE means
  * it was queued: messages go out in send() order, and are dropped if the
  * connection closes before the network thread hands them to libsoup. Any
  * thread, never blocks; @payload is referenced, not copied. */
-gboolean gst_sensor_ws_client_send (
-    GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload);
+gboolean gst_sensor_net_ws_client_send (
+    GstSensorNetWsClient *client, SoupWebsocketDataType type, GBytes *payload);
 
 /* Queues @n_payloads messages in order: all of them, or none (FALSE) when
  * not connected. Called on the network thread (from a source attached to
  * the client's context) the batch is handed to libsoup before this returns,
  * corked as one, and callbacks such as closed() may run inside; anywhere
  * else it is send() for each, in one go. */
-gboolean gst_sensor_ws_client_send_batch (GstSensorWsClient *client,
+gboolean gst_sensor_net_ws_client_send_batch (GstSensorNetWsClient *client,
     SoupWebsocketDataType type, GBytes *const *payloads, guint n_payloads);
 
 /* Bytes queued by send() and not yet handed to libsoup. Messages are handed
@@ -132,7 +133,7 @@ gboolean gst_sensor_ws_client_send_batch (GstSensorWsClient *client,
  * or stalled connection (libsoup itself then holds at most about one more
  * message; its queue is not visible in 3.2). Use it to bound your buffering.
  * Reset to 0 when the connection closes or stop() is called. Any thread. */
-gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client);
+gsize gst_sensor_net_ws_client_get_pending_bytes (GstSensorNetWsClient *client);
 
 /* Closes with @code/@reason and never reconnects. Blocks until the network
  * thread has dropped the connection, at most about a second. Any thread,
@@ -141,27 +142,28 @@ gsize gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client);
  * network thread is waited for, so do not call stop() while holding a lock a
  * callback takes). Codes a client may not send (1005, 1006, 1011, 1015, ...)
  * become 1000; 0 sends no code. Idempotent; works when never started. */
-void gst_sensor_ws_client_stop (
-    GstSensorWsClient *client, gushort code, const gchar *reason);
+void gst_sensor_net_ws_client_stop (
+    GstSensorNetWsClient *client, gushort code, const gchar *reason);
 
 /* Starts closing with @code/@reason and never reconnects, like stop(), but
  * returns at once: the close handshake runs on the network thread. A later
  * stop() or free() returns as soon as the connection is gone. Any thread. */
-void gst_sensor_ws_client_close (
-    GstSensorWsClient *client, gushort code, const gchar *reason);
+void gst_sensor_net_ws_client_close (
+    GstSensorNetWsClient *client, gushort code, const gchar *reason);
 
 /* Stops (code 1001) if not stopped yet, calls notify(user_data), frees. */
-void gst_sensor_ws_client_free (GstSensorWsClient *client);
+void gst_sensor_net_ws_client_free (GstSensorNetWsClient *client);
 
-gboolean gst_sensor_ws_client_is_connected (GstSensorWsClient *client);
+gboolean gst_sensor_net_ws_client_is_connected (GstSensorNetWsClient *client);
 
 /* Added: the subprotocol the server chose from config->protocols, or NULL
  * (none chosen, or not connected). Any thread; g_free() the result. */
-gchar *gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client);
+gchar *gst_sensor_net_ws_client_dup_protocol (GstSensorNetWsClient *client);
 
 /* Added: messages from the peer that went over max_message_size (each
  * closed its connection with 1009), over the client's life. Any thread. */
-guint64 gst_sensor_ws_client_get_oversized_count (GstSensorWsClient *client);
+guint64 gst_sensor_net_ws_client_get_oversized_count (
+    GstSensorNetWsClient *client);
 
 /* The shared network thread's context, for timers that must run beside the
  * client's callbacks. The reference is the caller's. */

@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /**
- * SECTION:sensor-http-listener
- * @title: GstSensorHttpListener
+ * SECTION:sensornet-http-listener
+ * @title: GstSensorNetHttpListener
  * @short_description: a listening socket for an embedded SoupServer that
  *   survives descriptor exhaustion
  *
@@ -13,7 +13,7 @@
  * This listener accepts itself and hands every connection to the server
  * with soup_server_accept_iostream(). It
  *
- * - listens with a deep backlog (%GST_SENSOR_HTTP_LISTENER_BACKLOG);
+ * - listens with a deep backlog (%GST_SENSOR_NET_HTTP_LISTENER_BACKLOG);
  * - on an accept error stops polling the socket (a level-triggered poll
  *   would spin while the error lasts), tells its owner once, and re-arms
  *   after a short, growing delay (100 ms doubling to 1 s) or as soon as
@@ -40,7 +40,7 @@
 #include "config.h"
 #endif
 
-#include "sensor-http-listener.h"
+#include "sensornet-http-listener.h"
 
 #include <gst/gst.h>
 #include <netinet/in.h>
@@ -58,7 +58,7 @@ GST_DEBUG_CATEGORY_STATIC (sensor_http_listener_debug);
 /* accepted per wakeup before other sources get a turn */
 #define ACCEPT_BATCH 32
 
-struct _GstSensorHttpListener
+struct _GstSensorNetHttpListener
 {
   SoupServer *server;
   GSocket *socket;
@@ -74,16 +74,16 @@ struct _GstSensorHttpListener
   GList *lingering;  /* Linger */
   GSocket *placeholder_peer;
   GSource *idle_source;
-  GstSensorHttpListenerStateFunc state_func;
+  GstSensorNetHttpListenerStateFunc state_func;
   gpointer state_data;
-  GstSensorHttpListenerStats stats; /* atomic */
+  GstSensorNetHttpListenerStats stats; /* atomic */
 };
 
 /* One open connection, known by the remote address object handed to the
  * server (libsoup keeps that very object for the connection's messages). */
 typedef struct
 {
-  GstSensorHttpListener *listener;
+  GstSensorNetHttpListener *listener;
   GSocketConnection *conn; /* weak */
   GSocketAddress *remote;
   guint busy;        /* requests started and not finished */
@@ -93,7 +93,7 @@ typedef struct
 
 typedef struct _Linger Linger;
 
-static void arm (GstSensorHttpListener *self);
+static void arm (GstSensorNetHttpListener *self);
 static void linger_free (Linger *l);
 
 static void
@@ -115,7 +115,7 @@ stat_add (guint64 *counter, gint64 delta)
 }
 
 /**
- * gst_sensor_http_listener_default_max_connections:
+ * gst_sensor_net_http_listener_default_max_connections:
  *
  * The connection cap used when none is configured: three quarters of the
  * process's descriptor limit (RLIMIT_NOFILE, soft), so that a server full of
@@ -125,7 +125,7 @@ stat_add (guint64 *counter, gint64 delta)
  * Returns: the number of connections
  */
 guint
-gst_sensor_http_listener_default_max_connections (void)
+gst_sensor_net_http_listener_default_max_connections (void)
 {
   struct rlimit rl;
   guint64 n = 65536;
@@ -147,7 +147,7 @@ static void
 conn_gone (gpointer data, GObject *where_the_object_was)
 {
   Conn *c = data;
-  GstSensorHttpListener *self = c->listener;
+  GstSensorNetHttpListener *self = c->listener;
 
   stat_add (&self->stats.open, -1);
   g_hash_table_remove (self->conns, c->remote);
@@ -162,7 +162,7 @@ conn_gone (gpointer data, GObject *where_the_object_was)
 static gboolean
 retry_cb (gpointer data)
 {
-  GstSensorHttpListener *self = data;
+  GstSensorNetHttpListener *self = data;
 
   g_clear_pointer (&self->retry_source, g_source_unref);
   arm (self);
@@ -171,7 +171,7 @@ retry_cb (gpointer data)
 
 /* Stops polling the socket after an accept error and retries later. */
 static void
-pause_accepting (GstSensorHttpListener *self, const GError *error)
+pause_accepting (GstSensorNetHttpListener *self, const GError *error)
 {
   gboolean first = !self->paused;
 
@@ -194,7 +194,7 @@ pause_accepting (GstSensorHttpListener *self, const GError *error)
 }
 
 static void
-refuse (GstSensorHttpListener *self, GSocket *client)
+refuse (GstSensorNetHttpListener *self, GSocket *client)
 {
   stat_add (&self->stats.refused, 1);
   GST_DEBUG ("%u connections open: refusing one", self->max_connections);
@@ -211,7 +211,7 @@ refuse (GstSensorHttpListener *self, GSocket *client)
 
 /* Hands @client (taken) to the server and tracks it. */
 static void
-hand_over (GstSensorHttpListener *self, GSocket *client)
+hand_over (GstSensorNetHttpListener *self, GSocket *client)
 {
   GSocketConnection *conn;
   GSocketAddress *local, *remote;
@@ -255,7 +255,7 @@ hand_over (GstSensorHttpListener *self, GSocket *client)
 static gboolean
 accept_cb (GSocket *socket, GIOCondition condition, gpointer data)
 {
-  GstSensorHttpListener *self = data;
+  GstSensorNetHttpListener *self = data;
   guint i;
 
   for (i = 0; i < ACCEPT_BATCH; i++) {
@@ -298,7 +298,7 @@ accept_cb (GSocket *socket, GIOCondition condition, gpointer data)
 }
 
 static void
-arm (GstSensorHttpListener *self)
+arm (GstSensorNetHttpListener *self)
 {
   if (self->accept_source)
     return;
@@ -309,7 +309,7 @@ arm (GstSensorHttpListener *self)
 }
 
 static Conn *
-conn_for_msg (GstSensorHttpListener *self, SoupServerMessage *msg)
+conn_for_msg (GstSensorNetHttpListener *self, SoupServerMessage *msg)
 {
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
 
@@ -318,7 +318,7 @@ conn_for_msg (GstSensorHttpListener *self, SoupServerMessage *msg)
 
 static void
 on_request_started (
-    SoupServer *server, SoupServerMessage *msg, GstSensorHttpListener *self)
+    SoupServer *server, SoupServerMessage *msg, GstSensorNetHttpListener *self)
 {
   Conn *c = conn_for_msg (self, msg);
 
@@ -328,7 +328,7 @@ on_request_started (
 
 static void
 on_request_done (
-    SoupServer *server, SoupServerMessage *msg, GstSensorHttpListener *self)
+    SoupServer *server, SoupServerMessage *msg, GstSensorNetHttpListener *self)
 {
   Conn *c = conn_for_msg (self, msg);
 
@@ -342,7 +342,7 @@ on_request_done (
 static gboolean
 idle_sweep (gpointer data)
 {
-  GstSensorHttpListener *self = data;
+  GstSensorNetHttpListener *self = data;
   gint64 limit =
       g_get_monotonic_time () - (gint64) self->idle_timeout * G_USEC_PER_SEC;
   GHashTableIter iter;
@@ -365,7 +365,7 @@ idle_sweep (gpointer data)
 
 static gboolean
 add_placeholder (
-    GstSensorHttpListener *self, SoupServer *server, GError **error)
+    GstSensorNetHttpListener *self, SoupServer *server, GError **error)
 {
   gint fds[2];
   GSocket *mine;
@@ -398,11 +398,11 @@ add_placeholder (
 }
 
 /**
- * gst_sensor_http_listener_new:
+ * gst_sensor_net_http_listener_new:
  * @server: the server that serves the accepted connections
  * @address: where to listen (port 0 picks a free one)
  * @max_connections: connections open at once; one more is refused and
- *   closed (0: gst_sensor_http_listener_default_max_connections())
+ *   closed (0: gst_sensor_net_http_listener_default_max_connections())
  * @idle_timeout: seconds a connection may stay without a request in
  *   progress (keep-alive between requests) before it is closed (0: never)
  * @error: (nullable): where to put a bind or listen error
@@ -412,11 +412,11 @@ add_placeholder (
  * Returns: (transfer full) (nullable): the listener, or %NULL with @error
  *   set
  */
-GstSensorHttpListener *
-gst_sensor_http_listener_new (SoupServer *server, GSocketAddress *address,
+GstSensorNetHttpListener *
+gst_sensor_net_http_listener_new (SoupServer *server, GSocketAddress *address,
     guint max_connections, guint idle_timeout, GError **error)
 {
-  GstSensorHttpListener *self;
+  GstSensorNetHttpListener *self;
   GSocket *socket;
 
   g_return_val_if_fail (SOUP_IS_SERVER (server), NULL);
@@ -430,14 +430,14 @@ gst_sensor_http_listener_new (SoupServer *server, GSocketAddress *address,
   if (g_socket_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
     g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
   g_socket_set_blocking (socket, FALSE);
-  g_socket_set_listen_backlog (socket, GST_SENSOR_HTTP_LISTENER_BACKLOG);
+  g_socket_set_listen_backlog (socket, GST_SENSOR_NET_HTTP_LISTENER_BACKLOG);
   if (!g_socket_bind (socket, address, TRUE, error) ||
       !g_socket_listen (socket, error)) {
     g_object_unref (socket);
     return NULL;
   }
 
-  self = g_new0 (GstSensorHttpListener, 1);
+  self = g_new0 (GstSensorNetHttpListener, 1);
   if (!add_placeholder (self, server, error)) {
     g_object_unref (socket);
     g_free (self);
@@ -448,7 +448,7 @@ gst_sensor_http_listener_new (SoupServer *server, GSocketAddress *address,
   self->context = g_main_context_ref_thread_default ();
   self->max_connections = max_connections > 0 ?
       max_connections :
-      gst_sensor_http_listener_default_max_connections ();
+      gst_sensor_net_http_listener_default_max_connections ();
   self->idle_timeout = idle_timeout;
   self->conns = g_hash_table_new_full (
       g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) conn_free);
@@ -468,14 +468,14 @@ gst_sensor_http_listener_new (SoupServer *server, GSocketAddress *address,
 }
 
 /**
- * gst_sensor_http_listener_free:
+ * gst_sensor_net_http_listener_free:
  * @listener: (transfer full): the listener
  *
  * Closes the listening socket. Connections already handed to the server
  * stay with it (soup_server_disconnect() closes them).
  */
 void
-gst_sensor_http_listener_free (GstSensorHttpListener *listener)
+gst_sensor_net_http_listener_free (GstSensorNetHttpListener *listener)
 {
   GHashTableIter iter;
   gpointer value;
@@ -513,7 +513,7 @@ gst_sensor_http_listener_free (GstSensorHttpListener *listener)
 }
 
 /**
- * gst_sensor_http_listener_set_state_func:
+ * gst_sensor_net_http_listener_set_state_func:
  * @listener: the listener
  * @func: (nullable) (scope notified): called when accepting stops and
  *   resumes
@@ -522,15 +522,15 @@ gst_sensor_http_listener_free (GstSensorHttpListener *listener)
  * Sets who hears about accept errors (e.g. to post a warning).
  */
 void
-gst_sensor_http_listener_set_state_func (GstSensorHttpListener *listener,
-    GstSensorHttpListenerStateFunc func, gpointer user_data)
+gst_sensor_net_http_listener_set_state_func (GstSensorNetHttpListener *listener,
+    GstSensorNetHttpListenerStateFunc func, gpointer user_data)
 {
   listener->state_func = func;
   listener->state_data = user_data;
 }
 
 /**
- * gst_sensor_http_listener_set_refusal:
+ * gst_sensor_net_http_listener_set_refusal:
  * @listener: the listener
  * @response: (nullable): bytes written to a connection refused over the
  *   cap before it is closed, e.g. a whole `503` response; %NULL: none
@@ -538,8 +538,8 @@ gst_sensor_http_listener_set_state_func (GstSensorHttpListener *listener,
  * Sets the answer of a refused connection.
  */
 void
-gst_sensor_http_listener_set_refusal (
-    GstSensorHttpListener *listener, GBytes *response)
+gst_sensor_net_http_listener_set_refusal (
+    GstSensorNetHttpListener *listener, GBytes *response)
 {
   g_clear_pointer (&listener->refusal, g_bytes_unref);
   if (response)
@@ -547,13 +547,13 @@ gst_sensor_http_listener_set_refusal (
 }
 
 /**
- * gst_sensor_http_listener_get_port:
+ * gst_sensor_net_http_listener_get_port:
  * @listener: the listener
  *
  * Returns: the port bound (useful after port 0), 0 if unknown
  */
 guint16
-gst_sensor_http_listener_get_port (GstSensorHttpListener *listener)
+gst_sensor_net_http_listener_get_port (GstSensorNetHttpListener *listener)
 {
   GSocketAddress *addr = g_socket_get_local_address (listener->socket, NULL);
   guint16 port = 0;
@@ -565,7 +565,7 @@ gst_sensor_http_listener_get_port (GstSensorHttpListener *listener)
 }
 
 /**
- * gst_sensor_http_listener_close_connection:
+ * gst_sensor_net_http_listener_close_connection:
  * @listener: the listener
  * @msg: a message of a connection this listener accepted
  *
@@ -576,8 +576,8 @@ gst_sensor_http_listener_get_port (GstSensorHttpListener *listener)
  * Returns: %TRUE if the connection was found
  */
 gboolean
-gst_sensor_http_listener_close_connection (
-    GstSensorHttpListener *listener, SoupServerMessage *msg)
+gst_sensor_net_http_listener_close_connection (
+    GstSensorNetHttpListener *listener, SoupServerMessage *msg)
 {
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   Conn *c = remote ? g_hash_table_lookup (listener->conns, remote) : NULL;
@@ -595,7 +595,7 @@ gst_sensor_http_listener_close_connection (
  * connection, which can destroy the answer before the client read it. */
 struct _Linger
 {
-  GstSensorHttpListener *listener;
+  GstSensorNetHttpListener *listener;
   GIOStream *stream;
   GSocket *socket;
   GSource *read_source;
@@ -650,7 +650,7 @@ linger_timeout (gpointer data)
 }
 
 /**
- * gst_sensor_http_listener_reply_and_close:
+ * gst_sensor_net_http_listener_reply_and_close:
  * @listener: the listener
  * @msg: a message of a connection this listener accepted, whose request
  *   body is not read yet (from a got-headers or got-chunk handler)
@@ -667,8 +667,9 @@ linger_timeout (gpointer data)
  * Returns: %TRUE if the connection was this listener's and was taken
  */
 gboolean
-gst_sensor_http_listener_reply_and_close (
-    GstSensorHttpListener *listener, SoupServerMessage *msg, GBytes *response)
+gst_sensor_net_http_listener_reply_and_close (
+    GstSensorNetHttpListener *listener, SoupServerMessage *msg,
+    GBytes *response)
 {
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   Conn *c = remote ? g_hash_table_lookup (listener->conns, remote) : NULL;
@@ -705,15 +706,15 @@ gst_sensor_http_listener_reply_and_close (
 }
 
 /**
- * gst_sensor_http_listener_get_stats:
+ * gst_sensor_net_http_listener_get_stats:
  * @listener: the listener
  * @stats: (out caller-allocates): the counters
  *
  * Reads the counters; may be called from any thread.
  */
 void
-gst_sensor_http_listener_get_stats (
-    GstSensorHttpListener *listener, GstSensorHttpListenerStats *stats)
+gst_sensor_net_http_listener_get_stats (
+    GstSensorNetHttpListener *listener, GstSensorNetHttpListenerStats *stats)
 {
   stats->open = __atomic_load_n (&listener->stats.open, __ATOMIC_RELAXED);
   stats->accepted =

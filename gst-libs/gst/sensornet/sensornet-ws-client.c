@@ -10,7 +10,7 @@
  *
  * Each client makes its own TCP/TLS connection and HTTP upgrade (see "The
  * upgrade, by hand") and runs a SoupWebsocketConnection over the
- * whole-message limit of sensor-ws-limit-stream.c.
+ * whole-message limit of sensornet-ws-limit-stream.c.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,9 +19,9 @@
 #include <string.h>
 #include <gio/gnetworking.h>
 
-#include "sensor-backoff.h"
-#include "sensor-ws-client.h"
-#include "sensor-ws-limit-stream.h"
+#include "sensornet-backoff.h"
+#include "sensornet-ws-client.h"
+#include "sensornet-ws-limit-stream.h"
 
 GST_DEBUG_CATEGORY_STATIC (sensor_ws_debug);
 #define GST_CAT_DEFAULT sensor_ws_debug
@@ -230,12 +230,12 @@ gst_sensor_net_context_unref (GMainContext *context)
 /* ---------------------------------------------------------------------- */
 
 void
-gst_sensor_ws_config_init (GstSensorWsConfig *config)
+gst_sensor_net_ws_config_init (GstSensorNetWsConfig *config)
 {
   g_return_if_fail (config != NULL);
 
   memset (config, 0, sizeof (*config));
-  config->auth = GST_SENSOR_WS_AUTH_NONE;
+  config->auth = GST_SENSOR_NET_WS_AUTH_NONE;
   config->timeout_s = 10;
   config->retries = -1;
   config->backoff_initial_s = 1.0;
@@ -247,7 +247,7 @@ gst_sensor_ws_config_init (GstSensorWsConfig *config)
 }
 
 void
-gst_sensor_ws_config_clear (GstSensorWsConfig *config)
+gst_sensor_net_ws_config_clear (GstSensorNetWsConfig *config)
 {
   g_return_if_fail (config != NULL);
 
@@ -264,15 +264,15 @@ gst_sensor_ws_config_clear (GstSensorWsConfig *config)
 }
 
 void
-gst_sensor_ws_config_copy_into (
-    GstSensorWsConfig *dest, const GstSensorWsConfig *src)
+gst_sensor_net_ws_config_copy_into (
+    GstSensorNetWsConfig *dest, const GstSensorNetWsConfig *src)
 {
   g_return_if_fail (dest != NULL);
   g_return_if_fail (src != NULL);
 
   if (dest == src)
     return;
-  gst_sensor_ws_config_clear (dest);
+  gst_sensor_net_ws_config_clear (dest);
   *dest = *src;
   dest->uri = g_strdup (src->uri);
   dest->auth_query_name = g_strdup (src->auth_query_name);
@@ -292,12 +292,12 @@ typedef struct
   GBytes *payload;
 } OutMessage;
 
-struct _GstSensorWsClient
+struct _GstSensorNetWsClient
 {
   gint refcount;
   guint id;
-  GstSensorWsConfig config;
-  GstSensorWsCallbacks callbacks;
+  GstSensorNetWsConfig config;
+  GstSensorNetWsCallbacks callbacks;
   gpointer user_data;
   GDestroyNotify notify;
   GMainContext *context;
@@ -331,13 +331,13 @@ struct _GstSensorWsClient
   SoupWebsocketConnection *conn;
   GError *conn_error;
   gint64 last_pong_us;
-  GstSensorBackoff backoff;
+  GstSensorNetBackoff backoff;
 };
 
-static void connect_attempt (GstSensorWsClient *client);
+static void connect_attempt (GstSensorNetWsClient *client);
 
-static GstSensorWsClient *
-client_ref (GstSensorWsClient *client)
+static GstSensorNetWsClient *
+client_ref (GstSensorNetWsClient *client)
 {
   g_atomic_int_inc (&client->refcount);
   return client;
@@ -355,7 +355,7 @@ out_message_free (gpointer data)
 static void
 client_unref (gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   if (!g_atomic_int_dec_and_test (&client->refcount))
     return;
@@ -367,8 +367,8 @@ client_unref (gpointer data)
   g_clear_object (&client->ca_db);
   g_queue_clear_full (&client->outq, out_message_free);
   g_clear_error (&client->conn_error);
-  gst_sensor_backoff_clear (&client->backoff);
-  gst_sensor_ws_config_clear (&client->config);
+  gst_sensor_net_backoff_clear (&client->backoff);
+  gst_sensor_net_ws_config_clear (&client->config);
   g_free (client->log_uri);
   g_free (client->protocol);
   g_mutex_clear (&client->lock);
@@ -377,7 +377,7 @@ client_unref (gpointer data)
 }
 
 static const gchar *
-auth_query_name (GstSensorWsClient *client)
+auth_query_name (GstSensorNetWsClient *client)
 {
   return client->config.auth_query_name && *client->config.auth_query_name ?
       client->config.auth_query_name :
@@ -385,11 +385,11 @@ auth_query_name (GstSensorWsClient *client)
 }
 
 static gsize
-max_message_size (GstSensorWsClient *client)
+max_message_size (GstSensorNetWsClient *client)
 {
   return client->config.max_message_size ?
       client->config.max_message_size :
-      GST_SENSOR_WS_DEFAULT_MAX_MESSAGE_SIZE;
+      GST_SENSOR_NET_WS_DEFAULT_MAX_MESSAGE_SIZE;
 }
 
 /* Drops every query parameter named @name from an encoded query. */
@@ -417,7 +417,7 @@ query_without (const gchar *query, const gchar *name)
 
 /* The URI as it may appear in logs: no password, no auth parameter. */
 static gchar *
-make_log_uri (const GstSensorWsConfig *config, const gchar *query_name)
+make_log_uri (const GstSensorNetWsConfig *config, const gchar *query_name)
 {
   GUri *uri, *stripped;
   gchar *query = NULL, *s;
@@ -441,7 +441,7 @@ make_log_uri (const GstSensorWsConfig *config, const gchar *query_name)
 
 /* The URI actually connected to, with the secret in the query when asked. */
 static GUri *
-make_connect_uri (GstSensorWsClient *client, GError **error)
+make_connect_uri (GstSensorNetWsClient *client, GError **error)
 {
   GUri *uri, *with_key;
   const gchar *query;
@@ -462,7 +462,8 @@ make_connect_uri (GstSensorWsClient *client, GError **error)
     g_clear_pointer (&uri, g_uri_unref);
     return NULL;
   }
-  if (client->config.auth != GST_SENSOR_WS_AUTH_QUERY || !client->config.secret)
+  if (client->config.auth != GST_SENSOR_NET_WS_AUTH_QUERY ||
+      !client->config.secret)
     return uri;
 
   name = g_uri_escape_string (auth_query_name (client), NULL, FALSE);
@@ -485,7 +486,7 @@ make_connect_uri (GstSensorWsClient *client, GError **error)
 }
 
 static gboolean
-client_is_stopping (GstSensorWsClient *client)
+client_is_stopping (GstSensorNetWsClient *client)
 {
   gboolean stopping;
 
@@ -498,7 +499,7 @@ client_is_stopping (GstSensorWsClient *client)
 /* Every callback runs between these two, so stop() can tell when the last
  * one has returned and none starts after it. */
 static gboolean
-callback_begin (GstSensorWsClient *client)
+callback_begin (GstSensorNetWsClient *client)
 {
   gboolean ok;
 
@@ -511,7 +512,7 @@ callback_begin (GstSensorWsClient *client)
 }
 
 static void
-callback_end (GstSensorWsClient *client)
+callback_end (GstSensorNetWsClient *client)
 {
   g_mutex_lock (&client->lock);
   if (--client->in_callback == 0)
@@ -520,7 +521,7 @@ callback_end (GstSensorWsClient *client)
 }
 
 static void
-mark_dropped (GstSensorWsClient *client)
+mark_dropped (GstSensorNetWsClient *client)
 {
   g_mutex_lock (&client->lock);
   client->dropped = TRUE;
@@ -539,7 +540,7 @@ clear_source (GSource **source)
 }
 
 static GSource *
-attach_timeout (guint ms, GSourceFunc func, GstSensorWsClient *client)
+attach_timeout (guint ms, GSourceFunc func, GstSensorNetWsClient *client)
 {
   GSource *source = g_timeout_source_new (ms);
 
@@ -605,7 +606,7 @@ typedef struct
   SoupWebsocketConnection *conn;
   GSource *timer;
   gulong closed_id;
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
 } Grave;
 
 static void
@@ -640,7 +641,7 @@ grave_on_timeout (gpointer data)
 
 static void
 bury_connection (SoupWebsocketConnection *conn, gushort code,
-    const gchar *reason, GstSensorWsClient *client)
+    const gchar *reason, GstSensorNetWsClient *client)
 {
   Grave *grave;
 
@@ -669,7 +670,7 @@ bury_connection (SoupWebsocketConnection *conn, gushort code,
 
 /* Takes the open connection away from @client (signals disconnected). */
 static SoupWebsocketConnection *
-detach_connection (GstSensorWsClient *client)
+detach_connection (GstSensorNetWsClient *client)
 {
   SoupWebsocketConnection *conn = client->conn;
 
@@ -684,7 +685,7 @@ detach_connection (GstSensorWsClient *client)
 }
 
 static void
-drop_queue_locked (GstSensorWsClient *client)
+drop_queue_locked (GstSensorNetWsClient *client)
 {
   g_queue_clear_full (&client->outq, out_message_free);
   g_queue_init (&client->outq);
@@ -692,7 +693,7 @@ drop_queue_locked (GstSensorWsClient *client)
 }
 
 static void
-give_up (GstSensorWsClient *client)
+give_up (GstSensorNetWsClient *client)
 {
   client->active = FALSE;
   GST_INFO ("client %u (%s): giving up", client->id, client->log_uri);
@@ -705,7 +706,7 @@ give_up (GstSensorWsClient *client)
 static gboolean
 on_retry (gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   g_source_unref (client->retry_source);
   client->retry_source = NULL;
@@ -717,11 +718,11 @@ on_retry (gpointer data)
 /* The connection ended or never opened: ask the element, then back off and
  * retry or give up. */
 static void
-handle_closed (GstSensorWsClient *client, gushort code, const gchar *reason,
+handle_closed (GstSensorNetWsClient *client, gushort code, const gchar *reason,
     guint http_status, const GError *error)
 {
-  GstSensorWsCloseInfo info;
-  GstSensorWsCloseAction action = GST_SENSOR_WS_CLOSE_RECONNECT;
+  GstSensorNetWsCloseInfo info;
+  GstSensorNetWsCloseAction action = GST_SENSOR_NET_WS_CLOSE_RECONNECT;
   GstClockTime delay;
   guint ms;
 
@@ -750,11 +751,11 @@ handle_closed (GstSensorWsClient *client, gushort code, const gchar *reason,
   if (client_is_stopping (client) || !client->active)
     return;
 
-  if (action == GST_SENSOR_WS_CLOSE_STOP) {
+  if (action == GST_SENSOR_NET_WS_CLOSE_STOP) {
     give_up (client);
     return;
   }
-  delay = gst_sensor_backoff_next (&client->backoff);
+  delay = gst_sensor_net_backoff_next (&client->backoff);
   if (delay == GST_CLOCK_TIME_NONE) {
     give_up (client);
     return;
@@ -780,7 +781,7 @@ static void
 on_ws_message (
     SoupWebsocketConnection *conn, gint type, GBytes *message, gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   GST_LOG ("client %u: %s message of %" G_GSIZE_FORMAT " bytes", client->id,
       type == SOUP_WEBSOCKET_DATA_TEXT ? "text" : "binary",
@@ -798,7 +799,7 @@ on_ws_message (
 static void
 on_ws_error (SoupWebsocketConnection *conn, GError *error, gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   GST_DEBUG ("client %u: connection error: %s", client->id, error->message);
   if (!client->conn_error)
@@ -808,7 +809,7 @@ on_ws_error (SoupWebsocketConnection *conn, GError *error, gpointer data)
 static void
 on_ws_closed (SoupWebsocketConnection *conn, gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
   gchar *reason;
   gushort code;
   GError *error;
@@ -828,13 +829,13 @@ on_ws_closed (SoupWebsocketConnection *conn, gpointer data)
 static void
 on_ws_pong (SoupWebsocketConnection *conn, GBytes *message, gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   client->last_pong_us = g_get_monotonic_time ();
 }
 
 static gint64
-pong_deadline_us (GstSensorWsClient *client)
+pong_deadline_us (GstSensorNetWsClient *client)
 {
   return client->last_pong_us +
       (gint64) (client->config.keepalive_interval_s +
@@ -842,7 +843,7 @@ pong_deadline_us (GstSensorWsClient *client)
       G_TIME_SPAN_SECOND;
 }
 
-static void schedule_pong_check (GstSensorWsClient *client);
+static void schedule_pong_check (GstSensorNetWsClient *client);
 
 /* A ping goes out every keepalive interval; when no pong came back within
  * the pong timeout after that, the peer is gone. libsoup 3.2 has no API for
@@ -850,7 +851,7 @@ static void schedule_pong_check (GstSensorWsClient *client);
 static gboolean
 on_pong_check (gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
   SoupWebsocketConnection *conn;
   GError *error;
 
@@ -876,7 +877,7 @@ on_pong_check (gpointer data)
 }
 
 static void
-schedule_pong_check (GstSensorWsClient *client)
+schedule_pong_check (GstSensorNetWsClient *client)
 {
   gint64 wait_us = pong_deadline_us (client) - g_get_monotonic_time ();
 
@@ -889,12 +890,12 @@ schedule_pong_check (GstSensorWsClient *client)
 static gboolean
 on_stable (gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   g_source_unref (client->stable_source);
   client->stable_source = NULL;
   GST_DEBUG ("client %u: connection stable, backoff reset", client->id);
-  gst_sensor_backoff_reset (&client->backoff);
+  gst_sensor_net_backoff_reset (&client->backoff);
   return G_SOURCE_REMOVE;
 }
 
@@ -904,7 +905,7 @@ on_stable (gpointer data)
 static void
 on_oversized (SoupWebsocketConnection *conn, guint64 size, gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
   GError *error;
   gchar *reason;
 
@@ -929,7 +930,7 @@ on_oversized (SoupWebsocketConnection *conn, guint64 size, gpointer data)
 }
 
 static void
-on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
+on_opened (GstSensorNetWsClient *client, SoupWebsocketConnection *conn)
 {
   const gchar *protocol;
 
@@ -954,7 +955,7 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
         (guint) MIN (client->config.backoff_stable_s * 1000.0, G_MAXUINT),
         on_stable, client);
   else
-    gst_sensor_backoff_reset (&client->backoff);
+    gst_sensor_net_backoff_reset (&client->backoff);
 
   protocol = soup_websocket_connection_get_protocol (conn);
   GST_INFO ("client %u (%s): connected%s%s", client->id, client->log_uri,
@@ -975,7 +976,7 @@ on_opened (GstSensorWsClient *client, SoupWebsocketConnection *conn)
 static gboolean
 on_connect_timeout (gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   g_source_unref (client->timeout_source);
   client->timeout_source = NULL;
@@ -1000,7 +1001,7 @@ on_connect_timeout (gpointer data)
 
 typedef struct
 {
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   GCancellable *cancellable; /* the attempt's; stale when replaced */
   GUri *uri;
   GSocketClient *sock_client;
@@ -1052,7 +1053,7 @@ handshake_free (Handshake *hs)
 static gboolean
 handshake_is_current (Handshake *hs)
 {
-  GstSensorWsClient *client = hs->client;
+  GstSensorNetWsClient *client = hs->client;
 
   return !client_is_stopping (client) && client->active &&
       client->cancellable == hs->cancellable;
@@ -1061,7 +1062,7 @@ handshake_is_current (Handshake *hs)
 static void
 handshake_failed (Handshake *hs, GError *error, guint http_status)
 {
-  GstSensorWsClient *client = hs->client;
+  GstSensorNetWsClient *client = hs->client;
 
   client_ref (client);
   clear_source (&client->timeout_source);
@@ -1113,7 +1114,7 @@ on_socket_event (GSocketClient *sc, GSocketClientEvent event,
     GSocketConnectable *connectable, GIOStream *connection, gpointer data)
 {
   Handshake *hs = data;
-  GstSensorWsClient *client = hs->client;
+  GstSensorNetWsClient *client = hs->client;
   TlsCheck *check;
 
   if (event != G_SOCKET_CLIENT_TLS_HANDSHAKING ||
@@ -1130,7 +1131,7 @@ on_socket_event (GSocketClient *sc, GSocketClientEvent event,
 }
 
 static gboolean
-ensure_ca_db (GstSensorWsClient *client, GError **error)
+ensure_ca_db (GstSensorNetWsClient *client, GError **error)
 {
   if (client->config.ca_file && !client->ca_db) {
     client->ca_db = g_tls_file_database_new (client->config.ca_file, error);
@@ -1155,7 +1156,7 @@ header_is_clean (const gchar *s)
 }
 
 static gchar *
-build_request (GstSensorWsClient *client, Handshake *hs)
+build_request (GstSensorNetWsClient *client, Handshake *hs)
 {
   GUri *uri = hs->uri;
   /* sized once: a reallocation would leave a copy of the secret behind */
@@ -1193,7 +1194,7 @@ build_request (GstSensorWsClient *client, Handshake *hs)
       g_string_append_printf (req, "Sec-WebSocket-Protocol: %s\r\n", list);
     g_free (list);
   }
-  if (client->config.auth == GST_SENSOR_WS_AUTH_HEADER &&
+  if (client->config.auth == GST_SENSOR_NET_WS_AUTH_HEADER &&
       client->config.secret && header_is_clean (client->config.secret))
     g_string_append_printf (
         req, "Authorization: Bearer %s\r\n", client->config.secret);
@@ -1229,7 +1230,7 @@ bad_handshake (const gchar *why)
 
 /* The 101 response: checks as RFC 6455 section 4.1 asks. NULL when fine. */
 static GError *
-check_response (GstSensorWsClient *client, Handshake *hs,
+check_response (GstSensorNetWsClient *client, Handshake *hs,
     SoupMessageHeaders *headers, const gchar **protocol)
 {
   const gchar *accept, *proto;
@@ -1276,7 +1277,7 @@ check_response (GstSensorWsClient *client, Handshake *hs,
 static void
 handshake_finish (Handshake *hs, gsize end)
 {
-  GstSensorWsClient *client = hs->client;
+  GstSensorNetWsClient *client = hs->client;
   SoupMessageHeaders *headers =
       soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
   gchar *head = g_strndup ((const gchar *) hs->head, end);
@@ -1311,8 +1312,8 @@ handshake_finish (Handshake *hs, gsize end)
   client->socket = g_object_ref (g_socket_connection_get_socket (hs->conn));
   /* bytes past the head are the first frames */
   rest = g_bytes_new (hs->head + end, hs->head_len - end);
-  conn = gst_sensor_ws_connection_new (G_IO_STREAM (hs->conn), rest, hs->uri,
-      SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, protocol,
+  conn = gst_sensor_net_ws_connection_new (G_IO_STREAM (hs->conn), rest,
+      hs->uri, SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, protocol,
       max_message_size (client), on_oversized, client_ref (client),
       client_unref);
   g_bytes_unref (rest);
@@ -1435,7 +1436,7 @@ on_tcp_connected (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 static void
-connect_attempt (GstSensorWsClient *client)
+connect_attempt (GstSensorNetWsClient *client)
 {
   GError *error = NULL;
   GSocketConnectable *address;
@@ -1486,19 +1487,19 @@ connect_attempt (GstSensorWsClient *client)
 static gboolean
 do_start (gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   if (client->active || client_is_stopping (client))
     return G_SOURCE_REMOVE;
   client->active = TRUE;
-  gst_sensor_backoff_reset (&client->backoff);
+  gst_sensor_net_backoff_reset (&client->backoff);
   connect_attempt (client);
   return G_SOURCE_REMOVE;
 }
 
 typedef struct
 {
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
   gushort code;
   gchar *reason;
 } StopRequest;
@@ -1506,7 +1507,7 @@ typedef struct
 /* Network thread: release everything; the socket goes to the grave so the
  * close handshake can finish (bounded). */
 static void
-teardown (GstSensorWsClient *client, gushort code, const gchar *reason)
+teardown (GstSensorNetWsClient *client, gushort code, const gchar *reason)
 {
   SoupWebsocketConnection *conn;
 
@@ -1544,12 +1545,12 @@ stop_request_free (gpointer data)
   g_free (req);
 }
 
-static void flush_queue (GstSensorWsClient *client);
+static void flush_queue (GstSensorNetWsClient *client);
 
 static gboolean
 on_writable (GObject *stream, gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   g_source_unref (client->writable_source);
   client->writable_source = NULL;
@@ -1581,7 +1582,7 @@ set_corked (GSocket *socket, gboolean corked)
  * A batch of messages goes out corked and is pushed out when the batch
  * ends, so nothing waits for more data. */
 static void
-flush_queue (GstSensorWsClient *client)
+flush_queue (GstSensorNetWsClient *client)
 {
   SoupWebsocketConnection *conn = client->conn;
   GPollableOutputStream *output;
@@ -1637,7 +1638,7 @@ flush_queue (GstSensorWsClient *client)
 static gboolean
 do_flush (gpointer data)
 {
-  GstSensorWsClient *client = data;
+  GstSensorNetWsClient *client = data;
 
   g_mutex_lock (&client->lock);
   client->flush_scheduled = FALSE;
@@ -1647,7 +1648,7 @@ do_flush (gpointer data)
 }
 
 static void
-invoke (GstSensorWsClient *client, GSourceFunc func, gpointer data,
+invoke (GstSensorNetWsClient *client, GSourceFunc func, gpointer data,
     GDestroyNotify notify)
 {
   GSource *source = g_idle_source_new ();
@@ -1662,7 +1663,7 @@ invoke (GstSensorWsClient *client, GSourceFunc func, gpointer data,
  * network thread they are handed to libsoup before returning, as one corked
  * batch; otherwise a flush is scheduled there. */
 static gboolean
-queue_messages (GstSensorWsClient *client, SoupWebsocketDataType type,
+queue_messages (GstSensorNetWsClient *client, SoupWebsocketDataType type,
     GBytes *const *payloads, guint n, gboolean now)
 {
   gboolean schedule;
@@ -1705,26 +1706,27 @@ queue_messages (GstSensorWsClient *client, SoupWebsocketDataType type,
 }
 
 gboolean
-gst_sensor_ws_close_info_is_tls_failure (const GstSensorWsCloseInfo *info)
+gst_sensor_net_ws_close_info_is_tls_failure (
+    const GstSensorNetWsCloseInfo *info)
 {
   return info->error != NULL && info->error->domain == G_TLS_ERROR;
 }
 
-GstSensorWsClient *
-gst_sensor_ws_client_new (const GstSensorWsConfig *config,
-    const GstSensorWsCallbacks *callbacks, gpointer user_data,
+GstSensorNetWsClient *
+gst_sensor_net_ws_client_new (const GstSensorNetWsConfig *config,
+    const GstSensorNetWsCallbacks *callbacks, gpointer user_data,
     GDestroyNotify notify)
 {
   static gint next_id = 0;
-  GstSensorWsClient *client;
+  GstSensorNetWsClient *client;
 
   g_return_val_if_fail (config != NULL, NULL);
 
   ensure_debug_category ();
-  client = g_new0 (GstSensorWsClient, 1);
+  client = g_new0 (GstSensorNetWsClient, 1);
   client->refcount = 1;
   client->id = (guint) g_atomic_int_add (&next_id, 1);
-  gst_sensor_ws_config_copy_into (&client->config, config);
+  gst_sensor_net_ws_config_copy_into (&client->config, config);
   if (callbacks)
     client->callbacks = *callbacks;
   client->user_data = user_data;
@@ -1733,7 +1735,7 @@ gst_sensor_ws_client_new (const GstSensorWsConfig *config,
   g_cond_init (&client->cond);
   g_queue_init (&client->outq);
   client->log_uri = make_log_uri (config, auth_query_name (client));
-  gst_sensor_backoff_init (&client->backoff, config->backoff_initial_s,
+  gst_sensor_net_backoff_init (&client->backoff, config->backoff_initial_s,
       config->backoff_factor, config->backoff_max_s, config->backoff_jitter,
       config->retries, 0);
   client->context = gst_sensor_net_context_ref ();
@@ -1742,7 +1744,7 @@ gst_sensor_ws_client_new (const GstSensorWsConfig *config,
 }
 
 void
-gst_sensor_ws_client_start (GstSensorWsClient *client)
+gst_sensor_net_ws_client_start (GstSensorNetWsClient *client)
 {
   g_return_if_fail (client != NULL);
 
@@ -1750,8 +1752,8 @@ gst_sensor_ws_client_start (GstSensorWsClient *client)
 }
 
 gboolean
-gst_sensor_ws_client_send (
-    GstSensorWsClient *client, SoupWebsocketDataType type, GBytes *payload)
+gst_sensor_net_ws_client_send (
+    GstSensorNetWsClient *client, SoupWebsocketDataType type, GBytes *payload)
 {
   g_return_val_if_fail (client != NULL, FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
@@ -1760,7 +1762,7 @@ gst_sensor_ws_client_send (
 }
 
 gboolean
-gst_sensor_ws_client_send_batch (GstSensorWsClient *client,
+gst_sensor_net_ws_client_send_batch (GstSensorNetWsClient *client,
     SoupWebsocketDataType type, GBytes *const *payloads, guint n_payloads)
 {
   g_return_val_if_fail (client != NULL, FALSE);
@@ -1770,7 +1772,7 @@ gst_sensor_ws_client_send_batch (GstSensorWsClient *client,
 }
 
 gsize
-gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client)
+gst_sensor_net_ws_client_get_pending_bytes (GstSensorNetWsClient *client)
 {
   gsize pending;
 
@@ -1783,7 +1785,7 @@ gst_sensor_ws_client_get_pending_bytes (GstSensorWsClient *client)
 }
 
 gboolean
-gst_sensor_ws_client_is_connected (GstSensorWsClient *client)
+gst_sensor_net_ws_client_is_connected (GstSensorNetWsClient *client)
 {
   gboolean connected;
 
@@ -1798,7 +1800,7 @@ gst_sensor_ws_client_is_connected (GstSensorWsClient *client)
 /* Marks the client stopping and asks the network thread to close; TRUE
  * when called on the network thread (nothing left to wait for). */
 static gboolean
-request_stop (GstSensorWsClient *client, gushort code, const gchar *reason)
+request_stop (GstSensorNetWsClient *client, gushort code, const gchar *reason)
 {
   gboolean first;
 
@@ -1833,20 +1835,20 @@ request_stop (GstSensorWsClient *client, gushort code, const gchar *reason)
 }
 
 /**
- * gst_sensor_ws_client_close:
+ * gst_sensor_net_ws_client_close:
  * @client: a client
- * @code: the close code (as for gst_sensor_ws_client_stop())
+ * @code: the close code (as for gst_sensor_net_ws_client_stop())
  * @reason: (nullable): the close reason
  *
- * Starts closing like gst_sensor_ws_client_stop() and never reconnects,
+ * Starts closing like gst_sensor_net_ws_client_stop() and never reconnects,
  * but returns at once: the close handshake runs on the network thread, so
  * a thousand sessions close in parallel instead of one after another.
  * Callbacks may still run until stop() or free(), which then return as
  * soon as the connection is gone. Any thread.
  */
 void
-gst_sensor_ws_client_close (
-    GstSensorWsClient *client, gushort code, const gchar *reason)
+gst_sensor_net_ws_client_close (
+    GstSensorNetWsClient *client, gushort code, const gchar *reason)
 {
   g_return_if_fail (client != NULL);
 
@@ -1854,8 +1856,8 @@ gst_sensor_ws_client_close (
 }
 
 void
-gst_sensor_ws_client_stop (
-    GstSensorWsClient *client, gushort code, const gchar *reason)
+gst_sensor_net_ws_client_stop (
+    GstSensorNetWsClient *client, gushort code, const gchar *reason)
 {
   gint64 deadline;
 
@@ -1882,14 +1884,14 @@ gst_sensor_ws_client_stop (
 }
 
 void
-gst_sensor_ws_client_free (GstSensorWsClient *client)
+gst_sensor_net_ws_client_free (GstSensorNetWsClient *client)
 {
   GMainContext *context;
 
   if (!client)
     return;
 
-  gst_sensor_ws_client_stop (client, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  gst_sensor_net_ws_client_stop (client, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   if (client->notify)
     client->notify (client->user_data);
   client->notify = NULL;
@@ -1902,7 +1904,7 @@ gst_sensor_ws_client_free (GstSensorWsClient *client)
 }
 
 gchar *
-gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client)
+gst_sensor_net_ws_client_dup_protocol (GstSensorNetWsClient *client)
 {
   gchar *protocol;
 
@@ -1915,7 +1917,7 @@ gst_sensor_ws_client_dup_protocol (GstSensorWsClient *client)
 }
 
 guint64
-gst_sensor_ws_client_get_oversized_count (GstSensorWsClient *client)
+gst_sensor_net_ws_client_get_oversized_count (GstSensorNetWsClient *client)
 {
   guint64 count;
 

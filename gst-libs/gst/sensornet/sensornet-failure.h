@@ -4,7 +4,7 @@
 #pragma once
 
 #include <gst/gst.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/sensornet/sensornet-ws-client.h>
 
 G_BEGIN_DECLS
 
@@ -26,17 +26,17 @@ typedef enum {
 } GstSensorNetFailureKind;
 
 GstSensorNetFailureKind gst_sensor_net_failure_classify (
-    const GstSensorWsCloseInfo *info);
+    const GstSensorNetWsCloseInfo *info);
 
-gchar *gst_sensor_net_failure_describe (const GstSensorWsCloseInfo *info);
+gchar *gst_sensor_net_failure_describe (const GstSensorNetWsCloseInfo *info);
 
 gboolean gst_sensor_net_failure_should_warn (guint consecutive_failures);
 
 void gst_sensor_net_post_fatal (
-    GstElement *element, const GstSensorWsCloseInfo *info, const gchar *uri);
+    GstElement *element, const GstSensorNetWsCloseInfo *info, const gchar *uri);
 
 void gst_sensor_net_post_transient (GstElement *element,
-    const GstSensorWsCloseInfo *info, const gchar *uri,
+    const GstSensorNetWsCloseInfo *info, const gchar *uri,
     guint consecutive_failures);
 
 /**

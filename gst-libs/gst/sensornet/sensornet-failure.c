@@ -4,7 +4,7 @@
  * The one failure rule of every network element: which connection failures
  * are fatal, how each is named, and the connection-state message.
  */
-#include "sensor-net-failure.h"
+#include "sensornet-failure.h"
 
 #include <libsoup/soup.h>
 
@@ -19,7 +19,7 @@
  * waits instead of failing.
  */
 GstSensorNetFailureKind
-gst_sensor_net_failure_classify (const GstSensorWsCloseInfo *info)
+gst_sensor_net_failure_classify (const GstSensorNetWsCloseInfo *info)
 {
   g_return_val_if_fail (info != NULL, GST_SENSOR_NET_FAILURE_TRANSIENT);
 
@@ -47,7 +47,7 @@ gst_sensor_net_failure_classify (const GstSensorWsCloseInfo *info)
  * 1011 \"overload\"".
  */
 gchar *
-gst_sensor_net_failure_describe (const GstSensorWsCloseInfo *info)
+gst_sensor_net_failure_describe (const GstSensorNetWsCloseInfo *info)
 {
   const gchar *reason;
 
@@ -85,7 +85,7 @@ gst_sensor_net_failure_should_warn (guint consecutive_failures)
 }
 
 static GstStructure *
-failure_details (const GstSensorWsCloseInfo *info)
+failure_details (const GstSensorNetWsCloseInfo *info)
 {
   GstStructure *s = gst_structure_new ("details", "http-status", G_TYPE_UINT,
       info->http_status, "close-code", G_TYPE_UINT, (guint) info->close_code,
@@ -100,7 +100,7 @@ failure_details (const GstSensorWsCloseInfo *info)
 }
 
 static gint
-fatal_error_code (const GstSensorWsCloseInfo *info)
+fatal_error_code (const GstSensorNetWsCloseInfo *info)
 {
   if (info->http_status == 401 || info->http_status == 403)
     return GST_RESOURCE_ERROR_NOT_AUTHORIZED;
@@ -128,7 +128,7 @@ fatal_error_code (const GstSensorWsCloseInfo *info)
  */
 void
 gst_sensor_net_post_fatal (
-    GstElement *element, const GstSensorWsCloseInfo *info, const gchar *uri)
+    GstElement *element, const GstSensorNetWsCloseInfo *info, const gchar *uri)
 {
   gchar *cause = gst_sensor_net_failure_describe (info);
   gchar *text = g_strdup_printf ("Could not connect to %s: %s", uri, cause);
@@ -153,7 +153,7 @@ gst_sensor_net_post_fatal (
  */
 void
 gst_sensor_net_post_transient (GstElement *element,
-    const GstSensorWsCloseInfo *info, const gchar *uri,
+    const GstSensorNetWsCloseInfo *info, const gchar *uri,
     guint consecutive_failures)
 {
   gchar *cause = gst_sensor_net_failure_describe (info);

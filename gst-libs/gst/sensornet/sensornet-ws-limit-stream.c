@@ -26,7 +26,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sensor-ws-limit-stream.h"
+#include "sensornet-ws-limit-stream.h"
 
 /* Raw bytes read per step; discarding reads at most this many steps before
  * it lets the main loop run (the idle that closes the connection). */
@@ -368,7 +368,7 @@ limit_input_get_type (void)
     static const GInterfaceInfo pollable = { limit_input_pollable_init, NULL,
       NULL };
     GType t = g_type_register_static_simple (G_TYPE_INPUT_STREAM,
-        unique_type_name ("GstSensorWsLimitInput", &type),
+        unique_type_name ("GstSensorNetWsLimitInput", &type),
         sizeof (LimitInputClass), limit_input_class_init, sizeof (LimitInput),
         limit_input_init, 0);
 
@@ -465,7 +465,7 @@ limit_stream_get_type (void)
 
   if (g_once_init_enter (&type)) {
     GType t = g_type_register_static_simple (G_TYPE_IO_STREAM,
-        unique_type_name ("GstSensorWsLimitStream", &type),
+        unique_type_name ("GstSensorNetWsLimitStream", &type),
         sizeof (LimitStreamClass), limit_stream_class_init,
         sizeof (LimitStream), NULL, 0);
 
@@ -475,7 +475,7 @@ limit_stream_get_type (void)
 }
 
 /**
- * gst_sensor_ws_limit_stream_new:
+ * gst_sensor_net_ws_limit_stream_new:
  * @base: (transfer none): the connection to the peer; its input stream must
  *   be pollable
  * @initial: (nullable) (transfer none): bytes already read from @base (past
@@ -491,7 +491,7 @@ limit_stream_get_type (void)
  * Returns: (transfer full): the wrapping stream
  */
 GIOStream *
-gst_sensor_ws_limit_stream_new (
+gst_sensor_net_ws_limit_stream_new (
     GIOStream *base, GBytes *initial, guint64 max_message_size)
 {
   LimitStream *self;
@@ -512,14 +512,14 @@ gst_sensor_ws_limit_stream_new (
 }
 
 /**
- * gst_sensor_ws_limit_stream_get_oversized_count:
- * @stream: a stream from gst_sensor_ws_limit_stream_new()
+ * gst_sensor_net_ws_limit_stream_get_oversized_count:
+ * @stream: a stream from gst_sensor_net_ws_limit_stream_new()
  *
  * Returns: how many messages went over the limit on @stream (0 or 1: the
  *   first one stops the data)
  */
 guint64
-gst_sensor_ws_limit_stream_get_oversized_count (GIOStream *stream)
+gst_sensor_net_ws_limit_stream_get_oversized_count (GIOStream *stream)
 {
   g_return_val_if_fail (
       G_TYPE_CHECK_INSTANCE_TYPE (stream, limit_stream_get_type ()), 0);
@@ -535,7 +535,7 @@ typedef struct
 {
   GWeakRef conn;
   GMainContext *context;
-  GstSensorWsOversizedFunc func;
+  GstSensorNetWsOversizedFunc func;
   gpointer user_data;
   GDestroyNotify destroy;
 } Watch;
@@ -629,7 +629,7 @@ on_oversized (guint64 size, gpointer data)
 }
 
 /**
- * gst_sensor_ws_connection_new:
+ * gst_sensor_net_ws_connection_new:
  * @base: (transfer none): the upgraded connection
  * @initial: (nullable) (transfer none): bytes read past the HTTP head
  * @uri: (transfer none): the request URI
@@ -637,7 +637,7 @@ on_oversized (guint64 size, gpointer data)
  * @origin: (nullable): the Origin of the request
  * @protocol: (nullable): the negotiated subprotocol
  * @max_message_size: the largest data message accepted, in bytes; 0 =
- *   %GST_SENSOR_WS_DEFAULT_MAX_MESSAGE_SIZE
+ *   %GST_SENSOR_NET_WS_DEFAULT_MAX_MESSAGE_SIZE
  * @func: (nullable) (scope notified): called (from an idle source on the
  *   calling thread's default context) when a message goes over the limit;
  *   %NULL closes the connection with 1009
@@ -645,16 +645,17 @@ on_oversized (guint64 size, gpointer data)
  * @destroy: (nullable): frees @user_data when the connection is gone
  *
  * A #SoupWebsocketConnection (no extensions: a permessage-deflate message
- * could inflate without bound) over gst_sensor_ws_limit_stream_new(). Call
+ * could inflate without bound) over gst_sensor_net_ws_limit_stream_new(). Call
  * it on the thread whose default context will run the connection.
  *
  * Returns: (transfer full): the connection
  */
 SoupWebsocketConnection *
-gst_sensor_ws_connection_new (GIOStream *base, GBytes *initial, GUri *uri,
+gst_sensor_net_ws_connection_new (GIOStream *base, GBytes *initial, GUri *uri,
     SoupWebsocketConnectionType type, const gchar *origin,
     const gchar *protocol, guint64 max_message_size,
-    GstSensorWsOversizedFunc func, gpointer user_data, GDestroyNotify destroy)
+    GstSensorNetWsOversizedFunc func, gpointer user_data,
+    GDestroyNotify destroy)
 {
   SoupWebsocketConnection *conn;
   GIOStream *stream;
@@ -665,8 +666,8 @@ gst_sensor_ws_connection_new (GIOStream *base, GBytes *initial, GUri *uri,
   g_return_val_if_fail (uri != NULL, NULL);
 
   if (max_message_size == 0)
-    max_message_size = GST_SENSOR_WS_DEFAULT_MAX_MESSAGE_SIZE;
-  stream = gst_sensor_ws_limit_stream_new (base, initial, max_message_size);
+    max_message_size = GST_SENSOR_NET_WS_DEFAULT_MAX_MESSAGE_SIZE;
+  stream = gst_sensor_net_ws_limit_stream_new (base, initial, max_message_size);
   conn =
       soup_websocket_connection_new (stream, uri, type, origin, protocol, NULL);
   /* never reached (no frame over the limit gets through), a second fence */
@@ -749,7 +750,7 @@ on_wrote_informational (SoupServerMessage *msg, gpointer data)
   g_signal_handlers_disconnect_by_func (msg, on_wrote_informational, data);
   g_object_ref (msg);
   stream = soup_server_message_steal_connection (msg);
-  conn = gst_sensor_ws_connection_new (stream, NULL, uri,
+  conn = gst_sensor_net_ws_connection_new (stream, NULL, uri,
       SOUP_WEBSOCKET_CONNECTION_SERVER,
       soup_message_headers_get_one (
           soup_server_message_get_request_headers (msg), "Origin"),
@@ -788,25 +789,25 @@ server_handler_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
 }
 
 /**
- * gst_sensor_ws_server_add_handler:
+ * gst_sensor_net_ws_server_add_handler:
  * @server: a #SoupServer
  * @path: (nullable): the path to handle
  * @origin: (nullable): the origin to require, as for
  *   soup_server_add_websocket_handler()
  * @protocols: (nullable) (array zero-terminated=1): accepted subprotocols
  * @max_message_size: the largest data message accepted from a client, in
- *   bytes; 0 = %GST_SENSOR_WS_DEFAULT_MAX_MESSAGE_SIZE
+ *   bytes; 0 = %GST_SENSOR_NET_WS_DEFAULT_MAX_MESSAGE_SIZE
  * @callback: called with each new connection
  * @user_data: for @callback
  * @destroy: (nullable): frees @user_data with the handler
  *
  * soup_server_add_websocket_handler() with a whole-message limit: a client
  * whose message grows over @max_message_size is closed with 1009 (and
- * counted, see gst_sensor_ws_server_get_oversized_count()) and libsoup holds
- * at most that much of it. No extensions are negotiated.
+ * counted, see gst_sensor_net_ws_server_get_oversized_count()) and libsoup
+ * holds at most that much of it. No extensions are negotiated.
  */
 void
-gst_sensor_ws_server_add_handler (SoupServer *server, const gchar *path,
+gst_sensor_net_ws_server_add_handler (SoupServer *server, const gchar *path,
     const gchar *origin, gchar **protocols, guint64 max_message_size,
     SoupServerWebsocketCallback callback, gpointer user_data,
     GDestroyNotify destroy)
@@ -828,14 +829,14 @@ gst_sensor_ws_server_add_handler (SoupServer *server, const gchar *path,
 }
 
 /**
- * gst_sensor_ws_server_get_oversized_count:
+ * gst_sensor_net_ws_server_get_oversized_count:
  *
  * Returns: how many connections of every handler added with
- *   gst_sensor_ws_server_add_handler() (in this copy of the library) were
+ *   gst_sensor_net_ws_server_add_handler() (in this copy of the library) were
  *   closed with 1009 for an oversized message
  */
 guint64
-gst_sensor_ws_server_get_oversized_count (void)
+gst_sensor_net_ws_server_get_oversized_count (void)
 {
   return (guint64) g_atomic_int_get (&server_oversized);
 }

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /**
- * GstSensorBackoff:
+ * GstSensorNetBackoff:
  *
  * Reconnect policy shared by every network element (WebSocket and gRPC):
  * the n-th retry waits min(initial * factor^(n-1), max), with a random
@@ -25,18 +25,19 @@ typedef struct
   /* state */
   guint attempt;
   GRand *rand;
-} GstSensorBackoff;
+} GstSensorNetBackoff;
 
-void gst_sensor_backoff_init (GstSensorBackoff *backoff, gdouble initial_s,
-    gdouble factor, gdouble max_s, gdouble jitter, gint retries, guint32 seed);
+void gst_sensor_net_backoff_init (GstSensorNetBackoff *backoff,
+    gdouble initial_s, gdouble factor, gdouble max_s, gdouble jitter,
+    gint retries, guint32 seed);
 
-void gst_sensor_backoff_clear (GstSensorBackoff *backoff);
+void gst_sensor_net_backoff_clear (GstSensorNetBackoff *backoff);
 
 /* Delay before the next attempt, or GST_CLOCK_TIME_NONE when retries are
  * exhausted. Advances the attempt counter. */
-GstClockTime gst_sensor_backoff_next (GstSensorBackoff *backoff);
+GstClockTime gst_sensor_net_backoff_next (GstSensorNetBackoff *backoff);
 
 /* A connection succeeded: start from the first delay again. */
-void gst_sensor_backoff_reset (GstSensorBackoff *backoff);
+void gst_sensor_net_backoff_reset (GstSensorNetBackoff *backoff);
 
 G_END_DECLS

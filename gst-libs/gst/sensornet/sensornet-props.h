@@ -4,7 +4,7 @@
 #pragma once
 
 #include <gst/gst.h>
-#include <gst/net/sensor-ws-client.h>
+#include <gst/sensornet/sensornet-ws-client.h>
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  * keepalive-interval, pong-timeout, tls-strict, ca-file, max-message-size),
  * with one set of
  * blurbs and defaults. The element keeps the struct in its instance,
- * protected by its object lock, and copies it into a #GstSensorWsConfig with
+ * protected by its object lock, and copies it into a #GstSensorNetWsConfig with
  * gst_sensor_net_props_apply() when it connects.
  */
 typedef struct
@@ -105,6 +105,6 @@ gboolean gst_sensor_net_props_get_property (const GstSensorNetProps *props,
 
 /* Copies the settings into @config (replacing its ca_file). */
 void gst_sensor_net_props_apply (
-    const GstSensorNetProps *props, GstSensorWsConfig *config);
+    const GstSensorNetProps *props, GstSensorNetWsConfig *config);
 
 G_END_DECLS
