@@ -334,6 +334,32 @@ gst_rp_sensor_src_remove_pads (GstRpSensorSrc *self)
   g_list_free_full (pads, gst_object_unref);
 }
 
+/* With @lock: queues EOS (a copy of @eos, or a new one per pad when NULL)
+ * after what each of @entry's pads holds, releasing a hold so that it
+ * gets through; @retire: the pads are removed once it was sent. Returns
+ * how many pads it went to. */
+guint
+gst_rp_sensor_src_device_end (
+    GstRpSensorSrcDevice *entry, GstEvent *eos, gboolean retire)
+{
+  guint g, n = 0;
+
+  for (g = 0; g < GST_SENSOR_STREAM_N_GROUPS; g++) {
+    GstRpSensorSrcPadData *pd;
+
+    if (entry->pads[g] == NULL)
+      continue;
+    pd = gst_rp_sensor_src_pad_get_data (entry->pads[g]);
+    if (retire)
+      pd->retire = TRUE;
+    gst_sensor_stream_lane_set_paused (pd->lane, FALSE);
+    gst_rp_sensor_src_pad_enqueue (entry->pads[g],
+        GST_MINI_OBJECT (eos ? gst_event_copy (eos) : gst_event_new_eos ()));
+    n++;
+  }
+  return n;
+}
+
 /* On the server thread, every second or so: the pads of devices silent for
  * device-idle-timeout get EOS, then are removed (retire_pad()). */
 gboolean
@@ -354,7 +380,6 @@ gst_rp_sensor_src_expire_devices (gpointer user_data)
   g_hash_table_iter_init (&iter, self->devices);
   while (g_hash_table_iter_next (&iter, &key, &value)) {
     GstRpSensorSrcDevice *entry = value;
-    guint g;
 
     if (entry->retiring || entry->last_seen > limit)
       continue;
@@ -367,14 +392,7 @@ gst_rp_sensor_src_expire_devices (gpointer user_data)
     entry->retiring = TRUE;
     /* a held device is let go: its EOS must get through */
     g_hash_table_remove (self->held, key);
-    for (g = 0; g < GST_SENSOR_STREAM_N_GROUPS; g++)
-      if (entry->pads[g]) {
-        gst_rp_sensor_src_pad_get_data (entry->pads[g])->retire = TRUE;
-        gst_sensor_stream_lane_set_paused (
-            gst_rp_sensor_src_pad_get_data (entry->pads[g])->lane, FALSE);
-        gst_rp_sensor_src_pad_enqueue (
-            entry->pads[g], GST_MINI_OBJECT (gst_event_new_eos ()));
-      }
+    gst_rp_sensor_src_device_end (entry, NULL, TRUE);
   }
   while (gone) {
     forget_device (

@@ -131,6 +131,9 @@ GstPad *gst_rp_sensor_src_get_pad (GstRpSensorSrc *self,
 G_GNUC_INTERNAL
 void gst_rp_sensor_src_remove_pads (GstRpSensorSrc *self);
 G_GNUC_INTERNAL
+guint gst_rp_sensor_src_device_end (
+    GstRpSensorSrcDevice *entry, GstEvent *eos, gboolean retire);
+G_GNUC_INTERNAL
 gboolean gst_rp_sensor_src_expire_devices (gpointer user_data);
 
 /* gstrpsensorsrc-readings.c: the server's callbacks, on its thread */

@@ -525,18 +525,8 @@ eos_on_server_thread (gpointer data)
   g_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->devices);
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
-    GstRpSensorSrcDevice *entry = value;
-    guint g;
-
-    for (g = 0; g < GST_SENSOR_STREAM_N_GROUPS; g++)
-      if (entry->pads[g]) {
-        /* the end reaches held pads too (what they held goes with it) */
-        gst_sensor_stream_lane_set_paused (
-            gst_rp_sensor_src_pad_get_data (entry->pads[g])->lane, FALSE);
-        gst_rp_sensor_src_pad_enqueue (
-            entry->pads[g], GST_MINI_OBJECT (gst_event_copy (job->event)));
-        n++;
-      }
+    /* the end reaches held pads too (what they held goes with it) */
+    n += gst_rp_sensor_src_device_end (value, job->event, FALSE);
   }
   g_hash_table_remove_all (self->held);
   g_mutex_unlock (&self->lock);

@@ -93,33 +93,20 @@ guint
 gst_sensor_stream_reading_group_samples (const GstSensorStreamReading *reading,
     guint group, gfloat samples[GST_SENSOR_STREAM_GROUP_MAX_CHANNELS])
 {
+  /* in the table's order, after accel and gyro; the integers are exact
+   * as doubles, so they round to the same floats */
+  const gdouble single[] = { reading->pressure, reading->fsr,
+    reading->heart_rate, reading->spo2, reading->battery_level };
   guint i;
 
   g_return_val_if_fail (group < GST_SENSOR_STREAM_N_GROUPS, 0);
-  switch (group) {
-    case 0:
-      for (i = 0; i < 3; i++)
-        samples[i] = (gfloat) reading->accel[i];
-      break;
-    case 1:
-      for (i = 0; i < 3; i++)
-        samples[i] = (gfloat) reading->gyro[i];
-      break;
-    case 2:
-      samples[0] = (gfloat) reading->pressure;
-      break;
-    case 3:
-      samples[0] = (gfloat) reading->fsr;
-      break;
-    case 4:
-      samples[0] = (gfloat) reading->heart_rate;
-      break;
-    case 5:
-      samples[0] = (gfloat) reading->spo2;
-      break;
-    default:
-      samples[0] = (gfloat) reading->battery_level;
-      break;
+  if (group < 2) {
+    const gdouble *xyz = group == 0 ? reading->accel : reading->gyro;
+
+    for (i = 0; i < 3; i++)
+      samples[i] = (gfloat) xyz[i];
+  } else {
+    samples[0] = (gfloat) single[group - 2];
   }
   return groups[group].channels;
 }
