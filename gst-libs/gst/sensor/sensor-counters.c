@@ -44,6 +44,9 @@ struct _GstSensorCounters
   atomic_uint_fast64_t values[];
 };
 
+G_DEFINE_BOXED_TYPE (GstSensorCounters, gst_sensor_counters,
+    gst_sensor_counters_copy, gst_sensor_counters_free);
+
 /**
  * gst_sensor_counters_new:
  * @info: (array length=n_counters): the counters; the table is not copied
@@ -69,6 +72,29 @@ gst_sensor_counters_new (const GstSensorCounterInfo *info, guint n_counters)
   for (i = 0; i < n_counters; i++)
     atomic_init (&c->values[i], 0);
   return c;
+}
+
+/**
+ * gst_sensor_counters_copy:
+ * @counters: counters
+ *
+ * A snapshot: new counters of the same table with the values of now.
+ *
+ * Returns: (transfer full): new counters, for gst_sensor_counters_free()
+ */
+GstSensorCounters *
+gst_sensor_counters_copy (GstSensorCounters *counters)
+{
+  GstSensorCounters *copy;
+  guint i;
+
+  g_return_val_if_fail (counters != NULL, NULL);
+
+  copy = gst_sensor_counters_new (counters->info, counters->n);
+  for (i = 0; i < counters->n; i++)
+    atomic_store_explicit (&copy->values[i],
+        gst_sensor_counters_get (counters, i), memory_order_relaxed);
+  return copy;
 }
 
 /**

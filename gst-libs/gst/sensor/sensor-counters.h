@@ -31,9 +31,16 @@ typedef struct
  */
 typedef struct _GstSensorCounters GstSensorCounters;
 
+#define GST_TYPE_SENSOR_COUNTERS (gst_sensor_counters_get_type ())
+GST_SENSOR_API
+GType gst_sensor_counters_get_type (void);
+
 GST_SENSOR_API
 GstSensorCounters *gst_sensor_counters_new (
     const GstSensorCounterInfo *info, guint n_counters);
+
+GST_SENSOR_API
+GstSensorCounters *gst_sensor_counters_copy (GstSensorCounters *counters);
 
 GST_SENSOR_API
 void gst_sensor_counters_free (GstSensorCounters *counters);

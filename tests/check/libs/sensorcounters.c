@@ -60,6 +60,18 @@ GST_START_TEST (test_structure)
       "dropped (frames dropped)");
   g_free (text);
 
+  /* a copy is a snapshot */
+  {
+    GstSensorCounters *snap = gst_sensor_counters_copy (c);
+
+    gst_sensor_counters_add (c, C_DROPPED, 5);
+    fail_unless_equals_uint64 (
+        gst_sensor_counters_get (snap, C_FRAMES_SENT), 4);
+    fail_unless_equals_uint64 (gst_sensor_counters_get (snap, C_DROPPED), 0);
+    fail_unless (G_TYPE_IS_BOXED (GST_TYPE_SENSOR_COUNTERS));
+    gst_sensor_counters_free (snap);
+  }
+
   gst_sensor_counters_reset (c);
   fail_unless_equals_uint64 (gst_sensor_counters_get (c, C_FRAMES_SENT), 0);
   fail_unless_equals_uint64 (gst_sensor_counters_get (c, C_BYTES_SENT), 0);
