@@ -83,6 +83,7 @@ gboolean gst_raeh_sink_start_session (GstRaehSink *self);
 /* gstraehsink-streaming.c */
 gchar *gst_raeh_sink_pad_check (GstRaehSink *self, GstRaehSinkPad *pad,
     const GstRaehManifest *m, gboolean *undeclared);
+void gst_raeh_sink_unschedule_clock_waits (GstRaehSink *self);
 void gst_raeh_sink_set_pad_flushing (
     GstRaehSink *self, GstRaehSinkPad *pad, gboolean flushing);
 GstFlowReturn gst_raeh_sink_chain (

@@ -20,19 +20,10 @@
 static void
 make_fatal (GstRaehSink *self)
 {
-  GList *l;
-
   g_mutex_lock (&self->lock);
   self->fatal = TRUE;
   g_cond_broadcast (&self->cond);
-  GST_OBJECT_LOCK (self);
-  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
-    GstRaehSinkPad *pad = l->data;
-
-    if (pad->clock_id)
-      gst_clock_id_unschedule (pad->clock_id);
-  }
-  GST_OBJECT_UNLOCK (self);
+  gst_raeh_sink_unschedule_clock_waits (self);
   g_mutex_unlock (&self->lock);
 }
 

@@ -31,6 +31,22 @@ gst_raeh_sink_pad_check (GstRaehSink *self, GstRaehSinkPad *pad,
 
 /* ---- streaming threads ---- */
 
+/* Ends every pad's clock wait: they check again why they wait. Lock. */
+void
+gst_raeh_sink_unschedule_clock_waits (GstRaehSink *self)
+{
+  GList *l;
+
+  GST_OBJECT_LOCK (self);
+  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstRaehSinkPad *pad = l->data;
+
+    if (pad->clock_id)
+      gst_clock_id_unschedule (pad->clock_id);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
 /* Waits until the end of the frame in running time, like a live device
  * that sends a frame once its samples exist. */
 static GstFlowReturn

@@ -221,20 +221,10 @@ set_pads_flushing (GstRaehSink *self, gboolean flushing)
 static void
 set_playing (GstRaehSink *self, gboolean playing)
 {
-  GList *l;
-
   g_mutex_lock (&self->lock);
   self->playing = playing;
-  if (!playing) {
-    GST_OBJECT_LOCK (self);
-    for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
-      GstRaehSinkPad *pad = l->data;
-
-      if (pad->clock_id)
-        gst_clock_id_unschedule (pad->clock_id);
-    }
-    GST_OBJECT_UNLOCK (self);
-  }
+  if (!playing)
+    gst_raeh_sink_unschedule_clock_waits (self);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 }
