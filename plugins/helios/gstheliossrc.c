@@ -43,6 +43,7 @@
 #include <gst/sensornet/sensornet-props.h>
 #include <gst/sensornet/sensornet-ws-client.h>
 #include <gst/sensor/sensor.h>
+#include <gst/sensor/sensor-caps.h>
 #include <gst/video/video.h>
 
 GST_DEBUG_CATEGORY_STATIC (helios_src_debug);
@@ -421,13 +422,7 @@ gst_helios_src_get_caps (GstBaseSrc *bsrc, GstCaps *filter)
     caps = gst_pad_get_pad_template_caps (GST_BASE_SRC_PAD (bsrc));
   GST_OBJECT_UNLOCK (self);
 
-  if (filter) {
-    GstCaps *tmp =
-        gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (caps);
-    caps = tmp;
-  }
+  caps = gst_sensor_caps_filter (caps, filter);
   return caps;
 }
 

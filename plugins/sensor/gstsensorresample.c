@@ -135,13 +135,7 @@ gst_sensor_resample_transform_caps (GstBaseTransform *trans,
     res = gst_caps_merge_structure_full (
         res, s, f ? gst_caps_features_copy (f) : NULL);
   }
-  if (filter) {
-    GstCaps *tmp =
-        gst_caps_intersect_full (filter, res, GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (res);
-    res = tmp;
-  }
+  res = gst_sensor_caps_filter (res, filter);
   GST_LOG_OBJECT (trans, "%s %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT,
       direction == GST_PAD_SINK ? "sink" : "src", caps, res);
   return res;

@@ -5,6 +5,7 @@
  * and its output buffers (gstsensortestsrc-output.c). */
 #pragma once
 
+#include <gst/sensor/sensor-caps.h>
 #include <gst/sensor/sensor-waveform.h>
 
 #include "gstsensortestsrc.h"

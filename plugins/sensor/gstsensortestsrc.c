@@ -205,13 +205,7 @@ gst_sensor_test_src_get_caps (GstBaseSrc *src, GstCaps *filter)
   gst_caps_set_simple (
       caps, "rate", GST_TYPE_FRACTION_RANGE, 1, G_MAXINT, G_MAXINT, 1, NULL);
 
-  if (filter) {
-    GstCaps *tmp =
-        gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (caps);
-    caps = tmp;
-  }
+  caps = gst_sensor_caps_filter (caps, filter);
   return caps;
 }
 
