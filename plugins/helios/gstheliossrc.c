@@ -43,6 +43,7 @@
 #include <gst/sensornet/sensornet-props.h>
 #include <gst/sensornet/sensornet-ws-client.h>
 #include <gst/sensor/sensor.h>
+#include <gst/sensor/sensor-caps.h>
 #include <gst/video/video.h>
 
 GST_DEBUG_CATEGORY_STATIC (helios_src_debug);
@@ -92,6 +93,16 @@ enum {
 #define FORMAT_EVENT "helios-format"
 #define ERROR_EVENT "helios-error"
 
+/* the element's own counters; the session keeps the connection's */
+enum {
+  COUNTER_BUFFERS_PUSHED,
+  N_COUNTERS,
+};
+
+static const GstSensorCounterInfo counter_info[N_COUNTERS] = {
+  { "buffers-pushed", "frames pushed downstream" },
+};
+
 struct _GstHeliosSrc
 {
   GstPushSrc parent;
@@ -121,7 +132,7 @@ struct _GstHeliosSrc
    * that its counters stay readable */
   GstHeliosSession *session;
   gboolean running; /* between start() and stop(): live changes go out */
-  guint64 pushed;
+  GstSensorCounters *counters; /* COUNTER_*, since start; atomic */
 
   /* streaming thread */
   gboolean raw; /* frames are video/x-raw: add a video meta */
@@ -361,8 +372,8 @@ gst_helios_src_start (GstBaseSrc *bsrc)
   old = self->session;
   self->session = session;
   self->running = TRUE;
-  self->pushed = 0;
   g_mutex_unlock (&self->lock);
+  gst_sensor_counters_reset (self->counters);
   gst_helios_session_free (old);
 
   gst_helios_session_start (session, &config);
@@ -411,13 +422,7 @@ gst_helios_src_get_caps (GstBaseSrc *bsrc, GstCaps *filter)
     caps = gst_pad_get_pad_template_caps (GST_BASE_SRC_PAD (bsrc));
   GST_OBJECT_UNLOCK (self);
 
-  if (filter) {
-    GstCaps *tmp =
-        gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (caps);
-    caps = tmp;
-  }
+  caps = gst_sensor_caps_filter (caps, filter);
   return caps;
 }
 
@@ -537,9 +542,7 @@ gst_helios_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
             GST_VIDEO_INFO_WIDTH (&self->vinfo),
             GST_VIDEO_INFO_HEIGHT (&self->vinfo), self->layout.n_planes,
             self->layout.offset, self->layout.stride);
-      g_mutex_lock (&self->lock);
-      self->pushed++;
-      g_mutex_unlock (&self->lock);
+      gst_sensor_counters_add (self->counters, COUNTER_BUFFERS_PUSHED, 1);
       *outbuf = buf;
       break;
     }
@@ -577,28 +580,28 @@ make_stats (GstHeliosSrc *self)
 {
   GstSensorHandoffQueueStats q;
   GstHeliosSessionStats st = { 0 };
-  guint64 pushed;
+  GstStructure *s;
 
   gst_sensor_handoff_queue_get_stats (self->queue, &q);
   g_mutex_lock (&self->lock);
   if (self->session)
     gst_helios_session_get_stats (self->session, &st);
-  pushed = self->pushed;
   g_mutex_unlock (&self->lock);
-  return gst_structure_new ("application/x-heliossrc-stats", "connected",
-      G_TYPE_BOOLEAN, st.connected, "messages-received", G_TYPE_UINT64,
-      st.messages_received, "bytes-received", G_TYPE_UINT64, st.bytes_received,
-      "buffers-pushed", G_TYPE_UINT64, pushed, "queued", G_TYPE_UINT, q.buffers,
-      "queued-bytes", G_TYPE_UINT, (guint) MIN (q.bytes, G_MAXUINT), "dropped",
-      G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64, q.dropped_bytes,
-      "reconnects", G_TYPE_UINT64, st.reconnects, "failures", G_TYPE_UINT64,
-      st.failures, "oversized-messages", G_TYPE_UINT64, st.oversized_messages,
-      "skipped-unknown", G_TYPE_UINT64, st.skipped_unknown, "skipped-invalid",
-      G_TYPE_UINT64, st.skipped_invalid, "skipped-wrong-type", G_TYPE_UINT64,
-      st.skipped_wrong_type, "skipped-frames", G_TYPE_UINT64, st.skipped_frames,
-      "device-errors", G_TYPE_UINT64, st.device_errors, "notices",
-      G_TYPE_UINT64, st.notices, "format-changes", G_TYPE_UINT64,
-      st.format_changes, NULL);
+  s = gst_sensor_counters_new_stats (self->counters, "heliossrc");
+  gst_structure_set (s, "connected", G_TYPE_BOOLEAN, st.connected,
+      "messages-received", G_TYPE_UINT64, st.messages_received,
+      "bytes-received", G_TYPE_UINT64, st.bytes_received, "queued", G_TYPE_UINT,
+      q.buffers, "queued-bytes", G_TYPE_UINT, (guint) MIN (q.bytes, G_MAXUINT),
+      "dropped", G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64,
+      q.dropped_bytes, "reconnects", G_TYPE_UINT64, st.reconnects, "failures",
+      G_TYPE_UINT64, st.failures, "oversized-messages", G_TYPE_UINT64,
+      st.oversized_messages, "skipped-unknown", G_TYPE_UINT64,
+      st.skipped_unknown, "skipped-invalid", G_TYPE_UINT64, st.skipped_invalid,
+      "skipped-wrong-type", G_TYPE_UINT64, st.skipped_wrong_type,
+      "skipped-frames", G_TYPE_UINT64, st.skipped_frames, "device-errors",
+      G_TYPE_UINT64, st.device_errors, "notices", G_TYPE_UINT64, st.notices,
+      "format-changes", G_TYPE_UINT64, st.format_changes, NULL);
+  return s;
 }
 
 /* ---- GObject ---- */
@@ -751,6 +754,7 @@ gst_helios_src_finalize (GObject *object)
   gst_helios_session_free (self->session);
   gst_sensor_handoff_queue_free (self->queue);
   g_mutex_clear (&self->lock);
+  gst_sensor_counters_free (self->counters);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -771,6 +775,7 @@ gst_helios_src_init (GstHeliosSrc *self)
   gst_sensor_handoff_queue_set_flushing (self->queue, TRUE);
   self->last_pts = GST_CLOCK_TIME_NONE;
   g_mutex_init (&self->lock);
+  self->counters = gst_sensor_counters_new (counter_info, N_COUNTERS);
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }

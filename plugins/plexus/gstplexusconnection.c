@@ -11,6 +11,7 @@
 #endif
 
 #include <string.h>
+#include <gst/sensor/sensor-counters.h>
 #include <gst/sensornet/sensornet-failure.h>
 #include <gst/sensornet/sensornet-ws-client.h>
 
@@ -155,6 +156,34 @@ gst_plexus_settings_get_property (
   return TRUE;
 }
 
+/* the connection's counters, in every Plexus source's stats */
+enum {
+  COUNTER_MESSAGES,
+  COUNTER_BYTES,
+  COUNTER_BINARY,
+  COUNTER_OVERSIZED,
+  COUNTER_MALFORMED,
+  COUNTER_UNKNOWN,
+  COUNTER_CONNECTS,
+  COUNTER_RECONNECTS,
+  COUNTER_GATEWAY_RECONNECTING,
+  COUNTER_FAILURES,
+  N_COUNTERS,
+};
+
+static const GstSensorCounterInfo counter_info[N_COUNTERS] = {
+  { "messages-received", "WebSocket messages received" },
+  { "bytes-received", "their bytes" },
+  { "binary-messages", "binary messages (the protocol is text)" },
+  { "oversized-messages", "frames or messages over the size limits" },
+  { "malformed-messages", "frames that do not parse" },
+  { "unknown-messages", "frames of an unknown type, skipped" },
+  { "connects", "connections that took the auth frame" },
+  { "reconnects", "reconnect attempts started" },
+  { "gateway-reconnecting", "gateway_reconnecting notices" },
+  { "failures", "transient connection failures" },
+};
+
 struct _GstPlexusConnection
 {
   GstElement *element; /* not a reference: the element owns us */
@@ -176,23 +205,14 @@ struct _GstPlexusConnection
   gboolean idle_warned;
   gint64 last_message_us;
   gint64 last_warn_us;
-  guint64 messages;
-  guint64 bytes;
-  guint64 binary;
-  guint64 oversized;
-  guint64 malformed;
-  guint64 unknown;
-  guint64 connects;
-  guint64 reconnects;
-  guint64 gateway_reconnecting;
+  GstSensorCounters *counters; /* COUNTER_*, atomic */
   guint last_close_code;
   gchar *last_close_reason;
   guint last_http_status;
   gchar *last_error;
   gchar *last_cause;
-  guint failures;         /* in a row; a successful open resets it */
-  guint64 failures_total; /* transient failures since start */
-  gboolean connected;     /* between open and close */
+  guint failures;     /* in a row; a successful open resets it */
+  gboolean connected; /* between open and close */
 };
 
 GstPlexusConnection *
@@ -213,6 +233,7 @@ gst_plexus_connection_new (GstElement *element, GstPlexusStream stream,
   c->user_data = user_data;
   g_mutex_init (&c->lock);
   g_cond_init (&c->watchdog_cond);
+  c->counters = gst_sensor_counters_new (counter_info, N_COUNTERS);
   return c;
 }
 
@@ -273,7 +294,7 @@ on_opened (GstSensorNetWsClient *client, gpointer user_data)
   gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, auth);
   g_bytes_unref (auth);
   g_mutex_lock (&c->lock);
-  c->connects++;
+  gst_sensor_counters_add (c->counters, COUNTER_CONNECTS, 1);
   c->failures = 0;
   c->connected = TRUE;
   c->last_message_us = g_get_monotonic_time ();
@@ -350,12 +371,12 @@ on_message (GstSensorNetWsClient *client, SoupWebsocketDataType type,
   gboolean warn;
 
   g_mutex_lock (&c->lock);
-  c->messages++;
-  c->bytes += size;
+  gst_sensor_counters_add (c->counters, COUNTER_MESSAGES, 1);
+  gst_sensor_counters_add (c->counters, COUNTER_BYTES, size);
   c->last_message_us = g_get_monotonic_time ();
   c->idle_warned = FALSE;
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    c->binary++;
+    gst_sensor_counters_add (c->counters, COUNTER_BINARY, 1);
   g_mutex_unlock (&c->lock);
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT) {
@@ -375,9 +396,9 @@ on_message (GstSensorNetWsClient *client, SoupWebsocketDataType type,
   if (!f) {
     g_mutex_lock (&c->lock);
     if (g_error_matches (error, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_TOO_LARGE))
-      c->oversized++;
+      gst_sensor_counters_add (c->counters, COUNTER_OVERSIZED, 1);
     else
-      c->malformed++;
+      gst_sensor_counters_add (c->counters, COUNTER_MALFORMED, 1);
     warn = gst_plexus_rate_limit (&c->last_warn_us);
     g_mutex_unlock (&c->lock);
     if (warn)
@@ -392,9 +413,7 @@ on_message (GstSensorNetWsClient *client, SoupWebsocketDataType type,
       break;
     case GST_PLEXUS_FRAME_GATEWAY_RECONNECTING:
       /* informational: the server keeps our session while it retries */
-      g_mutex_lock (&c->lock);
-      c->gateway_reconnecting++;
-      g_mutex_unlock (&c->lock);
+      gst_sensor_counters_add (c->counters, COUNTER_GATEWAY_RECONNECTING, 1);
       gst_element_post_message (c->element,
           gst_message_new_element (GST_OBJECT (c->element),
               gst_structure_new ("plexus-gateway-reconnecting", "attempt",
@@ -414,9 +433,7 @@ on_message (GstSensorNetWsClient *client, SoupWebsocketDataType type,
       c->on_frame (f, arrival_time (c), c->user_data);
       break;
     case GST_PLEXUS_FRAME_UNKNOWN:
-      g_mutex_lock (&c->lock);
-      c->unknown++;
-      g_mutex_unlock (&c->lock);
+      gst_sensor_counters_add (c->counters, COUNTER_UNKNOWN, 1);
       GST_DEBUG_OBJECT (c->element, "ignoring a frame of type %s",
           GST_STR_NULL (f->type_name));
       break;
@@ -445,7 +462,8 @@ on_closed (GstSensorNetWsClient *client, const GstSensorNetWsCloseInfo *info,
   g_free (c->last_error);
   c->last_error = info->error ? g_strdup (info->error->message) : NULL;
   if (g_error_matches (info->error, SOUP_WEBSOCKET_ERROR, 1009))
-    c->oversized++; /* over max-message-size: closed */
+    gst_sensor_counters_add (
+        c->counters, COUNTER_OVERSIZED, 1); /* over max-message-size: closed */
   if (c->ended) {
     g_mutex_unlock (&c->lock);
     return GST_SENSOR_NET_WS_CLOSE_STOP;
@@ -512,7 +530,7 @@ on_closed (GstSensorNetWsClient *client, const GstSensorNetWsCloseInfo *info,
         ("The connection closed over a message too large to accept"), (NULL));
   g_mutex_lock (&c->lock);
   failures = ++c->failures;
-  c->failures_total++;
+  gst_sensor_counters_add (c->counters, COUNTER_FAILURES, 1);
   g_mutex_unlock (&c->lock);
   post_state (c, "disconnected", info->close_code, reason, 0, 0, cause);
   gst_sensor_net_post_transient (c->element, info, c->uri, failures);
@@ -526,9 +544,7 @@ on_reconnecting (GstSensorNetWsClient *client, guint attempt,
   GstPlexusConnection *c = user_data;
   gchar *why;
 
-  g_mutex_lock (&c->lock);
-  c->reconnects++;
-  g_mutex_unlock (&c->lock);
+  gst_sensor_counters_add (c->counters, COUNTER_RECONNECTS, 1);
   GST_INFO_OBJECT (c->element, "reconnecting, attempt %u in %" GST_TIME_FORMAT,
       attempt, GST_TIME_ARGS (delay));
   g_mutex_lock (&c->lock);
@@ -708,22 +724,17 @@ gst_plexus_connection_free (GstPlexusConnection *c)
   g_free (c->last_cause);
   g_mutex_clear (&c->lock);
   g_cond_clear (&c->watchdog_cond);
+  gst_sensor_counters_free (c->counters);
   g_free (c);
 }
 
 void
 gst_plexus_connection_fill_stats (GstPlexusConnection *c, GstStructure *s)
 {
+  gst_sensor_counters_fill (c->counters, s);
   g_mutex_lock (&c->lock);
-  gst_structure_set (s, "messages-received", G_TYPE_UINT64, c->messages,
-      "bytes-received", G_TYPE_UINT64, c->bytes, "binary-messages",
-      G_TYPE_UINT64, c->binary, "oversized-messages", G_TYPE_UINT64,
-      c->oversized, "malformed-messages", G_TYPE_UINT64, c->malformed,
-      "unknown-messages", G_TYPE_UINT64, c->unknown, "connects", G_TYPE_UINT64,
-      c->connects, "reconnects", G_TYPE_UINT64, c->reconnects,
-      "gateway-reconnecting", G_TYPE_UINT64, c->gateway_reconnecting,
-      "failures", G_TYPE_UINT64, c->failures_total, "connected", G_TYPE_BOOLEAN,
-      c->connected, "last-close-code", G_TYPE_UINT, c->last_close_code, NULL);
+  gst_structure_set (s, "connected", G_TYPE_BOOLEAN, c->connected,
+      "last-close-code", G_TYPE_UINT, c->last_close_code, NULL);
   g_mutex_unlock (&c->lock);
 }
 

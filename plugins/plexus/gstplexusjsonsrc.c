@@ -26,6 +26,27 @@ enum {
   PROP_MAX_QUEUE_BYTES,
 };
 
+/* the stats counters of every JSON source, since start */
+enum {
+  COUNTER_POINTS,
+  COUNTER_PUSHED,
+  COUNTER_FILTERED,
+  COUNTER_NOT_NUMERIC,
+  COUNTER_INCOMPLETE,
+  COUNTER_NOT_PLAYING,
+  N_COUNTERS,
+};
+
+static const GstSensorCounterInfo counter_info[N_COUNTERS] = {
+  { "points", "points queued" },
+  { "buffers-pushed", "buffers pushed downstream" },
+  { "filtered", "points of metrics not asked for, skipped" },
+  { "dropped-not-numeric", "points whose value is no number (sensor/x-raw)" },
+  { "waiting-for-channels",
+      "values held until every channel has one (sensor/x-raw)" },
+  { "dropped-not-playing", "points that came while not playing" },
+};
+
 typedef struct
 {
   GstPlexusSettings settings; /* object lock */
@@ -45,12 +66,7 @@ typedef struct
   GMutex lock;
   GstClockTime last_pts;
   gint64 last_warn_us;
-  guint64 points;
-  guint64 pushed;
-  guint64 filtered;
-  guint64 not_numeric;
-  guint64 incomplete;
-  guint64 dropped_not_playing;
+  GstSensorCounters *counters; /* COUNTER_*, since start; atomic */
 } GstPlexusJsonSrcPrivate;
 
 static GType point_meta_api;
@@ -117,9 +133,8 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
   if (f->type != klass->frame_type || !f->points)
     return;
   if (!GST_CLOCK_TIME_IS_VALID (arrival)) {
-    g_mutex_lock (&priv->lock);
-    priv->dropped_not_playing += f->points->len;
-    g_mutex_unlock (&priv->lock);
+    gst_sensor_counters_add (
+        priv->counters, COUNTER_NOT_PLAYING, f->points->len);
     return;
   }
   for (i = 0; i < f->points->len; i++) {
@@ -139,9 +154,7 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
 
     if (f->type == GST_PLEXUS_FRAME_TELEMETRY &&
         !metric_wanted (priv, p->metric)) {
-      g_mutex_lock (&priv->lock);
-      priv->filtered++;
-      g_mutex_unlock (&priv->lock);
+      gst_sensor_counters_add (priv->counters, COUNTER_FILTERED, 1);
       continue;
     }
     /* several points per frame: spread them back from the arrival by
@@ -156,8 +169,8 @@ on_frame (GstPlexusFrame *f, GstClockTime arrival, gpointer user_data)
     if (GST_CLOCK_TIME_IS_VALID (priv->last_pts) && pts < priv->last_pts)
       pts = priv->last_pts;
     priv->last_pts = pts;
-    priv->points++;
     g_mutex_unlock (&priv->lock);
+    gst_sensor_counters_add (priv->counters, COUNTER_POINTS, 1);
 
     line = gst_plexus_point_to_json (p);
     buf = gst_buffer_new_wrapped (line, strlen (line));
@@ -194,11 +207,9 @@ gst_plexus_json_src_start (GstBaseSrc *bsrc)
 
   g_mutex_lock (&priv->lock);
   priv->last_pts = GST_CLOCK_TIME_NONE;
-  priv->points = priv->pushed = priv->filtered = 0;
-  priv->not_numeric = priv->dropped_not_playing = 0;
-  priv->incomplete = 0;
   priv->discont_pending = FALSE;
   g_mutex_unlock (&priv->lock);
+  gst_sensor_counters_reset (priv->counters);
 
   GST_OBJECT_LOCK (self);
   gst_plexus_settings_copy (&s, &priv->settings);
@@ -304,9 +315,7 @@ gst_plexus_json_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
     }
     buf = GST_BUFFER (obj);
     if (!priv->f64) {
-      g_mutex_lock (&priv->lock);
-      priv->pushed++;
-      g_mutex_unlock (&priv->lock);
+      gst_sensor_counters_add (priv->counters, COUNTER_PUSHED, 1);
       *outbuf = buf;
       return GST_FLOW_OK;
     }
@@ -336,9 +345,7 @@ gst_plexus_json_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
       /* a frame needs every channel: wait for the first value of each */
       if (priv->known !=
           (n == 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << n) - 1)) {
-        g_mutex_lock (&priv->lock);
-        priv->incomplete++;
-        g_mutex_unlock (&priv->lock);
+        gst_sensor_counters_add (priv->counters, COUNTER_INCOMPLETE, 1);
         gst_buffer_unref (buf);
         continue;
       }
@@ -354,16 +361,14 @@ gst_plexus_json_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
         GST_BUFFER_FLAG_SET (out, GST_BUFFER_FLAG_DISCONT);
       priv->discont_pending = FALSE;
       gst_buffer_unref (buf);
-      g_mutex_lock (&priv->lock);
-      priv->pushed++;
-      g_mutex_unlock (&priv->lock);
+      gst_sensor_counters_add (priv->counters, COUNTER_PUSHED, 1);
       *outbuf = out;
       return GST_FLOW_OK;
     }
 
     /* a string, bool, null (NaN) ... where a number belongs */
+    gst_sensor_counters_add (priv->counters, COUNTER_NOT_NUMERIC, 1);
     g_mutex_lock (&priv->lock);
-    priv->not_numeric++;
     warn = gst_plexus_rate_limit (&priv->last_warn_us);
     g_mutex_unlock (&priv->lock);
     if (warn) {
@@ -397,21 +402,14 @@ make_stats (GstPlexusJsonSrc *self)
 {
   GstPlexusJsonSrcPrivate *priv = PRIV (self);
   GstElementFactory *factory = gst_element_get_factory (GST_ELEMENT (self));
-  g_autofree gchar *name = g_strdup_printf ("application/x-%s-stats",
-      factory ? GST_OBJECT_NAME (factory) : "plexusjsonsrc");
-  GstStructure *s = gst_structure_new_empty (name);
+  GstStructure *s = gst_sensor_counters_new_stats (
+      priv->counters, factory ? GST_OBJECT_NAME (factory) : "plexusjsonsrc");
   GstSensorHandoffQueueStats q;
 
   gst_sensor_handoff_queue_get_stats (priv->queue, &q);
-  g_mutex_lock (&priv->lock);
-  gst_structure_set (s, "points", G_TYPE_UINT64, priv->points, "buffers-pushed",
-      G_TYPE_UINT64, priv->pushed, "filtered", G_TYPE_UINT64, priv->filtered,
-      "queued", G_TYPE_UINT, q.buffers, "queued-bytes", G_TYPE_UINT64, q.bytes,
-      "dropped", G_TYPE_UINT64, q.dropped, "dropped-bytes", G_TYPE_UINT64,
-      q.dropped_bytes, "dropped-not-numeric", G_TYPE_UINT64, priv->not_numeric,
-      "waiting-for-channels", G_TYPE_UINT64, priv->incomplete,
-      "dropped-not-playing", G_TYPE_UINT64, priv->dropped_not_playing, NULL);
-  g_mutex_unlock (&priv->lock);
+  gst_structure_set (s, "queued", G_TYPE_UINT, q.buffers, "queued-bytes",
+      G_TYPE_UINT64, q.bytes, "dropped", G_TYPE_UINT64, q.dropped,
+      "dropped-bytes", G_TYPE_UINT64, q.dropped_bytes, NULL);
   GST_OBJECT_LOCK (self);
   if (priv->conn)
     gst_plexus_connection_fill_stats (priv->conn, s);
@@ -483,6 +481,7 @@ gst_plexus_json_src_finalize (GObject *object)
   g_clear_pointer (&priv->latest, g_free);
   gst_sensor_handoff_queue_free (priv->queue);
   g_mutex_clear (&priv->lock);
+  gst_sensor_counters_free (priv->counters);
   G_OBJECT_CLASS (gst_plexus_json_src_parent_class)->finalize (object);
 }
 
@@ -543,6 +542,7 @@ gst_plexus_json_src_init (GstPlexusJsonSrc *self)
       gst_sensor_handoff_queue_new (priv->max_queue, priv->max_queue_bytes);
   gst_sensor_handoff_queue_set_flushing (priv->queue, TRUE);
   g_mutex_init (&priv->lock);
+  priv->counters = gst_sensor_counters_new (counter_info, N_COUNTERS);
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }

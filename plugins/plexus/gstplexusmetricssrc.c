@@ -25,6 +25,7 @@
 #endif
 
 #include <gst/sensor/sensor.h>
+#include <gst/sensor/sensor-caps.h>
 
 #include "gstplexuselements.h"
 #include "gstplexusmetricssrc.h"
@@ -68,13 +69,7 @@ gst_plexus_metrics_src_get_caps (GstBaseSrc *bsrc, GstCaps *filter)
     g_free (modality);
   }
   g_strfreev (metrics);
-  if (filter) {
-    GstCaps *tmp =
-        gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (caps);
-    caps = tmp;
-  }
+  caps = gst_sensor_caps_filter (caps, filter);
   return caps;
 }
 

@@ -29,4 +29,22 @@ typedef enum {
 #define GST_TYPE_RAEH_SINK_AUTH (gst_raeh_sink_auth_get_type ())
 GType gst_raeh_sink_auth_get_type (void);
 
+/**
+ * GstRaehSinkUndeclaredModality:
+ * @GST_RAEH_SINK_UNDECLARED_ERROR: caps negotiation fails with an error
+ *   naming the manifest's slots (the default)
+ * @GST_RAEH_SINK_UNDECLARED_SKIP: caps negotiation succeeds; the frames
+ *   are dropped and counted (`undeclared-dropped`), with one warning
+ *
+ * What raehsink does with a modality the Raeh manifest does not declare.
+ */
+typedef enum {
+  GST_RAEH_SINK_UNDECLARED_ERROR,
+  GST_RAEH_SINK_UNDECLARED_SKIP,
+} GstRaehSinkUndeclaredModality;
+
+#define GST_TYPE_RAEH_SINK_UNDECLARED_MODALITY                                 \
+  (gst_raeh_sink_undeclared_modality_get_type ())
+GType gst_raeh_sink_undeclared_modality_get_type (void);
+
 G_END_DECLS

@@ -17,6 +17,18 @@ G_BEGIN_DECLS
 GST_DEBUG_CATEGORY_EXTERN (sensor_resample_debug);
 #define GST_CAT_DEFAULT sensor_resample_debug
 
+/* the stats counters, since start */
+enum {
+  GST_SENSOR_RESAMPLE_COUNTER_IN,
+  GST_SENSOR_RESAMPLE_COUNTER_OUT,
+  GST_SENSOR_RESAMPLE_COUNTER_CLIPPED,
+  GST_SENSOR_RESAMPLE_COUNTER_NON_MONOTONIC,
+  GST_SENSOR_RESAMPLE_COUNTER_BAD_SIZE,
+  GST_SENSOR_RESAMPLE_COUNTER_DISCONT,
+  GST_SENSOR_RESAMPLE_COUNTER_GAPS,
+  GST_SENSOR_RESAMPLE_N_COUNTERS,
+};
+
 struct _GstSensorResample
 {
   GstBaseTransform parent;
@@ -60,8 +72,7 @@ struct _GstSensorResample
 
   /* object lock */
   GstClockTime latency;
-  guint64 stat_in, stat_out, stat_clipped, stat_non_monotonic;
-  guint64 stat_bad_size, stat_discont, stat_gaps;
+  GstSensorCounters *counters; /* GST_SENSOR_RESAMPLE_COUNTER_* */
 };
 
 /* gstsensorresample.c */

@@ -60,6 +60,18 @@ GST_DEBUG_CATEGORY (sensor_resample_debug);
  * (about 2.9 h at 100 Hz); a longer silence starts a new timeline. */
 #define MAX_GAP_SAMPLES (1 << 20)
 
+static const GstSensorCounterInfo counter_info[] = {
+  { "in-samples", "samples taken in" },
+  { "out-samples", "samples sent out" },
+  { "clipped", "values clipped to the output format's range" },
+  { "dropped-non-monotonic",
+      "irregular samples dropped: their time does not increase" },
+  { "dropped-bad-size", "buffers dropped: not whole samples" },
+  { "discont", "discontinuities (new timelines)" },
+  { "gaps", "gap buffers and events" },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (counter_info) == GST_SENSOR_RESAMPLE_N_COUNTERS);
+
 enum {
   PROP_0,
   PROP_METHOD,
@@ -123,13 +135,7 @@ gst_sensor_resample_transform_caps (GstBaseTransform *trans,
     res = gst_caps_merge_structure_full (
         res, s, f ? gst_caps_features_copy (f) : NULL);
   }
-  if (filter) {
-    GstCaps *tmp =
-        gst_caps_intersect_full (filter, res, GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (res);
-    res = tmp;
-  }
+  res = gst_sensor_caps_filter (res, filter);
   GST_LOG_OBJECT (trans, "%s %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT,
       direction == GST_PAD_SINK ? "sink" : "src", caps, res);
   return res;
@@ -386,15 +392,16 @@ gst_sensor_resample_count_clipped (GstSensorResample *self, guint64 clipped)
   self->pend_clipped += clipped;
 }
 
-/* Counters move to the stats under one lock per buffer, not per update. */
+/* Counters move to the stats once per buffer, not per sample. */
 static void
 flush_stats (GstSensorResample *self)
 {
-  GST_OBJECT_LOCK (self);
-  self->stat_in += self->pend_in;
-  self->stat_out += self->pend_out;
-  self->stat_clipped += self->pend_clipped;
-  GST_OBJECT_UNLOCK (self);
+  gst_sensor_counters_add (
+      self->counters, GST_SENSOR_RESAMPLE_COUNTER_IN, self->pend_in);
+  gst_sensor_counters_add (
+      self->counters, GST_SENSOR_RESAMPLE_COUNTER_OUT, self->pend_out);
+  gst_sensor_counters_add (
+      self->counters, GST_SENSOR_RESAMPLE_COUNTER_CLIPPED, self->pend_clipped);
   self->pend_in = self->pend_out = self->pend_clipped = 0;
 }
 
@@ -443,9 +450,8 @@ gst_sensor_resample_skip_bad_size (
 {
   gboolean warn = !self->warned_bad_size;
 
-  GST_OBJECT_LOCK (self);
-  self->stat_bad_size++;
-  GST_OBJECT_UNLOCK (self);
+  gst_sensor_counters_add (
+      self->counters, GST_SENSOR_RESAMPLE_COUNTER_BAD_SIZE, 1);
   GST_DEBUG_OBJECT (self,
       "dropping buffer of %" G_GSIZE_FORMAT " bytes "
       "(frame size %d)",
@@ -468,9 +474,8 @@ skip_non_monotonic (GstSensorResample *self, GstClockTime pts)
 {
   GstClockTime prev = gst_sensor_interpolator_get_last_time (self->interp);
 
-  GST_OBJECT_LOCK (self);
-  self->stat_non_monotonic++;
-  GST_OBJECT_UNLOCK (self);
+  gst_sensor_counters_add (
+      self->counters, GST_SENSOR_RESAMPLE_COUNTER_NON_MONOTONIC, 1);
   GST_DEBUG_OBJECT (self,
       "dropping sample at %" GST_TIME_FORMAT ", previous at %" GST_TIME_FORMAT,
       GST_TIME_ARGS (pts), GST_TIME_ARGS (prev));
@@ -497,9 +502,8 @@ GstFlowReturn
 gst_sensor_resample_end_timeline (
     GstSensorResample *self, GstFlowReturn drained)
 {
-  GST_OBJECT_LOCK (self);
-  self->stat_discont++;
-  GST_OBJECT_UNLOCK (self);
+  gst_sensor_counters_add (
+      self->counters, GST_SENSOR_RESAMPLE_COUNTER_DISCONT, 1);
   self->started = FALSE;
   return drained;
 }
@@ -573,9 +577,7 @@ process_gap_buffer (GstSensorResample *self, GstBuffer *inbuf)
   GstClockTime pts = GST_BUFFER_PTS (inbuf);
 
   self->started = FALSE;
-  GST_OBJECT_LOCK (self);
-  self->stat_gaps++;
-  GST_OBJECT_UNLOCK (self);
+  gst_sensor_counters_add (self->counters, GST_SENSOR_RESAMPLE_COUNTER_GAPS, 1);
   if (GST_CLOCK_TIME_IS_VALID (pts))
     gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self),
         gst_event_new_gap (pts, GST_BUFFER_DURATION (inbuf)));
@@ -595,10 +597,10 @@ gst_sensor_resample_generate_output (
     if (trans->queued_buf && self->configured) {
       guint64 n = gst_buffer_get_size (trans->queued_buf) / self->in_info.bpf;
 
-      GST_OBJECT_LOCK (self);
-      self->stat_in += n;
-      self->stat_out += n;
-      GST_OBJECT_UNLOCK (self);
+      gst_sensor_counters_add (
+          self->counters, GST_SENSOR_RESAMPLE_COUNTER_IN, n);
+      gst_sensor_counters_add (
+          self->counters, GST_SENSOR_RESAMPLE_COUNTER_OUT, n);
     }
     return GST_BASE_TRANSFORM_CLASS (gst_sensor_resample_parent_class)
         ->generate_output (trans, outbuf);
@@ -639,9 +641,8 @@ gst_sensor_resample_sink_event (GstBaseTransform *trans, GstEvent *event)
       drain (self);
       flush_stats (self);
       self->started = FALSE;
-      GST_OBJECT_LOCK (self);
-      self->stat_gaps++;
-      GST_OBJECT_UNLOCK (self);
+      gst_sensor_counters_add (
+          self->counters, GST_SENSOR_RESAMPLE_COUNTER_GAPS, 1);
       break;
     case GST_EVENT_EOS:
     case GST_EVENT_SEGMENT:
@@ -696,11 +697,7 @@ gst_sensor_resample_start (GstBaseTransform *trans)
   self->warned_bad_size = FALSE;
   self->warned_non_monotonic = FALSE;
   self->warned_full_scale = FALSE;
-  GST_OBJECT_LOCK (self);
-  self->stat_in = self->stat_out = self->stat_clipped = 0;
-  self->stat_non_monotonic = self->stat_bad_size = 0;
-  self->stat_discont = self->stat_gaps = 0;
-  GST_OBJECT_UNLOCK (self);
+  gst_sensor_counters_reset (self->counters);
   self->pend_in = self->pend_out = self->pend_clipped = 0;
   return TRUE;
 }
@@ -722,23 +719,6 @@ gst_sensor_resample_stop (GstBaseTransform *trans)
 }
 
 /* ----------------------------------------------------------- properties */
-
-static GstStructure *
-make_stats (GstSensorResample *self)
-{
-  GstStructure *s;
-
-  GST_OBJECT_LOCK (self);
-  s = gst_structure_new ("application/x-sensorresample-stats", "in-samples",
-      G_TYPE_UINT64, self->stat_in, "out-samples", G_TYPE_UINT64,
-      self->stat_out, "clipped", G_TYPE_UINT64, self->stat_clipped,
-      "dropped-non-monotonic", G_TYPE_UINT64, self->stat_non_monotonic,
-      "dropped-bad-size", G_TYPE_UINT64, self->stat_bad_size, "discont",
-      G_TYPE_UINT64, self->stat_discont, "gaps", G_TYPE_UINT64, self->stat_gaps,
-      NULL);
-  GST_OBJECT_UNLOCK (self);
-  return s;
-}
 
 static void
 gst_sensor_resample_set_property (
@@ -787,7 +767,8 @@ gst_sensor_resample_get_property (
       GST_OBJECT_UNLOCK (self);
       break;
     case PROP_STATS:
-      g_value_take_boxed (value, make_stats (self));
+      g_value_take_boxed (value,
+          gst_sensor_counters_new_stats (self->counters, "sensorresample"));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -803,6 +784,7 @@ gst_sensor_resample_finalize (GObject *object)
   free_resampler (self);
   gst_sensor_info_clear (&self->in_info);
   gst_sensor_info_clear (&self->out_info);
+  gst_sensor_counters_free (self->counters);
   G_OBJECT_CLASS (gst_sensor_resample_parent_class)->finalize (object);
 }
 
@@ -894,4 +876,6 @@ gst_sensor_resample_init (GstSensorResample *self)
   self->epoch0 = GST_CLOCK_TIME_NONE;
   gst_sensor_info_init (&self->in_info);
   gst_sensor_info_init (&self->out_info);
+  self->counters =
+      gst_sensor_counters_new (counter_info, GST_SENSOR_RESAMPLE_N_COUNTERS);
 }

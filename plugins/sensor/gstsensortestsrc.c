@@ -50,7 +50,7 @@
 #include <gst/sensor/sensor-waveform.h>
 
 #include "gstsensorelements.h"
-#include "gstsensortestsrc.h"
+#include "gstsensortestsrc-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (sensor_test_src_debug);
 #define GST_CAT_DEFAULT sensor_test_src_debug
@@ -96,48 +96,6 @@ enum {
   PROP_FULL_SCALE,
 };
 
-struct _GstSensorTestSrc
-{
-  GstBaseSrc parent;
-
-  /* properties, under the object lock */
-  gchar *modality;
-  GstSensorTestSrcWaveform waveform;
-  gint rate;
-  guint samples_per_buffer;
-  GstClockTimeDiff timestamp_offset;
-  gdouble heart_rate;
-  gdouble ppg_amplitude;
-  gdouble ppg_baseline;
-  gdouble motion;
-  gdouble motion_frequency;
-  gdouble gyro_amplitude;
-  gdouble frequency;
-  gdouble amplitude;
-  gdouble offset;
-  gdouble noise_level;
-  guint seed;
-  gdouble full_scale;
-
-  /* streaming state */
-  GstSensorInfo info;
-  GstSensorTestSrcWaveform active_waveform;
-  gdouble active_full_scale;
-  guint spb;
-  guint64 next_sample;
-  GstSensorWaveform *synth; /* from start to stop */
-  gboolean discont;
-  gboolean live; /* is-live, fixed from start to stop */
-  /* the pipeline's epoch anchor as last read: epoch of running time 0,
-   * valid while the base time stays (anchors only move when it changes) */
-  gboolean have_epoch_zero;
-  GstClockTime epoch_zero;
-  GstClockTime epoch_base_time;
-  /* the pool made here when downstream offered none (its buffers keep their
-   * epoch meta between uses) */
-  GstBufferPool *own_pool;
-};
-
 static GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
         GST_STATIC_CAPS (GST_SENSOR_CAPS_MAKE (GST_SENSOR_FORMATS_ALL)));
@@ -178,33 +136,14 @@ gst_sensor_test_src_waveform_get_type (void)
   return type;
 }
 
-/* Typical value of modalities whose auto waveform is a constant. */
+/* The level of a modality whose auto waveform is a constant; heart_rate
+ * follows the heart-rate property. Object lock. */
 static gdouble
-modality_typical_value (GstSensorTestSrc *self, const gchar *modality)
+modality_typical_value (GstSensorTestSrc *self)
 {
-  if (g_strcmp0 (modality, "heart_rate") == 0)
+  if (g_strcmp0 (self->modality, "heart_rate") == 0)
     return self->heart_rate;
-  if (g_strcmp0 (modality, "spo2") == 0)
-    return 97.0;
-  if (g_strcmp0 (modality, "battery_level") == 0)
-    return 85.0;
-  if (g_strcmp0 (modality, "pressure") == 0)
-    return 1013.25;
-  if (g_strcmp0 (modality, "temperature") == 0)
-    return 33.0;
-  return 0.0;
-}
-
-static GstSensorTestSrcWaveform
-auto_waveform (const gchar *modality)
-{
-  if (g_str_has_prefix (modality, "ppg"))
-    return GST_SENSOR_TEST_SRC_WAVE_PPG;
-  if (g_str_has_prefix (modality, "acc"))
-    return GST_SENSOR_TEST_SRC_WAVE_ACCEL;
-  if (g_str_has_prefix (modality, "gyro"))
-    return GST_SENSOR_TEST_SRC_WAVE_GYRO;
-  return GST_SENSOR_TEST_SRC_WAVE_CONSTANT;
+  return gst_sensor_waveform_typical_value (self->modality);
 }
 
 /* Integer full scale of a modality in its physical unit: the modality
@@ -217,20 +156,6 @@ auto_full_scale (const gchar *modality)
 
   gst_sensor_modality_get_full_scale (modality, NULL, &full_scale);
   return full_scale;
-}
-
-/* "ppg_green, ppg_red, ..., temperature": the modality table's names. */
-static gchar *
-known_modalities (void)
-{
-  GString *names = g_string_new (NULL);
-  const GstSensorModality *all;
-  guint i, n = 0;
-
-  all = gst_sensor_modality_get_all (&n);
-  for (i = 0; i < n; i++)
-    g_string_append_printf (names, "%s%s", i ? ", " : "", all[i].name);
-  return g_string_free (names, FALSE);
 }
 
 /* The element's waveform enum is the library's plus AUTO = 0. */
@@ -255,7 +180,7 @@ waveform_params (GstSensorTestSrc *self, GstSensorWaveformParams *p)
   /* the auto waveform of a constant modality sits at its typical value */
   p->offset = self->offset +
       (self->waveform == GST_SENSOR_TEST_SRC_WAVE_AUTO ?
-              modality_typical_value (self, self->modality) :
+              modality_typical_value (self) :
               0);
   p->noise_level = self->noise_level;
   p->full_scale = self->active_full_scale;
@@ -280,13 +205,7 @@ gst_sensor_test_src_get_caps (GstBaseSrc *src, GstCaps *filter)
   gst_caps_set_simple (
       caps, "rate", GST_TYPE_FRACTION_RANGE, 1, G_MAXINT, G_MAXINT, 1, NULL);
 
-  if (filter) {
-    GstCaps *tmp =
-        gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (caps);
-    caps = tmp;
-  }
+  caps = gst_sensor_caps_filter (caps, filter);
   return caps;
 }
 
@@ -369,7 +288,8 @@ gst_sensor_test_src_set_caps (GstBaseSrc *src, GstCaps *caps)
     self->spb =
         MAX (1, gst_sensor_info_time_to_samples (&info, 100 * GST_MSECOND));
   self->active_waveform = self->waveform == GST_SENSOR_TEST_SRC_WAVE_AUTO ?
-      auto_waveform (self->modality) :
+      (GstSensorTestSrcWaveform) gst_sensor_waveform_kind_for_modality (
+          self->modality) :
       self->waveform;
   self->active_full_scale = self->full_scale < 0 ?
       auto_full_scale (self->modality) :
@@ -448,73 +368,11 @@ gst_sensor_test_src_do_seek (GstBaseSrc *src, GstSegment *segment)
   return TRUE;
 }
 
-/* gst_sensor_epoch_for_running_time() finds the pipeline and its clock and
- * takes a lock; its anchor (epoch of running time 0) only changes with the
- * base time, so it is read again only then: the same epoch per buffer. */
-static GstClockTime
-epoch_for_running_time (GstSensorTestSrc *self, GstClockTime running_time)
-{
-  GstClockTime base_time = gst_element_get_base_time (GST_ELEMENT (self));
-  GstClockTime epoch;
-
-  if (self->have_epoch_zero && base_time == self->epoch_base_time)
-    return self->epoch_zero + running_time;
-  epoch = gst_sensor_epoch_for_running_time (
-      GST_ELEMENT (self), running_time, self->live);
-  self->have_epoch_zero = epoch >= running_time;
-  self->epoch_zero = epoch - running_time;
-  self->epoch_base_time = base_time;
-  return epoch;
-}
-
-/* Spare buffers our own pool keeps: a buffer is usually freed downstream
- * before the next is made, and with spares on hand the pool recycles it
- * without a wake-up (otherwise every buffer is a fresh allocation). */
-#define OWN_POOL_MIN_BUFFERS 4
-
 static gboolean
 gst_sensor_test_src_decide_allocation (GstBaseSrc *src, GstQuery *query)
 {
-  GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (src);
-  GstBufferPool *pool = NULL, *own = NULL;
-  guint need = self->spb * self->info.bpf;
-  guint size = 0, min = 0, max = 0;
-  gboolean offered = gst_query_get_n_allocation_pools (query) > 0;
-
-  if (offered)
-    gst_query_parse_nth_allocation_pool (query, 0, &pool, &size, &min, &max);
-  if (pool == NULL) {
-    pool = own = gst_buffer_pool_new ();
-    min = MAX (min, OWN_POOL_MIN_BUFFERS);
-    if (max != 0 && max < min)
-      max = min;
-  }
-  size = MAX (size, need);
-  if (offered)
-    gst_query_set_nth_allocation_pool (query, 0, pool, size, min, max);
-  else
-    gst_query_add_allocation_pool (query, pool, size, min, max);
-  gst_object_unref (pool);
-
-  GST_OBJECT_LOCK (self);
-  gst_object_replace ((GstObject **) &self->own_pool, GST_OBJECT (own));
-  GST_OBJECT_UNLOCK (self);
+  gst_sensor_test_src_choose_pool (GST_SENSOR_TEST_SRC (src), query);
   return GST_BASE_SRC_CLASS (parent_class)->decide_allocation (src, query);
-}
-
-/* Sets (or clears) the epoch meta of @buf; on buffers of our own pool the
- * meta stays across uses and is only updated. */
-static void
-set_buffer_epoch (GstSensorTestSrc *self, GstBuffer *buf, GstClockTime epoch)
-{
-  if (GST_CLOCK_TIME_IS_VALID (epoch)) {
-    GstReferenceTimestampMeta *meta = gst_buffer_set_sensor_epoch (buf, epoch);
-    if (buf->pool != NULL && buf->pool == self->own_pool)
-      GST_META_FLAG_SET (meta, GST_META_FLAG_POOLED);
-    return;
-  }
-  /* a recycled buffer may still carry the epoch of its last use */
-  gst_buffer_remove_sensor_epoch (buf);
 }
 
 static GstFlowReturn
@@ -573,9 +431,9 @@ gst_sensor_test_src_create (
 
   running_time =
       gst_segment_to_running_time (&src->segment, GST_FORMAT_TIME, pts);
-  set_buffer_epoch (self, buf,
+  gst_sensor_test_src_set_buffer_epoch (self, buf,
       GST_CLOCK_TIME_IS_VALID (running_time) ?
-          epoch_for_running_time (self, running_time) :
+          gst_sensor_test_src_epoch_for_running_time (self, running_time) :
           GST_CLOCK_TIME_NONE);
 
   *out = buf;
@@ -605,7 +463,7 @@ gst_sensor_test_src_start (GstBaseSrc *src)
    * would silently give the defaults: say so once per run, where
    * gst-launch and applications see it. */
   if (unknown != NULL) {
-    gchar *known = known_modalities ();
+    gchar *known = gst_sensor_modality_list_names ();
 
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("Unknown modality \"%s\"; the modality table has %s.", unknown, known),
@@ -818,7 +676,7 @@ gst_sensor_test_src_class_init (GstSensorTestSrcClass *klass)
   gobject_class->finalize = gst_sensor_test_src_finalize;
 
   /* the blurb lists the table, so gst-inspect shows the known names */
-  known = known_modalities ();
+  known = gst_sensor_modality_list_names ();
   blurb = g_strdup_printf ("Sensor modality: %s, or another name (warns; no "
                            "unit, no full scale). Picks the default rate, "
                            "channels, format, unit, full scale and waveform",

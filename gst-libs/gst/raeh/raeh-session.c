@@ -11,6 +11,7 @@
 #endif
 
 #include <string.h>
+#include <gst/sensor/sensor-counters.h>
 #include <gst/sensornet/sensornet-failure.h>
 
 #include "raeh-session.h"
@@ -43,6 +44,28 @@ typedef struct
   guint8 data[];
 } QueuedFrame;
 
+/* the session's counters, named as every element names them */
+enum {
+  COUNTER_FRAMES_SENT,
+  COUNTER_BYTES_SENT,
+  COUNTER_DROPPED,
+  COUNTER_DROPPED_BYTES,
+  COUNTER_RECONNECTS,
+  COUNTER_FAILURES,
+  COUNTER_OVERSIZED,
+  N_COUNTERS,
+};
+
+static const GstSensorCounterInfo counter_info[N_COUNTERS] = {
+  { "frames-sent", "frames handed to the connection" },
+  { "bytes-sent", "their bytes" },
+  { "dropped", "frames dropped by the queue, oldest first" },
+  { "dropped-bytes", "their bytes" },
+  { "reconnects", "reconnect attempts started" },
+  { "failures", "transient connection failures" },
+  { "oversized-messages", "connections closed for a message too large" },
+};
+
 struct _GstRaehSession
 {
   GstRaehSessionCallbacks cb;
@@ -69,9 +92,7 @@ struct _GstRaehSession
   gboolean closed_at_eos; /* gst_raeh_session_finish() closed it */
 
   /* stats */
-  guint64 frames_sent, bytes_sent, dropped, dropped_bytes;
-  guint64 reconnects, failures;
-  guint64 oversized;
+  GstSensorCounters *counters; /* COUNTER_*, since the last start */
   guint sessions;
   gint last_close_code;
   gchar *last_close_reason;
@@ -170,6 +191,7 @@ session_clear (GstRaehSession *s)
 {
   g_free (s->last_error);
   g_free (s->last_close_reason);
+  gst_sensor_counters_free (s->counters);
   gst_raeh_manifest_free (s->last_manifest);
   if (s->net_context)
     gst_sensor_net_context_unref (s->net_context);
@@ -275,8 +297,8 @@ flush_queue (GstRaehSession *s)
       slot = gst_raeh_manifest_find_modality (s->manifest, f->modality);
       if (slot == NULL) {
         /* the owner checks at caps and handshake time; cannot happen */
-        s->dropped++;
-        s->dropped_bytes += f->size;
+        gst_sensor_counters_add (s->counters, COUNTER_DROPPED, 1);
+        gst_sensor_counters_add (s->counters, COUNTER_DROPPED_BYTES, f->size);
         queued_frame_free (f);
         continue;
       }
@@ -287,8 +309,8 @@ flush_queue (GstRaehSession *s)
     }
     /* counted before they leave: on this thread libsoup writes them inside
      * send_batch(), and the stats must not lag what the server has */
-    s->frames_sent += batch.length;
-    s->bytes_sent += taken;
+    gst_sensor_counters_add (s->counters, COUNTER_FRAMES_SENT, batch.length);
+    gst_sensor_counters_add (s->counters, COUNTER_BYTES_SENT, taken);
     s->sending = TRUE;
     g_mutex_unlock (&s->lock);
 
@@ -314,8 +336,8 @@ flush_queue (GstRaehSession *s)
     if (!g_queue_is_empty (&batch)) {
       /* not connected after all (none went): not sent, and first in line
        * again, in order */
-      s->frames_sent -= batch.length;
-      s->bytes_sent -= taken;
+      gst_sensor_counters_sub (s->counters, COUNTER_FRAMES_SENT, batch.length);
+      gst_sensor_counters_sub (s->counters, COUNTER_BYTES_SENT, taken);
       s->queued_bytes += taken;
       while ((f = g_queue_pop_tail (&batch)) != NULL)
         g_queue_push_head (&s->queue, f);
@@ -490,7 +512,7 @@ on_closed (GstSensorNetWsClient *client, const GstSensorNetWsCloseInfo *info,
   cause = gst_sensor_net_failure_describe (info);
   g_mutex_lock (&s->lock);
   if (g_error_matches (info->error, SOUP_WEBSOCKET_ERROR, 1009))
-    s->oversized++;
+    gst_sensor_counters_add (s->counters, COUNTER_OVERSIZED, 1);
   cancel_handshake_timer_locked (s);
   had_session = s->manifest != NULL;
   if (s->manifest)
@@ -533,7 +555,7 @@ on_closed (GstSensorNetWsClient *client, const GstSensorNetWsCloseInfo *info,
 
   g_mutex_lock (&s->lock);
   failures = ++s->failures_in_row;
-  s->failures++;
+  gst_sensor_counters_add (s->counters, COUNTER_FAILURES, 1);
   g_mutex_unlock (&s->lock);
   report_state (s, "disconnected", 0, 0, cause, info);
   if (s->cb.transient)
@@ -555,7 +577,7 @@ on_reconnecting (GstSensorNetWsClient *client, guint attempt,
   GST_INFO ("reconnect attempt %u in %" GST_TIME_FORMAT, attempt,
       GST_TIME_ARGS (delay));
   g_mutex_lock (&s->lock);
-  s->reconnects++;
+  gst_sensor_counters_add (s->counters, COUNTER_RECONNECTS, 1);
   why = g_strdup (s->last_error);
   g_mutex_unlock (&s->lock);
   report_state (s, "reconnecting", attempt, delay, why, NULL);
@@ -681,6 +703,7 @@ gst_raeh_session_new (
   s->cb = *callbacks;
   s->user_data = user_data;
   s->max_buffer_time = 60 * GST_SECOND;
+  s->counters = gst_sensor_counters_new (counter_info, N_COUNTERS);
   g_mutex_init (&s->lock);
   g_cond_init (&s->cond);
   g_queue_init (&s->queue);
@@ -724,10 +747,8 @@ gst_raeh_session_start (
   session->state = CONN_CONNECTING;
   session->timeout_s = config->timeout_s;
   session->sessions = 0;
-  session->reconnects = session->failures = 0;
   session->failures_in_row = 0;
-  session->frames_sent = session->bytes_sent = 0;
-  session->dropped = session->dropped_bytes = 0;
+  gst_sensor_counters_reset (session->counters);
   session->last_close_code = 0;
   session->last_http_status = 0;
   session->closed_at_eos = FALSE;
@@ -864,8 +885,9 @@ gst_raeh_session_push (GstRaehSession *session, const gchar *modality,
     QueuedFrame *head = g_queue_pop_head (&session->queue);
 
     session->queued_bytes -= head->size;
-    session->dropped++;
-    session->dropped_bytes += head->size;
+    gst_sensor_counters_add (session->counters, COUNTER_DROPPED, 1);
+    gst_sensor_counters_add (
+        session->counters, COUNTER_DROPPED_BYTES, head->size);
     g_queue_push_tail (&dropped, head);
   }
   wake_flush_locked (session);
@@ -1037,19 +1059,16 @@ gst_raeh_session_get_stats (GstRaehSession *session, const gchar *name)
   GstStructure *s;
 
   g_mutex_lock (&session->lock);
-  s = gst_structure_new (name, "frames-sent", G_TYPE_UINT64,
-      session->frames_sent, "bytes-sent", G_TYPE_UINT64, session->bytes_sent,
-      "dropped", G_TYPE_UINT64, session->dropped, "dropped-bytes",
-      G_TYPE_UINT64, session->dropped_bytes, "queued", G_TYPE_UINT,
+  s = gst_structure_new_empty (name);
+  gst_sensor_counters_fill (session->counters, s);
+  gst_structure_set (s, "queued", G_TYPE_UINT,
       g_queue_get_length (&session->queue), "queued-bytes", G_TYPE_UINT,
-      (guint) MIN (session->queued_bytes, G_MAXUINT), "reconnects",
-      G_TYPE_UINT64, session->reconnects, "failures", G_TYPE_UINT64,
-      session->failures, "sessions", G_TYPE_UINT, session->sessions,
-      "connected", G_TYPE_BOOLEAN, session->state == CONN_READY, "session-id",
-      G_TYPE_STRING, session->manifest ? session->manifest->session_id : NULL,
+      (guint) MIN (session->queued_bytes, G_MAXUINT), "sessions", G_TYPE_UINT,
+      session->sessions, "connected", G_TYPE_BOOLEAN,
+      session->state == CONN_READY, "session-id", G_TYPE_STRING,
+      session->manifest ? session->manifest->session_id : NULL,
       "last-close-code", G_TYPE_INT, session->last_close_code,
-      "last-close-reason", G_TYPE_STRING, session->last_close_reason,
-      "oversized-messages", G_TYPE_UINT64, session->oversized, NULL);
+      "last-close-reason", G_TYPE_STRING, session->last_close_reason, NULL);
   g_mutex_unlock (&session->lock);
   return s;
 }

@@ -133,3 +133,27 @@ gst_sensor_caps_default_rate (const gchar *modality, gint *rate_n, gint *rate_d)
     *rate_d = 1;
   }
 }
+
+/**
+ * gst_sensor_caps_filter:
+ * @caps: (transfer full): the caps an element can do
+ * @filter: (nullable): the filter of a caps query, or %NULL
+ *
+ * The answer to a caps query: @caps intersected with @filter in the
+ * filter's order of preference, or @caps when there is no filter.
+ *
+ * Returns: (transfer full): the caps
+ */
+GstCaps *
+gst_sensor_caps_filter (GstCaps *caps, GstCaps *filter)
+{
+  GstCaps *result;
+
+  g_return_val_if_fail (GST_IS_CAPS (caps), NULL);
+
+  if (filter == NULL)
+    return caps;
+  result = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+  gst_caps_unref (caps);
+  return result;
+}

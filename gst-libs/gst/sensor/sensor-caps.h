@@ -17,6 +17,9 @@ GST_SENSOR_API
 const gchar *gst_sensor_caps_get_problem (const GstCaps *caps);
 
 GST_SENSOR_API
+GstCaps *gst_sensor_caps_filter (GstCaps *caps, GstCaps *filter);
+
+GST_SENSOR_API
 void gst_sensor_caps_default_rate (
     const gchar *modality, gint *rate_n, gint *rate_d);
 

@@ -79,6 +79,25 @@ gst_sensor_modality_get_all (guint *n_modalities)
 }
 
 /**
+ * gst_sensor_modality_list_names:
+ *
+ * The names of the modality table, in its order, for messages and property
+ * descriptions: "ppg_green, ppg_red, ..., temperature".
+ *
+ * Returns: (transfer full): a new string
+ */
+gchar *
+gst_sensor_modality_list_names (void)
+{
+  GString *names = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (modalities); i++)
+    g_string_append_printf (names, "%s%s", i ? ", " : "", modalities[i].name);
+  return g_string_free (names, FALSE);
+}
+
+/**
  * gst_sensor_modality_get_full_scale:
  * @name: (nullable): a modality name
  * @unit: (nullable): the unit the values are in, %NULL for the table's

@@ -42,6 +42,9 @@ GST_SENSOR_API
 const GstSensorModality *gst_sensor_modality_get_all (guint *n_modalities);
 
 GST_SENSOR_API
+gchar *gst_sensor_modality_list_names (void);
+
+GST_SENSOR_API
 gboolean gst_sensor_modality_get_full_scale (
     const gchar *name, const gchar *unit, gdouble *full_scale);
 

@@ -40,6 +40,62 @@ struct _GstSensorWaveform
 };
 
 /**
+ * gst_sensor_waveform_kind_for_modality:
+ * @modality: a modality name
+ *
+ * The signal that looks like @modality: the pulse wave for `ppg*`, the
+ * accelerometer for `acc*`, the gyroscope for `gyro*`, else a constant
+ * (at gst_sensor_waveform_typical_value()).
+ *
+ * Returns: the waveform of @modality
+ */
+GstSensorWaveformKind
+gst_sensor_waveform_kind_for_modality (const gchar *modality)
+{
+  g_return_val_if_fail (modality != NULL, GST_SENSOR_WAVEFORM_CONSTANT);
+
+  if (g_str_has_prefix (modality, "ppg"))
+    return GST_SENSOR_WAVEFORM_PPG;
+  if (g_str_has_prefix (modality, "acc"))
+    return GST_SENSOR_WAVEFORM_ACCEL;
+  if (g_str_has_prefix (modality, "gyro"))
+    return GST_SENSOR_WAVEFORM_GYRO;
+  return GST_SENSOR_WAVEFORM_CONSTANT;
+}
+
+/**
+ * gst_sensor_waveform_typical_value:
+ * @modality: (nullable): a modality name
+ *
+ * A plausible resting value of a modality whose signal is a constant:
+ * 97 % for spo2, 85 % for battery_level, 1013.25 hPa for pressure, 33 °C
+ * for temperature (skin), 72 bpm for heart_rate.
+ *
+ * Returns: the value, 0 for other modalities
+ */
+gdouble
+gst_sensor_waveform_typical_value (const gchar *modality)
+{
+  static const struct
+  {
+    const gchar *modality;
+    gdouble value;
+  } values[] = {
+    { "heart_rate", 72.0 },
+    { "spo2", 97.0 },
+    { "battery_level", 85.0 },
+    { "pressure", 1013.25 },
+    { "temperature", 33.0 },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (values); i++)
+    if (g_strcmp0 (modality, values[i].modality) == 0)
+      return values[i].value;
+  return 0.0;
+}
+
+/**
  * gst_sensor_waveform_new:
  * @seed: seed of the noise generator: the same seed gives the same samples
  *

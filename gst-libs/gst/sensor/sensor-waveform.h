@@ -79,6 +79,13 @@ typedef struct
 typedef struct _GstSensorWaveform GstSensorWaveform;
 
 GST_SENSOR_API
+GstSensorWaveformKind gst_sensor_waveform_kind_for_modality (
+    const gchar *modality);
+
+GST_SENSOR_API
+gdouble gst_sensor_waveform_typical_value (const gchar *modality);
+
+GST_SENSOR_API
 GstSensorWaveform *gst_sensor_waveform_new (guint32 seed);
 
 GST_SENSOR_API

@@ -11,3 +11,4 @@
 #include <gst/sensor/sensor-convert.h>
 #include <gst/sensor/sensor-secret.h>
 #include <gst/sensor/sensor-handoff-queue.h>
+#include <gst/sensor/sensor-counters.h>

@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "../sensor-test-pipeline.h"
+#include "../sensor-test-stats.h"
 #include "../sensor-test-tls.h"
 
 #define MODEL "573fdc48-b7a8-40bb-81b7-e96df24fab6d"
@@ -723,9 +724,9 @@ GST_START_TEST (test_negotiation_through_packer)
 
 GST_END_TEST;
 
-/* A stream the manifest does not have, or at the wrong rate, channel
- * count or bit depth, fails before the first frame with one error naming
- * both sides and the fix. */
+/* A stream the manifest does not have (undeclared-modality=error, the
+ * default), or at the wrong rate, channel count or bit depth, fails before
+ * the first frame with one error naming both sides and the fix. */
 GST_START_TEST (test_pad_mismatch)
 {
   struct
@@ -789,9 +790,99 @@ GST_START_TEST (test_pad_mismatch)
     g_error_free (err);
     g_free (dbg);
     fail_unless_equals_int (srv->frames->len, 0);
+    /* undeclared-modality=error, the default: nothing skipped */
+    fail_unless_equals_uint64 (
+        sensor_test_stat (sink, "undeclared-dropped"), 0);
     teardown_sink (sink, bus, h, NULL);
     test_server_free (srv);
   }
+}
+
+GST_END_TEST;
+
+#define PPG_RED_CAPS                                                           \
+  "application/x-raeh-frame, modality=ppg_red, "                               \
+  "rate=100/1, channels=1, bit-depth=16"
+
+/* undeclared-modality=skip: a modality the manifest lacks negotiates, one
+ * warning names it and the device model, its frames are dropped and
+ * counted, and the declared modality streams as before. */
+GST_START_TEST (test_undeclared_modality_skip)
+{
+  TestServer *srv = test_server_new ();
+  GstElement *sink;
+  GstHarness *hp, *hr;
+  GstBus *bus;
+  GstMessage *m;
+  GstStructure *stats;
+  GError *err = NULL;
+  gchar *dbg = NULL;
+  const GstStructure *details = NULL;
+  guint64 dropped, sent;
+  gint mode;
+  guint i;
+
+  test_server_start (srv);
+  sink = make_sink (srv, &bus);
+  g_object_get (sink, "undeclared-modality", &mode, NULL);
+  fail_unless_equals_int (mode, 0); /* error: the default */
+  gst_util_set_object_arg (G_OBJECT (sink), "undeclared-modality", "skip");
+  hp = gst_harness_new_with_element (sink, "sink_%u", NULL);
+  hr = gst_harness_new_with_element (sink, "sink_%u", NULL);
+  m = wait_message (bus, "raeh-session-start", 5);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+  push_start (hp, PPG_CAPS);
+  push_start (hr, PPG_RED_CAPS);
+
+  m = wait_bus (bus, GST_MESSAGE_WARNING, NULL, 5 * GST_SECOND);
+  fail_unless (m != NULL);
+  gst_message_parse_warning (m, &err, &dbg);
+  fail_unless (
+      g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT));
+  fail_unless_equals_string (err->message,
+      "The Raeh manifest of device model " MODEL " declares no ppg_red "
+      "stream (slots 7: ppg_green 100 Hz 16-bit x1, 3: acc_3axis 50 Hz "
+      "16-bit x3): dropping its frames on pad sink_1 (counted in "
+      "undeclared-dropped)");
+  gst_message_parse_warning_details (m, &details);
+  fail_unless (details != NULL);
+  fail_unless_equals_string (
+      gst_structure_get_string (details, "modality"), "ppg_red");
+  fail_unless_equals_string (
+      gst_structure_get_string (details, "device-model-id"), MODEL);
+  g_clear_error (&err);
+  g_free (dbg);
+  gst_message_unref (m);
+
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_int (
+        gst_harness_push (hr, make_frame (1700000000000 + i * 1000, 100, 1, 0)),
+        GST_FLOW_OK);
+  for (i = 0; i < 2; i++)
+    fail_unless_equals_int (
+        gst_harness_push (
+            hp, make_frame (1700000000000 + i * 1000, 100, 1, i * 100)),
+        GST_FLOW_OK);
+  /* sticky caps again: still one warning */
+  gst_harness_push_event (hr, caps_event (PPG_RED_CAPS));
+  fail_unless (test_server_wait_frames (srv, 2, 5));
+  fail_unless_equals_int (srv->frames->len, 2);
+  check_frame (srv, 0, 7, 1700000000000, 100, 1, 0);
+  check_frame (srv, 1, 7, 1700000001000, 100, 1, 100);
+
+  g_object_get (sink, "stats", &stats, NULL);
+  fail_unless (
+      gst_structure_get_uint64 (stats, "undeclared-dropped", &dropped));
+  fail_unless_equals_uint64 (dropped, 3);
+  fail_unless (gst_structure_get_uint64 (stats, "frames-sent", &sent));
+  fail_unless_equals_uint64 (sent, 2);
+  gst_structure_free (stats);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING | GST_MESSAGE_ERROR);
+  fail_unless (m == NULL, "a second warning or an error");
+
+  teardown_sink (sink, bus, hp, hr);
+  test_server_free (srv);
 }
 
 GST_END_TEST;
@@ -1528,6 +1619,7 @@ raehsink_suite (void)
   tcase_add_test (tc, test_sinks_share_one_network_thread);
   tcase_add_test (tc, test_negotiation_through_packer);
   tcase_add_test (tc, test_pad_mismatch);
+  tcase_add_test (tc, test_undeclared_modality_skip);
   tcase_add_test (tc, test_close_4001_fatal);
   tcase_add_test (tc, test_close_4004_fatal_mid_stream);
   tcase_add_test (tc, test_bad_handshakes);
