@@ -54,6 +54,40 @@ GST_START_TEST (test_format_table)
 
 GST_END_TEST;
 
+/* Every getter answers NULL, 0 or FALSE for a value outside the table, the
+ * same as for UNKNOWN, and int_range leaves its outputs alone then. */
+GST_START_TEST (test_format_out_of_table)
+{
+  const GstSensorFormat bad[] = { GST_SENSOR_FORMAT_UNKNOWN,
+    GST_SENSOR_FORMAT_LAST, (GstSensorFormat) (GST_SENSOR_FORMAT_LAST + 7),
+    (GstSensorFormat) -1 };
+  gint64 min = 11, max = 12;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    fail_unless (gst_sensor_format_to_string (bad[i]) == NULL);
+    fail_unless_equals_int (gst_sensor_format_get_width (bad[i]), 0);
+    fail_if (gst_sensor_format_is_float (bad[i]));
+    fail_if (gst_sensor_format_is_signed (bad[i]));
+    fail_if (gst_sensor_format_get_int_range (bad[i], &min, &max));
+    fail_unless_equals_int64 (min, 11);
+    fail_unless_equals_int64 (max, 12);
+  }
+  fail_if (
+      gst_sensor_format_get_int_range (GST_SENSOR_FORMAT_F32LE, &min, &max));
+  fail_unless (gst_sensor_format_is_signed (GST_SENSOR_FORMAT_F64LE));
+  fail_if (gst_sensor_format_is_signed (GST_SENSOR_FORMAT_U16LE));
+  fail_unless (
+      gst_sensor_format_get_int_range (GST_SENSOR_FORMAT_S24LE, &min, &max));
+  fail_unless_equals_int64 (min, -8388608);
+  fail_unless_equals_int64 (max, 8388607);
+  fail_unless (
+      gst_sensor_format_get_int_range (GST_SENSOR_FORMAT_U8, NULL, &max));
+  fail_unless_equals_int64 (max, 255);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_info_caps_roundtrip)
 {
   GstSensorInfo info, info2;
@@ -546,6 +580,7 @@ sensorinfo_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_format_table);
+  tcase_add_test (tc, test_format_out_of_table);
   tcase_add_test (tc, test_info_caps_roundtrip);
   tcase_add_test (tc, test_info_rejects_bad_caps);
   tcase_add_test (tc, test_modality_table);
