@@ -158,8 +158,6 @@ gchar *
 gst_helios_asyncapi_build (const gchar *host_port)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *url = g_strdup_printf ("%s/v1/ws", host_port);
   const GstHeliosChannel *table;
   guint n, i;
@@ -208,7 +206,5 @@ gst_helios_asyncapi_build (const gchar *host_port)
   }
   json_builder_end_object (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return gst_sensor_json_builder_to_string (b);
 }

@@ -11,6 +11,7 @@
 
 #include "helios-channel.h"
 
+#include <gst/sensor/sensor-json.h>
 #include <json-glib/json-glib.h>
 
 GQuark
@@ -314,8 +315,6 @@ gst_helios_sensors_subscribe_op (
     const gchar *const *kinds, gint interval_ms, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   guint i;
 
   if (kinds == NULL || kinds[0] == NULL) {
@@ -346,7 +345,5 @@ gst_helios_sensors_subscribe_op (
             GST_HELIOS_SENSORS_MAX_INTERVAL_MS));
   }
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return gst_sensor_json_builder_to_string (b);
 }

@@ -574,3 +574,28 @@ gst_sensor_json_parse (const gchar *data, gsize len,
         "no JSON value at byte 0");
   return root;
 }
+
+/**
+ * gst_sensor_json_builder_to_string:
+ * @builder: (transfer none): a builder that has closed its outermost value
+ *
+ * The text every document this project writes goes out as: no spaces, no
+ * newlines, as json_to_string() writes it. The builder keeps its root.
+ *
+ * Returns: (transfer full) (nullable): the builder's root as compact JSON,
+ *   %NULL while @builder holds no complete value
+ */
+gchar *
+gst_sensor_json_builder_to_string (JsonBuilder *builder)
+{
+  JsonNode *root;
+  gchar *text;
+
+  g_return_val_if_fail (JSON_IS_BUILDER (builder), NULL);
+  root = json_builder_get_root (builder);
+  if (root == NULL)
+    return NULL;
+  text = json_to_string (root, FALSE);
+  json_node_unref (root);
+  return text;
+}

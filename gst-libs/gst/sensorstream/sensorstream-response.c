@@ -7,6 +7,7 @@
 
 #include "sensorstream-response.h"
 
+#include <gst/sensor/sensor-json.h>
 #include <math.h>
 #include <string.h>
 
@@ -104,21 +105,6 @@ gst_sensor_stream_format_iso8601 (gint64 epoch_us)
   g_free (base);
   g_date_time_unref (dt);
   return res;
-}
-
-static gchar *
-builder_to_string (JsonBuilder *builder)
-{
-  JsonGenerator *gen = json_generator_new ();
-  JsonNode *root = json_builder_get_root (builder);
-  gchar *str;
-
-  json_generator_set_root (gen, root);
-  str = json_generator_to_data (gen, NULL);
-  json_node_unref (root);
-  g_object_unref (gen);
-  g_object_unref (builder);
-  return str;
 }
 
 /* Two decimals, trailing zeros dropped: "0.12", "0.8", "0". json-glib
@@ -298,7 +284,7 @@ gst_sensor_stream_success_body (const gchar *device_id, gint64 timestamp_us,
 gchar *
 gst_sensor_stream_validation_body (const GstSensorStreamDetails *details)
 {
-  JsonBuilder *b = json_builder_new_immutable ();
+  g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
   guint i;
 
   json_builder_begin_object (b);
@@ -314,7 +300,7 @@ gst_sensor_stream_validation_body (const GstSensorStreamDetails *details)
   }
   json_builder_end_object (b);
   json_builder_end_object (b);
-  return builder_to_string (b);
+  return gst_sensor_json_builder_to_string (b);
 }
 
 /**
@@ -325,7 +311,7 @@ gst_sensor_stream_validation_body (const GstSensorStreamDetails *details)
 gchar *
 gst_sensor_stream_error_body (const gchar *error)
 {
-  JsonBuilder *b;
+  g_autoptr (JsonBuilder) b = NULL;
   gsize len;
 
   if (json_safe (error, 1024, &len)) {
@@ -346,7 +332,7 @@ gst_sensor_stream_error_body (const gchar *error)
   json_builder_set_member_name (b, "error");
   json_builder_add_string_value (b, error);
   json_builder_end_object (b);
-  return builder_to_string (b);
+  return gst_sensor_json_builder_to_string (b);
 }
 
 /**
