@@ -122,56 +122,71 @@ scan_literal (Scanner *s)
   return TRUE;
 }
 
+/* Enters the array or object whose bracket is at s->p. *empty is TRUE when
+ * it closes right away; it has then been left again. */
 static gboolean
-scan_array (Scanner *s)
+scan_open (Scanner *s, gchar close, gboolean *empty)
 {
   if (++s->depth > MAX_DEPTH)
     return scan_fail (s, "nested too deeply");
-  g_string_append_c (s->out, '[');
+  g_string_append_c (s->out, *s->p);
   s->p++;
   skip_ws (s);
-  if (s->p < s->end && *s->p == ']') {
-    g_string_append_c (s->out, ']');
+  *empty = s->p < s->end && *s->p == close;
+  if (*empty) {
+    g_string_append_c (s->out, close);
     s->p++;
     s->depth--;
+  }
+  return TRUE;
+}
+
+/* After an element or member: copies the ',' (*more TRUE) or the closing
+ * bracket, leaving the array or object (*more FALSE). */
+static gboolean
+scan_next (Scanner *s, gchar close, gboolean *more)
+{
+  gboolean array = close == ']';
+
+  skip_ws (s);
+  if (s->p >= s->end)
+    return scan_fail (s, array ? "unterminated array" : "unterminated object");
+  *more = *s->p == ',';
+  if (!*more && *s->p != close)
+    return scan_fail (s, array ? "expected ',' or ']'" : "expected ',' or '}'");
+  g_string_append_c (s->out, *s->p);
+  s->p++;
+  if (!*more)
+    s->depth--;
+  return TRUE;
+}
+
+static gboolean
+scan_array (Scanner *s)
+{
+  gboolean empty, more = TRUE;
+
+  if (!scan_open (s, ']', &empty))
+    return FALSE;
+  if (empty)
     return TRUE;
-  }
-  for (;;) {
-    if (!scan_value (s, FALSE))
+  while (more) {
+    if (!scan_value (s, FALSE) || !scan_next (s, ']', &more))
       return FALSE;
-    skip_ws (s);
-    if (s->p >= s->end)
-      return scan_fail (s, "unterminated array");
-    if (*s->p == ',') {
-      g_string_append_c (s->out, ',');
-      s->p++;
-    } else if (*s->p == ']') {
-      g_string_append_c (s->out, ']');
-      s->p++;
-      break;
-    } else {
-      return scan_fail (s, "expected ',' or ']'");
-    }
   }
-  s->depth--;
   return TRUE;
 }
 
 static gboolean
 scan_object (Scanner *s, gboolean top)
 {
-  if (++s->depth > MAX_DEPTH)
-    return scan_fail (s, "nested too deeply");
-  g_string_append_c (s->out, '{');
-  s->p++;
-  skip_ws (s);
-  if (s->p < s->end && *s->p == '}') {
-    g_string_append_c (s->out, '}');
-    s->p++;
-    s->depth--;
+  gboolean empty, more = TRUE;
+
+  if (!scan_open (s, '}', &empty))
+    return FALSE;
+  if (empty)
     return TRUE;
-  }
-  for (;;) {
+  while (more) {
     const gchar *key;
     gsize key_len;
 
@@ -196,21 +211,9 @@ scan_object (Scanner *s, gboolean top)
     } else if (!scan_value (s, FALSE)) {
       return FALSE;
     }
-    skip_ws (s);
-    if (s->p >= s->end)
-      return scan_fail (s, "unterminated object");
-    if (*s->p == ',') {
-      g_string_append_c (s->out, ',');
-      s->p++;
-    } else if (*s->p == '}') {
-      g_string_append_c (s->out, '}');
-      s->p++;
-      break;
-    } else {
-      return scan_fail (s, "expected ',' or '}'");
-    }
+    if (!scan_next (s, '}', &more))
+      return FALSE;
   }
-  s->depth--;
   return TRUE;
 }
 

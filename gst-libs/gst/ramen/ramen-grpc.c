@@ -476,30 +476,35 @@ gst_ramen_grpc_stream_open (GstRamenGrpcChannel *channel, const gchar *method,
   return s;
 }
 
+/* Takes the next message of @sendq into @bb and fills @op to send it. While
+ * more wait behind it the write is hinted, so the transport coalesces them;
+ * the last one of the queue goes out unhinted and flushes them. */
+static void
+send_op_from_queue (GQueue *sendq, grpc_byte_buffer **bb, grpc_op *op)
+{
+  GBytes *bytes = g_queue_pop_head (sendq);
+
+  *bb = byte_buffer_from_bytes (bytes);
+  g_bytes_unref (bytes);
+  memset (op, 0, sizeof (*op));
+  op->op = GRPC_OP_SEND_MESSAGE;
+  if (!g_queue_is_empty (sendq))
+    op->flags = GRPC_WRITE_BUFFER_HINT;
+  op->data.send_message.send_message = *bb;
+}
+
 static void
 stream_pump_send (GstRamenGrpcStream *s)
 {
   grpc_op op;
-  GBytes *bytes;
 
   if (s->send_pending || s->status_done || g_queue_is_empty (&s->sendq))
     return;
-  bytes = g_queue_pop_head (&s->sendq);
-  s->send_bb = byte_buffer_from_bytes (bytes);
-  g_bytes_unref (bytes);
-  memset (&op, 0, sizeof (op));
-  op.op = GRPC_OP_SEND_MESSAGE;
-  /* more behind this one: let the transport coalesce the writes; the last
-   * one of the queue goes out unhinted and flushes them */
-  if (!g_queue_is_empty (&s->sendq))
-    op.flags = GRPC_WRITE_BUFFER_HINT;
-  op.data.send_message.send_message = s->send_bb;
-  if (stream_batch (s, &op, 1, &s->t_send)) {
+  send_op_from_queue (&s->sendq, &s->send_bb, &op);
+  if (stream_batch (s, &op, 1, &s->t_send))
     s->send_pending = TRUE;
-  } else {
-    grpc_byte_buffer_destroy (s->send_bb);
-    s->send_bb = NULL;
-  }
+  else
+    g_clear_pointer (&s->send_bb, grpc_byte_buffer_destroy);
 }
 
 static void
@@ -726,22 +731,11 @@ server_call_pump (GstRamenGrpcServerCall *c)
   if (c->closed || c->send_pending)
     return;
   if (!g_queue_is_empty (&c->sendq)) {
-    GBytes *bytes = g_queue_pop_head (&c->sendq);
-
-    c->send_bb = byte_buffer_from_bytes (bytes);
-    g_bytes_unref (bytes);
-    memset (&op, 0, sizeof (op));
-    op.op = GRPC_OP_SEND_MESSAGE;
-    /* more behind this one: let the transport coalesce the writes */
-    if (!g_queue_is_empty (&c->sendq))
-      op.flags = GRPC_WRITE_BUFFER_HINT;
-    op.data.send_message.send_message = c->send_bb;
-    if (server_call_batch (c, &op, 1, &c->t_send)) {
+    send_op_from_queue (&c->sendq, &c->send_bb, &op);
+    if (server_call_batch (c, &op, 1, &c->t_send))
       c->send_pending = TRUE;
-    } else {
-      grpc_byte_buffer_destroy (c->send_bb);
-      c->send_bb = NULL;
-    }
+    else
+      g_clear_pointer (&c->send_bb, grpc_byte_buffer_destroy);
     return;
   }
   if (c->finishing && !c->status_sent) {
