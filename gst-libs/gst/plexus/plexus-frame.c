@@ -122,98 +122,77 @@ scan_literal (Scanner *s)
   return TRUE;
 }
 
-/* Enters the array or object whose bracket is at s->p. *empty is TRUE when
- * it closes right away; it has then been left again. */
+/* One member of an object: name, ':' and value. @top: the object is the
+ * frame itself, whose "frame" member is cut out. */
 static gboolean
-scan_open (Scanner *s, gchar close, gboolean *empty)
+scan_member (Scanner *s, gboolean top)
 {
+  const gchar *key;
+  gsize key_len;
+
+  skip_ws (s);
+  if (s->p >= s->end || *s->p != '"')
+    return scan_fail (s, "expected a member name");
+  if (!copy_string (s, &key, &key_len))
+    return FALSE;
+  skip_ws (s);
+  if (s->p >= s->end || *s->p != ':')
+    return scan_fail (s, "expected ':'");
+  g_string_append_c (s->out, ':');
+  s->p++;
+  skip_ws (s);
+  if (top && key_len == 5 && memcmp (key, "frame", 5) == 0 && s->p < s->end &&
+      *s->p == '"') {
+    /* the base64 JPEG: remember it, leave an empty string behind */
+    if (!find_string_end (s, &s->frame, &s->frame_len))
+      return FALSE;
+    s->has_frame = TRUE;
+    g_string_append (s->out, "\"\"");
+    return TRUE;
+  }
+  return scan_value (s, FALSE);
+}
+
+/* One element of an array. */
+static gboolean
+scan_element (Scanner *s, gboolean top)
+{
+  return scan_value (s, FALSE);
+}
+
+/* The array or object whose bracket is at s->p, each item read by @item,
+ * items separated by ',', up to @close. */
+static gboolean
+scan_container (Scanner *s, gchar close,
+    gboolean (*item) (Scanner *s, gboolean top), gboolean top)
+{
+  gboolean array = close == ']';
+
   if (++s->depth > MAX_DEPTH)
     return scan_fail (s, "nested too deeply");
   g_string_append_c (s->out, *s->p);
   s->p++;
   skip_ws (s);
-  *empty = s->p < s->end && *s->p == close;
-  if (*empty) {
-    g_string_append_c (s->out, close);
-    s->p++;
-    s->depth--;
-  }
-  return TRUE;
-}
-
-/* After an element or member: copies the ',' (*more TRUE) or the closing
- * bracket, leaving the array or object (*more FALSE). */
-static gboolean
-scan_next (Scanner *s, gchar close, gboolean *more)
-{
-  gboolean array = close == ']';
-
-  skip_ws (s);
-  if (s->p >= s->end)
-    return scan_fail (s, array ? "unterminated array" : "unterminated object");
-  *more = *s->p == ',';
-  if (!*more && *s->p != close)
-    return scan_fail (s, array ? "expected ',' or ']'" : "expected ',' or '}'");
-  g_string_append_c (s->out, *s->p);
-  s->p++;
-  if (!*more)
-    s->depth--;
-  return TRUE;
-}
-
-static gboolean
-scan_array (Scanner *s)
-{
-  gboolean empty, more = TRUE;
-
-  if (!scan_open (s, ']', &empty))
-    return FALSE;
-  if (empty)
-    return TRUE;
-  while (more) {
-    if (!scan_value (s, FALSE) || !scan_next (s, ']', &more))
-      return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean
-scan_object (Scanner *s, gboolean top)
-{
-  gboolean empty, more = TRUE;
-
-  if (!scan_open (s, '}', &empty))
-    return FALSE;
-  if (empty)
-    return TRUE;
-  while (more) {
-    const gchar *key;
-    gsize key_len;
-
-    skip_ws (s);
-    if (s->p >= s->end || *s->p != '"')
-      return scan_fail (s, "expected a member name");
-    if (!copy_string (s, &key, &key_len))
-      return FALSE;
-    skip_ws (s);
-    if (s->p >= s->end || *s->p != ':')
-      return scan_fail (s, "expected ':'");
-    g_string_append_c (s->out, ':');
-    s->p++;
-    skip_ws (s);
-    if (top && key_len == 5 && memcmp (key, "frame", 5) == 0 && s->p < s->end &&
-        *s->p == '"') {
-      /* the base64 JPEG: remember it, leave an empty string behind */
-      if (!find_string_end (s, &s->frame, &s->frame_len))
+  if (s->p >= s->end || *s->p != close) {
+    for (;;) {
+      if (!item (s, top))
         return FALSE;
-      s->has_frame = TRUE;
-      g_string_append (s->out, "\"\"");
-    } else if (!scan_value (s, FALSE)) {
-      return FALSE;
+      skip_ws (s);
+      if (s->p >= s->end)
+        return scan_fail (
+            s, array ? "unterminated array" : "unterminated object");
+      if (*s->p == close)
+        break;
+      if (*s->p != ',')
+        return scan_fail (
+            s, array ? "expected ',' or ']'" : "expected ',' or '}'");
+      g_string_append_c (s->out, ',');
+      s->p++;
     }
-    if (!scan_next (s, '}', &more))
-      return FALSE;
   }
+  g_string_append_c (s->out, close);
+  s->p++;
+  s->depth--;
   return TRUE;
 }
 
@@ -225,9 +204,9 @@ scan_value (Scanner *s, gboolean top)
     return scan_fail (s, "expected a value");
   switch (*s->p) {
     case '{':
-      return scan_object (s, top);
+      return scan_container (s, '}', scan_member, top);
     case '[':
-      return scan_array (s);
+      return scan_container (s, ']', scan_element, FALSE);
     case '"':
       return copy_string (s, NULL, NULL);
     default:
@@ -481,7 +460,7 @@ gst_plexus_frame_parse (
     scan_fail (&s, "not a JSON object");
     return NULL;
   }
-  if (!scan_object (&s, TRUE))
+  if (!scan_container (&s, '}', scan_member, TRUE))
     return NULL;
   skip_ws (&s);
   if (s.p != s.end) {
