@@ -10,4 +10,5 @@
 #include <gst/sensor/sensor-epoch.h>
 #include <gst/sensor/sensor-convert.h>
 #include <gst/sensor/sensor-secret.h>
+#include <gst/sensor/sensor-field.h>
 #include <gst/sensor/sensor-handoff-queue.h>

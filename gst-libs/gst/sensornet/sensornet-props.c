@@ -10,6 +10,8 @@
 
 #include "sensornet-props.h"
 
+#include <gst/sensor/sensor-field.h>
+
 #define DEFAULT_TIMEOUT_BLURB                                                  \
   "Seconds allowed for connecting and the WebSocket upgrade (0 = none)"
 
@@ -141,87 +143,51 @@ gst_sensor_net_props_copy (
   dest->ca_file = g_strdup (src->ca_file);
 }
 
+/* Where each property is stored, by offset from the first id. */
+static const gsize fields[GST_SENSOR_NET_PROPS_N] = {
+  [GST_SENSOR_NET_PROP_TIMEOUT] = G_STRUCT_OFFSET (GstSensorNetProps, timeout),
+  [GST_SENSOR_NET_PROP_RETRIES] = G_STRUCT_OFFSET (GstSensorNetProps, retries),
+  [GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR] =
+      G_STRUCT_OFFSET (GstSensorNetProps, backoff_factor),
+  [GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX] =
+      G_STRUCT_OFFSET (GstSensorNetProps, backoff_max),
+  [GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL] =
+      G_STRUCT_OFFSET (GstSensorNetProps, keepalive_interval),
+  [GST_SENSOR_NET_PROP_PONG_TIMEOUT] =
+      G_STRUCT_OFFSET (GstSensorNetProps, pong_timeout),
+  [GST_SENSOR_NET_PROP_TLS_STRICT] =
+      G_STRUCT_OFFSET (GstSensorNetProps, tls_strict),
+  [GST_SENSOR_NET_PROP_CA_FILE] = G_STRUCT_OFFSET (GstSensorNetProps, ca_file),
+  [GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE] =
+      G_STRUCT_OFFSET (GstSensorNetProps, max_message_size),
+};
+
+/* The field of @prop_id, or NULL when the id is not one of ours. */
+static gpointer
+field_of (const GstSensorNetProps *props, guint first_prop_id, guint prop_id)
+{
+  if (prop_id < first_prop_id ||
+      prop_id - first_prop_id >= G_N_ELEMENTS (fields))
+    return NULL;
+  return G_STRUCT_MEMBER_P (props, fields[prop_id - first_prop_id]);
+}
+
 gboolean
 gst_sensor_net_props_set_property (GstSensorNetProps *props,
     guint first_prop_id, guint prop_id, const GValue *value)
 {
-  if (prop_id < first_prop_id)
-    return FALSE;
+  gpointer field = field_of (props, first_prop_id, prop_id);
 
-  switch (prop_id - first_prop_id) {
-    case GST_SENSOR_NET_PROP_TIMEOUT:
-      props->timeout = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_NET_PROP_RETRIES:
-      props->retries = g_value_get_int (value);
-      break;
-    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR:
-      props->backoff_factor = g_value_get_double (value);
-      break;
-    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX:
-      props->backoff_max = g_value_get_double (value);
-      break;
-    case GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL:
-      props->keepalive_interval = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_NET_PROP_PONG_TIMEOUT:
-      props->pong_timeout = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_NET_PROP_TLS_STRICT:
-      props->tls_strict = g_value_get_boolean (value);
-      break;
-    case GST_SENSOR_NET_PROP_CA_FILE:
-      g_free (props->ca_file);
-      props->ca_file = g_value_dup_string (value);
-      break;
-    case GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE:
-      props->max_message_size = g_value_get_uint (value);
-      break;
-    default:
-      return FALSE;
-  }
-  return TRUE;
+  return field && gst_sensor_field_set_value (field, value);
 }
 
 gboolean
 gst_sensor_net_props_get_property (const GstSensorNetProps *props,
     guint first_prop_id, guint prop_id, GValue *value)
 {
-  if (prop_id < first_prop_id)
-    return FALSE;
+  gpointer field = field_of (props, first_prop_id, prop_id);
 
-  switch (prop_id - first_prop_id) {
-    case GST_SENSOR_NET_PROP_TIMEOUT:
-      g_value_set_uint (value, props->timeout);
-      break;
-    case GST_SENSOR_NET_PROP_RETRIES:
-      g_value_set_int (value, props->retries);
-      break;
-    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR:
-      g_value_set_double (value, props->backoff_factor);
-      break;
-    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX:
-      g_value_set_double (value, props->backoff_max);
-      break;
-    case GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL:
-      g_value_set_uint (value, props->keepalive_interval);
-      break;
-    case GST_SENSOR_NET_PROP_PONG_TIMEOUT:
-      g_value_set_uint (value, props->pong_timeout);
-      break;
-    case GST_SENSOR_NET_PROP_TLS_STRICT:
-      g_value_set_boolean (value, props->tls_strict);
-      break;
-    case GST_SENSOR_NET_PROP_CA_FILE:
-      g_value_set_string (value, props->ca_file);
-      break;
-    case GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE:
-      g_value_set_uint (value, props->max_message_size);
-      break;
-    default:
-      return FALSE;
-  }
-  return TRUE;
+  return field && gst_sensor_field_get_value (field, value);
 }
 
 void
