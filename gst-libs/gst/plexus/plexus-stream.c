@@ -197,6 +197,7 @@ static const GstPlexusCloseCode close_codes[] = {
 
 /**
  * gst_plexus_close_codes:
+ *
  * Returns: (transfer none) (array zero-terminated=1): the documented close
  *   codes, terminated by a zero code
  */
