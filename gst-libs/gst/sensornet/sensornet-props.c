@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensornet-props
+ * @title: Network properties
+ * @short_description: the WebSocket-client properties shared by every
+ *   network element
  *
  * The WebSocket-client properties shared by every network element, so that
  * names, ranges, blurbs and defaults are the same everywhere.
@@ -38,6 +44,16 @@ default_max_message_size (const GstSensorNetPropsDefaults *defaults)
       GST_SENSOR_NET_PROPS_DEFAULT_MAX_MESSAGE_SIZE;
 }
 
+/**
+ * gst_sensor_net_props_install:
+ * @klass: the element class
+ * @first_prop_id: the id of the first property
+ * @defaults: (nullable): what the element changes; %NULL for the common
+ *   defaults
+ *
+ * Installs the properties at ids @first_prop_id + GST_SENSOR_NET_PROP_*,
+ * readable, writable and GST_PARAM_MUTABLE_READY.
+ */
 void
 gst_sensor_net_props_install (GObjectClass *klass, guint first_prop_id,
     const GstSensorNetPropsDefaults *defaults)
@@ -111,6 +127,14 @@ gst_sensor_net_props_install (GObjectClass *klass, guint first_prop_id,
           default_max_message_size (defaults), rw));
 }
 
+/**
+ * gst_sensor_net_props_init:
+ * @props: (out caller-allocates): the settings
+ * @defaults: (nullable): the same as given to
+ *   gst_sensor_net_props_install()
+ *
+ * Sets every field to its default (the same @defaults as install()).
+ */
 void
 gst_sensor_net_props_init (
     GstSensorNetProps *props, const GstSensorNetPropsDefaults *defaults)
@@ -129,12 +153,26 @@ gst_sensor_net_props_init (
   props->max_message_size = default_max_message_size (defaults);
 }
 
+/**
+ * gst_sensor_net_props_clear:
+ * @props: settings
+ *
+ * Frees what @props holds.
+ */
 void
 gst_sensor_net_props_clear (GstSensorNetProps *props)
 {
   g_clear_pointer (&props->ca_file, g_free);
 }
 
+/**
+ * gst_sensor_net_props_copy:
+ * @dest: (out caller-allocates): the copy; clear it with
+ *   gst_sensor_net_props_clear()
+ * @src: settings
+ *
+ * Copies @src into @dest.
+ */
 void
 gst_sensor_net_props_copy (
     GstSensorNetProps *dest, const GstSensorNetProps *src)
@@ -172,6 +210,17 @@ field_of (const GstSensorNetProps *props, guint first_prop_id, guint prop_id)
   return G_STRUCT_MEMBER_P (props, fields[prop_id - first_prop_id]);
 }
 
+/**
+ * gst_sensor_net_props_set_property:
+ * @props: the element's settings
+ * @first_prop_id: the id given to gst_sensor_net_props_install()
+ * @prop_id: the property id of the set_property call
+ * @value: the new value
+ *
+ * Call with the object lock held.
+ *
+ * Returns: whether @prop_id was one of ours
+ */
 gboolean
 gst_sensor_net_props_set_property (GstSensorNetProps *props,
     guint first_prop_id, guint prop_id, const GValue *value)
@@ -181,6 +230,17 @@ gst_sensor_net_props_set_property (GstSensorNetProps *props,
   return field && gst_sensor_field_set_value (field, value);
 }
 
+/**
+ * gst_sensor_net_props_get_property:
+ * @props: the element's settings
+ * @first_prop_id: the id given to gst_sensor_net_props_install()
+ * @prop_id: the property id of the get_property call
+ * @value: (out caller-allocates): set to the value
+ *
+ * Call with the object lock held.
+ *
+ * Returns: whether @prop_id was one of ours
+ */
 gboolean
 gst_sensor_net_props_get_property (const GstSensorNetProps *props,
     guint first_prop_id, guint prop_id, GValue *value)
@@ -190,6 +250,13 @@ gst_sensor_net_props_get_property (const GstSensorNetProps *props,
   return field && gst_sensor_field_get_value (field, value);
 }
 
+/**
+ * gst_sensor_net_props_apply:
+ * @props: the element's settings
+ * @config: the client configuration to fill
+ *
+ * Copies the settings into @config (replacing its ca_file).
+ */
 void
 gst_sensor_net_props_apply (
     const GstSensorNetProps *props, GstSensorNetWsConfig *config)
