@@ -1,6 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:sensorstream-response
+ * @title: Sensor-stream answers
+ * @short_description: the documented JSON answers of a sensorstream server
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -231,6 +236,11 @@ success_body_slow (const gchar *device_id, gint64 timestamp_us,
 /**
  * gst_sensor_stream_success_body:
  * @device_id: normalised device id (only hex digits and colons)
+ * @timestamp_us: the server's time of the answer, Unix epoch microseconds
+ * @fall_detected: the reading's fall result
+ * @fall_confidence: its confidence, 0..1
+ * @health_score: the reading's health score
+ * @next_allowed_us: microseconds until the device may post again
  * @readings: readings accepted; 0 leaves the field out (single post)
  *
  * Returns: (transfer full): the documented success answer
@@ -277,6 +287,7 @@ gst_sensor_stream_success_body (const gchar *device_id, gint64 timestamp_us,
 
 /**
  * gst_sensor_stream_validation_body:
+ * @details: the per-field messages
  *
  * Returns: (transfer full): `{"success":false,"error":"Validation failed",
  *   "details":{field: message}}`
@@ -305,6 +316,7 @@ gst_sensor_stream_validation_body (const GstSensorStreamDetails *details)
 
 /**
  * gst_sensor_stream_error_body:
+ * @error: the error text
  *
  * Returns: (transfer full): `{"success":false,"error":@error}`
  */
@@ -337,6 +349,7 @@ gst_sensor_stream_error_body (const gchar *error)
 
 /**
  * gst_sensor_stream_rate_limit_body:
+ * @retry_after_ms: milliseconds until a request is allowed
  *
  * Returns: (transfer full): `{"success":false,"error":"Rate limit exceeded",
  *   "retryAfter":<ms>}`

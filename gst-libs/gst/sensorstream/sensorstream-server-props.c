@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensorstream-server-props
+ * @title: Sensor-stream server properties
+ * @short_description: the properties of a sensorstream server as an element
+ *   exposes them
  *
  * The properties of a GstSensorStreamServer as an element exposes them:
  * one set of names, blurbs, ranges and defaults.
