@@ -1,6 +1,12 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:gstsensorformat
+ * @title: Sample formats
+ * @short_description: the sample formats of sensor/x-raw: names, widths and
+ *   ranges
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

@@ -13,6 +13,11 @@
 #include <math.h>
 #include <string.h>
 
+/**
+ * gst_sensor_json_error_quark:
+ *
+ * Returns: the #GQuark of %GST_SENSOR_JSON_ERROR
+ */
 G_DEFINE_QUARK (gst - sensor - json - error - quark, gst_sensor_json_error)
 
 typedef enum {
