@@ -13,9 +13,7 @@ G_BEGIN_DECLS
  * @factor: growth per attempt, >= 1
  * @max_s: largest delay, seconds
  * @jitter: 0..1, fraction of the delay
- * @retries: -1 = forever
- * @attempt: < private >
- * @rand: TODO
+ * @retries: attempts before giving up, -1 = forever
  *
  * Reconnect policy shared by every network element (WebSocket and gRPC):
  * the n-th retry waits min(initial * factor^(n-1), max), with a random
@@ -29,6 +27,8 @@ typedef struct
   gdouble max_s;
   gdouble jitter;
   gint retries;
+
+  /*< private >*/
   guint attempt;
   GRand *rand;
 } GstSensorNetBackoff;

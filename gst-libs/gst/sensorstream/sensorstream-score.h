@@ -77,7 +77,7 @@ typedef enum {
 
 /**
  * GstSensorStreamFallResult:
- * @confidence: [0, 1]
+ * @confidence: 0..1
  * @level: the band of @confidence
  * @detected: level >= POTENTIAL
  * @free_fall: |a| dropped below the previous average by the threshold
