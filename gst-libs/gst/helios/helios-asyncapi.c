@@ -135,8 +135,10 @@ name_matches (const gchar *listed, const gchar *requested)
  * @channels: (array zero-terminated=1): listed channel names
  * @requested: a channel name
  *
- * TRUE when @requested ("streams.<uuid>.frames") is one of @channels, where
+ * Whether @requested ("streams.<uuid>.frames") is one of @channels, where
  * a "{...}" segment of a listed name matches any one segment.
+ *
+ * Returns: %TRUE when @channels lists @requested
  */
 gboolean
 gst_helios_asyncapi_lists (const gchar *const *channels, const gchar *requested)
@@ -156,9 +158,11 @@ gst_helios_asyncapi_lists (const gchar *const *channels, const gchar *requested)
  * gst_helios_asyncapi_is_helios:
  * @channels: (array zero-terminated=1): listed channel names
  *
- * TRUE when @channels names at least one channel of the table the way
- * HeliOS does ("device.telemetry", "streams.{stream_id}.frames"): only then
- * is a missing channel a reason to refuse it.
+ * Only a document that names its channels the way HeliOS does makes a
+ * missing channel a reason to refuse it.
+ *
+ * Returns: %TRUE when @channels names at least one channel of the table
+ *   the way HeliOS does ("device.telemetry", "streams.{stream_id}.frames")
  */
 gboolean
 gst_helios_asyncapi_is_helios (const gchar *const *channels)

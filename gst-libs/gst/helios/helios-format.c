@@ -137,8 +137,10 @@ gst_helios_format_to_caps (
  * @height: frame height
  * @layout: (out caller-allocates): the planes
  *
- * Fills @layout for raw formats; FALSE for compressed formats (any size)
- * and unknown fourccs.
+ * Fills @layout for raw formats: tightly packed planes, rows without
+ * padding (NV12 chroma rows rounded up to whole samples).
+ *
+ * Returns: %FALSE for compressed formats (any size) and unknown fourccs
  */
 gboolean
 gst_helios_format_frame_layout (const gchar *fourcc, guint width, guint height,
@@ -183,8 +185,9 @@ gst_helios_format_frame_layout (const gchar *fourcc, guint width, guint height,
  * @width: frame width
  * @height: frame height
  *
- * Bytes of one raw frame of this format (see above), or 0 for compressed
- * formats and unknown fourccs.
+ * Returns: bytes of one raw frame of this format (as
+ *   gst_helios_format_frame_layout() lays it out), or 0 for compressed
+ *   formats and unknown fourccs
  */
 gsize
 gst_helios_format_frame_size (const gchar *fourcc, guint width, guint height)

@@ -73,10 +73,11 @@ parse_seq (GKeyFile *kf, GError **error)
  * @user_id: the user of the stream
  * @error: a #GError
  *
- * Returns the stored seq, 0 when the file does not exist or belongs to
- * another app/user (a fresh stream), -1 with @error when it is unreadable
- * (a G_FILE_ERROR) or corrupt (GST_RAMEN_CURSOR_ERROR_CORRUPT, the message
- * names the offending value).
+ * Returns: the stored seq, 0 when the file does not exist or belongs to
+ *   another app/user (a fresh stream), -1 with @error when it is
+ *   unreadable (a #G_FILE_ERROR) or corrupt
+ *   (%GST_RAMEN_CURSOR_ERROR_CORRUPT, the message names the offending
+ *   value)
  */
 gint64
 gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
@@ -113,8 +114,10 @@ gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
  * @error: a #GError
  *
  * Renames a corrupt cursor to PATH.corrupt (replacing an older one) so
- * that it can be looked at while the next save starts afresh. Returns the
- * new path (free it), NULL with @error when the rename failed.
+ * that it can be looked at while the next save starts afresh.
+ *
+ * Returns: (transfer full) (nullable): the new path, or %NULL with @error
+ *   set when the rename failed
  */
 gchar *
 gst_ramen_cursor_set_aside (const gchar *path, GError **error)

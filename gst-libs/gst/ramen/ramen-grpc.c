@@ -86,10 +86,12 @@ gst_ramen_grpc_status_name (GstRamenGrpcStatus status)
  * @status: the final status of a call
  * @details: (nullable): its details
  *
- * The failure rule of RAMEN calls: TRUE when retrying meets the same
- * answer (UNAUTHENTICATED, UNIMPLEMENTED, a message over our own size
- * limit); everything else is transient. RESOURCE_EXHAUSTED is also how
- * servers say "rate limited", which is transient.
+ * The failure rule of RAMEN calls. RESOURCE_EXHAUSTED is also how servers
+ * say "rate limited", which is transient.
+ *
+ * Returns: %TRUE when retrying meets the same answer (UNAUTHENTICATED,
+ *   UNIMPLEMENTED, a message over our own size limit); everything else is
+ *   transient
  */
 gboolean
 gst_ramen_grpc_status_is_fatal (GstRamenGrpcStatus status, const gchar *details)
@@ -140,8 +142,9 @@ valid_port (const gchar *s)
  * Splits a ramensrc location into a gRPC target and the TLS choice: an
  * http:// or grpc:// prefix means plaintext, https:// or grpcs:// TLS,
  * none @default_tls; a path after the authority is ignored. The target
- * must be host, host:port or [v6]:port with a port 1..65535. FALSE with
- * @error (G_IO_ERROR_INVALID_ARGUMENT) otherwise.
+ * must be host, host:port or [v6]:port with a port 1..65535.
+ *
+ * Returns: %FALSE with @error (%G_IO_ERROR_INVALID_ARGUMENT) otherwise
  */
 gboolean
 gst_ramen_grpc_parse_location (const gchar *location, gboolean default_tls,

@@ -19,9 +19,10 @@
  * @server_seconds: the server's heartbeat_interval_seconds
  * @override_ms: a period for tests, 0 for none
  *
- * Heartbeat period in microseconds: @override_ms when non-zero (tests),
- * else the server's heartbeat_interval_seconds clamped to 5..300 s, or 30 s
- * when the server gives none (<= 0), as the reference clients do.
+ * Returns: the heartbeat period in microseconds: @override_ms when
+ *   non-zero (tests), else the server's heartbeat_interval_seconds clamped
+ *   to 5..300 s, or 30 s when the server gives none (<= 0), as the
+ *   reference clients do
  */
 gint64
 gst_ramen_heartbeat_interval_us (gint32 server_seconds, guint override_ms)
