@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:helios-asyncapi
+ * @title: HeliOS AsyncAPI
+ * @short_description: the channels a device really serves, from its
+ *   AsyncAPI document
  *
  * The AsyncAPI document HeliOS serves at /v1/asyncapi.json: which channels
  * the device really has, so a source can refuse an unknown one with the
@@ -33,6 +39,19 @@ add_name (GPtrArray *names, const gchar *name)
   g_ptr_array_add (names, g_strdup (name));
 }
 
+/**
+ * gst_helios_asyncapi_parse_channels:
+ * @data: (array length=len): the document
+ * @len: its size in bytes
+ * @error: a #GError in %GST_HELIOS_ERROR
+ *
+ * The channel names of a served /v1/asyncapi.json (AsyncAPI 2.x `channels`
+ * keys, or 3.x `address`es), sorted. NULL with GST_HELIOS_ERROR_PARSE when
+ * it is not such a document.
+ *
+ * Returns: (transfer full) (nullable) (array zero-terminated=1): the names, or
+ *   %NULL with @error set
+ */
 gchar **
 gst_helios_asyncapi_parse_channels (
     const gchar *data, gsize len, GError **error)
@@ -111,6 +130,16 @@ name_matches (const gchar *listed, const gchar *requested)
   return TRUE;
 }
 
+/**
+ * gst_helios_asyncapi_lists:
+ * @channels: (array zero-terminated=1): listed channel names
+ * @requested: a channel name
+ *
+ * Whether @requested ("streams.<uuid>.frames") is one of @channels, where
+ * a "{...}" segment of a listed name matches any one segment.
+ *
+ * Returns: %TRUE when @channels lists @requested
+ */
 gboolean
 gst_helios_asyncapi_lists (const gchar *const *channels, const gchar *requested)
 {
@@ -125,6 +154,16 @@ gst_helios_asyncapi_lists (const gchar *const *channels, const gchar *requested)
   return FALSE;
 }
 
+/**
+ * gst_helios_asyncapi_is_helios:
+ * @channels: (array zero-terminated=1): listed channel names
+ *
+ * Only a document that names its channels the way HeliOS does makes a
+ * missing channel a reason to refuse it.
+ *
+ * Returns: %TRUE when @channels names at least one channel of the table
+ *   the way HeliOS does ("device.telemetry", "streams.{stream_id}.frames")
+ */
 gboolean
 gst_helios_asyncapi_is_helios (const gchar *const *channels)
 {
@@ -154,12 +193,19 @@ message_name (const gchar *channel)
   return s;
 }
 
+/**
+ * gst_helios_asyncapi_build:
+ * @host_port: host:port of the server
+ *
+ * An AsyncAPI document for the channel table, as HeliOS serves it: for the
+ * local stand-in server.
+ *
+ * Returns: (transfer full): the document
+ */
 gchar *
 gst_helios_asyncapi_build (const gchar *host_port)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *url = g_strdup_printf ("%s/v1/ws", host_port);
   const GstHeliosChannel *table;
   guint n, i;
@@ -208,7 +254,5 @@ gst_helios_asyncapi_build (const gchar *host_port)
   }
   json_builder_end_object (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return gst_sensor_json_builder_to_string (b);
 }

@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:helios-channel
+ * @title: HeliOS channels
+ * @short_description: the channel table of HeliOS and the paths and
+ *   parameters of each
  *
  * The HeliOS channel table: each AsyncAPI channel is its own WebSocket path
  * under /v1/ws, with its query parameters, defaults and clamps as the
@@ -11,8 +17,14 @@
 
 #include "helios-channel.h"
 
+#include <gst/sensor/sensor-json.h>
 #include <json-glib/json-glib.h>
 
+/**
+ * gst_helios_error_quark:
+ *
+ * Returns: the #GQuark of %GST_HELIOS_ERROR
+ */
 GQuark
 gst_helios_error_quark (void)
 {
@@ -105,6 +117,14 @@ static const GstHeliosChannel channels[] = {
       PARAMS (updates_params) },
 };
 
+/**
+ * gst_helios_channels:
+ * @n_channels: (out) (optional): its length
+ *
+ * The channel table, in AsyncAPI order.
+ *
+ * Returns: (transfer none) (array length=n_channels): the table
+ */
 const GstHeliosChannel *
 gst_helios_channels (guint *n_channels)
 {
@@ -113,6 +133,13 @@ gst_helios_channels (guint *n_channels)
   return channels;
 }
 
+/**
+ * gst_helios_channel_get:
+ * @id: a channel id
+ *
+ * Returns: (transfer none) (nullable): its row, %NULL for an id outside the
+ *   table
+ */
 const GstHeliosChannel *
 gst_helios_channel_get (GstHeliosChannelId id)
 {
@@ -141,6 +168,20 @@ known_channel_list (void)
   return g_string_free (s, FALSE);
 }
 
+/**
+ * gst_helios_channel_lookup:
+ * @name: a channel name as a user writes it
+ * @stream_id: (out) (optional) (nullable) (transfer full): the UUID of a
+ *   streams.* channel, else %NULL
+ * @error: a #GError in %GST_HELIOS_ERROR
+ *
+ * Resolves a user channel name ("device.telemetry",
+ * "streams.<uuid>.frames") to its table row; @stream_id (if not NULL) gets
+ * the UUID of streams.* channels (else NULL). The console is returned too:
+ * callers that only read check the payload.
+ *
+ * Returns: (transfer none) (nullable): the row, or %NULL with @error set
+ */
 const GstHeliosChannel *
 gst_helios_channel_lookup (const gchar *name, gchar **stream_id, GError **error)
 {
@@ -197,6 +238,14 @@ gst_helios_channel_lookup (const gchar *name, gchar **stream_id, GError **error)
   return NULL;
 }
 
+/**
+ * gst_helios_channel_find_param:
+ * @channel: a channel
+ * @name: a query name
+ *
+ * Returns: (transfer none) (nullable): the parameter, %NULL when @channel does
+ *   not take @name
+ */
 const GstHeliosParam *
 gst_helios_channel_find_param (
     const GstHeliosChannel *channel, const gchar *name)
@@ -210,6 +259,16 @@ gst_helios_channel_find_param (
   return NULL;
 }
 
+/**
+ * gst_helios_param_clamp:
+ * @param: an INT parameter
+ * @value: a value
+ * @clamped: (out): @value within the range
+ *
+ * Clamps @value to the parameter's range.
+ *
+ * Returns: whether @value was already in the range
+ */
 gboolean
 gst_helios_param_clamp (const GstHeliosParam *param, gint value, gint *clamped)
 {
@@ -239,6 +298,24 @@ append_query (BuildData *d, const gchar *name, const gchar *value)
   d->first = FALSE;
 }
 
+/**
+ * gst_helios_channel_build_path:
+ * @channel: a channel
+ * @stream_id: (nullable): the UUID of a streams.* channel
+ * @values: (nullable): query values by query name
+ * @ignored: (nullable) (element-type utf8): receives the names the channel
+ *   does not take
+ * @clamped: (nullable) (element-type utf8): receives
+ *   "name=value->clamped" notes
+ *
+ * Builds "/v1/ws/...?a=b&c=d". @values holds query values by query name
+ * (gint, gboolean or string fields); fields the channel does not take are
+ * ignored and their names added to @ignored (if not NULL); integers out of
+ * range are clamped and "name=value->clamped" notes added to @clamped (if not
+ * NULL). A NULL @values builds the bare path.
+ *
+ * Returns: (transfer full): the path and query
+ */
 gchar *
 gst_helios_channel_build_path (const GstHeliosChannel *channel,
     const gchar *stream_id, const GstStructure *values, GPtrArray *ignored,
@@ -309,13 +386,23 @@ gst_helios_channel_build_path (const GstHeliosChannel *channel,
 static const gchar *const sensor_kinds[] = { "imu", "power", "firmware",
   "lighting", NULL };
 
+/**
+ * gst_helios_sensors_subscribe_op:
+ * @kinds: (array zero-terminated=1): the kinds to subscribe to
+ * @interval_ms: the interval
+ * @error: a #GError in %GST_HELIOS_ERROR
+ *
+ * sensors.stream: the subscribe op for @kinds (imu, power, firmware,
+ * lighting) at @interval_ms (0 = server default, else clamped to 50..10000).
+ * NULL with GST_HELIOS_ERROR_BAD_PARAM naming an unknown or missing kind.
+ *
+ * Returns: (transfer full) (nullable): the op text, or %NULL with @error set
+ */
 gchar *
 gst_helios_sensors_subscribe_op (
     const gchar *const *kinds, gint interval_ms, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   guint i;
 
   if (kinds == NULL || kinds[0] == NULL) {
@@ -346,7 +433,5 @@ gst_helios_sensors_subscribe_op (
             GST_HELIOS_SENSORS_MAX_INTERVAL_MS));
   }
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return gst_sensor_json_builder_to_string (b);
 }

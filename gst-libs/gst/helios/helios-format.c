@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:helios-format
+ * @title: HeliOS frame formats
+ * @short_description: the fourcc of a frames `format` message as caps, and
+ *   raw frame layouts
  *
  * Frames channel: fourcc of the `format` message -> caps. HeliOS does not
  * document its fourcc set; these are the V4L2 names its camera pipelines
@@ -65,6 +71,21 @@ printable (const gchar *s)
   return g_strescape (cut, NULL);
 }
 
+/**
+ * gst_helios_format_to_caps:
+ * @fourcc: the format's fourcc
+ * @width: frame width
+ * @height: frame height
+ * @error: a #GError in %GST_HELIOS_ERROR
+ *
+ * The frames channel's `format` message -> caps. MJPG -> image/jpeg, H264 ->
+ * video/x-h264 (byte-stream, one access unit per message), YUYV, NV12, GREY
+ * and RGB3 (and their common aliases) -> video/x-raw. Frame rate is 0/1: the
+ * server sends the latest frame whenever it changes. NULL with
+ * GST_HELIOS_ERROR_UNKNOWN_FOURCC naming the fourcc otherwise.
+ *
+ * Returns: (transfer full) (nullable): the caps, or %NULL with @error set
+ */
 GstCaps *
 gst_helios_format_to_caps (
     const gchar *fourcc, guint width, guint height, GError **error)
@@ -109,6 +130,18 @@ gst_helios_format_to_caps (
   return NULL;
 }
 
+/**
+ * gst_helios_format_frame_layout:
+ * @fourcc: the format's fourcc
+ * @width: frame width
+ * @height: frame height
+ * @layout: (out caller-allocates): the planes
+ *
+ * Fills @layout for raw formats: tightly packed planes, rows without
+ * padding (NV12 chroma rows rounded up to whole samples).
+ *
+ * Returns: %FALSE for compressed formats (any size) and unknown fourccs
+ */
 gboolean
 gst_helios_format_frame_layout (const gchar *fourcc, guint width, guint height,
     GstHeliosFrameLayout *layout)
@@ -146,6 +179,16 @@ gst_helios_format_frame_layout (const gchar *fourcc, guint width, guint height,
   return TRUE;
 }
 
+/**
+ * gst_helios_format_frame_size:
+ * @fourcc: the format's fourcc
+ * @width: frame width
+ * @height: frame height
+ *
+ * Returns: bytes of one raw frame of this format (as
+ *   gst_helios_format_frame_layout() lays it out), or 0 for compressed
+ *   formats and unknown fourccs
+ */
 gsize
 gst_helios_format_frame_size (const gchar *fourcc, guint width, guint height)
 {

@@ -1,5 +1,10 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:helios-message
+ * @title: HeliOS messages
+ * @short_description: what each JSON text message of a HeliOS channel means
  *
  * Classifies the JSON text messages of each HeliOS channel: records to
  * push, session notices (ready, heartbeat), device errors, the logs `eof`
@@ -25,6 +30,12 @@ static const GstSensorJsonLimits message_limits = {
   64 * 1024 * 1024,
 };
 
+/**
+ * gst_helios_message_kind_name:
+ * @kind: a message kind
+ *
+ * Returns: its name for logs
+ */
 const gchar *
 gst_helios_message_kind_name (GstHeliosMessageKind kind)
 {
@@ -47,6 +58,12 @@ gst_helios_message_kind_name (GstHeliosMessageKind kind)
   return "invalid";
 }
 
+/**
+ * gst_helios_message_clear:
+ * @msg: a parsed message
+ *
+ * Frees what @msg holds.
+ */
 void
 gst_helios_message_clear (GstHeliosMessage *msg)
 {
@@ -230,6 +247,21 @@ classify_status_stream (
   return TRUE;
 }
 
+/**
+ * gst_helios_message_parse:
+ * @channel: the channel the message came on
+ * @text: (array length=len): the message
+ * @len: its size in bytes, -1 when @text is NUL-terminated
+ * @msg: (out caller-allocates): the message
+ * @error: a #GError in %GST_HELIOS_ERROR
+ *
+ * Parses one text message of @channel. FALSE with GST_HELIOS_ERROR_PARSE
+ * when it is not a JSON object (or a known type lacks its required
+ * fields); @msg is then cleared. A FORMAT message is only checked for shape
+ * here: map the fourcc with gst_helios_format_to_caps().
+ *
+ * Returns: %FALSE with @error set
+ */
 gboolean
 gst_helios_message_parse (GstHeliosChannelId channel, const gchar *text,
     gssize len, GstHeliosMessage *msg, GError **error)
@@ -344,6 +376,18 @@ gst_helios_message_parse (GstHeliosChannelId channel, const gchar *text,
   return ok;
 }
 
+/**
+ * gst_helios_message_to_line:
+ * @msg: a parsed message
+ * @text: (array length=len): its text as received
+ * @len: the text's size in bytes
+ *
+ * The message as one line: compact JSON with a trailing newline. Returns
+ * @text itself plus "\n" when it is already on one line, so bytes from the
+ * device stay exact.
+ *
+ * Returns: (transfer full): the line
+ */
 GBytes *
 gst_helios_message_to_line (
     const GstHeliosMessage *msg, const gchar *text, gsize len)

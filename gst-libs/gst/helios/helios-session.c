@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:helios-session
+ * @title: HeliOS session
+ * @short_description: the policy of reading one HeliOS channel, without an
+ *   element
  *
  * The policy of reading one HeliOS channel, apart from any element: which
  * path and query to open, what to send on every new socket, what each

@@ -61,8 +61,8 @@ typedef struct
  * @GST_HELIOS_SESSION_END_STREAM_ERROR: the device sent something the
  *   stream cannot go on with (a frame format that maps to no caps): the
  *   error belongs after the data reported before it.
- * @GST_HELIOS_SESSION_END_LOST: the retries ran out: the error is news
- *   now.
+ * @GST_HELIOS_SESSION_END_LOST: the retries ran out: the error is reported
+ *   at once.
  * @GST_HELIOS_SESSION_END_FATAL: a fatal transport failure, already
  *   reported through the failure callback.
  *

@@ -1,6 +1,16 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:plexus-base64
+ * @title: Plexus base64 frames
+ * @short_description: checking and decoding the base64 JPEG of a video
+ *   frame without copies
+ *
+ * A video frame's JPEG arrives as base64 inside a JSON string. It is
+ * checked in place (JSON's `\/` escape allowed) and decoded straight into
+ * the memory of a new buffer. Also the error domain of the library.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -9,6 +19,11 @@
 
 #include "plexus-base64.h"
 
+/**
+ * gst_plexus_error_quark:
+ *
+ * Returns: the #GQuark of %GST_PLEXUS_ERROR
+ */
 G_DEFINE_QUARK (gst - plexus - error - quark, gst_plexus_error);
 
 /* the value of each symbol of the standard alphabet; B64_BAD (a bit no
@@ -33,8 +48,16 @@ static const guint8 b64_value[256] = {
   0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
   0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
 };
-/* clang-format on */
-
+/**
+ * gst_plexus_base64_validate:
+ * @text: (array length=len): JSON string content
+ * @len: its size in bytes
+ *
+ * Checks that @text is base64: standard alphabet, '=' padding at the end
+ * only, `\/` escapes allowed.
+ *
+ * Returns: the number of base64 symbols, or -1 when it is not base64
+ */
 gssize
 gst_plexus_base64_validate (const gchar *text, gsize len)
 {
@@ -272,6 +295,19 @@ decode_into (const gchar *text, gsize len, guint8 *out, gsize *symbols)
   return o - out;
 }
 
+/**
+ * gst_plexus_base64_decode_to_buffer:
+ * @text: (array length=len): base64 text that passed
+ *   gst_plexus_base64_validate(); may contain `\/` escapes
+ * @len: its size in bytes
+ * @error: a #GError in %GST_PLEXUS_ERROR
+ *
+ * Decodes @text straight into the memory of a new buffer, with no copy in
+ * between.
+ *
+ * Returns: (transfer full) (nullable): the bytes, or %NULL with
+ *   %GST_PLEXUS_ERROR_BAD_BASE64
+ */
 GstBuffer *
 gst_plexus_base64_decode_to_buffer (
     const gchar *text, gsize len, GError **error)
@@ -309,6 +345,14 @@ gst_plexus_base64_decode_to_buffer (
   return buf;
 }
 
+/**
+ * gst_plexus_base64_append:
+ * @out: the string to append to
+ * @data: (array length=len): bytes
+ * @len: their number
+ *
+ * Appends the base64 encoding of @data (standard alphabet, padded) to @out.
+ */
 void
 gst_plexus_base64_append (GString *out, const guint8 *data, gsize len)
 {

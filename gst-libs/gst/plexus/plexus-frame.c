@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:plexus-frame
+ * @title: Plexus server messages
+ * @short_description: parsing the JSON messages of the Plexus live-stream
+ *   servers
  *
  * Parser for Plexus live-stream server messages. A video_frame carries a
  * 30-1000 KB base64 JPEG: a small scanner copies the message minus that
@@ -122,94 +128,76 @@ scan_literal (Scanner *s)
   return TRUE;
 }
 
+/* One member of an object: name, ':' and value. @top: the object is the
+ * frame itself, whose "frame" member is cut out. */
 static gboolean
-scan_array (Scanner *s)
+scan_member (Scanner *s, gboolean top)
 {
-  if (++s->depth > MAX_DEPTH)
-    return scan_fail (s, "nested too deeply");
-  g_string_append_c (s->out, '[');
+  const gchar *key;
+  gsize key_len;
+
+  skip_ws (s);
+  if (s->p >= s->end || *s->p != '"')
+    return scan_fail (s, "expected a member name");
+  if (!copy_string (s, &key, &key_len))
+    return FALSE;
+  skip_ws (s);
+  if (s->p >= s->end || *s->p != ':')
+    return scan_fail (s, "expected ':'");
+  g_string_append_c (s->out, ':');
   s->p++;
   skip_ws (s);
-  if (s->p < s->end && *s->p == ']') {
-    g_string_append_c (s->out, ']');
-    s->p++;
-    s->depth--;
+  if (top && key_len == 5 && memcmp (key, "frame", 5) == 0 && s->p < s->end &&
+      *s->p == '"') {
+    /* the base64 JPEG: remember it, leave an empty string behind */
+    if (!find_string_end (s, &s->frame, &s->frame_len))
+      return FALSE;
+    s->has_frame = TRUE;
+    g_string_append (s->out, "\"\"");
     return TRUE;
   }
-  for (;;) {
-    if (!scan_value (s, FALSE))
-      return FALSE;
-    skip_ws (s);
-    if (s->p >= s->end)
-      return scan_fail (s, "unterminated array");
-    if (*s->p == ',') {
-      g_string_append_c (s->out, ',');
-      s->p++;
-    } else if (*s->p == ']') {
-      g_string_append_c (s->out, ']');
-      s->p++;
-      break;
-    } else {
-      return scan_fail (s, "expected ',' or ']'");
-    }
-  }
-  s->depth--;
-  return TRUE;
+  return scan_value (s, FALSE);
 }
 
+/* One element of an array. */
 static gboolean
-scan_object (Scanner *s, gboolean top)
+scan_element (Scanner *s, gboolean top)
 {
+  return scan_value (s, FALSE);
+}
+
+/* The array or object whose bracket is at s->p, each item read by @item,
+ * items separated by ',', up to @close. */
+static gboolean
+scan_container (Scanner *s, gchar close,
+    gboolean (*item) (Scanner *s, gboolean top), gboolean top)
+{
+  gboolean array = close == ']';
+
   if (++s->depth > MAX_DEPTH)
     return scan_fail (s, "nested too deeply");
-  g_string_append_c (s->out, '{');
+  g_string_append_c (s->out, *s->p);
   s->p++;
   skip_ws (s);
-  if (s->p < s->end && *s->p == '}') {
-    g_string_append_c (s->out, '}');
-    s->p++;
-    s->depth--;
-    return TRUE;
-  }
-  for (;;) {
-    const gchar *key;
-    gsize key_len;
-
-    skip_ws (s);
-    if (s->p >= s->end || *s->p != '"')
-      return scan_fail (s, "expected a member name");
-    if (!copy_string (s, &key, &key_len))
-      return FALSE;
-    skip_ws (s);
-    if (s->p >= s->end || *s->p != ':')
-      return scan_fail (s, "expected ':'");
-    g_string_append_c (s->out, ':');
-    s->p++;
-    skip_ws (s);
-    if (top && key_len == 5 && memcmp (key, "frame", 5) == 0 && s->p < s->end &&
-        *s->p == '"') {
-      /* the base64 JPEG: remember it, leave an empty string behind */
-      if (!find_string_end (s, &s->frame, &s->frame_len))
+  if (s->p >= s->end || *s->p != close) {
+    for (;;) {
+      if (!item (s, top))
         return FALSE;
-      s->has_frame = TRUE;
-      g_string_append (s->out, "\"\"");
-    } else if (!scan_value (s, FALSE)) {
-      return FALSE;
-    }
-    skip_ws (s);
-    if (s->p >= s->end)
-      return scan_fail (s, "unterminated object");
-    if (*s->p == ',') {
+      skip_ws (s);
+      if (s->p >= s->end)
+        return scan_fail (
+            s, array ? "unterminated array" : "unterminated object");
+      if (*s->p == close)
+        break;
+      if (*s->p != ',')
+        return scan_fail (
+            s, array ? "expected ',' or ']'" : "expected ',' or '}'");
       g_string_append_c (s->out, ',');
       s->p++;
-    } else if (*s->p == '}') {
-      g_string_append_c (s->out, '}');
-      s->p++;
-      break;
-    } else {
-      return scan_fail (s, "expected ',' or '}'");
     }
   }
+  g_string_append_c (s->out, close);
+  s->p++;
   s->depth--;
   return TRUE;
 }
@@ -222,9 +210,9 @@ scan_value (Scanner *s, gboolean top)
     return scan_fail (s, "expected a value");
   switch (*s->p) {
     case '{':
-      return scan_object (s, top);
+      return scan_container (s, '}', scan_member, top);
     case '[':
-      return scan_array (s);
+      return scan_container (s, ']', scan_element, FALSE);
     case '"':
       return copy_string (s, NULL, NULL);
     default:
@@ -432,6 +420,13 @@ static const struct
   { "error", GST_PLEXUS_FRAME_ERROR },
 };
 
+/**
+ * gst_plexus_frame_type_name:
+ * @type: a frame type
+ *
+ * Returns: the `type` string of @type ("telemetry", "video_frame", ...),
+ *   "unknown" for %GST_PLEXUS_FRAME_UNKNOWN
+ */
 const gchar *
 gst_plexus_frame_type_name (GstPlexusFrameType type)
 {
@@ -443,6 +438,22 @@ gst_plexus_frame_type_name (GstPlexusFrameType type)
   return "unknown";
 }
 
+/**
+ * gst_plexus_frame_parse:
+ * @data: (array length=len): one text message
+ * @len: its size in bytes
+ * @max_size: the largest message accepted, in bytes; 0 = no limit
+ * @error: a #GError in %GST_PLEXUS_ERROR
+ *
+ * Parses one text message. Unknown members are ignored and unknown frame
+ * types give %GST_PLEXUS_FRAME_UNKNOWN; NaN and Infinity literals (which
+ * some encoders write) count as null. A video frame's base64 text is not
+ * copied: @data must outlive the frame.
+ *
+ * Returns: (transfer full) (nullable): the frame, or %NULL with @error set
+ *   when the message is too large, not a JSON object, or a video_frame
+ *   without a `frame` string
+ */
 GstPlexusFrame *
 gst_plexus_frame_parse (
     const gchar *data, gsize len, gsize max_size, GError **error)
@@ -478,7 +489,7 @@ gst_plexus_frame_parse (
     scan_fail (&s, "not a JSON object");
     return NULL;
   }
-  if (!scan_object (&s, TRUE))
+  if (!scan_container (&s, '}', scan_member, TRUE))
     return NULL;
   skip_ws (&s);
   if (s.p != s.end) {
@@ -571,6 +582,17 @@ gst_plexus_frame_parse (
   return f;
 }
 
+/**
+ * gst_plexus_frame_parse_bytes:
+ * @payload: (transfer none): one text message
+ * @max_size: the largest message accepted, in bytes; 0 = no limit
+ * @error: a #GError in %GST_PLEXUS_ERROR
+ *
+ * As gst_plexus_frame_parse(), keeping a reference to @payload so that
+ * #GstPlexusFrame.frame_b64 stays valid as long as the frame.
+ *
+ * Returns: (transfer full) (nullable): the frame, or %NULL with @error set
+ */
 GstPlexusFrame *
 gst_plexus_frame_parse_bytes (GBytes *payload, gsize max_size, GError **error)
 {
@@ -583,9 +605,17 @@ gst_plexus_frame_parse_bytes (GBytes *payload, gsize max_size, GError **error)
   return f;
 }
 
+/**
+ * gst_plexus_frame_free:
+ * @frame: (transfer full) (nullable): a frame
+ *
+ * Frees @f and what it holds.
+ */
 void
-gst_plexus_frame_free (GstPlexusFrame *f)
+gst_plexus_frame_free (GstPlexusFrame *frame)
 {
+  GstPlexusFrame *f = frame;
+
   if (!f)
     return;
   g_free (f->type_name);
@@ -602,6 +632,18 @@ gst_plexus_frame_free (GstPlexusFrame *f)
   g_free (f);
 }
 
+/**
+ * gst_plexus_frame_decode_jpeg:
+ * @frame: a %GST_PLEXUS_FRAME_VIDEO frame
+ * @info: (out caller-allocates) (optional): the JPEG header
+ * @error: a #GError in %GST_PLEXUS_ERROR
+ *
+ * Decodes the frame's base64 straight into a new buffer and checks its JPEG
+ * header against #GstPlexusFrame.width and #GstPlexusFrame.height when they
+ * are given, and against %GST_PLEXUS_MAX_PIXELS.
+ *
+ * Returns: (transfer full) (nullable): the JPEG, or %NULL with @error set
+ */
 GstBuffer *
 gst_plexus_frame_decode_jpeg (
     const GstPlexusFrame *frame, GstPlexusJpegInfo *info, GError **error)
@@ -643,6 +685,13 @@ gst_plexus_frame_decode_jpeg (
   return buf;
 }
 
+/**
+ * gst_plexus_point_to_json:
+ * @point: a point of a frame
+ *
+ * Returns: (transfer full): the point as one JSON object text, with a
+ *   trailing newline
+ */
 gchar *
 gst_plexus_point_to_json (const GstPlexusPoint *point)
 {
@@ -672,6 +721,20 @@ append_json_string (GString *out, const gchar *s)
   g_string_append_c (out, '"');
 }
 
+/**
+ * gst_plexus_video_frame_build:
+ * @source_id: the source
+ * @camera_id: the camera
+ * @width: picture width
+ * @height: picture height
+ * @timestamp_ms: milliseconds since the epoch
+ * @jpeg: (array length=jpeg_len): the picture
+ * @jpeg_len: its size in bytes
+ *
+ * A video_frame message as a server sends it, for servers and tests.
+ *
+ * Returns: (transfer full): the message text
+ */
 GBytes *
 gst_plexus_video_frame_build (const gchar *source_id, const gchar *camera_id,
     gint width, gint height, gint64 timestamp_ms, const guint8 *jpeg,

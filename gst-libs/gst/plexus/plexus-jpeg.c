@@ -1,6 +1,15 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:plexus-jpeg
+ * @title: JPEG headers
+ * @short_description: what a JPEG frame header says, without decoding
+ *
+ * Reads the markers of a JPEG from SOI to the first SOFn, so that a frame
+ * whose size disagrees with its message, or is too large, is refused before
+ * any decoding.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -49,6 +58,18 @@ subsampling_from_factors (guint n, const guint8 *hv)
   return GST_PLEXUS_JPEG_SUBSAMPLING_UNKNOWN;
 }
 
+/**
+ * gst_plexus_jpeg_parse_header:
+ * @data: (array length=len): the JPEG
+ * @len: its size in bytes
+ * @info: (out caller-allocates): what the frame header says
+ * @error: a #GError in %GST_PLEXUS_ERROR
+ *
+ * Walks the markers from SOI to the first SOFn without decoding anything.
+ *
+ * Returns: %FALSE with %GST_PLEXUS_ERROR_BAD_JPEG when @data is not a JPEG
+ *   or its header is truncated
+ */
 gboolean
 gst_plexus_jpeg_parse_header (
     const guint8 *data, gsize len, GstPlexusJpegInfo *info, GError **error)
@@ -110,6 +131,12 @@ gst_plexus_jpeg_parse_header (
   return bad (error, "truncated before the frame header");
 }
 
+/**
+ * gst_plexus_jpeg_subsampling_name:
+ * @s: a subsampling
+ *
+ * Returns: "gray", "4:2:0", ... or "unknown"
+ */
 const gchar *
 gst_plexus_jpeg_subsampling_name (GstPlexusJpegSubsampling s)
 {

@@ -7,6 +7,18 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GstPlexusJpegSubsampling:
+ * @GST_PLEXUS_JPEG_SUBSAMPLING_UNKNOWN: a layout not listed here
+ * @GST_PLEXUS_JPEG_SUBSAMPLING_GRAY: one component
+ * @GST_PLEXUS_JPEG_SUBSAMPLING_444: 4:4:4
+ * @GST_PLEXUS_JPEG_SUBSAMPLING_422: 4:2:2
+ * @GST_PLEXUS_JPEG_SUBSAMPLING_420: 4:2:0
+ * @GST_PLEXUS_JPEG_SUBSAMPLING_440: 4:4:0
+ * @GST_PLEXUS_JPEG_SUBSAMPLING_411: 4:1:1
+ *
+ * Chroma subsampling of a JPEG, from its frame header.
+ */
 typedef enum {
   GST_PLEXUS_JPEG_SUBSAMPLING_UNKNOWN = 0,
   GST_PLEXUS_JPEG_SUBSAMPLING_GRAY,
@@ -17,7 +29,17 @@ typedef enum {
   GST_PLEXUS_JPEG_SUBSAMPLING_411,
 } GstPlexusJpegSubsampling;
 
-/* What the frame header (SOFn) of a JPEG says. */
+/**
+ * GstPlexusJpegInfo:
+ * @width: picture width in pixels
+ * @height: picture height in pixels
+ * @components: colour components (1 or 3)
+ * @precision: bits per sample
+ * @progressive: a progressive (SOF2) JPEG
+ * @subsampling: chroma subsampling
+ *
+ * What the frame header (SOFn) of a JPEG says.
+ */
 typedef struct
 {
   guint width;
@@ -28,9 +50,6 @@ typedef struct
   GstPlexusJpegSubsampling subsampling;
 } GstPlexusJpegInfo;
 
-/* Walks the markers from SOI to the first SOFn without decoding anything.
- * FALSE with a GST_PLEXUS_ERROR_BAD_JPEG error when the data is not a
- * JPEG or the header is truncated. */
 gboolean gst_plexus_jpeg_parse_header (
     const guint8 *data, gsize len, GstPlexusJpegInfo *info, GError **error);
 

@@ -1,6 +1,16 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:plexus-stream
+ * @title: Plexus streams
+ * @short_description: stream URIs, the auth frame and close codes of the
+ *   Plexus Data API
+ *
+ * The three live streams of a source (metrics, logs, video): where each is,
+ * how a client authenticates (the first frame it sends) and what each close
+ * code of the servers means: reconnect, fail, or end the stream.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -11,6 +21,12 @@
 #include "plexus-stream.h"
 #include "plexus-base64.h"
 
+/**
+ * gst_plexus_stream_name:
+ * @stream: a stream
+ *
+ * Returns: "metrics", "logs" or "video" ("unknown" for any other value)
+ */
 const gchar *
 gst_plexus_stream_name (GstPlexusStream stream)
 {
@@ -34,6 +50,25 @@ append_param (GString *query, const gchar *name, const gchar *value)
   g_string_append_printf (query, "%s=%s", name, esc);
 }
 
+/**
+ * gst_plexus_stream_uri:
+ * @location: the API base: http(s):// and ws(s):// are both accepted, a
+ *   trailing path is kept
+ * @source_id: the source
+ * @stream: which stream
+ * @metrics: (nullable) (array zero-terminated=1): metrics stream: the
+ *   metrics filter, joined with commas
+ * @cameras: (nullable) (array zero-terminated=1): video stream: camera_id
+ *   values, one parameter each
+ * @timeout_s: video stream: the `timeout` parameter, 0 = the server's
+ *   default
+ * @error: a #GError in %GST_PLEXUS_ERROR
+ *
+ * Returns: (transfer full) (nullable):
+ *   ws(s)://host[:port]/v1/sources/{id}/{metrics|logs|video}/stream with the
+ *   query parameters of @stream, or %NULL with @error set when @location is
+ *   not a URI
+ */
 gchar *
 gst_plexus_stream_uri (const gchar *location, const gchar *source_id,
     GstPlexusStream stream, const gchar *const *metrics,
@@ -98,6 +133,13 @@ gst_plexus_stream_uri (const gchar *location, const gchar *source_id,
   return str;
 }
 
+/**
+ * gst_plexus_auth_frame_new:
+ * @api_key: the key
+ *
+ * Returns: (transfer full): the first frame a client sends,
+ *   `{"type":"auth","api_key":"..."}`
+ */
 GBytes *
 gst_plexus_auth_frame_new (const gchar *api_key)
 {
@@ -116,6 +158,15 @@ gst_plexus_auth_frame_new (const gchar *api_key)
   return g_bytes_new_take (text, strlen (text));
 }
 
+/**
+ * gst_plexus_api_key_is_well_formed:
+ * @api_key: (nullable): a key
+ *
+ * The servers' format check, made before connecting.
+ *
+ * Returns: whether @api_key starts with "plx_" and is
+ *   %GST_PLEXUS_API_KEY_LENGTH characters long
+ */
 gboolean
 gst_plexus_api_key_is_well_formed (const gchar *api_key)
 {
@@ -144,12 +195,29 @@ static const GstPlexusCloseCode close_codes[] = {
   }
 };
 
+/**
+ * gst_plexus_close_codes:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the documented close
+ *   codes, terminated by a zero code
+ */
 const GstPlexusCloseCode *
 gst_plexus_close_codes (void)
 {
   return close_codes;
 }
 
+/**
+ * gst_plexus_close_classify:
+ * @stream: the stream the client reads
+ * @code: the close code received
+ *
+ * Codes documented for another stream are honoured too: an unauthorised
+ * close is fatal whoever sends it.
+ *
+ * Returns: what the close means; %GST_PLEXUS_CLOSE_RECONNECT for a code not
+ *   in the table
+ */
 GstPlexusCloseAction
 gst_plexus_close_classify (GstPlexusStream stream, gushort code)
 {
@@ -161,18 +229,38 @@ gst_plexus_close_classify (GstPlexusStream stream, gushort code)
   return GST_PLEXUS_CLOSE_RECONNECT;
 }
 
+/**
+ * gst_plexus_close_code_unauthorized:
+ * @stream: a stream
+ *
+ * Returns: the close code the server uses for a refused key on @stream
+ *   (4001 for video, 4401 otherwise)
+ */
 gushort
 gst_plexus_close_code_unauthorized (GstPlexusStream stream)
 {
   return stream == GST_PLEXUS_STREAM_VIDEO ? 4001 : 4401;
 }
 
+/**
+ * gst_plexus_close_code_payment_required:
+ * @stream: a stream
+ *
+ * Returns: the close code the server uses for an account without credit on
+ *   @stream (4002 for video, 4402 otherwise)
+ */
 gushort
 gst_plexus_close_code_payment_required (GstPlexusStream stream)
 {
   return stream == GST_PLEXUS_STREAM_VIDEO ? 4002 : 4402;
 }
 
+/**
+ * gst_plexus_close_action_name:
+ * @action: a close action
+ *
+ * Returns: the action's name for logs and messages
+ */
 const gchar *
 gst_plexus_close_action_name (GstPlexusCloseAction action)
 {

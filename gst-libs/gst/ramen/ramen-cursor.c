@@ -1,6 +1,16 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:ramen-cursor
+ * @title: RAMEN cursor
+ * @short_description: the persistent last acknowledged seq of a RAMEN
+ *   stream
+ *
+ * The persistent cursor: the last acknowledged seq of one (app, user)
+ * stream, in a small key file. Saving writes a temporary file and renames
+ * it over the old one, so a crash leaves either the old or the new cursor.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -16,6 +26,11 @@
 #define GROUP "ramen"
 #define KEY_SEQ "last_acknowledged_seq"
 
+/**
+ * gst_ramen_cursor_error_quark:
+ *
+ * Returns: the #GQuark of %GST_RAMEN_CURSOR_ERROR
+ */
 G_DEFINE_QUARK (gst - ramen - cursor - error - quark, gst_ramen_cursor_error)
 
 /* The stored seq, or -1 with a CORRUPT error naming the value. */
@@ -51,6 +66,19 @@ parse_seq (GKeyFile *kf, GError **error)
   return seq;
 }
 
+/**
+ * gst_ramen_cursor_load:
+ * @path: the cursor file
+ * @app_id: the app of the stream
+ * @user_id: the user of the stream
+ * @error: a #GError
+ *
+ * Returns: the stored seq, 0 when the file does not exist or belongs to
+ *   another app/user (a fresh stream), -1 with @error when it is
+ *   unreadable (a #G_FILE_ERROR) or corrupt
+ *   (%GST_RAMEN_CURSOR_ERROR_CORRUPT, the message names the offending
+ *   value)
+ */
 gint64
 gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
     const gchar *user_id, GError **error)
@@ -80,6 +108,17 @@ gst_ramen_cursor_load (const gchar *path, const gchar *app_id,
   return parse_seq (kf, error);
 }
 
+/**
+ * gst_ramen_cursor_set_aside:
+ * @path: the cursor file
+ * @error: a #GError
+ *
+ * Renames a corrupt cursor to PATH.corrupt (replacing an older one) so
+ * that it can be looked at while the next save starts afresh.
+ *
+ * Returns: (transfer full) (nullable): the new path, or %NULL with @error
+ *   set when the rename failed
+ */
 gchar *
 gst_ramen_cursor_set_aside (const gchar *path, GError **error)
 {
@@ -95,6 +134,19 @@ gst_ramen_cursor_set_aside (const gchar *path, GError **error)
   return g_steal_pointer (&aside);
 }
 
+/**
+ * gst_ramen_cursor_save:
+ * @path: the cursor file
+ * @app_id: the app of the stream
+ * @user_id: the user of the stream
+ * @seq: the last acknowledged seq
+ * @error: a #GError
+ *
+ * Stores @seq for (@app_id, @user_id), atomically.
+ *
+ * Returns: %FALSE with @error (a #G_FILE_ERROR) when the file could not be
+ *   written; the old cursor is then left as it was
+ */
 gboolean
 gst_ramen_cursor_save (const gchar *path, const gchar *app_id,
     const gchar *user_id, gint64 seq, GError **error)

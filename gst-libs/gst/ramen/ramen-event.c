@@ -1,7 +1,14 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:ramen-event
+ * @title: RAMEN events
+ * @short_description: a RAMEN EventEnvelope as one application/x-json line
  *
- * RAMEN EventEnvelope -> application/x-json line.
+ * Each event a RAMEN stream delivers becomes one line of JSON: its fields,
+ * timestamps in RFC 3339 UTC, and its payload embedded as JSON when it is
+ * UTF-8 JSON of bounded depth, as base64 otherwise.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -12,6 +19,11 @@
 #include "ramen-event.h"
 #include "ramen-proto.h"
 
+/**
+ * gst_ramen_event_error_quark:
+ *
+ * Returns: the #GQuark of %GST_RAMEN_EVENT_ERROR
+ */
 G_DEFINE_QUARK (gst - ramen - event - error - quark, gst_ramen_event_error);
 
 static void
@@ -307,6 +319,15 @@ is_json (const guint8 *data, gsize len)
   return c.p == c.end;
 }
 
+/**
+ * gst_ramen_payload_kind:
+ * @data: (array length=len) (nullable): a payload
+ * @len: its size in bytes
+ *
+ * Classifies @data as the converter would.
+ *
+ * Returns: how gst_ramen_event_to_json() writes it
+ */
 GstRamenPayloadKind
 gst_ramen_payload_kind (const guint8 *data, gsize len)
 {
@@ -328,6 +349,21 @@ str_or_empty (const gchar *s)
   return s ? s : "";
 }
 
+/**
+ * gst_ramen_event_to_json:
+ * @event: an event
+ * @out: the string to append to
+ * @kind: (out) (optional): how the payload was written
+ * @error: a #GError in %GST_RAMEN_EVENT_ERROR
+ *
+ * Appends one event as a single-line JSON object plus "\n" to @out:
+ * event_id, seq, provider, event_type, raw_id, payload, payload_encoding,
+ * created_at, attempt, first_sent_at, is_replay (timestamps in RFC 3339
+ * UTC, null when absent). Fails, leaving @out untouched, when a string
+ * field is not valid UTF-8.
+ *
+ * Returns: %FALSE with @error set, @out untouched
+ */
 gboolean
 gst_ramen_event_to_json (const Ramen__V1__EventEnvelope *event, GString *out,
     GstRamenPayloadKind *kind, GError **error)

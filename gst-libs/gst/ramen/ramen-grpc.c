@@ -1,7 +1,18 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:ramen-grpc
+ * @title: gRPC
+ * @short_description: the one door to the gRPC C core
  *
- * Thin wrapper around the gRPC C core (see ramen-grpc.h).
+ * The only door to the gRPC C core: every other file of the project talks
+ * gRPC through these few calls, with #GBytes for serialized messages and
+ * plain strings for metadata. Client calls are driven by the thread that
+ * calls them (one completion queue per call, waits sliced so that an
+ * interrupt flag is seen within %GST_RAMEN_GRPC_POLL_MS); the server runs
+ * its completion queue on a thread of its own and calls back on that
+ * thread.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -56,6 +67,12 @@ static const gchar *const status_names[] = {
   "UNAUTHENTICATED",
 };
 
+/**
+ * gst_ramen_grpc_status_name:
+ * @status: a status
+ *
+ * Returns: the status name as gRPC spells it ("UNAVAILABLE")
+ */
 const gchar *
 gst_ramen_grpc_status_name (GstRamenGrpcStatus status)
 {
@@ -64,6 +81,18 @@ gst_ramen_grpc_status_name (GstRamenGrpcStatus status)
   return "UNKNOWN";
 }
 
+/**
+ * gst_ramen_grpc_status_is_fatal:
+ * @status: the final status of a call
+ * @details: (nullable): its details
+ *
+ * The failure rule of RAMEN calls. RESOURCE_EXHAUSTED is also how servers
+ * say "rate limited", which is transient.
+ *
+ * Returns: %TRUE when retrying meets the same answer (UNAUTHENTICATED,
+ *   UNIMPLEMENTED, a message over our own size limit); everything else is
+ *   transient
+ */
 gboolean
 gst_ramen_grpc_status_is_fatal (GstRamenGrpcStatus status, const gchar *details)
 {
@@ -75,6 +104,16 @@ gst_ramen_grpc_status_is_fatal (GstRamenGrpcStatus status, const gchar *details)
           strstr (details, "larger than max"));
 }
 
+/**
+ * gst_ramen_grpc_status_describe:
+ * @status: the final status of a call
+ * @details: (nullable): its details
+ *
+ * "UNAVAILABLE: failed to connect ...": the status name and the details,
+ * or the name alone when @details is NULL or empty.
+ *
+ * Returns: (transfer full): the description
+ */
 gchar *
 gst_ramen_grpc_status_describe (GstRamenGrpcStatus status, const gchar *details)
 {
@@ -92,6 +131,21 @@ valid_port (const gchar *s)
   return g_ascii_string_to_unsigned (s, 10, 1, 65535, &port, NULL);
 }
 
+/**
+ * gst_ramen_grpc_parse_location:
+ * @location: a ramensrc location
+ * @default_tls: TLS or not when @location has no scheme
+ * @target: (out) (transfer full): host:port to connect to
+ * @tls: (out): whether to use TLS
+ * @error: a #GError
+ *
+ * Splits a ramensrc location into a gRPC target and the TLS choice: an
+ * http:// or grpc:// prefix means plaintext, https:// or grpcs:// TLS,
+ * none @default_tls; a path after the authority is ignored. The target
+ * must be host, host:port or [v6]:port with a port 1..65535.
+ *
+ * Returns: %FALSE with @error (%G_IO_ERROR_INVALID_ARGUMENT) otherwise
+ */
 gboolean
 gst_ramen_grpc_parse_location (const gchar *location, gboolean default_tls,
     gchar **target, gboolean *tls, GError **error)
@@ -220,12 +274,25 @@ drain_and_destroy_cq (grpc_completion_queue *cq)
   grpc_completion_queue_destroy (cq);
 }
 
+/**
+ * gst_ramen_grpc_runtime_ref:
+ *
+ * Holds the gRPC runtime up between calls (reference counted). Channels
+ * and servers hold it too; an element holds it from start to stop so that
+ * reconnecting does not tear the runtime down and build it again.
+ */
 void
 gst_ramen_grpc_runtime_ref (void)
 {
   grpc_init ();
 }
 
+/**
+ * gst_ramen_grpc_runtime_unref:
+ *
+ * Drops a reference taken with gst_ramen_grpc_runtime_ref(); the last one
+ * shuts the gRPC runtime down.
+ */
 void
 gst_ramen_grpc_runtime_unref (void)
 {
@@ -240,6 +307,20 @@ struct _GstRamenGrpcChannel
   grpc_channel *channel;
 };
 
+/**
+ * gst_ramen_grpc_channel_new:
+ * @target: "host:port"
+ * @tls: whether to use TLS
+ * @ca_pem: (nullable): PEM roots to verify the server against; %NULL for
+ *   the system roots
+ * @max_receive_size: the largest message received, in bytes
+ *
+ * @target is "host:port". With @tls, the server is verified against
+ * @ca_pem, or the system roots when @ca_pem is NULL. Messages larger than
+ * @max_receive_size fail the call with RESOURCE_EXHAUSTED.
+ *
+ * Returns: (transfer full): the channel (it connects on the first call)
+ */
 GstRamenGrpcChannel *
 gst_ramen_grpc_channel_new (const gchar *target, gboolean tls,
     const gchar *ca_pem, gsize max_receive_size)
@@ -271,6 +352,12 @@ gst_ramen_grpc_channel_new (const gchar *target, gboolean tls,
   return self;
 }
 
+/**
+ * gst_ramen_grpc_channel_free:
+ * @channel: (transfer full) (nullable): a channel
+ *
+ * Closes and frees @channel.
+ */
 void
 gst_ramen_grpc_channel_free (GstRamenGrpcChannel *channel)
 {
@@ -307,6 +394,27 @@ cq_wait (grpc_completion_queue *cq, gint64 deadline_us, const gint *interrupt,
   }
 }
 
+/**
+ * gst_ramen_grpc_unary:
+ * @channel: the channel
+ * @method: the full method name ("/package.Service/Method")
+ * @metadata: (nullable) (array zero-terminated=1): a %NULL-terminated key,
+ *   value, ... list
+ * @request: (transfer none): the serialized request
+ * @timeout_us: how long the call may take, in microseconds
+ * @interrupt: (nullable): the wait ends when it becomes non-zero
+ * @response: (out) (transfer full): the serialized response
+ * @status: (out): the final status
+ * @details: (out) (transfer full): its details
+ *
+ * One unary call. Blocks up to @timeout_us: %GST_RAMEN_GRPC_WAIT_MESSAGE with
+ * @response set, %GST_RAMEN_GRPC_WAIT_CLOSED with @status and @details
+ * (free @details with g_free()), or %GST_RAMEN_GRPC_WAIT_INTERRUPTED. A
+ * deadline is reported as %GST_RAMEN_GRPC_WAIT_CLOSED with
+ * %GST_RAMEN_GRPC_DEADLINE_EXCEEDED.
+ *
+ * Returns: how the call ended
+ */
 GstRamenGrpcWait
 gst_ramen_grpc_unary (GstRamenGrpcChannel *channel, const gchar *method,
     const gchar *const *metadata, GBytes *request, gint64 timeout_us,
@@ -432,6 +540,17 @@ stream_batch (GstRamenGrpcStream *s, grpc_op *ops, gsize n, Tag *tag)
   return TRUE;
 }
 
+/**
+ * gst_ramen_grpc_stream_open:
+ * @channel: the channel
+ * @method: the full method name
+ * @metadata: (nullable) (array zero-terminated=1): a %NULL-terminated key,
+ *   value, ... list
+ *
+ * Opens a bidirectional streaming call (no deadline).
+ *
+ * Returns: (transfer full): the call; end it with gst_ramen_grpc_stream_close()
+ */
 GstRamenGrpcStream *
 gst_ramen_grpc_stream_open (GstRamenGrpcChannel *channel, const gchar *method,
     const gchar *const *metadata)
@@ -476,30 +595,35 @@ gst_ramen_grpc_stream_open (GstRamenGrpcChannel *channel, const gchar *method,
   return s;
 }
 
+/* Takes the next message of @sendq into @bb and fills @op to send it. While
+ * more wait behind it the write is hinted, so the transport coalesces them;
+ * the last one of the queue goes out unhinted and flushes them. */
+static void
+send_op_from_queue (GQueue *sendq, grpc_byte_buffer **bb, grpc_op *op)
+{
+  GBytes *bytes = g_queue_pop_head (sendq);
+
+  *bb = byte_buffer_from_bytes (bytes);
+  g_bytes_unref (bytes);
+  memset (op, 0, sizeof (*op));
+  op->op = GRPC_OP_SEND_MESSAGE;
+  if (!g_queue_is_empty (sendq))
+    op->flags = GRPC_WRITE_BUFFER_HINT;
+  op->data.send_message.send_message = *bb;
+}
+
 static void
 stream_pump_send (GstRamenGrpcStream *s)
 {
   grpc_op op;
-  GBytes *bytes;
 
   if (s->send_pending || s->status_done || g_queue_is_empty (&s->sendq))
     return;
-  bytes = g_queue_pop_head (&s->sendq);
-  s->send_bb = byte_buffer_from_bytes (bytes);
-  g_bytes_unref (bytes);
-  memset (&op, 0, sizeof (op));
-  op.op = GRPC_OP_SEND_MESSAGE;
-  /* more behind this one: let the transport coalesce the writes; the last
-   * one of the queue goes out unhinted and flushes them */
-  if (!g_queue_is_empty (&s->sendq))
-    op.flags = GRPC_WRITE_BUFFER_HINT;
-  op.data.send_message.send_message = s->send_bb;
-  if (stream_batch (s, &op, 1, &s->t_send)) {
+  send_op_from_queue (&s->sendq, &s->send_bb, &op);
+  if (stream_batch (s, &op, 1, &s->t_send))
     s->send_pending = TRUE;
-  } else {
-    grpc_byte_buffer_destroy (s->send_bb);
-    s->send_bb = NULL;
-  }
+  else
+    g_clear_pointer (&s->send_bb, grpc_byte_buffer_destroy);
 }
 
 static void
@@ -556,6 +680,17 @@ stream_handle (GstRamenGrpcStream *s, grpc_event *ev)
   return msg;
 }
 
+/**
+ * gst_ramen_grpc_stream_send:
+ * @stream: the call
+ * @message: (transfer none): one serialized message
+ * @max_queued: how many messages may wait
+ *
+ * Queues one message; messages go out in order, one at a time. FALSE when
+ * @max_queued messages are already waiting (the message is not queued).
+ *
+ * Returns: whether @message was queued
+ */
 gboolean
 gst_ramen_grpc_stream_send (
     GstRamenGrpcStream *stream, GBytes *message, guint max_queued)
@@ -572,6 +707,19 @@ gst_ramen_grpc_stream_send (
   return TRUE;
 }
 
+/**
+ * gst_ramen_grpc_stream_recv:
+ * @stream: the call
+ * @deadline_us: monotonic time to wait until, -1 for no deadline
+ * @interrupt: (nullable): the wait ends when it becomes non-zero
+ * @message: (out) (transfer full): the message, on
+ *   %GST_RAMEN_GRPC_WAIT_MESSAGE
+ *
+ * Waits for the next message until the monotonic time @deadline_us (-1 =
+ * no deadline), meanwhile pushing queued sends.
+ *
+ * Returns: how the wait ended
+ */
 GstRamenGrpcWait
 gst_ramen_grpc_stream_recv (GstRamenGrpcStream *stream, gint64 deadline_us,
     const gint *interrupt, GBytes **message)
@@ -607,6 +755,14 @@ gst_ramen_grpc_stream_recv (GstRamenGrpcStream *stream, gint64 deadline_us,
   }
 }
 
+/**
+ * gst_ramen_grpc_stream_get_status:
+ * @stream: a call that returned %GST_RAMEN_GRPC_WAIT_CLOSED
+ * @details: (out) (transfer none) (optional): the status details, owned by
+ *   @stream
+ *
+ * Returns: the final status
+ */
 GstRamenGrpcStatus
 gst_ramen_grpc_stream_get_status (
     GstRamenGrpcStream *stream, const gchar **details)
@@ -618,6 +774,12 @@ gst_ramen_grpc_stream_get_status (
   return (GstRamenGrpcStatus) stream->code;
 }
 
+/**
+ * gst_ramen_grpc_stream_close:
+ * @stream: (transfer full) (nullable): a call
+ *
+ * Cancels the call if still open and frees everything.
+ */
 void
 gst_ramen_grpc_stream_close (GstRamenGrpcStream *stream)
 {
@@ -726,22 +888,11 @@ server_call_pump (GstRamenGrpcServerCall *c)
   if (c->closed || c->send_pending)
     return;
   if (!g_queue_is_empty (&c->sendq)) {
-    GBytes *bytes = g_queue_pop_head (&c->sendq);
-
-    c->send_bb = byte_buffer_from_bytes (bytes);
-    g_bytes_unref (bytes);
-    memset (&op, 0, sizeof (op));
-    op.op = GRPC_OP_SEND_MESSAGE;
-    /* more behind this one: let the transport coalesce the writes */
-    if (!g_queue_is_empty (&c->sendq))
-      op.flags = GRPC_WRITE_BUFFER_HINT;
-    op.data.send_message.send_message = c->send_bb;
-    if (server_call_batch (c, &op, 1, &c->t_send)) {
+    send_op_from_queue (&c->sendq, &c->send_bb, &op);
+    if (server_call_batch (c, &op, 1, &c->t_send))
       c->send_pending = TRUE;
-    } else {
-      grpc_byte_buffer_destroy (c->send_bb);
-      c->send_bb = NULL;
-    }
+    else
+      g_clear_pointer (&c->send_bb, grpc_byte_buffer_destroy);
     return;
   }
   if (c->finishing && !c->status_sent) {
@@ -934,6 +1085,24 @@ server_thread (gpointer data)
   return NULL;
 }
 
+/**
+ * gst_ramen_grpc_server_new:
+ * @address: where to listen ("127.0.0.1:0")
+ * @cert_pem: (nullable): PEM certificate chain, for TLS
+ * @key_pem: (nullable): its PEM private key
+ * @funcs: the callbacks, copied
+ * @user_data: passed to @funcs
+ * @tick_ms: period of #GstRamenGrpcServerFuncs.tick
+ * @port: (out): the bound port
+ * @error: a #GError
+ *
+ * Listens on @address ("127.0.0.1:0"), returns the bound port in *@port.
+ * With @cert_pem and @key_pem it serves TLS with that certificate chain,
+ * otherwise plaintext.
+ *
+ * Returns: (transfer full) (nullable): the server, running, or %NULL with
+ * @error set
+ */
 GstRamenGrpcServer *
 gst_ramen_grpc_server_new (const gchar *address, const gchar *cert_pem,
     const gchar *key_pem, const GstRamenGrpcServerFuncs *funcs,
@@ -977,6 +1146,12 @@ gst_ramen_grpc_server_new (const gchar *address, const gchar *cert_pem,
   return server;
 }
 
+/**
+ * gst_ramen_grpc_server_free:
+ * @server: (transfer full) (nullable): a server
+ *
+ * Cancels every call, stops the thread and frees the server.
+ */
 void
 gst_ramen_grpc_server_free (GstRamenGrpcServer *server)
 {
@@ -990,6 +1165,13 @@ gst_ramen_grpc_server_free (GstRamenGrpcServer *server)
   grpc_shutdown ();
 }
 
+/**
+ * gst_ramen_grpc_server_call_send:
+ * @call: a call
+ * @message: (transfer none): one serialized message
+ *
+ * Server-thread only. Queues a message; messages go out in order.
+ */
 void
 gst_ramen_grpc_server_call_send (GstRamenGrpcServerCall *call, GBytes *message)
 {
@@ -999,12 +1181,29 @@ gst_ramen_grpc_server_call_send (GstRamenGrpcServerCall *call, GBytes *message)
   server_call_pump (call);
 }
 
+/**
+ * gst_ramen_grpc_server_call_queued:
+ * @call: a call
+ *
+ * Server thread only.
+ *
+ * Returns: queued messages, not yet sent
+ */
 guint
 gst_ramen_grpc_server_call_queued (GstRamenGrpcServerCall *call)
 {
   return g_queue_get_length (&call->sendq) + (call->send_pending ? 1 : 0);
 }
 
+/**
+ * gst_ramen_grpc_server_call_finish:
+ * @call: a call
+ * @status: the final status
+ * @details: (nullable): its details
+ *
+ * Server thread only. Ends the call with @status once the queued messages
+ * are out.
+ */
 void
 gst_ramen_grpc_server_call_finish (GstRamenGrpcServerCall *call,
     GstRamenGrpcStatus status, const gchar *details)
@@ -1018,6 +1217,13 @@ gst_ramen_grpc_server_call_finish (GstRamenGrpcServerCall *call,
   server_call_pump (call);
 }
 
+/**
+ * gst_ramen_grpc_server_call_cancel:
+ * @call: a call
+ *
+ * Server thread only. Aborts the call at once, as a dropped connection
+ * would.
+ */
 void
 gst_ramen_grpc_server_call_cancel (GstRamenGrpcServerCall *call)
 {

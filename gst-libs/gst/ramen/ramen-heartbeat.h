@@ -7,15 +7,34 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_RAMEN_HEARTBEAT_DEFAULT_S:
+ *
+ * The heartbeat period, in seconds, when the server gives none.
+ */
 #define GST_RAMEN_HEARTBEAT_DEFAULT_S 30
+
+/**
+ * GST_RAMEN_HEARTBEAT_MIN_S:
+ *
+ * The shortest heartbeat period taken from a server, in seconds.
+ */
 #define GST_RAMEN_HEARTBEAT_MIN_S 5
+
+/**
+ * GST_RAMEN_HEARTBEAT_MAX_S:
+ *
+ * The longest heartbeat period taken from a server, in seconds.
+ */
 #define GST_RAMEN_HEARTBEAT_MAX_S 300
-/* Unanswered heartbeats after which the stream is given up. */
+
+/**
+ * GST_RAMEN_HEARTBEAT_MISSES:
+ *
+ * Unanswered heartbeats after which the stream is given up.
+ */
 #define GST_RAMEN_HEARTBEAT_MISSES 2
 
-/* Heartbeat period in microseconds: @override_ms when non-zero (tests),
- * else the server's heartbeat_interval_seconds clamped to 5..300 s, or 30 s
- * when the server gives none (<= 0), as the reference clients do. */
 gint64 gst_ramen_heartbeat_interval_us (
     gint32 server_seconds, guint override_ms);
 

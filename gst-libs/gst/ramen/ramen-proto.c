@@ -1,12 +1,29 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:ramen-proto
+ * @title: RAMEN messages
+ * @short_description: serializing the generated RAMEN protobuf messages
+ *
+ * The RAMEN service's method names and limits, and the few helpers the
+ * generated protobuf-c code lacks: serializing into #GBytes and
+ * google.protobuf.Timestamp in nanoseconds since the epoch.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "ramen-proto.h"
 
+/**
+ * gst_ramen_pack:
+ * @message: any generated message
+ *
+ * Serializes any generated message.
+ *
+ * Returns: (transfer full): its wire bytes
+ */
 GBytes *
 gst_ramen_pack (const ProtobufCMessage *message)
 {
@@ -17,6 +34,13 @@ gst_ramen_pack (const ProtobufCMessage *message)
   return g_bytes_new_take (data, size);
 }
 
+/**
+ * gst_ramen_timestamp_set:
+ * @ts: the timestamp to set
+ * @unix_ns: nanoseconds since the epoch
+ *
+ * Sets @ts to @unix_ns.
+ */
 void
 gst_ramen_timestamp_set (Google__Protobuf__Timestamp *ts, gint64 unix_ns)
 {
@@ -29,6 +53,12 @@ gst_ramen_timestamp_set (Google__Protobuf__Timestamp *ts, gint64 unix_ns)
   }
 }
 
+/**
+ * gst_ramen_timestamp_get:
+ * @ts: (nullable): a timestamp
+ *
+ * Returns: nanoseconds since the epoch (0 for %NULL)
+ */
 gint64
 gst_ramen_timestamp_get (const Google__Protobuf__Timestamp *ts)
 {

@@ -9,15 +9,29 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_RAMEN_METHOD_SUBSCRIBE:
+ *
+ * The full gRPC method name of the live stream.
+ */
 #define GST_RAMEN_METHOD_SUBSCRIBE "/ramen.v1.RAMENService/Subscribe"
+
+/**
+ * GST_RAMEN_METHOD_REPLAY:
+ *
+ * The full gRPC method name of the paged history.
+ */
 #define GST_RAMEN_METHOD_REPLAY "/ramen.v1.RAMENService/Replay"
-/* The published maximum page size of Replay. */
+
+/**
+ * GST_RAMEN_REPLAY_MAX_LIMIT:
+ *
+ * The published maximum page size of Replay.
+ */
 #define GST_RAMEN_REPLAY_MAX_LIMIT 1000
 
-/* Serializes any generated message. */
 GBytes *gst_ramen_pack (const ProtobufCMessage *message);
 
-/* Time helpers for google.protobuf.Timestamp (nanoseconds since the epoch). */
 void gst_ramen_timestamp_set (Google__Protobuf__Timestamp *ts, gint64 unix_ns);
 gint64 gst_ramen_timestamp_get (const Google__Protobuf__Timestamp *ts);
 

@@ -7,25 +7,33 @@
 
 G_BEGIN_DECLS
 
-/* The largest seq taken as real: 2^53 - 1, the largest integer a JSON
- * number holds exactly in the many readers that parse numbers as doubles
- * (ramensrc writes seq into every event line). A stream doing a million
- * events a second reaches it in 285 years; a cursor beyond it is corrupt. */
+/**
+ * GST_RAMEN_SEQ_MAX:
+ *
+ * The largest seq taken as real: 2^53 - 1, the largest integer a JSON number
+ * holds exactly in the many readers that parse numbers as doubles (ramensrc
+ * writes seq into every event line). A stream doing a million events a
+ * second reaches it in 285 years; a cursor beyond it is corrupt.
+ */
 #define GST_RAMEN_SEQ_MAX G_GINT64_CONSTANT (9007199254740991)
 
-/* What to do with an incoming event, given the last seq we delivered.
- * seq is monotonic and gap-free per user stream, delivery at-least-once. */
+/**
+ * GstRamenSeqAction:
+ * @GST_RAMEN_SEQ_DELIVER: the next one: push it
+ * @GST_RAMEN_SEQ_DUPLICATE: seq <= last: drop and count
+ * @GST_RAMEN_SEQ_GAP: live event beyond last + 1: Replay first
+ * @GST_RAMEN_SEQ_DELIVER_GAP: a Replay answer beyond last + 1: the store
+ *   has nothing in between, push it and count the hole
+ *
+ * What to do with an incoming event, given the last seq delivered.
+ */
 typedef enum {
-  GST_RAMEN_SEQ_DELIVER,     /* the next one: push it */
-  GST_RAMEN_SEQ_DUPLICATE,   /* seq <= last: drop and count */
-  GST_RAMEN_SEQ_GAP,         /* live event beyond last + 1: Replay first */
-  GST_RAMEN_SEQ_DELIVER_GAP, /* a Replay answer beyond last + 1: the
-                              * store has nothing in between, push it and
-                              * count the hole */
+  GST_RAMEN_SEQ_DELIVER,
+  GST_RAMEN_SEQ_DUPLICATE,
+  GST_RAMEN_SEQ_GAP,
+  GST_RAMEN_SEQ_DELIVER_GAP,
 } GstRamenSeqAction;
 
-/* @from_replay: the event came from a Replay page, which is the source of
- * truth for what exists; live events must be contiguous. */
 GstRamenSeqAction gst_ramen_seq_decide (
     gint64 last_seq, gint64 seq, gboolean from_replay);
 

@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:ramen-stream
+ * @title: RAMEN session
+ * @short_description: the policy of reading one RAMEN event stream, without
+ *   an element
  *
  * The RAMEN session policy: Replay from the cursor, then Subscribe; seq
  * dedupe and gap repair; heartbeats; ack after push and the cursor saved

@@ -1,6 +1,17 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:gstsensorconvert
+ * @title: Sample conversion
+ * @short_description: reading, writing and converting samples between
+ *   sensor formats
+ *
+ * Samples of any #GstSensorFormat read as and written from doubles, and
+ * whole runs of interleaved samples converted between formats with a full
+ * scale. C only (not in the introspection data): the samples are raw
+ * buffers.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

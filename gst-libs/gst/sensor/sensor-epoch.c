@@ -1,6 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:gstsensorepoch
+ * @title: Epoch anchor
+ * @short_description: one UTC time base for every source of a pipeline
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

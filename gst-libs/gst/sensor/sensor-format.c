@@ -1,6 +1,12 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:gstsensorformat
+ * @title: Sample formats
+ * @short_description: the sample formats of sensor/x-raw: names, widths and
+ *   ranges
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -29,6 +35,16 @@ static const SensorFormatDesc formats[GST_SENSOR_FORMAT_LAST] = {
   [GST_SENSOR_FORMAT_F32LE] = { "F32LE", 4, TRUE, TRUE, 0, 0 },
   [GST_SENSOR_FORMAT_F64LE] = { "F64LE", 8, TRUE, TRUE, 0, 0 },
 };
+
+/* The row of @format; the all-empty UNKNOWN row for any value out of the
+ * table, so that every getter answers NULL, 0 or FALSE for it. */
+static const SensorFormatDesc *
+format_desc (GstSensorFormat format)
+{
+  if (format <= GST_SENSOR_FORMAT_UNKNOWN || format >= GST_SENSOR_FORMAT_LAST)
+    return &formats[GST_SENSOR_FORMAT_UNKNOWN];
+  return &formats[format];
+}
 
 /**
  * gst_sensor_format_from_string:
@@ -59,9 +75,7 @@ gst_sensor_format_from_string (const gchar *format)
 const gchar *
 gst_sensor_format_to_string (GstSensorFormat format)
 {
-  if (format <= GST_SENSOR_FORMAT_UNKNOWN || format >= GST_SENSOR_FORMAT_LAST)
-    return NULL;
-  return formats[format].name;
+  return format_desc (format)->name;
 }
 
 /**
@@ -73,9 +87,7 @@ gst_sensor_format_to_string (GstSensorFormat format)
 guint
 gst_sensor_format_get_width (GstSensorFormat format)
 {
-  if (format <= GST_SENSOR_FORMAT_UNKNOWN || format >= GST_SENSOR_FORMAT_LAST)
-    return 0;
-  return formats[format].width;
+  return format_desc (format)->width;
 }
 
 /**
@@ -87,9 +99,7 @@ gst_sensor_format_get_width (GstSensorFormat format)
 gboolean
 gst_sensor_format_is_float (GstSensorFormat format)
 {
-  if (format <= GST_SENSOR_FORMAT_UNKNOWN || format >= GST_SENSOR_FORMAT_LAST)
-    return FALSE;
-  return formats[format].is_float;
+  return format_desc (format)->is_float;
 }
 
 /**
@@ -101,9 +111,7 @@ gst_sensor_format_is_float (GstSensorFormat format)
 gboolean
 gst_sensor_format_is_signed (GstSensorFormat format)
 {
-  if (format <= GST_SENSOR_FORMAT_UNKNOWN || format >= GST_SENSOR_FORMAT_LAST)
-    return FALSE;
-  return formats[format].is_signed;
+  return format_desc (format)->is_signed;
 }
 
 /**
@@ -118,13 +126,14 @@ gboolean
 gst_sensor_format_get_int_range (
     GstSensorFormat format, gint64 *min, gint64 *max)
 {
-  if (format <= GST_SENSOR_FORMAT_UNKNOWN || format >= GST_SENSOR_FORMAT_LAST ||
-      formats[format].is_float)
+  const SensorFormatDesc *desc = format_desc (format);
+
+  if (desc->width == 0 || desc->is_float)
     return FALSE;
   if (min)
-    *min = formats[format].min;
+    *min = desc->min;
   if (max)
-    *max = formats[format].max;
+    *max = desc->max;
   return TRUE;
 }
 

@@ -1,6 +1,14 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:gstsensorinfo
+ * @title: GstSensorInfo
+ * @short_description: sensor/x-raw caps as a structure, and back
+ *
+ * A #GstSensorInfo holds what the caps of a sensor/x-raw stream say:
+ * format, rate (0/1 for irregular streams), channels, modality and unit.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -22,6 +30,11 @@ ensure_debug_category (void)
   }
 }
 
+/**
+ * gst_sensor_info_get_type:
+ *
+ * Returns: the boxed #GType of #GstSensorInfo
+ */
 G_DEFINE_BOXED_TYPE (GstSensorInfo, gst_sensor_info,
     (GBoxedCopyFunc) gst_sensor_info_copy,
     (GBoxedFreeFunc) gst_sensor_info_free)

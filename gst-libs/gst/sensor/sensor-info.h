@@ -42,6 +42,11 @@ typedef struct
  */
 #define GST_SENSOR_INFO_IS_IRREGULAR(info) ((info)->rate_n == 0)
 
+/**
+ * GST_TYPE_SENSOR_INFO:
+ *
+ * The boxed #GType of #GstSensorInfo.
+ */
 #define GST_TYPE_SENSOR_INFO (gst_sensor_info_get_type ())
 
 GST_SENSOR_API

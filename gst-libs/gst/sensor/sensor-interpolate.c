@@ -14,6 +14,9 @@
  * samples up to the last input time inclusive, held. Values are converted
  * between formats on the way with a full scale, as
  * gst_sensor_convert_samples() does.
+ *
+ * C only (not in the introspection data): the samples are raw buffers
+ * of the element that owns the state.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -51,7 +54,7 @@ value_scale (GstSensorFormat in, GstSensorFormat out, gdouble full_scale)
 }
 
 /**
- * gst_sensor_interpolator_new:
+ * gst_sensor_interpolator_new: (skip)
  * @in: the input: its format and channels (its rate is not used)
  * @out: the output: its format and a regular rate, the same channels
  * @method: linear or hold
@@ -90,7 +93,7 @@ gst_sensor_interpolator_new (const GstSensorInfo *in, const GstSensorInfo *out,
 }
 
 /**
- * gst_sensor_interpolator_free:
+ * gst_sensor_interpolator_free: (skip)
  * @interp: (transfer full) (nullable): an interpolator
  *
  * Frees @interp.
@@ -106,7 +109,7 @@ gst_sensor_interpolator_free (GstSensorInterpolator *interp)
 }
 
 /**
- * gst_sensor_interpolator_reset:
+ * gst_sensor_interpolator_reset: (skip)
  * @interp: an interpolator
  * @t0: time of output sample 0
  *
@@ -123,7 +126,7 @@ gst_sensor_interpolator_reset (GstSensorInterpolator *interp, GstClockTime t0)
 }
 
 /**
- * gst_sensor_interpolator_get_last_time:
+ * gst_sensor_interpolator_get_last_time: (skip)
  * @interp: an interpolator
  *
  * Returns: the time of the previous input, %GST_CLOCK_TIME_NONE before the
@@ -147,7 +150,7 @@ out_time (const GstSensorInterpolator *interp, guint64 k)
 }
 
 /**
- * gst_sensor_interpolator_n_before:
+ * gst_sensor_interpolator_n_before: (skip)
  * @interp: an interpolator
  * @time: the time of the next input
  *
@@ -186,7 +189,7 @@ write_frame (GstSensorInterpolator *interp, guint8 *data, const gdouble *a,
 }
 
 /**
- * gst_sensor_interpolator_push:
+ * gst_sensor_interpolator_push: (skip)
  * @interp: an interpolator
  * @time: the time of @frame, after the previous input's
  * @frame: (array) (element-type guint8): one input frame
@@ -240,7 +243,7 @@ gst_sensor_interpolator_push (GstSensorInterpolator *interp, GstClockTime time,
 }
 
 /**
- * gst_sensor_interpolator_n_drain:
+ * gst_sensor_interpolator_n_drain: (skip)
  * @interp: an interpolator
  *
  * Returns: how many output samples gst_sensor_interpolator_drain() writes:
@@ -262,7 +265,7 @@ gst_sensor_interpolator_n_drain (const GstSensorInterpolator *interp)
 }
 
 /**
- * gst_sensor_interpolator_drain:
+ * gst_sensor_interpolator_drain: (skip)
  * @interp: an interpolator
  * @out: (out caller-allocates) (array) (element-type guint8) (nullable):
  *   room for gst_sensor_interpolator_n_drain() output frames

@@ -13,6 +13,11 @@
 #include <math.h>
 #include <string.h>
 
+/**
+ * gst_sensor_json_error_quark:
+ *
+ * Returns: the #GQuark of %GST_SENSOR_JSON_ERROR
+ */
 G_DEFINE_QUARK (gst - sensor - json - error - quark, gst_sensor_json_error)
 
 typedef enum {
@@ -573,4 +578,29 @@ gst_sensor_json_parse (const gchar *data, gsize len,
     g_set_error (error, GST_SENSOR_JSON_ERROR, GST_SENSOR_JSON_ERROR_SYNTAX,
         "no JSON value at byte 0");
   return root;
+}
+
+/**
+ * gst_sensor_json_builder_to_string:
+ * @builder: (transfer none): a builder that has closed its outermost value
+ *
+ * The text every document this project writes goes out as: no spaces, no
+ * newlines, as json_to_string() writes it. The builder keeps its root.
+ *
+ * Returns: (transfer full) (nullable): the builder's root as compact JSON,
+ *   %NULL while @builder holds no complete value
+ */
+gchar *
+gst_sensor_json_builder_to_string (JsonBuilder *builder)
+{
+  JsonNode *root;
+  gchar *text;
+
+  g_return_val_if_fail (JSON_IS_BUILDER (builder), NULL);
+  root = json_builder_get_root (builder);
+  if (root == NULL)
+    return NULL;
+  text = json_to_string (root, FALSE);
+  json_node_unref (root);
+  return text;
 }

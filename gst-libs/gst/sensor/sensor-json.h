@@ -114,4 +114,7 @@ GST_SENSOR_API
 JsonNode *gst_sensor_json_parse (const gchar *data, gsize len,
     const GstSensorJsonLimits *limits, GError **error);
 
+GST_SENSOR_API
+gchar *gst_sensor_json_builder_to_string (JsonBuilder *builder);
+
 G_END_DECLS

@@ -1,6 +1,12 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:gstsensormodality
+ * @title: Modalities
+ * @short_description: the table of sensor modalities: channels, units,
+ *   rates and full scales
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

@@ -5,8 +5,18 @@
 
 #include <gst/gst.h>
 
-/* Symbols of libgstsensor are the only ones exported (the build uses
- * -fvisibility=hidden). */
+/**
+ * SECTION:gstsensorprelude
+ * @title: Export macro
+ * @short_description: what marks a symbol of libgstsensor as exported
+ */
+
+/**
+ * GST_SENSOR_API:
+ *
+ * Marks a public symbol of libgstsensor: the only ones exported, as the
+ * build uses -fvisibility=hidden.
+ */
 #ifdef BUILDING_GST_SENSOR
 #define GST_SENSOR_API __attribute__ ((visibility ("default"))) extern
 #else

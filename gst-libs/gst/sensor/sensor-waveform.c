@@ -10,6 +10,9 @@
  * an accelerometer with gravity and motion, a gyroscope, sine, square,
  * noise, constant and counter, written straight into a buffer in any
  * #GstSensorFormat.
+ *
+ * C only (not in the introspection data): the samples are raw buffers
+ * of the element that owns the state.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -96,7 +99,7 @@ gst_sensor_waveform_typical_value (const gchar *modality)
 }
 
 /**
- * gst_sensor_waveform_new:
+ * gst_sensor_waveform_new: (skip)
  * @seed: seed of the noise generator: the same seed gives the same samples
  *
  * Returns: (transfer full): a synthesis at sample 0, PPG phase 0
@@ -111,7 +114,7 @@ gst_sensor_waveform_new (guint32 seed)
 }
 
 /**
- * gst_sensor_waveform_free:
+ * gst_sensor_waveform_free: (skip)
  * @waveform: (transfer full) (nullable): a synthesis
  *
  * Frees @waveform.
@@ -126,7 +129,7 @@ gst_sensor_waveform_free (GstSensorWaveform *waveform)
 }
 
 /**
- * gst_sensor_waveform_seek:
+ * gst_sensor_waveform_seek: (skip)
  * @waveform: the synthesis state
  * @params: what is synthesised
  * @info: the output format and rate (a regular rate)
@@ -507,7 +510,7 @@ fill_frames (GstSensorWaveform *wf, const GstSensorWaveformParams *p,
 }
 
 /**
- * gst_sensor_waveform_fill:
+ * gst_sensor_waveform_fill: (skip)
  * @waveform: the synthesis state
  * @params: what to synthesise
  * @info: the output format, rate and channels (a regular rate)

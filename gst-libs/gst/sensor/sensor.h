@@ -10,5 +10,6 @@
 #include <gst/sensor/sensor-epoch.h>
 #include <gst/sensor/sensor-convert.h>
 #include <gst/sensor/sensor-secret.h>
+#include <gst/sensor/sensor-field.h>
 #include <gst/sensor/sensor-handoff-queue.h>
 #include <gst/sensor/sensor-counters.h>

@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensornet-backoff
+ * @title: Reconnect backoff
+ * @short_description: exponential reconnect delays with jitter and a retry
+ *   budget
  *
  * Exponential reconnect backoff with jitter and a retry budget.
  */
@@ -11,6 +17,19 @@
 
 #include "sensornet-backoff.h"
 
+/**
+ * gst_sensor_net_backoff_init:
+ * @backoff: (out caller-allocates): the policy
+ * @initial_s: first delay, seconds
+ * @factor: growth per attempt, >= 1
+ * @max_s: largest delay, seconds
+ * @jitter: 0..1, fraction of the delay
+ * @retries: attempts before giving up, -1 = forever
+ * @seed: seed of the jitter's random source (tests pass a fixed one)
+ *
+ * Sets up @backoff at its first attempt. Free it with
+ * gst_sensor_net_backoff_clear().
+ */
 /* seed 0 asks for a non-reproducible sequence; any other value makes the
  * jitter reproducible (tests). */
 void
@@ -28,6 +47,12 @@ gst_sensor_net_backoff_init (GstSensorNetBackoff *backoff, gdouble initial_s,
   backoff->rand = seed ? g_rand_new_with_seed (seed) : g_rand_new ();
 }
 
+/**
+ * gst_sensor_net_backoff_clear:
+ * @backoff: a policy
+ *
+ * Frees what @backoff holds.
+ */
 void
 gst_sensor_net_backoff_clear (GstSensorNetBackoff *backoff)
 {
@@ -37,6 +62,14 @@ gst_sensor_net_backoff_clear (GstSensorNetBackoff *backoff)
   backoff->attempt = 0;
 }
 
+/**
+ * gst_sensor_net_backoff_next:
+ * @backoff: a policy
+ *
+ * The delay before the next attempt. Advances the attempt counter.
+ *
+ * Returns: the delay, or %GST_CLOCK_TIME_NONE when retries are exhausted
+ */
 GstClockTime
 gst_sensor_net_backoff_next (GstSensorNetBackoff *backoff)
 {
@@ -61,6 +94,12 @@ gst_sensor_net_backoff_next (GstSensorNetBackoff *backoff)
   return (GstClockTime) (delay * GST_SECOND + 0.5);
 }
 
+/**
+ * gst_sensor_net_backoff_reset:
+ * @backoff: a policy
+ *
+ * A connection succeeded: start from the first delay again.
+ */
 void
 gst_sensor_net_backoff_reset (GstSensorNetBackoff *backoff)
 {

@@ -9,6 +9,11 @@ G_BEGIN_DECLS
 
 /**
  * GstSensorNetBackoff:
+ * @initial_s: first delay, seconds
+ * @factor: growth per attempt, >= 1
+ * @max_s: largest delay, seconds
+ * @jitter: 0..1, fraction of the delay
+ * @retries: attempts before giving up, -1 = forever
  *
  * Reconnect policy shared by every network element (WebSocket and gRPC):
  * the n-th retry waits min(initial * factor^(n-1), max), with a random
@@ -17,12 +22,13 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  gdouble initial_s; /* first delay, seconds */
-  gdouble factor;    /* growth per attempt, >= 1 */
-  gdouble max_s;     /* largest delay, seconds */
-  gdouble jitter;    /* 0..1, fraction of the delay */
-  gint retries;      /* -1 = forever */
-  /* state */
+  gdouble initial_s;
+  gdouble factor;
+  gdouble max_s;
+  gdouble jitter;
+  gint retries;
+
+  /*< private >*/
   guint attempt;
   GRand *rand;
 } GstSensorNetBackoff;
@@ -33,11 +39,8 @@ void gst_sensor_net_backoff_init (GstSensorNetBackoff *backoff,
 
 void gst_sensor_net_backoff_clear (GstSensorNetBackoff *backoff);
 
-/* Delay before the next attempt, or GST_CLOCK_TIME_NONE when retries are
- * exhausted. Advances the attempt counter. */
 GstClockTime gst_sensor_net_backoff_next (GstSensorNetBackoff *backoff);
 
-/* A connection succeeded: start from the first delay again. */
 void gst_sensor_net_backoff_reset (GstSensorNetBackoff *backoff);
 
 G_END_DECLS

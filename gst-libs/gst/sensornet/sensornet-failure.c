@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensornet-failure
+ * @title: Network failures
+ * @short_description: the one failure rule and connection-state message of
+ *   every network element
  *
  * The one failure rule of every network element: which connection failures
  * are fatal, how each is named, and the connection-state message.

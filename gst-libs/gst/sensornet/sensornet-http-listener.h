@@ -22,7 +22,7 @@ typedef struct _GstSensorNetHttpListener GstSensorNetHttpListener;
 
 /**
  * GstSensorNetHttpListenerStats:
- * @open: connections open now
+ * @open: connections open at the time of the call
  * @accepted: connections handed to the server
  * @refused: connections closed at once because @open was at the cap
  * @accept_errors: accept() failures other than "try again" (EMFILE, ENFILE,
@@ -53,7 +53,11 @@ typedef void (*GstSensorNetHttpListenerStateFunc) (
     GstSensorNetHttpListener *listener, gboolean accepting, const GError *error,
     gpointer user_data);
 
-/* Backlog asked of listen(2); the kernel caps it at net.core.somaxconn. */
+/**
+ * GST_SENSOR_NET_HTTP_LISTENER_BACKLOG:
+ *
+ * Backlog asked of listen(2); the kernel caps it at net.core.somaxconn.
+ */
 #define GST_SENSOR_NET_HTTP_LISTENER_BACKLOG 4096
 
 guint gst_sensor_net_http_listener_default_max_connections (void);

@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensornet-props
+ * @title: Network properties
+ * @short_description: the WebSocket-client properties shared by every
+ *   network element
  *
  * The WebSocket-client properties shared by every network element, so that
  * names, ranges, blurbs and defaults are the same everywhere.
@@ -9,6 +15,8 @@
 #endif
 
 #include "sensornet-props.h"
+
+#include <gst/sensor/sensor-field.h>
 
 #define DEFAULT_TIMEOUT_BLURB                                                  \
   "Seconds allowed for connecting and the WebSocket upgrade (0 = none)"
@@ -36,6 +44,16 @@ default_max_message_size (const GstSensorNetPropsDefaults *defaults)
       GST_SENSOR_NET_PROPS_DEFAULT_MAX_MESSAGE_SIZE;
 }
 
+/**
+ * gst_sensor_net_props_install:
+ * @klass: the element class
+ * @first_prop_id: the id of the first property
+ * @defaults: (nullable): what the element changes; %NULL for the common
+ *   defaults
+ *
+ * Installs the properties at ids @first_prop_id + GST_SENSOR_NET_PROP_*,
+ * readable, writable and GST_PARAM_MUTABLE_READY.
+ */
 void
 gst_sensor_net_props_install (GObjectClass *klass, guint first_prop_id,
     const GstSensorNetPropsDefaults *defaults)
@@ -109,6 +127,14 @@ gst_sensor_net_props_install (GObjectClass *klass, guint first_prop_id,
           default_max_message_size (defaults), rw));
 }
 
+/**
+ * gst_sensor_net_props_init:
+ * @props: (out caller-allocates): the settings
+ * @defaults: (nullable): the same as given to
+ *   gst_sensor_net_props_install()
+ *
+ * Sets every field to its default (the same @defaults as install()).
+ */
 void
 gst_sensor_net_props_init (
     GstSensorNetProps *props, const GstSensorNetPropsDefaults *defaults)
@@ -127,12 +153,26 @@ gst_sensor_net_props_init (
   props->max_message_size = default_max_message_size (defaults);
 }
 
+/**
+ * gst_sensor_net_props_clear:
+ * @props: settings
+ *
+ * Frees what @props holds.
+ */
 void
 gst_sensor_net_props_clear (GstSensorNetProps *props)
 {
   g_clear_pointer (&props->ca_file, g_free);
 }
 
+/**
+ * gst_sensor_net_props_copy:
+ * @dest: (out caller-allocates): the copy; clear it with
+ *   gst_sensor_net_props_clear()
+ * @src: settings
+ *
+ * Copies @src into @dest.
+ */
 void
 gst_sensor_net_props_copy (
     GstSensorNetProps *dest, const GstSensorNetProps *src)
@@ -141,89 +181,82 @@ gst_sensor_net_props_copy (
   dest->ca_file = g_strdup (src->ca_file);
 }
 
+/* Where each property is stored, by offset from the first id. */
+static const gsize fields[GST_SENSOR_NET_PROPS_N] = {
+  [GST_SENSOR_NET_PROP_TIMEOUT] = G_STRUCT_OFFSET (GstSensorNetProps, timeout),
+  [GST_SENSOR_NET_PROP_RETRIES] = G_STRUCT_OFFSET (GstSensorNetProps, retries),
+  [GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR] =
+      G_STRUCT_OFFSET (GstSensorNetProps, backoff_factor),
+  [GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX] =
+      G_STRUCT_OFFSET (GstSensorNetProps, backoff_max),
+  [GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL] =
+      G_STRUCT_OFFSET (GstSensorNetProps, keepalive_interval),
+  [GST_SENSOR_NET_PROP_PONG_TIMEOUT] =
+      G_STRUCT_OFFSET (GstSensorNetProps, pong_timeout),
+  [GST_SENSOR_NET_PROP_TLS_STRICT] =
+      G_STRUCT_OFFSET (GstSensorNetProps, tls_strict),
+  [GST_SENSOR_NET_PROP_CA_FILE] = G_STRUCT_OFFSET (GstSensorNetProps, ca_file),
+  [GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE] =
+      G_STRUCT_OFFSET (GstSensorNetProps, max_message_size),
+};
+
+/* The field of @prop_id, or NULL when the id is not one of ours. */
+static gpointer
+field_of (const GstSensorNetProps *props, guint first_prop_id, guint prop_id)
+{
+  if (prop_id < first_prop_id ||
+      prop_id - first_prop_id >= G_N_ELEMENTS (fields))
+    return NULL;
+  return G_STRUCT_MEMBER_P (props, fields[prop_id - first_prop_id]);
+}
+
+/**
+ * gst_sensor_net_props_set_property:
+ * @props: the element's settings
+ * @first_prop_id: the id given to gst_sensor_net_props_install()
+ * @prop_id: the property id of the set_property call
+ * @value: the new value
+ *
+ * Call with the object lock held.
+ *
+ * Returns: whether @prop_id was one of ours
+ */
 gboolean
 gst_sensor_net_props_set_property (GstSensorNetProps *props,
     guint first_prop_id, guint prop_id, const GValue *value)
 {
-  if (prop_id < first_prop_id)
-    return FALSE;
+  gpointer field = field_of (props, first_prop_id, prop_id);
 
-  switch (prop_id - first_prop_id) {
-    case GST_SENSOR_NET_PROP_TIMEOUT:
-      props->timeout = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_NET_PROP_RETRIES:
-      props->retries = g_value_get_int (value);
-      break;
-    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR:
-      props->backoff_factor = g_value_get_double (value);
-      break;
-    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX:
-      props->backoff_max = g_value_get_double (value);
-      break;
-    case GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL:
-      props->keepalive_interval = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_NET_PROP_PONG_TIMEOUT:
-      props->pong_timeout = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_NET_PROP_TLS_STRICT:
-      props->tls_strict = g_value_get_boolean (value);
-      break;
-    case GST_SENSOR_NET_PROP_CA_FILE:
-      g_free (props->ca_file);
-      props->ca_file = g_value_dup_string (value);
-      break;
-    case GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE:
-      props->max_message_size = g_value_get_uint (value);
-      break;
-    default:
-      return FALSE;
-  }
-  return TRUE;
+  return field && gst_sensor_field_set_value (field, value);
 }
 
+/**
+ * gst_sensor_net_props_get_property:
+ * @props: the element's settings
+ * @first_prop_id: the id given to gst_sensor_net_props_install()
+ * @prop_id: the property id of the get_property call
+ * @value: (out caller-allocates): set to the value
+ *
+ * Call with the object lock held.
+ *
+ * Returns: whether @prop_id was one of ours
+ */
 gboolean
 gst_sensor_net_props_get_property (const GstSensorNetProps *props,
     guint first_prop_id, guint prop_id, GValue *value)
 {
-  if (prop_id < first_prop_id)
-    return FALSE;
+  gpointer field = field_of (props, first_prop_id, prop_id);
 
-  switch (prop_id - first_prop_id) {
-    case GST_SENSOR_NET_PROP_TIMEOUT:
-      g_value_set_uint (value, props->timeout);
-      break;
-    case GST_SENSOR_NET_PROP_RETRIES:
-      g_value_set_int (value, props->retries);
-      break;
-    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_FACTOR:
-      g_value_set_double (value, props->backoff_factor);
-      break;
-    case GST_SENSOR_NET_PROP_RETRY_BACKOFF_MAX:
-      g_value_set_double (value, props->backoff_max);
-      break;
-    case GST_SENSOR_NET_PROP_KEEPALIVE_INTERVAL:
-      g_value_set_uint (value, props->keepalive_interval);
-      break;
-    case GST_SENSOR_NET_PROP_PONG_TIMEOUT:
-      g_value_set_uint (value, props->pong_timeout);
-      break;
-    case GST_SENSOR_NET_PROP_TLS_STRICT:
-      g_value_set_boolean (value, props->tls_strict);
-      break;
-    case GST_SENSOR_NET_PROP_CA_FILE:
-      g_value_set_string (value, props->ca_file);
-      break;
-    case GST_SENSOR_NET_PROP_MAX_MESSAGE_SIZE:
-      g_value_set_uint (value, props->max_message_size);
-      break;
-    default:
-      return FALSE;
-  }
-  return TRUE;
+  return field && gst_sensor_field_get_value (field, value);
 }
 
+/**
+ * gst_sensor_net_props_apply:
+ * @props: the element's settings
+ * @config: the client configuration to fill
+ *
+ * Copies the settings into @config (replacing its ca_file).
+ */
 void
 gst_sensor_net_props_apply (
     const GstSensorNetProps *props, GstSensorNetWsConfig *config)

@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensornet-ws-limit-stream
+ * @title: WebSocket message limit
+ * @short_description: a whole-message size limit under a libsoup WebSocket
+ *   connection
  *
  * Whole-message limit for libsoup WebSocket connections.
  *

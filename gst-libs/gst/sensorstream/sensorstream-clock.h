@@ -7,11 +7,19 @@
 
 G_BEGIN_DECLS
 
-/* How far a client_timestamp may be ahead of the server's clock: a sink
- * that syncs waits until then, holding every later reading of its pad. */
+/**
+ * GST_SENSOR_STREAM_DEFAULT_MAX_CLOCK_SKEW_S:
+ *
+ * How far a client_timestamp may be ahead of the server's clock: a sink that
+ * syncs waits until then, holding every later reading of its pad.
+ */
 #define GST_SENSOR_STREAM_DEFAULT_MAX_CLOCK_SKEW_S 300
-/* How old a client_timestamp may be: readings a device kept while offline
- * are welcome, for a day. */
+/**
+ * GST_SENSOR_STREAM_DEFAULT_MAX_READING_AGE_S:
+ *
+ * How old a client_timestamp may be: readings a device kept while offline are
+ * welcome, for a day.
+ */
 #define GST_SENSOR_STREAM_DEFAULT_MAX_READING_AGE_S 86400
 
 gboolean gst_sensor_stream_check_clock (const GArray *readings, gboolean batch,

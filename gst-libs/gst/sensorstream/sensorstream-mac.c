@@ -1,6 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:sensorstream-mac
+ * @title: Device ids
+ * @short_description: a device id as a normalised MAC address
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

@@ -7,7 +7,11 @@
 
 G_BEGIN_DECLS
 
-/* "AA:BB:CC:DD:EE:FF" plus the terminating NUL */
+/**
+ * GST_SENSOR_STREAM_MAC_LEN:
+ *
+ * "AA:BB:CC:DD:EE:FF" plus the terminating NUL
+ */
 #define GST_SENSOR_STREAM_MAC_LEN 18
 
 gboolean gst_sensor_stream_normalize_mac (

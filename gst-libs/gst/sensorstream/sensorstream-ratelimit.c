@@ -1,6 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:sensorstream-ratelimit
+ * @title: Rate limiter
+ * @short_description: a token bucket per device
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -44,10 +49,13 @@ default_clock (gpointer user_data)
  * gst_sensor_stream_rate_limiter_new:
  * @rate_per_second: tokens added per second
  * @burst: bucket size; a new device starts with a full bucket
- * @clock: (nullable): time source, g_get_monotonic_time() when %NULL (tests
- *   inject their own)
+ * @clock: (nullable) (scope forever) (closure user_data): time source,
+ *   g_get_monotonic_time() when %NULL (tests inject their own)
+ * @user_data: passed to @clock
  *
  * A token bucket per key (device id). Thread-safe.
+ *
+ * Returns: (transfer full): the limiter
  */
 GstSensorStreamRateLimiter *
 gst_sensor_stream_rate_limiter_new (gdouble rate_per_second, guint burst,
@@ -65,6 +73,12 @@ gst_sensor_stream_rate_limiter_new (gdouble rate_per_second, guint burst,
   return rl;
 }
 
+/**
+ * gst_sensor_stream_rate_limiter_free:
+ * @rl: (transfer full) (nullable): a limiter
+ *
+ * Frees @rl.
+ */
 void
 gst_sensor_stream_rate_limiter_free (GstSensorStreamRateLimiter *rl)
 {
@@ -110,6 +124,7 @@ time_to_token (GstSensorStreamRateLimiter *rl, Bucket *b)
 
 /**
  * gst_sensor_stream_rate_limiter_acquire:
+ * @rl: a limiter
  * @key: device id
  * @retry_after_us: (out) (optional): when refused, the wait until a token is
  *   available
@@ -156,6 +171,12 @@ gst_sensor_stream_rate_limiter_acquire (GstSensorStreamRateLimiter *rl,
   return granted;
 }
 
+/**
+ * gst_sensor_stream_rate_limiter_reset:
+ * @rl: a limiter
+ *
+ * Forgets every bucket: each device starts full again.
+ */
 void
 gst_sensor_stream_rate_limiter_reset (GstSensorStreamRateLimiter *rl)
 {
@@ -164,6 +185,12 @@ gst_sensor_stream_rate_limiter_reset (GstSensorStreamRateLimiter *rl)
   g_mutex_unlock (&rl->lock);
 }
 
+/**
+ * gst_sensor_stream_rate_limiter_size:
+ * @rl: a limiter
+ *
+ * Returns: the number of devices with a bucket
+ */
 guint
 gst_sensor_stream_rate_limiter_size (GstSensorStreamRateLimiter *rl)
 {

@@ -7,13 +7,35 @@
 
 G_BEGIN_DECLS
 
-/* Documented: 1 request/s per device, burst 5 */
+/**
+ * GST_SENSOR_STREAM_RATE_PER_SECOND:
+ *
+ * The documented rate: 1 request a second per device.
+ */
 #define GST_SENSOR_STREAM_RATE_PER_SECOND 1.0
+
+/**
+ * GST_SENSOR_STREAM_RATE_BURST:
+ *
+ * The documented burst: 5 requests.
+ */
 #define GST_SENSOR_STREAM_RATE_BURST 5
 
-/* Returns the current time in monotonic microseconds. */
+/**
+ * GstSensorStreamClockFunc:
+ * @user_data: the data given with the function
+ *
+ * A time source.
+ *
+ * Returns: the current time in monotonic microseconds
+ */
 typedef gint64 (*GstSensorStreamClockFunc) (gpointer user_data);
 
+/**
+ * GstSensorStreamRateLimiter:
+ *
+ * A token bucket per key (device id); thread-safe, opaque.
+ */
 typedef struct _GstSensorStreamRateLimiter GstSensorStreamRateLimiter;
 
 GstSensorStreamRateLimiter *gst_sensor_stream_rate_limiter_new (

@@ -1,6 +1,16 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:sensorstream-reading
+ * @title: Sensor-stream readings
+ * @short_description: validating the readings posted to a sensorstream
+ *   server
+ *
+ * A reading (POST /api/device/sensor-stream) or a batch of them
+ * (.../batch) is validated field by field as the documented API does, with
+ * one message per bad field for the "Validation failed" answer.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -76,6 +86,12 @@ static const FieldRule rules[] = {
 #define MSG_MAC "Must be a valid MAC address"
 #define MSG_TIMESTAMP "Must be an ISO 8601 timestamp"
 
+/**
+ * gst_sensor_stream_details_init:
+ * @details: (out caller-allocates): the details
+ *
+ * Sets @details up empty; clear it with gst_sensor_stream_details_clear().
+ */
 void
 gst_sensor_stream_details_init (GstSensorStreamDetails *details)
 {
@@ -83,6 +99,12 @@ gst_sensor_stream_details_init (GstSensorStreamDetails *details)
   details->messages = g_ptr_array_new_with_free_func (g_free);
 }
 
+/**
+ * gst_sensor_stream_details_clear:
+ * @details: details
+ *
+ * Frees what @details holds.
+ */
 void
 gst_sensor_stream_details_clear (GstSensorStreamDetails *details)
 {
@@ -90,6 +112,14 @@ gst_sensor_stream_details_clear (GstSensorStreamDetails *details)
   g_clear_pointer (&details->messages, g_ptr_array_unref);
 }
 
+/**
+ * gst_sensor_stream_details_add:
+ * @details: (nullable): details, or %NULL to drop the message
+ * @field: the field name
+ * @message: what is wrong with it
+ *
+ * Adds a message, up to %GST_SENSOR_STREAM_MAX_DETAILS of them.
+ */
 void
 gst_sensor_stream_details_add (
     GstSensorStreamDetails *details, const gchar *field, const gchar *message)
@@ -102,12 +132,25 @@ gst_sensor_stream_details_add (
   g_ptr_array_add (details->messages, g_strdup (message));
 }
 
+/**
+ * gst_sensor_stream_details_count:
+ * @details: details
+ *
+ * Returns: the number of messages
+ */
 guint
 gst_sensor_stream_details_count (const GstSensorStreamDetails *details)
 {
   return details->fields ? details->fields->len : 0;
 }
 
+/**
+ * gst_sensor_stream_details_lookup:
+ * @details: details
+ * @field: a field name
+ *
+ * Returns: (nullable): the first message of @field, %NULL when it has none
+ */
 const gchar *
 gst_sensor_stream_details_lookup (
     const GstSensorStreamDetails *details, const gchar *field)
@@ -661,6 +704,10 @@ read_flat_object (const gchar *data, gsize size, FlatObject *obj)
 
 /**
  * gst_sensor_stream_parse_reading_json_glib:
+ * @data: (array length=size): request body
+ * @size: its size
+ * @reading: (out): the reading
+ * @details: (nullable): per-field messages when invalid
  *
  * gst_sensor_stream_parse_reading() through json-glib alone, without the
  * flat-object reader: the reference the tests hold the fast path to.

@@ -9,18 +9,43 @@
 
 G_BEGIN_DECLS
 
-/* Documented limit of POST /api/device/sensor-stream/batch */
+/**
+ * GST_SENSOR_STREAM_BATCH_MAX:
+ *
+ * Documented limit of POST /api/device/sensor-stream/batch
+ */
 #define GST_SENSOR_STREAM_BATCH_MAX 100
 
-/* JSON nesting deeper than this is refused before parsing: a reading is
- * flat, a batch is two levels deep. */
+/**
+ * GST_SENSOR_STREAM_MAX_DEPTH:
+ *
+ * JSON nesting deeper than this is refused before parsing: a reading is flat,
+ * a batch is two levels deep.
+ */
 #define GST_SENSOR_STREAM_MAX_DEPTH 16
 
-/* Per-field details kept in one error body; more are left out so that a
- * batch of bad readings cannot produce an unbounded answer. */
+/**
+ * GST_SENSOR_STREAM_MAX_DETAILS:
+ *
+ * Per-field details kept in one error body; more are left out so that a batch
+ * of bad readings cannot produce an unbounded answer.
+ */
 #define GST_SENSOR_STREAM_MAX_DETAILS 100
 
-/* Which optional fields a reading carries. */
+/**
+ * GstSensorStreamFields:
+ * @GST_SENSOR_STREAM_HAS_PRESSURE: `pressure`
+ * @GST_SENSOR_STREAM_HAS_FSR: `fsr`
+ * @GST_SENSOR_STREAM_HAS_HEART_RATE: `heart_rate`
+ * @GST_SENSOR_STREAM_HAS_SPO2: `spo2`
+ * @GST_SENSOR_STREAM_HAS_BATTERY_LEVEL: `battery_level`
+ * @GST_SENSOR_STREAM_HAS_WIFI_CONNECTED: `wifi_connected`
+ * @GST_SENSOR_STREAM_HAS_BLUETOOTH_CONNECTED: `bluetooth_connected`
+ * @GST_SENSOR_STREAM_HAS_SENSORS_INITIALIZED: `sensors_initialized`
+ * @GST_SENSOR_STREAM_HAS_CLIENT_TIMESTAMP: `client_timestamp`
+ *
+ * Which optional fields a reading carries.
+ */
 typedef enum {
   GST_SENSOR_STREAM_HAS_PRESSURE = 1 << 0,
   GST_SENSOR_STREAM_HAS_FSR = 1 << 1,
@@ -40,6 +65,14 @@ typedef enum {
  * @gyro: deg/s, x y z
  * @uptime_ms: device uptime
  * @present: #GstSensorStreamFields of the optional fields below
+ * @pressure: `pressure`, when @present says so
+ * @fsr: `fsr` (force sensitive resistor), when @present says so
+ * @heart_rate: `heart_rate`, beats per minute, when @present says so
+ * @spo2: `spo2`, percent, when @present says so
+ * @battery_level: `battery_level`, percent, when @present says so
+ * @wifi_connected: `wifi_connected`, when @present says so
+ * @bluetooth_connected: `bluetooth_connected`, when @present says so
+ * @sensors_initialized: `sensors_initialized`, when @present says so
  * @client_timestamp_us: Unix epoch microseconds of `client_timestamp`
  *
  * One validated reading.
@@ -64,6 +97,8 @@ typedef struct
 
 /**
  * GstSensorStreamDetails:
+ * @fields: (element-type utf8): the field names
+ * @messages: (element-type utf8): the message of each field
  *
  * The per-field messages of a "Validation failed" answer, in the order
  * the fields were checked.
@@ -74,6 +109,15 @@ typedef struct
   GPtrArray *messages;
 } GstSensorStreamDetails;
 
+/**
+ * GstSensorStreamParseResult:
+ * @GST_SENSOR_STREAM_PARSE_OK: valid: the reading(s) are filled in
+ * @GST_SENSOR_STREAM_PARSE_INVALID_JSON: not JSON (or too deep, too large)
+ * @GST_SENSOR_STREAM_PARSE_INVALID: JSON, but a field is missing or wrong:
+ *   see the details
+ *
+ * The outcome of parsing a request body.
+ */
 typedef enum {
   GST_SENSOR_STREAM_PARSE_OK,
   GST_SENSOR_STREAM_PARSE_INVALID_JSON,

@@ -1,12 +1,18 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:sensorstream-response
+ * @title: Sensor-stream answers
+ * @short_description: the documented JSON answers of a sensorstream server
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "sensorstream-response.h"
 
+#include <gst/sensor/sensor-json.h>
 #include <math.h>
 #include <string.h>
 
@@ -104,21 +110,6 @@ gst_sensor_stream_format_iso8601 (gint64 epoch_us)
   g_free (base);
   g_date_time_unref (dt);
   return res;
-}
-
-static gchar *
-builder_to_string (JsonBuilder *builder)
-{
-  JsonGenerator *gen = json_generator_new ();
-  JsonNode *root = json_builder_get_root (builder);
-  gchar *str;
-
-  json_generator_set_root (gen, root);
-  str = json_generator_to_data (gen, NULL);
-  json_node_unref (root);
-  g_object_unref (gen);
-  g_object_unref (builder);
-  return str;
 }
 
 /* Two decimals, trailing zeros dropped: "0.12", "0.8", "0". json-glib
@@ -245,6 +236,11 @@ success_body_slow (const gchar *device_id, gint64 timestamp_us,
 /**
  * gst_sensor_stream_success_body:
  * @device_id: normalised device id (only hex digits and colons)
+ * @timestamp_us: the server's time of the answer, Unix epoch microseconds
+ * @fall_detected: the reading's fall result
+ * @fall_confidence: its confidence, 0..1
+ * @health_score: the reading's health score
+ * @next_allowed_us: microseconds until the device may post again
  * @readings: readings accepted; 0 leaves the field out (single post)
  *
  * Returns: (transfer full): the documented success answer
@@ -291,6 +287,7 @@ gst_sensor_stream_success_body (const gchar *device_id, gint64 timestamp_us,
 
 /**
  * gst_sensor_stream_validation_body:
+ * @details: the per-field messages
  *
  * Returns: (transfer full): `{"success":false,"error":"Validation failed",
  *   "details":{field: message}}`
@@ -298,7 +295,7 @@ gst_sensor_stream_success_body (const gchar *device_id, gint64 timestamp_us,
 gchar *
 gst_sensor_stream_validation_body (const GstSensorStreamDetails *details)
 {
-  JsonBuilder *b = json_builder_new_immutable ();
+  g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
   guint i;
 
   json_builder_begin_object (b);
@@ -314,18 +311,19 @@ gst_sensor_stream_validation_body (const GstSensorStreamDetails *details)
   }
   json_builder_end_object (b);
   json_builder_end_object (b);
-  return builder_to_string (b);
+  return gst_sensor_json_builder_to_string (b);
 }
 
 /**
  * gst_sensor_stream_error_body:
+ * @error: the error text
  *
  * Returns: (transfer full): `{"success":false,"error":@error}`
  */
 gchar *
 gst_sensor_stream_error_body (const gchar *error)
 {
-  JsonBuilder *b;
+  g_autoptr (JsonBuilder) b = NULL;
   gsize len;
 
   if (json_safe (error, 1024, &len)) {
@@ -346,11 +344,12 @@ gst_sensor_stream_error_body (const gchar *error)
   json_builder_set_member_name (b, "error");
   json_builder_add_string_value (b, error);
   json_builder_end_object (b);
-  return builder_to_string (b);
+  return gst_sensor_json_builder_to_string (b);
 }
 
 /**
  * gst_sensor_stream_rate_limit_body:
+ * @retry_after_ms: milliseconds until a request is allowed
  *
  * Returns: (transfer full): `{"success":false,"error":"Rate limit exceeded",
  *   "retryAfter":<ms>}`

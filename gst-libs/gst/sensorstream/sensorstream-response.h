@@ -7,7 +7,12 @@
 
 G_BEGIN_DECLS
 
-/* strlen ("2026-03-18T10:30:00.123Z") */
+/**
+ * GST_SENSOR_STREAM_ISO8601_LEN:
+ *
+ * The length of a time gst_sensor_stream_format_iso8601() writes,
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ".
+ */
 #define GST_SENSOR_STREAM_ISO8601_LEN 24
 
 gchar *gst_sensor_stream_format_iso8601 (gint64 epoch_us);

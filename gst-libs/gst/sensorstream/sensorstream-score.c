@@ -1,6 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:sensorstream-score
+ * @title: Fall and health scores
+ * @short_description: the documented rule scores of a sensorstream reading
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -32,6 +37,11 @@ struct _GstSensorStreamFallDetector
   GHashTable *devices; /* device id -> DeviceState */
 };
 
+/**
+ * gst_sensor_stream_sensitivity_get_type:
+ *
+ * Returns: the #GType of #GstSensorStreamSensitivity
+ */
 GType
 gst_sensor_stream_sensitivity_get_type (void)
 {
@@ -56,6 +66,12 @@ gst_sensor_stream_sensitivity_get_type (void)
   return type;
 }
 
+/**
+ * gst_sensor_stream_fall_level_to_string:
+ * @level: a band
+ *
+ * Returns: its documented name ("NO_FALL", "SUSPICIOUS", ...)
+ */
 const gchar *
 gst_sensor_stream_fall_level_to_string (GstSensorStreamFallLevel level)
 {
@@ -76,10 +92,13 @@ gst_sensor_stream_fall_level_to_string (GstSensorStreamFallLevel level)
 
 /**
  * gst_sensor_stream_fall_level_for_confidence:
+ * @confidence: a fall confidence, 0..1
  *
  * The documented bands (NO_FALL 0.00-0.30, SUSPICIOUS 0.31-0.50, POTENTIAL
  * 0.51-0.70, HIGH 0.71-0.89, CONFIRMED 0.90-1.00), compared in hundredths so
  * that 0.3 + 0.2 is 0.50 and not a rounding error above it.
+ *
+ * Returns: its band
  */
 GstSensorStreamFallLevel
 gst_sensor_stream_fall_level_for_confidence (gdouble confidence)
@@ -99,6 +118,9 @@ gst_sensor_stream_fall_level_for_confidence (gdouble confidence)
 
 /**
  * gst_sensor_stream_sensitivity_thresholds:
+ * @sensitivity: a preset
+ * @accel_threshold: (out): the free-fall threshold
+ * @gyro_threshold: (out): the tumbling threshold
  *
  * The documented presets, as given: the free-fall threshold is the drop of
  * |a| below the previous average (m/s^2), the gyro threshold the |w| above
@@ -128,8 +150,11 @@ gst_sensor_stream_sensitivity_thresholds (
 
 /**
  * gst_sensor_stream_fall_detector_new:
+ * @sensitivity: the preset
  *
  * Per-device fall scoring state. Not thread-safe: one thread feeds it.
+ *
+ * Returns: (transfer full): a detector with no history
  */
 GstSensorStreamFallDetector *
 gst_sensor_stream_fall_detector_new (GstSensorStreamSensitivity sensitivity)
@@ -141,6 +166,12 @@ gst_sensor_stream_fall_detector_new (GstSensorStreamSensitivity sensitivity)
   return fd;
 }
 
+/**
+ * gst_sensor_stream_fall_detector_free:
+ * @fd: (transfer full) (nullable): a detector
+ *
+ * Frees @fd.
+ */
 void
 gst_sensor_stream_fall_detector_free (GstSensorStreamFallDetector *fd)
 {
@@ -150,6 +181,13 @@ gst_sensor_stream_fall_detector_free (GstSensorStreamFallDetector *fd)
   g_free (fd);
 }
 
+/**
+ * gst_sensor_stream_fall_detector_set_sensitivity:
+ * @fd: a detector
+ * @sensitivity: the preset for the next readings
+ *
+ * Changes the preset; the history of every device is kept.
+ */
 void
 gst_sensor_stream_fall_detector_set_sensitivity (
     GstSensorStreamFallDetector *fd, GstSensorStreamSensitivity sensitivity)
@@ -157,6 +195,12 @@ gst_sensor_stream_fall_detector_set_sensitivity (
   fd->sensitivity = sensitivity;
 }
 
+/**
+ * gst_sensor_stream_fall_detector_reset:
+ * @fd: a detector
+ *
+ * Forgets the history of every device.
+ */
 void
 gst_sensor_stream_fall_detector_reset (GstSensorStreamFallDetector *fd)
 {
@@ -165,6 +209,7 @@ gst_sensor_stream_fall_detector_reset (GstSensorStreamFallDetector *fd)
 
 /**
  * gst_sensor_stream_fall_detector_process:
+ * @fd: a detector
  * @reading: a validated reading
  * @result: (out): score of this reading
  *
@@ -232,11 +277,14 @@ gst_sensor_stream_fall_detector_process (GstSensorStreamFallDetector *fd,
 
 /**
  * gst_sensor_stream_health_score:
+ * @reading: a validated reading
  *
  * The documented health score of one reading: 100, minus 10 when the heart
  * rate is below 60 or above 100, minus ceil((95 - SpO2) x 2) when SpO2 is
  * below 95, minus 15 when the battery is below 20 %, never below 0. A field
  * the reading does not carry costs nothing.
+ *
+ * Returns: the score, 0..100
  */
 gint
 gst_sensor_stream_health_score (const GstSensorStreamReading *reading)

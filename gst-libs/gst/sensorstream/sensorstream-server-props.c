@@ -1,5 +1,11 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensorstream-server-props
+ * @title: Sensor-stream server properties
+ * @short_description: the properties of a sensorstream server as an element
+ *   exposes them
  *
  * The properties of a GstSensorStreamServer as an element exposes them:
  * one set of names, blurbs, ranges and defaults.
@@ -12,6 +18,7 @@
 #include "sensorstream-clock.h"
 #include "sensorstream-ratelimit.h"
 
+#include <gst/sensor/sensor-field.h>
 #include <gst/sensor/sensor-secret.h>
 #include <string.h>
 
@@ -188,6 +195,26 @@ gst_sensor_stream_server_config_copy (
   gst_sensor_secret_replace (&dest->auth_token, src->auth_token);
 }
 
+/* Where each property is stored, by offset from the first id; the token is
+ * a secret and has no plain field. */
+#define CONFIG_FIELD(f) G_STRUCT_OFFSET (GstSensorStreamServerConfig, f)
+static const gsize fields[GST_SENSOR_STREAM_SERVER_PROPS_N] = {
+  [GST_SENSOR_STREAM_SERVER_PROP_ADDRESS] = CONFIG_FIELD (address),
+  [GST_SENSOR_STREAM_SERVER_PROP_PORT] = CONFIG_FIELD (port),
+  [GST_SENSOR_STREAM_SERVER_PROP_SENSITIVITY] = CONFIG_FIELD (sensitivity),
+  [GST_SENSOR_STREAM_SERVER_PROP_MAX_BODY_SIZE] = CONFIG_FIELD (max_body_size),
+  [GST_SENSOR_STREAM_SERVER_PROP_TIMEOUT] = CONFIG_FIELD (timeout),
+  [GST_SENSOR_STREAM_SERVER_PROP_RATE_LIMIT] = CONFIG_FIELD (rate_limit),
+  [GST_SENSOR_STREAM_SERVER_PROP_RATE_BURST] = CONFIG_FIELD (rate_burst),
+  [GST_SENSOR_STREAM_SERVER_PROP_MAX_CONNECTIONS] =
+      CONFIG_FIELD (max_connections),
+  [GST_SENSOR_STREAM_SERVER_PROP_IDLE_TIMEOUT] = CONFIG_FIELD (idle_timeout),
+  [GST_SENSOR_STREAM_SERVER_PROP_MAX_CLOCK_SKEW] =
+      CONFIG_FIELD (max_clock_skew),
+  [GST_SENSOR_STREAM_SERVER_PROP_MAX_READING_AGE] =
+      CONFIG_FIELD (max_reading_age),
+};
+
 /**
  * gst_sensor_stream_server_config_set_property:
  * @config: the element's config (under its object lock)
@@ -198,49 +225,15 @@ void
 gst_sensor_stream_server_config_set_property (
     GstSensorStreamServerConfig *config, guint offset, const GValue *value)
 {
-  switch (offset) {
-    case GST_SENSOR_STREAM_SERVER_PROP_ADDRESS:
-      g_free (config->address);
-      config->address = g_value_dup_string (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_PORT:
-      config->port = g_value_get_int (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_AUTH_TOKEN:
-      /* never logged */
-      gst_sensor_secret_replace (
-          &config->auth_token, g_value_get_string (value));
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_SENSITIVITY:
-      config->sensitivity = g_value_get_enum (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_MAX_BODY_SIZE:
-      config->max_body_size = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_TIMEOUT:
-      config->timeout = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_RATE_LIMIT:
-      config->rate_limit = g_value_get_double (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_RATE_BURST:
-      config->rate_burst = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_MAX_CONNECTIONS:
-      config->max_connections = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_IDLE_TIMEOUT:
-      config->idle_timeout = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_MAX_CLOCK_SKEW:
-      config->max_clock_skew = g_value_get_uint (value);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_MAX_READING_AGE:
-      config->max_reading_age = g_value_get_uint (value);
-      break;
-    default:
-      g_return_if_reached ();
+  g_return_if_fail (offset < G_N_ELEMENTS (fields));
+  if (offset == GST_SENSOR_STREAM_SERVER_PROP_AUTH_TOKEN) {
+    /* never logged */
+    gst_sensor_secret_replace (&config->auth_token, g_value_get_string (value));
+    return;
   }
+  if (!gst_sensor_field_set_value (
+          G_STRUCT_MEMBER_P (config, fields[offset]), value))
+    g_return_if_reached ();
 }
 
 /**
@@ -254,41 +247,10 @@ void
 gst_sensor_stream_server_config_get_property (
     const GstSensorStreamServerConfig *config, guint offset, GValue *value)
 {
-  switch (offset) {
-    case GST_SENSOR_STREAM_SERVER_PROP_ADDRESS:
-      g_value_set_string (value, config->address);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_PORT:
-      g_value_set_int (value, config->port);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_SENSITIVITY:
-      g_value_set_enum (value, config->sensitivity);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_MAX_BODY_SIZE:
-      g_value_set_uint (value, config->max_body_size);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_TIMEOUT:
-      g_value_set_uint (value, config->timeout);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_RATE_LIMIT:
-      g_value_set_double (value, config->rate_limit);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_RATE_BURST:
-      g_value_set_uint (value, config->rate_burst);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_MAX_CONNECTIONS:
-      g_value_set_uint (value, config->max_connections);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_IDLE_TIMEOUT:
-      g_value_set_uint (value, config->idle_timeout);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_MAX_CLOCK_SKEW:
-      g_value_set_uint (value, config->max_clock_skew);
-      break;
-    case GST_SENSOR_STREAM_SERVER_PROP_MAX_READING_AGE:
-      g_value_set_uint (value, config->max_reading_age);
-      break;
-    default:
-      g_return_if_reached ();
-  }
+  g_return_if_fail (offset < G_N_ELEMENTS (fields));
+  /* the token is write-only */
+  g_return_if_fail (offset != GST_SENSOR_STREAM_SERVER_PROP_AUTH_TOKEN);
+  if (!gst_sensor_field_get_value (
+          G_STRUCT_MEMBER_P (config, fields[offset]), value))
+    g_return_if_reached ();
 }

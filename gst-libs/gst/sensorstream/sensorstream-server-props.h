@@ -8,10 +8,27 @@
 
 G_BEGIN_DECLS
 
-/* Offsets from the first property id given to
+/**
+ * GstSensorStreamServerPropId:
+ * @GST_SENSOR_STREAM_SERVER_PROP_ADDRESS: `address`
+ * @GST_SENSOR_STREAM_SERVER_PROP_PORT: `port`
+ * @GST_SENSOR_STREAM_SERVER_PROP_AUTH_TOKEN: `auth-token` (write-only)
+ * @GST_SENSOR_STREAM_SERVER_PROP_SENSITIVITY: `sensitivity`
+ * @GST_SENSOR_STREAM_SERVER_PROP_MAX_BODY_SIZE: `max-body-size`
+ * @GST_SENSOR_STREAM_SERVER_PROP_TIMEOUT: `timeout`
+ * @GST_SENSOR_STREAM_SERVER_PROP_RATE_LIMIT: `rate-limit`
+ * @GST_SENSOR_STREAM_SERVER_PROP_RATE_BURST: `rate-burst`
+ * @GST_SENSOR_STREAM_SERVER_PROP_MAX_CONNECTIONS: `max-connections`
+ * @GST_SENSOR_STREAM_SERVER_PROP_IDLE_TIMEOUT: `idle-timeout`
+ * @GST_SENSOR_STREAM_SERVER_PROP_MAX_CLOCK_SKEW: `max-clock-skew`
+ * @GST_SENSOR_STREAM_SERVER_PROP_MAX_READING_AGE: `max-reading-age`
+ * @GST_SENSOR_STREAM_SERVER_PROPS_N: the number of ids the properties take
+ *
+ * Offsets from the first property id given to
  * gst_sensor_stream_server_install_properties(); the properties take
- * GST_SENSOR_STREAM_SERVER_PROPS_N consecutive ids. */
-enum {
+ * %GST_SENSOR_STREAM_SERVER_PROPS_N consecutive ids.
+ */
+typedef enum {
   GST_SENSOR_STREAM_SERVER_PROP_ADDRESS,
   GST_SENSOR_STREAM_SERVER_PROP_PORT,
   GST_SENSOR_STREAM_SERVER_PROP_AUTH_TOKEN,
@@ -25,7 +42,7 @@ enum {
   GST_SENSOR_STREAM_SERVER_PROP_MAX_CLOCK_SKEW,
   GST_SENSOR_STREAM_SERVER_PROP_MAX_READING_AGE,
   GST_SENSOR_STREAM_SERVER_PROPS_N
-};
+} GstSensorStreamServerPropId;
 
 void gst_sensor_stream_server_install_properties (
     GObjectClass *klass, guint first_prop_id);

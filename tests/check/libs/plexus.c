@@ -289,6 +289,44 @@ GST_START_TEST (test_malformed)
 
 GST_END_TEST;
 
+/* The scanner in front of json-glib names what it expected and where. */
+GST_START_TEST (test_malformed_messages)
+{
+  static const struct
+  {
+    const gchar *text;
+    const gchar *message;
+  } cases[] = {
+    { "{\"type\":\"telemetry\"",
+        "malformed JSON at byte 19: unterminated object" },
+    { "{\"a\":[1,2", "malformed JSON at byte 9: unterminated array" },
+    { "{\"a\":[1,2}", "malformed JSON at byte 9: expected ',' or ']'" },
+    { "{\"a\":1]", "malformed JSON at byte 6: expected ',' or '}'" },
+    { "{\"type\" \"x\"}", "malformed JSON at byte 8: expected ':'" },
+    { "{,}", "malformed JSON at byte 1: expected a member name" },
+    { "{\"a\":[],\"b\":{},\"c\":[{}]",
+        "malformed JSON at byte 23: unterminated object" },
+    { "{\"a\":[ ]  ,\"b\":{ } }x",
+        "malformed JSON at byte 20: trailing data after the object" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GError *err = NULL;
+    GstPlexusFrame *f =
+        gst_plexus_frame_parse (cases[i].text, strlen (cases[i].text), 0, &err);
+
+    fail_unless (f == NULL, "case %u parsed", i);
+    fail_unless (
+        g_error_matches (err, GST_PLEXUS_ERROR, GST_PLEXUS_ERROR_MALFORMED),
+        "case %u: %s", i, err ? err->message : "no error");
+    fail_unless_equals_string (err->message, cases[i].message);
+    g_error_free (err);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_limits)
 {
   GString *deep = g_string_new ("{\"a\":");
@@ -1136,6 +1174,7 @@ plexus_suite (void)
   tcase_add_test (tc, test_gateway_reconnecting);
   tcase_add_test (tc, test_unknown_and_error);
   tcase_add_test (tc, test_malformed);
+  tcase_add_test (tc, test_malformed_messages);
   tcase_add_test (tc, test_limits);
   tcase_add_test (tc, test_base64_validate);
   tcase_add_test (tc, test_base64_decode);

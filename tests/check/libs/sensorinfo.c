@@ -8,6 +8,7 @@
 #include <gst/sensor/sensor.h>
 #include <gst/sensor/sensor-waveform.h>
 #include <gst/sensor/sensor-interpolate.h>
+#include <gst/sensor/sensor-field.h>
 
 GST_START_TEST (test_format_table)
 {
@@ -50,6 +51,130 @@ GST_START_TEST (test_format_table)
       gst_sensor_format_for_bit_depth (0), GST_SENSOR_FORMAT_UNKNOWN);
   fail_unless_equals_int (
       gst_sensor_format_for_bit_depth (33), GST_SENSOR_FORMAT_UNKNOWN);
+}
+
+GST_END_TEST;
+
+/* Every getter answers NULL, 0 or FALSE for a value outside the table, the
+ * same as for UNKNOWN, and int_range leaves its outputs alone then. */
+GST_START_TEST (test_format_out_of_table)
+{
+  const GstSensorFormat bad[] = { GST_SENSOR_FORMAT_UNKNOWN,
+    GST_SENSOR_FORMAT_LAST, (GstSensorFormat) (GST_SENSOR_FORMAT_LAST + 7),
+    (GstSensorFormat) -1 };
+  gint64 min = 11, max = 12;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    fail_unless (gst_sensor_format_to_string (bad[i]) == NULL);
+    fail_unless_equals_int (gst_sensor_format_get_width (bad[i]), 0);
+    fail_if (gst_sensor_format_is_float (bad[i]));
+    fail_if (gst_sensor_format_is_signed (bad[i]));
+    fail_if (gst_sensor_format_get_int_range (bad[i], &min, &max));
+    fail_unless_equals_int64 (min, 11);
+    fail_unless_equals_int64 (max, 12);
+  }
+  fail_if (
+      gst_sensor_format_get_int_range (GST_SENSOR_FORMAT_F32LE, &min, &max));
+  fail_unless (gst_sensor_format_is_signed (GST_SENSOR_FORMAT_F64LE));
+  fail_if (gst_sensor_format_is_signed (GST_SENSOR_FORMAT_U16LE));
+  fail_unless (
+      gst_sensor_format_get_int_range (GST_SENSOR_FORMAT_S24LE, &min, &max));
+  fail_unless_equals_int64 (min, -8388608);
+  fail_unless_equals_int64 (max, 8388607);
+  fail_unless (
+      gst_sensor_format_get_int_range (GST_SENSOR_FORMAT_U8, NULL, &max));
+  fail_unless_equals_int64 (max, 255);
+}
+
+GST_END_TEST;
+
+/* A property value stored into, and read back from, a struct field of the
+ * C type that matches the value's fundamental type. */
+GST_START_TEST (test_field_value)
+{
+  struct
+  {
+    gint i;
+    guint u;
+    gdouble d;
+    gboolean b;
+    GstState e;
+    gchar *s;
+    gint64 unsupported;
+  } st = { 0, 0, 0, FALSE, GST_STATE_VOID_PENDING, NULL, 5 };
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, G_TYPE_INT);
+  g_value_set_int (&v, -7);
+  fail_unless (gst_sensor_field_set_value (&st.i, &v));
+  fail_unless_equals_int (st.i, -7);
+  g_value_set_int (&v, 0);
+  fail_unless (gst_sensor_field_get_value (&st.i, &v));
+  fail_unless_equals_int (g_value_get_int (&v), -7);
+  g_value_unset (&v);
+
+  g_value_init (&v, G_TYPE_UINT);
+  g_value_set_uint (&v, G_MAXUINT);
+  fail_unless (gst_sensor_field_set_value (&st.u, &v));
+  fail_unless_equals_uint64 (st.u, G_MAXUINT);
+  g_value_set_uint (&v, 0);
+  fail_unless (gst_sensor_field_get_value (&st.u, &v));
+  fail_unless_equals_uint64 (g_value_get_uint (&v), G_MAXUINT);
+  g_value_unset (&v);
+
+  g_value_init (&v, G_TYPE_DOUBLE);
+  g_value_set_double (&v, 2.5);
+  fail_unless (gst_sensor_field_set_value (&st.d, &v));
+  fail_unless_equals_float (st.d, 2.5);
+  g_value_set_double (&v, 0);
+  fail_unless (gst_sensor_field_get_value (&st.d, &v));
+  fail_unless_equals_float (g_value_get_double (&v), 2.5);
+  g_value_unset (&v);
+
+  g_value_init (&v, G_TYPE_BOOLEAN);
+  g_value_set_boolean (&v, TRUE);
+  fail_unless (gst_sensor_field_set_value (&st.b, &v));
+  fail_unless_equals_int (st.b, TRUE);
+  g_value_set_boolean (&v, FALSE);
+  fail_unless (gst_sensor_field_get_value (&st.b, &v));
+  fail_unless (g_value_get_boolean (&v));
+  g_value_unset (&v);
+
+  g_value_init (&v, GST_TYPE_STATE);
+  g_value_set_enum (&v, GST_STATE_PLAYING);
+  fail_unless (gst_sensor_field_set_value (&st.e, &v));
+  fail_unless_equals_int (st.e, GST_STATE_PLAYING);
+  g_value_set_enum (&v, 0);
+  fail_unless (gst_sensor_field_get_value (&st.e, &v));
+  fail_unless_equals_int (g_value_get_enum (&v), GST_STATE_PLAYING);
+  g_value_unset (&v);
+
+  /* strings are copied in and out; the old one is freed (leak tracer) */
+  g_value_init (&v, G_TYPE_STRING);
+  g_value_set_string (&v, "first");
+  fail_unless (gst_sensor_field_set_value (&st.s, &v));
+  g_value_set_string (&v, "second");
+  fail_unless (gst_sensor_field_set_value (&st.s, &v));
+  g_value_unset (&v);
+  fail_unless_equals_string (st.s, "second");
+  g_value_init (&v, G_TYPE_STRING);
+  fail_unless (gst_sensor_field_get_value (&st.s, &v));
+  fail_unless (g_value_get_string (&v) != st.s);
+  fail_unless_equals_string (g_value_get_string (&v), "second");
+  g_value_set_string (&v, NULL);
+  fail_unless (gst_sensor_field_set_value (&st.s, &v));
+  fail_unless (st.s == NULL);
+  g_value_unset (&v);
+
+  /* a type it does not know is refused and the field left alone */
+  g_value_init (&v, G_TYPE_INT64);
+  g_value_set_int64 (&v, 9);
+  fail_if (gst_sensor_field_set_value (&st.unsupported, &v));
+  fail_unless_equals_int64 (st.unsupported, 5);
+  fail_if (gst_sensor_field_get_value (&st.unsupported, &v));
+  fail_unless_equals_int64 (g_value_get_int64 (&v), 9);
+  g_value_unset (&v);
 }
 
 GST_END_TEST;
@@ -546,6 +671,8 @@ sensorinfo_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_format_table);
+  tcase_add_test (tc, test_format_out_of_table);
+  tcase_add_test (tc, test_field_value);
   tcase_add_test (tc, test_info_caps_roundtrip);
   tcase_add_test (tc, test_info_rejects_bad_caps);
   tcase_add_test (tc, test_modality_table);

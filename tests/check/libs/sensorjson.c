@@ -331,6 +331,40 @@ GST_START_TEST (test_parse)
 
 GST_END_TEST;
 
+/* Compact text of a builder's root, the bytes json_to_string() writes;
+ * NULL while the builder holds no complete value. */
+GST_START_TEST (test_builder_to_string)
+{
+  JsonBuilder *b = json_builder_new ();
+  gchar *text;
+
+  fail_unless (gst_sensor_json_builder_to_string (b) == NULL);
+  json_builder_begin_object (b);
+  fail_unless (gst_sensor_json_builder_to_string (b) == NULL);
+  json_builder_set_member_name (b, "op");
+  json_builder_add_string_value (b, "sub\"scribe");
+  json_builder_set_member_name (b, "kinds");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, 7);
+  json_builder_add_double_value (b, 0.5);
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_add_null_value (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  text = gst_sensor_json_builder_to_string (b);
+  fail_unless_equals_string (
+      text, "{\"op\":\"sub\\\"scribe\",\"kinds\":[7,0.5,true,null]}");
+  g_free (text);
+  /* the builder keeps its root: a second call gives the same bytes */
+  text = gst_sensor_json_builder_to_string (b);
+  fail_unless_equals_string (
+      text, "{\"op\":\"sub\\\"scribe\",\"kinds\":[7,0.5,true,null]}");
+  g_free (text);
+  g_object_unref (b);
+}
+
+GST_END_TEST;
+
 static Suite *
 sensorjson_suite (void)
 {
@@ -342,6 +376,7 @@ sensorjson_suite (void)
   tcase_add_test (tc, test_validate_depth);
   tcase_add_test (tc, test_validate_size);
   tcase_add_test (tc, test_parse);
+  tcase_add_test (tc, test_builder_to_string);
   return s;
 }
 
