@@ -59,6 +59,12 @@ typedef struct
   GMainContext *context;
   GMainLoop *loop;
   GThread *thread;
+  /* clients with messages to hand to libsoup (references), and the one
+   * source that will do it: see schedule_flush() */
+  GMutex flush_lock;
+  GPtrArray *flush_clients;
+  GSource *flush_source;
+  gint64 last_flush_us;
   /* libsoup objects not finalized yet; the exiting thread drains for them */
   gint live_objects;
 } NetShared;
@@ -77,11 +83,13 @@ net_shared (void)
 
     mine->size = sizeof (NetShared);
     g_mutex_init (&mine->lock);
+    g_mutex_init (&mine->flush_lock);
     if (g_object_replace_data (
             anchor, NET_SHARED_KEY, NULL, mine, NULL, NULL)) {
       shared = mine;
     } else {
       g_mutex_clear (&mine->lock);
+      g_mutex_clear (&mine->flush_lock);
       g_free (mine);
       shared = g_object_get_data (anchor, NET_SHARED_KEY);
       if (shared->size != sizeof (NetShared)) {
@@ -90,6 +98,7 @@ net_shared (void)
         shared = g_new0 (NetShared, 1);
         shared->size = sizeof (NetShared);
         g_mutex_init (&shared->lock);
+        g_mutex_init (&shared->flush_lock);
       }
     }
     g_once_init_leave (&once, 1);
@@ -1635,16 +1644,66 @@ flush_queue (GstSensorNetWsClient *client)
   }
 }
 
-static gboolean
-do_flush (gpointer data)
-{
-  GstSensorNetWsClient *client = data;
+/* The network thread polls every socket on each wake-up, so a wake-up per
+ * message costs O(connections) each: with thousands of sessions sending a
+ * frame a second that is most of its time. Flushes are therefore batched:
+ * one source runs every client's flush at most once per this interval (a
+ * message that finds the thread idle longer than that goes at once). */
+#define FLUSH_INTERVAL_US (10 * G_TIME_SPAN_MILLISECOND)
 
-  g_mutex_lock (&client->lock);
-  client->flush_scheduled = FALSE;
-  g_mutex_unlock (&client->lock);
-  flush_queue (client);
+static gboolean
+run_flushes (gpointer data)
+{
+  NetShared *shared = data;
+  GPtrArray *clients;
+  guint i;
+
+  g_mutex_lock (&shared->flush_lock);
+  clients = shared->flush_clients;
+  shared->flush_clients = NULL;
+  g_clear_pointer (&shared->flush_source, g_source_unref);
+  shared->last_flush_us = g_get_monotonic_time ();
+  g_mutex_unlock (&shared->flush_lock);
+
+  for (i = 0; clients && i < clients->len; i++) {
+    GstSensorNetWsClient *client = g_ptr_array_index (clients, i);
+
+    g_mutex_lock (&client->lock);
+    client->flush_scheduled = FALSE;
+    g_mutex_unlock (&client->lock);
+    flush_queue (client);
+  }
+  if (clients)
+    g_ptr_array_unref (clients);
   return G_SOURCE_REMOVE;
+}
+
+/* Takes a reference to @client until its flush has run. The pending
+ * clients keep the network context alive, so the source is never lost
+ * with it. */
+static void
+schedule_flush (GstSensorNetWsClient *client)
+{
+  NetShared *shared = net_shared ();
+  gint64 now, wait_us;
+
+  g_mutex_lock (&shared->flush_lock);
+  if (shared->flush_clients == NULL)
+    shared->flush_clients = g_ptr_array_new_with_free_func (client_unref);
+  g_ptr_array_add (shared->flush_clients, client_ref (client));
+  if (shared->flush_source == NULL) {
+    now = g_get_monotonic_time ();
+    wait_us = shared->last_flush_us + FLUSH_INTERVAL_US - now;
+    if (wait_us > 0 && wait_us <= FLUSH_INTERVAL_US)
+      shared->flush_source =
+          g_timeout_source_new ((guint) ((wait_us + 999) / 1000));
+    else
+      shared->flush_source = g_idle_source_new ();
+    g_source_set_priority (shared->flush_source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (shared->flush_source, run_flushes, shared, NULL);
+    g_source_attach (shared->flush_source, client->context);
+  }
+  g_mutex_unlock (&shared->flush_lock);
 }
 
 static void
@@ -1701,7 +1760,7 @@ queue_messages (GstSensorNetWsClient *client, SoupWebsocketDataType type,
   if (now)
     flush_queue (client);
   else if (schedule)
-    invoke (client, do_flush, client_ref (client), client_unref);
+    schedule_flush (client);
   return TRUE;
 }
 

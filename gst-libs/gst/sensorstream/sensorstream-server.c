@@ -393,6 +393,8 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path,
     health = gst_sensor_stream_health_score (r);
     self->cb.reading (r, &fall, self->user_data);
   }
+  if (self->cb.readings_done)
+    self->cb.readings_done (device, self->user_data);
 
   respond (msg, SOUP_STATUS_OK,
       gst_sensor_stream_success_body (device, now_us, fall_any, confidence,

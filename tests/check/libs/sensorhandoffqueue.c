@@ -201,6 +201,58 @@ GST_START_TEST (test_buffer_list)
 
 GST_END_TEST;
 
+static GstMiniObject *
+list_of (guint64 first_id, guint n)
+{
+  GstBufferList *list = gst_buffer_list_new ();
+  guint i;
+
+  for (i = 0; i < n; i++)
+    gst_buffer_list_add (list, GST_BUFFER (buf (first_id + i, 10)));
+  return GST_MINI_OBJECT (list);
+}
+
+/* A list counts as its buffers against the buffer bound, and dropping one
+ * counts each of its buffers: the bound means the same whether a producer
+ * batches or not. */
+GST_START_TEST (test_buffer_list_counts_its_buffers)
+{
+  GstSensorHandoffQueue *q = gst_sensor_handoff_queue_new (5, 0);
+  GstSensorHandoffQueueStats st;
+  GstMiniObject *o;
+
+  fail_unless (gst_sensor_handoff_queue_push (q, list_of (1, 3)));
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 3);
+  /* 3 + 3 > 5: the first list goes, whole */
+  fail_unless (gst_sensor_handoff_queue_push (q, list_of (4, 3)));
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 3);
+  fail_unless_equals_uint64 (st.bytes, 30);
+  fail_unless_equals_uint64 (st.dropped, 3);
+  fail_unless_equals_uint64 (st.dropped_bytes, 30);
+  fail_unless (gst_sensor_handoff_queue_push (q, buf (7, 10)));
+  fail_unless (gst_sensor_handoff_queue_push (q, buf (8, 10)));
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 5);
+  fail_unless_equals_uint64 (st.dropped, 3);
+
+  o = gst_sensor_handoff_queue_try_pop (q);
+  fail_unless (GST_IS_BUFFER_LIST (o));
+  fail_unless_equals_uint64 (
+      GST_BUFFER_OFFSET (gst_buffer_list_get (GST_BUFFER_LIST (o), 0)), 4);
+  fail_unless (GST_BUFFER_FLAG_IS_SET (
+      gst_buffer_list_get (GST_BUFFER_LIST (o), 0), GST_BUFFER_FLAG_DISCONT));
+  gst_mini_object_unref (o);
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 2);
+  expect_buffer (q, 7, FALSE);
+  expect_buffer (q, 8, FALSE);
+  gst_sensor_handoff_queue_free (q);
+}
+
+GST_END_TEST;
+
 static gpointer
 pop_thread (gpointer data)
 {
@@ -278,6 +330,7 @@ sensorhandoffqueue_suite (void)
   tcase_add_test (tc, test_byte_bound);
   tcase_add_test (tc, test_byte_bound_large);
   tcase_add_test (tc, test_buffer_list);
+  tcase_add_test (tc, test_buffer_list_counts_its_buffers);
   tcase_add_test (tc, test_flushing_wakes_pop);
   tcase_add_test (tc, test_set_limits);
   return s;
