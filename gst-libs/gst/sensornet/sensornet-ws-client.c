@@ -65,6 +65,7 @@ typedef struct
   GPtrArray *flush_clients;
   GSource *flush_source;
   gint64 last_flush_us;
+  gint n_clients; /* alive, atomic */
   /* libsoup objects not finalized yet; the exiting thread drains for them */
   gint live_objects;
 } NetShared;
@@ -383,6 +384,7 @@ client_unref (gpointer data)
   g_mutex_clear (&client->lock);
   g_cond_clear (&client->cond);
   g_free (client);
+  g_atomic_int_add (&net_shared ()->n_clients, -1);
 }
 
 static const gchar *
@@ -885,15 +887,23 @@ on_pong_check (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* In whole seconds: GLib fires every seconds timeout of the process at the
+ * same moment, so a thousand sessions' checks cost one wake-up, not a
+ * thousand (each of which polls every socket). */
 static void
 schedule_pong_check (GstSensorNetWsClient *client)
 {
   gint64 wait_us = pong_deadline_us (client) - g_get_monotonic_time ();
+  GSource *source;
 
   wait_us = MAX (wait_us, 0);
   clear_source (&client->pong_source);
-  client->pong_source =
-      attach_timeout ((guint) ((wait_us + 999) / 1000), on_pong_check, client);
+  source = g_timeout_source_new_seconds (
+      (guint) ((wait_us + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND));
+  g_source_set_callback (
+      source, on_pong_check, client_ref (client), client_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  client->pong_source = source;
 }
 
 static gboolean
@@ -1649,7 +1659,21 @@ flush_queue (GstSensorNetWsClient *client)
  * frame a second that is most of its time. Flushes are therefore batched:
  * one source runs every client's flush at most once per this interval (a
  * message that finds the thread idle longer than that goes at once). */
-#define FLUSH_INTERVAL_US (10 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_INTERVAL_PER_CLIENT_US 8
+#define FLUSH_INTERVAL_MIN_US (2 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_INTERVAL_MAX_US (100 * G_TIME_SPAN_MILLISECOND)
+
+/* The cost of a wake-up grows with the sockets polled, so the interval
+ * does too: the thread's time stays about constant with the client count
+ * (2 ms up to 250 clients, 40 ms at 5,000, at most 100 ms). */
+static gint64
+flush_interval_us (NetShared *shared)
+{
+  gint64 n = g_atomic_int_get (&shared->n_clients);
+
+  return CLAMP (n * FLUSH_INTERVAL_PER_CLIENT_US, FLUSH_INTERVAL_MIN_US,
+      FLUSH_INTERVAL_MAX_US);
+}
 
 static gboolean
 run_flushes (gpointer data)
@@ -1685,7 +1709,7 @@ static void
 schedule_flush (GstSensorNetWsClient *client)
 {
   NetShared *shared = net_shared ();
-  gint64 now, wait_us;
+  gint64 now, wait_us, interval_us = flush_interval_us (shared);
 
   g_mutex_lock (&shared->flush_lock);
   if (shared->flush_clients == NULL)
@@ -1693,8 +1717,8 @@ schedule_flush (GstSensorNetWsClient *client)
   g_ptr_array_add (shared->flush_clients, client_ref (client));
   if (shared->flush_source == NULL) {
     now = g_get_monotonic_time ();
-    wait_us = shared->last_flush_us + FLUSH_INTERVAL_US - now;
-    if (wait_us > 0 && wait_us <= FLUSH_INTERVAL_US)
+    wait_us = shared->last_flush_us + interval_us - now;
+    if (wait_us > 0 && wait_us <= interval_us)
       shared->flush_source =
           g_timeout_source_new ((guint) ((wait_us + 999) / 1000));
     else
@@ -1798,6 +1822,7 @@ gst_sensor_net_ws_client_new (const GstSensorNetWsConfig *config,
       config->backoff_factor, config->backoff_max_s, config->backoff_jitter,
       config->retries, 0);
   client->context = gst_sensor_net_context_ref ();
+  g_atomic_int_inc (&net_shared ()->n_clients);
   GST_DEBUG ("client %u: created for %s", client->id, client->log_uri);
   return client;
 }
