@@ -140,6 +140,34 @@ over_limits (GstSensorHandoffQueue *q, guint count, guint64 size)
       (q->max_bytes > 0 && q->bytes + size > q->max_bytes);
 }
 
+/* A list of more than one buffer loses its first buffer, so that drops
+ * stay per buffer whether a producer batches or not; counted in @dropped,
+ * @dropped_bytes and taken off @buffers and @bytes. FALSE when @item is not
+ * such a list. */
+static gboolean
+trim_list_head (Item *item, guint64 *dropped, guint64 *dropped_bytes,
+    guint *buffers, guint64 *bytes)
+{
+  GstBufferList *list;
+  gsize size;
+
+  if (!GST_IS_BUFFER_LIST (item->object) || item->count < 2)
+    return FALSE;
+  list = gst_buffer_list_make_writable (GST_BUFFER_LIST_CAST (item->object));
+  item->object = GST_MINI_OBJECT_CAST (list);
+  size = gst_buffer_get_size (gst_buffer_list_get (list, 0));
+  gst_buffer_list_remove (list, 0, 1);
+  item->count--;
+  item->size -= size;
+  *dropped += 1;
+  *dropped_bytes += size;
+  if (buffers)
+    *buffers -= 1;
+  if (bytes)
+    *bytes -= size;
+  return TRUE;
+}
+
 /* Drops the oldest buffer (or list) and marks the buffer after it (queued, or
  * the one being pushed) as following a gap. FALSE when no buffer is queued. */
 static gboolean
@@ -156,6 +184,12 @@ drop_oldest_locked (GstSensorHandoffQueue *q)
   }
   if (i == n)
     return FALSE;
+  if (trim_list_head ((Item *) gst_queue_array_peek_nth_struct (q->items, i),
+          &q->dropped, &q->dropped_bytes, &q->buffers, &q->bytes)) {
+    /* its first buffer went: the one now first follows a gap */
+    ((Item *) gst_queue_array_peek_nth_struct (q->items, i))->discont = TRUE;
+    return TRUE;
+  }
   gst_queue_array_drop_struct (q->items, i, &dropped);
   q->buffers -= dropped.count;
   q->bytes -= dropped.size;
@@ -225,6 +259,12 @@ gst_sensor_handoff_queue_push (
     while (over_limits (queue, item.count, item.size) &&
         drop_oldest_locked (queue))
       ;
+    /* nothing older left: a list over the limits on its own keeps its
+     * newest buffers */
+    while (over_limits (queue, item.count, item.size) &&
+        trim_list_head (
+            &item, &queue->dropped, &queue->dropped_bytes, NULL, NULL))
+      queue->discont_next = TRUE;
     item.discont = queue->discont_next;
     queue->discont_next = FALSE;
     queue->buffers += item.count;
