@@ -59,10 +59,10 @@ typedef struct
   GMainContext *context;
   GMainLoop *loop;
   GThread *thread;
-  /* clients with messages to hand to libsoup (references), and the one
-   * source that will do it: see schedule_flush() */
+  /* calls to run on the network thread in one batch, and the one source
+   * that will run them: see gst_sensor_net_context_invoke_batched() */
   GMutex flush_lock;
-  GPtrArray *flush_clients;
+  GArray *batched; /* of BatchedCall */
   GSource *flush_source;
   gint64 last_flush_us;
   gint n_clients; /* alive, atomic */
@@ -1675,59 +1675,101 @@ flush_interval_us (NetShared *shared)
       FLUSH_INTERVAL_MAX_US);
 }
 
+typedef struct
+{
+  GSourceFunc func;
+  gpointer data;
+  GDestroyNotify notify;
+} BatchedCall;
+
 static gboolean
-run_flushes (gpointer data)
+run_batched (gpointer data)
 {
   NetShared *shared = data;
-  GPtrArray *clients;
+  GArray *calls;
   guint i;
 
   g_mutex_lock (&shared->flush_lock);
-  clients = shared->flush_clients;
-  shared->flush_clients = NULL;
+  calls = shared->batched;
+  shared->batched = NULL;
   g_clear_pointer (&shared->flush_source, g_source_unref);
   shared->last_flush_us = g_get_monotonic_time ();
   g_mutex_unlock (&shared->flush_lock);
 
-  for (i = 0; clients && i < clients->len; i++) {
-    GstSensorNetWsClient *client = g_ptr_array_index (clients, i);
+  for (i = 0; calls && i < calls->len; i++) {
+    BatchedCall *call = &g_array_index (calls, BatchedCall, i);
 
-    g_mutex_lock (&client->lock);
-    client->flush_scheduled = FALSE;
-    g_mutex_unlock (&client->lock);
-    flush_queue (client);
+    call->func (call->data);
+    if (call->notify)
+      call->notify (call->data);
   }
-  if (clients)
-    g_ptr_array_unref (clients);
+  if (calls)
+    g_array_unref (calls);
   return G_SOURCE_REMOVE;
 }
 
-/* Takes a reference to @client until its flush has run. The pending
- * clients keep the network context alive, so the source is never lost
- * with it. */
-static void
-schedule_flush (GstSensorNetWsClient *client)
+/**
+ * gst_sensor_net_context_invoke_batched:
+ * @context: the network context (from gst_sensor_net_context_ref())
+ * @func: (scope notified): runs once on the network thread; its return
+ *   value is ignored
+ * @data: (closure): for @func
+ * @notify: (nullable): frees @data after @func ran (or the call was dropped)
+ *
+ * Runs @func on the network thread together with every other batched call:
+ * at once when the thread ran no batch for a while, else at the end of an
+ * interval that grows with the number of clients. This is how per-message
+ * work (a flush) reaches the thread without a wake-up per message, as each
+ * wake-up polls every socket. The pending calls keep whatever @data holds;
+ * keep @context referenced until @func ran.
+ */
+void
+gst_sensor_net_context_invoke_batched (GMainContext *context, GSourceFunc func,
+    gpointer data, GDestroyNotify notify)
 {
   NetShared *shared = net_shared ();
-  gint64 now, wait_us, interval_us = flush_interval_us (shared);
+  BatchedCall call = { func, data, notify };
+  gint64 wait_us, interval_us = flush_interval_us (shared);
+
+  g_return_if_fail (context != NULL && func != NULL);
 
   g_mutex_lock (&shared->flush_lock);
-  if (shared->flush_clients == NULL)
-    shared->flush_clients = g_ptr_array_new_with_free_func (client_unref);
-  g_ptr_array_add (shared->flush_clients, client_ref (client));
+  if (shared->batched == NULL)
+    shared->batched = g_array_new (FALSE, FALSE, sizeof (BatchedCall));
+  g_array_append_val (shared->batched, call);
   if (shared->flush_source == NULL) {
-    now = g_get_monotonic_time ();
-    wait_us = shared->last_flush_us + interval_us - now;
+    wait_us = shared->last_flush_us + interval_us - g_get_monotonic_time ();
     if (wait_us > 0 && wait_us <= interval_us)
       shared->flush_source =
           g_timeout_source_new ((guint) ((wait_us + 999) / 1000));
     else
       shared->flush_source = g_idle_source_new ();
     g_source_set_priority (shared->flush_source, G_PRIORITY_DEFAULT);
-    g_source_set_callback (shared->flush_source, run_flushes, shared, NULL);
-    g_source_attach (shared->flush_source, client->context);
+    g_source_set_callback (shared->flush_source, run_batched, shared, NULL);
+    g_source_attach (shared->flush_source, context);
   }
   g_mutex_unlock (&shared->flush_lock);
+}
+
+static gboolean
+do_flush (gpointer data)
+{
+  GstSensorNetWsClient *client = data;
+
+  g_mutex_lock (&client->lock);
+  client->flush_scheduled = FALSE;
+  g_mutex_unlock (&client->lock);
+  flush_queue (client);
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes a reference to @client until its flush has run; the client holds
+ * the network context meanwhile. */
+static void
+schedule_flush (GstSensorNetWsClient *client)
+{
+  gst_sensor_net_context_invoke_batched (
+      client->context, do_flush, client_ref (client), client_unref);
 }
 
 static void
