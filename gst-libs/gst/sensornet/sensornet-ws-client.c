@@ -20,6 +20,7 @@
 #include <gio/gnetworking.h>
 
 #include "sensornet-backoff.h"
+#include "sensornet-paced-poll.h"
 #include "sensornet-ws-client.h"
 #include "sensornet-ws-limit-stream.h"
 
@@ -181,6 +182,7 @@ gst_sensor_net_context_ref (void)
   g_mutex_lock (&shared->lock);
   if (shared->refcount++ == 0) {
     shared->context = g_main_context_new ();
+    gst_sensor_net_context_set_paced (shared->context);
     shared->loop = g_main_loop_new (shared->context, FALSE);
     shared->thread = g_thread_new (
         "sensor-net", net_thread_func, g_main_loop_ref (shared->loop));
@@ -1659,13 +1661,13 @@ flush_queue (GstSensorNetWsClient *client)
  * frame a second that is most of its time. Flushes are therefore batched:
  * one source runs every client's flush at most once per this interval (a
  * message that finds the thread idle longer than that goes at once). */
-#define FLUSH_INTERVAL_PER_CLIENT_US 8
+#define FLUSH_INTERVAL_PER_CLIENT_US 20
 #define FLUSH_INTERVAL_MIN_US (2 * G_TIME_SPAN_MILLISECOND)
 #define FLUSH_INTERVAL_MAX_US (100 * G_TIME_SPAN_MILLISECOND)
 
 /* The cost of a wake-up grows with the sockets polled, so the interval
  * does too: the thread's time stays about constant with the client count
- * (2 ms up to 250 clients, 40 ms at 5,000, at most 100 ms). */
+ * (2 ms up to 100 clients, 20 ms at 1,000, at most 100 ms from 5,000 on). */
 static gint64
 flush_interval_us (NetShared *shared)
 {
