@@ -142,6 +142,23 @@ def bench_python(args, devices, tmp):
     return result
 
 
+def bench_http_floor(args, devices):
+    """The same posts answered by a bare libsoup handler (a fixed 200, no
+    parsing, nothing forwarded) on a thread and GMainContext of its own like
+    rpsensorsrc's server: the CPU that the HTTP server library alone costs
+    at this load, the floor under sensor-gateway's number."""
+    srv = subprocess.Popen(
+        [os.path.join(BUILD, "bench", "rpsensorsrc-bench-server")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env=dict(os.environ, GST_PLUGIN_PATH=os.path.join(BUILD, "plugins")))
+    baseline_port = int(srv.stdout.readline().split()[0])
+    result = run_load(args, baseline_port, devices, srv.pid)
+    srv.stdin.close()
+    srv.wait(30)
+    result["lost"] = 0
+    return result
+
+
 def line(name, devices, r):
     per_k = 1000.0 / devices
     return ("%-16s %6d devices: CPU %6.1f %% of a core (%5.1f %% per 1,000), "
@@ -171,6 +188,9 @@ def main():
         results[n] = bench_gateway(args, n, tmp)
         print(line("sensor-gateway", n, results[n]), "drain %.1f s, exit %s"
               % (results[n]["drain_s"], results[n]["exit"]), flush=True)
+    floor = bench_http_floor(args, args.python_devices)
+    print(line("libsoup floor", args.python_devices, floor),
+          "(a fixed 200 per post: no parsing, nothing forwarded)", flush=True)
     py = bench_python(args, args.python_devices, tmp)
     print(line("python gateway", args.python_devices, py), flush=True)
     n = max(args.devices)
@@ -179,6 +199,13 @@ def main():
     print("devices per core: sensor-gateway %.0f (at %d), python %.0f (at %d): "
           "%.1fx (target >= 5x)" % (ours * 100, n, theirs * 100,
                                     args.python_devices, ours / theirs))
+    bare = args.python_devices / max(floor["cpu_pct"], 0.1)
+    print("the libsoup HTTP server alone (the floor, no work past the "
+          "response): %.0f devices per core, %.1fx the python gateway; "
+          "sensor-gateway spends %.0f %% of a core per 1,000 devices above it"
+          % (bare * 100, bare / theirs,
+             results[n]["cpu_pct"] * 1000.0 / n
+             - floor["cpu_pct"] * 1000.0 / args.python_devices))
     return 0
 
 

@@ -35,6 +35,8 @@ static void
 pad_data_free (GstRpSensorSrcPadData *pd)
 {
   gst_sensor_stream_lane_unref (pd->lane);
+  if (pd->pending)
+    gst_buffer_list_unref (pd->pending);
   g_free (pd->device);
   g_free (pd);
 }
@@ -134,11 +136,21 @@ pad_push_one (GstRpSensorSrc *self, GstPad *pad, GstRpSensorSrcPadData *pd,
     return;
   }
 
-  ret = gst_pad_push (pad, GST_BUFFER (obj));
-  if (ret == GST_FLOW_OK)
-    gst_rp_sensor_src_count (&self->stats.pushed);
-  else if (ret == GST_FLOW_NOT_LINKED)
-    gst_rp_sensor_src_count (&self->stats.not_linked);
+  if (GST_IS_BUFFER_LIST (obj)) {
+    guint n = gst_buffer_list_length (GST_BUFFER_LIST_CAST (obj));
+
+    ret = gst_pad_push_list (pad, GST_BUFFER_LIST_CAST (obj));
+    if (ret == GST_FLOW_OK)
+      __atomic_fetch_add (&self->stats.pushed, n, __ATOMIC_RELAXED);
+    else if (ret == GST_FLOW_NOT_LINKED)
+      __atomic_fetch_add (&self->stats.not_linked, n, __ATOMIC_RELAXED);
+  } else {
+    ret = gst_pad_push (pad, GST_BUFFER (obj));
+    if (ret == GST_FLOW_OK)
+      gst_rp_sensor_src_count (&self->stats.pushed);
+    else if (ret == GST_FLOW_NOT_LINKED)
+      gst_rp_sensor_src_count (&self->stats.not_linked);
+  }
 
   switch (ret) {
     case GST_FLOW_OK:

@@ -29,6 +29,7 @@ typedef struct
   guint64 clamped; /* PTS held back to stay monotonic */
   guint64 falls;
   guint64 devices_expired;
+  guint64 groups_skipped; /* values of groups left out by `groups` */
 } GstRpSensorSrcStats;
 
 /* One device: its pads, one per group of fields. */
@@ -54,6 +55,7 @@ typedef struct
   /* server thread only */
   GstClockTime last_pts;
   gboolean discont;
+  GstBufferList *pending; /* this request's buffers, pushed as one item */
   /* the draining worker only */
   gboolean failed;
 } GstRpSensorSrcPadData;
@@ -69,6 +71,7 @@ struct _GstRpSensorSrc
   guint max_devices;
   guint streaming_threads;
   guint device_idle_timeout;
+  gchar *groups; /* comma-separated group names, NULL for all */
   gboolean draining;
   gboolean hold_new_devices; /* new devices start held, @lock */
   gint bound_port;
@@ -79,7 +82,9 @@ struct _GstRpSensorSrc
   guint run_queue_size;
   guint run_max_devices;
   guint run_device_idle_timeout;
+  guint run_group_mask; /* bit per group that gets pads */
   guint group_id;
+  GPtrArray *pending_pads; /* server thread: pads with pending buffers */
 
   GstSensorStreamPool *pool; /* drains the pads' lanes */
   GSource *expiry;           /* idle devices, on the server's context */
@@ -135,6 +140,7 @@ guint gst_rp_sensor_src_device_end (
     GstRpSensorSrcDevice *entry, GstEvent *eos, gboolean retire);
 G_GNUC_INTERNAL
 gboolean gst_rp_sensor_src_expire_devices (gpointer user_data);
+
 
 /* gstrpsensorsrc-readings.c: the server's callbacks, on its thread */
 G_GNUC_INTERNAL

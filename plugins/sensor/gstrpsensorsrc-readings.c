@@ -124,6 +124,10 @@ on_reading (const GstSensorStreamReading *r,
 
     if (!gst_sensor_stream_reading_has_group (r, g))
       continue;
+    if (!(self->run_group_mask & (1u << g))) {
+      gst_rp_sensor_src_count (&self->stats.groups_skipped);
+      continue;
+    }
     pad = gst_rp_sensor_src_get_pad (self, entry, r->device_id, g);
     if (pad == NULL)
       continue;
@@ -146,7 +150,13 @@ on_reading (const GstSensorStreamReading *r,
       pd->discont = FALSE;
     }
     gst_buffer_add_sensor_epoch (buf, epoch);
-    gst_rp_sensor_src_pad_enqueue (pad, GST_MINI_OBJECT (buf));
+    /* held until the request's last reading (readings_done): one lane
+     * item, one worker wake-up and one push per request, not per reading */
+    if (pd->pending == NULL) {
+      pd->pending = gst_buffer_list_new ();
+      g_ptr_array_add (self->pending_pads, gst_object_ref (pad));
+    }
+    gst_buffer_list_add (pd->pending, buf);
   }
 
   if (is_new)
@@ -163,6 +173,31 @@ on_reading (const GstSensorStreamReading *r,
                 "running-time", G_TYPE_UINT64, running, "epoch", G_TYPE_UINT64,
                 epoch, NULL)));
   }
+}
+
+/* The request's readings are all in: each pad's share goes to its lane
+ * (a single buffer as itself). */
+static void
+on_readings_done (const gchar *device, gpointer user_data)
+{
+  GstRpSensorSrc *self = user_data;
+  guint i;
+
+  for (i = 0; i < self->pending_pads->len; i++) {
+    GstPad *pad = g_ptr_array_index (self->pending_pads, i);
+    GstRpSensorSrcPadData *pd = gst_rp_sensor_src_pad_get_data (pad);
+    GstBufferList *list = g_steal_pointer (&pd->pending);
+
+    if (gst_buffer_list_length (list) == 1) {
+      GstBuffer *buf = gst_buffer_ref (gst_buffer_list_get (list, 0));
+
+      gst_buffer_list_unref (list);
+      gst_rp_sensor_src_pad_enqueue (pad, GST_MINI_OBJECT (buf));
+    } else {
+      gst_rp_sensor_src_pad_enqueue (pad, GST_MINI_OBJECT (list));
+    }
+  }
+  g_ptr_array_set_size (self->pending_pads, 0);
 }
 
 /* Accepting stopped (descriptors exhausted) or resumed: the application
@@ -205,4 +240,5 @@ const GstSensorStreamServerCallbacks gst_rp_sensor_src_server_callbacks = {
   on_reading,
   on_listener_state,
   limiter_clock,
+  on_readings_done,
 };

@@ -56,6 +56,7 @@ enum {
   PROP_DEVICE_IDLE_TIMEOUT,
   PROP_DRAINING,
   PROP_HOLD_NEW_DEVICES,
+  PROP_GROUPS,
   PROP_STATS,
 };
 
@@ -134,6 +135,14 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           "action signal): its readings wait until the application releases "
           "it, e.g. once its branch is connected",
           FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_GROUPS,
+      g_param_spec_string ("groups", "Groups",
+          "Comma-separated groups that get pads (accel, gyro, pressure, fsr, "
+          "heart_rate, spo2, battery_level); the other groups' values are "
+          "counted (groups-skipped) and dropped at once. NULL: every group",
+          NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_DRAINING,
       g_param_spec_boolean ("draining", "Draining",
           "Answer every new request 503 \"Service draining\" with "
@@ -178,7 +187,7 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
           "Request and reading counters: requests, accepted, invalid, "
           "unauthorized, rate-limited, refused, timeouts, filtered, pushed, "
           "dropped, dropped-bytes, queued, queued-bytes, not-linked, clamped, "
-          "falls, devices, devices-expired, connections, "
+          "falls, groups-skipped, devices, devices-expired, connections, "
           "connections-accepted, connections-refused, accept-errors",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
@@ -226,6 +235,7 @@ gst_rp_sensor_src_init (GstRpSensorSrc *self)
   self->unavailable =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending_pads = g_ptr_array_new_with_free_func (gst_object_unref);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
@@ -236,6 +246,8 @@ gst_rp_sensor_src_finalize (GObject *object)
 
   gst_sensor_stream_server_config_clear (&self->config);
   g_free (self->device_id);
+  g_free (self->groups);
+  g_ptr_array_unref (self->pending_pads);
   g_hash_table_unref (self->pads);
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->unavailable);
@@ -289,10 +301,10 @@ make_stats (GstRpSensorSrc *self)
       queued, "queued-bytes", G_TYPE_UINT,
       (guint) MIN (queued_bytes, G_MAXUINT), "not-linked", G_TYPE_UINT64,
       s.not_linked, "clamped", G_TYPE_UINT64, s.clamped, "falls", G_TYPE_UINT64,
-      s.falls, "devices", G_TYPE_UINT, devices, "devices-expired",
-      G_TYPE_UINT64, s.devices_expired, "connections", G_TYPE_UINT64,
-      ss.listener.open, "connections-accepted", G_TYPE_UINT64,
-      ss.listener.accepted, "connections-refused", G_TYPE_UINT64,
+      s.falls, "groups-skipped", G_TYPE_UINT64, s.groups_skipped, "devices",
+      G_TYPE_UINT, devices, "devices-expired", G_TYPE_UINT64, s.devices_expired,
+      "connections", G_TYPE_UINT64, ss.listener.open, "connections-accepted",
+      G_TYPE_UINT64, ss.listener.accepted, "connections-refused", G_TYPE_UINT64,
       ss.listener.refused, "accept-errors", G_TYPE_UINT64,
       ss.listener.accept_errors, NULL);
 }
@@ -329,6 +341,10 @@ gst_rp_sensor_src_set_property (
       break;
     case PROP_DEVICE_IDLE_TIMEOUT:
       self->device_idle_timeout = g_value_get_uint (value);
+      break;
+    case PROP_GROUPS:
+      g_free (self->groups);
+      self->groups = g_value_dup_string (value);
       break;
     case PROP_HOLD_NEW_DEVICES:
       g_mutex_lock (&self->lock);
@@ -389,6 +405,9 @@ gst_rp_sensor_src_get_property (
     case PROP_DRAINING:
       g_value_set_boolean (value, self->draining);
       break;
+    case PROP_GROUPS:
+      g_value_set_string (value, self->groups);
+      break;
     case PROP_HOLD_NEW_DEVICES:
       g_value_set_boolean (value, self->hold_new_devices);
       break;
@@ -425,9 +444,37 @@ stop_server (GstRpSensorSrc *self)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* The groups named in @groups as a bit mask (every group for NULL or
+ * empty); names it does not know are appended to @unknown. */
+static guint
+parse_groups (const gchar *groups, GString *unknown)
+{
+  gchar **names;
+  guint mask = 0, i, g;
+
+  if (groups == NULL || *groups == '\0')
+    return (1u << GST_SENSOR_STREAM_N_GROUPS) - 1;
+  names = g_strsplit (groups, ",", -1);
+  for (i = 0; names[i]; i++) {
+    const gchar *name = g_strstrip (names[i]);
+
+    for (g = 0; g < GST_SENSOR_STREAM_N_GROUPS; g++)
+      if (strcmp (name, gst_sensor_stream_group_get (g)->name) == 0)
+        break;
+    if (g < GST_SENSOR_STREAM_N_GROUPS)
+      mask |= 1u << g;
+    else if (*name != '\0')
+      g_string_append_printf (
+          unknown, "%s\"%s\"", unknown->len ? ", " : "", name);
+  }
+  g_strfreev (names);
+  return mask;
+}
+
 static gboolean
 start_server (GstRpSensorSrc *self)
 {
+  GString *unknown = g_string_new (NULL);
   GstSensorStreamServerConfig config;
   GstSensorStreamServer *server;
   GError *error = NULL;
@@ -441,6 +488,7 @@ start_server (GstRpSensorSrc *self)
   self->run_queue_size = self->queue_size;
   self->run_max_devices = self->max_devices;
   self->run_device_idle_timeout = self->device_idle_timeout;
+  self->run_group_mask = parse_groups (self->groups, unknown);
   threads = self->streaming_threads;
   draining = self->draining;
   GST_OBJECT_UNLOCK (self);
@@ -451,6 +499,15 @@ start_server (GstRpSensorSrc *self)
   bad_device = self->filtered &&
       !gst_sensor_stream_normalize_mac (device, self->run_device);
   g_free (device);
+  if (unknown->len > 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("groups: no such group %s", unknown->str),
+        ("the groups are accel, gyro, pressure, fsr, heart_rate, spo2 and "
+         "battery_level"));
+    g_string_free (unknown, TRUE);
+    goto done;
+  }
+  g_string_free (unknown, TRUE);
   if (bad_device) {
     GST_ELEMENT_ERROR (
         self, RESOURCE, SETTINGS, ("device-id is not a MAC address"), (NULL));
@@ -635,10 +692,13 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
         GstRpSensorSrcDevice *entry =
             gst_rp_sensor_src_get_device (self, self->run_device);
 
-        for (g = 0; g < GST_SENSOR_STREAM_N_GROUPS; g++)
+        for (g = 0; g < GST_SENSOR_STREAM_N_GROUPS; g++) {
+          if (!(self->run_group_mask & (1u << g)))
+            continue;
           entry->pads[g] = gst_object_ref (gst_rp_sensor_src_create_pad (
               self, gst_sensor_stream_group_get (g)->name, g, NULL));
-        entry->live = GST_SENSOR_STREAM_N_GROUPS;
+          entry->live++;
+        }
         gst_element_no_more_pads (element);
       }
       ret = GST_STATE_CHANGE_NO_PREROLL;

@@ -337,6 +337,42 @@ ghost_entry_points (GstBin *bin)
   gst_iterator_free (it);
 }
 
+/* The names of the template's entry points ("accel", ...), comma-separated,
+ * from a branch built once for no device: the source then makes pads for
+ * these groups only, so readings nobody forwards cost nothing past the
+ * count. NULL when the template does not build (each device says why). */
+static gchar *
+template_entry_points (GatewayRouter *router)
+{
+  gchar *description =
+      gateway_route_expand (router->template_route, "00:00:00:00:00:00");
+  GstElement *bin =
+      (GstElement *) gst_parse_bin_from_description (description, FALSE, NULL);
+  GString *names = g_string_new (NULL);
+  GstIterator *it;
+  GValue item = G_VALUE_INIT;
+
+  g_free (description);
+  if (bin == NULL) {
+    g_string_free (names, TRUE);
+    return NULL;
+  }
+  gst_object_ref_sink (bin);
+  ghost_entry_points (GST_BIN (bin));
+  it = gst_element_iterate_sink_pads (bin);
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstPad *pad = g_value_get_object (&item);
+
+    g_string_append_printf (
+        names, "%s%s", names->len ? "," : "", GST_PAD_NAME (pad));
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  gst_object_unref (bin);
+  return g_string_free (names, FALSE);
+}
+
 static guint
 count_sinks (GstBin *bin)
 {
@@ -847,6 +883,14 @@ gateway_router_start (GatewayRouter *router, GError **error)
   if (router->source_holds)
     g_object_set (router->source, "hold-new-devices", TRUE,
         "device-idle-timeout", router->idle_timeout_s, NULL);
+  if (g_object_class_find_property (
+          G_OBJECT_GET_CLASS (router->source), "groups")) {
+    gchar *groups = template_entry_points (router);
+
+    if (groups != NULL && groups[0] != '\0')
+      g_object_set (router->source, "groups", groups, NULL);
+    g_free (groups);
+  }
   g_signal_connect (
       router->source, "pad-added", G_CALLBACK (on_pad_added), router);
   g_signal_connect (

@@ -355,12 +355,16 @@ flush_queue (GstRaehSession *s)
   g_mutex_unlock (&s->lock);
 }
 
+/* Batched with every other session's and client's flush: a wake-up of the
+ * network thread per frame would poll every socket per frame. */
 static void
 wake_flush_locked (GstRaehSession *s)
 {
   if (s->flush_scheduled || s->state != CONN_READY || s->net_context == NULL)
     return;
-  schedule_flush_locked (s, g_idle_source_new ());
+  s->flush_scheduled = TRUE;
+  gst_sensor_net_context_invoke_batched (s->net_context, flush_queue_cb,
+      session_ref (s), (GDestroyNotify) session_unref);
 }
 
 /* ---- network thread ---- */

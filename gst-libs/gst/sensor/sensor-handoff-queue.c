@@ -16,6 +16,7 @@ typedef struct
 {
   GstMiniObject *object;
   guint64 size;     /* droppable items only, else 0 */
+  guint count;      /* buffers in it (a list's length), else 0 */
   gboolean data;    /* a buffer or buffer list: droppable */
   gboolean discont; /* the first buffer after a gap */
 } Item;
@@ -39,6 +40,16 @@ static gboolean
 is_data (GstMiniObject *object)
 {
   return GST_IS_BUFFER (object) || GST_IS_BUFFER_LIST (object);
+}
+
+/* A list counts as the buffers in it, so a bound in buffers means the
+ * same whether a producer batches or not. */
+static guint
+data_count (GstMiniObject *object)
+{
+  if (GST_IS_BUFFER (object))
+    return 1;
+  return gst_buffer_list_length (GST_BUFFER_LIST_CAST (object));
 }
 
 static guint64
@@ -123,14 +134,42 @@ gst_sensor_handoff_queue_set_limits (
 }
 
 static gboolean
-over_limits (GstSensorHandoffQueue *q, guint64 size)
+over_limits (GstSensorHandoffQueue *q, guint count, guint64 size)
 {
-  return (q->max_buffers > 0 && q->buffers + 1 > q->max_buffers) ||
+  return (q->max_buffers > 0 && q->buffers + count > q->max_buffers) ||
       (q->max_bytes > 0 && q->bytes + size > q->max_bytes);
 }
 
-/* Drops the oldest buffer and marks the buffer after it (queued, or the one
- * being pushed) as following a gap. FALSE when no buffer is queued. */
+/* A list of more than one buffer loses its first buffer, so that drops
+ * stay per buffer whether a producer batches or not; counted in @dropped,
+ * @dropped_bytes and taken off @buffers and @bytes. FALSE when @item is not
+ * such a list. */
+static gboolean
+trim_list_head (Item *item, guint64 *dropped, guint64 *dropped_bytes,
+    guint *buffers, guint64 *bytes)
+{
+  GstBufferList *list;
+  gsize size;
+
+  if (!GST_IS_BUFFER_LIST (item->object) || item->count < 2)
+    return FALSE;
+  list = gst_buffer_list_make_writable (GST_BUFFER_LIST_CAST (item->object));
+  item->object = GST_MINI_OBJECT_CAST (list);
+  size = gst_buffer_get_size (gst_buffer_list_get (list, 0));
+  gst_buffer_list_remove (list, 0, 1);
+  item->count--;
+  item->size -= size;
+  *dropped += 1;
+  *dropped_bytes += size;
+  if (buffers)
+    *buffers -= 1;
+  if (bytes)
+    *bytes -= size;
+  return TRUE;
+}
+
+/* Drops the oldest buffer (or list) and marks the buffer after it (queued, or
+ * the one being pushed) as following a gap. FALSE when no buffer is queued. */
 static gboolean
 drop_oldest_locked (GstSensorHandoffQueue *q)
 {
@@ -145,10 +184,16 @@ drop_oldest_locked (GstSensorHandoffQueue *q)
   }
   if (i == n)
     return FALSE;
+  if (trim_list_head ((Item *) gst_queue_array_peek_nth_struct (q->items, i),
+          &q->dropped, &q->dropped_bytes, &q->buffers, &q->bytes)) {
+    /* its first buffer went: the one now first follows a gap */
+    ((Item *) gst_queue_array_peek_nth_struct (q->items, i))->discont = TRUE;
+    return TRUE;
+  }
   gst_queue_array_drop_struct (q->items, i, &dropped);
-  q->buffers--;
+  q->buffers -= dropped.count;
   q->bytes -= dropped.size;
-  q->dropped++;
+  q->dropped += dropped.count;
   q->dropped_bytes += dropped.size;
   gst_mini_object_unref (dropped.object);
 
@@ -185,6 +230,7 @@ gst_sensor_handoff_queue_push (
   Item item = {
     object,
     0,
+    0,
     FALSE,
     FALSE,
   };
@@ -201,19 +247,27 @@ gst_sensor_handoff_queue_push (
   item.data = is_data (object);
   if (item.data) {
     item.size = data_size (object);
+    item.count = data_count (object);
     if (queue->max_bytes > 0 && item.size > queue->max_bytes) {
-      queue->dropped++;
+      queue->dropped += item.count;
       queue->dropped_bytes += item.size;
       queue->discont_next = TRUE;
       g_mutex_unlock (&queue->lock);
       gst_mini_object_unref (object);
       return FALSE;
     }
-    while (over_limits (queue, item.size) && drop_oldest_locked (queue))
+    while (over_limits (queue, item.count, item.size) &&
+        drop_oldest_locked (queue))
       ;
+    /* nothing older left: a list over the limits on its own keeps its
+     * newest buffers */
+    while (over_limits (queue, item.count, item.size) &&
+        trim_list_head (
+            &item, &queue->dropped, &queue->dropped_bytes, NULL, NULL))
+      queue->discont_next = TRUE;
     item.discont = queue->discont_next;
     queue->discont_next = FALSE;
-    queue->buffers++;
+    queue->buffers += item.count;
     queue->bytes += item.size;
   }
   gst_queue_array_push_tail_struct (queue->items, &item);
@@ -232,7 +286,7 @@ pop_locked (GstSensorHandoffQueue *q)
     return NULL;
   object = item->object;
   if (item->data) {
-    q->buffers--;
+    q->buffers -= item->count;
     q->bytes -= item->size;
   }
   if (item->discont) {

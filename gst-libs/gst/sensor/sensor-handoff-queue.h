@@ -37,11 +37,11 @@ typedef struct _GstSensorHandoffQueue GstSensorHandoffQueue;
 
 /**
  * GstSensorHandoffQueueStats:
- * @buffers: buffers (and buffer lists) queued now
+ * @buffers: buffers queued now (a buffer list counts as its length)
  * @bytes: their bytes
  * @items: everything queued now, events included
- * @dropped: buffers dropped to keep within the limits since the last
- *   gst_sensor_handoff_queue_reset_stats()
+ * @dropped: buffers dropped (a list's buffers count each) to keep within the
+ * limits since the last gst_sensor_handoff_queue_reset_stats()
  * @dropped_bytes: their bytes
  *
  * A snapshot of a #GstSensorHandoffQueue.

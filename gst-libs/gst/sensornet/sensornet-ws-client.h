@@ -170,4 +170,7 @@ guint64 gst_sensor_net_ws_client_get_oversized_count (
 GMainContext *gst_sensor_net_context_ref (void);
 void gst_sensor_net_context_unref (GMainContext *context);
 
+void gst_sensor_net_context_invoke_batched (GMainContext *context,
+    GSourceFunc func, gpointer data, GDestroyNotify notify);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "sensorstream-response.h"
 
 #include <string.h>
+#include <gst/sensornet/sensornet-paced-poll.h>
 
 #define STREAM_PATH "/api/device/sensor-stream"
 #define BATCH_PATH "/api/device/sensor-stream/batch"
@@ -393,6 +394,8 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path,
     health = gst_sensor_stream_health_score (r);
     self->cb.reading (r, &fall, self->user_data);
   }
+  if (self->cb.readings_done)
+    self->cb.readings_done (device, self->user_data);
 
   respond (msg, SOUP_STATUS_OK,
       gst_sensor_stream_success_body (device, now_us, fall_any, confidence,
@@ -668,6 +671,8 @@ gst_sensor_stream_server_new (const GstSensorStreamServerConfig *config,
   g_mutex_init (&self->start_lock);
   g_cond_init (&self->start_cond);
   self->context = g_main_context_new ();
+  /* thousands of keep-alive devices: one poll per interval, not per post */
+  gst_sensor_net_context_set_paced (self->context);
   self->thread = g_thread_new ("sensorstream", server_thread, self);
 
   g_mutex_lock (&self->start_lock);

@@ -105,6 +105,9 @@ typedef struct
  * @reading: takes one accepted reading and its fall result, in order
  * @listener_state: (nullable): accepting connections stopped or resumed
  * @clock: (nullable): monotonic microseconds for the rate limiter
+ * @readings_done: (nullable): the readings of one request have all been
+ *   given to @reading (before the response is sent), so a consumer can hand
+ *   them on as one batch
  *
  * All are called on the server thread.
  */
@@ -116,6 +119,7 @@ typedef struct
   void (*listener_state) (
       gboolean accepting, const GError *error, gpointer user_data);
   gint64 (*clock) (gpointer user_data);
+  void (*readings_done) (const gchar *device_id, gpointer user_data);
 } GstSensorStreamServerCallbacks;
 
 /**

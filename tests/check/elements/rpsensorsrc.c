@@ -2139,6 +2139,94 @@ GST_START_TEST (test_many_devices_bounded_threads)
 
 GST_END_TEST;
 
+/* Only the groups named in `groups` get pads; the other groups' values are
+ * counted and go no further. */
+GST_START_TEST (test_groups_limit_pads)
+{
+  Fixture *f = fixture_new ("groups=accel rate-limit=0");
+  GList *pads;
+
+  fixture_play (f);
+  fail_unless_equals_int (post_batch (f, "AA:00:00:00:00:01", 5, 1), 200);
+  assert_offsets (fixture_sink (f, "AA_00_00_00_00_01_accel"), 5, 1);
+  GST_OBJECT_LOCK (f->src);
+  pads = GST_ELEMENT (f->src)->srcpads;
+  fail_unless_equals_int (g_list_length (pads), 1);
+  fail_unless_equals_string (
+      GST_PAD_NAME (pads->data), "AA_00_00_00_00_01_accel");
+  GST_OBJECT_UNLOCK (f->src);
+  /* gyro of each of the 5 readings */
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "groups-skipped"), 5);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "pushed"), 5);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_groups_unknown_name)
+{
+  GstElement *p = gst_pipeline_new (NULL);
+  GstElement *src = gst_element_factory_make ("rpsensorsrc", NULL);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_object_set (src, "port", 0, "groups", "accel, heartrate", NULL);
+  gst_bin_add (GST_BIN (p), src);
+  fail_unless_equals_int (
+      gst_element_set_state (p, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS));
+  fail_unless_equals_string (
+      err->message, "groups: no such group \"heartrate\"");
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
+static GstPadProbeReturn
+count_items (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  gint *items = user_data;
+
+  if (info->type & (GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST))
+    g_atomic_int_inc (items);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A request's readings go down each pad as one buffer list (one push, one
+ * worker wake-up), in order, with their own timestamps. */
+GST_START_TEST (test_request_is_one_list)
+{
+  Fixture *f = fixture_new ("groups=accel rate-limit=0");
+  GstPad *pad;
+  gint items = 0;
+
+  fixture_play (f);
+  fail_unless_equals_int (post_batch (f, "AA:00:00:00:00:01", 1, 1), 200);
+  assert_offsets (fixture_sink (f, "AA_00_00_00_00_01_accel"), 1, 1);
+  pad = gst_element_get_static_pad (f->src, "AA_00_00_00_00_01_accel");
+  gst_pad_add_probe (pad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, count_items,
+      &items, NULL);
+  fail_unless_equals_int (post_batch (f, "AA:00:00:00:00:01", 50, 2), 200);
+  assert_offsets (fixture_sink (f, "AA_00_00_00_00_01_accel"), 50, 2);
+  fail_unless_equals_int (g_atomic_int_get (&items), 1);
+  fail_unless_equals_uint64 (sensor_test_stat (f->src, "pushed"), 51);
+  gst_object_unref (pad);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* A stalled branch holds one of two workers and loses only its own oldest
  * buffers: every other pad, of its device and another, gets everything. */
 GST_START_TEST (test_stalled_pad_drops_only_its_own)
@@ -2178,7 +2266,9 @@ GST_START_TEST (test_stalled_pad_drops_only_its_own)
     gst_sample_unref (s);
   }
   fail_unless_equals_uint64 (last, 249);
-  fail_unless (sensor_test_stat (f->src, "dropped") >= 150 - 64 - 2);
+  /* a request's readings go down as one list: the stalled pad holds its
+   * queue (64), the request being pushed (50) and the sink's one */
+  fail_unless (sensor_test_stat (f->src, "dropped") >= 150 - 64 - 50 - 1);
   fail_unless_equals_uint64 (
       received + sensor_test_stat (f->src, "dropped"), 150);
   fixture_free (f);
@@ -2368,6 +2458,9 @@ rpsensorsrc_suite (void)
   tcase_add_test (tc, test_deep_json_refused_with_token);
   tcase_add_test (tc, test_many_devices_bounded_threads);
   tcase_add_test (tc, test_stalled_pad_drops_only_its_own);
+  tcase_add_test (tc, test_groups_limit_pads);
+  tcase_add_test (tc, test_groups_unknown_name);
+  tcase_add_test (tc, test_request_is_one_list);
   tcase_add_test (tc, test_idle_device_pads_removed_and_recreated);
   tcase_add_test (tc, test_draining);
   return s;

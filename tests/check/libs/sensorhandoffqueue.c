@@ -190,12 +190,86 @@ GST_START_TEST (test_buffer_list)
   gst_sensor_handoff_queue_push (q, buf (1, 1));
   gst_sensor_handoff_queue_push (q, GST_MINI_OBJECT (list));
   gst_sensor_handoff_queue_get_stats (q, &st);
-  fail_unless_equals_uint64 (st.bytes, 11);
+  /* 1 went, then the list, over the bound on its own, kept its newest */
+  fail_unless_equals_uint64 (st.bytes, 6);
+  fail_unless_equals_uint64 (st.dropped, 2);
   o = gst_sensor_handoff_queue_try_pop (q);
   fail_unless (GST_IS_BUFFER_LIST (o));
+  fail_unless_equals_int (gst_buffer_list_length (GST_BUFFER_LIST (o)), 1);
+  fail_unless_equals_uint64 (
+      GST_BUFFER_OFFSET (gst_buffer_list_get (GST_BUFFER_LIST (o), 0)), 8);
   fail_unless (GST_BUFFER_FLAG_IS_SET (
       gst_buffer_list_get (GST_BUFFER_LIST (o), 0), GST_BUFFER_FLAG_DISCONT));
   gst_mini_object_unref (o);
+  gst_sensor_handoff_queue_free (q);
+}
+
+GST_END_TEST;
+
+static GstMiniObject *
+list_of (guint64 first_id, guint n)
+{
+  GstBufferList *list = gst_buffer_list_new ();
+  guint i;
+
+  for (i = 0; i < n; i++)
+    gst_buffer_list_add (list, GST_BUFFER (buf (first_id + i, 10)));
+  return GST_MINI_OBJECT (list);
+}
+
+/* A list counts as its buffers against the buffer bound, and drops stay
+ * per buffer, oldest first: the bound means the same whether a producer
+ * batches or not. */
+static void
+expect_list (
+    GstSensorHandoffQueue *q, guint64 first_id, guint n, gboolean discont)
+{
+  GstMiniObject *o = gst_sensor_handoff_queue_try_pop (q);
+  guint i;
+
+  fail_unless (o != NULL && GST_IS_BUFFER_LIST (o));
+  fail_unless_equals_int (gst_buffer_list_length (GST_BUFFER_LIST (o)), n);
+  for (i = 0; i < n; i++) {
+    GstBuffer *b = gst_buffer_list_get (GST_BUFFER_LIST (o), i);
+
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (b), first_id + i);
+    fail_unless_equals_int (
+        GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DISCONT), i == 0 && discont);
+  }
+  gst_mini_object_unref (o);
+}
+
+GST_START_TEST (test_buffer_list_counts_its_buffers)
+{
+  GstSensorHandoffQueue *q = gst_sensor_handoff_queue_new (5, 0);
+  GstSensorHandoffQueueStats st;
+
+  fail_unless (gst_sensor_handoff_queue_push (q, list_of (1, 3)));
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 3);
+  /* 3 + 3 > 5: the oldest buffer goes, not the whole first list */
+  fail_unless (gst_sensor_handoff_queue_push (q, list_of (4, 3)));
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 5);
+  fail_unless_equals_uint64 (st.bytes, 50);
+  fail_unless_equals_uint64 (st.dropped, 1);
+  fail_unless_equals_uint64 (st.dropped_bytes, 10);
+  fail_unless (gst_sensor_handoff_queue_push (q, buf (7, 10)));
+  fail_unless (gst_sensor_handoff_queue_push (q, buf (8, 10)));
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 5);
+  fail_unless_equals_uint64 (st.dropped, 3);
+  /* 1, 2 and 3 went: the next list starts after a gap */
+  expect_list (q, 4, 3, TRUE);
+  expect_buffer (q, 7, FALSE);
+  expect_buffer (q, 8, FALSE);
+
+  /* a list over the bound on its own keeps its newest buffers */
+  fail_unless (gst_sensor_handoff_queue_push (q, list_of (10, 8)));
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 5);
+  fail_unless_equals_uint64 (st.dropped, 6);
+  expect_list (q, 13, 5, TRUE);
   gst_sensor_handoff_queue_free (q);
 }
 
@@ -278,6 +352,7 @@ sensorhandoffqueue_suite (void)
   tcase_add_test (tc, test_byte_bound);
   tcase_add_test (tc, test_byte_bound_large);
   tcase_add_test (tc, test_buffer_list);
+  tcase_add_test (tc, test_buffer_list_counts_its_buffers);
   tcase_add_test (tc, test_flushing_wakes_pop);
   tcase_add_test (tc, test_set_limits);
   return s;

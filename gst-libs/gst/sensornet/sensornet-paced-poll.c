@@ -1,0 +1,84 @@
+/* gst-plugins-sensor
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensornet-paced-poll
+ * @short_description: one poll() for many events on a thread with
+ *   thousands of sockets
+ *
+ * GLib's main loop polls every descriptor of its context on each
+ * iteration, and looks at every source: with thousands of keep-alive
+ * connections that costs about a microsecond per descriptor, per event.
+ * A thread that serves thousands of devices, one event each per second,
+ * then spends nearly all its time polling. Pacing fixes the rate instead:
+ * an iteration starts no sooner than an interval after the previous one
+ * (the interval grows with the descriptors polled, up to a cap), and
+ * dispatches everything that became ready meanwhile. Latency grows by at
+ * most that interval; with few descriptors there is no pacing at all.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "sensornet-paced-poll.h"
+
+/* Pacing starts above this many descriptors. */
+#define PACED_MIN_FDS 64
+/* per descriptor polled, and the cap: 1,000 connections -> 10 ms */
+#define PACED_US_PER_FD 10
+#define PACED_MAX_US (20 * G_TIME_SPAN_MILLISECOND)
+
+/**
+ * gst_sensor_net_paced_interval_us:
+ * @n_fds: descriptors polled per iteration
+ *
+ * Returns: the least time between two polls for @n_fds descriptors, in
+ *   microseconds (0 for few)
+ */
+gint64
+gst_sensor_net_paced_interval_us (guint n_fds)
+{
+  if (n_fds < PACED_MIN_FDS)
+    return 0;
+  return MIN ((gint64) n_fds * PACED_US_PER_FD, PACED_MAX_US);
+}
+
+/* the thread's last poll; a context is iterated by one thread at a time */
+static GPrivate last_poll_us = G_PRIVATE_INIT (g_free);
+
+static gint
+paced_poll (GPollFD *fds, guint nfds, gint timeout_ms)
+{
+  gint64 *last = g_private_get (&last_poll_us);
+  gint64 interval = gst_sensor_net_paced_interval_us (nfds), wait_us;
+
+  if (last == NULL) {
+    last = g_new0 (gint64, 1);
+    g_private_set (&last_poll_us, last);
+  }
+  wait_us = *last + interval - g_get_monotonic_time ();
+  /* nothing is ready yet (timeout 0 means a source is): gather first */
+  if (wait_us > 0 && timeout_ms != 0) {
+    if (timeout_ms > 0)
+      wait_us = MIN (wait_us, (gint64) timeout_ms * 1000);
+    g_usleep ((gulong) wait_us);
+    if (timeout_ms > 0)
+      timeout_ms = MAX (timeout_ms - (gint) ((wait_us + 999) / 1000), 0);
+  }
+  *last = g_get_monotonic_time ();
+  return g_poll (fds, nfds, timeout_ms);
+}
+
+/**
+ * gst_sensor_net_context_set_paced:
+ * @context: a context that one thread iterates
+ *
+ * Makes @context poll at a pace that grows with its descriptors (see the
+ * section). For the threads of servers and clients of many connections.
+ */
+void
+gst_sensor_net_context_set_paced (GMainContext *context)
+{
+  g_return_if_fail (context != NULL);
+  g_main_context_set_poll_func (context, paced_poll);
+}
