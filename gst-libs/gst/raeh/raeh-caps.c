@@ -1,8 +1,14 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:raeh-caps
+ * @title: Raeh caps
+ * @short_description: caps of Raeh frame streams and of a manifest
  *
- * Caps of Raeh frame streams and the handshake manifest: what a session
- * offers upstream, and why a negotiated stream does not fit a manifest.
+ * Caps of Raeh frame streams (%GST_RAEH_FRAME_MEDIA_TYPE) and of the
+ * handshake manifest: what a session offers upstream, and why a negotiated
+ * stream does not fit a manifest.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -25,6 +25,11 @@ typedef enum {
   GST_RAEH_ERROR_HANDSHAKE,
 } GstRaehError;
 
+/**
+ * GST_RAEH_ERROR:
+ *
+ * The #GQuark of #GstRaehError.
+ */
 #define GST_RAEH_ERROR (gst_raeh_error_quark ())
 GQuark gst_raeh_error_quark (void);
 

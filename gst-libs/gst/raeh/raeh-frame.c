@@ -1,9 +1,15 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:raeh-frame
+ * @title: Raeh frames
+ * @short_description: build, parse and check Raeh binary frames
  *
- * Raeh binary frames: a 12-byte header (slot u8, t0_epoch_ms i64 BE,
- * sample_count u16 BE, flags u8) and a little-endian, sample-interleaved
- * payload of ceil(bit_depth / 8) bytes per value.
+ * A Raeh binary frame is a 12-byte header (slot u8, t0_epoch_ms i64 BE,
+ * sample_count u16 BE, flags u8, see #GstRaehFrameHeader) and a
+ * little-endian, sample-interleaved payload of ceil(bit_depth / 8) bytes
+ * per value.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -28,8 +34,12 @@ gst_raeh_bytes_per_sample (guint bit_depth)
 
 /**
  * gst_raeh_frame_payload_size:
+ * @sample_count: samples per channel
+ * @bit_depth: significant bits of one value
+ * @num_channels: interleaved channels
  *
- * Returns: sample_count x bytes_per_sample x num_channels
+ * Returns: the payload size in bytes: @sample_count x
+ *   gst_raeh_bytes_per_sample (@bit_depth) x @num_channels
  */
 gsize
 gst_raeh_frame_payload_size (
@@ -42,7 +52,10 @@ gst_raeh_frame_payload_size (
 /**
  * gst_raeh_frame_header_write:
  * @header: the header fields
- * @out: at least %GST_RAEH_FRAME_HEADER_SIZE bytes
+ * @out: (out caller-allocates) (array fixed-size=12): room for the
+ *   %GST_RAEH_FRAME_HEADER_SIZE bytes of the header
+ *
+ * Writes @header in wire order (big-endian).
  */
 void
 gst_raeh_frame_header_write (const GstRaehFrameHeader *header, guint8 *out)
@@ -60,11 +73,15 @@ gst_raeh_frame_header_write (const GstRaehFrameHeader *header, guint8 *out)
 
 /**
  * gst_raeh_frame_header_read:
- * @data: frame bytes
+ * @data: (array length=size): frame bytes
  * @size: size of @data
- * @header: (out): the header fields
+ * @header: (out caller-allocates): the header fields
+ * @error: (nullable): why the header cannot be read
  *
- * Returns: %FALSE with %GST_RAEH_ERROR_HEADER_TOO_SHORT when @size < 12
+ * Reads the fixed header at the start of @data.
+ *
+ * Returns: %TRUE when read; %FALSE with
+ *   %GST_RAEH_ERROR_HEADER_TOO_SHORT when @size < 12
  */
 gboolean
 gst_raeh_frame_header_read (
@@ -91,8 +108,12 @@ gst_raeh_frame_header_read (
 /**
  * gst_raeh_frame_build:
  * @header: the header fields
- * @payload: (nullable): the payload, already in wire layout
+ * @payload: (nullable) (array length=payload_size): the payload, already in
+ *   wire layout, copied
  * @payload_size: size of @payload
+ *
+ * Writes @header and appends @payload, as is (the header's sample count is
+ * not checked against the payload).
  *
  * Returns: (transfer full): one complete wire frame
  */
@@ -110,12 +131,14 @@ gst_raeh_frame_build (
 
 /**
  * gst_raeh_frame_parse:
- * @data: one binary message
+ * @data: (array length=size): one binary message
  * @size: its size
- * @manifest: the session's manifest
- * @header: (out): header fields
- * @slot: (out) (optional): the manifest slot of the frame
- * @payload: (out) (optional): start of the payload inside @data
+ * @manifest: (nullable): the session's manifest (%NULL: no slot is known)
+ * @header: (out caller-allocates): header fields
+ * @slot: (out) (optional) (transfer none): the manifest slot of the frame
+ * @payload: (out) (optional) (transfer none): start of the payload inside
+ *   @data
+ * @error: (nullable): a #GST_RAEH_ERROR naming what is wrong
  *
  * Validates a frame the way the server does: header length, slot_id in the
  * manifest, and exact payload size for the slot's depth and channels.
@@ -160,6 +183,8 @@ gst_raeh_frame_parse (const guint8 *data, gsize size,
  * @payload: a frame payload
  * @bit_depth: the slot's bit depth
  * @index: value index (sample x channels + channel)
+ *
+ * Reads one little-endian value; @payload must hold it.
  *
  * Returns: the signed, sign-extended value
  */

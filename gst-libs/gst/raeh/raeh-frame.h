@@ -8,13 +8,31 @@
 
 G_BEGIN_DECLS
 
-/** Size of the fixed frame header: slot u8, t0_epoch_ms i64 BE,
- * sample_count u16 BE, flags u8. */
+/**
+ * GST_RAEH_FRAME_HEADER_SIZE:
+ *
+ * Size of the fixed frame header: slot u8, t0_epoch_ms i64 BE,
+ * sample_count u16 BE, flags u8.
+ */
 #define GST_RAEH_FRAME_HEADER_SIZE 12
 
-/** Largest sample_count a frame can carry. */
+/**
+ * GST_RAEH_FRAME_MAX_SAMPLES:
+ *
+ * Largest sample_count a frame can carry.
+ */
 #define GST_RAEH_FRAME_MAX_SAMPLES G_MAXUINT16
 
+/**
+ * GstRaehFrameHeader:
+ * @slot_id: the manifest slot the frame belongs to
+ * @t0_epoch_ms: epoch time of the first sample, in milliseconds
+ * @sample_count: samples per channel in the payload
+ * @flags: reserved; sent as 0
+ *
+ * The fixed header of a Raeh binary frame, %GST_RAEH_FRAME_HEADER_SIZE
+ * bytes on the wire.
+ */
 typedef struct
 {
   guint8 slot_id;

@@ -1,5 +1,10 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:raeh-hr
+ * @title: Raeh heart rate
+ * @short_description: heart rate from a PPG window, and its SQI class
  *
  * Heart rate from a PPG window by peak detection, and the SQI pair the Raeh
  * insights carry. Used by the local cloud's /stream/subscribe.
@@ -33,12 +38,13 @@ gst_raeh_sqi_class (gdouble confidence)
 
 /**
  * gst_raeh_hr_estimate:
- * @samples: the most recent PPG values, oldest first, evenly spaced
+ * @samples: (array length=n_samples): the most recent PPG values, oldest
+ *   first, evenly spaced
  * @n_samples: number of values
  * @rate_hz: their rate
  * @window_s: the analysis window that was asked for
  * @gap_s: time inside the window not covered by frames
- * @estimate: (out): the result
+ * @estimate: (out caller-allocates): the result
  *
  * Removes the baseline with a one-second moving average, takes local maxima
  * above 30% of the way from the mean to the largest excursion, at least

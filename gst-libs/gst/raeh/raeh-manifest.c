@@ -1,10 +1,15 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:raeh-manifest
+ * @title: GstRaehManifest
+ * @short_description: the Raeh handshake manifest: parse, build, serialise
  *
- * The /stream/ingest handshake manifest: session_id and slots[] with
- * slot_id, modality_channel_id, modality, sample_rate_hz, bit_depth and
- * num_channels. The abbreviated form (slot_id and modality only) gets the
- * dashboard defaults from the modality table.
+ * The handshake the server sends first on /stream/ingest: session_id and
+ * slots[] with slot_id, modality_channel_id, modality, sample_rate_hz,
+ * bit_depth and num_channels. The abbreviated form (slot_id and modality
+ * only) gets the dashboard defaults from the modality table.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -33,6 +38,13 @@ slot_clear (gpointer data)
   g_clear_pointer (&slot->modality, g_free);
 }
 
+/**
+ * gst_raeh_manifest_new:
+ * @session_id: (nullable): the session handle, copied
+ *
+ * Returns: (transfer full): a manifest without slots, for
+ *   gst_raeh_manifest_free()
+ */
 GstRaehManifest *
 gst_raeh_manifest_new (const gchar *session_id)
 {
@@ -44,6 +56,12 @@ gst_raeh_manifest_new (const gchar *session_id)
   return m;
 }
 
+/**
+ * gst_raeh_manifest_free:
+ * @manifest: (transfer full) (nullable): a manifest
+ *
+ * Frees @manifest and its slots.
+ */
 void
 gst_raeh_manifest_free (GstRaehManifest *manifest)
 {
@@ -54,6 +72,19 @@ gst_raeh_manifest_free (GstRaehManifest *manifest)
   g_free (manifest);
 }
 
+/**
+ * gst_raeh_manifest_add_slot:
+ * @manifest: a manifest
+ * @slot_id: id to put in frame headers, 0..255
+ * @modality_channel_id: (nullable): server-side channel id, copied
+ * @modality: wire modality, e.g. "ppg_green", copied
+ * @sample_rate_hz: samples per second per channel
+ * @bit_depth: significant bits per sample, 1..32
+ * @num_channels: interleaved channels, 1..64
+ *
+ * Appends a slot as given; nothing is checked (gst_raeh_manifest_parse()
+ * checks what a server sends).
+ */
 void
 gst_raeh_manifest_add_slot (GstRaehManifest *manifest, guint slot_id,
     const gchar *modality_channel_id, const gchar *modality,
@@ -72,6 +103,12 @@ gst_raeh_manifest_add_slot (GstRaehManifest *manifest, guint slot_id,
   g_array_append_val (manifest->slots, slot);
 }
 
+/**
+ * gst_raeh_manifest_copy:
+ * @manifest: a manifest
+ *
+ * Returns: (transfer full): a deep copy of @manifest
+ */
 GstRaehManifest *
 gst_raeh_manifest_copy (const GstRaehManifest *manifest)
 {
@@ -87,12 +124,26 @@ gst_raeh_manifest_copy (const GstRaehManifest *manifest)
   return copy;
 }
 
+/**
+ * gst_raeh_manifest_get_n_slots:
+ * @manifest: a manifest
+ *
+ * Returns: the number of slots
+ */
 guint
 gst_raeh_manifest_get_n_slots (const GstRaehManifest *manifest)
 {
   return manifest->slots->len;
 }
 
+/**
+ * gst_raeh_manifest_get_slot:
+ * @manifest: a manifest
+ * @index: position in handshake order, from 0
+ *
+ * Returns: (transfer none) (nullable): the slot at @index, or %NULL past
+ *   the last one
+ */
 const GstRaehSlot *
 gst_raeh_manifest_get_slot (const GstRaehManifest *manifest, guint index)
 {
@@ -101,6 +152,14 @@ gst_raeh_manifest_get_slot (const GstRaehManifest *manifest, guint index)
   return &g_array_index (manifest->slots, GstRaehSlot, index);
 }
 
+/**
+ * gst_raeh_manifest_find_slot:
+ * @manifest: (nullable): a manifest
+ * @slot_id: a frame's slot_id
+ *
+ * Returns: (transfer none) (nullable): the slot with @slot_id, or %NULL
+ *   when the manifest has none (or is %NULL)
+ */
 const GstRaehSlot *
 gst_raeh_manifest_find_slot (const GstRaehManifest *manifest, guint slot_id)
 {
@@ -115,7 +174,16 @@ gst_raeh_manifest_find_slot (const GstRaehManifest *manifest, guint slot_id)
   return NULL;
 }
 
-/* The first slot of @modality: a manifest names each modality once. */
+/**
+ * gst_raeh_manifest_find_modality:
+ * @manifest: (nullable): a manifest
+ * @modality: (nullable): a wire modality, e.g. "ppg_green"
+ *
+ * A manifest names each modality once: this is its first slot.
+ *
+ * Returns: (transfer none) (nullable): the first slot of @modality, or
+ *   %NULL when there is none (or either argument is %NULL)
+ */
 const GstRaehSlot *
 gst_raeh_manifest_find_modality (
     const GstRaehManifest *manifest, const gchar *modality)
@@ -133,6 +201,7 @@ gst_raeh_manifest_find_modality (
 
 /**
  * gst_raeh_manifest_describe_slots:
+ * @manifest: a manifest
  *
  * Returns: (transfer full): e.g. "3: ppg_green 100 Hz 16-bit x1, 4:
  *   acc_3axis 50 Hz 16-bit x3", for messages
@@ -336,6 +405,7 @@ parse_slot (GstRaehManifest *m, JsonNode *node, guint index, GError **error)
  * gst_raeh_manifest_parse:
  * @data: the handshake text
  * @size: its size, or -1 when NUL-terminated
+ * @error: (nullable): what is wrong, %GST_RAEH_ERROR_HANDSHAKE
  *
  * Returns: (transfer full) (nullable): the manifest, or %NULL with
  *   %GST_RAEH_ERROR_HANDSHAKE naming what is wrong
@@ -412,8 +482,12 @@ gst_raeh_manifest_parse (const gchar *data, gssize size, GError **error)
 
 /**
  * gst_raeh_manifest_serialise:
+ * @manifest: a manifest
  *
- * Returns: (transfer full): the handshake JSON text, full form
+ * Writes the handshake in its full form (every slot field;
+ * modality_channel_id only when set), compact.
+ *
+ * Returns: (transfer full): the handshake JSON text
  */
 gchar *
 gst_raeh_manifest_serialise (const GstRaehManifest *manifest)

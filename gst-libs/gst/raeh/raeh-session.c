@@ -1,10 +1,15 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:raeh-session
+ * @title: GstRaehSession
+ * @short_description: the /stream/ingest session policy of one device
  *
- * The /stream/ingest session policy of one device, over the shared
- * WebSocket client: handshake, close policy, the time-bounded send queue,
- * reconnection bookkeeping, drain and close at EOS, counters. No GstElement
- * here: the owner turns the callbacks into bus messages.
+ * The session of raehsink, over the shared #GstSensorNetWsClient:
+ * handshake, close policy, the time-bounded send queue, reconnection
+ * bookkeeping, drain and close at EOS, counters. No GstElement here: the
+ * owner turns the #GstRaehSessionCallbacks into bus messages.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -690,7 +695,7 @@ gst_raeh_session_ingest_uri (const gchar *location, const gchar *device_id,
 /**
  * gst_raeh_session_new:
  * @callbacks: what to report; copied
- * @user_data: passed to every callback
+ * @user_data: (closure): passed to every callback
  *
  * A session that is not connected yet; see gst_raeh_session_start().
  *
@@ -732,8 +737,8 @@ gst_raeh_session_free (GstRaehSession *session)
 /**
  * gst_raeh_session_start:
  * @session: a stopped session
- * @config: the connection (uri with the device query, auth, retries, ...);
- *   its timeout_s also bounds the wait for the handshake
+ * @config: the connection (uri with the device query, auth, retries, ...),
+ *   copied; its timeout_s also bounds the wait for the handshake
  *
  * Resets the counters and starts connecting on the network thread; returns
  * at once. The first connection follows `retries` like every later one.
@@ -914,7 +919,7 @@ gst_raeh_session_push (GstRaehSession *session, const gchar *modality,
  * @session: a session
  * @cancellable: (nullable): ends the wait
  * @func: (scope call): called with the manifest under the session's lock
- * @user_data: for @func
+ * @user_data: (closure): for @func
  *
  * Caps come from the manifest: while the first handshake of a started
  * session is awaited (however many retries that takes), this waits for

@@ -1,8 +1,20 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensor-handoff-queue
+ * @title: Hand-off queue
+ * @short_description: the bounded hand-off from a network thread to a
+ *   streaming thread
  *
- * The bounded network -> streaming thread hand-off (see the header for the
- * policy and why it is not a GstDataQueue).
+ * Every source of the project queues what its network thread receives in
+ * a #GstSensorHandoffQueue, bounded in buffers and bytes, drop-oldest and
+ * counted, and its streaming thread pops it (see #GstSensorHandoffQueue
+ * for the policy and why it is not a #GstDataQueue).
+ *
+ * The queue is C plumbing between two threads of one element, with no
+ * #GType and no copy: its functions are marked (skip), so bindings do not
+ * offer them.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -61,7 +73,7 @@ data_size (GstMiniObject *object)
 }
 
 /**
- * gst_sensor_handoff_queue_new:
+ * gst_sensor_handoff_queue_new: (skip)
  * @max_buffers: most buffers queued at once (0 = no limit)
  * @max_bytes: most bytes of buffers queued at once (0 = no limit)
  *
@@ -96,7 +108,7 @@ clear_locked (GstSensorHandoffQueue *q)
 }
 
 /**
- * gst_sensor_handoff_queue_free:
+ * gst_sensor_handoff_queue_free: (skip)
  * @queue: (transfer full) (nullable): a queue nobody waits on any more
  *
  * Drops what is queued and frees @queue.
@@ -114,7 +126,7 @@ gst_sensor_handoff_queue_free (GstSensorHandoffQueue *queue)
 }
 
 /**
- * gst_sensor_handoff_queue_set_limits:
+ * gst_sensor_handoff_queue_set_limits: (skip)
  * @queue: a queue
  * @max_buffers: most buffers queued at once (0 = no limit)
  * @max_bytes: most bytes of buffers queued at once (0 = no limit)
@@ -211,7 +223,7 @@ drop_oldest_locked (GstSensorHandoffQueue *q)
 }
 
 /**
- * gst_sensor_handoff_queue_push:
+ * gst_sensor_handoff_queue_push: (skip)
  * @queue: a queue
  * @object: (transfer full): a #GstBuffer, #GstBufferList, #GstEvent or any
  *   other mini object
@@ -307,7 +319,7 @@ pop_locked (GstSensorHandoffQueue *q)
 }
 
 /**
- * gst_sensor_handoff_queue_pop:
+ * gst_sensor_handoff_queue_pop: (skip)
  * @queue: a queue
  *
  * Waits for the oldest item and takes it. The first buffer after a drop
@@ -332,7 +344,7 @@ gst_sensor_handoff_queue_pop (GstSensorHandoffQueue *queue)
 }
 
 /**
- * gst_sensor_handoff_queue_try_pop:
+ * gst_sensor_handoff_queue_try_pop: (skip)
  * @queue: a queue
  *
  * Like gst_sensor_handoff_queue_pop() without waiting.
@@ -354,7 +366,7 @@ gst_sensor_handoff_queue_try_pop (GstSensorHandoffQueue *queue)
 }
 
 /**
- * gst_sensor_handoff_queue_set_flushing:
+ * gst_sensor_handoff_queue_set_flushing: (skip)
  * @queue: a queue
  * @flushing: whether pops return NULL and pushes are refused
  *
@@ -375,7 +387,7 @@ gst_sensor_handoff_queue_set_flushing (
 }
 
 /**
- * gst_sensor_handoff_queue_flush:
+ * gst_sensor_handoff_queue_flush: (skip)
  * @queue: a queue
  *
  * Drops everything queued (not counted as dropped).
@@ -391,7 +403,7 @@ gst_sensor_handoff_queue_flush (GstSensorHandoffQueue *queue)
 }
 
 /**
- * gst_sensor_handoff_queue_is_empty:
+ * gst_sensor_handoff_queue_is_empty: (skip)
  * @queue: a queue
  *
  * Returns: TRUE when nothing is queued.
@@ -410,7 +422,7 @@ gst_sensor_handoff_queue_is_empty (GstSensorHandoffQueue *queue)
 }
 
 /**
- * gst_sensor_handoff_queue_get_stats:
+ * gst_sensor_handoff_queue_get_stats: (skip)
  * @queue: a queue
  * @stats: (out caller-allocates): the levels and drop counters now
  */
@@ -431,7 +443,7 @@ gst_sensor_handoff_queue_get_stats (
 }
 
 /**
- * gst_sensor_handoff_queue_reset_stats:
+ * gst_sensor_handoff_queue_reset_stats: (skip)
  * @queue: a queue
  *
  * Zeroes the drop counters (for a new session).

@@ -1,16 +1,23 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:sensornet-ws-client
+ * @title: GstSensorNetWsClient
+ * @short_description: the reconnecting WebSocket client of every network
+ *   element
  *
- * The reconnecting WebSocket client shared by every network element.
- *
- * Threading: one process-wide "sensor-net" thread runs a GMainLoop on its own
- * GMainContext (pushed as thread-default there). Every libsoup object is
- * created, used and released on that thread only; public functions called
- * from other threads hand work over with sources attached to that context.
+ * One process-wide "sensor-net" thread runs a #GMainLoop on its own
+ * #GMainContext (pushed as thread-default there), shared by every client:
+ * every libsoup object is created, used and released on that thread only,
+ * and public functions called from other threads hand work over with
+ * sources attached to that context.
  *
  * Each client makes its own TCP/TLS connection and HTTP upgrade (see "The
- * upgrade, by hand") and runs a SoupWebsocketConnection over the
- * whole-message limit of sensornet-ws-limit-stream.c.
+ * upgrade, by hand") and runs a #SoupWebsocketConnection over the
+ * whole-message limit of sensornet-ws-limit-stream.c. It reconnects with
+ * the backoff of its #GstSensorNetWsConfig and asks its owner, through
+ * #GstSensorNetWsCallbacks, whether a closed connection is worth another.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -171,6 +178,16 @@ quit_loop (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/**
+ * gst_sensor_net_context_ref:
+ *
+ * Takes a reference to the shared network thread's context, starting the
+ * thread (paced, see gst_sensor_net_context_set_paced()) on the first one.
+ * For timers and sources that must run beside the clients' callbacks.
+ *
+ * Returns: (transfer full): the network thread's context; give it back
+ *   with gst_sensor_net_context_unref()
+ */
 GMainContext *
 gst_sensor_net_context_ref (void)
 {
@@ -193,6 +210,14 @@ gst_sensor_net_context_ref (void)
   return context;
 }
 
+/**
+ * gst_sensor_net_context_unref:
+ * @context: (transfer full): a context from gst_sensor_net_context_ref()
+ *
+ * Gives the reference back. The last one stops the network thread and
+ * joins it (unless called on that thread, which then ends on its own once
+ * the callback returns).
+ */
 void
 gst_sensor_net_context_unref (GMainContext *context)
 {
@@ -241,6 +266,13 @@ gst_sensor_net_context_unref (GMainContext *context)
 /* Configuration                                                           */
 /* ---------------------------------------------------------------------- */
 
+/**
+ * gst_sensor_net_ws_config_init:
+ * @config: (out caller-allocates): the settings to fill
+ *
+ * Sets every field of @config to its default (see #GstSensorNetWsConfig),
+ * the strings to NULL. Anything @config held before is not freed.
+ */
 void
 gst_sensor_net_ws_config_init (GstSensorNetWsConfig *config)
 {
@@ -258,6 +290,13 @@ gst_sensor_net_ws_config_init (GstSensorNetWsConfig *config)
   config->tls_strict = TRUE;
 }
 
+/**
+ * gst_sensor_net_ws_config_clear:
+ * @config: settings
+ *
+ * Frees the strings of @config and sets them to NULL; the secret is wiped
+ * first. The other fields are left as they are.
+ */
 void
 gst_sensor_net_ws_config_clear (GstSensorNetWsConfig *config)
 {
@@ -275,6 +314,14 @@ gst_sensor_net_ws_config_clear (GstSensorNetWsConfig *config)
   g_clear_pointer (&config->ca_file, g_free);
 }
 
+/**
+ * gst_sensor_net_ws_config_copy_into:
+ * @dest: settings to replace; its strings are freed first
+ * @src: the settings to copy, strings included
+ *
+ * Makes @dest a deep copy of @src (nothing happens when they are the
+ * same).
+ */
 void
 gst_sensor_net_ws_config_copy_into (
     GstSensorNetWsConfig *dest, const GstSensorNetWsConfig *src)
@@ -1832,6 +1879,17 @@ queue_messages (GstSensorNetWsClient *client, SoupWebsocketDataType type,
   return TRUE;
 }
 
+/**
+ * gst_sensor_net_ws_close_info_is_tls_failure:
+ * @info: why a connection ended
+ *
+ * Whether the connection failed on TLS (an untrusted or invalid
+ * certificate, a refused handshake). Retrying would meet the same
+ * certificate again, so elements end with an error instead of
+ * reconnecting.
+ *
+ * Returns: %TRUE when the error of @info is in the #G_TLS_ERROR domain
+ */
 gboolean
 gst_sensor_net_ws_close_info_is_tls_failure (
     const GstSensorNetWsCloseInfo *info)
@@ -1839,6 +1897,21 @@ gst_sensor_net_ws_close_info_is_tls_failure (
   return info->error != NULL && info->error->domain == G_TLS_ERROR;
 }
 
+/**
+ * gst_sensor_net_ws_client_new:
+ * @config: the settings, copied
+ * @callbacks: (nullable): what to tell the owner, copied; NULL for none
+ * @user_data: (closure): for the callbacks
+ * @notify: (nullable): frees @user_data in gst_sensor_net_ws_client_free()
+ *
+ * Makes a client that does not connect before
+ * gst_sensor_net_ws_client_start(). Its life: new(), start(), then
+ * opened, message*, closed and a backoff delay, over and over, then stop()
+ * and free(); after stop() returns no callback runs any more.
+ *
+ * Returns: (transfer full): a new client, for
+ *   gst_sensor_net_ws_client_free()
+ */
 GstSensorNetWsClient *
 gst_sensor_net_ws_client_new (const GstSensorNetWsConfig *config,
     const GstSensorNetWsCallbacks *callbacks, gpointer user_data,
@@ -1871,6 +1944,14 @@ gst_sensor_net_ws_client_new (const GstSensorNetWsConfig *config,
   return client;
 }
 
+/**
+ * gst_sensor_net_ws_client_start:
+ * @client: a client
+ *
+ * Starts connecting on the network thread and returns at once. Also
+ * restarts a client that gave up, from the first backoff delay. Ignored
+ * after gst_sensor_net_ws_client_stop().
+ */
 void
 gst_sensor_net_ws_client_start (GstSensorNetWsClient *client)
 {
@@ -1879,6 +1960,19 @@ gst_sensor_net_ws_client_start (GstSensorNetWsClient *client)
   invoke (client, do_start, client_ref (client), client_unref);
 }
 
+/**
+ * gst_sensor_net_ws_client_send:
+ * @client: a client
+ * @type: text or binary
+ * @payload: (transfer none): the message; referenced, not copied
+ *
+ * Queues one message. Messages go out in the order of the calls, and are
+ * dropped when the connection closes before the network thread hands them
+ * to libsoup. Any thread; never blocks.
+ *
+ * Returns: %TRUE when the message was queued, %FALSE (and nothing queued)
+ *   when not connected
+ */
 gboolean
 gst_sensor_net_ws_client_send (
     GstSensorNetWsClient *client, SoupWebsocketDataType type, GBytes *payload)
@@ -1889,6 +1983,23 @@ gst_sensor_net_ws_client_send (
   return queue_messages (client, type, &payload, 1, FALSE);
 }
 
+/**
+ * gst_sensor_net_ws_client_send_batch:
+ * @client: a client
+ * @type: text or binary, for all of them
+ * @payloads: (array length=n_payloads) (transfer none): the messages, in
+ *   order; referenced, not copied
+ * @n_payloads: how many
+ *
+ * Queues @n_payloads messages in order, all of them or none. Called on
+ * the network thread (from a source attached to the client's context), the
+ * batch is handed to libsoup before this returns, corked as one, and
+ * callbacks such as closed may run inside; anywhere else it is
+ * gst_sensor_net_ws_client_send() for each, in one go.
+ *
+ * Returns: %TRUE when the messages were queued, %FALSE (none queued) when
+ *   not connected
+ */
 gboolean
 gst_sensor_net_ws_client_send_batch (GstSensorNetWsClient *client,
     SoupWebsocketDataType type, GBytes *const *payloads, guint n_payloads)
@@ -1899,6 +2010,19 @@ gst_sensor_net_ws_client_send_batch (GstSensorNetWsClient *client,
   return queue_messages (client, type, payloads, n_payloads, TRUE);
 }
 
+/**
+ * gst_sensor_net_ws_client_get_pending_bytes:
+ * @client: a client
+ *
+ * The bytes queued by gst_sensor_net_ws_client_send() and not yet handed
+ * to libsoup. Messages are handed over only while the socket can take
+ * more, so this is the backlog of a slow or stalled connection (libsoup
+ * itself then holds at most about one more message; its queue is not
+ * visible in libsoup 3.2): use it to bound your buffering. Any thread.
+ *
+ * Returns: the bytes waiting; 0 after the connection closed or the client
+ *   stopped
+ */
 gsize
 gst_sensor_net_ws_client_get_pending_bytes (GstSensorNetWsClient *client)
 {
@@ -1912,6 +2036,14 @@ gst_sensor_net_ws_client_get_pending_bytes (GstSensorNetWsClient *client)
   return pending;
 }
 
+/**
+ * gst_sensor_net_ws_client_is_connected:
+ * @client: a client
+ *
+ * Any thread.
+ *
+ * Returns: %TRUE while the upgrade has succeeded and the socket is open
+ */
 gboolean
 gst_sensor_net_ws_client_is_connected (GstSensorNetWsClient *client)
 {
@@ -1983,6 +2115,20 @@ gst_sensor_net_ws_client_close (
   request_stop (client, code, reason);
 }
 
+/**
+ * gst_sensor_net_ws_client_stop:
+ * @client: a client
+ * @code: the close code; codes a client may not send (1005, 1006, 1011,
+ *   1015, ...) become 1000, and 0 sends no code
+ * @reason: (nullable): the close reason
+ *
+ * Closes with @code and @reason and never reconnects. Blocks until the
+ * network thread has dropped the connection, at most about a second. Any
+ * thread, including from inside a callback (then it does not block).
+ * After it returns no callback runs any more: one already running on the
+ * network thread is waited for, so do not call it while holding a lock a
+ * callback takes. Idempotent; works on a client never started.
+ */
 void
 gst_sensor_net_ws_client_stop (
     GstSensorNetWsClient *client, gushort code, const gchar *reason)
@@ -2011,6 +2157,13 @@ gst_sensor_net_ws_client_stop (
   g_mutex_unlock (&client->lock);
 }
 
+/**
+ * gst_sensor_net_ws_client_free:
+ * @client: (transfer full) (nullable): a client
+ *
+ * Stops @client with close code 1001 if it is not stopped yet, calls the
+ * notify given to gst_sensor_net_ws_client_new() and frees it.
+ */
 void
 gst_sensor_net_ws_client_free (GstSensorNetWsClient *client)
 {
@@ -2031,6 +2184,16 @@ gst_sensor_net_ws_client_free (GstSensorNetWsClient *client)
   gst_sensor_net_context_unref (context);
 }
 
+/**
+ * gst_sensor_net_ws_client_dup_protocol:
+ * @client: a client
+ *
+ * The subprotocol the server chose from the config's protocols. Any
+ * thread.
+ *
+ * Returns: (transfer full) (nullable): the subprotocol, for g_free(); NULL
+ *   when none was chosen or when not connected
+ */
 gchar *
 gst_sensor_net_ws_client_dup_protocol (GstSensorNetWsClient *client)
 {
@@ -2044,6 +2207,16 @@ gst_sensor_net_ws_client_dup_protocol (GstSensorNetWsClient *client)
   return protocol;
 }
 
+/**
+ * gst_sensor_net_ws_client_get_oversized_count:
+ * @client: a client
+ *
+ * Any thread.
+ *
+ * Returns: the messages from the peer that went over the config's
+ *   max_message_size (each closed its connection with 1009), over the
+ *   client's life
+ */
 guint64
 gst_sensor_net_ws_client_get_oversized_count (GstSensorNetWsClient *client)
 {

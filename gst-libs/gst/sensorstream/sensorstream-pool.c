@@ -1,6 +1,19 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:sensorstream-pool
+ * @title: GstSensorStreamPool
+ * @short_description: a fixed number of threads serving any number of
+ *   ordered, bounded lanes
+ *
+ * rpsensorsrc hands the readings of each of its pads to a
+ * #GstSensorStreamLane, so that thousands of pads cost a few threads and a
+ * pad blocked downstream holds one worker, not the server thread. A lane
+ * is a #GstSensorHandoffQueue (drop-oldest, counted) and the function that
+ * takes its items; see #GstSensorStreamPool for how the workers share the
+ * lanes.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -116,9 +129,9 @@ gst_sensor_stream_pool_free (GstSensorStreamPool *pool)
  * gst_sensor_stream_lane_new:
  * @pool: its pool
  * @max_buffers: buffers queued before the oldest is dropped
- * @func: (scope notified): takes each item, in order
- * @user_data: for @func; must stay valid while @func may run (until the
- *   lane is flushing and idle, or the pool is freed)
+ * @func: (scope forever): takes each item, in order, on a worker
+ * @user_data: (closure): for @func; must stay valid while @func may run (until
+ * the lane is flushing and idle, or the pool is freed)
  *
  * The lane starts flushing: see gst_sensor_stream_lane_set_flushing().
  *
@@ -192,6 +205,8 @@ gst_sensor_stream_lane_set_paused (GstSensorStreamLane *lane, gboolean paused)
  * @lane: a lane
  * @flushing: TRUE drops what is queued and refuses pushes; a worker
  *   draining the lane stops at its next item
+ *
+ * FALSE lets the lane take items again. Any thread.
  */
 void
 gst_sensor_stream_lane_set_flushing (
@@ -206,6 +221,8 @@ gst_sensor_stream_lane_set_flushing (
  * gst_sensor_stream_lane_get_stats:
  * @lane: a lane
  * @stats: (out caller-allocates): its queue's level and drops
+ *
+ * A snapshot of the lane's #GstSensorHandoffQueue. Any thread.
  */
 void
 gst_sensor_stream_lane_get_stats (

@@ -1,6 +1,22 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/**
+ * SECTION:sensorstream-server
+ * @title: GstSensorStreamServer
+ * @short_description: the sensor-stream HTTP server, on its own thread
+ *
+ * The server of rpsensorsrc: it answers
+ * `POST /api/device/sensor-stream` and `.../batch` on a #SoupServer whose
+ * connections a #GstSensorNetHttpListener accepts, on a thread and
+ * #GMainContext of its own (paced, see gst_sensor_net_context_set_paced()).
+ * It checks the request (route, bearer token, content type and length,
+ * body, client clock window), asks its owner to admit the device,
+ * rate-limits it, runs fall detection and gives every accepted reading to
+ * the owner through #GstSensorStreamServerCallbacks; it posts nothing
+ * itself. Requests not complete within the timeout have their connection
+ * closed.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -16,6 +32,11 @@
 #define STREAM_PATH "/api/device/sensor-stream"
 #define BATCH_PATH "/api/device/sensor-stream/batch"
 
+/**
+ * gst_sensor_stream_server_error_quark:
+ *
+ * Returns: the #GQuark of %GST_SENSOR_STREAM_SERVER_ERROR
+ */
 G_DEFINE_QUARK (gst - sensor - stream - server - error - quark,
     gst_sensor_stream_server_error)
 
@@ -620,7 +641,7 @@ monotonic_clock (gpointer user_data)
  * @config: what to serve
  * @callbacks: the owner's callbacks (copied); @admit and @reading are
  *   required
- * @user_data: passed to the callbacks
+ * @user_data: (closure): passed to the callbacks
  * @error: (nullable): a #GST_SENSOR_STREAM_SERVER_ERROR
  *
  * Starts the server thread and binds; returns once it listens (or failed).

@@ -26,7 +26,8 @@ typedef struct _GstSensorStreamServer GstSensorStreamServer;
 /**
  * GST_SENSOR_STREAM_SERVER_ERROR:
  *
- * Error domain of gst_sensor_stream_server_new().
+ * The #GQuark of #GstSensorStreamServerError, the error domain of
+ * gst_sensor_stream_server_new().
  */
 #define GST_SENSOR_STREAM_SERVER_ERROR (gst_sensor_stream_server_error_quark ())
 GQuark gst_sensor_stream_server_error_quark (void);
@@ -36,6 +37,8 @@ GQuark gst_sensor_stream_server_error_quark (void);
  * @GST_SENSOR_STREAM_SERVER_ERROR_SETTINGS: the configuration is refused
  *   (a non-loopback address without an auth token)
  * @GST_SENSOR_STREAM_SERVER_ERROR_LISTEN: the address could not be bound
+ *
+ * Errors of gst_sensor_stream_server_new().
  */
 typedef enum {
   GST_SENSOR_STREAM_SERVER_ERROR_SETTINGS,
