@@ -485,7 +485,8 @@ gst_raeh_manifest_parse (const gchar *data, gssize size, GError **error)
  * @manifest: a manifest
  *
  * Writes the handshake in its full form (every slot field;
- * modality_channel_id only when set), compact.
+ * modality_channel_id only when set), compact as every document of the
+ * project (gst_sensor_json_builder_to_string()).
  *
  * Returns: (transfer full): the handshake JSON text
  */
@@ -493,8 +494,6 @@ gchar *
 gst_raeh_manifest_serialise (const GstRaehManifest *manifest)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   guint i;
 
   json_builder_begin_object (b);
@@ -527,7 +526,5 @@ gst_raeh_manifest_serialise (const GstRaehManifest *manifest)
   }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return gst_sensor_json_builder_to_string (b);
 }
