@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * (raehsink, plexus*src, heliossrc). All I/O runs on ONE process-wide
  * network thread with its own GMainContext (shared by every client, so a
  * thousand raehsink instances cost one thread), and callbacks are invoked on
- * that thread. Public functions are thread-safe and never block on the
- * network.
+ * that thread. Public functions are thread-safe and do not block on the
+ * network, except gst_sensor_net_ws_client_stop() (and free()), which waits
+ * at most about a second for the connection to be dropped.
  *
  * Lifecycle: new() -> start() -> [opened -> message* -> closed -> (backoff)
  * -> opened ...] -> stop() -> free(). After stop() returns no callback runs
