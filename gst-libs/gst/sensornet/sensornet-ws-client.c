@@ -1757,6 +1757,40 @@ run_batched (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+drop_calls (GArray *calls)
+{
+  guint i;
+
+  for (i = 0; calls && i < calls->len; i++) {
+    BatchedCall *call = &g_array_index (calls, BatchedCall, i);
+
+    if (call->notify)
+      call->notify (call->data);
+  }
+  if (calls)
+    g_array_unref (calls);
+}
+
+/* The batch source is gone: after it ran (nothing to do), or with its
+ * context, when the last client let the network thread go before the
+ * batch ran: then its calls are dropped, and the next call starts a new
+ * source on the new context instead of waiting for a dead one. */
+static void
+batch_source_gone (gpointer data)
+{
+  NetShared *shared = data;
+  GArray *calls = NULL;
+
+  g_mutex_lock (&shared->flush_lock);
+  if (shared->flush_source && g_source_is_destroyed (shared->flush_source)) {
+    g_clear_pointer (&shared->flush_source, g_source_unref);
+    calls = g_steal_pointer (&shared->batched);
+  }
+  g_mutex_unlock (&shared->flush_lock);
+  drop_calls (calls);
+}
+
 /**
  * gst_sensor_net_context_invoke_batched:
  * @context: the network context (from gst_sensor_net_context_ref())
@@ -1794,7 +1828,8 @@ gst_sensor_net_context_invoke_batched (GMainContext *context, GSourceFunc func,
     else
       shared->flush_source = g_idle_source_new ();
     g_source_set_priority (shared->flush_source, G_PRIORITY_DEFAULT);
-    g_source_set_callback (shared->flush_source, run_batched, shared, NULL);
+    g_source_set_callback (
+        shared->flush_source, run_batched, shared, batch_source_gone);
     g_source_attach (shared->flush_source, context);
   }
   g_mutex_unlock (&shared->flush_lock);

@@ -1459,6 +1459,43 @@ GST_START_TEST (test_keepalive_answered)
 
 GST_END_TEST;
 
+/* A client freed right after a send can let the network thread go while
+ * its batched flush still waits: the batch source dies with that context,
+ * and a later client on the next network thread must not wait for it. The
+ * race is narrow (a send within the batch interval of the last flush, then
+ * the last free before the interval ends); this walks the path ten times. */
+GST_START_TEST (test_flush_after_network_thread_restart)
+{
+  TestServer *ts = test_server_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GBytes *msg = g_bytes_new_static ("hello", 5);
+  GstSensorNetWsConfig config;
+  guint i;
+
+  config_for (&config, uri);
+  for (i = 0; i < 10; i++) {
+    Probe *p = probe_new ();
+    GstSensorNetWsClient *client = start_client (p, NULL, &config);
+
+    PROBE_WAIT (p, p->opened == 1);
+    fail_unless (
+        gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, msg));
+    PROBE_WAIT (p, p->messages == 1);
+    /* a flush ran just now: this one waits for the batch interval, and
+     * the free lets the network thread go before it */
+    fail_unless (
+        gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, msg));
+    gst_sensor_net_ws_client_free (client);
+    probe_free (p);
+  }
+  gst_sensor_net_ws_config_clear (&config);
+  g_bytes_unref (msg);
+  g_free (uri);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_max_incoming_payload)
 {
   TestServer *ts = test_server_new ();
@@ -2463,6 +2500,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_pong_timeout);
   tcase_add_test (tc, test_keepalive_answered);
   tcase_add_test (tc, test_max_incoming_payload);
+  tcase_add_test (tc, test_flush_after_network_thread_restart);
   tcase_add_test (tc, test_endless_message_closed_1009);
   tcase_add_test (tc, test_message_at_limit);
   tcase_add_test (tc, test_upgrade_by_hand);
