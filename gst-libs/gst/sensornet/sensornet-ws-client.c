@@ -1574,11 +1574,20 @@ typedef struct
 
 /* Network thread: release everything; the socket goes to the grave so the
  * close handshake can finish (bounded). */
+static void flush_queue (GstSensorNetWsClient *client);
+
 static void
 teardown (GstSensorNetWsClient *client, gushort code, const gchar *reason)
 {
   SoupWebsocketConnection *conn;
 
+  /* what close() left queued (its flush may still wait for the next
+   * batch) goes out before the close frame; what the socket cannot take
+   * now is dropped */
+  flush_queue (client);
+  g_mutex_lock (&client->lock);
+  drop_queue_locked (client);
+  g_mutex_unlock (&client->lock);
   client->active = FALSE;
   clear_source (&client->retry_source);
   clear_source (&client->timeout_source);
@@ -2095,7 +2104,8 @@ gst_sensor_net_ws_client_is_connected (GstSensorNetWsClient *client)
 /* Marks the client stopping and asks the network thread to close; TRUE
  * when called on the network thread (nothing left to wait for). */
 static gboolean
-request_stop (GstSensorNetWsClient *client, gushort code, const gchar *reason)
+request_stop (GstSensorNetWsClient *client, gushort code, const gchar *reason,
+    gboolean send_queued)
 {
   gboolean first;
 
@@ -2103,7 +2113,8 @@ request_stop (GstSensorNetWsClient *client, gushort code, const gchar *reason)
   first = !client->stopping;
   client->stopping = TRUE;
   client->connected = FALSE;
-  drop_queue_locked (client);
+  if (!send_queued)
+    drop_queue_locked (client);
   g_mutex_unlock (&client->lock);
 
   if (first)
@@ -2136,7 +2147,8 @@ request_stop (GstSensorNetWsClient *client, gushort code, const gchar *reason)
  * @reason: (nullable): the close reason
  *
  * Starts closing like gst_sensor_net_ws_client_stop() and never reconnects,
- * but returns at once: the close handshake runs on the network thread, so
+ * but sends the messages already queued before the close frame (as far as
+ * the socket takes them at once), and returns at once: the close handshake runs on the network thread, so
  * a thousand sessions close in parallel instead of one after another.
  * Callbacks may still run until stop() or free(), which then return as
  * soon as the connection is gone. Any thread.
@@ -2147,7 +2159,7 @@ gst_sensor_net_ws_client_close (
 {
   g_return_if_fail (client != NULL);
 
-  request_stop (client, code, reason);
+  request_stop (client, code, reason, TRUE);
 }
 
 /**
@@ -2172,7 +2184,7 @@ gst_sensor_net_ws_client_stop (
 
   g_return_if_fail (client != NULL);
 
-  if (request_stop (client, code, reason))
+  if (request_stop (client, code, reason, FALSE))
     return;
 
   g_mutex_lock (&client->lock);

@@ -39,6 +39,7 @@ typedef struct
   gushort client_close_code;
   gchar *client_close_reason;
   guint client_closes;
+  guint messages; /* received from clients */
   GList *conns;
 } TestServer;
 
@@ -61,6 +62,9 @@ static void
 server_echo (
     SoupWebsocketConnection *conn, gint type, GBytes *message, TestServer *ts)
 {
+  g_mutex_lock (&ts->lock);
+  ts->messages++;
+  g_mutex_unlock (&ts->lock);
   if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_send_message (conn, type, message);
 }
@@ -1459,6 +1463,41 @@ GST_START_TEST (test_keepalive_answered)
 
 GST_END_TEST;
 
+/* close() right after sends: every message queued before it goes out
+ * before the close frame, although its flush may still wait for the next
+ * batch of the network thread. */
+GST_START_TEST (test_close_sends_what_is_queued)
+{
+  TestServer *ts = test_server_new ();
+  Probe *p = probe_new ();
+  gchar *uri = test_server_uri (ts, "/echo");
+  GBytes *msg = g_bytes_new_static ("frame", 5);
+  GstSensorNetWsClient *client;
+  guint i;
+
+  client = start_client (p, uri, NULL);
+  PROBE_WAIT (p, p->opened == 1);
+  for (i = 0; i < 200; i++) {
+    fail_unless (
+        gst_sensor_net_ws_client_send (client, SOUP_WEBSOCKET_DATA_TEXT, msg));
+    g_usleep (300);
+  }
+  gst_sensor_net_ws_client_close (client, 1000, "done");
+  g_mutex_lock (&ts->lock);
+  while (ts->client_closes == 0)
+    g_cond_wait (&ts->cond, &ts->lock);
+  fail_unless_equals_int (ts->messages, 200);
+  fail_unless_equals_int (ts->client_close_code, 1000);
+  g_mutex_unlock (&ts->lock);
+  gst_sensor_net_ws_client_free (client);
+  g_bytes_unref (msg);
+  g_free (uri);
+  probe_free (p);
+  test_server_free (ts);
+}
+
+GST_END_TEST;
+
 /* A client freed right after a send can let the network thread go while
  * its batched flush still waits: the batch source dies with that context,
  * and a later client on the next network thread must not wait for it. The
@@ -2501,6 +2540,7 @@ wsclient_suite (void)
   tcase_add_test (tc, test_keepalive_answered);
   tcase_add_test (tc, test_max_incoming_payload);
   tcase_add_test (tc, test_flush_after_network_thread_restart);
+  tcase_add_test (tc, test_close_sends_what_is_queued);
   tcase_add_test (tc, test_endless_message_closed_1009);
   tcase_add_test (tc, test_message_at_limit);
   tcase_add_test (tc, test_upgrade_by_hand);
