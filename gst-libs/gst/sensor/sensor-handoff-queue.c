@@ -318,6 +318,21 @@ pop_locked (GstSensorHandoffQueue *q)
   return object;
 }
 
+static GstMiniObject *
+pop (GstSensorHandoffQueue *queue, gboolean wait)
+{
+  GstMiniObject *object;
+
+  g_return_val_if_fail (queue != NULL, NULL);
+
+  g_mutex_lock (&queue->lock);
+  while (wait && !queue->flushing && gst_queue_array_is_empty (queue->items))
+    g_cond_wait (&queue->cond, &queue->lock);
+  object = queue->flushing ? NULL : pop_locked (queue);
+  g_mutex_unlock (&queue->lock);
+  return object;
+}
+
 /**
  * gst_sensor_handoff_queue_pop: (skip)
  * @queue: a queue
@@ -331,16 +346,7 @@ pop_locked (GstSensorHandoffQueue *q)
 GstMiniObject *
 gst_sensor_handoff_queue_pop (GstSensorHandoffQueue *queue)
 {
-  GstMiniObject *object;
-
-  g_return_val_if_fail (queue != NULL, NULL);
-
-  g_mutex_lock (&queue->lock);
-  while (!queue->flushing && gst_queue_array_is_empty (queue->items))
-    g_cond_wait (&queue->cond, &queue->lock);
-  object = queue->flushing ? NULL : pop_locked (queue);
-  g_mutex_unlock (&queue->lock);
-  return object;
+  return pop (queue, TRUE);
 }
 
 /**
@@ -355,14 +361,7 @@ gst_sensor_handoff_queue_pop (GstSensorHandoffQueue *queue)
 GstMiniObject *
 gst_sensor_handoff_queue_try_pop (GstSensorHandoffQueue *queue)
 {
-  GstMiniObject *object;
-
-  g_return_val_if_fail (queue != NULL, NULL);
-
-  g_mutex_lock (&queue->lock);
-  object = queue->flushing ? NULL : pop_locked (queue);
-  g_mutex_unlock (&queue->lock);
-  return object;
+  return pop (queue, FALSE);
 }
 
 /**
