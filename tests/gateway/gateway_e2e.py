@@ -254,6 +254,16 @@ def test_twenty_devices(server):
     n_ok = sum(1 for _, st in answers if st == 200)
     check(accepted == 50 * n_ok, "readings accepted: %s of %d"
           % (accepted, 50 * n_ok))
+    # the template forwards accel only: the route limits the source's pads
+    # to it, and every reading's gyroscope values are counted, not pushed
+    skipped = m.get(("sensor_rpsensorsrc_groups_skipped",
+                     (("route", "wearables"),)))
+    check(skipped == 50 * n_ok, "gyroscope values skipped: %s of %d"
+          % (skipped, 50 * n_ok))
+    not_linked = m.get(("sensor_rpsensorsrc_not_linked",
+                        (("route", "wearables"),)))
+    check(not_linked == 0, "nothing pushed into an unlinked pad: %s"
+          % not_linked)
     status, _ = gw.get("/readyz")
     check(status == 200, "/readyz 200 while running, got %d" % status)
     status, _ = gw.get("/healthz")
