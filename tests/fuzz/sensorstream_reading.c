@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The sensor-stream request parser: any bytes as a single reading and as
- * a batch, and the answers built from the result. A single reading must
- * come out the same from the flat-object reader and from json-glib.
+ * a batch, and the answers built from the result. A single reading and a
+ * batch must come out the same from the flat readers and from json-glib.
  */
 #include <gst/sensorstream/sensorstream.h>
 #include <stdint.h>
@@ -66,6 +66,46 @@ same_as_json_glib (const uint8_t *data, size_t size,
   gst_sensor_stream_details_clear (&ref_details);
 }
 
+static void
+same_details (const GstSensorStreamDetails *a, const GstSensorStreamDetails *b)
+{
+  guint i, n = gst_sensor_stream_details_count (a);
+
+  if (gst_sensor_stream_details_count (b) != n)
+    abort ();
+  for (i = 0; i < n; i++)
+    if (!g_str_equal (g_ptr_array_index (a->fields, i),
+            g_ptr_array_index (b->fields, i)) ||
+        !g_str_equal (g_ptr_array_index (a->messages, i),
+            g_ptr_array_index (b->messages, i)))
+      abort ();
+}
+
+static void
+same_batch_as_json_glib (const uint8_t *data, size_t size,
+    GstSensorStreamParseResult res, const GArray *readings,
+    const GstSensorStreamDetails *details)
+{
+  GstSensorStreamDetails ref_details;
+  GstSensorStreamParseResult ref_res;
+  GArray *ref = NULL;
+
+  gst_sensor_stream_details_init (&ref_details);
+  ref_res = gst_sensor_stream_parse_batch_json_glib (
+      (const gchar *) data, size, &ref, &ref_details);
+  if (ref_res != res || (ref == NULL) != (readings == NULL))
+    abort ();
+  if (ref &&
+      (ref->len != readings->len ||
+          memcmp (ref->data, readings->data,
+              ref->len * sizeof (GstSensorStreamReading)) != 0))
+    abort ();
+  same_details (details, &ref_details);
+  if (ref)
+    g_array_unref (ref);
+  gst_sensor_stream_details_clear (&ref_details);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -85,6 +125,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   gst_sensor_stream_details_init (&details);
   res = gst_sensor_stream_parse_batch (
       (const gchar *) data, size, &readings, &details);
+  same_batch_as_json_glib (data, size, res, readings, &details);
   if (readings) {
     answer (res, &details, (GstSensorStreamReading *) readings->data,
         readings->len);

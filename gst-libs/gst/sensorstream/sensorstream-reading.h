@@ -147,6 +147,10 @@ GstSensorStreamParseResult gst_sensor_stream_parse_reading_json_glib (
     const gchar *data, gsize size, GstSensorStreamReading *reading,
     GstSensorStreamDetails *details);
 
+GstSensorStreamParseResult gst_sensor_stream_parse_batch_json_glib (
+    const gchar *data, gsize size, GArray **readings,
+    GstSensorStreamDetails *details);
+
 GstSensorStreamParseResult gst_sensor_stream_parse_batch (const gchar *data,
     gsize size, GArray **readings, GstSensorStreamDetails *details);
 

@@ -869,6 +869,119 @@ GST_START_TEST (test_flat_reader_matches_json_glib)
 
 GST_END_TEST;
 
+static gchar *
+describe_batch (const gchar *body, gboolean fast)
+{
+  GstSensorStreamDetails details;
+  GstSensorStreamParseResult res;
+  GArray *readings = NULL;
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  gst_sensor_stream_details_init (&details);
+  res = fast ?
+      gst_sensor_stream_parse_batch (body, strlen (body), &readings, &details) :
+      gst_sensor_stream_parse_batch_json_glib (
+          body, strlen (body), &readings, &details);
+  g_string_append_printf (s, "res=%d", res);
+  for (i = 0; i < gst_sensor_stream_details_count (&details); i++)
+    g_string_append_printf (s, " [%s: %s]",
+        (gchar *) g_ptr_array_index (details.fields, i),
+        (gchar *) g_ptr_array_index (details.messages, i));
+  for (i = 0; readings && i < readings->len; i++) {
+    const GstSensorStreamReading *r =
+        &g_array_index (readings, GstSensorStreamReading, i);
+
+    g_string_append_printf (s,
+        " {id=%s a=%a,%a,%a g=%a,%a,%a up=%u present=%x hr=%d "
+        "ts=%" G_GINT64_FORMAT "}",
+        r->device_id, r->accel[0], r->accel[1], r->accel[2], r->gyro[0],
+        r->gyro[1], r->gyro[2], r->uptime_ms, r->present, r->heart_rate,
+        r->client_timestamp_us);
+  }
+  if (readings)
+    g_array_unref (readings);
+  gst_sensor_stream_details_clear (&details);
+  return g_string_free (s, FALSE);
+}
+
+/* Batches: the flat reader (taken for the shape devices send) gives what
+ * json-glib gives, readings and error details alike, for shapes it takes
+ * and for the ones it hands over. */
+GST_START_TEST (test_flat_batch_matches_json_glib)
+{
+#define BATCH_ITEM                                                             \
+  "{\"accel_x\":0.5,\"accel_y\":0.3,\"accel_z\":9.8,\"gyro_x\":1,"             \
+  "\"gyro_y\":-2.5e0,\"gyro_z\":0,\"uptime_ms\":%u,"                           \
+  "\"client_timestamp\":\"2026-03-18T10:30:0%u.5Z\"}"
+  static const gchar *bad_items[] = { "{\"accel_x\":\"1\"}", "{}",
+    "{\"accel_x\":1,\"accel_x\":2}", "{\"a\":{\"b\":1}}", "[]", "1",
+    "{\"device_id\":\"11:22:33:44:55:66\",\"accel_x\":0,\"accel_y\":0,"
+    "\"accel_z\":0,\"gyro_x\":0,\"gyro_y\":0,\"gyro_z\":0,"
+    "\"uptime_ms\":1}",
+    "{\"uptime_ms\":-1,\"heart_rate\":300}", "{\"k\":\"\\u0041\"}" };
+  static const gchar *devices[] = { "\"AA:BB:CC:DD:EE:FF\"", "\"aabbccddeeff\"",
+    "\"SF-AABBCCDDEEFF\"", "\"AA:BB:CC:DD:EE\"", "1", "null",
+    "\"A\\u0041:BB:CC:DD:EE:FF\"", "[]" };
+  GString *body = g_string_new (NULL);
+  guint d, n, b, k;
+
+  for (d = 0; d < G_N_ELEMENTS (devices); d++) {
+    for (n = 0; n <= 101; n += (n < 3 ? 1 : 49)) {
+      for (b = 0; b <= G_N_ELEMENTS (bad_items); b++) {
+        gchar *fast, *ref;
+
+        g_string_printf (body, "{\"device_id\":%s,\"readings\":[", devices[d]);
+        for (k = 0; k < n; k++) {
+          if (k)
+            g_string_append_c (body, ',');
+          if (b < G_N_ELEMENTS (bad_items) && k == n / 2)
+            g_string_append (body, bad_items[b]);
+          else
+            g_string_append_printf (body, BATCH_ITEM, 1000 + k, k % 10);
+        }
+        g_string_append (body, "]}");
+        fast = describe_batch (body->str, TRUE);
+        ref = describe_batch (body->str, FALSE);
+        fail_unless (g_str_equal (fast, ref), "body %s:\n fast %s\n json %s",
+            body->str, fast, ref);
+        g_free (fast);
+        g_free (ref);
+      }
+    }
+  }
+  /* members in another order, extra or missing members, other wrappers */
+  {
+    static const gchar *bodies[] = {
+      "{\"readings\":[{\"accel_x\":1,\"accel_y\":1,\"accel_z\":1,"
+      "\"gyro_x\":1,\"gyro_y\":1,\"gyro_z\":1,\"uptime_ms\":1}],"
+      "\"device_id\":\"AA:BB:CC:DD:EE:FF\"}",
+      "{\"device_id\":\"AA:BB:CC:DD:EE:FF\"}",
+      "{\"readings\":[{}]}",
+      "{\"device_id\":\"AA:BB:CC:DD:EE:FF\",\"readings\":[],\"x\":1}",
+      "{\"device_id\":\"AA:BB:CC:DD:EE:FF\",\"readings\":{}}",
+      "{\"device_id\":\"AA:BB:CC:DD:EE:FF\",\"device_id\":\"x\","
+      "\"readings\":[{}]}",
+      " { \"device_id\" : \"AA:BB:CC:DD:EE:FF\" , \"readings\" : [ { } ] } ",
+      "[{\"device_id\":\"AA:BB:CC:DD:EE:FF\",\"readings\":[{}]}]",
+      "{\"device_id\":\"AA:BB:CC:DD:EE:FF\",\"readings\":[{}]} x",
+    };
+
+    for (k = 0; k < G_N_ELEMENTS (bodies); k++) {
+      gchar *fast = describe_batch (bodies[k], TRUE);
+      gchar *ref = describe_batch (bodies[k], FALSE);
+
+      fail_unless (g_str_equal (fast, ref), "body %s:\n fast %s\n json %s",
+          bodies[k], fast, ref);
+      g_free (fast);
+      g_free (ref);
+    }
+  }
+  g_string_free (body, TRUE);
+}
+
+GST_END_TEST;
+
 /* ---- answers ---- */
 
 GST_START_TEST (test_response_bodies)
@@ -1558,6 +1671,7 @@ sensorstream_suite (void)
   tcase_add_test (tc, test_batch);
   tcase_add_test (tc, test_batch_shape_errors);
   tcase_add_test (tc, test_flat_reader_matches_json_glib);
+  tcase_add_test (tc, test_flat_batch_matches_json_glib);
   tcase_add_test (tc, test_response_bodies);
   tcase_add_test (tc, test_iso8601_matches_gdatetime);
   tcase_add_test (tc, test_answers_match_reference);
