@@ -993,6 +993,10 @@ gst_raeh_session_finish (GstRaehSession *session, guint timeout_s)
   gboolean all = TRUE;
 
   g_mutex_lock (&session->lock);
+  /* the stream waits for this: flush now, not with the next batch */
+  if (session->state == CONN_READY && session->net_context &&
+      !g_queue_is_empty (&session->queue))
+    schedule_flush_locked (session, g_idle_source_new ());
   while (session->state != CONN_FATAL && session->state != CONN_STOPPING &&
       session->state != CONN_IDLE) {
     GstSensorNetWsClient *client = session->client;
