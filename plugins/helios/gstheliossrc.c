@@ -44,6 +44,7 @@
 #include <gst/sensornet/sensornet-ws-client.h>
 #include <gst/sensor/sensor.h>
 #include <gst/sensor/sensor-caps.h>
+#include <gst/sensor/sensor-field.h>
 #include <gst/video/video.h>
 
 GST_DEBUG_CATEGORY_STATIC (helios_src_debug);
@@ -606,74 +607,48 @@ make_stats (GstHeliosSrc *self)
 
 /* ---- GObject ---- */
 
+/* The plain properties: a value in an instance field, set and read under
+ * the object lock, by offset (0: not a plain one). The guint64
+ * max-queue-bytes is explicit: sensor-field has no guint64. */
+static const gsize plain_fields[PROP_STATS] = {
+  [PROP_CHANNEL] = G_STRUCT_OFFSET (GstHeliosSrc, channel),
+  [PROP_INTERVAL_MS] = G_STRUCT_OFFSET (GstHeliosSrc, interval_ms),
+  [PROP_LIMIT] = G_STRUCT_OFFSET (GstHeliosSrc, limit),
+  [PROP_HEARTBEAT_MS] = G_STRUCT_OFFSET (GstHeliosSrc, heartbeat_ms),
+  [PROP_KINDS] = G_STRUCT_OFFSET (GstHeliosSrc, kinds),
+  [PROP_OUTPUT] = G_STRUCT_OFFSET (GstHeliosSrc, output),
+  [PROP_RESTORE] = G_STRUCT_OFFSET (GstHeliosSrc, restore),
+  [PROP_POLL_MS] = G_STRUCT_OFFSET (GstHeliosSrc, poll_ms),
+  [PROP_SOURCE] = G_STRUCT_OFFSET (GstHeliosSrc, source),
+  [PROP_LINES] = G_STRUCT_OFFSET (GstHeliosSrc, lines),
+  [PROP_FOLLOW] = G_STRUCT_OFFSET (GstHeliosSrc, follow),
+  [PROP_MAX_QUEUE] = G_STRUCT_OFFSET (GstHeliosSrc, max_queue),
+};
+
 static void
 gst_helios_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstHeliosSrc *self = GST_HELIOS_SRC (object);
-  gboolean live_change = FALSE;
+  gsize plain = prop_id < PROP_STATS ? plain_fields[prop_id] : 0;
 
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_LOCATION:
-      g_free (self->location);
-      self->location = g_value_dup_string (value);
-      if (self->location == NULL)
-        self->location = g_strdup (DEFAULT_LOCATION);
-      break;
-    case PROP_CHANNEL:
-      g_free (self->channel);
-      self->channel = g_value_dup_string (value);
-      break;
-    case PROP_INTERVAL_MS:
-      self->interval_ms = g_value_get_int (value);
-      live_change = TRUE;
-      break;
-    case PROP_LIMIT:
-      self->limit = g_value_get_int (value);
-      break;
-    case PROP_HEARTBEAT_MS:
-      self->heartbeat_ms = g_value_get_int (value);
-      break;
-    case PROP_KINDS:
-      g_free (self->kinds);
-      self->kinds = g_value_dup_string (value);
-      live_change = TRUE;
-      break;
-    case PROP_OUTPUT:
-      g_free (self->output);
-      self->output = g_value_dup_string (value);
-      break;
-    case PROP_RESTORE:
-      self->restore = g_value_get_boolean (value);
-      break;
-    case PROP_POLL_MS:
-      self->poll_ms = g_value_get_int (value);
-      break;
-    case PROP_SOURCE:
-      g_free (self->source);
-      self->source = g_value_dup_string (value);
-      break;
-    case PROP_LINES:
-      self->lines = g_value_get_int (value);
-      break;
-    case PROP_FOLLOW:
-      self->follow = g_value_get_boolean (value);
-      break;
-    case PROP_MAX_QUEUE:
-      self->max_queue = g_value_get_uint (value);
-      break;
-    case PROP_MAX_QUEUE_BYTES:
-      self->max_queue_bytes = g_value_get_uint64 (value);
-      break;
-    default:
-      if (!gst_sensor_net_props_set_property (
-              &self->net, PROP_NET, prop_id, value))
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  if (plain) {
+    gst_sensor_field_set_value (G_STRUCT_MEMBER_P (self, plain), value);
+  } else if (prop_id == PROP_LOCATION) {
+    g_free (self->location);
+    self->location = g_value_dup_string (value);
+    if (self->location == NULL)
+      self->location = g_strdup (DEFAULT_LOCATION);
+  } else if (prop_id == PROP_MAX_QUEUE_BYTES) {
+    self->max_queue_bytes = g_value_get_uint64 (value);
+  } else if (!gst_sensor_net_props_set_property (
+                 &self->net, PROP_NET, prop_id, value)) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
   GST_OBJECT_UNLOCK (self);
-  if (live_change)
+  /* sensors.stream and stream metrics take these while playing */
+  if (prop_id == PROP_INTERVAL_MS || prop_id == PROP_KINDS)
     update_live (self);
 }
 
@@ -682,61 +657,22 @@ gst_helios_src_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstHeliosSrc *self = GST_HELIOS_SRC (object);
+  gsize plain = prop_id < PROP_STATS ? plain_fields[prop_id] : 0;
 
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));
     return;
   }
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_LOCATION:
-      g_value_set_string (value, self->location);
-      break;
-    case PROP_CHANNEL:
-      g_value_set_string (value, self->channel);
-      break;
-    case PROP_INTERVAL_MS:
-      g_value_set_int (value, self->interval_ms);
-      break;
-    case PROP_LIMIT:
-      g_value_set_int (value, self->limit);
-      break;
-    case PROP_HEARTBEAT_MS:
-      g_value_set_int (value, self->heartbeat_ms);
-      break;
-    case PROP_KINDS:
-      g_value_set_string (value, self->kinds);
-      break;
-    case PROP_OUTPUT:
-      g_value_set_string (value, self->output);
-      break;
-    case PROP_RESTORE:
-      g_value_set_boolean (value, self->restore);
-      break;
-    case PROP_POLL_MS:
-      g_value_set_int (value, self->poll_ms);
-      break;
-    case PROP_SOURCE:
-      g_value_set_string (value, self->source);
-      break;
-    case PROP_LINES:
-      g_value_set_int (value, self->lines);
-      break;
-    case PROP_FOLLOW:
-      g_value_set_boolean (value, self->follow);
-      break;
-    case PROP_MAX_QUEUE:
-      g_value_set_uint (value, self->max_queue);
-      break;
-    case PROP_MAX_QUEUE_BYTES:
-      g_value_set_uint64 (value, self->max_queue_bytes);
-      break;
-    default:
-      if (!gst_sensor_net_props_get_property (
-              &self->net, PROP_NET, prop_id, value))
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (plain)
+    gst_sensor_field_get_value (G_STRUCT_MEMBER_P (self, plain), value);
+  else if (prop_id == PROP_LOCATION)
+    g_value_set_string (value, self->location);
+  else if (prop_id == PROP_MAX_QUEUE_BYTES)
+    g_value_set_uint64 (value, self->max_queue_bytes);
+  else if (!gst_sensor_net_props_get_property (
+               &self->net, PROP_NET, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   GST_OBJECT_UNLOCK (self);
 }
 

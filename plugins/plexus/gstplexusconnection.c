@@ -12,6 +12,7 @@
 
 #include <string.h>
 #include <gst/sensor/sensor-counters.h>
+#include <gst/sensor/sensor-field.h>
 #include <gst/sensornet/sensornet-failure.h>
 #include <gst/sensornet/sensornet-ws-client.h>
 
@@ -100,6 +101,51 @@ gst_plexus_install_properties (
   gst_sensor_net_props_install (klass, GST_PLEXUS_PROP_NET, &net_defaults);
 }
 
+/* The field of @prop_id in @base, or NULL when it is not a plain one. */
+static gpointer
+plain_field (gconstpointer base, const GstPlexusPlainProp *props, guint n_props,
+    guint prop_id)
+{
+  guint i;
+
+  for (i = 0; i < n_props; i++)
+    if (props[i].prop_id == prop_id)
+      return G_STRUCT_MEMBER_P (base, props[i].offset);
+  return NULL;
+}
+
+gboolean
+gst_plexus_plain_set (gpointer base, const GstPlexusPlainProp *props,
+    guint n_props, guint prop_id, const GValue *value)
+{
+  gpointer field = plain_field (base, props, n_props, prop_id);
+
+  if (field && G_VALUE_HOLDS_UINT64 (value)) {
+    *(guint64 *) field = g_value_get_uint64 (value);
+    return TRUE;
+  }
+  return field && gst_sensor_field_set_value (field, value);
+}
+
+gboolean
+gst_plexus_plain_get (gconstpointer base, const GstPlexusPlainProp *props,
+    guint n_props, guint prop_id, GValue *value)
+{
+  gconstpointer field = plain_field (base, props, n_props, prop_id);
+
+  if (field && G_VALUE_HOLDS_UINT64 (value)) {
+    g_value_set_uint64 (value, *(const guint64 *) field);
+    return TRUE;
+  }
+  return field && gst_sensor_field_get_value (field, value);
+}
+
+static const GstPlexusPlainProp settings_props[] = {
+  { GST_PLEXUS_PROP_SOURCE_ID, G_STRUCT_OFFSET (GstPlexusSettings, source_id) },
+  { GST_PLEXUS_PROP_DATA_TIMEOUT,
+      G_STRUCT_OFFSET (GstPlexusSettings, data_timeout_s) },
+};
+
 gboolean
 gst_plexus_settings_set_property (
     GstPlexusSettings *s, GObject *object, guint prop_id, const GValue *value)
@@ -110,11 +156,7 @@ gst_plexus_settings_set_property (
       s->location = g_value_dup_string (value);
       if (!s->location)
         s->location = g_strdup (GST_PLEXUS_DEFAULT_LOCATION);
-      break;
-    case GST_PLEXUS_PROP_SOURCE_ID:
-      g_free (s->source_id);
-      s->source_id = g_value_dup_string (value);
-      break;
+      return TRUE;
     case GST_PLEXUS_PROP_API_KEY:
       if (s->api_key)
         memset (s->api_key, 0, strlen (s->api_key));
@@ -124,36 +166,27 @@ gst_plexus_settings_set_property (
         GST_WARNING_OBJECT (object,
             "the api-key is not plx_ and 36 "
             "characters: the server will refuse it");
-      break;
-    case GST_PLEXUS_PROP_DATA_TIMEOUT:
-      s->data_timeout_s = g_value_get_uint (value);
-      break;
+      return TRUE;
     default:
-      return gst_sensor_net_props_set_property (
-          &s->net, GST_PLEXUS_PROP_NET, prop_id, value);
+      return gst_plexus_plain_set (s, settings_props,
+                 G_N_ELEMENTS (settings_props), prop_id, value) ||
+          gst_sensor_net_props_set_property (
+              &s->net, GST_PLEXUS_PROP_NET, prop_id, value);
   }
-  return TRUE;
 }
 
 gboolean
 gst_plexus_settings_get_property (
     GstPlexusSettings *s, guint prop_id, GValue *value)
 {
-  switch (prop_id) {
-    case GST_PLEXUS_PROP_LOCATION:
-      g_value_set_string (value, s->location);
-      break;
-    case GST_PLEXUS_PROP_SOURCE_ID:
-      g_value_set_string (value, s->source_id);
-      break;
-    case GST_PLEXUS_PROP_DATA_TIMEOUT:
-      g_value_set_uint (value, s->data_timeout_s);
-      break;
-    default:
-      return gst_sensor_net_props_get_property (
-          &s->net, GST_PLEXUS_PROP_NET, prop_id, value);
+  if (prop_id == GST_PLEXUS_PROP_LOCATION) {
+    g_value_set_string (value, s->location);
+    return TRUE;
   }
-  return TRUE;
+  return gst_plexus_plain_get (s, settings_props, G_N_ELEMENTS (settings_props),
+             prop_id, value) ||
+      gst_sensor_net_props_get_property (
+          &s->net, GST_PLEXUS_PROP_NET, prop_id, value);
 }
 
 /* the connection's counters, in every Plexus source's stats */

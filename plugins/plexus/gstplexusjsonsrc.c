@@ -419,6 +419,12 @@ make_stats (GstPlexusJsonSrc *self)
   return s;
 }
 
+static const GstPlexusPlainProp plain_props[] = {
+  { PROP_MAX_QUEUE, G_STRUCT_OFFSET (GstPlexusJsonSrcPrivate, max_queue) },
+  { PROP_MAX_QUEUE_BYTES,
+      G_STRUCT_OFFSET (GstPlexusJsonSrcPrivate, max_queue_bytes) },
+};
+
 static void
 gst_plexus_json_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
@@ -426,20 +432,11 @@ gst_plexus_json_src_set_property (
   GstPlexusJsonSrcPrivate *priv = PRIV (object);
 
   GST_OBJECT_LOCK (object);
-  if (!gst_plexus_settings_set_property (
-          &priv->settings, object, prop_id, value)) {
-    switch (prop_id) {
-      case PROP_MAX_QUEUE:
-        priv->max_queue = g_value_get_uint (value);
-        break;
-      case PROP_MAX_QUEUE_BYTES:
-        priv->max_queue_bytes = g_value_get_uint64 (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-        break;
-    }
-  }
+  if (!gst_plexus_plain_set (
+          priv, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
+      !gst_plexus_settings_set_property (
+          &priv->settings, object, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   GST_OBJECT_UNLOCK (object);
 }
 
@@ -454,19 +451,10 @@ gst_plexus_json_src_get_property (
     return;
   }
   GST_OBJECT_LOCK (object);
-  if (!gst_plexus_settings_get_property (&priv->settings, prop_id, value)) {
-    switch (prop_id) {
-      case PROP_MAX_QUEUE:
-        g_value_set_uint (value, priv->max_queue);
-        break;
-      case PROP_MAX_QUEUE_BYTES:
-        g_value_set_uint64 (value, priv->max_queue_bytes);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-        break;
-    }
-  }
+  if (!gst_plexus_plain_get (
+          priv, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
+      !gst_plexus_settings_get_property (&priv->settings, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   GST_OBJECT_UNLOCK (object);
 }
 

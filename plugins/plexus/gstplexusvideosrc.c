@@ -367,6 +367,22 @@ make_stats (GstPlexusVideoSrc *self)
   return s;
 }
 
+/* `timeout` and connect-timeout are the settings' stream and connect
+ * timeouts */
+static const GstPlexusPlainProp plain_props[] = {
+  { PROP_TIMEOUT,
+      G_STRUCT_OFFSET (GstPlexusVideoSrc, settings.stream_timeout_s) },
+  { PROP_CONNECT_TIMEOUT,
+      G_STRUCT_OFFSET (GstPlexusVideoSrc, settings.net.timeout) },
+  { PROP_RECONNECT_ON_TIMEOUT,
+      G_STRUCT_OFFSET (GstPlexusVideoSrc, settings.reconnect_on_timeout) },
+  { PROP_MAX_QUEUE, G_STRUCT_OFFSET (GstPlexusVideoSrc, max_queue) },
+  { PROP_MAX_QUEUE_BYTES,
+      G_STRUCT_OFFSET (GstPlexusVideoSrc, max_queue_bytes) },
+  { PROP_MAX_PIXELS, G_STRUCT_OFFSET (GstPlexusVideoSrc, max_pixels) },
+  { PROP_DECODE_THREADS, G_STRUCT_OFFSET (GstPlexusVideoSrc, decode_threads) },
+};
+
 static void
 gst_plexus_video_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
@@ -374,43 +390,19 @@ gst_plexus_video_src_set_property (
   GstPlexusVideoSrc *self = GST_PLEXUS_VIDEO_SRC (object);
 
   GST_OBJECT_LOCK (self);
-  if (!gst_plexus_settings_set_property (
-          &self->settings, object, prop_id, value)) {
-    switch (prop_id) {
-      case PROP_CAMERA_ID:
-        /* the pads are made from it on the way to READY */
-        if (GST_STATE (self) != GST_STATE_NULL) {
-          GST_WARNING_OBJECT (self, "camera-id can only change in NULL");
-          break;
-        }
-        g_free (self->camera_ids);
-        self->camera_ids = g_value_dup_string (value);
-        break;
-      case PROP_TIMEOUT:
-        self->settings.stream_timeout_s = g_value_get_uint (value);
-        break;
-      case PROP_CONNECT_TIMEOUT:
-        self->settings.net.timeout = g_value_get_uint (value);
-        break;
-      case PROP_RECONNECT_ON_TIMEOUT:
-        self->settings.reconnect_on_timeout = g_value_get_boolean (value);
-        break;
-      case PROP_MAX_QUEUE:
-        self->max_queue = g_value_get_uint (value);
-        break;
-      case PROP_MAX_QUEUE_BYTES:
-        self->max_queue_bytes = g_value_get_uint64 (value);
-        break;
-      case PROP_MAX_PIXELS:
-        self->max_pixels = g_value_get_uint64 (value);
-        break;
-      case PROP_DECODE_THREADS:
-        self->decode_threads = g_value_get_uint (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-        break;
+  if (prop_id == PROP_CAMERA_ID) {
+    /* the pads are made from it on the way to READY */
+    if (GST_STATE (self) != GST_STATE_NULL) {
+      GST_WARNING_OBJECT (self, "camera-id can only change in NULL");
+    } else {
+      g_free (self->camera_ids);
+      self->camera_ids = g_value_dup_string (value);
     }
+  } else if (!gst_plexus_plain_set (self, plain_props,
+                 G_N_ELEMENTS (plain_props), prop_id, value) &&
+      !gst_plexus_settings_set_property (
+          &self->settings, object, prop_id, value)) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -426,37 +418,12 @@ gst_plexus_video_src_get_property (
     return;
   }
   GST_OBJECT_LOCK (self);
-  if (!gst_plexus_settings_get_property (&self->settings, prop_id, value)) {
-    switch (prop_id) {
-      case PROP_CAMERA_ID:
-        g_value_set_string (value, self->camera_ids);
-        break;
-      case PROP_TIMEOUT:
-        g_value_set_uint (value, self->settings.stream_timeout_s);
-        break;
-      case PROP_CONNECT_TIMEOUT:
-        g_value_set_uint (value, self->settings.net.timeout);
-        break;
-      case PROP_RECONNECT_ON_TIMEOUT:
-        g_value_set_boolean (value, self->settings.reconnect_on_timeout);
-        break;
-      case PROP_MAX_QUEUE:
-        g_value_set_uint (value, self->max_queue);
-        break;
-      case PROP_MAX_QUEUE_BYTES:
-        g_value_set_uint64 (value, self->max_queue_bytes);
-        break;
-      case PROP_MAX_PIXELS:
-        g_value_set_uint64 (value, self->max_pixels);
-        break;
-      case PROP_DECODE_THREADS:
-        g_value_set_uint (value, self->decode_threads);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-        break;
-    }
-  }
+  if (prop_id == PROP_CAMERA_ID)
+    g_value_set_string (value, self->camera_ids);
+  else if (!gst_plexus_plain_get (
+               self, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
+      !gst_plexus_settings_get_property (&self->settings, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   GST_OBJECT_UNLOCK (self);
 }
 

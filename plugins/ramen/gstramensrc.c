@@ -44,6 +44,7 @@
 #include <gst/ramen/ramen-cursor.h>
 #include <gst/ramen/ramen-grpc.h>
 #include <gst/ramen/ramen-stream.h>
+#include <gst/sensor/sensor-field.h>
 #include <gst/sensor/sensor-secret.h>
 
 GST_DEBUG_CATEGORY_STATIC (ramen_src_debug);
@@ -160,58 +161,41 @@ gst_ramen_src_finalize (GObject *object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-static gchar **
-string_field (GstRamenSrc *self, guint prop_id)
-{
-  switch (prop_id) {
-    case PROP_LOCATION:
-      return &self->location;
-    case PROP_APP_ID:
-      return &self->app_id;
-    case PROP_SUBJECT_ID:
-      return &self->subject_id;
-    case PROP_DEVICE_ID:
-      return &self->device_id;
-    case PROP_PROVIDERS:
-      return &self->providers;
-    case PROP_EVENT_TYPES:
-      return &self->event_types;
-    case PROP_STATE_LOCATION:
-      return &self->state_location;
-    default:
-      return NULL;
-  }
-}
+/* The plain properties: a value in an instance field, set and read under
+ * the object lock with no side effect, by offset (0: not a plain one).
+ * tls-ca-file is the earlier name of ca-file and shares its field. */
+static const gsize plain_fields[PROP_STATS] = {
+  [PROP_LOCATION] = G_STRUCT_OFFSET (GstRamenSrc, location),
+  [PROP_TLS] = G_STRUCT_OFFSET (GstRamenSrc, tls),
+  [PROP_TLS_CA_FILE] = G_STRUCT_OFFSET (GstRamenSrc, net.ca_file),
+  [PROP_APP_ID] = G_STRUCT_OFFSET (GstRamenSrc, app_id),
+  [PROP_SUBJECT_ID] = G_STRUCT_OFFSET (GstRamenSrc, subject_id),
+  [PROP_DEVICE_ID] = G_STRUCT_OFFSET (GstRamenSrc, device_id),
+  [PROP_PROVIDERS] = G_STRUCT_OFFSET (GstRamenSrc, providers),
+  [PROP_EVENT_TYPES] = G_STRUCT_OFFSET (GstRamenSrc, event_types),
+  [PROP_STATE_LOCATION] = G_STRUCT_OFFSET (GstRamenSrc, state_location),
+  [PROP_RETRY_BACKOFF_INITIAL] = G_STRUCT_OFFSET (GstRamenSrc, backoff_initial),
+  [PROP_HEARTBEAT_INTERVAL] =
+      G_STRUCT_OFFSET (GstRamenSrc, heartbeat_interval_ms),
+};
 
 static void
 gst_ramen_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (object);
-  gchar **field = string_field (self, prop_id);
+  gsize plain = prop_id < PROP_STATS ? plain_fields[prop_id] : 0;
 
   GST_OBJECT_LOCK (self);
-  if (field) {
-    g_free (*field);
-    *field = g_value_dup_string (value);
-  } else if (prop_id == PROP_TLS) {
-    self->tls = g_value_get_boolean (value);
-  } else if (prop_id == PROP_TLS_CA_FILE) {
-    /* the earlier name of ca-file */
-    g_free (self->net.ca_file);
-    self->net.ca_file = g_value_dup_string (value);
-  } else if (prop_id == PROP_API_KEY) {
+  if (plain)
+    gst_sensor_field_set_value (G_STRUCT_MEMBER_P (self, plain), value);
+  else if (prop_id == PROP_API_KEY)
     gst_sensor_secret_replace (&self->api_key, g_value_get_string (value));
-  } else if (prop_id == PROP_TOKEN) {
+  else if (prop_id == PROP_TOKEN)
     gst_sensor_secret_replace (&self->token, g_value_get_string (value));
-  } else if (prop_id == PROP_RETRY_BACKOFF_INITIAL) {
-    self->backoff_initial = g_value_get_double (value);
-  } else if (prop_id == PROP_HEARTBEAT_INTERVAL) {
-    self->heartbeat_interval_ms = g_value_get_uint (value);
-  } else if (!gst_sensor_net_props_set_property (
-                 &self->net, PROP_NET, prop_id, value)) {
+  else if (!gst_sensor_net_props_set_property (
+               &self->net, PROP_NET, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-  }
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -245,23 +229,15 @@ gst_ramen_src_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (object);
-  gchar **field = string_field (self, prop_id);
+  gsize plain = prop_id < PROP_STATS ? plain_fields[prop_id] : 0;
 
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));
     return;
   }
   GST_OBJECT_LOCK (self);
-  if (field)
-    g_value_set_string (value, *field);
-  else if (prop_id == PROP_TLS)
-    g_value_set_boolean (value, self->tls);
-  else if (prop_id == PROP_TLS_CA_FILE)
-    g_value_set_string (value, self->net.ca_file);
-  else if (prop_id == PROP_RETRY_BACKOFF_INITIAL)
-    g_value_set_double (value, self->backoff_initial);
-  else if (prop_id == PROP_HEARTBEAT_INTERVAL)
-    g_value_set_uint (value, self->heartbeat_interval_ms);
+  if (plain)
+    gst_sensor_field_get_value (G_STRUCT_MEMBER_P (self, plain), value);
   else if (!gst_sensor_net_props_get_property (
                &self->net, PROP_NET, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
