@@ -303,8 +303,7 @@ gst_raeh_sink_set_property (
   GstRaehSink *self = GST_RAEH_SINK (object);
   gboolean known;
 
-  if (gst_sensor_field_set_property (GST_OBJECT (self), plain_props,
-          G_N_ELEMENTS (plain_props), prop_id, value))
+  if (GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
     return;
   if (prop_id == PROP_MAX_BUFFER_TIME) {
     GST_OBJECT_LOCK (self);
@@ -333,8 +332,7 @@ gst_raeh_sink_get_property (
   GstRaehSink *self = GST_RAEH_SINK (object);
   gboolean known = TRUE;
 
-  if (gst_sensor_field_get_property (GST_OBJECT (self), plain_props,
-          G_N_ELEMENTS (plain_props), prop_id, value))
+  if (GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
     return;
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));

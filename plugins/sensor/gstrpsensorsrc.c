@@ -333,8 +333,7 @@ gst_rp_sensor_src_set_property (
 {
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
 
-  if (gst_sensor_field_set_property (GST_OBJECT (self), plain_props,
-          G_N_ELEMENTS (plain_props), prop_id, value))
+  if (GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
     return;
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -368,8 +367,7 @@ gst_rp_sensor_src_get_property (
 {
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
 
-  if (gst_sensor_field_get_property (GST_OBJECT (self), plain_props,
-          G_N_ELEMENTS (plain_props), prop_id, value))
+  if (GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
     return;
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));

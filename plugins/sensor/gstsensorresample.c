@@ -732,8 +732,7 @@ static void
 gst_sensor_resample_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
-  if (!gst_sensor_field_set_property (GST_OBJECT (object), plain_props,
-          G_N_ELEMENTS (plain_props), prop_id, value))
+  if (!GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
@@ -743,8 +742,7 @@ gst_sensor_resample_get_property (
 {
   GstSensorResample *self = GST_SENSOR_RESAMPLE (object);
 
-  if (gst_sensor_field_get_property (GST_OBJECT (self), plain_props,
-          G_N_ELEMENTS (plain_props), prop_id, value))
+  if (GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
     return;
   if (prop_id == PROP_STATS)
     g_value_take_boxed (value,

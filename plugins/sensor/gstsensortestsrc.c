@@ -528,8 +528,7 @@ gst_sensor_test_src_set_property (
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (object);
 
-  if (gst_sensor_field_set_property (GST_OBJECT (self), plain_props,
-          G_N_ELEMENTS (plain_props), prop_id, value))
+  if (GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
     return;
   switch (prop_id) {
     case PROP_MODALITY:
@@ -564,8 +563,7 @@ gst_sensor_test_src_get_property (
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (object);
 
-  if (gst_sensor_field_get_property (GST_OBJECT (self), plain_props,
-          G_N_ELEMENTS (plain_props), prop_id, value))
+  if (GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
     return;
   switch (prop_id) {
     case PROP_MODALITY:

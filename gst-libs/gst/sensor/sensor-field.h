@@ -42,4 +42,30 @@ gboolean gst_sensor_field_get_property (GstObject *object,
     const GstSensorFieldProp *props, guint n_props, guint prop_id,
     GValue *value);
 
+/**
+ * GST_SENSOR_FIELD_SET: (skip)
+ * @object: the instance (any #GstObject)
+ * @props: a static array of #GstSensorFieldProp
+ * @prop_id: the property id
+ * @value: the new value
+ *
+ * gst_sensor_field_set_property() with the length of @props.
+ */
+#define GST_SENSOR_FIELD_SET(object, props, prop_id, value)                    \
+  gst_sensor_field_set_property (                                              \
+      GST_OBJECT (object), (props), G_N_ELEMENTS (props), (prop_id), (value))
+
+/**
+ * GST_SENSOR_FIELD_GET: (skip)
+ * @object: the instance (any #GstObject)
+ * @props: a static array of #GstSensorFieldProp
+ * @prop_id: the property id
+ * @value: the value to set
+ *
+ * gst_sensor_field_get_property() with the length of @props.
+ */
+#define GST_SENSOR_FIELD_GET(object, props, prop_id, value)                    \
+  gst_sensor_field_get_property (                                              \
+      GST_OBJECT (object), (props), G_N_ELEMENTS (props), (prop_id), (value))
+
 G_END_DECLS
