@@ -54,6 +54,7 @@
 
 #include <stdio.h>
 #include <gst/sensornet/sensornet-failure.h>
+#include <gst/sensor/sensor-field.h>
 #include <gst/sensor/sensor-secret.h>
 
 #include "gstraehelements.h"
@@ -284,12 +285,26 @@ make_stats (GstRaehSink *self)
   return s;
 }
 
+/* The plain properties: stored under the object lock, no side effect. */
+static const GstSensorFieldProp plain_props[] = {
+  GST_SENSOR_FIELD_PROP (PROP_LOCATION, GstRaehSink, location),
+  GST_SENSOR_FIELD_PROP (PROP_DEVICE_ID, GstRaehSink, device_id),
+  GST_SENSOR_FIELD_PROP (PROP_DEVICE_MODEL_ID, GstRaehSink, device_model_id),
+  GST_SENSOR_FIELD_PROP (PROP_AUTH, GstRaehSink, auth),
+  GST_SENSOR_FIELD_PROP (PROP_SYNC, GstRaehSink, sync),
+  GST_SENSOR_FIELD_PROP (
+      PROP_UNDECLARED_MODALITY, GstRaehSink, undeclared_modality),
+};
+
 static void
 gst_raeh_sink_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstRaehSink *self = GST_RAEH_SINK (object);
+  gboolean known;
 
+  if (GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
+    return;
   if (prop_id == PROP_MAX_BUFFER_TIME) {
     GST_OBJECT_LOCK (self);
     self->max_buffer_time = g_value_get_uint64 (value);
@@ -299,41 +314,15 @@ gst_raeh_sink_set_property (
     return;
   }
   GST_OBJECT_LOCK (self);
-  if (gst_sensor_net_props_set_property (
-          &self->net, PROP_NET, prop_id, value)) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  switch (prop_id) {
-    case PROP_LOCATION:
-      g_free (self->location);
-      self->location = g_value_dup_string (value);
-      break;
-    case PROP_API_KEY:
-      gst_sensor_secret_replace (&self->api_key, g_value_get_string (value));
-      break;
-    case PROP_DEVICE_ID:
-      g_free (self->device_id);
-      self->device_id = g_value_dup_string (value);
-      break;
-    case PROP_DEVICE_MODEL_ID:
-      g_free (self->device_model_id);
-      self->device_model_id = g_value_dup_string (value);
-      break;
-    case PROP_AUTH:
-      self->auth = g_value_get_enum (value);
-      break;
-    case PROP_SYNC:
-      self->sync = g_value_get_boolean (value);
-      break;
-    case PROP_UNDECLARED_MODALITY:
-      self->undeclared_modality = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  known = prop_id == PROP_API_KEY;
+  if (known)
+    gst_sensor_secret_replace (&self->api_key, g_value_get_string (value));
+  else
+    known = gst_sensor_net_props_set_property (
+        &self->net, PROP_NET, prop_id, value);
   GST_OBJECT_UNLOCK (self);
+  if (!known)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -341,44 +330,23 @@ gst_raeh_sink_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstRaehSink *self = GST_RAEH_SINK (object);
+  gboolean known = TRUE;
 
+  if (GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
+    return;
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));
     return;
   }
   GST_OBJECT_LOCK (self);
-  if (gst_sensor_net_props_get_property (
-          &self->net, PROP_NET, prop_id, value)) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  switch (prop_id) {
-    case PROP_LOCATION:
-      g_value_set_string (value, self->location);
-      break;
-    case PROP_DEVICE_ID:
-      g_value_set_string (value, self->device_id);
-      break;
-    case PROP_DEVICE_MODEL_ID:
-      g_value_set_string (value, self->device_model_id);
-      break;
-    case PROP_AUTH:
-      g_value_set_enum (value, self->auth);
-      break;
-    case PROP_MAX_BUFFER_TIME:
-      g_value_set_uint64 (value, self->max_buffer_time);
-      break;
-    case PROP_SYNC:
-      g_value_set_boolean (value, self->sync);
-      break;
-    case PROP_UNDECLARED_MODALITY:
-      g_value_set_enum (value, self->undeclared_modality);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (prop_id == PROP_MAX_BUFFER_TIME)
+    g_value_set_uint64 (value, self->max_buffer_time);
+  else
+    known = gst_sensor_net_props_get_property (
+        &self->net, PROP_NET, prop_id, value);
   GST_OBJECT_UNLOCK (self);
+  if (!known)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void

@@ -315,37 +315,28 @@ is_server_prop (guint prop_id)
   return prop_id >= PROP_SERVER_FIRST && prop_id < PROP_DEVICE_ID;
 }
 
+/* The plain properties: stored under the object lock, no side effect. */
+static const GstSensorFieldProp plain_props[] = {
+  GST_SENSOR_FIELD_PROP (PROP_DEVICE_ID, GstRpSensorSrc, device_id),
+  GST_SENSOR_FIELD_PROP (PROP_QUEUE_SIZE, GstRpSensorSrc, queue_size),
+  GST_SENSOR_FIELD_PROP (PROP_MAX_DEVICES, GstRpSensorSrc, max_devices),
+  GST_SENSOR_FIELD_PROP (
+      PROP_STREAMING_THREADS, GstRpSensorSrc, streaming_threads),
+  GST_SENSOR_FIELD_PROP (
+      PROP_DEVICE_IDLE_TIMEOUT, GstRpSensorSrc, device_idle_timeout),
+  GST_SENSOR_FIELD_PROP (PROP_GROUPS, GstRpSensorSrc, groups),
+};
+
 static void
 gst_rp_sensor_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
 
+  if (GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
+    return;
   GST_OBJECT_LOCK (self);
-  if (is_server_prop (prop_id))
-    gst_sensor_stream_server_config_set_property (
-        &self->config, prop_id - PROP_SERVER_FIRST, value);
   switch (prop_id) {
-    case PROP_DEVICE_ID:
-      g_free (self->device_id);
-      self->device_id = g_value_dup_string (value);
-      break;
-    case PROP_QUEUE_SIZE:
-      self->queue_size = g_value_get_uint (value);
-      break;
-    case PROP_MAX_DEVICES:
-      self->max_devices = g_value_get_uint (value);
-      break;
-    case PROP_STREAMING_THREADS:
-      self->streaming_threads = g_value_get_uint (value);
-      break;
-    case PROP_DEVICE_IDLE_TIMEOUT:
-      self->device_idle_timeout = g_value_get_uint (value);
-      break;
-    case PROP_GROUPS:
-      g_free (self->groups);
-      self->groups = g_value_dup_string (value);
-      break;
     case PROP_HOLD_NEW_DEVICES:
       g_mutex_lock (&self->lock);
       self->hold_new_devices = g_value_get_boolean (value);
@@ -360,7 +351,10 @@ gst_rp_sensor_src_set_property (
       g_mutex_unlock (&self->lock);
       break;
     default:
-      if (!is_server_prop (prop_id))
+      if (is_server_prop (prop_id))
+        gst_sensor_stream_server_config_set_property (
+            &self->config, prop_id - PROP_SERVER_FIRST, value);
+      else
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
@@ -373,49 +367,26 @@ gst_rp_sensor_src_get_property (
 {
   GstRpSensorSrc *self = GST_RP_SENSOR_SRC (object);
 
+  if (GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
+    return;
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));
     return;
   }
 
   GST_OBJECT_LOCK (self);
-  if (is_server_prop (prop_id))
+  if (prop_id == PROP_DRAINING)
+    g_value_set_boolean (value, self->draining);
+  else if (prop_id == PROP_HOLD_NEW_DEVICES)
+    g_value_set_boolean (value, self->hold_new_devices);
+  else if (!is_server_prop (prop_id))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else if (prop_id == PROP_SERVER_FIRST + GST_SENSOR_STREAM_SERVER_PROP_PORT &&
+      self->bound_port > 0)
+    g_value_set_int (value, self->bound_port);
+  else
     gst_sensor_stream_server_config_get_property (
         &self->config, prop_id - PROP_SERVER_FIRST, value);
-  switch (prop_id) {
-    case PROP_SERVER_FIRST + GST_SENSOR_STREAM_SERVER_PROP_PORT:
-      if (self->bound_port > 0)
-        g_value_set_int (value, self->bound_port);
-      break;
-    case PROP_DEVICE_ID:
-      g_value_set_string (value, self->device_id);
-      break;
-    case PROP_QUEUE_SIZE:
-      g_value_set_uint (value, self->queue_size);
-      break;
-    case PROP_MAX_DEVICES:
-      g_value_set_uint (value, self->max_devices);
-      break;
-    case PROP_STREAMING_THREADS:
-      g_value_set_uint (value, self->streaming_threads);
-      break;
-    case PROP_DEVICE_IDLE_TIMEOUT:
-      g_value_set_uint (value, self->device_idle_timeout);
-      break;
-    case PROP_DRAINING:
-      g_value_set_boolean (value, self->draining);
-      break;
-    case PROP_GROUPS:
-      g_value_set_string (value, self->groups);
-      break;
-    case PROP_HOLD_NEW_DEVICES:
-      g_value_set_boolean (value, self->hold_new_devices);
-      break;
-    default:
-      if (!is_server_prop (prop_id))
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
   GST_OBJECT_UNLOCK (self);
 }
 

@@ -47,6 +47,7 @@
 #endif
 
 #include <gst/sensor/sensor-caps.h>
+#include <gst/sensor/sensor-field.h>
 
 #include "gstsensorresample-private.h"
 #include "gstsensorelements.h"
@@ -720,28 +721,19 @@ gst_sensor_resample_stop (GstBaseTransform *trans)
 
 /* ----------------------------------------------------------- properties */
 
+/* The plain properties: stored under the object lock, no side effect. */
+static const GstSensorFieldProp plain_props[] = {
+  GST_SENSOR_FIELD_PROP (PROP_METHOD, GstSensorResample, method),
+  GST_SENSOR_FIELD_PROP (PROP_QUALITY, GstSensorResample, quality),
+  GST_SENSOR_FIELD_PROP (PROP_FULL_SCALE, GstSensorResample, full_scale),
+};
+
 static void
 gst_sensor_resample_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
-  GstSensorResample *self = GST_SENSOR_RESAMPLE (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_METHOD:
-      self->method = g_value_get_enum (value);
-      break;
-    case PROP_QUALITY:
-      self->quality = g_value_get_int (value);
-      break;
-    case PROP_FULL_SCALE:
-      self->full_scale = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  if (!GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -750,30 +742,13 @@ gst_sensor_resample_get_property (
 {
   GstSensorResample *self = GST_SENSOR_RESAMPLE (object);
 
-  switch (prop_id) {
-    case PROP_METHOD:
-      GST_OBJECT_LOCK (self);
-      g_value_set_enum (value, self->method);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_QUALITY:
-      GST_OBJECT_LOCK (self);
-      g_value_set_int (value, self->quality);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_FULL_SCALE:
-      GST_OBJECT_LOCK (self);
-      g_value_set_double (value, self->full_scale);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_STATS:
-      g_value_take_boxed (value,
-          gst_sensor_counters_new_stats (self->counters, "sensorresample"));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
+    return;
+  if (prop_id == PROP_STATS)
+    g_value_take_boxed (value,
+        gst_sensor_counters_new_stats (self->counters, "sensorresample"));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void

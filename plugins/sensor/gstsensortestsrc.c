@@ -47,6 +47,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <gst/sensor/sensor-field.h>
 #include <gst/sensor/sensor-waveform.h>
 
 #include "gstsensorelements.h"
@@ -500,15 +501,38 @@ gst_sensor_test_src_change_state (
   return ret;
 }
 
+/* The plain properties: stored under the object lock, no side effect. */
+static const GstSensorFieldProp plain_props[] = {
+  GST_SENSOR_FIELD_PROP (PROP_WAVEFORM, GstSensorTestSrc, waveform),
+  GST_SENSOR_FIELD_PROP (PROP_RATE, GstSensorTestSrc, rate),
+  GST_SENSOR_FIELD_PROP (
+      PROP_SAMPLES_PER_BUFFER, GstSensorTestSrc, samples_per_buffer),
+  GST_SENSOR_FIELD_PROP (PROP_HEART_RATE, GstSensorTestSrc, heart_rate),
+  GST_SENSOR_FIELD_PROP (PROP_PPG_AMPLITUDE, GstSensorTestSrc, ppg_amplitude),
+  GST_SENSOR_FIELD_PROP (PROP_PPG_BASELINE, GstSensorTestSrc, ppg_baseline),
+  GST_SENSOR_FIELD_PROP (PROP_MOTION, GstSensorTestSrc, motion),
+  GST_SENSOR_FIELD_PROP (
+      PROP_MOTION_FREQUENCY, GstSensorTestSrc, motion_frequency),
+  GST_SENSOR_FIELD_PROP (PROP_GYRO_AMPLITUDE, GstSensorTestSrc, gyro_amplitude),
+  GST_SENSOR_FIELD_PROP (PROP_FREQUENCY, GstSensorTestSrc, frequency),
+  GST_SENSOR_FIELD_PROP (PROP_AMPLITUDE, GstSensorTestSrc, amplitude),
+  GST_SENSOR_FIELD_PROP (PROP_OFFSET, GstSensorTestSrc, offset),
+  GST_SENSOR_FIELD_PROP (PROP_NOISE_LEVEL, GstSensorTestSrc, noise_level),
+  GST_SENSOR_FIELD_PROP (PROP_SEED, GstSensorTestSrc, seed),
+  GST_SENSOR_FIELD_PROP (PROP_FULL_SCALE, GstSensorTestSrc, full_scale),
+};
+
 static void
 gst_sensor_test_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (object);
 
-  GST_OBJECT_LOCK (self);
+  if (GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
+    return;
   switch (prop_id) {
     case PROP_MODALITY:
+      GST_OBJECT_LOCK (self);
       g_free (self->modality);
       self->modality = g_value_dup_string (value);
       if (self->modality == NULL)
@@ -516,64 +540,21 @@ gst_sensor_test_src_set_property (
       if (gst_sensor_modality_lookup (self->modality) == NULL)
         GST_WARNING_OBJECT (
             self, "modality \"%s\" is not in the table", self->modality);
-      break;
-    case PROP_WAVEFORM:
-      self->waveform = g_value_get_enum (value);
-      break;
-    case PROP_RATE:
-      self->rate = g_value_get_int (value);
-      break;
-    case PROP_SAMPLES_PER_BUFFER:
-      self->samples_per_buffer = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_TIMESTAMP_OFFSET:
+      /* a gint64: no plain field type */
+      GST_OBJECT_LOCK (self);
       self->timestamp_offset = g_value_get_int64 (value);
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_IS_LIVE:
-      GST_OBJECT_UNLOCK (self);
       gst_base_src_set_live (GST_BASE_SRC (self), g_value_get_boolean (value));
-      return;
-    case PROP_HEART_RATE:
-      self->heart_rate = g_value_get_double (value);
-      break;
-    case PROP_PPG_AMPLITUDE:
-      self->ppg_amplitude = g_value_get_double (value);
-      break;
-    case PROP_PPG_BASELINE:
-      self->ppg_baseline = g_value_get_double (value);
-      break;
-    case PROP_MOTION:
-      self->motion = g_value_get_double (value);
-      break;
-    case PROP_MOTION_FREQUENCY:
-      self->motion_frequency = g_value_get_double (value);
-      break;
-    case PROP_GYRO_AMPLITUDE:
-      self->gyro_amplitude = g_value_get_double (value);
-      break;
-    case PROP_FREQUENCY:
-      self->frequency = g_value_get_double (value);
-      break;
-    case PROP_AMPLITUDE:
-      self->amplitude = g_value_get_double (value);
-      break;
-    case PROP_OFFSET:
-      self->offset = g_value_get_double (value);
-      break;
-    case PROP_NOISE_LEVEL:
-      self->noise_level = g_value_get_double (value);
-      break;
-    case PROP_SEED:
-      self->seed = g_value_get_uint (value);
-      break;
-    case PROP_FULL_SCALE:
-      self->full_scale = g_value_get_double (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK (self);
 }
 
 static void
@@ -582,68 +563,26 @@ gst_sensor_test_src_get_property (
 {
   GstSensorTestSrc *self = GST_SENSOR_TEST_SRC (object);
 
-  if (prop_id == PROP_IS_LIVE) {
-    g_value_set_boolean (value, gst_base_src_is_live (GST_BASE_SRC (self)));
+  if (GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
     return;
-  }
-  GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_MODALITY:
+      GST_OBJECT_LOCK (self);
       g_value_set_string (value, self->modality);
-      break;
-    case PROP_WAVEFORM:
-      g_value_set_enum (value, self->waveform);
-      break;
-    case PROP_RATE:
-      g_value_set_int (value, self->rate);
-      break;
-    case PROP_SAMPLES_PER_BUFFER:
-      g_value_set_uint (value, self->samples_per_buffer);
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_TIMESTAMP_OFFSET:
+      GST_OBJECT_LOCK (self);
       g_value_set_int64 (value, self->timestamp_offset);
+      GST_OBJECT_UNLOCK (self);
       break;
-    case PROP_HEART_RATE:
-      g_value_set_double (value, self->heart_rate);
-      break;
-    case PROP_PPG_AMPLITUDE:
-      g_value_set_double (value, self->ppg_amplitude);
-      break;
-    case PROP_PPG_BASELINE:
-      g_value_set_double (value, self->ppg_baseline);
-      break;
-    case PROP_MOTION:
-      g_value_set_double (value, self->motion);
-      break;
-    case PROP_MOTION_FREQUENCY:
-      g_value_set_double (value, self->motion_frequency);
-      break;
-    case PROP_GYRO_AMPLITUDE:
-      g_value_set_double (value, self->gyro_amplitude);
-      break;
-    case PROP_FREQUENCY:
-      g_value_set_double (value, self->frequency);
-      break;
-    case PROP_AMPLITUDE:
-      g_value_set_double (value, self->amplitude);
-      break;
-    case PROP_OFFSET:
-      g_value_set_double (value, self->offset);
-      break;
-    case PROP_NOISE_LEVEL:
-      g_value_set_double (value, self->noise_level);
-      break;
-    case PROP_SEED:
-      g_value_set_uint (value, self->seed);
-      break;
-    case PROP_FULL_SCALE:
-      g_value_set_double (value, self->full_scale);
+    case PROP_IS_LIVE:
+      g_value_set_boolean (value, gst_base_src_is_live (GST_BASE_SRC (self)));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK (self);
 }
 
 static void
