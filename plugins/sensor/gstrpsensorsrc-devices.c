@@ -76,7 +76,7 @@ forget_device (
   g_hash_table_remove (self->held, device);
   /* frees @entry */
   g_hash_table_remove (self->devices, device);
-  gst_rp_sensor_src_count (&self->stats.devices_expired);
+  gst_rp_sensor_src_count (self, RP_COUNTER_DEVICES_EXPIRED);
 }
 
 /* An idle device's pad, its EOS sent: removed, and the device forgotten
@@ -141,15 +141,15 @@ pad_push_one (GstRpSensorSrc *self, GstPad *pad, GstRpSensorSrcPadData *pd,
 
     ret = gst_pad_push_list (pad, GST_BUFFER_LIST_CAST (obj));
     if (ret == GST_FLOW_OK)
-      __atomic_fetch_add (&self->stats.pushed, n, __ATOMIC_RELAXED);
+      gst_sensor_counters_add (self->counters, RP_COUNTER_PUSHED, n);
     else if (ret == GST_FLOW_NOT_LINKED)
-      __atomic_fetch_add (&self->stats.not_linked, n, __ATOMIC_RELAXED);
+      gst_sensor_counters_add (self->counters, RP_COUNTER_NOT_LINKED, n);
   } else {
     ret = gst_pad_push (pad, GST_BUFFER (obj));
     if (ret == GST_FLOW_OK)
-      gst_rp_sensor_src_count (&self->stats.pushed);
+      gst_rp_sensor_src_count (self, RP_COUNTER_PUSHED);
     else if (ret == GST_FLOW_NOT_LINKED)
-      gst_rp_sensor_src_count (&self->stats.not_linked);
+      gst_rp_sensor_src_count (self, RP_COUNTER_NOT_LINKED);
   }
 
   switch (ret) {

@@ -10,6 +10,7 @@
 
 #include "gstrpsensorsrc.h"
 
+#include <gst/sensor/sensor-counters.h>
 #include <gst/sensorstream/sensorstream-groups.h>
 #include <gst/sensorstream/sensorstream-pool.h>
 #include <gst/sensorstream/sensorstream-server.h>
@@ -19,18 +20,19 @@ G_BEGIN_DECLS
 GST_DEBUG_CATEGORY_EXTERN (gst_rp_sensor_src_debug);
 #define GST_CAT_DEFAULT gst_rp_sensor_src_debug
 
-/* Each counter is updated and read atomically (all guint64). */
-typedef struct
-{
-  guint64 accepted; /* readings */
-  guint64 filtered; /* readings of other devices */
-  guint64 pushed;
-  guint64 not_linked;
-  guint64 clamped; /* PTS held back to stay monotonic */
-  guint64 falls;
-  guint64 devices_expired;
-  guint64 groups_skipped; /* values of groups left out by `groups` */
-} GstRpSensorSrcStats;
+/* The element's counters (GstSensorCounters: atomic, no lock), in the
+ * order of the table in gstrpsensorsrc.c. */
+typedef enum {
+  RP_COUNTER_ACCEPTED, /* readings */
+  RP_COUNTER_FILTERED, /* readings of other devices */
+  RP_COUNTER_PUSHED,
+  RP_COUNTER_NOT_LINKED,
+  RP_COUNTER_CLAMPED, /* PTS held back to stay monotonic */
+  RP_COUNTER_FALLS,
+  RP_COUNTER_DEVICES_EXPIRED,
+  RP_COUNTER_GROUPS_SKIPPED, /* values of groups left out by `groups` */
+  RP_N_COUNTERS
+} GstRpSensorSrcCounter;
 
 /* One device: its pads, one per group of fields. */
 typedef struct
@@ -101,14 +103,14 @@ struct _GstRpSensorSrc
   GHashTable *held;        /* device ids whose lanes are paused, @lock */
   guint n_devices;
   guint64 retired_dropped, retired_dropped_bytes; /* of removed pads */
-  GstRpSensorSrcStats stats; /* atomic, reset at start with @lock held */
+  GstSensorCounters *counters; /* reset at start with @lock held */
 };
 
 static inline void
-gst_rp_sensor_src_count (guint64 *counter)
+gst_rp_sensor_src_count (GstRpSensorSrc *self, GstRpSensorSrcCounter id)
 {
   /* bumped by the server thread and the workers: no lock */
-  __atomic_fetch_add (counter, 1, __ATOMIC_RELAXED);
+  gst_sensor_counters_add (self->counters, id, 1);
 }
 
 /* gstrpsensorsrc-devices.c: the device table and the pads' lifecycle */

@@ -97,7 +97,7 @@ on_reading (const GstSensorStreamReading *r,
   guint g;
 
   if (self->filtered && strcmp (self->run_device, r->device_id) != 0) {
-    gst_rp_sensor_src_count (&self->stats.filtered);
+    gst_rp_sensor_src_count (self, RP_COUNTER_FILTERED);
     return;
   }
 
@@ -112,9 +112,9 @@ on_reading (const GstSensorStreamReading *r,
     self->n_devices++;
     g_mutex_unlock (&self->lock);
   }
-  gst_rp_sensor_src_count (&self->stats.accepted);
+  gst_rp_sensor_src_count (self, RP_COUNTER_ACCEPTED);
   if (fall->detected)
-    gst_rp_sensor_src_count (&self->stats.falls);
+    gst_rp_sensor_src_count (self, RP_COUNTER_FALLS);
 
   for (g = 0; g < GST_SENSOR_STREAM_N_GROUPS; g++) {
     GstPad *pad;
@@ -125,7 +125,7 @@ on_reading (const GstSensorStreamReading *r,
     if (!gst_sensor_stream_reading_has_group (r, g))
       continue;
     if (!(self->run_group_mask & (1u << g))) {
-      gst_rp_sensor_src_count (&self->stats.groups_skipped);
+      gst_rp_sensor_src_count (self, RP_COUNTER_GROUPS_SKIPPED);
       continue;
     }
     pad = gst_rp_sensor_src_get_pad (self, entry, r->device_id, g);
@@ -138,7 +138,7 @@ on_reading (const GstSensorStreamReading *r,
      * keeps the device's own time) */
     if (pts < pd->last_pts) {
       pts = pd->last_pts;
-      gst_rp_sensor_src_count (&self->stats.clamped);
+      gst_rp_sensor_src_count (self, RP_COUNTER_CLAMPED);
     }
     pd->last_pts = pts;
     GST_BUFFER_PTS (buf) = pts;

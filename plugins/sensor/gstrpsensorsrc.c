@@ -220,10 +220,22 @@ gst_rp_sensor_src_class_init (GstRpSensorSrcClass *klass)
   gst_type_mark_as_plugin_api (GST_TYPE_SENSOR_STREAM_SENSITIVITY, 0);
 }
 
+static const GstSensorCounterInfo counter_info[RP_N_COUNTERS] = {
+  { "accepted", "readings accepted" },
+  { "filtered", "readings of other devices (device-id set)" },
+  { "pushed", "buffers pushed" },
+  { "not-linked", "buffers pushed into an unlinked pad" },
+  { "clamped", "PTS held back to stay monotonic" },
+  { "falls", "falls detected" },
+  { "devices-expired", "devices ended for idleness" },
+  { "groups-skipped", "values of groups left out by groups" },
+};
+
 static void
 gst_rp_sensor_src_init (GstRpSensorSrc *self)
 {
   gst_sensor_stream_server_config_init (&self->config);
+  self->counters = gst_sensor_counters_new (counter_info, RP_N_COUNTERS);
   self->queue_size = DEFAULT_QUEUE_SIZE;
   self->max_devices = DEFAULT_MAX_DEVICES;
   self->streaming_threads = DEFAULT_STREAMING_THREADS;
@@ -248,6 +260,7 @@ gst_rp_sensor_src_finalize (GObject *object)
   g_free (self->device_id);
   g_free (self->groups);
   g_ptr_array_unref (self->pending_pads);
+  gst_sensor_counters_free (self->counters);
   g_hash_table_unref (self->pads);
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->unavailable);
@@ -256,19 +269,17 @@ gst_rp_sensor_src_finalize (GObject *object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+
 static GstStructure *
 make_stats (GstRpSensorSrc *self)
 {
-  GstRpSensorSrcStats s;
   GstSensorStreamServerStats ss;
+  GstStructure *s;
   guint64 dropped, dropped_bytes, queued_bytes = 0;
-  guint devices, queued = 0, i;
+  guint devices, queued = 0;
   GHashTableIter iter;
   gpointer value;
 
-  for (i = 0; i < sizeof (s) / sizeof (guint64); i++)
-    ((guint64 *) &s)[i] =
-        __atomic_load_n (&((guint64 *) &self->stats)[i], __ATOMIC_RELAXED);
   g_mutex_lock (&self->lock);
   devices = self->n_devices;
   if (self->server)
@@ -290,23 +301,19 @@ make_stats (GstRpSensorSrc *self)
   }
   g_mutex_unlock (&self->lock);
 
-  return gst_structure_new ("application/x-rpsensorsrc-stats", "requests",
-      G_TYPE_UINT64, ss.requests, "accepted", G_TYPE_UINT64, s.accepted,
-      "invalid", G_TYPE_UINT64, ss.invalid, "unauthorized", G_TYPE_UINT64,
-      ss.unauthorized, "rate-limited", G_TYPE_UINT64, ss.rate_limited,
-      "refused", G_TYPE_UINT64, ss.refused, "timeouts", G_TYPE_UINT64,
-      ss.timeouts, "filtered", G_TYPE_UINT64, s.filtered, "pushed",
-      G_TYPE_UINT64, s.pushed, "dropped", G_TYPE_UINT64, dropped,
-      "dropped-bytes", G_TYPE_UINT64, dropped_bytes, "queued", G_TYPE_UINT,
-      queued, "queued-bytes", G_TYPE_UINT,
-      (guint) MIN (queued_bytes, G_MAXUINT), "not-linked", G_TYPE_UINT64,
-      s.not_linked, "clamped", G_TYPE_UINT64, s.clamped, "falls", G_TYPE_UINT64,
-      s.falls, "groups-skipped", G_TYPE_UINT64, s.groups_skipped, "devices",
-      G_TYPE_UINT, devices, "devices-expired", G_TYPE_UINT64, s.devices_expired,
+  s = gst_sensor_counters_new_stats (self->counters, "rpsensorsrc");
+  gst_structure_set (s, "requests", G_TYPE_UINT64, ss.requests, "invalid",
+      G_TYPE_UINT64, ss.invalid, "unauthorized", G_TYPE_UINT64, ss.unauthorized,
+      "rate-limited", G_TYPE_UINT64, ss.rate_limited, "refused", G_TYPE_UINT64,
+      ss.refused, "timeouts", G_TYPE_UINT64, ss.timeouts, "dropped",
+      G_TYPE_UINT64, dropped, "dropped-bytes", G_TYPE_UINT64, dropped_bytes,
+      "queued", G_TYPE_UINT, queued, "queued-bytes", G_TYPE_UINT,
+      (guint) MIN (queued_bytes, G_MAXUINT), "devices", G_TYPE_UINT, devices,
       "connections", G_TYPE_UINT64, ss.listener.open, "connections-accepted",
       G_TYPE_UINT64, ss.listener.accepted, "connections-refused", G_TYPE_UINT64,
       ss.listener.refused, "accept-errors", G_TYPE_UINT64,
       ss.listener.accept_errors, NULL);
+  return s;
 }
 
 static gboolean
@@ -622,7 +629,7 @@ gst_rp_sensor_src_change_state (GstElement *element, GstStateChange transition)
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       g_mutex_lock (&self->lock);
       self->eos = FALSE;
-      memset (&self->stats, 0, sizeof (self->stats));
+      gst_sensor_counters_reset (self->counters);
       memset (&self->last_server_stats, 0, sizeof (self->last_server_stats));
       self->retired_dropped = self->retired_dropped_bytes = 0;
       g_mutex_unlock (&self->lock);
