@@ -19,17 +19,17 @@
 
 #define WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
 
-static const gchar *const counter_names[GST_PLEXUS_VIDEO_N_COUNTERS] = {
-  "frames-received",
-  "buffers-pushed",
-  "dropped-corrupt-base64",
-  "dropped-corrupt-jpeg",
-  "dropped-size-mismatch",
-  "dropped-decode-error",
-  "dropped-not-playing",
-  "unknown-camera",
-  "negotiations",
-  "oversized-frames",
+static const GstSensorCounterInfo counter_info[GST_PLEXUS_VIDEO_N_COUNTERS] = {
+  { "frames-received", "video frames received" },
+  { "buffers-pushed", "buffers pushed" },
+  { "dropped-corrupt-base64", "frames dropped: corrupt base64" },
+  { "dropped-corrupt-jpeg", "frames dropped: not a JPEG" },
+  { "dropped-size-mismatch", "frames dropped: size unlike the header's" },
+  { "dropped-decode-error", "frames dropped: the decoder failed" },
+  { "dropped-not-playing", "frames dropped: not PLAYING" },
+  { "unknown-camera", "frames of a camera not asked for" },
+  { "negotiations", "caps negotiations" },
+  { "oversized-frames", "frames skipped for their size" },
 };
 
 /**
@@ -197,6 +197,8 @@ gst_plexus_video_stats_init (GstPlexusVideoStats *stats)
 {
   memset (stats, 0, sizeof (*stats));
   g_mutex_init (&stats->lock);
+  stats->counters =
+      gst_sensor_counters_new (counter_info, GST_PLEXUS_VIDEO_N_COUNTERS);
 }
 
 /**
@@ -209,6 +211,7 @@ void
 gst_plexus_video_stats_clear (GstPlexusVideoStats *stats)
 {
   g_mutex_clear (&stats->lock);
+  g_clear_pointer (&stats->counters, gst_sensor_counters_free);
 }
 
 /**
@@ -220,8 +223,8 @@ gst_plexus_video_stats_clear (GstPlexusVideoStats *stats)
 void
 gst_plexus_video_stats_reset (GstPlexusVideoStats *stats)
 {
+  gst_sensor_counters_reset (stats->counters);
   g_mutex_lock (&stats->lock);
-  memset (stats->counters, 0, sizeof (stats->counters));
   stats->oversized_warned = FALSE;
   g_mutex_unlock (&stats->lock);
 }
@@ -238,9 +241,7 @@ gst_plexus_video_stats_inc (
     GstPlexusVideoStats *stats, GstPlexusVideoCounter counter)
 {
   g_return_if_fail (counter < GST_PLEXUS_VIDEO_N_COUNTERS);
-  g_mutex_lock (&stats->lock);
-  stats->counters[counter]++;
-  g_mutex_unlock (&stats->lock);
+  gst_sensor_counters_add (stats->counters, counter, 1);
 }
 
 /**
@@ -259,8 +260,8 @@ gst_plexus_video_stats_drop (
   gboolean warn;
 
   g_return_val_if_fail (counter < GST_PLEXUS_VIDEO_N_COUNTERS, FALSE);
+  gst_sensor_counters_add (stats->counters, counter, 1);
   g_mutex_lock (&stats->lock);
-  stats->counters[counter]++;
   warn = gst_plexus_rate_limit (&stats->last_warn_us);
   g_mutex_unlock (&stats->lock);
   return warn;
@@ -280,8 +281,9 @@ gst_plexus_video_stats_oversized (GstPlexusVideoStats *stats)
 {
   gboolean warn;
 
+  gst_sensor_counters_add (
+      stats->counters, GST_PLEXUS_VIDEO_OVERSIZED_FRAMES, 1);
   g_mutex_lock (&stats->lock);
-  stats->counters[GST_PLEXUS_VIDEO_OVERSIZED_FRAMES]++;
   warn = !stats->oversized_warned;
   stats->oversized_warned = TRUE;
   g_mutex_unlock (&stats->lock);
@@ -299,13 +301,7 @@ void
 gst_plexus_video_stats_fill (
     GstPlexusVideoStats *stats, GstStructure *structure)
 {
-  guint i;
-
-  g_mutex_lock (&stats->lock);
-  for (i = 0; i < GST_PLEXUS_VIDEO_N_COUNTERS; i++)
-    gst_structure_set (
-        structure, counter_names[i], G_TYPE_UINT64, stats->counters[i], NULL);
-  g_mutex_unlock (&stats->lock);
+  gst_sensor_counters_fill (stats->counters, structure);
 }
 
 /**

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include <gst/sensor/sensor-counters.h>
 #include <gst/plexus/plexus-frame.h>
 #include <gst/plexus/plexus-jpeg.h>
 
@@ -67,8 +68,8 @@ typedef enum {
 typedef struct
 {
   /*< private >*/
-  GMutex lock;
-  guint64 counters[GST_PLEXUS_VIDEO_N_COUNTERS];
+  GMutex lock; /* the warning state */
+  GstSensorCounters *counters;
   gint64 last_warn_us;
   gboolean oversized_warned;
 } GstPlexusVideoStats;
