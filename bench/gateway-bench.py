@@ -162,11 +162,13 @@ def bench_http_floor(args, devices):
 def line(name, devices, r):
     per_k = 1000.0 / devices
     return ("%-16s %6d devices: CPU %6.1f %% of a core (%5.1f %% per 1,000), "
-            "RSS %6.1f MB (%5.1f MB per 1,000), %4d threads, p99 %7.1f ms, "
+            "RSS %6.1f MB (%5.1f MB per 1,000), %4d threads, p99 %7.1f ms "
+            "(%.1f ms after the first 5 s), "
             "%d of %d requests 200, readings lost %d"
             % (name, devices, r["cpu_pct"], r["cpu_pct"] * per_k,
                r["rss"] / 1e6, r["rss"] / 1e6 * per_k, r["threads"],
-               r["p99_ms"], r["statuses"].get("200", 0), r["requests"],
+               r["p99_ms"], r.get("p99_steady_ms", 0),
+               r["statuses"].get("200", 0), r["requests"],
                r["lost"]))
 
 

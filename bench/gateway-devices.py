@@ -39,6 +39,7 @@ class Load:
     def __init__(self, args):
         self.args = args
         self.latencies = []
+        self.steady = []  # latencies after --steady-after seconds
         self.statuses = {}
         self.errors = 0
         self.sent = {}
@@ -90,6 +91,8 @@ class Load:
                     writer.close()
                 reader = writer = None
             self.latencies.append(time.monotonic() - t)
+            if second >= a.steady_after:
+                self.steady.append(self.latencies[-1])
             if a.log_after and time.time() >= a.log_after:
                 self.log.setdefault(dev, []).append(
                     [round(time.time(), 3), status])
@@ -113,6 +116,9 @@ def main():
     p.add_argument("--devices", type=int, default=100)
     p.add_argument("--first-device", type=int, default=0)
     p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--steady-after", type=int, default=5,
+                   help="seconds of start-up left out of the steady p99 "
+                   "(every device's first post builds its branch)")
     p.add_argument("--log-after", type=float, default=0,
                    help="log each device's responses after this epoch time")
     p.add_argument("--t0-ms", type=int, default=0,
@@ -123,6 +129,7 @@ def main():
     load = Load(args)
     asyncio.run(load.run())
     lat = sorted(load.latencies) or [0]
+    steady = sorted(load.steady) or [0]
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({
         "requests": len(load.latencies), "statuses": load.statuses,
@@ -130,6 +137,8 @@ def main():
         "p50_ms": round(lat[len(lat) // 2] * 1000, 2),
         "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, 2),
         "max_ms": round(lat[-1] * 1000, 2),
+        "p99_steady_ms": round(
+            steady[min(len(steady) - 1, int(len(steady) * 0.99))] * 1000, 2),
         "readings_sent": sum(load.sent.values()), "sent": load.sent,
         "t0_ms": args.t0_ms, "log": load.log,
         "client_cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}))
