@@ -5,6 +5,7 @@
  * the descriptors polled) and batched calls (every call runs once, in the
  * order made, on the network thread).
  */
+#include <string.h>
 #include <gst/check/gstcheck.h>
 #include <gio/gio.h>
 #include <gst/sensornet/sensornet-paced-poll.h>
@@ -197,6 +198,85 @@ GST_START_TEST (test_batched_calls)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean ran, freed;
+} One;
+
+static gboolean
+one_run (gpointer data)
+{
+  One *o = data;
+
+  g_mutex_lock (&o->lock);
+  o->ran = TRUE;
+  g_cond_broadcast (&o->cond);
+  g_mutex_unlock (&o->lock);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+one_free (gpointer data)
+{
+  One *o = data;
+
+  g_mutex_lock (&o->lock);
+  o->freed = TRUE;
+  g_cond_broadcast (&o->cond);
+  g_mutex_unlock (&o->lock);
+}
+
+static gboolean
+one_wait (One *o, gboolean *flag)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&o->lock);
+  while (!*flag && ok)
+    ok = g_cond_wait_until (&o->cond, &o->lock, end);
+  g_mutex_unlock (&o->lock);
+  return *flag;
+}
+
+/* The network thread goes (its last reference dropped) while a batched
+ * call waits for the batch interval: that call is run or dropped, freed
+ * either way, and a call on the next network thread runs. Before, the dead
+ * batch source stayed in place and every later call waited for it. */
+GST_START_TEST (test_batched_call_survives_thread_restart)
+{
+  One first = { 0, }, pending = { 0, }, next = { 0, };
+  GMainContext *ctx;
+  guint round;
+
+  for (round = 0; round < 5; round++) {
+    memset (&first, 0, sizeof (first));
+    memset (&pending, 0, sizeof (pending));
+    memset (&next, 0, sizeof (next));
+    ctx = gst_sensor_net_context_ref ();
+    gst_sensor_net_context_invoke_batched (ctx, one_run, &first, one_free);
+    fail_unless (one_wait (&first, &first.ran));
+    /* a batch just ran: this one waits for the interval, and the thread
+     * is let go before it ends */
+    gst_sensor_net_context_invoke_batched (ctx, one_run, &pending, one_free);
+    gst_sensor_net_context_unref (ctx);
+    fail_unless (one_wait (&pending, &pending.freed));
+
+    ctx = gst_sensor_net_context_ref ();
+    gst_sensor_net_context_invoke_batched (ctx, one_run, &next, one_free);
+    fail_unless (one_wait (&next, &next.ran),
+        "round %u: a call on the next "
+        "network thread never ran",
+        round);
+    fail_unless (one_wait (&next, &next.freed));
+    gst_sensor_net_context_unref (ctx);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 netpace_suite (void)
 {
@@ -207,6 +287,7 @@ netpace_suite (void)
   tcase_add_test (tc, test_interval_table);
   tcase_add_test (tc, test_paced_context_dispatches);
   tcase_add_test (tc, test_batched_calls);
+  tcase_add_test (tc, test_batched_call_survives_thread_restart);
   return s;
 }
 
