@@ -153,31 +153,29 @@ over_limits (GstSensorHandoffQueue *q, guint count, guint64 size)
 }
 
 /* A list of more than one buffer loses its first buffer, so that drops
- * stay per buffer whether a producer batches or not; counted in @dropped,
- * @dropped_bytes and taken off @buffers and @bytes. FALSE when @item is not
- * such a list. */
+ * stay per buffer whether a producer batches or not; @size is set to the
+ * bytes dropped. FALSE when @item is no such list. */
 static gboolean
-trim_list_head (Item *item, guint64 *dropped, guint64 *dropped_bytes,
-    guint *buffers, guint64 *bytes)
+trim_list_head (Item *item, gsize *size)
 {
   GstBufferList *list;
-  gsize size;
 
   if (!GST_IS_BUFFER_LIST (item->object) || item->count < 2)
     return FALSE;
   list = gst_buffer_list_make_writable (GST_BUFFER_LIST_CAST (item->object));
   item->object = GST_MINI_OBJECT_CAST (list);
-  size = gst_buffer_get_size (gst_buffer_list_get (list, 0));
+  *size = gst_buffer_get_size (gst_buffer_list_get (list, 0));
   gst_buffer_list_remove (list, 0, 1);
   item->count--;
-  item->size -= size;
-  *dropped += 1;
-  *dropped_bytes += size;
-  if (buffers)
-    *buffers -= 1;
-  if (bytes)
-    *bytes -= size;
+  item->size -= *size;
   return TRUE;
+}
+
+static void
+count_trimmed (GstSensorHandoffQueue *q, gsize size)
+{
+  q->dropped++;
+  q->dropped_bytes += size;
 }
 
 /* Drops the oldest buffer (or list) and marks the buffer after it (queued, or
@@ -186,7 +184,8 @@ static gboolean
 drop_oldest_locked (GstSensorHandoffQueue *q)
 {
   guint i, n = gst_queue_array_get_length (q->items);
-  Item dropped;
+  Item dropped, *oldest;
+  gsize size;
 
   for (i = 0; i < n; i++) {
     Item *item = gst_queue_array_peek_nth_struct (q->items, i);
@@ -196,10 +195,13 @@ drop_oldest_locked (GstSensorHandoffQueue *q)
   }
   if (i == n)
     return FALSE;
-  if (trim_list_head ((Item *) gst_queue_array_peek_nth_struct (q->items, i),
-          &q->dropped, &q->dropped_bytes, &q->buffers, &q->bytes)) {
+  oldest = gst_queue_array_peek_nth_struct (q->items, i);
+  if (trim_list_head (oldest, &size)) {
+    count_trimmed (q, size);
+    q->buffers--;
+    q->bytes -= size;
     /* its first buffer went: the one now first follows a gap */
-    ((Item *) gst_queue_array_peek_nth_struct (q->items, i))->discont = TRUE;
+    oldest->discont = TRUE;
     return TRUE;
   }
   gst_queue_array_drop_struct (q->items, i, &dropped);
@@ -239,6 +241,7 @@ gboolean
 gst_sensor_handoff_queue_push (
     GstSensorHandoffQueue *queue, GstMiniObject *object)
 {
+  gsize trimmed;
   Item item = {
     object,
     0,
@@ -274,9 +277,10 @@ gst_sensor_handoff_queue_push (
     /* nothing older left: a list over the limits on its own keeps its
      * newest buffers */
     while (over_limits (queue, item.count, item.size) &&
-        trim_list_head (
-            &item, &queue->dropped, &queue->dropped_bytes, NULL, NULL))
+        trim_list_head (&item, &trimmed)) {
+      count_trimmed (queue, trimmed);
       queue->discont_next = TRUE;
+    }
     item.discont = queue->discont_next;
     queue->discont_next = FALSE;
     queue->buffers += item.count;
