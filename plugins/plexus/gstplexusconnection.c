@@ -101,49 +101,11 @@ gst_plexus_install_properties (
   gst_sensor_net_props_install (klass, GST_PLEXUS_PROP_NET, &net_defaults);
 }
 
-/* The field of @prop_id in @base, or NULL when it is not a plain one. */
-static gpointer
-plain_field (gconstpointer base, const GstPlexusPlainProp *props, guint n_props,
-    guint prop_id)
-{
-  guint i;
-
-  for (i = 0; i < n_props; i++)
-    if (props[i].prop_id == prop_id)
-      return G_STRUCT_MEMBER_P (base, props[i].offset);
-  return NULL;
-}
-
-gboolean
-gst_plexus_plain_set (gpointer base, const GstPlexusPlainProp *props,
-    guint n_props, guint prop_id, const GValue *value)
-{
-  gpointer field = plain_field (base, props, n_props, prop_id);
-
-  if (field && G_VALUE_HOLDS_UINT64 (value)) {
-    *(guint64 *) field = g_value_get_uint64 (value);
-    return TRUE;
-  }
-  return field && gst_sensor_field_set_value (field, value);
-}
-
-gboolean
-gst_plexus_plain_get (gconstpointer base, const GstPlexusPlainProp *props,
-    guint n_props, guint prop_id, GValue *value)
-{
-  gconstpointer field = plain_field (base, props, n_props, prop_id);
-
-  if (field && G_VALUE_HOLDS_UINT64 (value)) {
-    g_value_set_uint64 (value, *(const guint64 *) field);
-    return TRUE;
-  }
-  return field && gst_sensor_field_get_value (field, value);
-}
-
-static const GstPlexusPlainProp settings_props[] = {
-  { GST_PLEXUS_PROP_SOURCE_ID, G_STRUCT_OFFSET (GstPlexusSettings, source_id) },
-  { GST_PLEXUS_PROP_DATA_TIMEOUT,
-      G_STRUCT_OFFSET (GstPlexusSettings, data_timeout_s) },
+static const GstSensorFieldProp settings_props[] = {
+  GST_SENSOR_FIELD_PROP (
+      GST_PLEXUS_PROP_SOURCE_ID, GstPlexusSettings, source_id),
+  GST_SENSOR_FIELD_PROP (
+      GST_PLEXUS_PROP_DATA_TIMEOUT, GstPlexusSettings, data_timeout_s),
 };
 
 gboolean
@@ -168,7 +130,7 @@ gst_plexus_settings_set_property (
             "characters: the server will refuse it");
       return TRUE;
     default:
-      return gst_plexus_plain_set (s, settings_props,
+      return gst_sensor_field_set_in (s, settings_props,
                  G_N_ELEMENTS (settings_props), prop_id, value) ||
           gst_sensor_net_props_set_property (
               &s->net, GST_PLEXUS_PROP_NET, prop_id, value);
@@ -183,8 +145,8 @@ gst_plexus_settings_get_property (
     g_value_set_string (value, s->location);
     return TRUE;
   }
-  return gst_plexus_plain_get (s, settings_props, G_N_ELEMENTS (settings_props),
-             prop_id, value) ||
+  return gst_sensor_field_get_in (s, settings_props,
+             G_N_ELEMENTS (settings_props), prop_id, value) ||
       gst_sensor_net_props_get_property (
           &s->net, GST_PLEXUS_PROP_NET, prop_id, value);
 }

@@ -50,22 +50,6 @@ gboolean gst_plexus_settings_set_property (
 gboolean gst_plexus_settings_get_property (
     GstPlexusSettings *s, guint prop_id, GValue *value);
 
-/* A plain property: a value stored in the field at @offset of a struct,
- * moved in and out under the object lock with no side effect. */
-typedef struct
-{
-  guint prop_id;
-  gsize offset;
-} GstPlexusPlainProp;
-
-/* TRUE when @prop_id is in @props (its field in @base set or read);
- * the fields are those of sensor-field, and guint64. */
-gboolean gst_plexus_plain_set (gpointer base, const GstPlexusPlainProp *props,
-    guint n_props, guint prop_id, const GValue *value);
-gboolean gst_plexus_plain_get (gconstpointer base,
-    const GstPlexusPlainProp *props, guint n_props, guint prop_id,
-    GValue *value);
-
 typedef struct _GstPlexusConnection GstPlexusConnection;
 
 /* Called on the network thread for every parsed frame of the expected

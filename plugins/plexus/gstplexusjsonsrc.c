@@ -419,7 +419,7 @@ make_stats (GstPlexusJsonSrc *self)
   return s;
 }
 
-static const GstPlexusPlainProp plain_props[] = {
+static const GstSensorFieldProp plain_props[] = {
   { PROP_MAX_QUEUE, G_STRUCT_OFFSET (GstPlexusJsonSrcPrivate, max_queue) },
   { PROP_MAX_QUEUE_BYTES,
       G_STRUCT_OFFSET (GstPlexusJsonSrcPrivate, max_queue_bytes) },
@@ -432,7 +432,7 @@ gst_plexus_json_src_set_property (
   GstPlexusJsonSrcPrivate *priv = PRIV (object);
 
   GST_OBJECT_LOCK (object);
-  if (!gst_plexus_plain_set (
+  if (!gst_sensor_field_set_in (
           priv, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
       !gst_plexus_settings_set_property (
           &priv->settings, object, prop_id, value))
@@ -451,7 +451,7 @@ gst_plexus_json_src_get_property (
     return;
   }
   GST_OBJECT_LOCK (object);
-  if (!gst_plexus_plain_get (
+  if (!gst_sensor_field_get_in (
           priv, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
       !gst_plexus_settings_get_property (&priv->settings, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

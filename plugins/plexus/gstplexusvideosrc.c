@@ -369,7 +369,7 @@ make_stats (GstPlexusVideoSrc *self)
 
 /* `timeout` and connect-timeout are the settings' stream and connect
  * timeouts */
-static const GstPlexusPlainProp plain_props[] = {
+static const GstSensorFieldProp plain_props[] = {
   { PROP_TIMEOUT,
       G_STRUCT_OFFSET (GstPlexusVideoSrc, settings.stream_timeout_s) },
   { PROP_CONNECT_TIMEOUT,
@@ -398,7 +398,7 @@ gst_plexus_video_src_set_property (
       g_free (self->camera_ids);
       self->camera_ids = g_value_dup_string (value);
     }
-  } else if (!gst_plexus_plain_set (self, plain_props,
+  } else if (!gst_sensor_field_set_in (self, plain_props,
                  G_N_ELEMENTS (plain_props), prop_id, value) &&
       !gst_plexus_settings_set_property (
           &self->settings, object, prop_id, value)) {
@@ -420,7 +420,7 @@ gst_plexus_video_src_get_property (
   GST_OBJECT_LOCK (self);
   if (prop_id == PROP_CAMERA_ID)
     g_value_set_string (value, self->camera_ids);
-  else if (!gst_plexus_plain_get (
+  else if (!gst_sensor_field_get_in (
                self, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
       !gst_plexus_settings_get_property (&self->settings, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -16,6 +16,7 @@
  * | --- | --- |
  * | #G_TYPE_INT | #gint |
  * | #G_TYPE_UINT | #guint |
+ * | #G_TYPE_UINT64 | #guint64 |
  * | #G_TYPE_DOUBLE | #gdouble |
  * | #G_TYPE_BOOLEAN | #gboolean |
  * | #G_TYPE_ENUM | the enum (stored as a #gint) |
@@ -27,7 +28,8 @@
  * gst_sensor_field_set_property() and gst_sensor_field_get_property() do
  * the rest of an element's set_property()/get_property() for its plain
  * properties: look the id up in a table of #GstSensorFieldProp rows and
- * move the value under the object lock.
+ * move the value under the object lock. gst_sensor_field_set_in() and
+ * gst_sensor_field_get_in() do the same for a struct the caller guards.
  *
  * C only (not in the introspection data): a field is a raw pointer.
  */
@@ -58,6 +60,9 @@ move_value (gpointer field, GValue *value, gboolean store)
       return TRUE;
     case G_TYPE_UINT:
       MOVE (guint, g_value_get_uint, g_value_set_uint);
+      return TRUE;
+    case G_TYPE_UINT64:
+      MOVE (guint64, g_value_get_uint64, g_value_set_uint64);
       return TRUE;
     case G_TYPE_DOUBLE:
       MOVE (gdouble, g_value_get_double, g_value_set_double);
@@ -142,6 +147,55 @@ move_property (GstObject *object, const GstSensorFieldProp *props,
   moved = move_value (G_STRUCT_MEMBER_P (object, prop->offset), value, store);
   GST_OBJECT_UNLOCK (object);
   return moved;
+}
+
+/**
+ * gst_sensor_field_set_in: (skip)
+ * @base: the struct the offsets of @props are from (a settings struct the
+ *   caller already guards)
+ * @props: (array length=n_props): the table of plain properties
+ * @n_props: the number of rows in @props
+ * @prop_id: the id set_property() was called with
+ * @value: the new value
+ *
+ * gst_sensor_field_set_property() for fields of a struct other than the
+ * instance, without taking a lock.
+ *
+ * Returns: %TRUE when the property was stored
+ */
+gboolean
+gst_sensor_field_set_in (gpointer base, const GstSensorFieldProp *props,
+    guint n_props, guint prop_id, const GValue *value)
+{
+  const GstSensorFieldProp *prop = find_prop (props, n_props, prop_id);
+
+  /* only read when storing */
+  return prop &&
+      move_value (
+          G_STRUCT_MEMBER_P (base, prop->offset), (GValue *) value, TRUE);
+}
+
+/**
+ * gst_sensor_field_get_in: (skip)
+ * @base: the struct the offsets of @props are from
+ * @props: (array length=n_props): the table of plain properties
+ * @n_props: the number of rows in @props
+ * @prop_id: the id get_property() was called with
+ * @value: (out caller-allocates): the property's value
+ *
+ * gst_sensor_field_get_property() for fields of a struct other than the
+ * instance, without taking a lock.
+ *
+ * Returns: %TRUE when @value was set
+ */
+gboolean
+gst_sensor_field_get_in (gconstpointer base, const GstSensorFieldProp *props,
+    guint n_props, guint prop_id, GValue *value)
+{
+  const GstSensorFieldProp *prop = find_prop (props, n_props, prop_id);
+
+  return prop &&
+      move_value (G_STRUCT_MEMBER_P (base, prop->offset), value, FALSE);
 }
 
 /**

@@ -42,6 +42,16 @@ gboolean gst_sensor_field_get_property (GstObject *object,
     const GstSensorFieldProp *props, guint n_props, guint prop_id,
     GValue *value);
 
+GST_SENSOR_API
+gboolean gst_sensor_field_set_in (gpointer base,
+    const GstSensorFieldProp *props, guint n_props, guint prop_id,
+    const GValue *value);
+
+GST_SENSOR_API
+gboolean gst_sensor_field_get_in (gconstpointer base,
+    const GstSensorFieldProp *props, guint n_props, guint prop_id,
+    GValue *value);
+
 /**
  * GST_SENSOR_FIELD_SET: (skip)
  * @object: the instance (any #GstObject)

@@ -97,13 +97,25 @@ GST_START_TEST (test_field_value)
   {
     gint i;
     guint u;
+    guint64 u64;
     gdouble d;
     gboolean b;
     GstState e;
     gchar *s;
     gint64 unsupported;
-  } st = { 0, 0, 0, FALSE, GST_STATE_VOID_PENDING, NULL, 5 };
+  } st = { 0, 0, 0, 0, FALSE, GST_STATE_VOID_PENDING, NULL, 5 };
   GValue v = G_VALUE_INIT;
+
+  /* 64 bits wide, all of them kept */
+  g_value_init (&v, G_TYPE_UINT64);
+  g_value_set_uint64 (&v, G_GUINT64_CONSTANT (0x123456789abcdef0));
+  fail_unless (gst_sensor_field_set_value (&st.u64, &v));
+  fail_unless_equals_uint64 (st.u64, G_GUINT64_CONSTANT (0x123456789abcdef0));
+  g_value_set_uint64 (&v, 0);
+  fail_unless (gst_sensor_field_get_value (&st.u64, &v));
+  fail_unless_equals_uint64 (
+      g_value_get_uint64 (&v), G_GUINT64_CONSTANT (0x123456789abcdef0));
+  g_value_unset (&v);
 
   g_value_init (&v, G_TYPE_INT);
   g_value_set_int (&v, -7);
@@ -175,6 +187,44 @@ GST_START_TEST (test_field_value)
   fail_if (gst_sensor_field_get_value (&st.unsupported, &v));
   fail_unless_equals_int64 (g_value_get_int64 (&v), 9);
   g_value_unset (&v);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  guint timeout;
+  gchar *name;
+} FieldSettings;
+
+/* A table over a settings struct: ids in it are moved, others left to the
+ * caller. */
+GST_START_TEST (test_field_table_in_struct)
+{
+  static const GstSensorFieldProp props[] = {
+    GST_SENSOR_FIELD_PROP (3, FieldSettings, timeout),
+    GST_SENSOR_FIELD_PROP (7, FieldSettings, name),
+  };
+  FieldSettings fs = { 0, NULL };
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, G_TYPE_UINT);
+  g_value_set_uint (&v, 30);
+  fail_unless (gst_sensor_field_set_in (&fs, props, 2, 3, &v));
+  fail_unless_equals_int (fs.timeout, 30);
+  fail_if (gst_sensor_field_set_in (&fs, props, 2, 4, &v));
+  g_value_set_uint (&v, 0);
+  fail_unless (gst_sensor_field_get_in (&fs, props, 2, 3, &v));
+  fail_unless_equals_int (g_value_get_uint (&v), 30);
+  g_value_unset (&v);
+
+  g_value_init (&v, G_TYPE_STRING);
+  g_value_set_string (&v, "robot-01");
+  fail_unless (gst_sensor_field_set_in (&fs, props, 2, 7, &v));
+  fail_unless_equals_string (fs.name, "robot-01");
+  fail_if (gst_sensor_field_get_in (&fs, props, 2, 8, &v));
+  g_value_unset (&v);
+  g_free (fs.name);
 }
 
 GST_END_TEST;
@@ -673,6 +723,7 @@ sensorinfo_suite (void)
   tcase_add_test (tc, test_format_table);
   tcase_add_test (tc, test_format_out_of_table);
   tcase_add_test (tc, test_field_value);
+  tcase_add_test (tc, test_field_table_in_struct);
   tcase_add_test (tc, test_info_caps_roundtrip);
   tcase_add_test (tc, test_info_rejects_bad_caps);
   tcase_add_test (tc, test_modality_table);
