@@ -608,21 +608,21 @@ make_stats (GstHeliosSrc *self)
 /* ---- GObject ---- */
 
 /* The plain properties: a value in an instance field, set and read under
- * the object lock, by offset (0: not a plain one). The guint64
- * max-queue-bytes is explicit: sensor-field has no guint64. */
-static const gsize plain_fields[PROP_STATS] = {
-  [PROP_CHANNEL] = G_STRUCT_OFFSET (GstHeliosSrc, channel),
-  [PROP_INTERVAL_MS] = G_STRUCT_OFFSET (GstHeliosSrc, interval_ms),
-  [PROP_LIMIT] = G_STRUCT_OFFSET (GstHeliosSrc, limit),
-  [PROP_HEARTBEAT_MS] = G_STRUCT_OFFSET (GstHeliosSrc, heartbeat_ms),
-  [PROP_KINDS] = G_STRUCT_OFFSET (GstHeliosSrc, kinds),
-  [PROP_OUTPUT] = G_STRUCT_OFFSET (GstHeliosSrc, output),
-  [PROP_RESTORE] = G_STRUCT_OFFSET (GstHeliosSrc, restore),
-  [PROP_POLL_MS] = G_STRUCT_OFFSET (GstHeliosSrc, poll_ms),
-  [PROP_SOURCE] = G_STRUCT_OFFSET (GstHeliosSrc, source),
-  [PROP_LINES] = G_STRUCT_OFFSET (GstHeliosSrc, lines),
-  [PROP_FOLLOW] = G_STRUCT_OFFSET (GstHeliosSrc, follow),
-  [PROP_MAX_QUEUE] = G_STRUCT_OFFSET (GstHeliosSrc, max_queue),
+ * the object lock with no side effect. */
+static const GstSensorFieldProp plain_props[] = {
+  GST_SENSOR_FIELD_PROP (PROP_CHANNEL, GstHeliosSrc, channel),
+  GST_SENSOR_FIELD_PROP (PROP_INTERVAL_MS, GstHeliosSrc, interval_ms),
+  GST_SENSOR_FIELD_PROP (PROP_LIMIT, GstHeliosSrc, limit),
+  GST_SENSOR_FIELD_PROP (PROP_HEARTBEAT_MS, GstHeliosSrc, heartbeat_ms),
+  GST_SENSOR_FIELD_PROP (PROP_KINDS, GstHeliosSrc, kinds),
+  GST_SENSOR_FIELD_PROP (PROP_OUTPUT, GstHeliosSrc, output),
+  GST_SENSOR_FIELD_PROP (PROP_RESTORE, GstHeliosSrc, restore),
+  GST_SENSOR_FIELD_PROP (PROP_POLL_MS, GstHeliosSrc, poll_ms),
+  GST_SENSOR_FIELD_PROP (PROP_SOURCE, GstHeliosSrc, source),
+  GST_SENSOR_FIELD_PROP (PROP_LINES, GstHeliosSrc, lines),
+  GST_SENSOR_FIELD_PROP (PROP_FOLLOW, GstHeliosSrc, follow),
+  GST_SENSOR_FIELD_PROP (PROP_MAX_QUEUE, GstHeliosSrc, max_queue),
+  GST_SENSOR_FIELD_PROP (PROP_MAX_QUEUE_BYTES, GstHeliosSrc, max_queue_bytes),
 };
 
 static void
@@ -630,20 +630,16 @@ gst_helios_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstHeliosSrc *self = GST_HELIOS_SRC (object);
-  gsize plain = prop_id < PROP_STATS ? plain_fields[prop_id] : 0;
-
   GST_OBJECT_LOCK (self);
-  if (plain) {
-    gst_sensor_field_set_value (G_STRUCT_MEMBER_P (self, plain), value);
-  } else if (prop_id == PROP_LOCATION) {
+  if (prop_id == PROP_LOCATION) {
     g_free (self->location);
     self->location = g_value_dup_string (value);
     if (self->location == NULL)
       self->location = g_strdup (DEFAULT_LOCATION);
-  } else if (prop_id == PROP_MAX_QUEUE_BYTES) {
-    self->max_queue_bytes = g_value_get_uint64 (value);
-  } else if (!gst_sensor_net_props_set_property (
-                 &self->net, PROP_NET, prop_id, value)) {
+  } else if (!gst_sensor_field_set_in (self, plain_props,
+                 G_N_ELEMENTS (plain_props), prop_id, value) &&
+      !gst_sensor_net_props_set_property (
+          &self->net, PROP_NET, prop_id, value)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
   GST_OBJECT_UNLOCK (self);
@@ -657,21 +653,16 @@ gst_helios_src_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstHeliosSrc *self = GST_HELIOS_SRC (object);
-  gsize plain = prop_id < PROP_STATS ? plain_fields[prop_id] : 0;
-
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));
     return;
   }
   GST_OBJECT_LOCK (self);
-  if (plain)
-    gst_sensor_field_get_value (G_STRUCT_MEMBER_P (self, plain), value);
-  else if (prop_id == PROP_LOCATION)
+  if (prop_id == PROP_LOCATION)
     g_value_set_string (value, self->location);
-  else if (prop_id == PROP_MAX_QUEUE_BYTES)
-    g_value_set_uint64 (value, self->max_queue_bytes);
-  else if (!gst_sensor_net_props_get_property (
-               &self->net, PROP_NET, prop_id, value))
+  else if (!gst_sensor_field_get_in (
+               self, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
+      !gst_sensor_net_props_get_property (&self->net, PROP_NET, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   GST_OBJECT_UNLOCK (self);
 }

@@ -162,21 +162,22 @@ gst_ramen_src_finalize (GObject *object)
 }
 
 /* The plain properties: a value in an instance field, set and read under
- * the object lock with no side effect, by offset (0: not a plain one).
- * tls-ca-file is the earlier name of ca-file and shares its field. */
-static const gsize plain_fields[PROP_STATS] = {
-  [PROP_LOCATION] = G_STRUCT_OFFSET (GstRamenSrc, location),
-  [PROP_TLS] = G_STRUCT_OFFSET (GstRamenSrc, tls),
-  [PROP_TLS_CA_FILE] = G_STRUCT_OFFSET (GstRamenSrc, net.ca_file),
-  [PROP_APP_ID] = G_STRUCT_OFFSET (GstRamenSrc, app_id),
-  [PROP_SUBJECT_ID] = G_STRUCT_OFFSET (GstRamenSrc, subject_id),
-  [PROP_DEVICE_ID] = G_STRUCT_OFFSET (GstRamenSrc, device_id),
-  [PROP_PROVIDERS] = G_STRUCT_OFFSET (GstRamenSrc, providers),
-  [PROP_EVENT_TYPES] = G_STRUCT_OFFSET (GstRamenSrc, event_types),
-  [PROP_STATE_LOCATION] = G_STRUCT_OFFSET (GstRamenSrc, state_location),
-  [PROP_RETRY_BACKOFF_INITIAL] = G_STRUCT_OFFSET (GstRamenSrc, backoff_initial),
-  [PROP_HEARTBEAT_INTERVAL] =
-      G_STRUCT_OFFSET (GstRamenSrc, heartbeat_interval_ms),
+ * the object lock with no side effect. tls-ca-file is the earlier name of
+ * ca-file and shares its field. */
+static const GstSensorFieldProp plain_props[] = {
+  GST_SENSOR_FIELD_PROP (PROP_LOCATION, GstRamenSrc, location),
+  GST_SENSOR_FIELD_PROP (PROP_TLS, GstRamenSrc, tls),
+  GST_SENSOR_FIELD_PROP (PROP_TLS_CA_FILE, GstRamenSrc, net.ca_file),
+  GST_SENSOR_FIELD_PROP (PROP_APP_ID, GstRamenSrc, app_id),
+  GST_SENSOR_FIELD_PROP (PROP_SUBJECT_ID, GstRamenSrc, subject_id),
+  GST_SENSOR_FIELD_PROP (PROP_DEVICE_ID, GstRamenSrc, device_id),
+  GST_SENSOR_FIELD_PROP (PROP_PROVIDERS, GstRamenSrc, providers),
+  GST_SENSOR_FIELD_PROP (PROP_EVENT_TYPES, GstRamenSrc, event_types),
+  GST_SENSOR_FIELD_PROP (PROP_STATE_LOCATION, GstRamenSrc, state_location),
+  GST_SENSOR_FIELD_PROP (
+      PROP_RETRY_BACKOFF_INITIAL, GstRamenSrc, backoff_initial),
+  GST_SENSOR_FIELD_PROP (
+      PROP_HEARTBEAT_INTERVAL, GstRamenSrc, heartbeat_interval_ms),
 };
 
 static void
@@ -184,17 +185,14 @@ gst_ramen_src_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (object);
-  gsize plain = prop_id < PROP_STATS ? plain_fields[prop_id] : 0;
-
   GST_OBJECT_LOCK (self);
-  if (plain)
-    gst_sensor_field_set_value (G_STRUCT_MEMBER_P (self, plain), value);
-  else if (prop_id == PROP_API_KEY)
+  if (prop_id == PROP_API_KEY)
     gst_sensor_secret_replace (&self->api_key, g_value_get_string (value));
   else if (prop_id == PROP_TOKEN)
     gst_sensor_secret_replace (&self->token, g_value_get_string (value));
-  else if (!gst_sensor_net_props_set_property (
-               &self->net, PROP_NET, prop_id, value))
+  else if (!gst_sensor_field_set_in (
+               self, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
+      !gst_sensor_net_props_set_property (&self->net, PROP_NET, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   GST_OBJECT_UNLOCK (self);
 }
@@ -229,17 +227,14 @@ gst_ramen_src_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   GstRamenSrc *self = GST_RAMEN_SRC (object);
-  gsize plain = prop_id < PROP_STATS ? plain_fields[prop_id] : 0;
-
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));
     return;
   }
   GST_OBJECT_LOCK (self);
-  if (plain)
-    gst_sensor_field_get_value (G_STRUCT_MEMBER_P (self, plain), value);
-  else if (!gst_sensor_net_props_get_property (
-               &self->net, PROP_NET, prop_id, value))
+  if (!gst_sensor_field_get_in (
+          self, plain_props, G_N_ELEMENTS (plain_props), prop_id, value) &&
+      !gst_sensor_net_props_get_property (&self->net, PROP_NET, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   GST_OBJECT_UNLOCK (self);
 }
