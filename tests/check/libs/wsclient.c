@@ -516,6 +516,25 @@ bytes_equal_str (GBytes *b, const gchar *s)
 /* Tests                                                                   */
 /* ---------------------------------------------------------------------- */
 
+/* A TCP socket listening on a free loopback port; @port is set to it. */
+static GSocket *
+listen_loopback (guint *port)
+{
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0), *bound;
+  GSocket *sock = g_socket_new (
+      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+
+  fail_unless (g_socket_bind (sock, addr, FALSE, NULL));
+  fail_unless (g_socket_listen (sock, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return sock;
+}
+
 GST_START_TEST (test_echo_text_binary)
 {
   TestServer *ts = test_server_new ();
@@ -935,21 +954,14 @@ GST_START_TEST (test_silent_server_times_out)
 {
   Probe *p = probe_new ();
   GSocket *sock;
-  GSocketAddress *addr, *bound;
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   GstSensorNetWsClient *client;
   GstSensorNetWsConfig config;
   gchar *uri;
   gint64 start;
+  guint port;
 
-  sock = g_socket_new (
-      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  addr = g_inet_socket_address_new (lo, 0);
-  fail_unless (g_socket_bind (sock, addr, FALSE, NULL));
-  fail_unless (g_socket_listen (sock, NULL));
-  bound = g_socket_get_local_address (sock, NULL);
-  uri = g_strdup_printf ("ws://127.0.0.1:%u/",
-      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  sock = listen_loopback (&port);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u/", port);
 
   config_for (&config, uri);
   config.timeout_s = 1;
@@ -967,9 +979,6 @@ GST_START_TEST (test_silent_server_times_out)
   gst_sensor_net_ws_client_free (client);
 
   g_object_unref (sock);
-  g_object_unref (bound);
-  g_object_unref (addr);
-  g_object_unref (lo);
   g_free (uri);
   probe_free (p);
 }
@@ -1310,21 +1319,12 @@ GST_START_TEST (test_bad_uri)
 
 GST_END_TEST;
 
-/* A raw server that completes the upgrade by hand and then reads nothing:
- * pings are never answered. */
-typedef struct
+/* Reads the upgrade request and answers 101 with the right accept key
+ * (or a wrong one), followed by @extra in the same write. */
+static gboolean
+raw_upgrade_full (GSocket *conn, GCancellable *cancel, gboolean bad_accept,
+    const gchar *extra)
 {
-  GSocket *listener;
-  guint port;
-  GThread *thread;
-  GCancellable *cancel;
-} DeafServer;
-
-static gpointer
-deaf_server_thread (gpointer data)
-{
-  DeafServer *ds = data;
-  GSocket *conn;
   GString *req = g_string_new (NULL);
   gchar buf[1024], *lower, *key, *end, *accept, *resp;
   GChecksum *sha;
@@ -1332,13 +1332,12 @@ deaf_server_thread (gpointer data)
   gsize dlen = sizeof (digest);
   gssize n;
 
-  conn = g_socket_accept (ds->listener, ds->cancel, NULL);
-  if (!conn)
-    goto out;
   while (!strstr (req->str, "\r\n\r\n")) {
-    n = g_socket_receive (conn, buf, sizeof (buf), ds->cancel, NULL);
-    if (n <= 0)
-      goto out;
+    n = g_socket_receive (conn, buf, sizeof (buf), cancel, NULL);
+    if (n <= 0) {
+      g_string_free (req, TRUE);
+      return FALSE;
+    }
     g_string_append_len (req, buf, n);
   }
   lower = g_ascii_strdown (req->str, -1);
@@ -1355,23 +1354,44 @@ deaf_server_thread (gpointer data)
       sha, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
   g_checksum_get_digest (sha, digest, &dlen);
   accept = g_base64_encode (digest, dlen);
+  if (bad_accept)
+    accept[0] = accept[0] == 'A' ? 'B' : 'A';
   resp = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Accept: %s\r\n\r\n",
-      accept);
-  g_socket_send (conn, resp, strlen (resp), NULL, NULL);
-  /* now deaf until the test ends */
-  g_cancellable_set_error_if_cancelled (ds->cancel, NULL);
-  while (!g_cancellable_is_cancelled (ds->cancel))
-    g_usleep (10000);
+                          "Sec-WebSocket-Accept: %s\r\n\r\n%s",
+      accept, extra ? extra : "");
+  n = g_socket_send (conn, resp, strlen (resp), NULL, NULL);
   g_free (resp);
   g_free (accept);
   g_checksum_free (sha);
   g_free (key);
   g_free (lower);
-out:
-  g_clear_object (&conn);
   g_string_free (req, TRUE);
+  return n > 0;
+}
+
+/* A raw server that completes the upgrade by hand and then reads nothing:
+ * pings are never answered. */
+typedef struct
+{
+  GSocket *listener;
+  guint port;
+  GThread *thread;
+  GCancellable *cancel;
+} DeafServer;
+
+static gpointer
+deaf_server_thread (gpointer data)
+{
+  DeafServer *ds = data;
+  GSocket *conn = g_socket_accept (ds->listener, ds->cancel, NULL);
+
+  if (conn && raw_upgrade_full (conn, ds->cancel, FALSE, NULL)) {
+    /* now deaf until the test ends */
+    while (!g_cancellable_is_cancelled (ds->cancel))
+      g_usleep (10000);
+  }
+  g_clear_object (&conn);
   return NULL;
 }
 
@@ -1379,20 +1399,10 @@ static DeafServer *
 deaf_server_new (void)
 {
   DeafServer *ds = g_new0 (DeafServer, 1);
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *addr = g_inet_socket_address_new (lo, 0), *bound;
 
-  ds->listener = g_socket_new (
-      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  fail_unless (g_socket_bind (ds->listener, addr, FALSE, NULL));
-  fail_unless (g_socket_listen (ds->listener, NULL));
-  bound = g_socket_get_local_address (ds->listener, NULL);
-  ds->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  ds->listener = listen_loopback (&ds->port);
   ds->cancel = g_cancellable_new ();
   ds->thread = g_thread_new ("deaf-server", deaf_server_thread, ds);
-  g_object_unref (bound);
-  g_object_unref (addr);
-  g_object_unref (lo);
   return ds;
 }
 
@@ -1600,57 +1610,6 @@ typedef struct
   gboolean done;
 } Hostile;
 
-/* Reads the upgrade request and answers 101 with the right accept key
- * (or a wrong one), followed by @extra in the same write. */
-static gboolean
-raw_upgrade_full (GSocket *conn, GCancellable *cancel, gboolean bad_accept,
-    const gchar *extra)
-{
-  GString *req = g_string_new (NULL);
-  gchar buf[1024], *lower, *key, *end, *accept, *resp;
-  GChecksum *sha;
-  guint8 digest[20];
-  gsize dlen = sizeof (digest);
-  gssize n;
-
-  while (!strstr (req->str, "\r\n\r\n")) {
-    n = g_socket_receive (conn, buf, sizeof (buf), cancel, NULL);
-    if (n <= 0) {
-      g_string_free (req, TRUE);
-      return FALSE;
-    }
-    g_string_append_len (req, buf, n);
-  }
-  lower = g_ascii_strdown (req->str, -1);
-  key = strstr (lower, "sec-websocket-key:");
-  fail_unless (key != NULL);
-  key = req->str + (key - lower) + strlen ("sec-websocket-key:");
-  while (*key == ' ')
-    key++;
-  end = strstr (key, "\r\n");
-  key = g_strndup (key, end - key);
-  sha = g_checksum_new (G_CHECKSUM_SHA1);
-  g_checksum_update (sha, (const guchar *) key, -1);
-  g_checksum_update (
-      sha, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
-  g_checksum_get_digest (sha, digest, &dlen);
-  accept = g_base64_encode (digest, dlen);
-  if (bad_accept)
-    accept[0] = accept[0] == 'A' ? 'B' : 'A';
-  resp = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
-                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Accept: %s\r\n\r\n%s",
-      accept, extra ? extra : "");
-  n = g_socket_send (conn, resp, strlen (resp), NULL, NULL);
-  g_free (resp);
-  g_free (accept);
-  g_checksum_free (sha);
-  g_free (key);
-  g_free (lower);
-  g_string_free (req, TRUE);
-  return n > 0;
-}
-
 /* A frame header (server frames are not masked) into @hdr; its length. */
 static gsize
 frame_header (guint8 *hdr, gboolean fin, guint8 opcode, guint64 len)
@@ -1793,25 +1752,15 @@ static Hostile *
 hostile_new (HostileMode mode, gsize limit, guint64 target)
 {
   Hostile *h = g_new0 (Hostile, 1);
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *addr = g_inet_socket_address_new (lo, 0), *bound;
 
   g_mutex_init (&h->lock);
   g_cond_init (&h->cond);
   h->mode = mode;
   h->limit = limit;
   h->target = target;
-  h->listener = g_socket_new (
-      G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  fail_unless (g_socket_bind (h->listener, addr, FALSE, NULL));
-  fail_unless (g_socket_listen (h->listener, NULL));
-  bound = g_socket_get_local_address (h->listener, NULL);
-  h->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  h->listener = listen_loopback (&h->port);
   h->cancel = g_cancellable_new ();
   h->thread = g_thread_new ("hostile-server", hostile_thread, h);
-  g_object_unref (bound);
-  g_object_unref (addr);
-  g_object_unref (lo);
   return h;
 }
 
