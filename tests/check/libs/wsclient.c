@@ -2327,32 +2327,61 @@ GST_START_TEST (test_stop_codes_and_reasons)
 
 GST_END_TEST;
 
-/* The Python websockets peer: text + binary echo, then a close code. */
-GST_START_TEST (test_python_peer)
+/* A peer from tests/peers that prints its port on its first line; its
+ * stdout stays readable through @out. */
+typedef struct
+{
+  GSubprocess *proc;
+  GDataInputStream *out;
+  guint port;
+} PythonPeer;
+
+static void
+python_peer_start (PythonPeer *peer, const gchar *script_name, const gchar *arg)
 {
   const gchar *python = g_getenv ("PYTHON");
   const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
   GError *error = NULL;
-  GSubprocess *proc;
-  GDataInputStream *out;
-  gchar *script, *line, *uri;
+  gchar *script, *line;
+
+  if (!python)
+    python = "/usr/bin/python3";
+  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
+  script = g_build_filename (root, "tests", "peers", script_name, NULL);
+  peer->proc = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python, script, arg, NULL);
+  fail_unless (peer->proc != NULL, "spawn: %s", error ? error->message : "");
+  g_free (script);
+  peer->out =
+      g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->proc));
+  line = g_data_input_stream_read_line (peer->out, NULL, NULL, &error);
+  fail_unless (line != NULL, "peer printed no port");
+  peer->port = (guint) g_ascii_strtoull (g_strstrip (line), NULL, 10);
+  g_free (line);
+}
+
+static void
+python_peer_stop (PythonPeer *peer)
+{
+  g_subprocess_force_exit (peer->proc);
+  g_subprocess_wait (peer->proc, NULL, NULL);
+  g_object_unref (peer->out);
+  g_object_unref (peer->proc);
+}
+
+/* The Python websockets peer: text + binary echo, then a close code. */
+GST_START_TEST (test_python_peer)
+{
+  PythonPeer peer;
+  gchar *uri;
   Probe *p = probe_new ();
   GstSensorNetWsClient *client;
   guint8 bin[1000];
   GBytes *b;
   guint i;
 
-  if (!python)
-    python = "/usr/bin/python3";
-  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
-  script = g_build_filename (root, "tests", "peers", "ws_echo_server.py", NULL);
-  proc = g_subprocess_new (
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python, script, NULL);
-  fail_unless (proc != NULL, "spawn: %s", error ? error->message : "");
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  fail_unless (line != NULL, "peer printed no port");
-  uri = g_strdup_printf ("ws://127.0.0.1:%s/echo", g_strstrip (line));
+  python_peer_start (&peer, "ws_echo_server.py", NULL);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u/echo", peer.port);
 
   client = start_client (p, uri, NULL);
   PROBE_WAIT (p, p->opened == 1);
@@ -2384,13 +2413,8 @@ GST_START_TEST (test_python_peer)
   fail_unless (p->error == NULL);
   gst_sensor_net_ws_client_free (client);
 
-  g_subprocess_force_exit (proc);
-  g_subprocess_wait (proc, NULL, NULL);
-  g_object_unref (out);
-  g_object_unref (proc);
-  g_free (line);
+  python_peer_stop (&peer);
   g_free (uri);
-  g_free (script);
   probe_free (p);
 }
 
@@ -2401,29 +2425,15 @@ GST_END_TEST;
  * after it. */
 GST_START_TEST (test_python_hostile_peer)
 {
-  const gchar *python = g_getenv ("PYTHON");
-  const gchar *root = g_getenv ("SENSOR_SOURCE_ROOT");
+  PythonPeer peer;
   GError *error = NULL;
-  GSubprocess *proc;
-  GDataInputStream *out;
-  gchar *script, *line, *uri;
+  gchar *line, *uri;
   Probe *p = probe_new ();
   GstSensorNetWsConfig config;
   GstSensorNetWsClient *client;
 
-  if (!python)
-    python = "/usr/bin/python3";
-  fail_unless (root != NULL, "SENSOR_SOURCE_ROOT not set");
-  script =
-      g_build_filename (root, "tests", "peers", "ws_hostile_server.py", NULL);
-  proc = g_subprocess_new (
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python, script, "64", NULL);
-  fail_unless (proc != NULL, "spawn: %s", error ? error->message : "");
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  fail_unless (line != NULL, "peer printed no port");
-  uri = g_strdup_printf ("ws://127.0.0.1:%s/", g_strstrip (line));
-  g_free (line);
+  python_peer_start (&peer, "ws_hostile_server.py", "64");
+  uri = g_strdup_printf ("ws://127.0.0.1:%u/", peer.port);
 
   config_for (&config, uri);
   config.max_message_size = 100000;
@@ -2438,7 +2448,7 @@ GST_START_TEST (test_python_hostile_peer)
   fail_unless_equals_uint64 (
       gst_sensor_net_ws_client_get_oversized_count (client), 1);
   /* what the peer saw: our close frame */
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  line = g_data_input_stream_read_line (peer.out, NULL, NULL, &error);
   fail_unless (line != NULL, "peer printed no result");
   fail_unless (strstr (line,
                    "\"close\": 1009, \"reason\": \"Message larger "
@@ -2446,13 +2456,9 @@ GST_START_TEST (test_python_hostile_peer)
       "peer saw %s", line);
   gst_sensor_net_ws_client_free (client);
 
-  g_subprocess_force_exit (proc);
-  g_subprocess_wait (proc, NULL, NULL);
-  g_object_unref (out);
-  g_object_unref (proc);
+  python_peer_stop (&peer);
   g_free (line);
   g_free (uri);
-  g_free (script);
   probe_free (p);
 }
 
