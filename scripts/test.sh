@@ -14,6 +14,7 @@ if [ "${1:-}" = "--asan" ]; then
   # the GStreamer leaks tracer covers our objects in every test.
   export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export SENSOR_TEST_TIMEOUT_MULTIPLIER=3
   meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3
   log=build-asan/meson-logs/testlog.json
 else

@@ -1849,6 +1849,14 @@ GST_START_TEST (test_properties)
 
 GST_END_TEST;
 
+/* A test that fails leaves its server's options behind (tests run in one
+ * process): every test starts from the defaults. */
+static void
+reset_server_options (void)
+{
+  sensor_cloud_plexus_options_reset ();
+}
+
 static Suite *
 plexusvideosrc_suite (void)
 {
@@ -1857,6 +1865,7 @@ plexusvideosrc_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 60);
+  tcase_add_checked_fixture (tc, reset_server_options, NULL);
   tcase_add_test (tc, test_jpeg_output);
   tcase_add_test (tc, test_raw_i420_pixels);
   tcase_add_test (tc, test_raw_rgb_bgrx_gray);
