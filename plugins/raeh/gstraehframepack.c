@@ -450,6 +450,23 @@ gst_raeh_frame_pack_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_event_default (pad, parent, event);
 }
 
+/* A structure of @media_type with the fields raw and frame caps both
+ * carry, as @from has them: the stream, not its sample format. */
+static GstStructure *
+new_with_stream_fields (const gchar *media_type, const GstStructure *from)
+{
+  static const gchar *const names[] = { "rate", "channels", "modality" };
+  GstStructure *to = gst_structure_new_empty (media_type);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    const GValue *v = gst_structure_get_value (from, names[i]);
+
+    if (v)
+      gst_structure_set_value (to, names[i], v);
+  }
+  return to;
+}
+
 /* sensor/x-raw that can feed the frame caps @frames. */
 static GstCaps *
 raw_caps_for_frames (GstCaps *frames)
@@ -459,17 +476,11 @@ raw_caps_for_frames (GstCaps *frames)
 
   for (i = 0; i < gst_caps_get_size (frames); i++) {
     const GstStructure *fs = gst_caps_get_structure (frames, i);
-    GstStructure *rs = gst_structure_new_empty (GST_SENSOR_MEDIA_TYPE);
+    GstStructure *rs = new_with_stream_fields (GST_SENSOR_MEDIA_TYPE, fs);
     const GValue *v;
     GValue list = G_VALUE_INIT;
     gint lo = 1, hi = 32, w;
 
-    if ((v = gst_structure_get_value (fs, "rate")))
-      gst_structure_set_value (rs, "rate", v);
-    if ((v = gst_structure_get_value (fs, "channels")))
-      gst_structure_set_value (rs, "channels", v);
-    if ((v = gst_structure_get_value (fs, "modality")))
-      gst_structure_set_value (rs, "modality", v);
     if ((v = gst_structure_get_value (fs, "bit-depth"))) {
       if (G_VALUE_HOLDS_INT (v)) {
         lo = hi = g_value_get_int (v);
@@ -510,15 +521,8 @@ frame_caps_for_raw (GstCaps *raw)
 
   for (i = 0; i < gst_caps_get_size (raw); i++) {
     const GstStructure *rs = gst_caps_get_structure (raw, i);
-    GstStructure *fs = gst_structure_new_empty (GST_RAEH_FRAME_MEDIA_TYPE);
-    const GValue *v;
+    GstStructure *fs = new_with_stream_fields (GST_RAEH_FRAME_MEDIA_TYPE, rs);
 
-    if ((v = gst_structure_get_value (rs, "rate")))
-      gst_structure_set_value (fs, "rate", v);
-    if ((v = gst_structure_get_value (rs, "channels")))
-      gst_structure_set_value (fs, "channels", v);
-    if ((v = gst_structure_get_value (rs, "modality")))
-      gst_structure_set_value (fs, "modality", v);
     gst_structure_set (fs, "bit-depth", GST_TYPE_INT_RANGE, 1, 32, NULL);
     frames = gst_caps_merge_structure (frames, fs);
   }
