@@ -467,66 +467,62 @@ new_with_stream_fields (const gchar *media_type, const GstStructure *from)
   return to;
 }
 
-/* sensor/x-raw that can feed the frame caps @frames. */
-static GstCaps *
-raw_caps_for_frames (GstCaps *frames)
+/* The sample formats of sensor/x-raw that frames of @fs's bit depths can
+ * be packed from, as @rs's format field. */
+static void
+set_raw_formats (GstStructure *rs, const GstStructure *fs)
 {
-  GstCaps *raw = gst_caps_new_empty ();
-  guint i;
+  const GValue *v;
+  GValue list = G_VALUE_INIT;
+  gint lo = 1, hi = 32, w;
 
-  for (i = 0; i < gst_caps_get_size (frames); i++) {
-    const GstStructure *fs = gst_caps_get_structure (frames, i);
-    GstStructure *rs = new_with_stream_fields (GST_SENSOR_MEDIA_TYPE, fs);
-    const GValue *v;
-    GValue list = G_VALUE_INIT;
-    gint lo = 1, hi = 32, w;
-
-    if ((v = gst_structure_get_value (fs, "bit-depth"))) {
-      if (G_VALUE_HOLDS_INT (v)) {
-        lo = hi = g_value_get_int (v);
-      } else if (GST_VALUE_HOLDS_INT_RANGE (v)) {
-        lo = gst_value_get_int_range_min (v);
-        hi = gst_value_get_int_range_max (v);
-      }
+  if ((v = gst_structure_get_value (fs, "bit-depth"))) {
+    if (G_VALUE_HOLDS_INT (v)) {
+      lo = hi = g_value_get_int (v);
+    } else if (GST_VALUE_HOLDS_INT_RANGE (v)) {
+      lo = gst_value_get_int_range_min (v);
+      hi = gst_value_get_int_range_max (v);
     }
-    lo = CLAMP (lo, 1, 32);
-    hi = CLAMP (hi, lo, 32);
-    g_value_init (&list, GST_TYPE_LIST);
-    for (w = (lo + 7) / 8; w <= (hi + 7) / 8; w++) {
-      GValue f = G_VALUE_INIT;
-
-      g_value_init (&f, G_TYPE_STRING);
-      g_value_set_string (&f,
-          gst_sensor_format_to_string (
-              gst_sensor_format_for_bit_depth (w * 8)));
-      gst_value_list_append_and_take_value (&list, &f);
-    }
-    if (gst_value_list_get_size (&list) == 1)
-      gst_structure_set_value (
-          rs, "format", gst_value_list_get_value (&list, 0));
-    else
-      gst_structure_set_value (rs, "format", &list);
-    g_value_unset (&list);
-    raw = gst_caps_merge_structure (raw, rs);
   }
-  return raw;
+  lo = CLAMP (lo, 1, 32);
+  hi = CLAMP (hi, lo, 32);
+  g_value_init (&list, GST_TYPE_LIST);
+  for (w = (lo + 7) / 8; w <= (hi + 7) / 8; w++) {
+    GValue f = G_VALUE_INIT;
+
+    g_value_init (&f, G_TYPE_STRING);
+    g_value_set_string (&f,
+        gst_sensor_format_to_string (gst_sensor_format_for_bit_depth (w * 8)));
+    gst_value_list_append_and_take_value (&list, &f);
+  }
+  if (gst_value_list_get_size (&list) == 1)
+    gst_structure_set_value (rs, "format", gst_value_list_get_value (&list, 0));
+  else
+    gst_structure_set_value (rs, "format", &list);
+  g_value_unset (&list);
 }
 
-/* frame caps that sensor/x-raw @raw can be packed into. */
+/* The caps of the other pad that fit @caps: sensor/x-raw that can feed
+ * frame caps (@to_raw), or frame caps that sensor/x-raw can be packed
+ * into. */
 static GstCaps *
-frame_caps_for_raw (GstCaps *raw)
+caps_for_other_side (GstCaps *caps, gboolean to_raw)
 {
-  GstCaps *frames = gst_caps_new_empty ();
+  GstCaps *result = gst_caps_new_empty ();
   guint i;
 
-  for (i = 0; i < gst_caps_get_size (raw); i++) {
-    const GstStructure *rs = gst_caps_get_structure (raw, i);
-    GstStructure *fs = new_with_stream_fields (GST_RAEH_FRAME_MEDIA_TYPE, rs);
+  for (i = 0; i < gst_caps_get_size (caps); i++) {
+    const GstStructure *from = gst_caps_get_structure (caps, i);
+    GstStructure *to = new_with_stream_fields (
+        to_raw ? GST_SENSOR_MEDIA_TYPE : GST_RAEH_FRAME_MEDIA_TYPE, from);
 
-    gst_structure_set (fs, "bit-depth", GST_TYPE_INT_RANGE, 1, 32, NULL);
-    frames = gst_caps_merge_structure (frames, fs);
+    if (to_raw)
+      set_raw_formats (to, from);
+    else
+      gst_structure_set (to, "bit-depth", GST_TYPE_INT_RANGE, 1, 32, NULL);
+    result = gst_caps_merge_structure (result, to);
   }
-  return frames;
+  return result;
 }
 
 static gboolean
@@ -547,8 +543,7 @@ gst_raeh_frame_pack_query (GstPad *pad, GstObject *parent, GstQuery *query)
       result = sink ? gst_static_caps_get (&packable_caps) :
                       gst_pad_get_pad_template_caps (pad);
     } else {
-      GstCaps *conv =
-          sink ? raw_caps_for_frames (peer) : frame_caps_for_raw (peer);
+      GstCaps *conv = caps_for_other_side (peer, sink);
 
       tmpl = sink ? gst_static_caps_get (&packable_caps) :
                     gst_pad_get_pad_template_caps (pad);
