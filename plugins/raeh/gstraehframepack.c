@@ -37,6 +37,7 @@
 
 #include <string.h>
 #include <gst/raeh/raeh.h>
+#include <gst/sensor/sensor-field.h>
 
 #include "gstraehelements.h"
 #include "gstraehframepack.h"
@@ -603,40 +604,25 @@ gst_raeh_frame_pack_change_state (
   return ret;
 }
 
+/* The plain properties: stored under the object lock, no side effect. */
+static const GstSensorFieldProp plain_props[] = {
+  GST_SENSOR_FIELD_PROP (PROP_FRAME_DURATION, GstRaehFramePack, frame_duration),
+};
+
 static void
 gst_raeh_frame_pack_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
-  GstRaehFramePack *self = GST_RAEH_FRAME_PACK (object);
-
-  switch (prop_id) {
-    case PROP_FRAME_DURATION:
-      GST_OBJECT_LOCK (self);
-      self->frame_duration = g_value_get_uint64 (value);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (!GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
 gst_raeh_frame_pack_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
-  GstRaehFramePack *self = GST_RAEH_FRAME_PACK (object);
-
-  switch (prop_id) {
-    case PROP_FRAME_DURATION:
-      GST_OBJECT_LOCK (self);
-      g_value_set_uint64 (value, self->frame_duration);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (!GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
