@@ -580,6 +580,18 @@ callback_end (GstSensorNetWsClient *client)
   g_mutex_unlock (&client->lock);
 }
 
+/* A callback that only says something happened (opened, gave_up): run it
+ * if set, unless stop() has begun. */
+static void
+call_notification (GstSensorNetWsClient *client,
+    void (*callback) (GstSensorNetWsClient *client, gpointer user_data))
+{
+  if (callback && callback_begin (client)) {
+    callback (client, client->user_data);
+    callback_end (client);
+  }
+}
+
 static void
 mark_dropped (GstSensorNetWsClient *client)
 {
@@ -757,10 +769,7 @@ give_up (GstSensorNetWsClient *client)
 {
   client->active = FALSE;
   GST_INFO ("client %u (%s): giving up", client->id, client->log_uri);
-  if (client->callbacks.gave_up && callback_begin (client)) {
-    client->callbacks.gave_up (client, client->user_data);
-    callback_end (client);
-  }
+  call_notification (client, client->callbacks.gave_up);
 }
 
 static gboolean
@@ -1035,10 +1044,7 @@ on_opened (GstSensorNetWsClient *client, SoupWebsocketConnection *conn)
   client->protocol = g_strdup (protocol);
   g_mutex_unlock (&client->lock);
 
-  if (client->callbacks.opened && callback_begin (client)) {
-    client->callbacks.opened (client, client->user_data);
-    callback_end (client);
-  }
+  call_notification (client, client->callbacks.opened);
 }
 
 static gboolean
@@ -2148,10 +2154,10 @@ request_stop (GstSensorNetWsClient *client, gushort code, const gchar *reason,
  *
  * Starts closing like gst_sensor_net_ws_client_stop() and never reconnects,
  * but sends the messages already queued before the close frame (as far as
- * the socket takes them at once), and returns at once: the close handshake runs on the network thread, so
- * a thousand sessions close in parallel instead of one after another.
- * Callbacks may still run until stop() or free(), which then return as
- * soon as the connection is gone. Any thread.
+ * the socket takes them at once), and returns at once: the close handshake runs
+ * on the network thread, so a thousand sessions close in parallel instead of
+ * one after another. Callbacks may still run until stop() or free(), which then
+ * return as soon as the connection is gone. Any thread.
  */
 void
 gst_sensor_net_ws_client_close (
