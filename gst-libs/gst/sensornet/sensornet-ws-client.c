@@ -25,6 +25,7 @@
 
 #include <string.h>
 #include <gio/gnetworking.h>
+#include <gst/sensor/sensor-secret.h>
 
 #include "sensornet-backoff.h"
 #include "sensornet-paced-poll.h"
@@ -304,11 +305,8 @@ gst_sensor_net_ws_config_clear (GstSensorNetWsConfig *config)
 
   g_clear_pointer (&config->uri, g_free);
   g_clear_pointer (&config->auth_query_name, g_free);
-  if (config->secret) {
-    /* Do not leave the key in freed heap memory. */
-    memset (config->secret, 0, strlen (config->secret));
-    g_clear_pointer (&config->secret, g_free);
-  }
+  /* Do not leave the key in freed heap memory. */
+  gst_sensor_secret_clear (&config->secret);
   g_clear_pointer (&config->extra_headers, g_strfreev);
   g_clear_pointer (&config->protocols, g_strfreev);
   g_clear_pointer (&config->ca_file, g_free);
@@ -536,8 +534,8 @@ make_connect_uri (GstSensorNetWsClient *client, GError **error)
   with_key = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri),
       g_uri_get_userinfo (uri), g_uri_get_host (uri), g_uri_get_port (uri),
       g_uri_get_path (uri), new_query, g_uri_get_fragment (uri));
-  memset (value, 0, strlen (value));
-  memset (new_query, 0, strlen (new_query));
+  gst_sensor_secret_wipe (value);
+  gst_sensor_secret_wipe (new_query);
   g_free (name);
   g_free (value);
   g_free (new_query);
@@ -1108,11 +1106,8 @@ tls_check_free (gpointer data, GClosure *closure)
 static void
 handshake_free (Handshake *hs)
 {
-  if (hs->request) {
-    /* it holds the secret */
-    memset (hs->request, 0, strlen (hs->request));
-    g_free (hs->request);
-  }
+  /* it holds the secret */
+  gst_sensor_secret_clear (&hs->request);
   g_clear_object (&hs->conn);
   g_clear_object (&hs->sock_client);
   g_clear_object (&hs->cancellable);
@@ -1467,8 +1462,7 @@ on_request_written (GObject *source, GAsyncResult *res, gpointer data)
   gboolean ok = g_output_stream_write_all_finish (
       G_OUTPUT_STREAM (source), res, NULL, &error);
 
-  memset (hs->request, 0, strlen (hs->request));
-  g_clear_pointer (&hs->request, g_free);
+  gst_sensor_secret_clear (&hs->request);
   if (!handshake_is_current (hs)) {
     g_clear_error (&error);
     handshake_free (hs);
