@@ -37,6 +37,7 @@
 
 #include <string.h>
 #include <gst/raeh/raeh.h>
+#include <gst/sensor/sensor-field.h>
 
 #include "gstraehelements.h"
 #include "gstraehframepack.h"
@@ -450,79 +451,79 @@ gst_raeh_frame_pack_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_event_default (pad, parent, event);
 }
 
-/* sensor/x-raw that can feed the frame caps @frames. */
-static GstCaps *
-raw_caps_for_frames (GstCaps *frames)
+/* A structure of @media_type with the fields raw and frame caps both
+ * carry, as @from has them: the stream, not its sample format. */
+static GstStructure *
+new_with_stream_fields (const gchar *media_type, const GstStructure *from)
 {
-  GstCaps *raw = gst_caps_new_empty ();
-  guint i;
+  static const gchar *const names[] = { "rate", "channels", "modality" };
+  GstStructure *to = gst_structure_new_empty (media_type);
 
-  for (i = 0; i < gst_caps_get_size (frames); i++) {
-    const GstStructure *fs = gst_caps_get_structure (frames, i);
-    GstStructure *rs = gst_structure_new_empty (GST_SENSOR_MEDIA_TYPE);
-    const GValue *v;
-    GValue list = G_VALUE_INIT;
-    gint lo = 1, hi = 32, w;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    const GValue *v = gst_structure_get_value (from, names[i]);
 
-    if ((v = gst_structure_get_value (fs, "rate")))
-      gst_structure_set_value (rs, "rate", v);
-    if ((v = gst_structure_get_value (fs, "channels")))
-      gst_structure_set_value (rs, "channels", v);
-    if ((v = gst_structure_get_value (fs, "modality")))
-      gst_structure_set_value (rs, "modality", v);
-    if ((v = gst_structure_get_value (fs, "bit-depth"))) {
-      if (G_VALUE_HOLDS_INT (v)) {
-        lo = hi = g_value_get_int (v);
-      } else if (GST_VALUE_HOLDS_INT_RANGE (v)) {
-        lo = gst_value_get_int_range_min (v);
-        hi = gst_value_get_int_range_max (v);
-      }
-    }
-    lo = CLAMP (lo, 1, 32);
-    hi = CLAMP (hi, lo, 32);
-    g_value_init (&list, GST_TYPE_LIST);
-    for (w = (lo + 7) / 8; w <= (hi + 7) / 8; w++) {
-      GValue f = G_VALUE_INIT;
-
-      g_value_init (&f, G_TYPE_STRING);
-      g_value_set_string (&f,
-          gst_sensor_format_to_string (
-              gst_sensor_format_for_bit_depth (w * 8)));
-      gst_value_list_append_and_take_value (&list, &f);
-    }
-    if (gst_value_list_get_size (&list) == 1)
-      gst_structure_set_value (
-          rs, "format", gst_value_list_get_value (&list, 0));
-    else
-      gst_structure_set_value (rs, "format", &list);
-    g_value_unset (&list);
-    raw = gst_caps_merge_structure (raw, rs);
+    if (v)
+      gst_structure_set_value (to, names[i], v);
   }
-  return raw;
+  return to;
 }
 
-/* frame caps that sensor/x-raw @raw can be packed into. */
-static GstCaps *
-frame_caps_for_raw (GstCaps *raw)
+/* The sample formats of sensor/x-raw that frames of @fs's bit depths can
+ * be packed from, as @rs's format field. */
+static void
+set_raw_formats (GstStructure *rs, const GstStructure *fs)
 {
-  GstCaps *frames = gst_caps_new_empty ();
+  const GValue *v;
+  GValue list = G_VALUE_INIT;
+  gint lo = 1, hi = 32, w;
+
+  if ((v = gst_structure_get_value (fs, "bit-depth"))) {
+    if (G_VALUE_HOLDS_INT (v)) {
+      lo = hi = g_value_get_int (v);
+    } else if (GST_VALUE_HOLDS_INT_RANGE (v)) {
+      lo = gst_value_get_int_range_min (v);
+      hi = gst_value_get_int_range_max (v);
+    }
+  }
+  lo = CLAMP (lo, 1, 32);
+  hi = CLAMP (hi, lo, 32);
+  g_value_init (&list, GST_TYPE_LIST);
+  for (w = (lo + 7) / 8; w <= (hi + 7) / 8; w++) {
+    GValue f = G_VALUE_INIT;
+
+    g_value_init (&f, G_TYPE_STRING);
+    g_value_set_string (&f,
+        gst_sensor_format_to_string (gst_sensor_format_for_bit_depth (w * 8)));
+    gst_value_list_append_and_take_value (&list, &f);
+  }
+  if (gst_value_list_get_size (&list) == 1)
+    gst_structure_set_value (rs, "format", gst_value_list_get_value (&list, 0));
+  else
+    gst_structure_set_value (rs, "format", &list);
+  g_value_unset (&list);
+}
+
+/* The caps of the other pad that fit @caps: sensor/x-raw that can feed
+ * frame caps (@to_raw), or frame caps that sensor/x-raw can be packed
+ * into. */
+static GstCaps *
+caps_for_other_side (GstCaps *caps, gboolean to_raw)
+{
+  GstCaps *result = gst_caps_new_empty ();
   guint i;
 
-  for (i = 0; i < gst_caps_get_size (raw); i++) {
-    const GstStructure *rs = gst_caps_get_structure (raw, i);
-    GstStructure *fs = gst_structure_new_empty (GST_RAEH_FRAME_MEDIA_TYPE);
-    const GValue *v;
+  for (i = 0; i < gst_caps_get_size (caps); i++) {
+    const GstStructure *from = gst_caps_get_structure (caps, i);
+    GstStructure *to = new_with_stream_fields (
+        to_raw ? GST_SENSOR_MEDIA_TYPE : GST_RAEH_FRAME_MEDIA_TYPE, from);
 
-    if ((v = gst_structure_get_value (rs, "rate")))
-      gst_structure_set_value (fs, "rate", v);
-    if ((v = gst_structure_get_value (rs, "channels")))
-      gst_structure_set_value (fs, "channels", v);
-    if ((v = gst_structure_get_value (rs, "modality")))
-      gst_structure_set_value (fs, "modality", v);
-    gst_structure_set (fs, "bit-depth", GST_TYPE_INT_RANGE, 1, 32, NULL);
-    frames = gst_caps_merge_structure (frames, fs);
+    if (to_raw)
+      set_raw_formats (to, from);
+    else
+      gst_structure_set (to, "bit-depth", GST_TYPE_INT_RANGE, 1, 32, NULL);
+    result = gst_caps_merge_structure (result, to);
   }
-  return frames;
+  return result;
 }
 
 static gboolean
@@ -543,8 +544,7 @@ gst_raeh_frame_pack_query (GstPad *pad, GstObject *parent, GstQuery *query)
       result = sink ? gst_static_caps_get (&packable_caps) :
                       gst_pad_get_pad_template_caps (pad);
     } else {
-      GstCaps *conv =
-          sink ? raw_caps_for_frames (peer) : frame_caps_for_raw (peer);
+      GstCaps *conv = caps_for_other_side (peer, sink);
 
       tmpl = sink ? gst_static_caps_get (&packable_caps) :
                     gst_pad_get_pad_template_caps (pad);
@@ -604,40 +604,25 @@ gst_raeh_frame_pack_change_state (
   return ret;
 }
 
+/* The plain properties: stored under the object lock, no side effect. */
+static const GstSensorFieldProp plain_props[] = {
+  GST_SENSOR_FIELD_PROP (PROP_FRAME_DURATION, GstRaehFramePack, frame_duration),
+};
+
 static void
 gst_raeh_frame_pack_set_property (
     GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
-  GstRaehFramePack *self = GST_RAEH_FRAME_PACK (object);
-
-  switch (prop_id) {
-    case PROP_FRAME_DURATION:
-      GST_OBJECT_LOCK (self);
-      self->frame_duration = g_value_get_uint64 (value);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (!GST_SENSOR_FIELD_SET (object, plain_props, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
 gst_raeh_frame_pack_get_property (
     GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
-  GstRaehFramePack *self = GST_RAEH_FRAME_PACK (object);
-
-  switch (prop_id) {
-    case PROP_FRAME_DURATION:
-      GST_OBJECT_LOCK (self);
-      g_value_set_uint64 (value, self->frame_duration);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (!GST_SENSOR_FIELD_GET (object, plain_props, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void

@@ -22,16 +22,9 @@ struct _GstSensorTestSrc
   gint rate;
   guint samples_per_buffer;
   GstClockTimeDiff timestamp_offset;
-  gdouble heart_rate;
-  gdouble ppg_amplitude;
-  gdouble ppg_baseline;
-  gdouble motion;
-  gdouble motion_frequency;
-  gdouble gyro_amplitude;
-  gdouble frequency;
-  gdouble amplitude;
-  gdouble offset;
-  gdouble noise_level;
+  /* heart-rate to noise-level, stored where the synthesis reads them;
+   * its kind and full_scale are chosen at start (active_*) */
+  GstSensorWaveformParams wave;
   guint seed;
   gdouble full_scale;
 

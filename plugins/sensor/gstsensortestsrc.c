@@ -143,7 +143,7 @@ static gdouble
 modality_typical_value (GstSensorTestSrc *self)
 {
   if (g_strcmp0 (self->modality, "heart_rate") == 0)
-    return self->heart_rate;
+    return self->wave.heart_rate;
   return gst_sensor_waveform_typical_value (self->modality);
 }
 
@@ -169,21 +169,11 @@ G_STATIC_ASSERT ((gint) GST_SENSOR_TEST_SRC_WAVE_COUNTER ==
 static void
 waveform_params (GstSensorTestSrc *self, GstSensorWaveformParams *p)
 {
+  *p = self->wave;
   p->kind = (GstSensorWaveformKind) self->active_waveform;
-  p->heart_rate = self->heart_rate;
-  p->ppg_amplitude = self->ppg_amplitude;
-  p->ppg_baseline = self->ppg_baseline;
-  p->motion = self->motion;
-  p->motion_frequency = self->motion_frequency;
-  p->gyro_amplitude = self->gyro_amplitude;
-  p->frequency = self->frequency;
-  p->amplitude = self->amplitude;
   /* the auto waveform of a constant modality sits at its typical value */
-  p->offset = self->offset +
-      (self->waveform == GST_SENSOR_TEST_SRC_WAVE_AUTO ?
-              modality_typical_value (self) :
-              0);
-  p->noise_level = self->noise_level;
+  if (self->waveform == GST_SENSOR_TEST_SRC_WAVE_AUTO)
+    p->offset += modality_typical_value (self);
   p->full_scale = self->active_full_scale;
 }
 
@@ -507,17 +497,20 @@ static const GstSensorFieldProp plain_props[] = {
   GST_SENSOR_FIELD_PROP (PROP_RATE, GstSensorTestSrc, rate),
   GST_SENSOR_FIELD_PROP (
       PROP_SAMPLES_PER_BUFFER, GstSensorTestSrc, samples_per_buffer),
-  GST_SENSOR_FIELD_PROP (PROP_HEART_RATE, GstSensorTestSrc, heart_rate),
-  GST_SENSOR_FIELD_PROP (PROP_PPG_AMPLITUDE, GstSensorTestSrc, ppg_amplitude),
-  GST_SENSOR_FIELD_PROP (PROP_PPG_BASELINE, GstSensorTestSrc, ppg_baseline),
-  GST_SENSOR_FIELD_PROP (PROP_MOTION, GstSensorTestSrc, motion),
+  GST_SENSOR_FIELD_PROP (PROP_HEART_RATE, GstSensorTestSrc, wave.heart_rate),
   GST_SENSOR_FIELD_PROP (
-      PROP_MOTION_FREQUENCY, GstSensorTestSrc, motion_frequency),
-  GST_SENSOR_FIELD_PROP (PROP_GYRO_AMPLITUDE, GstSensorTestSrc, gyro_amplitude),
-  GST_SENSOR_FIELD_PROP (PROP_FREQUENCY, GstSensorTestSrc, frequency),
-  GST_SENSOR_FIELD_PROP (PROP_AMPLITUDE, GstSensorTestSrc, amplitude),
-  GST_SENSOR_FIELD_PROP (PROP_OFFSET, GstSensorTestSrc, offset),
-  GST_SENSOR_FIELD_PROP (PROP_NOISE_LEVEL, GstSensorTestSrc, noise_level),
+      PROP_PPG_AMPLITUDE, GstSensorTestSrc, wave.ppg_amplitude),
+  GST_SENSOR_FIELD_PROP (
+      PROP_PPG_BASELINE, GstSensorTestSrc, wave.ppg_baseline),
+  GST_SENSOR_FIELD_PROP (PROP_MOTION, GstSensorTestSrc, wave.motion),
+  GST_SENSOR_FIELD_PROP (
+      PROP_MOTION_FREQUENCY, GstSensorTestSrc, wave.motion_frequency),
+  GST_SENSOR_FIELD_PROP (
+      PROP_GYRO_AMPLITUDE, GstSensorTestSrc, wave.gyro_amplitude),
+  GST_SENSOR_FIELD_PROP (PROP_FREQUENCY, GstSensorTestSrc, wave.frequency),
+  GST_SENSOR_FIELD_PROP (PROP_AMPLITUDE, GstSensorTestSrc, wave.amplitude),
+  GST_SENSOR_FIELD_PROP (PROP_OFFSET, GstSensorTestSrc, wave.offset),
+  GST_SENSOR_FIELD_PROP (PROP_NOISE_LEVEL, GstSensorTestSrc, wave.noise_level),
   GST_SENSOR_FIELD_PROP (PROP_SEED, GstSensorTestSrc, seed),
   GST_SENSOR_FIELD_PROP (PROP_FULL_SCALE, GstSensorTestSrc, full_scale),
 };
@@ -729,16 +722,16 @@ gst_sensor_test_src_init (GstSensorTestSrc *self)
   self->rate = DEFAULT_RATE;
   self->samples_per_buffer = DEFAULT_SAMPLES_PER_BUFFER;
   self->timestamp_offset = DEFAULT_TIMESTAMP_OFFSET;
-  self->heart_rate = DEFAULT_HEART_RATE;
-  self->ppg_amplitude = DEFAULT_PPG_AMPLITUDE;
-  self->ppg_baseline = DEFAULT_PPG_BASELINE;
-  self->motion = DEFAULT_MOTION;
-  self->motion_frequency = DEFAULT_MOTION_FREQUENCY;
-  self->gyro_amplitude = DEFAULT_GYRO_AMPLITUDE;
-  self->frequency = DEFAULT_FREQUENCY;
-  self->amplitude = DEFAULT_AMPLITUDE;
-  self->offset = DEFAULT_OFFSET;
-  self->noise_level = DEFAULT_NOISE_LEVEL;
+  self->wave.heart_rate = DEFAULT_HEART_RATE;
+  self->wave.ppg_amplitude = DEFAULT_PPG_AMPLITUDE;
+  self->wave.ppg_baseline = DEFAULT_PPG_BASELINE;
+  self->wave.motion = DEFAULT_MOTION;
+  self->wave.motion_frequency = DEFAULT_MOTION_FREQUENCY;
+  self->wave.gyro_amplitude = DEFAULT_GYRO_AMPLITUDE;
+  self->wave.frequency = DEFAULT_FREQUENCY;
+  self->wave.amplitude = DEFAULT_AMPLITUDE;
+  self->wave.offset = DEFAULT_OFFSET;
+  self->wave.noise_level = DEFAULT_NOISE_LEVEL;
   self->seed = DEFAULT_SEED;
   self->full_scale = DEFAULT_FULL_SCALE;
   gst_sensor_info_init (&self->info);

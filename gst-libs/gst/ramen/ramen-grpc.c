@@ -612,6 +612,16 @@ send_op_from_queue (GQueue *sendq, grpc_byte_buffer **bb, grpc_op *op)
   op->data.send_message.send_message = *bb;
 }
 
+/* Fills @op to receive the next message into @bb (the client's stream and
+ * the server's call read the same way). */
+static void
+recv_op_into (grpc_byte_buffer **bb, grpc_op *op)
+{
+  memset (op, 0, sizeof (*op));
+  op->op = GRPC_OP_RECV_MESSAGE;
+  op->data.recv_message.recv_message = bb;
+}
+
 static void
 stream_pump_send (GstRamenGrpcStream *s)
 {
@@ -633,9 +643,7 @@ stream_start_recv (GstRamenGrpcStream *s)
 
   if (s->recv_pending || s->recv_ended)
     return;
-  memset (&op, 0, sizeof (op));
-  op.op = GRPC_OP_RECV_MESSAGE;
-  op.data.recv_message.recv_message = &s->recv_bb;
+  recv_op_into (&s->recv_bb, &op);
   if (stream_batch (s, &op, 1, &s->t_recv))
     s->recv_pending = TRUE;
   else
@@ -912,9 +920,7 @@ server_call_start_recv (GstRamenGrpcServerCall *c)
 
   if (c->recv_pending || c->recv_ended || c->closed)
     return;
-  memset (&op, 0, sizeof (op));
-  op.op = GRPC_OP_RECV_MESSAGE;
-  op.data.recv_message.recv_message = &c->recv_bb;
+  recv_op_into (&c->recv_bb, &op);
   if (server_call_batch (c, &op, 1, &c->t_recv))
     c->recv_pending = TRUE;
   else

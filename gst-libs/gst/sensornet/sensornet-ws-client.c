@@ -25,6 +25,7 @@
 
 #include <string.h>
 #include <gio/gnetworking.h>
+#include <gst/sensor/sensor-secret.h>
 
 #include "sensornet-backoff.h"
 #include "sensornet-paced-poll.h"
@@ -304,11 +305,8 @@ gst_sensor_net_ws_config_clear (GstSensorNetWsConfig *config)
 
   g_clear_pointer (&config->uri, g_free);
   g_clear_pointer (&config->auth_query_name, g_free);
-  if (config->secret) {
-    /* Do not leave the key in freed heap memory. */
-    memset (config->secret, 0, strlen (config->secret));
-    g_clear_pointer (&config->secret, g_free);
-  }
+  /* Do not leave the key in freed heap memory. */
+  gst_sensor_secret_clear (&config->secret);
   g_clear_pointer (&config->extra_headers, g_strfreev);
   g_clear_pointer (&config->protocols, g_strfreev);
   g_clear_pointer (&config->ca_file, g_free);
@@ -536,8 +534,8 @@ make_connect_uri (GstSensorNetWsClient *client, GError **error)
   with_key = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri),
       g_uri_get_userinfo (uri), g_uri_get_host (uri), g_uri_get_port (uri),
       g_uri_get_path (uri), new_query, g_uri_get_fragment (uri));
-  memset (value, 0, strlen (value));
-  memset (new_query, 0, strlen (new_query));
+  gst_sensor_secret_wipe (value);
+  gst_sensor_secret_wipe (new_query);
   g_free (name);
   g_free (value);
   g_free (new_query);
@@ -578,6 +576,18 @@ callback_end (GstSensorNetWsClient *client)
   if (--client->in_callback == 0)
     g_cond_broadcast (&client->cond);
   g_mutex_unlock (&client->lock);
+}
+
+/* A callback that only says something happened (opened, gave_up): run it
+ * if set, unless stop() has begun. */
+static void
+call_notification (GstSensorNetWsClient *client,
+    void (*callback) (GstSensorNetWsClient *client, gpointer user_data))
+{
+  if (callback && callback_begin (client)) {
+    callback (client, client->user_data);
+    callback_end (client);
+  }
 }
 
 static void
@@ -757,10 +767,7 @@ give_up (GstSensorNetWsClient *client)
 {
   client->active = FALSE;
   GST_INFO ("client %u (%s): giving up", client->id, client->log_uri);
-  if (client->callbacks.gave_up && callback_begin (client)) {
-    client->callbacks.gave_up (client, client->user_data);
-    callback_end (client);
-  }
+  call_notification (client, client->callbacks.gave_up);
 }
 
 static gboolean
@@ -1035,10 +1042,7 @@ on_opened (GstSensorNetWsClient *client, SoupWebsocketConnection *conn)
   client->protocol = g_strdup (protocol);
   g_mutex_unlock (&client->lock);
 
-  if (client->callbacks.opened && callback_begin (client)) {
-    client->callbacks.opened (client, client->user_data);
-    callback_end (client);
-  }
+  call_notification (client, client->callbacks.opened);
 }
 
 static gboolean
@@ -1102,11 +1106,8 @@ tls_check_free (gpointer data, GClosure *closure)
 static void
 handshake_free (Handshake *hs)
 {
-  if (hs->request) {
-    /* it holds the secret */
-    memset (hs->request, 0, strlen (hs->request));
-    g_free (hs->request);
-  }
+  /* it holds the secret */
+  gst_sensor_secret_clear (&hs->request);
   g_clear_object (&hs->conn);
   g_clear_object (&hs->sock_client);
   g_clear_object (&hs->cancellable);
@@ -1461,8 +1462,7 @@ on_request_written (GObject *source, GAsyncResult *res, gpointer data)
   gboolean ok = g_output_stream_write_all_finish (
       G_OUTPUT_STREAM (source), res, NULL, &error);
 
-  memset (hs->request, 0, strlen (hs->request));
-  g_clear_pointer (&hs->request, g_free);
+  gst_sensor_secret_clear (&hs->request);
   if (!handshake_is_current (hs)) {
     g_clear_error (&error);
     handshake_free (hs);
@@ -2148,10 +2148,10 @@ request_stop (GstSensorNetWsClient *client, gushort code, const gchar *reason,
  *
  * Starts closing like gst_sensor_net_ws_client_stop() and never reconnects,
  * but sends the messages already queued before the close frame (as far as
- * the socket takes them at once), and returns at once: the close handshake runs on the network thread, so
- * a thousand sessions close in parallel instead of one after another.
- * Callbacks may still run until stop() or free(), which then return as
- * soon as the connection is gone. Any thread.
+ * the socket takes them at once), and returns at once: the close handshake runs
+ * on the network thread, so a thousand sessions close in parallel instead of
+ * one after another. Callbacks may still run until stop() or free(), which then
+ * return as soon as the connection is gone. Any thread.
  */
 void
 gst_sensor_net_ws_client_close (

@@ -657,11 +657,27 @@ read_scalar (const gchar *p, const gchar *end, Value *v)
   }
 }
 
+/* After an item of a list that @close ends (members of an object, items
+ * of an array): the next item's start with *@more set, the position after
+ * @close, or NULL when neither follows. */
+static const gchar *
+after_item (const gchar *p, const gchar *end, gchar close, gboolean *more)
+{
+  p = skip_ws (p, end);
+  *more = p < end && *p == ',';
+  if (*more)
+    return skip_ws (p + 1, end);
+  if (p < end && *p == close)
+    return p + 1;
+  return NULL;
+}
+
 /* One flat object from @p on: the position after its closing brace, or
  * NULL when it is not one. */
 static const gchar *
 scan_flat_object (const gchar *p, const gchar *end, FlatObject *obj)
 {
+  gboolean more;
   guint i;
 
   obj->n = 0;
@@ -691,14 +707,9 @@ scan_flat_object (const gchar *p, const gchar *end, FlatObject *obj)
     if (p == NULL)
       return NULL;
     obj->n++;
-    p = skip_ws (p, end);
-    if (p < end && *p == ',') {
-      p = skip_ws (p + 1, end);
-      continue;
-    }
-    if (p < end && *p == '}')
-      return p + 1;
-    return NULL;
+    p = after_item (p, end, '}', &more);
+    if (!more)
+      return p;
   }
 }
 
@@ -726,6 +737,8 @@ typedef struct
 static const gchar *
 scan_flat_readings (const gchar *p, const gchar *end, FlatBatch *b)
 {
+  gboolean more;
+
   if (p >= end || *p != '[')
     return NULL;
   p = skip_ws (p + 1, end);
@@ -736,14 +749,9 @@ scan_flat_readings (const gchar *p, const gchar *end, FlatBatch *b)
     if (p == NULL)
       return NULL;
     b->n++;
-    p = skip_ws (p, end);
-    if (p < end && *p == ',') {
-      p = skip_ws (p + 1, end);
-      continue;
-    }
-    if (p < end && *p == ']')
-      return p + 1;
-    return NULL;
+    p = after_item (p, end, ']', &more);
+    if (!more)
+      return p;
   }
 }
 
@@ -751,7 +759,7 @@ static gboolean
 read_flat_batch (const gchar *data, gsize size, FlatBatch *b)
 {
   const gchar *p, *end = data + size, *key;
-  gboolean have_device = FALSE, have_readings = FALSE;
+  gboolean have_device = FALSE, have_readings = FALSE, more;
   gsize key_len;
 
   b->n = 0;
@@ -779,16 +787,11 @@ read_flat_batch (const gchar *data, gsize size, FlatBatch *b)
     }
     if (p == NULL)
       return FALSE;
-    p = skip_ws (p, end);
-    if (p < end && *p == ',') {
-      p = skip_ws (p + 1, end);
-      continue;
-    }
-    if (p < end && *p == '}')
+    p = after_item (p, end, '}', &more);
+    if (!more)
       break;
-    return FALSE;
   }
-  return have_device && have_readings && skip_ws (p + 1, end) == end;
+  return p != NULL && have_device && have_readings && skip_ws (p, end) == end;
 }
 
 /* A request's scratch space, per thread: a batch of flat objects is too

@@ -27,6 +27,7 @@
 #include "sensorstream-response.h"
 
 #include <string.h>
+#include <gst/sensor/sensor-secret.h>
 #include <gst/sensornet/sensornet-paced-poll.h>
 
 #define STREAM_PATH "/api/device/sensor-stream"
@@ -744,9 +745,7 @@ gst_sensor_stream_server_free (GstSensorStreamServer *server)
   g_clear_error (&server->start_error);
   g_clear_pointer (&server->limiter, gst_sensor_stream_rate_limiter_free);
   g_clear_pointer (&server->falls, gst_sensor_stream_fall_detector_free);
-  if (server->token)
-    memset (server->token, 0, strlen (server->token));
-  g_free (server->token);
+  gst_sensor_secret_clear (&server->token);
   g_free (server->address);
   g_mutex_clear (&server->lock);
   g_mutex_clear (&server->start_lock);
