@@ -31,6 +31,24 @@ sensor_test_wait_eos (GstElement *pipeline, GstClockTime timeout)
   gst_message_unref (msg);
 }
 
+/* Sends an EOS to @pipeline as `gst-launch-1.0 -e` does on Ctrl-C: once it
+ * is PLAYING (waiting up to @bound for that). Sent while a live pipeline
+ * still goes there (its sink prerolled the first buffer), the EOS
+ * deadlocks in GStreamer itself: gst_element_send_event() holds the
+ * pipeline's state lock, a GstBaseSrc waits for its streaming thread, and
+ * that thread waits in the sink's preroll for the PLAYING which the lock
+ * holds back. */
+static inline void
+sensor_test_send_eos (GstElement *pipeline, GstClockTime bound)
+{
+  GstState state = GST_STATE_VOID_PENDING;
+
+  fail_if (gst_element_get_state (pipeline, &state, NULL, bound) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (state, GST_STATE_PLAYING);
+  fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
+}
+
 /* Sets @pipeline PLAYING (a failed state change fails the test), then
  * sensor_test_wait_eos(). Leaves it PLAYING. */
 static inline void

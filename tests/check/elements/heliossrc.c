@@ -1364,7 +1364,7 @@ GST_START_TEST (test_eos_on_request)
   run_until (run, 1);
   fail_unless (run->error == NULL);
   fail_unless (run->buffers->len >= 1);
-  fail_unless (gst_element_send_event (run->pipeline, gst_event_new_eos ()));
+  sensor_test_send_eos (run->pipeline, 10 * GST_SECOND);
   sensor_test_wait_eos (run->pipeline, 5 * GST_SECOND);
   run_free (run);
   g_free (desc);

@@ -200,7 +200,7 @@ plexus_test_eos_on_request (PlexusTestServer *server, const gchar *src_desc,
   }
   fail_unless (sample != NULL, "no data reached the sink");
   gst_sample_unref (sample);
-  fail_unless (gst_element_send_event (p, gst_event_new_eos ()));
+  sensor_test_send_eos (p, 10 * GST_SECOND);
   sensor_test_wait_eos (p, bound);
   gst_element_set_state (p, GST_STATE_NULL);
   gst_object_unref (sink);

@@ -959,7 +959,7 @@ GST_START_TEST (test_eos_while_playing)
     /* quiet: let it settle into the wait on the stream */
     if (i == 0)
       g_usleep (200000);
-    fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
+    sensor_test_send_eos (pipeline, 10 * GST_SECOND);
     sensor_test_wait_eos (pipeline, GST_SECOND);
     fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
         GST_STATE_CHANGE_SUCCESS);

@@ -76,9 +76,11 @@ check_eos (const gchar *description, gboolean wait_data)
       "%s: PLAYING failed", description);
   if (wait_data)
     fail_unless (wait_first_buffer (&count), "%s: no data", description);
-  else
-    fail_if (gst_element_get_state (pipeline, NULL, NULL, 10 * GST_SECOND) ==
-        GST_STATE_CHANGE_FAILURE);
+  /* PLAYING first, as gst-launch-1.0 -e: an EOS sent while the sink still
+   * holds its preroll buffer deadlocks in GStreamer (gst_element_send_event()
+   * holds the state lock that the move to PLAYING needs) */
+  fail_if (gst_element_get_state (pipeline, NULL, NULL, 10 * GST_SECOND) ==
+      GST_STATE_CHANGE_FAILURE);
 
   fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()),
       "%s: EOS event refused", description);
