@@ -142,17 +142,20 @@ def bench_python(args, devices, tmp):
     return result
 
 
-def bench_http_floor(args, devices):
+def bench_http_floor(args, devices, paced):
     """The same posts answered by a bare libsoup handler (a fixed 200, no
     parsing, nothing forwarded) on a thread and GMainContext of its own like
     rpsensorsrc's server: the CPU that the HTTP server library alone costs
-    at this load, the floor under sensor-gateway's number."""
+    at this load. With @paced, the context polls as rpsensorsrc's server
+    thread does (gst_sensor_net_context_set_paced()): that one is the floor
+    under sensor-gateway's number."""
     srv = subprocess.Popen(
         [os.path.join(BUILD, "bench", "rpsensorsrc-bench-server")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         env=dict(os.environ, GST_PLUGIN_PATH=os.path.join(BUILD, "plugins")))
-    baseline_port = int(srv.stdout.readline().split()[0])
-    result = run_load(args, baseline_port, devices, srv.pid)
+    ports = srv.stdout.readline().split()
+    port = int(ports[2] if paced else ports[0])
+    result = run_load(args, port, devices, srv.pid)
     srv.stdin.close()
     srv.wait(30)
     result["lost"] = 0
@@ -190,9 +193,14 @@ def main():
         results[n] = bench_gateway(args, n, tmp)
         print(line("sensor-gateway", n, results[n]), "drain %.1f s, exit %s"
               % (results[n]["drain_s"], results[n]["exit"]), flush=True)
-    floor = bench_http_floor(args, args.python_devices)
-    print(line("libsoup floor", args.python_devices, floor),
-          "(a fixed 200 per post: no parsing, nothing forwarded)", flush=True)
+    plain = bench_http_floor(args, args.python_devices, False)
+    print(line("libsoup bare", args.python_devices, plain),
+          "(a fixed 200 per post: no parsing, nothing forwarded; "
+          "GLib's own poll)", flush=True)
+    floor = bench_http_floor(args, args.python_devices, True)
+    print(line("libsoup paced", args.python_devices, floor),
+          "(the same, polled as rpsensorsrc's server thread is: the floor)",
+          flush=True)
     py = bench_python(args, args.python_devices, tmp)
     print(line("python gateway", args.python_devices, py), flush=True)
     # the largest run that kept up (every post answered 200, nothing lost);
@@ -211,7 +219,7 @@ def main():
           "%.1fx (target >= 5x)" % (ours * 100, n, theirs * 100,
                                     args.python_devices, ours / theirs))
     bare = args.python_devices / max(floor["cpu_pct"], 0.1)
-    print("the libsoup HTTP server alone (the floor, no work past the "
+    print("the libsoup HTTP server alone, paced (the floor, no work past the "
           "response): %.0f devices per core, %.1fx the python gateway; "
           "sensor-gateway spends %.0f %% of a core per 1,000 devices above it"
           % (bare * 100, bare / theirs,

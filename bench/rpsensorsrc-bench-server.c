@@ -1,22 +1,32 @@
 /* gst-plugins-sensor
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Two HTTP servers in one process for bench/rpsensorsrc-bench.sh: a minimal
- * libsoup handler answering a fixed 200 (the limit) on its own thread and
- * GMainContext, like rpsensorsrc's, and a pipeline with rpsensorsrc whose
- * pads all go to fakesinks. Prints "<baseline port> <element port>", then
- * serves until stdin closes.
+ * HTTP servers in one process for bench/rpsensorsrc-bench.sh and
+ * bench/gateway.sh: a minimal libsoup handler answering a fixed 200 (the
+ * limit) on its own thread and GMainContext, like rpsensorsrc's; the same
+ * handler on a paced context (gst_sensor_net_context_set_paced(), as
+ * rpsensorsrc's server thread is), the floor of the library with the
+ * polling we use; and a pipeline with rpsensorsrc whose pads all go to
+ * fakesinks. Prints "<baseline port> <element port> <paced baseline port>",
+ * then serves until stdin closes.
  *
  * usage: rpsensorsrc-bench-server [rate-limit]   (default 0 = no limit)
  */
 #include <gst/gst.h>
 #include <libsoup/soup.h>
+#include <gst/sensornet/sensornet-paced-poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static GMainContext *baseline_context;
-static gint baseline_port;
+typedef struct
+{
+  GMainContext *context;
+  gboolean paced;
+  gint port;
+  GThread *thread;
+} Baseline;
+
 static gint baseline_stop;
 static GMutex lock;
 static GCond cond;
@@ -35,26 +45,54 @@ fixed_200 (SoupServer *server, SoupServerMessage *msg, const char *path,
 static gpointer
 baseline_thread (gpointer data)
 {
+  Baseline *b = data;
   SoupServer *server;
   GSList *uris;
 
-  g_main_context_push_thread_default (baseline_context);
+  g_main_context_push_thread_default (b->context);
+  if (b->paced)
+    gst_sensor_net_context_set_paced (b->context);
   server = soup_server_new (NULL, NULL);
   soup_server_add_handler (server, NULL, fixed_200, NULL, NULL);
   if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL))
     g_error ("baseline: cannot listen");
   uris = soup_server_get_uris (server);
   g_mutex_lock (&lock);
-  baseline_port = g_uri_get_port (uris->data);
-  g_cond_signal (&cond);
+  b->port = g_uri_get_port (uris->data);
+  g_cond_broadcast (&cond);
   g_mutex_unlock (&lock);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   while (!g_atomic_int_get (&baseline_stop))
-    g_main_context_iteration (baseline_context, TRUE);
+    g_main_context_iteration (b->context, TRUE);
   soup_server_disconnect (server);
   g_object_unref (server);
-  g_main_context_pop_thread_default (baseline_context);
+  g_main_context_pop_thread_default (b->context);
   return NULL;
+}
+
+static void
+baseline_start (Baseline *b, gboolean paced)
+{
+  b->context = g_main_context_new ();
+  b->paced = paced;
+  b->thread = g_thread_new ("baseline", baseline_thread, b);
+  g_mutex_lock (&lock);
+  while (b->port == 0)
+    g_cond_wait (&cond, &lock);
+  g_mutex_unlock (&lock);
+}
+
+static void
+baseline_stop_all (Baseline *b, guint n)
+{
+  guint i;
+
+  g_atomic_int_set (&baseline_stop, 1);
+  for (i = 0; i < n; i++) {
+    g_main_context_wakeup (b[i].context);
+    g_thread_join (b[i].thread);
+    g_main_context_unref (b[i].context);
+  }
 }
 
 static void
@@ -75,19 +113,15 @@ int
 main (int argc, char **argv)
 {
   GstElement *pipeline, *src;
-  GThread *thread;
+  Baseline baselines[2] = { 0 };
   GstStructure *stats;
   gint port;
   gchar buf[64];
   gchar *s;
 
   gst_init (&argc, &argv);
-  baseline_context = g_main_context_new ();
-  thread = g_thread_new ("baseline", baseline_thread, NULL);
-  g_mutex_lock (&lock);
-  while (baseline_port == 0)
-    g_cond_wait (&cond, &lock);
-  g_mutex_unlock (&lock);
+  baseline_start (&baselines[0], FALSE);
+  baseline_start (&baselines[1], TRUE);
 
   pipeline = gst_pipeline_new (NULL);
   src = gst_element_factory_make ("rpsensorsrc", NULL);
@@ -103,7 +137,7 @@ main (int argc, char **argv)
   gst_element_get_state (pipeline, NULL, NULL, GST_CLOCK_TIME_NONE);
   g_object_get (src, "port", &port, NULL);
 
-  printf ("%d %d\n", baseline_port, port);
+  printf ("%d %d %d\n", baselines[0].port, port, baselines[1].port);
   fflush (stdout);
   while (fgets (buf, sizeof (buf), stdin) != NULL)
     ;
@@ -115,9 +149,6 @@ main (int argc, char **argv)
   gst_structure_free (stats);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (pipeline);
-  g_atomic_int_set (&baseline_stop, 1);
-  g_main_context_wakeup (baseline_context);
-  g_thread_join (thread);
-  g_main_context_unref (baseline_context);
+  baseline_stop_all (baselines, G_N_ELEMENTS (baselines));
   return 0;
 }

@@ -34,7 +34,7 @@ mkfifo "$tmp/in"
 server=$!
 exec 3>"$tmp/in"
 while [ ! -s "$tmp/ports" ]; do sleep 0.1; done
-read -r base_port elem_port <"$tmp/ports"
+read -r base_port elem_port _ <"$tmp/ports"
 
 # "<thread kind> <ns on cpu>" for every thread of the server process:
 # baseline, rpsensorsrc (the element's server thread) or pad

@@ -183,7 +183,8 @@ quit_loop (gpointer data)
  * gst_sensor_net_context_ref:
  *
  * Takes a reference to the shared network thread's context, starting the
- * thread (paced, see gst_sensor_net_context_set_paced()) on the first one.
+ * thread (bulk-paced, see gst_sensor_net_context_set_paced_bulk()) on the
+ * first one.
  * For timers and sources that must run beside the clients' callbacks.
  *
  * Returns: (transfer full): the network thread's context; give it back
@@ -200,7 +201,7 @@ gst_sensor_net_context_ref (void)
   g_mutex_lock (&shared->lock);
   if (shared->refcount++ == 0) {
     shared->context = g_main_context_new ();
-    gst_sensor_net_context_set_paced (shared->context);
+    gst_sensor_net_context_set_paced_bulk (shared->context);
     shared->loop = g_main_loop_new (shared->context, FALSE);
     shared->thread = g_thread_new (
         "sensor-net", net_thread_func, g_main_loop_ref (shared->loop));

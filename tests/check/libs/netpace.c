@@ -20,6 +20,15 @@ GST_START_TEST (test_interval_table)
   fail_unless_equals_int64 (gst_sensor_net_paced_interval_us (1000), 10000);
   fail_unless_equals_int64 (gst_sensor_net_paced_interval_us (2000), 20000);
   fail_unless_equals_int64 (gst_sensor_net_paced_interval_us (1000000), 20000);
+  /* bulk: 20 us each, at most 100 ms */
+  fail_unless_equals_int64 (gst_sensor_net_paced_bulk_interval_us (63), 0);
+  fail_unless_equals_int64 (gst_sensor_net_paced_bulk_interval_us (64), 1280);
+  fail_unless_equals_int64 (
+      gst_sensor_net_paced_bulk_interval_us (1000), 20000);
+  fail_unless_equals_int64 (
+      gst_sensor_net_paced_bulk_interval_us (5000), 100000);
+  fail_unless_equals_int64 (
+      gst_sensor_net_paced_bulk_interval_us (1000000), 100000);
 }
 
 GST_END_TEST;
@@ -36,7 +45,8 @@ count_and_quit (gpointer data)
 /* A paced context with many descriptors still dispatches a timeout on
  * time (give or take the interval), and gathers what became ready during
  * the interval into one iteration. */
-GST_START_TEST (test_paced_context_dispatches)
+static void
+check_paced_context_dispatches (void (*set_paced) (GMainContext *))
 {
   GMainContext *ctx = g_main_context_new ();
   GSocket *socks[200];
@@ -44,8 +54,8 @@ GST_START_TEST (test_paced_context_dispatches)
   gint fired = 0, i;
   gint64 start, took;
 
-  gst_sensor_net_context_set_paced (ctx);
-  /* 200 idle descriptors: a 2 ms interval */
+  set_paced (ctx);
+  /* 200 idle descriptors: a 2 ms interval (bulk: 4 ms) */
   for (i = 0; i < 200; i++) {
     socks[i] = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
         G_SOCKET_PROTOCOL_UDP, NULL);
@@ -73,6 +83,18 @@ GST_START_TEST (test_paced_context_dispatches)
   while (g_main_context_iteration (ctx, FALSE))
     ;
   g_main_context_unref (ctx);
+}
+
+GST_START_TEST (test_paced_context_dispatches)
+{
+  check_paced_context_dispatches (gst_sensor_net_context_set_paced);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bulk_paced_context_dispatches)
+{
+  check_paced_context_dispatches (gst_sensor_net_context_set_paced_bulk);
 }
 
 GST_END_TEST;
@@ -286,6 +308,7 @@ netpace_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_interval_table);
   tcase_add_test (tc, test_paced_context_dispatches);
+  tcase_add_test (tc, test_bulk_paced_context_dispatches);
   tcase_add_test (tc, test_batched_calls);
   tcase_add_test (tc, test_batched_call_survives_thread_restart);
   return s;
