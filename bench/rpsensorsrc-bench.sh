@@ -37,12 +37,14 @@ while [ ! -s "$tmp/ports" ]; do sleep 0.1; done
 read -r base_port elem_port _ <"$tmp/ports"
 
 # "<thread kind> <ns on cpu>" for every thread of the server process:
-# baseline, rpsensorsrc (the element's server thread) or pad
+# baseline, rpsensorsrc (the element's server thread, named "sensorstream"
+# by GstSensorStreamServer) or pad
 cpu_snapshot() {
   for t in /proc/"$server"/task/*; do
     kind=$(cat "$t/comm" 2>/dev/null) || continue
     case $kind in
-      baseline | rpsensorsrc) ;;
+      baseline) ;;
+      sensorstream) kind=rpsensorsrc ;;
       *) kind=pad ;;
     esac
     ns=$(awk '/se.sum_exec_runtime/ { printf "%.0f", $3 * 1000000 }' "$t/sched" 2>/dev/null) || continue
