@@ -562,6 +562,20 @@ gst_helios_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
   return ret;
 }
 
+/* An application's EOS (gst-launch-1.0 -e) ends the stream after what is
+ * queued, without waiting for the streaming thread. */
+static gboolean
+gst_helios_src_send_event (GstElement *element, GstEvent *event)
+{
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS &&
+      gst_sensor_handoff_queue_push_eos (
+          GST_HELIOS_SRC (element)->queue, event)) {
+    gst_event_unref (event);
+    return TRUE;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+}
+
 static gboolean
 gst_helios_src_unlock (GstBaseSrc *bsrc)
 {
@@ -728,6 +742,7 @@ gst_helios_src_class_init (GstHeliosSrcClass *klass)
   gobject_class->set_property = gst_helios_src_set_property;
   gobject_class->get_property = gst_helios_src_get_property;
   gobject_class->finalize = gst_helios_src_finalize;
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_helios_src_send_event);
 
   g_object_class_install_property (gobject_class, PROP_LOCATION,
       g_param_spec_string ("location", "Location",

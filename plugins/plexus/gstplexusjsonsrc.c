@@ -252,6 +252,20 @@ gst_plexus_json_src_stop (GstBaseSrc *bsrc)
   return TRUE;
 }
 
+/* An application's EOS (gst-launch-1.0 -e) ends the stream after what is
+ * queued, without waiting for the streaming thread. */
+static gboolean
+gst_plexus_json_src_send_event (GstElement *element, GstEvent *event)
+{
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS &&
+      gst_sensor_handoff_queue_push_eos (PRIV (element)->queue, event)) {
+    gst_event_unref (event);
+    return TRUE;
+  }
+  return GST_ELEMENT_CLASS (gst_plexus_json_src_parent_class)
+      ->send_event (element, event);
+}
+
 static gboolean
 gst_plexus_json_src_unlock (GstBaseSrc *bsrc)
 {
@@ -477,6 +491,7 @@ static void
 gst_plexus_json_src_class_init (GstPlexusJsonSrcClass *klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
   static const gchar *tags[] = { NULL };
@@ -485,6 +500,8 @@ gst_plexus_json_src_class_init (GstPlexusJsonSrcClass *klass)
   gobject_class->set_property = gst_plexus_json_src_set_property;
   gobject_class->get_property = gst_plexus_json_src_get_property;
   gobject_class->finalize = gst_plexus_json_src_finalize;
+  element_class->send_event =
+      GST_DEBUG_FUNCPTR (gst_plexus_json_src_send_event);
 
   gst_plexus_install_properties (gobject_class, GST_SENSOR_NET_PROPS_FLAG_NONE);
   g_object_class_install_property (gobject_class, PROP_MAX_QUEUE,

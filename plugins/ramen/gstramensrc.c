@@ -114,6 +114,8 @@ struct _GstRamenSrc
    * thread-safe where noted), the stats of the last run after stop */
   GstRamenStream *stream;
   gboolean flushing;
+  gboolean
+      eos_requested; /* an application's EOS: the stream stays interrupted */
   GstRamenStreamStats last_stats;
 
   /* streaming thread */
@@ -406,8 +408,15 @@ gst_ramen_src_create (GstPushSrc *psrc, GstBuffer **outbuf)
       GST_BUFFER_OFFSET_END (buf) = seq + 1;
       *outbuf = buf;
       return GST_FLOW_OK;
-    case GST_RAMEN_STREAM_INTERRUPTED:
-      return GST_FLOW_FLUSHING;
+    case GST_RAMEN_STREAM_INTERRUPTED: {
+      gboolean eos;
+
+      GST_OBJECT_LOCK (self);
+      eos = self->eos_requested;
+      GST_OBJECT_UNLOCK (self);
+      /* events not pushed yet are not in the cursor: the next run has them */
+      return eos ? GST_FLOW_EOS : GST_FLOW_FLUSHING;
+    }
     case GST_RAMEN_STREAM_ERROR:
     default:
       return GST_FLOW_ERROR;
@@ -513,6 +522,7 @@ gst_ramen_src_start (GstBaseSrc *bsrc)
 
   GST_OBJECT_LOCK (self);
   self->stream = stream;
+  self->eos_requested = FALSE;
   gst_ramen_stream_set_flushing (stream, self->flushing);
   GST_OBJECT_UNLOCK (self);
   self->probe_id = gst_pad_add_probe (GST_BASE_SRC_PAD (self),
@@ -549,8 +559,34 @@ set_flushing (GstRamenSrc *self, gboolean flushing)
   GST_OBJECT_LOCK (self);
   self->flushing = flushing;
   if (self->stream)
-    gst_ramen_stream_set_flushing (self->stream, flushing);
+    gst_ramen_stream_set_flushing (
+        self->stream, flushing || self->eos_requested);
   GST_OBJECT_UNLOCK (self);
+}
+
+/* An application's EOS (gst-launch-1.0 -e) interrupts the wait for the next
+ * event and ends the stream, without waiting for the streaming thread:
+ * GstBaseSrc's own EOS handling takes the stream lock, which deadlocks
+ * when the caller holds a prerolling pipeline's state lock. */
+static gboolean
+gst_ramen_src_send_event (GstElement *element, GstEvent *event)
+{
+  GstRamenSrc *self = GST_RAMEN_SRC (element);
+  gboolean taken = FALSE;
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    GST_OBJECT_LOCK (self);
+    if (self->stream) {
+      self->eos_requested = TRUE;
+      gst_ramen_stream_set_flushing (self->stream, TRUE);
+      taken = TRUE;
+    }
+    GST_OBJECT_UNLOCK (self);
+  }
+  if (!taken)
+    return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+  gst_event_unref (event);
+  return TRUE;
 }
 
 static gboolean
@@ -580,6 +616,7 @@ gst_ramen_src_class_init (GstRamenSrcClass *klass)
   gobject_class->set_property = gst_ramen_src_set_property;
   gobject_class->get_property = gst_ramen_src_get_property;
   gobject_class->finalize = gst_ramen_src_finalize;
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_ramen_src_send_event);
 
   g_object_class_install_property (gobject_class, PROP_LOCATION,
       g_param_spec_string ("location", "Location",

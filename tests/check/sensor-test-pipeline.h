@@ -32,12 +32,12 @@ sensor_test_wait_eos (GstElement *pipeline, GstClockTime timeout)
 }
 
 /* Sends an EOS to @pipeline as `gst-launch-1.0 -e` does on Ctrl-C: once it
- * is PLAYING (waiting up to @bound for that). Sent while a live pipeline
- * still goes there (its sink prerolled the first buffer), the EOS
- * deadlocks in GStreamer itself: gst_element_send_event() holds the
- * pipeline's state lock, a GstBaseSrc waits for its streaming thread, and
- * that thread waits in the sink's preroll for the PLAYING which the lock
- * holds back. */
+ * is PLAYING (waiting up to @bound for that). A plain GstBaseSrc that gets
+ * an EOS while the pipeline still prerolls deadlocks in GStreamer's own
+ * locking (gst_element_send_event() holds the state lock, the source waits
+ * for its streaming thread, which waits in the sink's preroll for PLAYING);
+ * our network sources take it at any time (generic/eos.c), but these tests
+ * are about what follows the EOS, not about when it is sent. */
 static inline void
 sensor_test_send_eos (GstElement *pipeline, GstClockTime bound)
 {

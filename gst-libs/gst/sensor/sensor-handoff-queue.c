@@ -292,6 +292,34 @@ gst_sensor_handoff_queue_push (
   return TRUE;
 }
 
+/**
+ * gst_sensor_handoff_queue_push_eos: (skip)
+ * @queue: a source's queue
+ * @event: (transfer none): the EOS an application sent to the source
+ *
+ * For a source's #GstElementClass.send_event: queues @event behind what
+ * the network thread already queued, so that the stream ends after that
+ * data, and returns without waiting for the streaming thread. (GstBaseSrc's
+ * own EOS handling waits for the stream lock; called from
+ * gst_element_send_event() on a pipeline whose sink still prerolls, that
+ * deadlocks: the caller holds the state lock that the move to PLAYING
+ * needs.) The source's create() ends with %GST_FLOW_EOS when it pops it.
+ *
+ * Returns: %TRUE when @event was queued (take a reference of your own
+ *   to keep it); %FALSE while @queue is flushing, when the source is not
+ *   running: handle @event as before
+ */
+gboolean
+gst_sensor_handoff_queue_push_eos (
+    GstSensorHandoffQueue *queue, GstEvent *event)
+{
+  g_return_val_if_fail (queue != NULL, FALSE);
+  g_return_val_if_fail (GST_EVENT_TYPE (event) == GST_EVENT_EOS, FALSE);
+
+  return gst_sensor_handoff_queue_push (
+      queue, GST_MINI_OBJECT (gst_event_ref (event)));
+}
+
 static GstMiniObject *
 pop_locked (GstSensorHandoffQueue *q)
 {

@@ -69,6 +69,9 @@ void gst_sensor_handoff_queue_set_limits (
 GST_SENSOR_API
 gboolean gst_sensor_handoff_queue_push (
     GstSensorHandoffQueue *queue, GstMiniObject *object);
+GST_SENSOR_API
+gboolean gst_sensor_handoff_queue_push_eos (
+    GstSensorHandoffQueue *queue, GstEvent *event);
 
 GST_SENSOR_API
 GstMiniObject *gst_sensor_handoff_queue_pop (GstSensorHandoffQueue *queue);

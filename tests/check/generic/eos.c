@@ -3,7 +3,8 @@
  *
  * Every source of ours stops when asked: PLAYING against the local cloud,
  * then an application EOS (what gst-launch-1.0 -e sends on Ctrl-C) must
- * reach the sink and the bus promptly.
+ * reach the sink and the bus promptly. The network sources also take it
+ * at once while downstream holds their streaming thread.
  */
 #include <gst/check/gstcheck.h>
 
@@ -107,6 +108,119 @@ check_eos (const gchar *description, gboolean wait_data)
   g_cond_clear (&count.cond);
 }
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean blocked;
+  gboolean eos_returned;
+  GstElement *pipeline;
+} Blocked;
+
+static GstPadProbeReturn
+on_blocked (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  Blocked *b = user_data;
+
+  g_mutex_lock (&b->lock);
+  b->blocked = TRUE;
+  g_cond_broadcast (&b->cond);
+  g_mutex_unlock (&b->lock);
+  return GST_PAD_PROBE_OK; /* stays blocked until removed */
+}
+
+static gpointer
+send_eos_thread (gpointer user_data)
+{
+  Blocked *b = user_data;
+  gboolean ok = gst_element_send_event (b->pipeline, gst_event_new_eos ());
+
+  g_mutex_lock (&b->lock);
+  b->eos_returned = TRUE;
+  g_cond_broadcast (&b->cond);
+  g_mutex_unlock (&b->lock);
+  return GINT_TO_POINTER (ok);
+}
+
+/* Waits up to @us for @flag under @b's lock. */
+static gboolean
+wait_flag (Blocked *b, gboolean *flag, gint64 us)
+{
+  gint64 end = g_get_monotonic_time () + us;
+  gboolean set;
+
+  g_mutex_lock (&b->lock);
+  while (!*flag && g_cond_wait_until (&b->cond, &b->lock, end))
+    ;
+  set = *flag;
+  g_mutex_unlock (&b->lock);
+  return set;
+}
+
+/* An application's EOS returns at once even while downstream holds the
+ * streaming thread (a sink prerolling, a blocked pad): GstBaseSrc's own
+ * EOS handling would wait for that thread, and deadlock when the caller
+ * holds the pipeline's state lock during the preroll. Once downstream goes
+ * on, the EOS reaches the bus. */
+static void
+check_eos_downstream_blocked (const gchar *description)
+{
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (description, &err);
+  Blocked b = { 0 };
+  GstElement *sink;
+  GstPad *pad;
+  GThread *thread;
+  GstBus *bus;
+  GstMessage *msg;
+  gulong probe;
+  gboolean returned;
+
+  fail_unless (
+      pipeline != NULL, "%s: %s", description, err ? err->message : "");
+  g_mutex_init (&b.lock);
+  g_cond_init (&b.cond);
+  b.pipeline = pipeline;
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  probe = gst_pad_add_probe (pad,
+      GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER, on_blocked, &b,
+      NULL);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+          GST_STATE_CHANGE_FAILURE,
+      "%s: PLAYING failed", description);
+  fail_unless (wait_flag (&b, &b.blocked, FIRST_BUFFER_WAIT / GST_USECOND),
+      "%s: no data", description);
+
+  thread = g_thread_new ("send-eos", send_eos_thread, &b);
+  returned = wait_flag (&b, &b.eos_returned, 2 * G_USEC_PER_SEC);
+  /* (letting go now would deadlock: the sink would preroll and wait for the
+   * PLAYING that the waiting EOS request holds back; run-check.py ends the
+   * process a failed test leaves behind) */
+  fail_unless (returned,
+      "%s: the EOS request waited for the blocked streaming thread",
+      description);
+  gst_pad_remove_probe (pad, probe);
+  fail_unless (
+      g_thread_join (thread) != NULL, "%s: EOS event refused", description);
+
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (
+      bus, EOS_WAIT, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+      "%s: no EOS on the bus once downstream went on", description);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_mutex_clear (&b.lock);
+  g_cond_clear (&b.cond);
+}
+
 GST_START_TEST (test_sensortestsrc)
 {
   check_eos ("sensortestsrc is-live=true ! fakesink name=sink", TRUE);
@@ -144,6 +258,7 @@ check_cloud_eos (
     g_free (port);
 
     check_eos (d, TRUE);
+    check_eos_downstream_blocked (d);
     g_free (d);
   }
   fail_unless (sensor_test_process_stop (&cloud));
