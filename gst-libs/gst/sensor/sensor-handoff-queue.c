@@ -305,8 +305,8 @@ gst_sensor_handoff_queue_push (
  * deadlocks: the caller holds the state lock that the move to PLAYING
  * needs.) The source's create() ends with %GST_FLOW_EOS when it pops it.
  *
- * Returns: %TRUE when @event was queued (take a reference of your own
- *   to keep it); %FALSE while @queue is flushing, when the source is not
+ * Returns: %TRUE when @event was queued (the queue took a reference of
+ *   its own); %FALSE while @queue is flushing, when the source is not
  *   running: handle @event as before
  */
 gboolean
