@@ -23,14 +23,32 @@ gst_plexus_video_output_queue (Output *o, GstMiniObject *obj)
 
 /* ---- streaming threads: negotiate, decode, push ---- */
 
+/* o->pool changes on the streaming thread, under the pad's object lock:
+ * stopping reads it from another thread (set_pool_flushing()). */
 static void
 release_pool (Output *o)
 {
-  if (o->pool) {
-    gst_buffer_pool_set_active (o->pool, FALSE);
-    gst_object_unref (o->pool);
-    o->pool = NULL;
+  GstBufferPool *pool;
+
+  GST_OBJECT_LOCK (o->pad);
+  pool = g_steal_pointer (&o->pool);
+  GST_OBJECT_UNLOCK (o->pad);
+  if (pool) {
+    gst_buffer_pool_set_active (pool, FALSE);
+    gst_object_unref (pool);
   }
+}
+
+/* Stopping: a streaming thread waiting in gst_buffer_pool_acquire_buffer()
+ * for a buffer downstream keeps (a pool at its maximum) gets
+ * GST_FLOW_FLUSHING instead of waiting for ever. */
+static void
+set_pool_flushing (Output *o)
+{
+  GST_OBJECT_LOCK (o->pad);
+  if (o->pool)
+    gst_buffer_pool_set_flushing (o->pool, TRUE);
+  GST_OBJECT_UNLOCK (o->pad);
 }
 
 static gboolean
@@ -38,11 +56,15 @@ setup_pool (Output *o, GstCaps *caps, gsize size)
 {
   GstQuery *query = gst_query_new_allocation (caps, TRUE);
   gboolean answered = gst_pad_peer_query (o->pad, query);
+  GstBufferPool *pool;
 
   release_pool (o);
-  o->pool = gst_plexus_decoder_pool_new (answered ? query : NULL, caps, size);
+  pool = gst_plexus_decoder_pool_new (answered ? query : NULL, caps, size);
   gst_query_unref (query);
-  return o->pool != NULL;
+  GST_OBJECT_LOCK (o->pad);
+  o->pool = pool;
+  GST_OBJECT_UNLOCK (o->pad);
+  return pool != NULL;
 }
 
 static gboolean
@@ -368,6 +390,7 @@ output_activate_mode (
   }
   gst_sensor_handoff_queue_set_flushing (o->queue, TRUE);
   gst_sensor_handoff_queue_flush (o->queue);
+  set_pool_flushing (o);
   gst_pad_stop_task (pad);
   discard_jobs (o);
   gst_plexus_decoder_stop (o->dec);

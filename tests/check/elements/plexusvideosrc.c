@@ -1554,6 +1554,86 @@ GST_START_TEST (test_decode_threads_identical_output)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GstElement *element;
+  gint done;
+} StopJob;
+
+static gpointer
+stop_thread (gpointer data)
+{
+  StopJob *job = data;
+
+  gst_element_set_state (job->element, GST_STATE_NULL);
+  g_atomic_int_set (&job->done, 1);
+  return NULL;
+}
+
+/* Downstream keeps every buffer of its pool (a sink at its maximum, a
+ * stalled branch): the streaming thread waits for one in
+ * gst_buffer_pool_acquire_buffer(). Stopping the element still returns,
+ * instead of waiting for buffers that will not come back. */
+GST_START_TEST (test_stop_while_downstream_pool_exhausted)
+{
+  PlexusTestServer *server;
+  StopJob job = { 0 };
+  GThread *thread;
+  GstElement *e;
+  GstBus *bus;
+  GstHarness *h;
+  GstPad *pad;
+  MtFiles f;
+  gint64 end;
+  guint received;
+  gboolean stopped;
+
+  mt_files_make (&f);
+  sensor_cloud_plexus_options ()->jpeg_dir = g_strdup (f.dir);
+  sensor_cloud_plexus_options ()->fps = 0;
+  sensor_cloud_plexus_options ()->max_frames = 100000;
+  server = plexus_test_server_start ();
+  e = make_src (server, "default", KEY);
+  /* one thread: no frame in flight, so the acquire waits */
+  g_object_set (e, "decode-threads", 1, NULL);
+  fail_unless_equals_int (
+      gst_element_set_state (e, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+  pad = gst_element_get_static_pad (e, "src_0");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      propose_small_pool, GUINT_TO_POINTER (2), NULL);
+  gst_object_unref (pad);
+  h = make_harness (e, "video/x-raw, format=I420", &bus);
+  /* the harness holds every buffer it gets: the pool runs dry and the
+   * count stops growing while frames keep coming at full speed */
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (gst_harness_buffers_received (h) == 0 && g_get_monotonic_time () < end)
+    g_usleep (10 * 1000);
+  do {
+    received = gst_harness_buffers_received (h);
+    g_usleep (300 * 1000);
+  } while (gst_harness_buffers_received (h) != received &&
+      g_get_monotonic_time () < end);
+  fail_unless (received > 0 && received <= 4, "%u buffers", received);
+
+  job.element = h->element;
+  thread = g_thread_new ("stop", stop_thread, &job);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!g_atomic_int_get (&job.done) && g_get_monotonic_time () < end)
+    g_usleep (10 * 1000);
+  stopped = g_atomic_int_get (&job.done);
+  /* give the buffers back either way, so that a failure does not hang */
+  while (gst_harness_buffers_in_queue (h) > 0)
+    gst_buffer_unref (gst_harness_pull (h));
+  g_thread_join (thread);
+  fail_unless (stopped, "stopping waited for downstream's buffers");
+
+  teardown (h, bus);
+  plexus_test_server_stop (server);
+  mt_files_free (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_decode_threads_small_downstream_pool)
 {
   MtFiles f;
@@ -1896,6 +1976,7 @@ plexusvideosrc_suite (void)
   tcase_add_test (tc, test_no_server_gives_up);
   tcase_add_test (tc, test_decode_threads_identical_output);
   tcase_add_test (tc, test_decode_threads_small_downstream_pool);
+  tcase_add_test (tc, test_stop_while_downstream_pool_exhausted);
   tcase_add_test (tc, test_decode_threads_corrupt_frame);
   tcase_add_test (tc, test_decode_threads_caps_change);
   tcase_add_test (tc, test_decode_threads_eos_after_frames);
