@@ -16,7 +16,9 @@
 #
 #   run-check.py [--timeout SECONDS] TEST-BINARY
 # SENSOR_TEST_TIMEOUT_MULTIPLIER scales the timeout as meson's
-# --timeout-multiplier does (scripts/test.sh sets both).
+# --timeout-multiplier does (meson does not tell its tests, so
+# scripts/test.sh sets both); 0 turns this script's timeout off, as
+# `meson test -t 0` does meson's.
 import os
 import re
 import shutil
@@ -32,11 +34,14 @@ SUMMARY = re.compile(r'^\d+%: Checks: \d+, Failures: (\d+), Errors: (\d+)')
 
 args = sys.argv[1:]
 timeout = None
+margin = 0.0
 if args[:1] == ['--timeout']:
-    timeout = float(args[1]) * float(
+    full = float(args[1]) * float(
         os.environ.get('SENSOR_TEST_TIMEOUT_MULTIPLIER', '1'))
-    # leave meson time to read what this script prints
-    timeout = max(timeout - 10, timeout * 0.8)
+    if full > 0:
+        # leave time for the backtraces, and for meson to read them
+        timeout = max(full - 10, full * 0.8)
+        margin = full - timeout
     args = args[2:]
 
 failed_at = []
@@ -52,15 +57,38 @@ def pass_stdout(stream):
             failed_at.append(time.monotonic())
 
 
-def backtraces(pid):
+def backtraces(pid, seconds):
     gdb = shutil.which('gdb')
     if not gdb:
         sys.stdout.write('(gdb is not installed: no backtraces)\n')
         return
-    subprocess.run([gdb, '-p', str(pid), '-batch', '-nx',
-                    '-ex', 'set pagination off',
-                    '-ex', 'thread apply all bt'],
-                   stdin=subprocess.DEVNULL, timeout=60)
+    try:
+        subprocess.run([gdb, '-p', str(pid), '-batch', '-nx',
+                        '-ex', 'set pagination off',
+                        '-ex', 'thread apply all bt'],
+                       stdin=subprocess.DEVNULL, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        sys.stdout.write('(gdb took longer than %.0f s)\n' % seconds)
+
+
+proc = None
+
+
+def kill_test(signum=None, frame=None):
+    # the test has a process group of its own: meson's kill of this script
+    # would not reach it, and a hung test would run on for ever
+    if proc is not None and proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    if signum is not None:
+        sys.exit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, kill_test)
+signal.signal(signal.SIGINT, kill_test)
 
 
 with tempfile.TemporaryFile() as errfile:
@@ -68,26 +96,28 @@ with tempfile.TemporaryFile() as errfile:
     # its own process group, so that peers it started go with it
     proc = subprocess.Popen(args, env=dict(os.environ), stdout=subprocess.PIPE,
                             stderr=errfile, start_new_session=True)
-    reader = threading.Thread(target=pass_stdout, args=(proc.stdout,))
+    reader = threading.Thread(target=pass_stdout, args=(proc.stdout,),
+                              daemon=True)
     reader.start()
     stopped = None
-    while proc.poll() is None:
-        now = time.monotonic()
-        if failed_at and now - failed_at[0] > EXIT_GRACE_S:
-            stopped = ('a test failed and the process did not exit within '
-                       '%d s (a failed test leaves its tasks running)'
-                       % EXIT_GRACE_S)
-        elif timeout is not None and now - start > timeout:
-            stopped = 'still running after %.0f s; backtraces:' % timeout
-            sys.stdout.write('\nHUNG: %s %s\n'
-                             % (os.path.basename(args[0]), stopped))
-            sys.stdout.flush()
-            backtraces(proc.pid)
-        if stopped:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            break
-        time.sleep(0.2)
+    try:
+        while proc.poll() is None:
+            now = time.monotonic()
+            if failed_at and now - failed_at[0] > EXIT_GRACE_S:
+                stopped = ('a test failed and the process did not exit '
+                           'within %d s (a failed test leaves its tasks '
+                           'running)' % EXIT_GRACE_S)
+            elif timeout is not None and now - start > timeout:
+                stopped = 'still running after %.0f s; backtraces:' % timeout
+                sys.stdout.write('\nHUNG: %s %s\n'
+                                 % (os.path.basename(args[0]), stopped))
+                sys.stdout.flush()
+                backtraces(proc.pid, max(margin - 3, 2))
+            if stopped:
+                break
+            time.sleep(0.2)
+    finally:
+        kill_test()
     reader.join(timeout=5)
     errfile.seek(0)
     err = errfile.read().decode('utf-8', 'replace')
@@ -98,6 +128,10 @@ if stopped:
     sys.exit(1)
 leaks = [line for line in err.splitlines()
          if 'object-alive' in line and 'GST_TRACER' in line]
+if failed_at:
+    # gst-check exits with the failure count, which meson would read as a
+    # skip (77) or a pass (256)
+    sys.exit(1)
 if proc.returncode != 0:
     sys.exit(proc.returncode if proc.returncode > 0 else 1)
 if leaks:
