@@ -42,6 +42,7 @@ struct _GstSensorHandoffQueue
   guint64 max_bytes;
   gboolean flushing;
   gboolean discont_next; /* the next pushed buffer follows a gap */
+  gboolean ended;        /* an EOS is queued: data after it never goes out */
   guint buffers;
   guint64 bytes;
   guint64 dropped;
@@ -105,6 +106,7 @@ clear_locked (GstSensorHandoffQueue *q)
   q->buffers = 0;
   q->bytes = 0;
   q->discont_next = FALSE;
+  q->ended = FALSE;
 }
 
 /**
@@ -233,7 +235,9 @@ drop_oldest_locked (GstSensorHandoffQueue *q)
  * Queues @object without blocking. A buffer (or list) that would go over
  * the limits first drops the oldest queued buffers (counted); one larger
  * than the byte limit on its own is dropped itself (counted). Other objects
- * are always queued. While flushing, @object is dropped (not counted).
+ * are always queued. While flushing, @object is dropped (not counted); so
+ * is data pushed after an EOS until the next flush (it would never go out,
+ * and would push out the data before the EOS).
  *
  * Returns: TRUE when @object was queued.
  */
@@ -260,6 +264,14 @@ gst_sensor_handoff_queue_push (
     return FALSE;
   }
   item.data = is_data (object);
+  /* after an EOS, data would only push out the data before it */
+  if (item.data && queue->ended) {
+    g_mutex_unlock (&queue->lock);
+    gst_mini_object_unref (object);
+    return FALSE;
+  }
+  if (GST_IS_EVENT (object) && GST_EVENT_TYPE (object) == GST_EVENT_EOS)
+    queue->ended = TRUE;
   if (item.data) {
     item.size = data_size (object);
     item.count = data_count (object);

@@ -96,6 +96,48 @@ GST_START_TEST (test_events_kept_in_order)
 
 GST_END_TEST;
 
+/* An application's EOS (push_eos) while the queue is full: data that keeps
+ * coming after it is refused, never counted, and does not push out the
+ * data before the EOS; a flush (the next start) takes data again. */
+GST_START_TEST (test_no_data_after_eos)
+{
+  GstSensorHandoffQueue *q = gst_sensor_handoff_queue_new (2, 0);
+  GstSensorHandoffQueueStats st;
+  GstEvent *eos = gst_event_new_eos ();
+
+  fail_unless (gst_sensor_handoff_queue_push (q, buf (1, 1)));
+  fail_unless (gst_sensor_handoff_queue_push (q, buf (2, 1)));
+  fail_unless (gst_sensor_handoff_queue_push_eos (q, eos));
+  /* the queue took a reference of its own */
+  fail_unless_equals_int (GST_MINI_OBJECT_REFCOUNT_VALUE (eos), 2);
+  gst_event_unref (eos);
+  fail_if (gst_sensor_handoff_queue_push (q, buf (3, 1)));
+  fail_if (gst_sensor_handoff_queue_push (q, buf (4, 1)));
+  gst_sensor_handoff_queue_get_stats (q, &st);
+  fail_unless_equals_int (st.buffers, 2);
+  fail_unless_equals_uint64 (st.dropped, 0);
+  expect_buffer (q, 1, FALSE);
+  expect_buffer (q, 2, FALSE);
+  expect_event (q, GST_EVENT_EOS);
+  /* still ended once the EOS is out */
+  fail_if (gst_sensor_handoff_queue_push (q, buf (5, 1)));
+  fail_unless (gst_sensor_handoff_queue_try_pop (q) == NULL);
+
+  gst_sensor_handoff_queue_flush (q);
+  fail_unless (gst_sensor_handoff_queue_push (q, buf (6, 1)));
+  expect_buffer (q, 6, FALSE);
+
+  /* flushing: nothing is queued, the caller keeps its event */
+  gst_sensor_handoff_queue_set_flushing (q, TRUE);
+  eos = gst_event_new_eos ();
+  fail_if (gst_sensor_handoff_queue_push_eos (q, eos));
+  fail_unless_equals_int (GST_MINI_OBJECT_REFCOUNT_VALUE (eos), 1);
+  gst_event_unref (eos);
+  gst_sensor_handoff_queue_free (q);
+}
+
+GST_END_TEST;
+
 /* A gap where the dropped buffer was the last one queued: the one being
  * pushed is the first after it. */
 GST_START_TEST (test_discont_on_pushed_buffer)
@@ -348,6 +390,7 @@ sensorhandoffqueue_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_drop_oldest_in_order);
   tcase_add_test (tc, test_events_kept_in_order);
+  tcase_add_test (tc, test_no_data_after_eos);
   tcase_add_test (tc, test_discont_on_pushed_buffer);
   tcase_add_test (tc, test_byte_bound);
   tcase_add_test (tc, test_byte_bound_large);
