@@ -45,10 +45,17 @@ release_pool (Output *o)
 static void
 set_pool_flushing (Output *o)
 {
+  GstBufferPool *pool = NULL;
+
   GST_OBJECT_LOCK (o->pad);
   if (o->pool)
-    gst_buffer_pool_set_flushing (o->pool, TRUE);
+    pool = gst_object_ref (o->pool);
   GST_OBJECT_UNLOCK (o->pad);
+  /* outside the lock: it may be downstream's pool, running its own code */
+  if (pool) {
+    gst_buffer_pool_set_flushing (pool, TRUE);
+    gst_object_unref (pool);
+  }
 }
 
 static gboolean
