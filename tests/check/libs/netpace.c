@@ -85,6 +85,77 @@ check_paced_context_dispatches (void (*set_paced) (GMainContext *))
   g_main_context_unref (ctx);
 }
 
+static gboolean
+count_ready (GSocket *socket, GIOCondition cond, gpointer data)
+{
+  gint *n = data;
+
+  (*n)++;
+  return G_SOURCE_CONTINUE; /* never read: stays ready */
+}
+
+/* How often a paced context polls: one descriptor always readable among
+ * 200 dispatches at most once per interval (2 ms paced, 4 ms bulk), where
+ * an unpaced context would spin. Only the upper bound is checked: a slow
+ * machine polls less often, never more. */
+static gint
+count_ready_dispatches (void (*set_paced) (GMainContext *), gint64 window_us)
+{
+  GMainContext *ctx = g_main_context_new ();
+  GSocket *socks[200];
+  GSource *srcs[200];
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0);
+  GSocketAddress *bound;
+  gint n = 0, i;
+  gint64 end;
+
+  set_paced (ctx);
+  for (i = 0; i < 200; i++) {
+    socks[i] = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+        G_SOCKET_PROTOCOL_UDP, NULL);
+    fail_unless (socks[i] != NULL);
+  }
+  fail_unless (g_socket_bind (socks[0], addr, FALSE, NULL));
+  bound = g_socket_get_local_address (socks[0], NULL);
+  fail_unless (g_socket_send_to (socks[1], bound, "x", 1, NULL, NULL) == 1);
+  for (i = 0; i < 200; i++) {
+    srcs[i] = g_socket_create_source (socks[i], G_IO_IN, NULL);
+    g_source_set_callback (srcs[i], (GSourceFunc) count_ready, &n, NULL);
+    g_source_attach (srcs[i], ctx);
+  }
+  /* blocking iterations, as a thread's main loop runs them (one that may
+   * not block polls at once); one descriptor is always ready */
+  end = g_get_monotonic_time () + window_us;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (ctx, TRUE);
+
+  for (i = 0; i < 200; i++) {
+    g_source_destroy (srcs[i]);
+    g_source_unref (srcs[i]);
+    g_object_unref (socks[i]);
+  }
+  g_main_context_unref (ctx);
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return n;
+}
+
+GST_START_TEST (test_paced_context_rate)
+{
+  gint paced = count_ready_dispatches (
+      gst_sensor_net_context_set_paced, 200 * G_TIME_SPAN_MILLISECOND);
+  gint bulk = count_ready_dispatches (
+      gst_sensor_net_context_set_paced_bulk, 200 * G_TIME_SPAN_MILLISECOND);
+
+  /* 200 ms / 2 ms and / 4 ms, plus the first poll and one of slack */
+  fail_unless (paced >= 1 && paced <= 102, "%d", paced);
+  fail_unless (bulk >= 1 && bulk <= 52, "%d", bulk);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_paced_context_dispatches)
 {
   check_paced_context_dispatches (gst_sensor_net_context_set_paced);
@@ -309,6 +380,7 @@ netpace_suite (void)
   tcase_add_test (tc, test_interval_table);
   tcase_add_test (tc, test_paced_context_dispatches);
   tcase_add_test (tc, test_bulk_paced_context_dispatches);
+  tcase_add_test (tc, test_paced_context_rate);
   tcase_add_test (tc, test_batched_calls);
   tcase_add_test (tc, test_batched_call_survives_thread_restart);
   return s;
