@@ -804,16 +804,15 @@ GST_START_TEST (test_auth)
 
 GST_END_TEST;
 
-GST_START_TEST (test_non_loopback_needs_token)
+/* Sets @p PLAYING, which must fail with a RESOURCE/SETTINGS error on its
+ * bus; returns that error and leaves @p in NULL. */
+static GError *
+expect_settings_error (GstElement *p)
 {
-  GstElement *p = gst_pipeline_new (NULL);
-  GstElement *src = gst_element_factory_make ("rpsensorsrc", NULL);
   GstBus *bus = gst_element_get_bus (p);
   GstMessage *msg;
   GError *err = NULL;
 
-  g_object_set (src, "port", 0, "address", "0.0.0.0", NULL);
-  gst_bin_add (GST_BIN (p), gst_object_ref (src));
   fail_unless_equals_int (
       gst_element_set_state (p, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR);
@@ -821,17 +820,27 @@ GST_START_TEST (test_non_loopback_needs_token)
   gst_message_parse_error (msg, &err, NULL);
   fail_unless (
       g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS));
-  g_clear_error (&err);
   gst_message_unref (msg);
   gst_element_set_state (p, GST_STATE_NULL);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_object_unref (bus);
+  return err;
+}
+
+GST_START_TEST (test_non_loopback_needs_token)
+{
+  GstElement *p = gst_pipeline_new (NULL);
+  GstElement *src = gst_element_factory_make ("rpsensorsrc", NULL);
+
+  g_object_set (src, "port", 0, "address", "0.0.0.0", NULL);
+  gst_bin_add (GST_BIN (p), gst_object_ref (src));
+  g_error_free (expect_settings_error (p));
 
   /* with a token it starts */
   g_object_set (src, "auth-token", "t", NULL);
   fail_unless (
       gst_element_set_state (p, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
   gst_element_set_state (p, GST_STATE_NULL);
-  gst_bus_set_flushing (bus, TRUE);
-  gst_object_unref (bus);
   gst_object_unref (src);
   gst_object_unref (p);
 }
@@ -2167,26 +2176,14 @@ GST_START_TEST (test_groups_unknown_name)
 {
   GstElement *p = gst_pipeline_new (NULL);
   GstElement *src = gst_element_factory_make ("rpsensorsrc", NULL);
-  GstBus *bus = gst_element_get_bus (p);
-  GstMessage *msg;
-  GError *err = NULL;
+  GError *err;
 
   g_object_set (src, "port", 0, "groups", "accel, heartrate", NULL);
   gst_bin_add (GST_BIN (p), src);
-  fail_unless_equals_int (
-      gst_element_set_state (p, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_timed_pop_filtered (bus, 0, GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (
-      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS));
+  err = expect_settings_error (p);
   fail_unless_equals_string (
       err->message, "groups: no such group \"heartrate\"");
-  g_clear_error (&err);
-  gst_message_unref (msg);
-  gst_element_set_state (p, GST_STATE_NULL);
-  gst_bus_set_flushing (bus, TRUE);
-  gst_object_unref (bus);
+  g_error_free (err);
   gst_object_unref (p);
 }
 
